@@ -1,0 +1,2 @@
+#include <iostream>
+int main() { std::cout << "e911\n"; return 0; }

@@ -1,0 +1,92 @@
+#include "common/civic_address.h"
+
+#include <algorithm>
+#include <array>
+
+namespace e911 {
+
+namespace {
+// RFC 5139 element order: country A1..A6 ... then the rest as the schema lists them.
+const std::array<CivicField, 17> kFields = {{
+    {"country", "country", &CivicAddress::country},
+    {"state", "A1", &CivicAddress::state},
+    {"county", "A2", &CivicAddress::county},
+    {"city", "A3", &CivicAddress::city},
+    {"district", "A4", &CivicAddress::district},
+    {"street", "A6", &CivicAddress::street},
+    {"house_number", "HNO", &CivicAddress::house_number},
+    {"house_number_suffix", "HNS", &CivicAddress::house_number_suffix},
+    {"landmark", "LMK", &CivicAddress::landmark},
+    {"additional", "LOC", &CivicAddress::additional},
+    {"floor", "FLR", &CivicAddress::floor},
+    {"name", "NAM", &CivicAddress::name},
+    {"postal_code", "PC", &CivicAddress::postal_code},
+    {"building", "BLD", &CivicAddress::building},
+    {"unit", "UNIT", &CivicAddress::unit},
+    {"room", "ROOM", &CivicAddress::room},
+    {"seat", "SEAT", &CivicAddress::seat},
+}};
+
+// ISO 3166-1 alpha-2 officially assigned codes, concatenated.
+constexpr std::string_view kIsoCodes =
+    "ADAEAFAGAIALAMAOAQARASATAUAWAXAZBABBBDBEBFBGBHBIBJBLBMBNBOBQBRBSBTBVBWBYBZCACCCDCFCGCHCICKCLCMCNCOCRCUCVCWCXCY"
+    "CZDEDJDKDMDODZECEEEGEHERESETFIFJFKFMFOFRGAGBGDGEGFGGGHGIGLGMGNGPGQGRGSGTGUGWGYHKHMHNHRHTHUIDIEILIMINIOIQIRISIT"
+    "JEJMJOJPKEKGKHKIKMKNKPKRKWKYKZLALBLCLILKLRLSLTLULVLYMAMCMDMEMFMGMHMKMLMMMNMOMPMQMRMSMTMUMVMWMXMYMZNANCNENFNGNI"
+    "NLNONPNRNUNZOMPAPEPFPGPHPKPLPMPNPRPSPTPWPYQARERORSRURWSASBSCSDSESGSHSISJSKSLSMSNSOSRSSSTSVSXSYSZTCTDTFTGTHTJTK"
+    "TLTMTNTOTRTTTVTWTZUAUGUMUSUYUZVAVCVEVGVIVNVUWFWSYEYTZAZMZW";
+}  // namespace
+
+std::span<const CivicField> civic_fields() { return kFields; }
+
+bool CivicAddress::empty() const {
+  return std::all_of(kFields.begin(), kFields.end(), [this](const CivicField& f) { return (this->*f.member).empty(); });
+}
+
+void CivicAddress::merge_from(const CivicAddress& over) {
+  for (const auto& f : kFields) {
+    if (!(over.*f.member).empty()) this->*f.member = over.*f.member;
+  }
+  multi_dwelling = multi_dwelling || over.multi_dwelling;
+}
+
+bool is_iso3166_alpha2(std::string_view code) {
+  if (code.size() != 2) return false;
+  for (std::size_t i = 0; i < kIsoCodes.size(); i += 2) {
+    if (kIsoCodes.substr(i, 2) == code) return true;
+  }
+  return false;
+}
+
+std::string one_line(const CivicAddress& a) {
+  std::string out;
+  const auto add = [&out](std::string_view part) {
+    if (part.empty()) return;
+    if (!out.empty()) out += ", ";
+    out += part;
+  };
+  add(a.name);
+  add(a.building);
+  std::string street = a.house_number;
+  if (!a.house_number_suffix.empty()) street += a.house_number_suffix;
+  if (!a.street.empty()) street += (street.empty() ? "" : " ") + a.street;
+  add(street);
+  if (!a.floor.empty()) add("Floor " + a.floor);
+  if (!a.unit.empty()) add("Unit " + a.unit);
+  if (!a.room.empty()) add("Room " + a.room);
+  if (!a.seat.empty()) add("Seat " + a.seat);
+  add(a.additional);
+  add(a.landmark);
+  add(a.district);
+  std::string locality = a.city;
+  if (!a.state.empty()) locality += (locality.empty() ? "" : ", ") + a.state;
+  if (!a.postal_code.empty()) locality += (locality.empty() ? "" : " ") + a.postal_code;
+  add(locality);
+  add(a.country);
+  return out;
+}
+
+bool lacks_unit(const CivicAddress& a) {
+  return a.multi_dwelling && a.unit.empty() && (a.floor.empty() || a.room.empty());
+}
+
+}  // namespace e911

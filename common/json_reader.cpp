@@ -1,0 +1,162 @@
+#include "common/json_reader.h"
+
+#include <rapidjson/error/en.h>
+
+#include <cmath>
+#include <cstring>
+
+#include "common/text.h"
+
+namespace e911 {
+namespace {
+
+// Bracket depth outside strings. Cheap, and it bounds the work the parser
+// does on hostile "[[[[[..." input before any allocation.
+int max_nesting(std::string_view text, int limit) {
+  int depth = 0;
+  bool in_string = false;
+  bool escaped = false;
+  for (char c : text) {
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '"') in_string = true;
+    else if (c == '{' || c == '[') {
+      if (++depth > limit) return depth;
+    } else if (c == '}' || c == ']') {
+      --depth;
+    }
+  }
+  return depth;
+}
+
+}  // namespace
+
+std::optional<Error> parse_json(std::string_view text, const JsonLimits& limits, rapidjson::Document& doc) {
+  if (text.size() > limits.max_bytes) {
+    return Error{"payload too large: " + std::to_string(text.size()) + " bytes (limit " +
+                 std::to_string(limits.max_bytes) + ")"};
+  }
+  if (text.empty() || trim(text).empty()) return Error{"empty payload"};
+  if (const void* nul = std::memchr(text.data(), '\0', text.size())) {
+    return Error{"NUL byte at offset " + std::to_string(static_cast<const char*>(nul) - text.data())};
+  }
+  if (max_nesting(text, limits.max_depth) > limits.max_depth) {
+    return Error{"JSON nested deeper than " + std::to_string(limits.max_depth) + " levels"};
+  }
+  constexpr unsigned kFlags = rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
+  doc.Parse<kFlags>(text.data(), text.size());
+  if (doc.HasParseError()) {
+    return Error{std::string("invalid JSON at offset ") + std::to_string(doc.GetErrorOffset()) + ": " +
+                 rapidjson::GetParseError_En(doc.GetParseError())};
+  }
+  if (!doc.IsObject()) return Error{std::string("expected a JSON object, got ") + json_type_name(doc)};
+  return std::nullopt;
+}
+
+const char* json_type_name(const rapidjson::Value& v) {
+  switch (v.GetType()) {
+    case rapidjson::kNullType: return "null";
+    case rapidjson::kFalseType:
+    case rapidjson::kTrueType: return "boolean";
+    case rapidjson::kObjectType: return "object";
+    case rapidjson::kArrayType: return "array";
+    case rapidjson::kStringType: return "string";
+    case rapidjson::kNumberType: return "number";
+  }
+  return "unknown";
+}
+
+std::string FieldReader::path_of(std::string_view name) const {
+  return path_.empty() ? std::string(name) : path_ + "." + std::string(name);
+}
+
+bool FieldReader::fail(std::string_view name, std::string_view what) {
+  if (!error_) error_ = Error{path_of(name) + ": " + std::string(what)};
+  return false;
+}
+
+const rapidjson::Value* FieldReader::find(const char* name) const {
+  const auto it = object_.FindMember(name);
+  return it == object_.MemberEnd() ? nullptr : &it->value;
+}
+
+bool FieldReader::read_string(const rapidjson::Value& v, const char* name, std::string& out) {
+  if (!v.IsString()) return fail(name, std::string("expected a string, got ") + json_type_name(v));
+  const std::string_view s(v.GetString(), v.GetStringLength());
+  if (s.size() > limits_.max_string) {
+    return fail(name, "string too long: " + std::to_string(s.size()) + " bytes (limit " +
+                          std::to_string(limits_.max_string) + ")");
+  }
+  // Escaped control characters (\u0000 and friends) pass the JSON parser;
+  // free text and PIDF-LO may carry line breaks and tabs, nothing else.
+  for (unsigned char c : s) {
+    if ((c < 0x20 && c != '\n' && c != '\r' && c != '\t') || c == 0x7f) {
+      return fail(name, "contains control characters");
+    }
+  }
+  out.assign(s);
+  return true;
+}
+
+bool FieldReader::required_string(const char* name, std::string& out) {
+  if (error_) return false;
+  const auto* v = find(name);
+  if (!v) return fail(name, "missing");
+  if (!read_string(*v, name, out)) return false;
+  if (trim(out).empty()) return fail(name, "empty");
+  return true;
+}
+
+bool FieldReader::optional_string(const char* name, std::string& out) {
+  if (error_) return false;
+  const auto* v = find(name);
+  if (!v || v->IsNull()) return true;
+  return read_string(*v, name, out);
+}
+
+bool FieldReader::optional_bool(const char* name, bool& out) {
+  if (error_) return false;
+  const auto* v = find(name);
+  if (!v || v->IsNull()) return true;
+  if (!v->IsBool()) return fail(name, std::string("expected a boolean, got ") + json_type_name(*v));
+  out = v->GetBool();
+  return true;
+}
+
+bool FieldReader::optional_number(const char* name, double& out, bool& present) {
+  present = false;
+  if (error_) return false;
+  const auto* v = find(name);
+  if (!v || v->IsNull()) return true;
+  if (!v->IsNumber()) return fail(name, std::string("expected a number, got ") + json_type_name(*v));
+  out = v->GetDouble();
+  if (!std::isfinite(out)) return fail(name, "not a finite number");
+  present = true;
+  return true;
+}
+
+const rapidjson::Value* FieldReader::optional_object(const char* name) {
+  if (error_) return nullptr;
+  const auto* v = find(name);
+  if (!v || v->IsNull()) return nullptr;
+  if (!v->IsObject()) {
+    fail(name, std::string("expected an object, got ") + json_type_name(*v));
+    return nullptr;
+  }
+  return v;
+}
+
+const rapidjson::Value* FieldReader::required_object(const char* name) {
+  if (error_) return nullptr;
+  if (!find(name)) {
+    fail(name, "missing");
+    return nullptr;
+  }
+  return optional_object(name);
+}
+
+}  // namespace e911

@@ -1,0 +1,21 @@
+#pragma once
+// Small, allocation-light string helpers shared by decoders and validators.
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace e911 {
+
+// Quotes a value for an error message: JSON-style escaping, and cut to
+// `max_chars` so a hostile multi-megabyte value never floods a log.
+std::string quote_for_message(std::string_view value, std::size_t max_chars = 80);
+
+std::string to_lower_ascii(std::string_view s);
+std::string to_upper_ascii(std::string_view s);
+std::string_view trim(std::string_view s);
+
+// True if `s` is well-formed UTF-8 without NUL or other C0 control characters.
+bool is_clean_utf8(std::string_view s);
+
+}  // namespace e911

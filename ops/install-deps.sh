@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package the build, the tests, the benchmarks and
+# the demo need. Idempotent: packages already present are skipped, so it is
+# cheap to call before every build (the README and .ci/run do).
+set -euo pipefail
+
+packages=(
+  # toolchain
+  build-essential cmake ninja-build pkg-config git
+  # libraries
+  librdkafka-dev libpoco-dev prometheus-cpp-dev libyaml-cpp-dev
+  libphonenumber-dev rapidjson-dev libsimdjson-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  # real peers and validators used by the tests
+  kcat python3 python3-jsonschema python3-yaml prometheus libxml2-utils curl
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "ops/install-deps.sh: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "ops/install-deps.sh: installing ${missing[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# The prometheus package starts a system service; the tests run their own.
+if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet prometheus 2>/dev/null; then
+  $sudo systemctl stop prometheus || true
+fi
