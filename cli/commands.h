@@ -1,0 +1,18 @@
+#pragma once
+// Subcommands of the `e911` binary. Each takes the arguments after its name
+// and returns the process exit status.
+
+#include <span>
+#include <string_view>
+
+namespace e911::cli {
+
+using Args = std::span<const std::string_view>;
+
+int run_resolve(Args args);
+int run_registry(Args args);
+int run_broker(Args args);
+int run_locator(Args args);
+int run_demo(Args args);
+
+}  // namespace e911::cli
