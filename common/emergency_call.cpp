@@ -1,0 +1,126 @@
+#include "common/emergency_call.h"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+namespace e911 {
+namespace {
+
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void put(Writer& w, std::string_view key, std::string_view value) {
+  w.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
+  w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+}
+
+void put_if(Writer& w, std::string_view key, std::string_view value) {
+  if (!value.empty()) put(w, key, value);
+}
+
+void put_or_null(Writer& w, std::string_view key, std::string_view value) {
+  if (value.empty()) {
+    w.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
+    w.Null();
+  } else {
+    put(w, key, value);
+  }
+}
+
+void write_address(Writer& w, const CivicAddress& a) {
+  w.StartObject();
+  for (const auto& f : civic_fields()) put_if(w, f.json_name, a.*f.member);
+  if (a.multi_dwelling) {
+    w.Key("multi_dwelling");
+    w.Bool(true);
+  }
+  w.EndObject();
+}
+
+void write_device(Writer& w, const Device& d) {
+  w.StartObject();
+  put_if(w, "id", d.id);
+  put_if(w, "kind", d.kind);
+  if (d.mac) put(w, "mac", d.mac->to_string());
+  if (d.ip) put(w, "ip", d.ip->to_string());
+  if (d.lldp) {
+    w.Key("lldp");
+    w.StartObject();
+    put(w, "chassis_id", d.lldp->chassis_id);
+    put(w, "port_id", d.lldp->port_id);
+    w.EndObject();
+  }
+  if (d.bssid) put(w, "bssid", d.bssid->to_string());
+  w.Key("vpn");
+  w.Bool(d.vpn);
+  w.EndObject();
+}
+
+}  // namespace
+
+std::string encode_emergency_call(const EmergencyCall& c) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartObject();
+  put(w, "schema", kEmergencyCallSchema);
+  put_if(w, "event_id", c.event_id);
+  put(w, "call_id", c.call_id);
+  put(w, "class", c.call_class);
+  put(w, "dialed", c.dialed);
+  put(w, "occurred_at", format_rfc3339(c.occurred_at));
+  put_or_null(w, "country", c.country);
+
+  w.Key("caller");
+  w.StartObject();
+  put_if(w, "user_id", c.caller.user_id);
+  put_if(w, "name", c.caller.name);
+  put_if(w, "extension", c.caller.extension);
+  put_if(w, "callback", c.caller.callback);
+  w.EndObject();
+
+  w.Key("device");
+  write_device(w, c.device);
+  put_if(w, "site_id", c.site_id);
+
+  const auto& l = c.location;
+  w.Key("location");
+  w.StartObject();
+  put(w, "source", l.source);
+  w.Key("dispatchable");
+  w.Bool(l.dispatchable);
+  put_if(w, "site_id", l.site_id);
+  put_if(w, "zone_id", l.zone_id);
+  put_if(w, "label", l.label);
+  put_if(w, "method", l.method);
+  if (l.address) {
+    w.Key("address");
+    write_address(w, *l.address);
+  }
+  if (l.geo) {
+    w.Key("geo");
+    w.StartObject();
+    w.Key("lat");
+    w.Double(l.geo->lat);
+    w.Key("lon");
+    w.Double(l.geo->lon);
+    if (l.geo->accuracy_m) {
+      w.Key("accuracy_m");
+      w.Double(*l.geo->accuracy_m);
+    }
+    w.EndObject();
+  }
+  if (l.registered_at) put(w, "registered_at", format_rfc3339(*l.registered_at));
+  w.EndObject();
+
+  put(w, "routing", c.routing);
+  w.Key("warnings");
+  w.StartArray();
+  for (auto code : c.warnings) w.String(code.data(), static_cast<rapidjson::SizeType>(code.size()));
+  w.EndArray();
+  put_or_null(w, "notify", c.notify);
+  put(w, "pidf_lo", c.pidf_lo);
+  if (c.resolved_at) put(w, "resolved_at", format_rfc3339(*c.resolved_at));
+  w.EndObject();
+  return std::string(buf.GetString(), buf.GetSize());
+}
+
+}  // namespace e911

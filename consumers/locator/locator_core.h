@@ -1,0 +1,58 @@
+#pragma once
+// The locator's per-event logic, shared by the Kafka consumer and by
+// `e911 resolve`: decode and validate, drop duplicates, keep per-user
+// registered locations, resolve emergency and test calls.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/emergency_call.h"
+#include "common/json_reader.h"
+#include "common/recent_ids.h"
+#include "consumers/locator/location_store.h"
+#include "consumers/locator/registry.h"
+#include "consumers/locator/resolver.h"
+
+namespace e911::locator {
+
+struct Outcome {
+  enum class Kind {
+    emergency_call,    // `call` holds the call to convey
+    location_applied,  // a location update was stored
+    location_ignored,  // an older location update than the one stored
+    not_emergency,     // a call event that starts no notification
+    duplicate,         // an event_id already handled
+    rejected,          // invalid input: `reason` says why
+  };
+  Kind kind = Kind::not_emergency;
+  std::optional<EmergencyCall> call;
+  std::string reason;
+};
+
+class LocatorCore {
+ public:
+  // `dedup_capacity`: how many recent event ids are remembered.
+  LocatorCore(std::shared_ptr<const Registry> registry, std::size_t dedup_capacity = 1'000'000,
+              JsonLimits limits = {});
+
+  Outcome process(std::string_view payload);
+  // Same, for an already-decoded event.
+  Outcome process(const InputEvent& event);
+
+  // Swaps in a new registry (reload); events after this see it.
+  void set_registry(std::shared_ptr<const Registry> registry);
+  const Registry& registry() const { return *registry_; }
+  LocationStore& locations() { return locations_; }
+
+ private:
+  std::shared_ptr<const Registry> registry_;
+  Resolver resolver_;
+  LocationStore locations_;
+  RecentIds seen_;
+  JsonLimits limits_;
+};
+
+}  // namespace e911::locator

@@ -1,0 +1,175 @@
+#include "consumers/locator/resolver.h"
+
+#include <algorithm>
+
+#include "common/phone_number.h"
+#include "consumers/locator/pidf_lo.h"
+
+namespace e911::locator {
+namespace {
+
+// Two observations are the same network when they share the /24 (IPv4) or
+// /64 (IPv6): a home router's DHCP may move a client within it, but a move
+// beyond it means the user is somewhere else.
+bool same_network(const IpAddress& a, const IpAddress& b) {
+  if (a.family() != b.family()) return false;
+  const int len = a.is_v4() ? 24 : 64;
+  const uint128 mask = prefix_mask(a.width(), len);
+  return (a.bits() & mask) == (b.bits() & mask);
+}
+
+// A civic address an ambulance can be sent to: a country, a street (or a
+// named place) and a city; multi-dwelling buildings need the unit too.
+bool has_street_address(const CivicAddress& a) {
+  return !a.country.empty() && (!a.street.empty() || !a.name.empty() || !a.landmark.empty()) &&
+         (!a.city.empty() || !a.postal_code.empty());
+}
+
+void add_warning(EmergencyCall& call, std::string_view code) {
+  if (std::find(call.warnings.begin(), call.warnings.end(), code) == call.warnings.end()) {
+    call.warnings.push_back(code);
+  }
+}
+
+// Keeps CONTRACT.md's order so output is stable whatever order rules fire in.
+void order_warnings(EmergencyCall& call) {
+  static constexpr std::string_view kOrder[] = {warning::kVpn,           warning::kMissingUnit,
+                                                warning::kStaleLocation, warning::kUnknownNetwork,
+                                                warning::kSiteMismatch,  warning::kDialPrefix};
+  const auto rank = [](std::string_view code) {
+    return std::find(std::begin(kOrder), std::end(kOrder), code) - std::begin(kOrder);
+  };
+  std::sort(call.warnings.begin(), call.warnings.end(),
+            [&](std::string_view a, std::string_view b) { return rank(a) < rank(b); });
+}
+
+}  // namespace
+
+bool Resolver::may_be_emergency(const CallEvent& event) const {
+  return event.type == CallEventType::initiated && registry_->dial_plan().maybe_emergency(event.dialed);
+}
+
+std::optional<EmergencyCall> Resolver::resolve(const CallEvent& event, const LocationStore& locations) const {
+  if (!may_be_emergency(event)) return std::nullopt;
+
+  EmergencyCall call;
+  call.event_id = event.event_id;
+  call.call_id = event.call_id;
+  call.dialed = event.dialed;
+  call.occurred_at = event.occurred_at;
+  call.caller = event.caller;
+  call.device = event.device;
+  call.site_id = event.site_id;
+  ConveyedLocation& loc = call.location;
+
+  const Device& d = event.device;
+  const bool vpn = d.vpn || (d.ip && registry_->in_vpn_range(*d.ip));
+  // Behind a VPN or NAT egress the IP says where the tunnel ends, not where
+  // the person is; a station MAC then says where the device was provisioned.
+  const bool ip_informative = d.ip && !vpn;
+  if (vpn) add_warning(call, warning::kVpn);
+
+  const Place* place = nullptr;
+  if (d.lldp) {
+    place = registry_->by_switch_port(d.lldp->chassis_id, d.lldp->port_id);
+    if (place) {
+      loc.source = source::kSwitchPort;
+      loc.method = "Wiremap";
+    }
+  }
+  if (!place && d.bssid) {
+    place = registry_->by_access_point(*d.bssid);
+    if (place) {
+      loc.source = source::kAccessPoint;
+      loc.method = "802.11";
+    }
+  }
+  if (!place && d.mac && !vpn) {
+    place = registry_->by_station(*d.mac);
+    if (place) {
+      loc.source = source::kStation;
+      loc.method = "Manual";
+    }
+  }
+  if (!place && ip_informative) {
+    place = registry_->by_subnet(*d.ip);
+    if (place) {
+      loc.source = source::kSubnet;
+      loc.method = "DHCP";
+    }
+  }
+
+  const Site* event_site = event.site_id.empty() ? nullptr : registry_->site(event.site_id);
+  std::optional<EndpointLocation> endpoint;
+  if (place) {
+    const Site& site = registry_->site_of(*place);
+    loc.site_id = site.id;
+    if (const Zone* zone = registry_->zone_of(*place)) loc.zone_id = zone->id;
+    loc.label = registry_->label_of(*place);
+    loc.address = registry_->address_of(*place);
+    call.notify = site.notify;
+    if (!event.site_id.empty() && event.site_id != site.id) add_warning(call, warning::kSiteMismatch);
+  } else if (const auto reg = locations.find(event.subject_id())) {
+    loc.source = source::kRegistered;
+    loc.method = "Manual";
+    loc.address = reg->address;
+    loc.registered_at = reg->occurred_at;
+    loc.label = one_line(reg->address);
+    const bool too_old = event.occurred_at - reg->occurred_at > registry_->data().stale_after;
+    const bool moved = (ip_informative && reg->network_ip && !same_network(*d.ip, *reg->network_ip)) ||
+                       (d.bssid && reg->network_bssid && *d.bssid != *reg->network_bssid);
+    if (too_old || moved) add_warning(call, warning::kStaleLocation);
+  } else {
+    if (!event.pidf_lo.empty()) {
+      std::string error;
+      endpoint = parse_pidf_lo(event.pidf_lo, error);
+    }
+    if (d.geo || (endpoint && (endpoint->address || endpoint->geo))) {
+      loc.source = source::kEndpoint;
+      loc.method = endpoint && !endpoint->method.empty() ? endpoint->method : "GPS";
+      if (endpoint && endpoint->address) loc.address = endpoint->address;
+      if (endpoint && endpoint->geo) loc.geo = endpoint->geo;
+      if (d.geo) loc.geo = d.geo;
+      loc.label = loc.address ? one_line(*loc.address) : "Location reported by the caller's device";
+    } else {
+      loc.source = source::kNone;
+      loc.label = "NO DISPATCHABLE LOCATION";
+    }
+    if (!vpn) add_warning(call, warning::kUnknownNetwork);
+  }
+
+  if (loc.address && lacks_unit(*loc.address)) add_warning(call, warning::kMissingUnit);
+  loc.dispatchable = loc.address && has_street_address(*loc.address) && !lacks_unit(*loc.address);
+  call.routing = loc.source == source::kNone ? "ecrc" : "psap";
+  if (call.notify.empty() && event_site) call.notify = event_site->notify;
+  if (call.notify.empty()) call.notify = registry_->data().fallback_list;
+
+  // The country the call is placed from decides what counts as an
+  // emergency number; the telephony site's country is the next guess, then
+  // the callback number's.
+  if (loc.address && !loc.address->country.empty()) call.country = loc.address->country;
+  else if (event_site) call.country = event_site->address.country;
+  else call.country = region_of(event.caller.callback);
+
+  const DialPlan& plan = registry_->dial_plan();
+  auto cls = plan.classify(event.dialed, call.country);
+  if (cls.cls == CallClass::none && event_site && event_site->address.country != call.country) {
+    cls = plan.classify(event.dialed, event_site->address.country);
+  }
+  if (cls.cls == CallClass::none) return std::nullopt;
+  call.call_class = cls.cls == CallClass::test ? "test" : "emergency";
+  if (cls.via_dial_prefix) add_warning(call, warning::kDialPrefix);
+  order_warnings(call);
+
+  PidfLoInput pidf;
+  pidf.entity = "pres:" + (event.subject_id().empty() ? event.call_id : event.subject_id()) + "@e911.invalid";
+  pidf.device_id = d.id;
+  pidf.address = loc.address;
+  if (loc.geo) pidf.geo = PidfGeo{loc.geo->lat, loc.geo->lon, loc.geo->accuracy_m};
+  pidf.method = loc.method.empty() ? "None" : loc.method;
+  pidf.timestamp = event.occurred_at;
+  call.pidf_lo = render_pidf_lo(pidf);
+  return call;
+}
+
+}  // namespace e911::locator

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs the whole test suite from a fresh clone: installs the Debian packages,
+# builds, and runs every test (unit, integration against the embedded Kafka
+# broker, kcat, Prometheus, JSON Schema validation).
+#   ops/test.sh                 plain build in build/
+#   E911_SANITIZE=1 ops/test.sh ASan+UBSan build in build-asan/
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+"$root/ops/install-deps.sh"
+if [ "${E911_SANITIZE:-0}" = "1" ]; then
+  build="${E911_BUILD_DIR:-$root/build-asan}"
+  export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1"
+  export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+else
+  build="${E911_BUILD_DIR:-$root/build}"
+fi
+"$root/ops/build.sh" "$build"
+rm -rf "$build/emitted"
+mkdir -p "$build/emitted"
+cd "$build"
+ctest --output-on-failure -j "$(nproc)" --timeout 600

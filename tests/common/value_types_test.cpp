@@ -1,0 +1,91 @@
+#include <gtest/gtest.h>
+
+#include "common/civic_address.h"
+#include "common/email_address.h"
+#include "common/mac_address.h"
+#include "common/recent_ids.h"
+#include "common/text.h"
+#include "common/timestamp.h"
+
+namespace e911 {
+namespace {
+
+TEST(MacAddress, AnyCommonNotation) {
+  const auto canonical = MacAddress::parse("00:04:f2:15:c2:85");
+  ASSERT_TRUE(canonical);
+  for (const char* form : {"00-04-F2-15-C2-85", "0004.f215.c285", "0004F215C285", "00:04:F2:15:c2:85"}) {
+    const auto m = MacAddress::parse(form);
+    ASSERT_TRUE(m) << form;
+    EXPECT_EQ(*m, *canonical) << form;
+  }
+  EXPECT_EQ(canonical->to_string(), "00:04:f2:15:c2:85");
+  for (const char* bad : {"00:04:f2:15:c2", "00:04:f2:15:c2:8g", "00:04-f2:15:c2:85", "000:4f2:15:c2:85", "",
+                          "00:04:f2:15:c2:85:11", "0004f215c2851"}) {
+    EXPECT_FALSE(MacAddress::parse(bad)) << bad;
+  }
+}
+
+TEST(Timestamp, ParsesRfc3339WithOffsetsAndRejectsNonsense) {
+  EXPECT_EQ(parse_rfc3339("1970-01-01T00:00:00Z"), 0);
+  EXPECT_EQ(parse_rfc3339("2026-11-21T10:15:00.120Z"), parse_rfc3339("2026-11-21T11:15:00.12+01:00"));
+  EXPECT_EQ(format_rfc3339(*parse_rfc3339("2024-02-29T23:59:59.999-05:00")), "2024-03-01T04:59:59.999Z");
+  for (const char* bad : {"yesterday", "2026-11-21", "2026-11-21T10:15:00", "2026-13-01T00:00:00Z",
+                          "2025-02-29T00:00:00Z", "2026-11-21T24:00:00Z", "2026-11-21T10:15:00.Z",
+                          "2026-11-21T10:15:00Zjunk", ""}) {
+    EXPECT_FALSE(parse_rfc3339(bad)) << bad;
+  }
+  EXPECT_EQ(parse_duration("12h"), 12 * 3600 * 1000);
+  EXPECT_EQ(parse_duration("1h30m"), 90 * 60 * 1000);
+  EXPECT_FALSE(parse_duration("12"));
+  EXPECT_FALSE(parse_duration("h"));
+  EXPECT_FALSE(parse_duration("12y"));
+}
+
+TEST(CivicAddress, CountryCodesAndMissingUnitRule) {
+  EXPECT_TRUE(is_iso3166_alpha2("GB"));
+  EXPECT_TRUE(is_iso3166_alpha2("US"));
+  EXPECT_FALSE(is_iso3166_alpha2("UK"));
+  EXPECT_FALSE(is_iso3166_alpha2("Narnia"));
+  EXPECT_FALSE(is_iso3166_alpha2("gb"));
+  CivicAddress a;
+  a.multi_dwelling = true;
+  EXPECT_TRUE(lacks_unit(a));
+  a.floor = "3";
+  EXPECT_TRUE(lacks_unit(a));
+  a.room = "301";
+  EXPECT_FALSE(lacks_unit(a));
+  a.room.clear();
+  a.unit = "4B";
+  EXPECT_FALSE(lacks_unit(a));
+  a.multi_dwelling = false;
+  a.unit.clear();
+  EXPECT_FALSE(lacks_unit(a));
+}
+
+TEST(EmailAddress, AcceptsCommonFormsRejectsTypos) {
+  EXPECT_TRUE(is_valid_email("security.london@example.com"));
+  EXPECT_TRUE(is_valid_email("soc+e911@corp.example.co.uk"));
+  for (const char* bad : {"security.london", "@example.com", "a@b", "a@@b.com", "a b@example.com", "a@-x.com",
+                          "a..b@example.com", "a@example.123", "a@example..com"}) {
+    EXPECT_FALSE(is_valid_email(bad)) << bad;
+  }
+}
+
+TEST(RecentIds, ForgetsOldestBeyondCapacity) {
+  RecentIds ids(2);
+  EXPECT_TRUE(ids.insert("a"));
+  EXPECT_FALSE(ids.insert("a"));
+  EXPECT_TRUE(ids.insert("b"));
+  EXPECT_TRUE(ids.insert("c"));
+  EXPECT_FALSE(ids.contains("a"));
+  EXPECT_TRUE(ids.insert("a"));
+}
+
+TEST(Text, QuoteForMessageEscapesAndTruncates) {
+  EXPECT_EQ(quote_for_message("a\"b\n"), "\"a\\\"b\\n\"");
+  EXPECT_EQ(quote_for_message(std::string(200, 'x'), 5), "\"xxxxx...\"");
+  EXPECT_EQ(quote_for_message(std::string("\0", 1)), "\"\\u0000\"");
+}
+
+}  // namespace
+}  // namespace e911

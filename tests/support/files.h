@@ -1,0 +1,22 @@
+#pragma once
+// Test helpers: reading fixture files and running the e911 binary.
+
+#include <string>
+#include <vector>
+
+namespace e911::test {
+
+std::string shared_fixture(const std::string& name);  // path under ../shared/fixtures
+std::string read_file(const std::string& path);
+std::vector<std::string> read_lines(const std::string& path);
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+// Runs the e911 binary with `args` (already shell-quoted where needed),
+// feeding `stdin_path` if not empty.
+CommandResult run_e911(const std::string& args, const std::string& stdin_path = "");
+
+}  // namespace e911::test
