@@ -60,7 +60,7 @@ TEST(Events, RejectionsNameTheField) {
   EXPECT_EQ(error_of(with(kCall, R"("call_id":"c-1")", R"("call_id":42)")), "call_id: expected a string, got number");
   EXPECT_EQ(error_of(with(kCall, R"("vpn":false)", R"("vpn":"no")")), "device.vpn: expected a boolean, got string");
   EXPECT_EQ(error_of(with(kCall, R"("type":"call.initiated")", R"("type":"call.ringing")")).substr(0, 35),
-            "type: unknown call event type \"cal");
+            "type: unknown call event type \"call");
   EXPECT_EQ(error_of(with(kCall, R"("lat":51.5)", R"("lat":151.5)")), "device.geo.lat: out of range [-90, 90]");
   EXPECT_EQ(error_of(with(kCall, R"("mac":"00-04-F2-15-C2-85")", R"("mac":"00:04:f2:15:c2")")),
             "device.mac: not a MAC address: \"00:04:f2:15:c2\"");

@@ -61,7 +61,7 @@ TEST(RegistryLoader, ReportsEachProblemWithLineAndPath) {
   bad.replace(bad.find("10.1.0.0/16"), 11, "10.1.0.0/33");
   auto errors = errors_for(bad);
   ASSERT_EQ(errors.size(), 1u);
-  EXPECT_EQ(errors[0], "r.yaml:10:16: sites[a].subnets[0]: not an IP prefix (bad length): \"10.1.0.0/33\"");
+  EXPECT_EQ(errors[0], "r.yaml:10:15: sites[a].subnets[0]: not an IP prefix (bad length): \"10.1.0.0/33\"");
 }
 
 TEST(RegistryLoader, CatchesTheMistakesAdminsMake) {
