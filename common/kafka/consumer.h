@@ -1,0 +1,139 @@
+#pragma once
+// The group consumer every component reads with, at-least-once:
+//
+// - enable.auto.offset.store=false: an offset is stored (offset+1) only
+//   after the handler's Ack says the message's work is durable (output
+//   acknowledged by Kafka, row committed, dead letter delivered). Work may
+//   finish out of order or on another thread; an offset is stored only
+//   once everything before it in the partition is done (OffsetTracker).
+// - Stored offsets are committed periodically (enable.auto.commit), and
+//   synchronously on revoke and on close.
+// - Rebalance hooks let a component rebuild state for the partitions it
+//   now owns (the locator re-reads the compacted location-updates topic).
+// - close() (also what run() ends with when the stop flag is set) waits
+//   for in-flight work up to drain_timeout, commits and leaves the group.
+//
+// Threads: the Consumer itself is used from one thread. Ack::done() may
+// be called from any thread (e.g. a producer delivery callback).
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "common/kafka/client_log.h"
+#include "common/kafka/message.h"
+#include "common/kafka/properties.h"
+
+namespace e911::kafka {
+
+namespace detail {
+struct AckState;
+}
+
+// Says one consumed message's work is durable. Cheap to copy; calling
+// done() more than once, or after the partition was revoked or the
+// consumer closed, is harmless. Never calling it means the message is
+// consumed again after a restart or rebalance.
+class Ack {
+ public:
+  Ack() = default;  // acknowledges nothing (for tests and tools)
+  void done() const;
+  const std::string& topic() const { return topic_; }
+  std::int32_t partition() const { return partition_; }
+  std::int64_t offset() const { return offset_; }
+
+ private:
+  friend class Consumer;
+  std::shared_ptr<detail::AckState> state_;
+  std::string topic_;
+  std::int32_t partition_ = 0;
+  std::int64_t offset_ = 0;
+  std::uint64_t epoch_ = 0;
+};
+
+using PartitionsHook = std::function<void(const std::vector<TopicPartition>&)>;
+
+struct ConsumerOptions {
+  std::string group_id{};            // required unless the properties set group.id
+  std::vector<std::string> topics{};
+  std::string client_id{};           // client.id unless the properties set one
+  // Called on the consumer thread, inside poll(). on_assigned runs after the
+  // partitions are assigned and before any of their messages is handed
+  // out; on_revoked after the final commit for them.
+  PartitionsHook on_assigned{};
+  PartitionsHook on_revoked{};
+  // How long poll() in run() blocks, i.e. how soon a stop is noticed.
+  std::chrono::milliseconds poll_timeout{100};
+  // How long revoke and close wait for in-flight work before committing.
+  std::chrono::milliseconds drain_timeout{10000};
+};
+
+struct ConsumerStats {
+  std::uint64_t received = 0;        // messages handed to the handler
+  std::uint64_t offsets_stored = 0;  // offsets_store() calls that advanced a partition
+  std::uint64_t errors = 0;          // consumer error events
+};
+
+class Consumer {
+ public:
+  using Handler = std::function<void(const Message&, const Ack&)>;
+
+  // Defaults: enable.auto.commit=true, auto.offset.reset=earliest (a new
+  // group must not skip emergency calls already in the topic). Required:
+  // enable.auto.offset.store=false. Throws KafkaError.
+  Consumer(const Properties& props, ConsumerOptions options);
+  ~Consumer();
+  Consumer(const Consumer&) = delete;
+  Consumer& operator=(const Consumer&) = delete;
+
+  // Waits up to `timeout` for one message and hands it to `handler`.
+  // Serves rebalances. True if a message was handled. Throws KafkaError on
+  // a fatal client error, and rethrows what the handler or a hook threw
+  // (that message's offset is then not stored).
+  bool poll(const Handler& handler, std::chrono::milliseconds timeout);
+
+  // poll() until `stop` is set (e.g. by SIGTERM, see stop_signal.h), then
+  // close(). The message in hand is finished first. If the handler throws,
+  // closes and rethrows.
+  void run(const Handler& handler, const std::atomic<bool>& stop);
+
+  // Waits for in-flight work (drain_timeout), stores and commits what is
+  // done, leaves the group. Idempotent; the destructor calls it.
+  void close();
+
+  std::vector<TopicPartition> assignment() const;
+  ConsumerStats stats() const;
+  const std::string& name() const { return name_; }
+
+ private:
+  class Rebalancer;
+  void on_assign(std::vector<RdKafka::TopicPartition*>& partitions);
+  void on_revoke(std::vector<RdKafka::TopicPartition*>& partitions);
+  void wait_for_in_flight();
+  void store_completed();
+  void commit_sync(const char* why);
+
+  ClientEvents events_;
+  std::unique_ptr<Rebalancer> rebalancer_;
+  std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
+  std::shared_ptr<detail::AckState> acks_;
+  ConsumerOptions options_;
+  std::string name_;
+  bool closed_ = false;
+  bool closing_ = false;
+  std::exception_ptr hook_error_;
+
+  mutable std::mutex assignment_mu_;
+  std::vector<TopicPartition> assignment_;
+  std::atomic<std::uint64_t> received_{0};
+  std::atomic<std::uint64_t> stored_{0};
+  std::atomic<std::uint64_t> errors_{0};
+};
+
+}  // namespace e911::kafka
