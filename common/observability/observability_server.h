@@ -1,0 +1,60 @@
+#pragma once
+// The HTTP endpoint every process exposes:
+//   GET /metrics  Prometheus text format 0.0.4 (registry + process metrics)
+//   GET /healthz  200 {"status":"ok"} or 503 {"status":"unavailable","reason":...}
+//   other paths 404, other methods 405.
+// Runs on its own small thread pool (Poco::Net::HTTPServer): constructing
+// it binds and starts serving, destroying it stops and joins; the caller
+// never blocks on a request. Loopback by default: /metrics is for the
+// scraper next to it, not for the world.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "common/observability/health.h"
+#include "common/observability/metrics_registry.h"
+
+namespace Poco {
+class ThreadPool;
+namespace Net {
+class HTTPServer;
+}
+}  // namespace Poco
+
+namespace e911::observability {
+
+struct ServerOptions {
+  std::string bind_address = "127.0.0.1";
+  std::uint16_t port = 0;  // 0: the kernel picks a free port, see port()
+  int max_threads = 2;     // one scrape and one probe at a time is plenty
+};
+
+class ObservabilityServer {
+ public:
+  // Binds and starts. Throws std::runtime_error if it cannot listen
+  // (address in use, bad address). `health` may be empty: always live.
+  // The health function is called until the server is destroyed, so the
+  // server must be destroyed before whatever the function reads.
+  ObservabilityServer(MetricsRegistry registry, HealthCheck health, ServerOptions options = {});
+  ObservabilityServer(MetricsRegistry registry, HealthCheck health, std::string bind_address, std::uint16_t port);
+  ~ObservabilityServer();
+
+  ObservabilityServer(const ObservabilityServer&) = delete;
+  ObservabilityServer& operator=(const ObservabilityServer&) = delete;
+
+  // The bound port (the real one when options.port was 0).
+  std::uint16_t port() const { return port_; }
+  const std::string& bind_address() const { return bind_address_; }
+
+ private:
+  std::string bind_address_;
+  std::uint16_t port_ = 0;
+  std::unique_ptr<Poco::ThreadPool> pool_;  // outlives server_: declared first
+  std::unique_ptr<Poco::Net::HTTPServer> server_;
+};
+
+// The Content-Type of GET /metrics.
+inline constexpr const char* kMetricsContentType = "text/plain; version=0.0.4; charset=utf-8";
+
+}  // namespace e911::observability
