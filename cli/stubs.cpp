@@ -4,6 +4,5 @@
 #include "cli/commands.h"
 
 namespace e911::cli {
-int run_locator(Args) { std::cerr << "e911 locator: not available in this build\n"; return 2; }
 int run_demo(Args) { std::cerr << "e911 demo: not available in this build\n"; return 2; }
 }  // namespace e911::cli

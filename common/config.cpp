@@ -167,6 +167,7 @@ const std::vector<ConfigKey>& common_config_keys() {
       ConfigKey::text("topics.notifications", "e911.notifications"),
       ConfigKey::text("topics.dead_letter", "e911.dead-letter"),
       ConfigKey::integer("metrics.port", 9464, 0, 65535),
+      ConfigKey::text("metrics.bind", "127.0.0.1"),
       ConfigKey::text("state_dir"),
       ConfigKey::integer("dead_letter.max_payload_bytes", 64 * 1024, 0, 64 * 1024 * 1024),
   };

@@ -68,7 +68,7 @@ struct ConfigKey {
   }
 };
 
-// The keys every component shares (topics.*, metrics.port, state_dir,
+// The keys every component shares (topics.*, metrics.port, metrics.bind, state_dir,
 // dead_letter.max_payload_bytes).
 const std::vector<ConfigKey>& common_config_keys();
 

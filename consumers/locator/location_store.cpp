@@ -46,4 +46,11 @@ std::optional<Registration> LocationStore::find(std::string_view user_id) const 
   return r;
 }
 
+bool LocationStore::remove(std::string_view user_id) {
+  const auto it = entries_.find(user_id);
+  if (it == entries_.end()) return false;
+  entries_.erase(it);
+  return true;
+}
+
 }  // namespace e911::locator

@@ -31,6 +31,9 @@ class LocationStore {
   // Returns true if it was applied.
   bool apply(const LocationUpdate& update);
   std::optional<Registration> find(std::string_view user_id) const;
+  // A tombstone on the compacted topic: the user withdrew the registration.
+  // Returns true if there was one.
+  bool remove(std::string_view user_id);
   std::size_t size() const { return entries_.size(); }
   void clear() { entries_.clear(); }
 

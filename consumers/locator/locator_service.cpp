@@ -1,0 +1,365 @@
+#include "consumers/locator/locator_service.h"
+
+#include <mutex>
+#include <stdexcept>
+#include <system_error>
+#include <utility>
+#include <variant>
+
+#include "common/events.h"
+#include "common/kafka/consumer.h"
+#include "common/kafka/dead_letter_writer.h"
+#include "common/kafka/producer.h"
+#include "common/kafka/topic_tail.h"
+#include "common/log.h"
+#include "common/reload_signal.h"
+#include "common/timestamp.h"
+#include "consumers/locator/locator_core.h"
+#include "consumers/locator/registry_loader.h"
+
+namespace e911::locator {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// How long the loop may go without polling before /healthz says so.
+constexpr auto kStallLimit = std::chrono::seconds(30);
+// How long without any call-events partition before /healthz says so.
+constexpr auto kUnassignedLimit = std::chrono::seconds(60);
+
+// What identifies a version of the registry file without reading it.
+struct FileStamp {
+  std::filesystem::file_time_type modified{};
+  std::uintmax_t size = 0;
+  bool exists = false;
+  friend bool operator==(const FileStamp&, const FileStamp&) = default;
+};
+
+FileStamp stamp_of(const std::string& path) {
+  std::error_code ec;
+  FileStamp s;
+  s.modified = std::filesystem::last_write_time(path, ec);
+  if (ec) return {};
+  s.size = std::filesystem::file_size(path, ec);
+  if (ec) return {};
+  s.exists = true;
+  return s;
+}
+
+std::shared_ptr<const Registry> load_or_throw(const std::string& path) {
+  auto load = load_registry_file(path);
+  if (load.ok()) return load.registry;
+  std::string message = "invalid registry " + path + ":";
+  for (const auto& d : load.errors) message += "\n  " + format_diagnostic(path, d);
+  throw std::runtime_error(message);
+}
+
+std::int64_t steady_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+struct LocatorService::State {
+  State(LocatorServiceOptions opts, observability::MetricsRegistry registry)
+      : options(std::move(opts)),
+        metrics(std::move(registry)),
+        core(load_or_throw(options.registry_path), options.dedup_capacity),
+        registry_stamp(stamp_of(options.registry_path)),
+        call_events(metrics.counter("locator", "call_events", "Call events consumed, by outcome.")),
+        location_updates(metrics.counter("locator", "location_updates",
+                                         "Location updates read from the location-updates topic, by outcome.")),
+        emergency_calls(metrics.counter("locator", "emergency_calls",
+                                        "Emergency and test calls conveyed to the emergency-calls topic.")),
+        dead_letters(metrics.counter("locator", "dead_letters", "Rejected events written to the dead-letter topic.")
+                         .Add({})),
+        delivery_failures(metrics.counter("locator", "delivery_failures",
+                                          "Messages Kafka did not accept (the service stops on an emergency call).")
+                              .Add({})),
+        registry_reloads(metrics.counter("locator", "registry_reloads", "Registry reloads, by result.")),
+        processing(metrics
+                       .latency_histogram("locator", "event_processing",
+                                          "Time to decode, validate and resolve one call event.")
+                       .Add()),
+        conveyed(metrics
+                     .latency_histogram("locator", "emergency_call_conveyed",
+                                        "From reading a call event to Kafka acknowledging its emergency call.")
+                     .Add()),
+        registered_users(metrics.gauge("locator", "registered_users", "Users with a registered location.").Add({})),
+        registry_sites(metrics.gauge("locator", "registry_sites", "Sites in the registry in force.").Add({})),
+        registry_loaded(metrics.gauge("locator", "registry_loaded_timestamp_seconds",
+                                      "When the registry in force was loaded (Unix time).")
+                            .Add({})) {
+    registry_sites.Set(static_cast<double>(core.registry().data().sites.size()));
+    registry_loaded.SetToCurrentTime();
+  }
+
+  LocatorServiceOptions options;
+  observability::MetricsRegistry metrics;
+  Logger log{"locator"};
+  LocatorCore core;
+  FileStamp registry_stamp;
+  Clock::time_point next_registry_check{};
+
+  prometheus::Family<prometheus::Counter>& call_events;
+  prometheus::Family<prometheus::Counter>& location_updates;
+  prometheus::Family<prometheus::Counter>& emergency_calls;
+  prometheus::Counter& dead_letters;
+  prometheus::Counter& delivery_failures;
+  prometheus::Family<prometheus::Counter>& registry_reloads;
+  prometheus::Histogram& processing;
+  prometheus::Histogram& conveyed;
+  prometheus::Gauge& registered_users;
+  prometheus::Gauge& registry_sites;
+  prometheus::Gauge& registry_loaded;
+
+  // Written by the loop or by delivery callbacks, read by /healthz.
+  std::atomic<std::int64_t> last_poll_ms{0};
+  std::atomic<std::int64_t> last_assigned_ms{0};  // last time the group gave us partitions
+  std::atomic<bool> failed{false};
+  mutable std::mutex failure_mu;
+  std::string failure;
+
+  std::atomic<std::uint64_t> n_call_events{0}, n_emergency_calls{0}, n_dead_letters{0}, n_location_updates{0},
+      n_reloads{0}, n_reload_failures{0};
+  std::atomic<std::size_t> n_users{0};
+
+  void fail(std::string why) {
+    std::lock_guard lock(failure_mu);
+    if (failure.empty()) failure = std::move(why);
+    failed.store(true);
+  }
+
+  void count_users() {
+    n_users.store(core.locations().size());
+    registered_users.Set(static_cast<double>(core.locations().size()));
+  }
+
+  void maybe_reload_registry() {
+    const bool asked = take_reload_request();
+    const auto now = Clock::now();
+    if (!asked && now < next_registry_check) return;
+    next_registry_check = now + options.registry_check_interval;
+    const auto stamp = stamp_of(options.registry_path);
+    if (!asked && stamp == registry_stamp) return;
+    registry_stamp = stamp;
+    auto load = load_registry_file(options.registry_path);
+    if (!load.ok()) {
+      ++n_reload_failures;
+      registry_reloads.Add({{"result", "error"}}).Increment();
+      const std::string first = load.errors.empty() ? "" : format_diagnostic(options.registry_path, load.errors[0]);
+      log.error("registry reload failed; the previous registry stays in force",
+                {{"registry", options.registry_path}, {"errors", load.errors.size()}, {"first_error", first}});
+      return;
+    }
+    core.set_registry(load.registry);
+    ++n_reloads;
+    registry_reloads.Add({{"result", "ok"}}).Increment();
+    registry_sites.Set(static_cast<double>(load.registry->data().sites.size()));
+    registry_loaded.SetToCurrentTime();
+    log.info("registry reloaded", {{"registry", options.registry_path},
+                                   {"sites", load.registry->data().sites.size()},
+                                   {"trigger", asked ? "SIGHUP" : "file changed"}});
+  }
+
+  // A message from e911.location-updates. `history`: read at start-up
+  // (rejections were dead-lettered when they first arrived).
+  void apply_location_update(const kafka::Message& msg, bool history, kafka::DeadLetterWriter& dlq) {
+    ++n_location_updates;
+    const auto count = [&](const char* outcome) { location_updates.Add({{"outcome", outcome}}).Increment(); };
+    if (msg.tombstone) {
+      if (msg.key) core.locations().remove(*msg.key);
+      count("withdrawn");
+      return;
+    }
+    std::string reason;
+    auto decoded = decode_input_event(msg.value);
+    if (!decoded) {
+      reason = decoded.error().message;
+    } else if (!std::holds_alternative<LocationUpdate>(*decoded)) {
+      reason = "type: a call event on the location-updates topic";
+    }
+    if (reason.empty()) {
+      const auto outcome = core.process(*decoded);
+      switch (outcome.kind) {
+        case Outcome::Kind::location_applied: count("applied"); break;
+        case Outcome::Kind::location_ignored: count("ignored"); break;
+        case Outcome::Kind::duplicate: count("duplicate"); break;
+        default: count("other"); break;
+      }
+      return;
+    }
+    count("rejected");
+    log.warn("location update rejected", {{"topic", msg.topic}, {"partition", msg.partition},
+                                          {"offset", msg.offset}, {"reason", reason}});
+    if (!history) {
+      dlq.write(msg, reason, kafka::Ack{});
+      dead_letters.Increment();
+      ++n_dead_letters;
+    }
+  }
+};
+
+LocatorService::LocatorService(LocatorServiceOptions options, observability::MetricsRegistry metrics)
+    : state_(std::make_unique<State>(std::move(options), std::move(metrics))) {}
+
+LocatorService::~LocatorService() = default;
+
+void LocatorService::run(const std::atomic<bool>& stop) {
+  auto& s = *state_;
+  const auto& topics = s.options.topics;
+  kafka::ProducerOptions producer_options;
+  producer_options.client_id = "e911-locator";
+  producer_options.topics = {topics.emergency_calls, topics.dead_letter};
+  kafka::Producer producer(s.options.kafka, producer_options);
+  kafka::DeadLetterWriter dlq(producer, topics.dead_letter, "locator", s.options.dead_letter_max_payload);
+
+  // Registered locations first: a call must not be resolved without them.
+  kafka::TopicTail updates(s.options.kafka, topics.location_updates, {}, s.options.startup_timeout);
+  const auto rebuilt = updates.catch_up(
+      [&](const kafka::Message& m) { s.apply_location_update(m, true, dlq); }, s.options.startup_timeout);
+  s.count_users();
+  s.log.info("registered locations rebuilt",
+             {{"topic", topics.location_updates}, {"messages", rebuilt}, {"users", s.core.locations().size()}});
+  const auto follow_updates = [&] {
+    if (updates.poll([&](const kafka::Message& m) { s.apply_location_update(m, false, dlq); },
+                     std::chrono::milliseconds(0)) > 0) {
+      s.count_users();
+    }
+  };
+
+  kafka::ConsumerOptions consumer_options;
+  consumer_options.group_id = s.options.group_id;
+  consumer_options.topics = {topics.call_events};
+  consumer_options.client_id = "e911-locator";
+  kafka::Consumer consumer(s.options.kafka, consumer_options);
+
+  const auto handle = [&](const kafka::Message& msg, const kafka::Ack& ack) {
+    ++s.n_call_events;
+    const auto read_at = Clock::now();
+    const auto count = [&](const char* outcome) { s.call_events.Add({{"outcome", outcome}}).Increment(); };
+    follow_updates();  // a registration made just before the call counts
+    Outcome outcome;
+    if (msg.tombstone) {
+      outcome.kind = Outcome::Kind::rejected;
+      outcome.reason = "value: null (a tombstone), not a call event";
+    } else {
+      outcome = s.core.process(msg.value);
+    }
+    s.processing.Observe(std::chrono::duration<double>(Clock::now() - read_at).count());
+    switch (outcome.kind) {
+      case Outcome::Kind::emergency_call: {
+        count("emergency_call");
+        auto& call = *outcome.call;
+        call.resolved_at = now_millis();
+        s.emergency_calls
+            .Add({{"class", call.call_class}, {"dispatchable", call.location.dispatchable ? "true" : "false"}})
+            .Increment();
+        s.log.info("emergency call resolved",
+                   {{"call_id", call.call_id}, {"class", call.call_class}, {"site_id", call.location.site_id},
+                    {"source", call.location.source}, {"dispatchable", call.location.dispatchable},
+                    {"routing", call.routing}, {"warnings", call.warnings.size()}});
+        State* state = &s;
+        std::string call_id = call.call_id;
+        producer.produce(topics.emergency_calls, call.call_id, encode_emergency_call(call), {},
+                         [state, ack, read_at, call_id](const kafka::DeliveryReport& report) {
+                           if (report.ok()) {
+                             state->conveyed.Observe(std::chrono::duration<double>(Clock::now() - read_at).count());
+                             ++state->n_emergency_calls;
+                             ack.done();
+                             return;
+                           }
+                           state->delivery_failures.Increment();
+                           state->log.error("emergency call not accepted by Kafka; stopping so that it is "
+                                            "consumed again after the restart",
+                                            {{"call_id", call_id}, {"error", report.error}});
+                           state->fail("emergency call " + call_id + " not delivered: " + report.error);
+                         });
+        return;
+      }
+      case Outcome::Kind::rejected:
+        count("rejected");
+        s.log.warn("call event rejected", {{"topic", msg.topic}, {"partition", msg.partition},
+                                           {"offset", msg.offset}, {"reason", outcome.reason}});
+        dlq.write(msg, outcome.reason, ack);
+        s.dead_letters.Increment();
+        ++s.n_dead_letters;
+        return;
+      case Outcome::Kind::duplicate: count("duplicate"); break;
+      case Outcome::Kind::not_emergency: count("not_emergency"); break;
+      case Outcome::Kind::location_applied:
+      case Outcome::Kind::location_ignored:
+        count("location_update");
+        s.count_users();
+        break;
+    }
+    ack.done();
+  };
+
+  started_.store(true);
+  s.log.info("consuming", {{"topic", topics.call_events}, {"group_id", s.options.group_id},
+                           {"registry", s.options.registry_path}});
+  s.last_assigned_ms.store(steady_ms());  // the first assignment takes a few seconds
+  auto next_assignment_check = Clock::now();
+  try {
+    while (!stop.load(std::memory_order_relaxed) && !s.failed.load()) {
+      s.last_poll_ms.store(steady_ms());
+      if (Clock::now() >= next_assignment_check) {
+        next_assignment_check = Clock::now() + std::chrono::seconds(1);
+        if (!consumer.assignment().empty()) s.last_assigned_ms.store(steady_ms());
+      }
+      s.maybe_reload_registry();
+      follow_updates();
+      consumer.poll(handle, std::chrono::milliseconds(100));
+    }
+  } catch (const std::exception& e) {
+    s.fail(e.what());
+    started_.store(false);
+    try {
+      consumer.close();
+    } catch (const std::exception& close_error) {
+      s.log.error("consumer close failed", {{"error", close_error.what()}});
+    }
+    throw;
+  }
+  consumer.close();
+  producer.flush(std::chrono::seconds(10));
+  started_.store(false);
+  if (s.failed.load()) {
+    std::lock_guard lock(s.failure_mu);
+    throw std::runtime_error(s.failure);
+  }
+  s.log.info("stopped", {{"call_events", s.n_call_events.load()}, {"emergency_calls", s.n_emergency_calls.load()}});
+}
+
+observability::HealthStatus LocatorService::health() const {
+  const auto& s = *state_;
+  if (s.failed.load()) {
+    std::lock_guard lock(s.failure_mu);
+    return observability::HealthStatus::down(s.failure);
+  }
+  if (!started_.load()) return observability::HealthStatus::down("starting: rebuilding registered locations");
+  const auto idle_ms = steady_ms() - s.last_poll_ms.load();
+  if (idle_ms > std::chrono::duration_cast<std::chrono::milliseconds>(kStallLimit).count()) {
+    return observability::HealthStatus::down("consumer loop has not polled for " + std::to_string(idle_ms / 1000) +
+                                             " s");
+  }
+  const auto unassigned_ms = steady_ms() - s.last_assigned_ms.load();
+  if (unassigned_ms > std::chrono::duration_cast<std::chrono::milliseconds>(kUnassignedLimit).count()) {
+    // Kafka unreachable (the group session lapsed) or more instances than
+    // partitions: either way this instance is not consuming.
+    return observability::HealthStatus::down("no call-events partition assigned for " +
+                                             std::to_string(unassigned_ms / 1000) + " s");
+  }
+  return observability::HealthStatus::ok();
+}
+
+LocatorServiceStats LocatorService::stats() const {
+  const auto& s = *state_;
+  return {s.n_call_events.load(),    s.n_emergency_calls.load(), s.n_dead_letters.load(),
+          s.n_location_updates.load(), s.n_reloads.load(),       s.n_reload_failures.load(),
+          s.n_users.load()};
+}
+
+}  // namespace e911::locator
