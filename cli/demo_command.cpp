@@ -1,0 +1,296 @@
+// e911 demo: the whole pipeline on the embedded default. An in-process
+// Kafka broker, the locator consuming from it, and simulated traffic
+// (every scenario the registry supports, a malformed event, non-emergency
+// background) produced to it; each emergency call is printed as it comes
+// out of e911.emergency-calls.
+
+#include <iostream>
+#include <map>
+#include <random>
+#include <thread>
+
+#include <rapidjson/document.h>
+
+#include "cli/call_display.h"
+#include "cli/commands.h"
+#include "cli/options.h"
+#include "common/config.h"
+#include "common/kafka/embedded_broker.h"
+#include "common/kafka/producer.h"
+#include "common/kafka/stop_signal.h"
+#include "common/kafka/topic_tail.h"
+#include "common/log.h"
+#include "common/observability/observability_server.h"
+#include "common/timestamp.h"
+#include "consumers/locator/locator_service.h"
+#include "consumers/locator/registry_loader.h"
+#include "producers/simulator/traffic.h"
+
+namespace e911::cli {
+
+namespace {
+
+constexpr const char* kHelp =
+    "usage: e911 demo --registry FILE [--background N] [--seed N] [--follow]\n"
+    "                 [--metrics-port N]\n"
+    "\n"
+    "Runs the pipeline on the embedded default: an in-process Kafka broker on\n"
+    "loopback, the locator, and simulated traffic from the registry (office\n"
+    "floors, desk phones, Wi-Fi, home workers with and without VPN, the\n"
+    "coffee-shop caller, the nomad, 933 test calls, a visitor, dial prefixes,\n"
+    "a malformed event, non-emergency background). Prints every emergency call\n"
+    "as it leaves e911.emergency-calls, then a summary, and exits 0.\n"
+    "\n"
+    "  --registry FILE    the site registry (ops/demo/registry.yaml)\n"
+    "  --background N     non-emergency events mixed in (default 2000)\n"
+    "  --seed N           simulator seed (default 1)\n"
+    "  --follow           keep simulating (about one emergency call every 5 s\n"
+    "                     among steady background) until Ctrl-C\n"
+    "  --metrics-port N   serve the locator's /metrics and /healthz on N\n"
+    "                     (default: a free port, printed)\n"
+    "\n"
+    "Logs (JSON lines, warnings and errors unless E911_LOG_LEVEL says\n"
+    "otherwise) go to standard error.\n";
+
+int usage_error(const std::string& message) {
+  std::cerr << "e911 demo: " << message << "\n" << kHelp;
+  return 2;
+}
+
+std::optional<std::uint64_t> parse_number(const std::string& text) {
+  try {
+    std::size_t used = 0;
+    const auto v = std::stoull(text, &used);
+    if (used != text.size()) return std::nullopt;
+    return v;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+std::string call_id_of(const std::string& json) {
+  rapidjson::Document d;
+  d.Parse(json.c_str());
+  if (d.HasParseError() || !d.IsObject() || !d.HasMember("call_id") || !d["call_id"].IsString()) return {};
+  return d["call_id"].GetString();
+}
+
+bool wait_until(const std::function<bool()>& done, std::chrono::seconds timeout, const std::atomic<bool>& stop) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!done()) {
+    if (stop.load() || std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return true;
+}
+
+struct Summary {
+  std::size_t emergency = 0, test = 0, dispatchable = 0, ecrc = 0, warned = 0;
+  void add(const std::string& json) {
+    rapidjson::Document d;
+    d.Parse(json.c_str());
+    if (d.HasParseError() || !d.IsObject()) return;
+    (std::string(d["class"].GetString()) == "test" ? test : emergency)++;
+    if (d["location"]["dispatchable"].IsTrue()) ++dispatchable;
+    if (std::string(d["routing"].GetString()) == "ecrc") ++ecrc;
+    if (!d["warnings"].Empty()) ++warned;
+  }
+};
+
+}  // namespace
+
+int run_demo(Args args) {
+  Options opts(args, {"--registry", "--background", "--seed", "--metrics-port"}, {"--follow"});
+  if (opts.help()) {
+    std::cout << kHelp;
+    return 0;
+  }
+  if (!opts.ok()) return usage_error(opts.error());
+  if (!opts.positional().empty()) return usage_error("unexpected argument '" + opts.positional()[0] + "'");
+  const auto registry_path = opts.value("--registry");
+  if (!registry_path) return usage_error("--registry FILE is required (ops/demo/registry.yaml)");
+  const auto background = parse_number(opts.value("--background").value_or("2000"));
+  if (!background || *background > 10'000'000) return usage_error("--background must be a number up to 10000000");
+  const auto seed = parse_number(opts.value("--seed").value_or("1"));
+  if (!seed) return usage_error("--seed must be a number");
+  const auto metrics_port = parse_number(opts.value("--metrics-port").value_or("0"));
+  if (!metrics_port || *metrics_port > 65535) return usage_error("--metrics-port must be a port number");
+  const bool follow = opts.flag("--follow");
+
+  if (!std::getenv("E911_LOG_LEVEL")) set_min_log_level(LogLevel::warn);  // the console is for the calls
+  auto load = locator::load_registry_file(*registry_path);
+  if (!load.ok()) {
+    for (const auto& d : load.errors) std::cerr << locator::format_diagnostic(*registry_path, d) << "\n";
+    return 1;
+  }
+
+  const auto& stop = kafka::install_stop_signal_handlers();
+  try {
+    kafka::EmbeddedBroker broker;
+    const Config::Topics topics = Config().topics();
+    broker.create_topic(topics.call_events, 3);
+    broker.create_topic(topics.location_updates, 3);
+    broker.create_topic(topics.emergency_calls, 1);
+    broker.create_topic(topics.notifications, 1);
+    broker.create_topic(topics.dead_letter, 1);
+    const auto props = broker.client_properties();
+    std::cout << "Embedded Kafka broker: " << broker.bootstrap_servers()
+              << "  (e.g. kcat -b " << broker.bootstrap_servers() << " -X fetch.wait.max.ms=5 -C -t "
+              << topics.emergency_calls << ")\n";
+
+    locator::LocatorServiceOptions options;
+    options.kafka = props;
+    options.topics = topics;
+    options.registry_path = *registry_path;
+    observability::MetricsRegistry metrics;
+    locator::LocatorService service(options, metrics);
+    observability::ObservabilityServer server(metrics, [&service] { return service.health(); },
+                                              {"127.0.0.1", static_cast<std::uint16_t>(*metrics_port)});
+    std::cout << "Locator metrics: http://127.0.0.1:" << server.port() << "/metrics  health: http://127.0.0.1:"
+              << server.port() << "/healthz\n";
+
+    kafka::ProducerOptions producer_options;
+    producer_options.client_id = "e911-simulator";
+    producer_options.topics = {topics.call_events, topics.location_updates};
+    kafka::Producer producer(props, producer_options);
+    kafka::TopicTail calls_out(props, topics.emergency_calls);
+
+    simulator::TrafficSimulator sim(load.registry, *seed, now_millis() - 3'600'000);
+    auto events = sim.scenarios();
+    std::map<std::string, std::string> scenario_of;  // call id -> scenario
+    std::vector<simulator::SimEvent> updates, calls;
+    for (auto& e : events) {
+      if (e.kind == simulator::SimEvent::Kind::location_update) {
+        updates.push_back(std::move(e));
+      } else {
+        if (e.emergency) scenario_of[call_id_of(e.payload)] = e.scenario;
+        calls.push_back(std::move(e));
+      }
+    }
+    const std::size_t expected_calls = scenario_of.size();
+
+    // Registrations are made before the calls, as in real life: the
+    // locator has them before the first call arrives.
+    for (const auto& u : updates) producer.produce(topics.location_updates, u.key, u.payload);
+    producer.flush(std::chrono::seconds(30));
+
+    std::atomic<bool> service_stop{false};
+    std::string service_error;
+    std::thread locator_thread([&] {
+      try {
+        service.run(service_stop);
+      } catch (const std::exception& e) {
+        service_error = e.what();
+      }
+    });
+    const auto stop_locator = [&] {
+      service_stop = true;
+      locator_thread.join();
+    };
+    if (!wait_until([&] { return service.started() || !service_error.empty(); }, std::chrono::seconds(60), stop)) {
+      stop_locator();
+      std::cerr << "e911 demo: the locator did not start: " << service_error << "\n";
+      return 1;
+    }
+    std::cout << "Locator started: " << service.stats().registered_users << " registered locations, registry "
+              << *registry_path << "\n";
+
+    // The scenarios, a malformed event, and background traffic mixed in.
+    std::mt19937_64 rng(*seed);
+    std::size_t background_left = *background;
+    const auto send_background = [&](std::size_t n) {
+      for (std::size_t i = 0; i < n && background_left > 0; ++i, --background_left) {
+        const auto b = sim.background();
+        producer.produce(topics.call_events, b.key, b.payload);
+      }
+    };
+    for (const auto& c : calls) {
+      send_background(std::uniform_int_distribution<std::size_t>(0, *background / (calls.size() + 1) * 2)(rng));
+      producer.produce(topics.call_events, c.key, c.payload);
+    }
+    producer.produce(topics.call_events, "u-malformed",
+                     R"({"schema":"e911.call-event/v1","event_id":"demo-bad","call_id":"c-bad","type":"call.initiated",)"
+                     R"("occurred_at":"yesterday","dialed":"911","caller":{"user_id":"u-malformed"}})");
+    send_background(background_left);
+    producer.flush(std::chrono::seconds(30));
+    std::cout << "Simulator: " << expected_calls << " emergency and test calls, " << *background
+              << " non-emergency events and 1 malformed event produced to " << topics.call_events << "\n\n";
+
+    Summary summary;
+    std::size_t printed = 0;
+    const auto print_calls = [&](std::chrono::milliseconds wait) {
+      calls_out.poll(
+          [&](const kafka::Message& m) {
+            const std::string json(m.value);
+            const auto text = describe_emergency_call(json);
+            if (!text) return;
+            const auto it = scenario_of.find(call_id_of(json));
+            std::cout << "--- " << (it != scenario_of.end() ? it->second : "simulated call") << "\n" << *text << "\n";
+            std::cout.flush();
+            summary.add(json);
+            ++printed;
+          },
+          wait);
+    };
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    while (printed < expected_calls && !stop.load() && service_error.empty() &&
+           std::chrono::steady_clock::now() < deadline) {
+      print_calls(std::chrono::milliseconds(100));
+    }
+    const bool complete = printed >= expected_calls;
+    if (complete) {
+      wait_until([&] { return service.stats().dead_letters >= 1; }, std::chrono::seconds(10), stop);
+    }
+
+    if (follow && complete) {
+      std::cout << "Following: every scenario again every 30 s, about 50 background events/s; Ctrl-C to stop.\n\n";
+      auto next_pass = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+      while (!stop.load() && service_error.empty()) {
+        if (std::chrono::steady_clock::now() >= next_pass) {
+          next_pass += std::chrono::seconds(30);
+          const auto seen = service.stats().location_updates;
+          std::size_t update_count = 0;
+          std::vector<simulator::SimEvent> pass_calls;
+          for (auto& e : sim.scenarios()) {
+            if (e.kind == simulator::SimEvent::Kind::location_update) {
+              producer.produce(topics.location_updates, e.key, e.payload);
+              ++update_count;
+            } else {
+              if (e.emergency) scenario_of[call_id_of(e.payload)] = e.scenario;
+              pass_calls.push_back(std::move(e));
+            }
+          }
+          producer.flush(std::chrono::seconds(30));
+          wait_until([&] { return service.stats().location_updates >= seen + update_count; },
+                     std::chrono::seconds(10), stop);
+          for (const auto& c : pass_calls) producer.produce(topics.call_events, c.key, c.payload);
+        }
+        const auto b = sim.background();
+        producer.produce(topics.call_events, b.key, b.payload);
+        print_calls(std::chrono::milliseconds(20));
+      }
+    }
+
+    stop_locator();
+    const auto stats = service.stats();
+    std::cout << "Summary: " << summary.emergency << " emergency and " << summary.test << " test calls conveyed to "
+              << topics.emergency_calls << "; " << summary.dispatchable << " dispatchable, " << summary.ecrc
+              << " routed to the emergency call relay centre, " << summary.warned << " with warnings.\n"
+              << "         " << stats.call_events << " call events read, " << stats.dead_letters
+              << " rejected to " << topics.dead_letter << ".\n";
+    if (!service_error.empty()) {
+      std::cerr << "e911 demo: the locator failed: " << service_error << "\n";
+      return 1;
+    }
+    if (!complete && !stop.load()) {
+      std::cerr << "e911 demo: only " << printed << " of " << expected_calls << " emergency calls came out\n";
+      return 1;
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "e911 demo: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace e911::cli

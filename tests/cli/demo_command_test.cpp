@@ -1,0 +1,46 @@
+// `e911 demo`, the README's first command, end to end: embedded broker,
+// locator, simulator; every simulated emergency call comes out readable.
+
+#include <gtest/gtest.h>
+
+#include "tests/support/files.h"
+
+namespace e911 {
+namespace {
+
+std::size_t count(const std::string& text, const std::string& needle) {
+  std::size_t n = 0;
+  for (auto p = text.find(needle); p != std::string::npos; p = text.find(needle, p + 1)) ++n;
+  return n;
+}
+
+TEST(DemoCommand, RunsThePipelineAndShowsEveryEmergencyCall) {
+  const auto r = test::run_e911("demo --registry " + std::string(E911_SOURCE_DIR) +
+                                "/ops/demo/registry.yaml --background 300 --seed 7");
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("Embedded Kafka broker: 127.0.0.1:"), std::string::npos);
+  const auto shown = count(r.out, "EMERGENCY CALL  dialed") + count(r.out, "TEST CALL  dialed");
+  EXPECT_GE(shown, 10u) << r.out;
+  EXPECT_EQ(count(r.out, "\n--- "), shown) << "each call is shown once, under its scenario";
+  for (const char* scenario : {"home worker on VPN", "933 test call", "desk phone on a known switch port",
+                               "nomad who moved since registering", "apartment registered without a unit"}) {
+    EXPECT_NE(r.out.find(scenario), std::string::npos) << scenario;
+  }
+  EXPECT_NE(r.out.find("NOT dispatchable"), std::string::npos);
+  EXPECT_NE(r.out.find("emergency call relay centre"), std::string::npos);
+  EXPECT_NE(r.out.find("1 rejected to e911.dead-letter"), std::string::npos) << r.out;
+}
+
+TEST(DemoCommand, ExplainsItsOptions) {
+  auto r = test::run_e911("demo --help");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("--follow"), std::string::npos);
+  r = test::run_e911("demo --registry /nonexistent/registry.yaml");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("/nonexistent/registry.yaml"), std::string::npos) << r.err;
+  r = test::run_e911("demo --background lots --registry x");
+  EXPECT_EQ(r.exit_code, 2);
+}
+
+}  // namespace
+}  // namespace e911
