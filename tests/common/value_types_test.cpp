@@ -1,5 +1,13 @@
 #include <gtest/gtest.h>
 
+#include <string>
+
+#include <random>
+
+#include <deque>
+
+#include <set>
+
 #include "common/civic_address.h"
 #include "common/email_address.h"
 #include "common/mac_address.h"
@@ -79,6 +87,35 @@ TEST(RecentIds, ForgetsOldestBeyondCapacity) {
   EXPECT_TRUE(ids.insert("c"));
   EXPECT_FALSE(ids.contains("a"));
   EXPECT_TRUE(ids.insert("a"));
+}
+
+// Against a plain reference (set + FIFO) under heavy churn, which
+// exercises the table's deletions and wrap-around.
+TEST(RecentIds, AgreesWithAReferenceUnderChurn) {
+  for (const std::size_t capacity : {1u, 7u, 64u, 1000u}) {
+    RecentIds ids(capacity);
+    std::set<std::string> ref;
+    std::deque<std::string> order;
+    std::mt19937 rng(static_cast<unsigned>(capacity));
+    std::uniform_int_distribution<int> pick(0, static_cast<int>(capacity * 3));
+    for (int i = 0; i < 20000; ++i) {
+      const std::string id = "ev-" + std::to_string(pick(rng));
+      const bool expected_new = ref.insert(id).second;
+      if (expected_new) {
+        order.push_back(id);
+        if (order.size() > capacity) {
+          ref.erase(order.front());
+          order.pop_front();
+        }
+      }
+      ASSERT_EQ(ids.insert(id), expected_new) << "capacity " << capacity << " step " << i << " id " << id;
+      ASSERT_EQ(ids.size(), ref.size());
+    }
+    for (const auto& id : ref) EXPECT_TRUE(ids.contains(id));
+  }
+  RecentIds none(0);
+  EXPECT_TRUE(none.insert("x"));
+  EXPECT_TRUE(none.insert("x"));
 }
 
 TEST(Text, QuoteForMessageEscapesAndTruncates) {
