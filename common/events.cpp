@@ -1,5 +1,7 @@
 #include "common/events.h"
 
+#include <cstddef>
+
 #include "common/text.h"
 
 namespace e911 {
@@ -163,7 +165,13 @@ std::string canonical_chassis_id(std::string_view raw) {
 }
 
 Result<InputEvent> decode_input_event(std::string_view payload, const JsonLimits& limits) {
-  rapidjson::Document doc;
+  // The DOM of a typical event fits in this per-thread buffer, so decoding
+  // allocates little more than the strings it returns; a larger one spills
+  // into heap chunks freed with the allocator. Everything is copied out
+  // before returning, and decoding never re-enters itself.
+  alignas(std::max_align_t) thread_local char value_buffer[16 * 1024];
+  rapidjson::MemoryPoolAllocator<> value_allocator(value_buffer, sizeof value_buffer);
+  rapidjson::Document doc(&value_allocator);
   if (auto err = parse_json(payload, limits, doc)) return *err;
   FieldReader r(doc, "", limits);
   std::string schema;
