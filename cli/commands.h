@@ -14,5 +14,6 @@ int run_registry(Args args);
 int run_broker(Args args);
 int run_locator(Args args);
 int run_demo(Args args);
+int run_simulate(Args args);
 
 }  // namespace e911::cli

@@ -23,6 +23,7 @@ constexpr Command kCommands[] = {
     {"registry", "check or import the site registry (`e911 registry --help`)", e911::cli::run_registry},
     {"locator", "run the locator consumer against a Kafka cluster", e911::cli::run_locator},
     {"broker", "run an embedded Kafka broker on loopback for demos and tests", e911::cli::run_broker},
+    {"simulate", "write simulated call traffic as JSON lines (for resolve, kcat, tests)", e911::cli::run_simulate},
 };
 
 void usage(std::ostream& out) {

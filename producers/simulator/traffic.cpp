@@ -241,24 +241,28 @@ SimEvent TrafficSimulator::background() {
                     kTypes[rng_() % 3]);
 }
 
-std::vector<SimEvent> TrafficSimulator::mix(std::size_t count, double emergency_share) {
-  std::vector<SimEvent> out;
-  out.reserve(count);
+void TrafficSimulator::mix(std::size_t count, double emergency_share, const std::function<void(SimEvent&&)>& sink) {
   std::vector<SimEvent> tour;
   std::size_t next = 0;
   std::uniform_real_distribution<double> u(0, 1);
-  while (out.size() < count) {
+  for (std::size_t n = 0; n < count; ++n) {
     if (u(rng_) < emergency_share) {
       if (next == tour.size()) {
         tour = scenarios();
         next = 0;
-        if (tour.empty()) break;
+        if (tour.empty()) return;
       }
-      out.push_back(tour[next++]);
+      sink(SimEvent(tour[next++]));
     } else {
-      out.push_back(background());
+      sink(background());
     }
   }
+}
+
+std::vector<SimEvent> TrafficSimulator::mix(std::size_t count, double emergency_share) {
+  std::vector<SimEvent> out;
+  out.reserve(count);
+  mix(count, emergency_share, [&](SimEvent&& e) { out.push_back(std::move(e)); });
   return out;
 }
 

@@ -8,6 +8,7 @@
 // Deterministic for a seed.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <random>
 #include <string>
@@ -39,6 +40,8 @@ class TrafficSimulator {
   // `count` events, `emergency_share` of them emergency calls from the
   // scenarios (cycled), the rest background.
   std::vector<SimEvent> mix(std::size_t count, double emergency_share);
+  // The same, handed to `sink` one by one (for streams too large to hold).
+  void mix(std::size_t count, double emergency_share, const std::function<void(SimEvent&&)>& sink);
 
  private:
   struct Caller {
