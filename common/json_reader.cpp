@@ -3,6 +3,7 @@
 #include <rapidjson/error/en.h>
 
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 
 #include "common/text.h"
@@ -14,23 +15,42 @@ namespace {
 // does on hostile "[[[[[..." input before any allocation.
 int max_nesting(std::string_view text, int limit) {
   int depth = 0;
-  bool in_string = false;
-  bool escaped = false;
-  for (char c : text) {
-    if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
-      continue;
-    }
-    if (c == '"') in_string = true;
-    else if (c == '{' || c == '[') {
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  while (p < end) {
+    const char c = *p++;
+    if (c == '"') {
+      // Skip the string: its closing quote is the first one preceded by an
+      // even number of backslashes (memchr does the scanning).
+      for (;;) {
+        const auto* q = static_cast<const char*>(std::memchr(p, '"', static_cast<std::size_t>(end - p)));
+        if (!q) return depth;  // unterminated: the parser reports it
+        std::size_t backslashes = 0;
+        while (q - backslashes > p && q[-1 - static_cast<std::ptrdiff_t>(backslashes)] == '\\') ++backslashes;
+        p = q + 1;
+        if (backslashes % 2 == 0) break;
+      }
+    } else if (c == '{' || c == '[') {
       if (++depth > limit) return depth;
     } else if (c == '}' || c == ']') {
       --depth;
     }
   }
   return depth;
+}
+
+// True if every byte is 7-bit ASCII (and so valid UTF-8), eight at a time.
+bool is_ascii(std::string_view text) {
+  const char* p = text.data();
+  std::size_t n = text.size();
+  std::uint64_t high = 0;
+  for (; n >= 8; p += 8, n -= 8) {
+    std::uint64_t word;
+    std::memcpy(&word, p, 8);
+    high |= word;
+  }
+  for (; n > 0; ++p, --n) high |= static_cast<unsigned char>(*p);
+  return (high & 0x8080808080808080ull) == 0;
 }
 
 }  // namespace
@@ -47,8 +67,19 @@ std::optional<Error> parse_json(std::string_view text, const JsonLimits& limits,
   if (max_nesting(text, limits.max_depth) > limits.max_depth) {
     return Error{"JSON nested deeper than " + std::to_string(limits.max_depth) + " levels"};
   }
-  constexpr unsigned kFlags = rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
-  doc.Parse<kFlags>(text.data(), text.size());
+  // The parser's vectorised string and whitespace scanning (RAPIDJSON_SSE2,
+  // set in common/CMakeLists.txt) works on NUL-terminated text, so parse a
+  // terminated copy; the text has no NUL of its own (checked above).
+  thread_local std::string terminated;
+  terminated.assign(text.data(), text.size());
+  // Most events are plain ASCII, which is valid UTF-8 as it is: only the
+  // others pay for the parser's per-character encoding validation.
+  if (is_ascii(text)) {
+    doc.Parse<rapidjson::kParseIterativeFlag>(terminated.c_str());
+  } else {
+    doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(terminated.c_str());
+  }
+  if (terminated.capacity() > 1 << 20) std::string().swap(terminated);  // do not keep a huge one
   if (doc.HasParseError()) {
     return Error{std::string("invalid JSON at offset ") + std::to_string(doc.GetErrorOffset()) + ": " +
                  rapidjson::GetParseError_En(doc.GetParseError())};

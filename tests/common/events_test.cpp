@@ -83,6 +83,12 @@ TEST(Events, HostileInputIsRejectedWithAReason) {
   auto deep = decode_input_event(std::string(200000, '['), big);
   ASSERT_FALSE(deep);
   EXPECT_EQ(deep.error().message, "JSON nested deeper than 16 levels");
+  // Brackets inside strings (with escaped quotes and backslashes) are not
+  // nesting; the same brackets outside are.
+  const std::string brackets(40, '[');
+  EXPECT_EQ(error_of(with(kCall, "John Smith", "J\\\\\\\"" + brackets + "\\\\")), "(accepted)");
+  EXPECT_EQ(error_of(with(kCall, R"("vpn":false)", R"("vpn":false,"x":)" + brackets)),
+            "JSON nested deeper than 16 levels");
   // Multi-megabyte line.
   EXPECT_EQ(error_of(std::string(5 << 20, ' ')).substr(0, 18), "payload too large:");
   // NUL bytes, raw and escaped.
