@@ -67,19 +67,13 @@ std::optional<Error> parse_json(std::string_view text, const JsonLimits& limits,
   if (max_nesting(text, limits.max_depth) > limits.max_depth) {
     return Error{"JSON nested deeper than " + std::to_string(limits.max_depth) + " levels"};
   }
-  // The parser's vectorised string and whitespace scanning (RAPIDJSON_SSE2,
-  // set in common/CMakeLists.txt) works on NUL-terminated text, so parse a
-  // terminated copy; the text has no NUL of its own (checked above).
-  thread_local std::string terminated;
-  terminated.assign(text.data(), text.size());
   // Most events are plain ASCII, which is valid UTF-8 as it is: only the
   // others pay for the parser's per-character encoding validation.
   if (is_ascii(text)) {
-    doc.Parse<rapidjson::kParseIterativeFlag>(terminated.c_str());
+    doc.Parse<rapidjson::kParseIterativeFlag>(text.data(), text.size());
   } else {
-    doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(terminated.c_str());
+    doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(text.data(), text.size());
   }
-  if (terminated.capacity() > 1 << 20) std::string().swap(terminated);  // do not keep a huge one
   if (doc.HasParseError()) {
     return Error{std::string("invalid JSON at offset ") + std::to_string(doc.GetErrorOffset()) + ": " +
                  rapidjson::GetParseError_En(doc.GetParseError())};
