@@ -57,13 +57,12 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-bool is_clean_utf8(std::string_view s) {
+bool is_valid_utf8(std::string_view s) {
   std::size_t i = 0;
   const std::size_t n = s.size();
   while (i < n) {
     const auto c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {
-      if (c < 0x20 || c == 0x7f) return false;
       ++i;
       continue;
     }
@@ -87,6 +86,14 @@ bool is_clean_utf8(std::string_view s) {
     i += len;
   }
   return true;
+}
+
+bool is_clean_utf8(std::string_view s) {
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c == 0x7f) return false;
+  }
+  return is_valid_utf8(s);
 }
 
 }  // namespace e911

@@ -15,7 +15,10 @@ std::string to_lower_ascii(std::string_view s);
 std::string to_upper_ascii(std::string_view s);
 std::string_view trim(std::string_view s);
 
-// True if `s` is well-formed UTF-8 without NUL or other C0 control characters.
+// True if `s` is well-formed UTF-8 (no overlong forms, surrogates or values
+// past U+10FFFF).
+bool is_valid_utf8(std::string_view s);
+// The same, and without NUL or other C0 control characters (or DEL).
 bool is_clean_utf8(std::string_view s);
 
 }  // namespace e911

@@ -41,9 +41,6 @@ DeadLetterRecord make_dead_letter(std::string_view component, std::string_view r
 std::string encode_dead_letter(const DeadLetterRecord& record,
                                std::size_t max_payload_bytes = kDefaultMaxDeadLetterPayload);
 
-// Strict UTF-8 (no overlong forms, surrogates or code points past
-// U+10FFFF); control characters are allowed, JSON escapes them.
-bool is_valid_utf8(std::string_view s);
 std::string base64_encode(std::string_view bytes);
 
 }  // namespace e911::kafka

@@ -3,6 +3,7 @@
 // record is delivered.
 
 #include "common/kafka/dead_letter.h"
+#include "common/text.h"
 
 #include <gtest/gtest.h>
 #include <librdkafka/rdkafka.h>
