@@ -47,10 +47,8 @@ constexpr const char* kHelp =
     "fetch.wait.max.ms (e.g. -X fetch.wait.max.ms=5 for kcat).\n";
 
 std::optional<int> parse_count(std::string_view text, int max) {
-  int v = 0;
-  const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || p != text.data() + text.size() || v < 1 || v > max) return std::nullopt;
-  return v;
+  const auto v = parse_whole_number(text, 1, static_cast<std::uint64_t>(max));
+  return v ? std::optional<int>(static_cast<int>(*v)) : std::nullopt;
 }
 
 int usage_error(const std::string& message) {

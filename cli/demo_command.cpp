@@ -57,17 +57,6 @@ int usage_error(const std::string& message) {
   return 2;
 }
 
-std::optional<std::uint64_t> parse_number(const std::string& text) {
-  try {
-    std::size_t used = 0;
-    const auto v = std::stoull(text, &used);
-    if (used != text.size()) return std::nullopt;
-    return v;
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
-}
-
 std::string call_id_of(const std::string& json) {
   rapidjson::Document d;
   d.Parse(json.c_str());
@@ -109,12 +98,12 @@ int run_demo(Args args) {
   if (!opts.positional().empty()) return usage_error("unexpected argument '" + opts.positional()[0] + "'");
   const auto registry_path = opts.value("--registry");
   if (!registry_path) return usage_error("--registry FILE is required (ops/demo/registry.yaml)");
-  const auto background = parse_number(opts.value("--background").value_or("2000"));
-  if (!background || *background > 10'000'000) return usage_error("--background must be a number up to 10000000");
-  const auto seed = parse_number(opts.value("--seed").value_or("1"));
+  const auto background = parse_whole_number(opts.value("--background").value_or("2000"), 0, 10'000'000);
+  if (!background) return usage_error("--background must be a number up to 10000000");
+  const auto seed = parse_whole_number(opts.value("--seed").value_or("1"));
   if (!seed) return usage_error("--seed must be a number");
-  const auto metrics_port = parse_number(opts.value("--metrics-port").value_or("0"));
-  if (!metrics_port || *metrics_port > 65535) return usage_error("--metrics-port must be a port number");
+  const auto metrics_port = parse_whole_number(opts.value("--metrics-port").value_or("0"), 0, 65535);
+  if (!metrics_port) return usage_error("--metrics-port must be a port number");
   const bool follow = opts.flag("--follow");
 
   if (!std::getenv("E911_LOG_LEVEL")) set_min_log_level(LogLevel::warn);  // the console is for the calls

@@ -1,5 +1,8 @@
 #include "cli/options.h"
 
+#include <charconv>
+#include <cmath>
+
 namespace e911::cli {
 
 Options::Options(Args args, std::set<std::string_view> valued, std::set<std::string_view> flags) {
@@ -39,6 +42,20 @@ std::optional<std::string> Options::value(std::string_view name) const {
   const auto it = values_.find(std::string(name));
   if (it == values_.end()) return std::nullopt;
   return it->second;
+}
+
+std::optional<std::uint64_t> parse_whole_number(std::string_view text, std::uint64_t min, std::uint64_t max) {
+  std::uint64_t v = 0;
+  const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc() || p != text.data() + text.size() || v < min || v > max) return std::nullopt;
+  return v;
+}
+
+std::optional<double> parse_decimal(std::string_view text) {
+  double v = 0;
+  const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc() || p != text.data() + text.size() || !std::isfinite(v)) return std::nullopt;
+  return v;
 }
 
 }  // namespace e911::cli

@@ -3,6 +3,7 @@
 // and flags. Unknown options are errors, so a typo never silently changes
 // what a command does.
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <set>
@@ -32,5 +33,11 @@ class Options {
   std::vector<std::string> positional_;
   std::string error_;
 };
+
+// All of `text` as a whole number within [min, max]; nullopt otherwise.
+std::optional<std::uint64_t> parse_whole_number(std::string_view text, std::uint64_t min = 0,
+                                                std::uint64_t max = UINT64_MAX);
+// All of `text` as a finite decimal number; nullopt otherwise.
+std::optional<double> parse_decimal(std::string_view text);
 
 }  // namespace e911::cli

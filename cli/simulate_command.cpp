@@ -54,33 +54,12 @@ int run_simulate(Args args) {
   const auto registry_path = opts.value("--registry");
   if (!registry_path) return usage_error("--registry FILE is required");
 
-  std::size_t events = 1000;
-  double share = 0.05;
-  std::uint64_t seed = 1;
-  try {
-    std::size_t used = 0;
-    const auto text = opts.value("--events").value_or("1000");
-    events = std::stoull(text, &used);
-    if (used != text.size()) throw std::invalid_argument(text);
-  } catch (const std::exception&) {
-    return usage_error("--events must be a whole number");
-  }
-  try {
-    std::size_t used = 0;
-    const auto text = opts.value("--emergency-share").value_or("0.05");
-    share = std::stod(text, &used);
-    if (used != text.size() || !(share >= 0 && share <= 1)) throw std::invalid_argument(text);
-  } catch (const std::exception&) {
-    return usage_error("--emergency-share must be a number from 0 to 1");
-  }
-  try {
-    std::size_t used = 0;
-    const auto text = opts.value("--seed").value_or("1");
-    seed = std::stoull(text, &used);
-    if (used != text.size()) throw std::invalid_argument(text);
-  } catch (const std::exception&) {
-    return usage_error("--seed must be a whole number");
-  }
+  const auto events = parse_whole_number(opts.value("--events").value_or("1000"));
+  if (!events) return usage_error("--events must be a whole number");
+  const auto share = parse_decimal(opts.value("--emergency-share").value_or("0.05"));
+  if (!share || *share < 0 || *share > 1) return usage_error("--emergency-share must be a number from 0 to 1");
+  const auto seed = parse_whole_number(opts.value("--seed").value_or("1"));
+  if (!seed) return usage_error("--seed must be a whole number");
   EpochMillis start = now_millis();
   if (const auto text = opts.value("--start")) {
     const auto parsed = parse_rfc3339(*text);
@@ -94,9 +73,9 @@ int run_simulate(Args args) {
     return 1;
   }
   const bool keys = opts.flag("--keys");
-  simulator::TrafficSimulator sim(load.registry, seed, start);
+  simulator::TrafficSimulator sim(load.registry, *seed, start);
   std::string line;
-  sim.mix(events, share, [&](simulator::SimEvent&& e) {
+  sim.mix(*events, *share, [&](simulator::SimEvent&& e) {
     line.clear();
     if (keys) {
       line += e.key;
