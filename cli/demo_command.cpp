@@ -125,7 +125,7 @@ int run_demo(Args args) {
     const auto props = broker.client_properties();
     std::cout << "Embedded Kafka broker: " << broker.bootstrap_servers()
               << "  (e.g. kcat -b " << broker.bootstrap_servers() << " -X fetch.wait.max.ms=5 -C -t "
-              << topics.emergency_calls << ")\n";
+              << topics.emergency_calls << ")" << std::endl;
 
     locator::LocatorServiceOptions options;
     options.kafka = props;
@@ -136,7 +136,7 @@ int run_demo(Args args) {
     observability::ObservabilityServer server(metrics, [&service] { return service.health(); },
                                               {"127.0.0.1", static_cast<std::uint16_t>(*metrics_port)});
     std::cout << "Locator metrics: http://127.0.0.1:" << server.port() << "/metrics  health: http://127.0.0.1:"
-              << server.port() << "/healthz\n";
+              << server.port() << "/healthz" << std::endl;
 
     kafka::ProducerOptions producer_options;
     producer_options.client_id = "e911-simulator";
@@ -182,7 +182,7 @@ int run_demo(Args args) {
       return 1;
     }
     std::cout << "Locator started: " << service.stats().registered_users << " registered locations, registry "
-              << *registry_path << "\n";
+              << *registry_path << std::endl;
 
     // The scenarios, a malformed event, and background traffic mixed in.
     std::mt19937_64 rng(*seed);
@@ -203,7 +203,8 @@ int run_demo(Args args) {
     send_background(background_left);
     producer.flush(std::chrono::seconds(30));
     std::cout << "Simulator: " << expected_calls << " emergency and test calls, " << *background
-              << " non-emergency events and 1 malformed event produced to " << topics.call_events << "\n\n";
+              << " non-emergency events and 1 malformed event produced to " << topics.call_events << "\n"
+              << std::endl;
 
     Summary summary;
     std::size_t printed = 0;
@@ -232,7 +233,8 @@ int run_demo(Args args) {
     }
 
     if (follow && complete) {
-      std::cout << "Following: every scenario again every 30 s, about 50 background events/s; Ctrl-C to stop.\n\n";
+      std::cout << "Following: every scenario again every 30 s, about 50 background events/s; Ctrl-C to stop.\n\n"
+                << std::flush;
       auto next_pass = std::chrono::steady_clock::now() + std::chrono::seconds(30);
       while (!stop.load() && service_error.empty()) {
         if (std::chrono::steady_clock::now() >= next_pass) {

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# The running locator's own /metrics and /healthz, through `e911 demo
+# --follow` (embedded broker, locator, simulated traffic): /healthz is 200
+# once it consumes, /metrics holds the locator's series with the traffic
+# counted, promtool finds no problem in it, and SIGINT ends the demo
+# cleanly (exit 0, summary printed).
+# Usage: locator_metrics_test.sh PATH/TO/e911 REGISTRY
+set -euo pipefail
+
+e911="$1"
+registry="$2"
+deadline_s=90
+work="$(mktemp -d)"
+demo_pid=""
+
+fail() {
+  echo "FAIL: $*" >&2
+  [ -s "$work/demo.err" ] && { echo "--- demo stderr ---" >&2; tail -n 40 "$work/demo.err" >&2; }
+  exit 1
+}
+cleanup() {
+  if [ -n "$demo_pid" ] && kill -0 "$demo_pid" 2>/dev/null; then kill -KILL "$demo_pid" 2>/dev/null || true; fi
+  exec 3<&- 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+command -v promtool >/dev/null || fail "promtool is not installed"
+
+mkfifo "$work/demo.out"
+"$e911" demo --registry "$registry" --follow --background 100 --metrics-port 0 >"$work/demo.out" 2>"$work/demo.err" &
+demo_pid=$!
+exec 3<"$work/demo.out"
+port=""
+following=""
+# Read the demo's output line by line, each read with the deadline left.
+end=$((SECONDS + deadline_s))
+while [ -z "$following" ]; do
+  left=$((end - SECONDS))
+  [ "$left" -gt 0 ] || fail "the demo did not reach its follow phase within ${deadline_s}s"
+  IFS= read -r -t "$left" -u 3 line || fail "the demo ended or stalled before following (port=$port)"
+  echo "$line" >>"$work/demo.txt"
+  case "$line" in
+    "Locator metrics: http://127.0.0.1:"*) port="${line#Locator metrics: http://127.0.0.1:}"; port="${port%%/*}" ;;
+    Following:*) following=1 ;;
+  esac
+done
+[ -n "$port" ] || fail "no metrics port in the demo output"
+# Keep draining the demo's output so it never blocks on a full pipe.
+cat <&3 >>"$work/demo.txt" &
+
+code=$(curl -sS -o "$work/health.json" -w '%{http_code}' "http://127.0.0.1:$port/healthz") || fail "GET /healthz failed"
+[ "$code" = 200 ] || fail "/healthz answered $code: $(cat "$work/health.json")"
+curl -sS -o "$work/metrics.txt" "http://127.0.0.1:$port/metrics" || fail "GET /metrics failed"
+for series in 'e911_locator_call_events_total{outcome="emergency_call"}' \
+              'e911_locator_call_events_total{outcome="rejected"} 1' \
+              'e911_locator_emergency_calls_total{class="test",dispatchable="true"}' \
+              'e911_locator_dead_letters_total 1' \
+              'e911_locator_event_processing_seconds_bucket{' \
+              'e911_locator_emergency_call_conveyed_seconds_count ' \
+              'e911_locator_registered_users ' 'e911_locator_registry_sites 2' \
+              'e911_build_info{' 'process_resident_memory_bytes '; do
+  grep -qF "$series" "$work/metrics.txt" || { cat "$work/metrics.txt" >&2; fail "/metrics has no $series"; }
+done
+status=0
+promtool check metrics <"$work/metrics.txt" >"$work/promtool.out" 2>&1 || status=$?
+if [ "$status" -ne 0 ] || [ -s "$work/promtool.out" ]; then
+  cat "$work/promtool.out" >&2
+  fail "promtool check metrics reported problems in the locator's /metrics"
+fi
+
+kill -INT "$demo_pid"
+status=0
+timeout "$deadline_s" tail --pid="$demo_pid" -f /dev/null || fail "the demo did not stop within ${deadline_s}s of SIGINT"
+wait "$demo_pid" || status=$?
+demo_pid=""
+wait  # the drain
+[ "$status" -eq 0 ] || fail "the demo exited $status after SIGINT"
+grep -q '^Summary: ' "$work/demo.txt" || fail "no summary after SIGINT"
+echo "PASS: locator /healthz 200, /metrics clean ($(grep -c '^e911_locator' "$work/metrics.txt") locator samples), clean stop"
