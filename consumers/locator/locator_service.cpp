@@ -1,5 +1,6 @@
 #include "consumers/locator/locator_service.h"
 
+#include <map>
 #include <mutex>
 #include <stdexcept>
 #include <system_error>
@@ -93,6 +94,34 @@ struct LocatorService::State {
                             .Add({})) {
     registry_sites.Set(static_cast<double>(core.registry().data().sites.size()));
     registry_loaded.SetToCurrentTime();
+    // Series looked up once: a labelled Add() per event costs a hash of the labels.
+    for (const char* outcome : {"emergency_call", "not_emergency", "duplicate", "rejected", "location_update"}) {
+      call_event_counters.emplace(outcome, &call_events.Add({{"outcome", outcome}}));
+    }
+    for (const char* outcome : {"applied", "ignored", "duplicate", "withdrawn", "rejected", "other"}) {
+      location_update_counters.emplace(outcome, &location_updates.Add({{"outcome", outcome}}));
+    }
+    for (const char* cls : {"emergency", "test"}) {
+      for (const char* dispatchable : {"true", "false"}) {
+        emergency_call_counters.emplace(std::string(cls) + "/" + dispatchable,
+                                        &emergency_calls.Add({{"class", cls}, {"dispatchable", dispatchable}}));
+      }
+    }
+  }
+
+  void count_call_event(std::string_view outcome) { call_event_counters.find(outcome)->second->Increment(); }
+  void count_location_update(std::string_view outcome) {
+    location_update_counters.find(outcome)->second->Increment();
+  }
+  void count_emergency_call(const EmergencyCall& call) {
+    const std::string key = call.call_class + (call.location.dispatchable ? "/true" : "/false");
+    const auto it = emergency_call_counters.find(key);
+    if (it != emergency_call_counters.end()) {
+      it->second->Increment();
+    } else {
+      emergency_calls.Add({{"class", call.call_class}, {"dispatchable", call.location.dispatchable ? "true" : "false"}})
+          .Increment();
+    }
   }
 
   LocatorServiceOptions options;
@@ -113,6 +142,9 @@ struct LocatorService::State {
   prometheus::Gauge& registered_users;
   prometheus::Gauge& registry_sites;
   prometheus::Gauge& registry_loaded;
+  std::map<std::string, prometheus::Counter*, std::less<>> call_event_counters;
+  std::map<std::string, prometheus::Counter*, std::less<>> location_update_counters;
+  std::map<std::string, prometheus::Counter*, std::less<>> emergency_call_counters;
 
   // Written by the loop or by delivery callbacks, read by /healthz.
   std::atomic<std::int64_t> last_poll_ms{0};
@@ -136,9 +168,8 @@ struct LocatorService::State {
     registered_users.Set(static_cast<double>(core.locations().size()));
   }
 
-  void maybe_reload_registry() {
+  void maybe_reload_registry(Clock::time_point now) {
     const bool asked = take_reload_request();
-    const auto now = Clock::now();
     if (!asked && now < next_registry_check) return;
     next_registry_check = now + options.registry_check_interval;
     const auto stamp = stamp_of(options.registry_path);
@@ -167,7 +198,7 @@ struct LocatorService::State {
   // (rejections were dead-lettered when they first arrived).
   void apply_location_update(const kafka::Message& msg, bool history, kafka::DeadLetterWriter& dlq) {
     ++n_location_updates;
-    const auto count = [&](const char* outcome) { location_updates.Add({{"outcome", outcome}}).Increment(); };
+    const auto count = [&](const char* outcome) { count_location_update(outcome); };
     if (msg.tombstone) {
       if (msg.key) core.locations().remove(*msg.key);
       count("withdrawn");
@@ -238,7 +269,7 @@ void LocatorService::run(const std::atomic<bool>& stop) {
   const auto handle = [&](const kafka::Message& msg, const kafka::Ack& ack) {
     ++s.n_call_events;
     const auto read_at = Clock::now();
-    const auto count = [&](const char* outcome) { s.call_events.Add({{"outcome", outcome}}).Increment(); };
+    const auto count = [&](const char* outcome) { s.count_call_event(outcome); };
     follow_updates();  // a registration made just before the call counts
     Outcome outcome;
     if (msg.tombstone) {
@@ -253,9 +284,7 @@ void LocatorService::run(const std::atomic<bool>& stop) {
         count("emergency_call");
         auto& call = *outcome.call;
         call.resolved_at = now_millis();
-        s.emergency_calls
-            .Add({{"class", call.call_class}, {"dispatchable", call.location.dispatchable ? "true" : "false"}})
-            .Increment();
+        s.count_emergency_call(call);
         s.log.info("emergency call resolved",
                    {{"call_id", call.call_id}, {"class", call.call_class}, {"site_id", call.location.site_id},
                     {"source", call.location.source}, {"dispatchable", call.location.dispatchable},
@@ -304,14 +333,17 @@ void LocatorService::run(const std::atomic<bool>& stop) {
   auto next_assignment_check = Clock::now();
   try {
     while (!stop.load(std::memory_order_relaxed) && !s.failed.load()) {
-      s.last_poll_ms.store(steady_ms());
-      if (Clock::now() >= next_assignment_check) {
-        next_assignment_check = Clock::now() + std::chrono::seconds(1);
-        if (!consumer.assignment().empty()) s.last_assigned_ms.store(steady_ms());
+      const auto now = Clock::now();
+      const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+      s.last_poll_ms.store(now_ms);
+      if (now >= next_assignment_check) {
+        next_assignment_check = now + std::chrono::seconds(1);
+        if (!consumer.assignment().empty()) s.last_assigned_ms.store(now_ms);
       }
-      s.maybe_reload_registry();
-      follow_updates();
-      consumer.poll(handle, std::chrono::milliseconds(100));
+      s.maybe_reload_registry(now);
+      // The handler applies new registrations before each call; with no
+      // call to handle, keep the registrations current here.
+      if (!consumer.poll(handle, std::chrono::milliseconds(100))) follow_updates();
     }
   } catch (const std::exception& e) {
     s.fail(e.what());
