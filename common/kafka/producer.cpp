@@ -40,7 +40,9 @@ class Producer::DeliveryReporter : public RdKafka::DeliveryReportCb {
 Producer::Producer(const Properties& user_props, ProducerOptions options)
     : reporter_(std::make_unique<DeliveryReporter>()), options_(std::move(options)) {
   Properties props = for_client(user_props, ClientKind::producer);
-  set_default(props, "linger.ms", "5");
+  // Every message here may be an emergency call: at most 1 ms of batching
+  // (librdkafka 2.0.2 with Nagle off gives the lowest hop latency).
+  set_default(props, "linger.ms", "1");
   set_default(props, "socket.nagle.disable", "true");
   if (!options_.client_id.empty()) set_default(props, "client.id", options_.client_id);
   set_required(props, "enable.idempotence", "true", "the idempotent producer");

@@ -57,7 +57,7 @@ struct ProducerStats {
 
 class Producer {
  public:
-  // Defaults: linger.ms=5, socket.nagle.disable=true (latency first; both
+  // Defaults: linger.ms=1, socket.nagle.disable=true (latency first; both
   // overridable). Required: enable.idempotence=true, acks=all. Throws
   // KafkaError on a bad property or a client that cannot be created.
   explicit Producer(const Properties& props, ProducerOptions options = {});
