@@ -12,7 +12,7 @@ packages=(
   libphonenumber-dev rapidjson-dev libsimdjson-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # real peers and validators used by the tests
-  kcat python3 python3-jsonschema python3-yaml prometheus libxml2-utils curl
+  kcat python3 python3-jsonschema python3-yaml prometheus libxml2-utils curl tzdata
 )
 
 missing=()
