@@ -177,8 +177,13 @@ const rapidjson::Value* FieldReader::optional_object(const char* name) {
 
 const rapidjson::Value* FieldReader::required_object(const char* name) {
   if (error_) return nullptr;
-  if (!find(name)) {
+  const auto* v = find(name);
+  if (!v) {
     fail(name, "missing");
+    return nullptr;
+  }
+  if (v->IsNull()) {
+    fail(name, "expected an object, got null");
     return nullptr;
   }
   return optional_object(name);

@@ -59,6 +59,10 @@ TEST(Events, RejectionsNameTheField) {
   EXPECT_EQ(error_of(with(kCall, R"("call_id":"c-1",)", "")), "call_id: missing");
   EXPECT_EQ(error_of(with(kCall, R"("call_id":"c-1")", R"("call_id":42)")), "call_id: expected a string, got number");
   EXPECT_EQ(error_of(with(kCall, R"("vpn":false)", R"("vpn":"no")")), "device.vpn: expected a boolean, got string");
+  const auto caller_start = kCall.find(R"("caller":{)");
+  std::string null_caller = kCall;
+  null_caller.replace(caller_start, kCall.find('}', caller_start) - caller_start + 1, R"("caller":null)");
+  EXPECT_EQ(error_of(null_caller), "caller: expected an object, got null");
   EXPECT_EQ(error_of(with(kCall, R"("type":"call.initiated")", R"("type":"call.ringing")")).substr(0, 35),
             "type: unknown call event type \"call");
   EXPECT_EQ(error_of(with(kCall, R"("lat":51.5)", R"("lat":151.5)")), "device.geo.lat: out of range [-90, 90]");
