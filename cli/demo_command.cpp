@@ -164,19 +164,21 @@ int run_demo(Args args) {
     producer.flush(std::chrono::seconds(30));
 
     std::atomic<bool> service_stop{false};
-    std::string service_error;
+    std::string service_error;                // written by the locator thread before it ends
+    std::atomic<bool> service_failed{false};  // read while it runs
     std::thread locator_thread([&] {
       try {
         service.run(service_stop);
       } catch (const std::exception& e) {
         service_error = e.what();
+        service_failed = true;
       }
     });
     const auto stop_locator = [&] {
       service_stop = true;
       locator_thread.join();
     };
-    if (!wait_until([&] { return service.started() || !service_error.empty(); }, std::chrono::seconds(60), stop)) {
+    if (!wait_until([&] { return service.started() || service_failed.load(); }, std::chrono::seconds(60), stop)) {
       stop_locator();
       std::cerr << "e911 demo: the locator did not start: " << service_error << "\n";
       return 1;
@@ -223,7 +225,7 @@ int run_demo(Args args) {
           wait);
     };
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
-    while (printed < expected_calls && !stop.load() && service_error.empty() &&
+    while (printed < expected_calls && !stop.load() && !service_failed.load() &&
            std::chrono::steady_clock::now() < deadline) {
       print_calls(std::chrono::milliseconds(100));
     }
@@ -236,7 +238,7 @@ int run_demo(Args args) {
       std::cout << "Following: every scenario again every 30 s, about 50 background events/s; Ctrl-C to stop.\n\n"
                 << std::flush;
       auto next_pass = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-      while (!stop.load() && service_error.empty()) {
+      while (!stop.load() && !service_failed.load()) {
         if (std::chrono::steady_clock::now() >= next_pass) {
           next_pass += std::chrono::seconds(30);
           const auto seen = service.stats().location_updates;
