@@ -16,7 +16,7 @@
 #include "common/reload_signal.h"
 #include "common/timestamp.h"
 #include "consumers/locator/locator_core.h"
-#include "consumers/locator/registry_loader.h"
+#include "consumers/locator/registry_file.h"
 
 namespace e911::locator {
 
@@ -29,33 +29,6 @@ constexpr auto kStallLimit = std::chrono::seconds(30);
 // How long without any call-events partition before /healthz says so.
 constexpr auto kUnassignedLimit = std::chrono::seconds(60);
 
-// What identifies a version of the registry file without reading it.
-struct FileStamp {
-  std::filesystem::file_time_type modified{};
-  std::uintmax_t size = 0;
-  bool exists = false;
-  friend bool operator==(const FileStamp&, const FileStamp&) = default;
-};
-
-FileStamp stamp_of(const std::string& path) {
-  std::error_code ec;
-  FileStamp s;
-  s.modified = std::filesystem::last_write_time(path, ec);
-  if (ec) return {};
-  s.size = std::filesystem::file_size(path, ec);
-  if (ec) return {};
-  s.exists = true;
-  return s;
-}
-
-std::shared_ptr<const Registry> load_or_throw(const std::string& path) {
-  auto load = load_registry_file(path);
-  if (load.ok()) return load.registry;
-  std::string message = "invalid registry " + path + ":";
-  for (const auto& d : load.errors) message += "\n  " + format_diagnostic(path, d);
-  throw std::runtime_error(message);
-}
-
 std::int64_t steady_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch()).count();
 }
@@ -66,8 +39,8 @@ struct LocatorService::State {
   State(LocatorServiceOptions opts, observability::MetricsRegistry registry)
       : options(std::move(opts)),
         metrics(std::move(registry)),
-        core(load_or_throw(options.registry_path), options.dedup_capacity),
-        registry_stamp(stamp_of(options.registry_path)),
+        registry_file(options.registry_path, options.registry_check_interval),
+        core(registry_file.registry(), options.dedup_capacity),
         call_events(metrics.counter("locator", "call_events", "Call events consumed, by outcome.")),
         location_updates(metrics.counter("locator", "location_updates",
                                          "Location updates read from the location-updates topic, by outcome.")),
@@ -127,9 +100,8 @@ struct LocatorService::State {
   LocatorServiceOptions options;
   observability::MetricsRegistry metrics;
   Logger log{"locator"};
+  RegistryFile registry_file;
   LocatorCore core;
-  FileStamp registry_stamp;
-  Clock::time_point next_registry_check{};
 
   prometheus::Family<prometheus::Counter>& call_events;
   prometheus::Family<prometheus::Counter>& location_updates;
@@ -169,29 +141,23 @@ struct LocatorService::State {
   }
 
   void maybe_reload_registry(Clock::time_point now) {
-    const bool asked = take_reload_request();
-    if (!asked && now < next_registry_check) return;
-    next_registry_check = now + options.registry_check_interval;
-    const auto stamp = stamp_of(options.registry_path);
-    if (!asked && stamp == registry_stamp) return;
-    registry_stamp = stamp;
-    auto load = load_registry_file(options.registry_path);
-    if (!load.ok()) {
+    const auto reload = registry_file.poll(now, take_reload_request());
+    if (!reload) return;
+    if (!reload->ok) {
       ++n_reload_failures;
       registry_reloads.Add({{"result", "error"}}).Increment();
-      const std::string first = load.errors.empty() ? "" : format_diagnostic(options.registry_path, load.errors[0]);
       log.error("registry reload failed; the previous registry stays in force",
-                {{"registry", options.registry_path}, {"errors", load.errors.size()}, {"first_error", first}});
+                {{"registry", options.registry_path}, {"errors", reload->errors}, {"first_error", reload->first_error}});
       return;
     }
-    core.set_registry(load.registry);
+    const auto registry = registry_file.registry();
+    core.set_registry(registry);
     ++n_reloads;
     registry_reloads.Add({{"result", "ok"}}).Increment();
-    registry_sites.Set(static_cast<double>(load.registry->data().sites.size()));
+    registry_sites.Set(static_cast<double>(registry->data().sites.size()));
     registry_loaded.SetToCurrentTime();
-    log.info("registry reloaded", {{"registry", options.registry_path},
-                                   {"sites", load.registry->data().sites.size()},
-                                   {"trigger", asked ? "SIGHUP" : "file changed"}});
+    log.info("registry reloaded",
+             {{"registry", options.registry_path}, {"sites", registry->data().sites.size()}, {"trigger", reload->trigger}});
   }
 
   // A message from e911.location-updates. `history`: read at start-up

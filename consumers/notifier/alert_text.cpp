@@ -173,12 +173,14 @@ std::string footer_line(const AlertFacts& f) {
 
 std::string email_subject(const AlertFacts& f) {
   std::string out = f.banner + " - " + f.site + " - " + f.caller;
+  if (!f.escalation.empty()) out = f.banner + " (ESCALATED) - " + f.site + " - " + f.caller;
   if (f.no_dispatchable_location) out += " - NO DISPATCHABLE LOCATION";
   return out;
 }
 
 std::string email_text(const AlertFacts& f) {
   std::string out = f.banner + " - " + f.site + "\n";
+  if (!f.escalation.empty()) out += f.escalation + "\n";
   if (f.no_dispatchable_location) out += std::string(phrase::kNoDispatchableLocation) + "\n";
   out += "\n";
   for (const auto& row : detail_rows(f)) {
@@ -190,6 +192,7 @@ std::string email_text(const AlertFacts& f) {
     out += "\nWarnings:\n";
     for (const auto& w : f.warnings) out += "- " + w + "\n";
   }
+  if (!f.ack_url.empty()) out += "\nAcknowledge this alert: " + f.ack_url + "\n";
   return out + "\n" + footer_line(f) + "\n";
 }
 
@@ -213,6 +216,10 @@ std::string email_html(const AlertFacts& f, bool is_test, const std::string& sub
                     "</title></head>\n<body style=\"font-family:Arial,Helvetica,sans-serif;color:#111\">\n";
   out += "<h1 style=\"margin:0 0 4px;color:" + colour + "\">" + html_escape(f.banner) + "</h1>\n";
   out += "<p style=\"margin:0 0 12px;font-size:18px\"><strong>" + html_escape(f.site) + "</strong></p>\n";
+  if (!f.escalation.empty()) {
+    out += "<p style=\"margin:0 0 12px;font-weight:bold;color:" + std::string(kAlarmRed) + "\">" +
+           html_escape(f.escalation) + "</p>\n";
+  }
   if (f.no_dispatchable_location) {
     out += "<p style=\"padding:8px;background:" + std::string(kAlarmRed) + ";color:#fff;font-weight:bold\">" +
            html_escape(phrase::kNoDispatchableLocation) + "</p>\n";
@@ -228,6 +235,13 @@ std::string email_html(const AlertFacts& f, bool is_test, const std::string& sub
     out += "<h2 style=\"font-size:16px;color:" + std::string(kAlarmRed) + "\">Warnings</h2>\n<ul>\n";
     for (const auto& w : f.warnings) out += "<li><strong>" + html_escape(w) + "</strong></li>\n";
     out += "</ul>\n";
+  }
+  if (!f.ack_url.empty()) {
+    // The link opens a page with a button: mail scanners that fetch links
+    // must not acknowledge on a person's behalf.
+    out += "<p><a href=\"" + html_escape(f.ack_url) +
+           "\" style=\"display:inline-block;padding:8px 16px;background:#111;color:#fff;text-decoration:none\">"
+           "Acknowledge this alert</a></p>\n";
   }
   out += "<p style=\"color:#555;font-size:12px\">" + html_escape(footer_line(f)) + "</p>\n</body></html>\n";
   return out;
@@ -257,19 +271,25 @@ std::string ellipsize(std::string_view text, std::size_t max_chars, std::string_
 }
 
 struct SmsDraft {
-  std::string banner, name, extension, callback, location, time, first_warning;
+  std::string banner, escalation, name, extension, callback, location, time, first_warning, ack;
   bool location_shrinkable = true;
   std::vector<std::string> tail;
 
   std::string caller() const { return extension.empty() ? name : name.empty() ? extension : name + " " + extension; }
   std::string essentials() const {
     std::string out = banner;
-    for (const auto& line : {caller(), callback, location, time}) {
+    for (const auto& line : {escalation, caller(), callback, location, time}) {
       if (!line.empty()) out += "\n" + line;
     }
     return out;
   }
-  std::string head() const { return first_warning.empty() ? essentials() : essentials() + "\n" + first_warning; }
+  std::string head() const {
+    std::string out = essentials();
+    for (const auto& line : {first_warning, ack}) {
+      if (!line.empty()) out += "\n" + line;
+    }
+    return out;
+  }
   std::string text() const {
     std::string out = head();
     for (const auto& line : tail) out += "\n" + line;
@@ -280,6 +300,8 @@ struct SmsDraft {
 SmsDraft sms_draft(const AlertFacts& f, std::string_view ell) {
   SmsDraft d;
   d.banner = f.banner + " " + ellipsize(f.dialed, kSmsMaxShort, ell);
+  d.escalation = ellipsize(f.escalation, kSmsMaxLine, ell);
+  if (!f.ack_url.empty()) d.ack = "Ack: " + f.ack_url;
   d.name = f.caller_name.empty() && f.extension.empty() ? std::string(phrase::kUnknownCaller)
                                                         : ellipsize(f.caller_name, kSmsMaxName, ell);
   if (!f.extension.empty()) d.extension = "x" + ellipsize(f.extension, kSmsMaxShort, ell);
@@ -390,8 +412,10 @@ std::string AlertFacts::time_line() const {
   return local_time + " (" + utc_time + ")";
 }
 
-AlertFacts alert_facts(const EmergencyCallView& call, const AlertSite& site) {
+AlertFacts alert_facts(const EmergencyCallView& call, const AlertSite& site, const AlertExtras& extras) {
   AlertFacts f;
+  if (!extras.escalation_note.empty()) f.escalation = std::string(phrase::kEscalated) + clean_line(extras.escalation_note);
+  f.ack_url = clean_line(extras.ack_url);
   f.banner = std::string(banner(call));
   f.site = site_display_name(call, site);
   f.call_id = clean_line(call.call_id);
@@ -413,8 +437,8 @@ AlertFacts alert_facts(const EmergencyCallView& call, const AlertSite& site) {
   return f;
 }
 
-EmailMessage render_email(const EmergencyCallView& call, const AlertSite& site) {
-  const auto f = alert_facts(call, site);
+EmailMessage render_email(const EmergencyCallView& call, const AlertSite& site, const AlertExtras& extras) {
+  const auto f = alert_facts(call, site, extras);
   EmailMessage m;
   m.subject = email_subject(f);
   m.text = email_text(f);
@@ -422,8 +446,8 @@ EmailMessage render_email(const EmergencyCallView& call, const AlertSite& site) 
   return m;
 }
 
-std::string render_sms(const EmergencyCallView& call, const AlertSite& site) {
-  const auto f = alert_facts(call, site);
+std::string render_sms(const EmergencyCallView& call, const AlertSite& site, const AlertExtras& extras) {
+  const auto f = alert_facts(call, site, extras);
   // The ellipsis must be in the message's own alphabet ('…' is not GSM-7).
   const auto ell = sms_ellipsis(sms_encoding(sms_draft(f, "...").text()));
   auto d = sms_draft(f, ell);

@@ -52,6 +52,8 @@ inline constexpr std::string_view kNoCallback = "no callback number";
 inline constexpr std::string_view kNoTime = "time not reported";
 inline constexpr std::string_view kUnknownLocation = "location unknown";
 inline constexpr std::string_view kUnknownSite = "unknown site";
+inline constexpr std::string_view kEscalated = "ESCALATED: ";  // + the note
+inline constexpr std::string_view kAcknowledge = "Acknowledge: ";  // + the link
 }  // namespace phrase
 
 std::string_view banner(const EmergencyCallView& call);
@@ -82,12 +84,24 @@ struct AlertFacts {
   std::string source;       // "switch-port, dispatchable"
   std::vector<std::string> warnings;  // plain words, most important first
   bool no_dispatchable_location = false;
+  std::string escalation;  // "ESCALATED: ..." or empty
+  std::string ack_url;     // may be empty
 
   // "2026-11-21 04:00:00 CST (2026-11-21 10:00:00 UTC)", or phrase::kNoTime.
   std::string time_line() const;
 };
 
-AlertFacts alert_facts(const EmergencyCallView& call, const AlertSite& site);
+// What the notifier adds to a particular alert beyond the call's facts.
+struct AlertExtras {
+  // The recipient's acknowledgement link (ack_token.h); empty: none.
+  std::string ack_url;
+  // Why this list is alerted when it is not the call's own, in plain words
+  // ("london-security did not acknowledge within 120 s"); empty: not an
+  // escalation. Shown right under the banner as "ESCALATED: <note>".
+  std::string escalation_note;
+};
+
+AlertFacts alert_facts(const EmergencyCallView& call, const AlertSite& site, const AlertExtras& extras = {});
 
 // ---- e-mail ----
 
@@ -99,7 +113,7 @@ struct EmailMessage {
 
 // Subject: "EMERGENCY CALL - London HQ - John Smith x5001"
 // (+ " - NO DISPATCHABLE LOCATION" when routed to the relay centre).
-EmailMessage render_email(const EmergencyCallView& call, const AlertSite& site);
+EmailMessage render_email(const EmergencyCallView& call, const AlertSite& site, const AlertExtras& extras = {});
 
 // ---- SMS (sizing rules in sms.h) ----
 
@@ -107,8 +121,10 @@ EmailMessage render_email(const EmergencyCallView& call, const AlertSite& site);
 // GSM-7, within the first segment (the location label and the caller's
 // name are shortened if that is what it takes). Then the first warning,
 // then the tail (full address, device coordinates, further warnings),
-// which is cut with an ellipsis when the message would not fit.
-std::string render_sms(const EmergencyCallView& call, const AlertSite& site);
+// which is cut with an ellipsis when the message would not fit. The
+// escalation line follows the banner; the acknowledgement link follows the
+// first warning and is never cut.
+std::string render_sms(const EmergencyCallView& call, const AlertSite& site, const AlertExtras& extras = {});
 
 // ---- webhooks ----
 
@@ -117,7 +133,7 @@ inline constexpr std::string_view kSignatureHeader = "X-E911-Signature";
 
 // A JSON body: the call's facts, and a `text` that Slack and Microsoft
 // Teams (Office 365 connector) incoming webhooks both display.
-std::string render_webhook(const EmergencyCallView& call, const AlertSite& site);
+std::string render_webhook(const EmergencyCallView& call, const AlertSite& site, const AlertExtras& extras = {});
 
 // Lower-case hex HMAC-SHA256 of `body` under `key`.
 std::string hmac_sha256_hex(std::string_view key, std::string_view body);

@@ -52,6 +52,7 @@ std::string chat_escape(std::string_view text) {
 // where a lone "\n" does not break the line; Slack shows both.
 std::string chat_text(const AlertFacts& f) {
   std::vector<std::string> lines{f.banner + " - " + f.site};
+  if (!f.escalation.empty()) lines.push_back(f.escalation);
   if (f.no_dispatchable_location) lines.emplace_back(phrase::kNoDispatchableLocation);
   lines.push_back("Caller: " + f.caller);
   lines.push_back("Callback: " + f.callback);
@@ -61,6 +62,7 @@ std::string chat_text(const AlertFacts& f) {
   if (!f.address.empty()) lines.push_back("Address: " + f.address);
   if (!f.coordinates.empty()) lines.push_back("Coordinates: " + f.coordinates);
   for (const auto& w : f.warnings) lines.push_back("Warning: " + w);
+  if (!f.ack_url.empty()) lines.push_back(std::string(phrase::kAcknowledge) + f.ack_url);
   std::string out;
   for (const auto& line : lines) out += (out.empty() ? "" : "\n\n") + line;
   return chat_escape(out);
@@ -116,8 +118,8 @@ void write_warnings(Writer& w, const AlertFacts& f, const EmergencyCallView& cal
 
 }  // namespace
 
-std::string render_webhook(const EmergencyCallView& call, const AlertSite& site) {
-  const auto f = alert_facts(call, site);
+std::string render_webhook(const EmergencyCallView& call, const AlertSite& site, const AlertExtras& extras) {
+  const auto f = alert_facts(call, site, extras);
   rapidjson::StringBuffer buf;
   Writer w(buf);
   w.StartObject();
@@ -141,6 +143,8 @@ std::string render_webhook(const EmergencyCallView& call, const AlertSite& site)
   put(w, "routing", call.routing == Routing::ecrc ? "ecrc" : "psap");
   write_warnings(w, f, call);
   put_if(w, "notify", f.notify);
+  put_if(w, "escalation", f.escalation);
+  put_if(w, "ack_url", f.ack_url);
   w.EndObject();
   return std::string(buf.GetString(), buf.GetSize());
 }

@@ -1,0 +1,336 @@
+#include "consumers/notifier/notifier_store.h"
+
+#include <Poco/Data/RecordSet.h>
+#include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Data/Session.h>
+#include <Poco/Data/Statement.h>
+
+#include <stdexcept>
+
+namespace e911::notifier {
+
+using Poco::Data::Keywords::bind;
+using Poco::Data::Keywords::now;
+
+namespace {
+
+// Versioned migrations: schema_version holds how many have run. Append
+// only; never edit one that has shipped.
+const char* const kMigrations[] = {
+    R"sql(
+CREATE TABLE calls (
+  call_id TEXT PRIMARY KEY,
+  document TEXT NOT NULL,
+  received_at BIGINT NOT NULL,
+  list TEXT NOT NULL,
+  ack_due_at BIGINT NOT NULL DEFAULT 0,
+  acknowledged_at BIGINT NOT NULL DEFAULT 0,
+  acknowledged_by TEXT NOT NULL DEFAULT '',
+  escalated_to TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE alerts (
+  notification_id TEXT PRIMARY KEY,
+  call_id TEXT NOT NULL,
+  list TEXT NOT NULL,
+  recipient_name TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  address TEXT NOT NULL,
+  escalation_note TEXT NOT NULL,
+  ack_id TEXT NOT NULL UNIQUE,
+  state TEXT NOT NULL,
+  attempts BIGINT NOT NULL,
+  first_attempt_at BIGINT NOT NULL,
+  next_attempt_at BIGINT NOT NULL,
+  last_error TEXT NOT NULL,
+  provider_id TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  done_at BIGINT NOT NULL
+);
+CREATE INDEX alerts_by_state ON alerts (state, next_attempt_at);
+CREATE INDEX alerts_by_call ON alerts (call_id);
+CREATE TABLE outbox (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL
+);
+)sql",
+};
+
+constexpr const char* kAlertColumns =
+    "notification_id, call_id, list, recipient_name, channel, address, escalation_note, ack_id, state, attempts, "
+    "first_attempt_at, next_attempt_at, last_error, provider_id, created_at, done_at";
+constexpr const char* kCallColumns =
+    "call_id, document, received_at, list, ack_due_at, acknowledged_at, acknowledged_by, escalated_to";
+
+AlertState parse_state(const std::string& s) {
+  if (s == "sent") return AlertState::sent;
+  if (s == "failed") return AlertState::failed;
+  return AlertState::pending;
+}
+
+std::int64_t i64(Poco::Data::RecordSet& rs, std::size_t col) { return rs.value(col).convert<Poco::Int64>(); }
+std::string str(Poco::Data::RecordSet& rs, std::size_t col) {
+  const auto& v = rs.value(col);
+  return v.isEmpty() ? std::string() : v.convert<std::string>();
+}
+
+std::vector<StoredAlert> alerts_from(Poco::Data::Statement& stmt) {
+  std::vector<StoredAlert> out;
+  Poco::Data::RecordSet rs(stmt);
+  for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
+    StoredAlert a;
+    a.notification_id = str(rs, 0);
+    a.call_id = str(rs, 1);
+    a.list = str(rs, 2);
+    a.recipient_name = str(rs, 3);
+    a.channel = str(rs, 4);
+    a.address = str(rs, 5);
+    a.escalation_note = str(rs, 6);
+    a.ack_id = str(rs, 7);
+    a.state = parse_state(str(rs, 8));
+    a.attempts = static_cast<int>(i64(rs, 9));
+    a.first_attempt_at = i64(rs, 10);
+    a.next_attempt_at = i64(rs, 11);
+    a.last_error = str(rs, 12);
+    a.provider_id = str(rs, 13);
+    a.created_at = i64(rs, 14);
+    a.done_at = i64(rs, 15);
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+std::vector<StoredCall> calls_from(Poco::Data::Statement& stmt) {
+  std::vector<StoredCall> out;
+  Poco::Data::RecordSet rs(stmt);
+  for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
+    StoredCall c;
+    c.call_id = str(rs, 0);
+    c.document = str(rs, 1);
+    c.received_at = i64(rs, 2);
+    c.list = str(rs, 3);
+    c.ack_due_at = i64(rs, 4);
+    c.acknowledged_at = i64(rs, 5);
+    c.acknowledged_by = str(rs, 6);
+    c.escalated_to = str(rs, 7);
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string_view alert_state_name(AlertState state) {
+  switch (state) {
+    case AlertState::pending: return "pending";
+    case AlertState::sent: return "sent";
+    case AlertState::failed: return "failed";
+  }
+  return "pending";
+}
+
+NotifierStore::NotifierStore(const std::string& path, Durability durability) : path_(path) {
+  try {
+    Poco::Data::SQLite::Connector::registerConnector();
+    session_ = std::make_unique<Poco::Data::Session>("SQLite", path);
+    auto& s = *session_;
+    s << "PRAGMA journal_mode=WAL", now;
+    s << (durability == Durability::full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL"), now;
+    s << "PRAGMA busy_timeout=10000", now;
+    s << "CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)", now;
+    Poco::Int64 version = 0;
+    Poco::Int64 rows = 0;
+    s << "SELECT COUNT(*) FROM schema_version", Poco::Data::Keywords::into(rows), now;
+    if (rows == 0) s << "INSERT INTO schema_version (version) VALUES (0)", now;
+    s << "SELECT version FROM schema_version", Poco::Data::Keywords::into(version), now;
+    const auto wanted = static_cast<Poco::Int64>(std::size(kMigrations));
+    if (version > wanted) {
+      throw std::runtime_error("database schema version " + std::to_string(version) +
+                               " is newer than this build knows (" + std::to_string(wanted) + ")");
+    }
+    for (auto v = version; v < wanted; ++v) {
+      s.begin();
+      // SQLite's statement API runs one statement at a time.
+      std::string script = kMigrations[v];
+      std::size_t start = 0;
+      for (std::size_t end; (end = script.find(';', start)) != std::string::npos; start = end + 1) {
+        const auto sql = script.substr(start, end - start);
+        if (sql.find_first_not_of(" \n\t") != std::string::npos) s << sql, now;
+      }
+      s << "UPDATE schema_version SET version = ?", bind(v + 1), now;
+      s.commit();
+    }
+  } catch (const Poco::Exception& e) {
+    throw std::runtime_error("notifier state " + path + ": " + e.displayText());
+  }
+}
+
+NotifierStore::~NotifierStore() = default;
+
+void NotifierStore::begin_locked() { session_->begin(); }
+void NotifierStore::commit_locked() { session_->commit(); }
+void NotifierStore::rollback_locked() {
+  try {
+    if (session_->isTransaction()) session_->rollback();
+  } catch (const Poco::Exception&) {
+    // The original error is what matters; it is rethrown by the caller.
+  }
+}
+
+bool NotifierStore::insert_call_locked(const StoredCall& c) {
+  Poco::Data::Statement stmt(*session_);
+  stmt << "INSERT OR IGNORE INTO calls (" << kCallColumns << ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)", bind(c.call_id),
+      bind(c.document), bind(c.received_at), bind(c.list), bind(c.ack_due_at), bind(c.acknowledged_at),
+      bind(c.acknowledged_by), bind(c.escalated_to);
+  return stmt.execute() > 0;
+}
+
+bool NotifierStore::insert_alert_locked(const StoredAlert& a) {
+  Poco::Data::Statement stmt(*session_);
+  stmt << "INSERT OR IGNORE INTO alerts (" << kAlertColumns
+       << ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      bind(a.notification_id), bind(a.call_id), bind(a.list), bind(a.recipient_name), bind(a.channel),
+      bind(a.address), bind(a.escalation_note), bind(a.ack_id), bind(std::string(alert_state_name(a.state))),
+      bind(static_cast<Poco::Int64>(a.attempts)), bind(a.first_attempt_at), bind(a.next_attempt_at),
+      bind(a.last_error), bind(a.provider_id), bind(a.created_at), bind(a.done_at);
+  return stmt.execute() > 0;
+}
+
+void NotifierStore::insert_records_locked(const std::vector<OutboxRecord>& records) {
+  for (const auto& r : records) {
+    *session_ << "INSERT INTO outbox (key, value) VALUES (?, ?)", bind(r.key), bind(r.value), now;
+  }
+}
+
+void NotifierStore::update_alert(const StoredAlert& a, const std::vector<OutboxRecord>& records) {
+  std::lock_guard lock(mu_);
+  begin_locked();
+  try {
+    *session_ << "UPDATE alerts SET state = ?, attempts = ?, first_attempt_at = ?, next_attempt_at = ?, "
+                 "last_error = ?, provider_id = ?, done_at = ? WHERE notification_id = ?",
+        bind(std::string(alert_state_name(a.state))), bind(static_cast<Poco::Int64>(a.attempts)),
+        bind(a.first_attempt_at), bind(a.next_attempt_at), bind(a.last_error), bind(a.provider_id),
+        bind(a.done_at), bind(a.notification_id), now;
+    insert_records_locked(records);
+    commit_locked();
+  } catch (...) {
+    rollback_locked();
+    throw;
+  }
+}
+
+std::optional<StoredCall> NotifierStore::call_locked(const std::string& call_id) {
+  Poco::Data::Statement stmt(*session_);
+  stmt << "SELECT " << kCallColumns << " FROM calls WHERE call_id = ?", bind(call_id), now;
+  auto calls = calls_from(stmt);
+  if (calls.empty()) return std::nullopt;
+  return std::move(calls.front());
+}
+
+std::optional<StoredAlert> NotifierStore::alert_by_ack_locked(const std::string& ack_id) {
+  Poco::Data::Statement stmt(*session_);
+  stmt << "SELECT " << kAlertColumns << " FROM alerts WHERE ack_id = ?", bind(ack_id), now;
+  auto alerts = alerts_from(stmt);
+  if (alerts.empty()) return std::nullopt;
+  return std::move(alerts.front());
+}
+
+bool NotifierStore::set_escalated_locked(const std::string& call_id, const std::string& list) {
+  Poco::Data::Statement stmt(*session_);
+  stmt << "UPDATE calls SET escalated_to = ? WHERE call_id = ? AND escalated_to = '' AND acknowledged_at = 0",
+      bind(list), bind(call_id);
+  return stmt.execute() > 0;
+}
+
+void NotifierStore::set_acknowledged_locked(const std::string& call_id, EpochMillis at, const std::string& by) {
+  *session_ << "UPDATE calls SET acknowledged_at = ?, acknowledged_by = ? WHERE call_id = ?", bind(at), bind(by),
+      bind(call_id), now;
+}
+
+std::optional<StoredCall> NotifierStore::call(const std::string& call_id) {
+  std::lock_guard lock(mu_);
+  return call_locked(call_id);
+}
+
+std::optional<StoredAlert> NotifierStore::alert_by_ack(const std::string& ack_id) {
+  std::lock_guard lock(mu_);
+  return alert_by_ack_locked(ack_id);
+}
+
+std::vector<StoredAlert> NotifierStore::alerts_of(const std::string& call_id) {
+  std::lock_guard lock(mu_);
+  Poco::Data::Statement stmt(*session_);
+  stmt << "SELECT " << kAlertColumns << " FROM alerts WHERE call_id = ? ORDER BY created_at, rowid", bind(call_id),
+      now;
+  return alerts_from(stmt);
+}
+
+std::vector<StoredAlert> NotifierStore::pending_alerts() {
+  std::lock_guard lock(mu_);
+  Poco::Data::Statement stmt(*session_);
+  stmt << "SELECT " << kAlertColumns << " FROM alerts WHERE state = 'pending' ORDER BY next_attempt_at", now;
+  return alerts_from(stmt);
+}
+
+std::vector<StoredCall> NotifierStore::calls_awaiting_ack() {
+  std::lock_guard lock(mu_);
+  Poco::Data::Statement stmt(*session_);
+  stmt << "SELECT " << kCallColumns
+       << " FROM calls WHERE ack_due_at > 0 AND acknowledged_at = 0 AND escalated_to = '' ORDER BY ack_due_at",
+      now;
+  return calls_from(stmt);
+}
+
+std::vector<OutboxRecord> NotifierStore::unpublished(std::size_t limit, std::int64_t after_seq) {
+  std::lock_guard lock(mu_);
+  Poco::Data::Statement stmt(*session_);
+  stmt << "SELECT seq, key, value FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?", bind(after_seq),
+      bind(static_cast<Poco::Int64>(limit)), now;
+  std::vector<OutboxRecord> out;
+  Poco::Data::RecordSet rs(stmt);
+  for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
+    out.push_back({i64(rs, 0), str(rs, 1), str(rs, 2)});
+  }
+  return out;
+}
+
+void NotifierStore::remove_published(const std::vector<std::int64_t>& seqs) {
+  if (seqs.empty()) return;
+  std::lock_guard lock(mu_);
+  begin_locked();
+  try {
+    for (auto seq : seqs) *session_ << "DELETE FROM outbox WHERE seq = ?", bind(seq), now;
+    commit_locked();
+  } catch (...) {
+    rollback_locked();
+    throw;
+  }
+}
+
+std::size_t NotifierStore::outbox_size() {
+  std::lock_guard lock(mu_);
+  Poco::Int64 n = 0;
+  *session_ << "SELECT COUNT(*) FROM outbox", Poco::Data::Keywords::into(n), now;
+  return static_cast<std::size_t>(n);
+}
+
+NotifierStore::Counts NotifierStore::counts() {
+  std::lock_guard lock(mu_);
+  Counts c;
+  Poco::Int64 n = 0;
+  *session_ << "SELECT COUNT(*) FROM calls", Poco::Data::Keywords::into(n), now;
+  c.calls = static_cast<std::size_t>(n);
+  Poco::Data::Statement stmt(*session_);
+  stmt << "SELECT state, COUNT(*) FROM alerts GROUP BY state", now;
+  Poco::Data::RecordSet rs(stmt);
+  for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
+    const auto state = parse_state(str(rs, 0));
+    const auto count = static_cast<std::size_t>(i64(rs, 1));
+    if (state == AlertState::pending) c.pending = count;
+    else if (state == AlertState::sent) c.sent = count;
+    else c.failed = count;
+  }
+  return c;
+}
+
+}  // namespace e911::notifier

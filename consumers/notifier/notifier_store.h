@@ -1,0 +1,242 @@
+#pragma once
+// The notifier's durable state, one SQLite file in the state directory
+// (WAL journal), through Poco::Data:
+//
+// - calls:  every emergency call admitted (its document, to render alerts
+//           again after a restart), its acknowledgement and escalation;
+// - alerts: one row per (call, channel, address), the sent-log and the
+//           retry queue at once: state pending (to send or retry, with the
+//           time of the next attempt), sent or failed;
+// - outbox: notification records not yet acknowledged by Kafka, written in
+//           the same transaction as the state change they describe, so a
+//           crash loses none of them.
+//
+// A call's offset is committed to Kafka only after admit() has committed
+// its alerts here: from then on a SIGKILL loses nothing, and a redelivered
+// call finds its alerts already recorded and sends nothing twice.
+//
+// Threads: every method may be called from any thread (one connection
+// behind a mutex; SQLite writes are serial anyway).
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/timestamp.h"
+
+namespace Poco::Data {
+class Session;
+}
+
+namespace e911::notifier {
+
+struct StoredCall {
+  std::string call_id;
+  std::string document;  // the e911.emergency-call/v1 JSON as consumed
+  EpochMillis received_at = 0;
+  std::string list;            // the list first alerted
+  EpochMillis ack_due_at = 0;  // escalate if not acknowledged by then; 0: no acknowledgement wait
+  EpochMillis acknowledged_at = 0;
+  std::string acknowledged_by;
+  std::string escalated_to;  // the list escalated to; empty: not escalated
+};
+
+enum class AlertState { pending, sent, failed };
+std::string_view alert_state_name(AlertState state);
+
+struct StoredAlert {
+  std::string notification_id;
+  std::string call_id;
+  std::string list;
+  std::string recipient_name;
+  std::string channel;  // channel_name()
+  std::string address;
+  std::string escalation_note;  // why this list was alerted instead of the call's own; empty: not an escalation
+  std::string ack_id;           // the acknowledgement token's id
+  AlertState state = AlertState::pending;
+  int attempts = 0;
+  EpochMillis first_attempt_at = 0;  // 0: not attempted yet
+  EpochMillis next_attempt_at = 0;
+  std::string last_error;
+  std::string provider_id;
+  EpochMillis created_at = 0;
+  EpochMillis done_at = 0;
+};
+
+// A notification record for Kafka, queued in the store's outbox.
+struct OutboxRecord {
+  std::int64_t seq = 0;  // assigned by the store
+  std::string key;       // the call id
+  std::string value;     // encode_notification()
+};
+
+struct AckResult {
+  enum class Kind { acknowledged, already_acknowledged, expired, unknown };
+  Kind kind = Kind::unknown;
+  std::string call_id;
+  std::string acknowledged_by;  // who (now, or before)
+  EpochMillis acknowledged_at = 0;
+  std::optional<StoredAlert> alert;  // the alert the token was sent with
+};
+
+enum class Durability {
+  normal,  // synchronous=NORMAL: survives a process crash (SIGKILL); the last commits may be lost on power loss
+  full,    // synchronous=FULL: every commit is on disk before it returns
+};
+
+class NotifierStore {
+ public:
+  // Opens (creating) the database and brings its schema up to date.
+  // Throws std::runtime_error naming the file on failure.
+  explicit NotifierStore(const std::string& path, Durability durability = Durability::normal);
+  ~NotifierStore();
+  NotifierStore(const NotifierStore&) = delete;
+  NotifierStore& operator=(const NotifierStore&) = delete;
+
+  // One transaction: the call (if not yet recorded), each alert whose
+  // notification_id is not yet recorded, and `records` for the new ones
+  // (record_for(alert) is called for each new alert). Returns the alerts
+  // that were new; a redelivered call returns none.
+  template <typename RecordFor>
+  std::vector<StoredAlert> admit(const StoredCall& call, const std::vector<StoredAlert>& alerts,
+                                 RecordFor&& record_for);
+
+  // One transaction: the alert's new state and the records describing it.
+  void update_alert(const StoredAlert& alert, const std::vector<OutboxRecord>& records);
+
+  // Marks the call escalated to `list` and adds its alerts, unless it was
+  // already escalated or acknowledged (then false, nothing written).
+  template <typename RecordFor>
+  bool escalate(const std::string& call_id, const std::string& list, const std::vector<StoredAlert>& alerts,
+                const std::vector<OutboxRecord>& records, std::vector<StoredAlert>& added, RecordFor&& record_for);
+
+  // The first use of a token's id acknowledges its call (recording who and
+  // `record`'s value); later uses, and ids older than `ttl_ms`, change
+  // nothing. `make_record` builds the record from the alert.
+  template <typename MakeRecord>
+  AckResult acknowledge(const std::string& ack_id, EpochMillis now, EpochMillis ttl_ms, MakeRecord&& make_record);
+
+  std::optional<StoredCall> call(const std::string& call_id);
+  std::optional<StoredAlert> alert_by_ack(const std::string& ack_id);
+  std::vector<StoredAlert> alerts_of(const std::string& call_id);
+  std::vector<StoredAlert> pending_alerts();
+  // Calls with an acknowledgement wait that are neither acknowledged nor escalated.
+  std::vector<StoredCall> calls_awaiting_ack();
+
+  std::vector<OutboxRecord> unpublished(std::size_t limit, std::int64_t after_seq = 0);
+  void remove_published(const std::vector<std::int64_t>& seqs);
+  std::size_t outbox_size();
+
+  struct Counts {
+    std::size_t calls = 0, pending = 0, sent = 0, failed = 0;
+  };
+  Counts counts();
+
+ private:
+  // The non-template parts the templates call, under mu_.
+  bool insert_call_locked(const StoredCall& call);
+  bool insert_alert_locked(const StoredAlert& alert);
+  void insert_records_locked(const std::vector<OutboxRecord>& records);
+  std::optional<StoredCall> call_locked(const std::string& call_id);
+  std::optional<StoredAlert> alert_by_ack_locked(const std::string& ack_id);
+  bool set_escalated_locked(const std::string& call_id, const std::string& list);
+  void set_acknowledged_locked(const std::string& call_id, EpochMillis at, const std::string& by);
+  void begin_locked();
+  void commit_locked();
+  void rollback_locked();
+
+  std::mutex mu_;
+  std::unique_ptr<Poco::Data::Session> session_;
+  std::string path_;
+};
+
+// ---- templates ----
+
+template <typename RecordFor>
+std::vector<StoredAlert> NotifierStore::admit(const StoredCall& call, const std::vector<StoredAlert>& alerts,
+                                              RecordFor&& record_for) {
+  std::lock_guard lock(mu_);
+  begin_locked();
+  try {
+    std::vector<StoredAlert> fresh;
+    std::vector<OutboxRecord> records;
+    insert_call_locked(call);
+    for (const auto& a : alerts) {
+      if (!insert_alert_locked(a)) continue;
+      fresh.push_back(a);
+      if (auto r = record_for(a)) records.push_back(std::move(*r));
+    }
+    insert_records_locked(records);
+    commit_locked();
+    return fresh;
+  } catch (...) {
+    rollback_locked();
+    throw;
+  }
+}
+
+template <typename RecordFor>
+bool NotifierStore::escalate(const std::string& call_id, const std::string& list,
+                             const std::vector<StoredAlert>& alerts, const std::vector<OutboxRecord>& records,
+                             std::vector<StoredAlert>& added, RecordFor&& record_for) {
+  std::lock_guard lock(mu_);
+  begin_locked();
+  try {
+    if (!set_escalated_locked(call_id, list)) {
+      rollback_locked();
+      return false;
+    }
+    auto all = records;
+    for (const auto& a : alerts) {
+      if (!insert_alert_locked(a)) continue;
+      added.push_back(a);
+      if (auto r = record_for(a)) all.push_back(std::move(*r));
+    }
+    insert_records_locked(all);
+    commit_locked();
+    return true;
+  } catch (...) {
+    rollback_locked();
+    throw;
+  }
+}
+
+template <typename MakeRecord>
+AckResult NotifierStore::acknowledge(const std::string& ack_id, EpochMillis now, EpochMillis ttl_ms,
+                                     MakeRecord&& make_record) {
+  std::lock_guard lock(mu_);
+  AckResult result;
+  auto alert = alert_by_ack_locked(ack_id);
+  if (!alert) return result;
+  result.call_id = alert->call_id;
+  result.alert = alert;
+  auto call = call_locked(alert->call_id);
+  if (call && call->acknowledged_at != 0) {
+    result.kind = AckResult::Kind::already_acknowledged;
+    result.acknowledged_by = call->acknowledged_by;
+    result.acknowledged_at = call->acknowledged_at;
+    return result;
+  }
+  if (now > alert->created_at + ttl_ms) {
+    result.kind = AckResult::Kind::expired;
+    return result;
+  }
+  begin_locked();
+  try {
+    set_acknowledged_locked(alert->call_id, now, alert->recipient_name);
+    insert_records_locked({make_record(*alert)});
+    commit_locked();
+  } catch (...) {
+    rollback_locked();
+    throw;
+  }
+  result.kind = AckResult::Kind::acknowledged;
+  result.acknowledged_by = alert->recipient_name;
+  result.acknowledged_at = now;
+  return result;
+}
+
+}  // namespace e911::notifier

@@ -1,0 +1,29 @@
+#include "consumers/notifier/transport.h"
+
+namespace e911::notifier {
+
+std::string_view channel_name(Channel channel) {
+  switch (channel) {
+    case Channel::email: return "email";
+    case Channel::sms: return "sms";
+    case Channel::webhook: return "webhook";
+  }
+  return "unknown";
+}
+
+SendResult::Kind classify_http_status(int status) {
+  if (status >= 200 && status < 300) return SendResult::Kind::accepted;
+  // Request Timeout, Too Early, Too Many Requests: the server says "later".
+  if (status == 408 || status == 425 || status == 429 || (status >= 500 && status < 600)) {
+    return SendResult::Kind::transient;
+  }
+  return SendResult::Kind::permanent;
+}
+
+SendResult::Kind classify_smtp_reply(int code) {
+  if (code >= 200 && code < 400) return SendResult::Kind::accepted;
+  if (code >= 400 && code < 500) return SendResult::Kind::transient;
+  return SendResult::Kind::permanent;
+}
+
+}  // namespace e911::notifier
