@@ -5,6 +5,7 @@
 #include <Poco/Data/Session.h>
 #include <Poco/Data/Statement.h>
 
+#include <filesystem>
 #include <stdexcept>
 
 namespace e911::notifier {
@@ -131,8 +132,14 @@ std::string_view alert_state_name(AlertState state) {
 
 NotifierStore::NotifierStore(const std::string& path, Durability durability) : path_(path) {
   try {
+    // Poco's SQLite session retries a failed open until its login timeout
+    // (60 s by default): a missing folder is better said at once.
+    const auto parent = std::filesystem::path(path).parent_path();
+    if (!parent.empty() && !std::filesystem::is_directory(parent)) {
+      throw std::runtime_error("no such directory: " + parent.string());
+    }
     Poco::Data::SQLite::Connector::registerConnector();
-    session_ = std::make_unique<Poco::Data::Session>("SQLite", path);
+    session_ = std::make_unique<Poco::Data::Session>("SQLite", path, 5);
     auto& s = *session_;
     s << "PRAGMA journal_mode=WAL", now;
     s << (durability == Durability::full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL"), now;
@@ -162,6 +169,8 @@ NotifierStore::NotifierStore(const std::string& path, Durability durability) : p
     }
   } catch (const Poco::Exception& e) {
     throw std::runtime_error("notifier state " + path + ": " + e.displayText());
+  } catch (const std::runtime_error& e) {
+    throw std::runtime_error("notifier state " + path + ": " + e.what());
   }
 }
 

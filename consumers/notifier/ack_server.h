@@ -1,0 +1,85 @@
+#pragma once
+// The acknowledgement endpoint: the page behind an alert's link
+// <base_url>/ack/<token> (ack_token.h), where a person says "I've got this".
+//
+//   GET  /ack/<token>  the alert (banner, site, caller, location, time,
+//                      call id, whom the link was sent to) and a form with
+//                      an optional comment and an "Acknowledge" button.
+//                      GET never acknowledges: mail security scanners and
+//                      link previewers fetch links on nobody's behalf.
+//   POST /ack/<token>  application/x-www-form-urlencoded `comment=...`
+//                      (body at most kMaxAckBodyBytes, else 413): records
+//                      the acknowledgement.
+//   Outcomes: acknowledged 200; already acknowledged 409 ("by X at T",
+//   changes nothing); expired 410; invalid, or a token that is not 44
+//   base64url characters, 404 (the desk is not even asked, nothing about
+//   the token is echoed). Other methods on /ack/*: 405 (Allow: GET, POST);
+//   other paths: 404.
+//
+// Every page is small inline-styled HTML with every dynamic value escaped,
+// and every response carries no-store, nosniff, no-referrer (the token must
+// not leak in a Referer), DENY framing and a CSP that allows no script.
+//
+// Like the observability server (common/observability/observability_server.h):
+// constructing it binds and starts serving on its own thread pool,
+// destroying it stops and joins. It knows nothing of the store: it asks an
+// AckDesk (ack_desk.h), which must outlive it and be thread-safe (requests
+// are served concurrently). Loopback by default: in production it usually
+// sits behind a TLS-terminating reverse proxy; set a certificate and key to
+// serve HTTPS itself.
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "consumers/notifier/ack_desk.h"
+
+namespace Poco {
+class ThreadPool;
+namespace Net {
+class HTTPServer;
+}
+}  // namespace Poco
+
+namespace e911::notifier {
+
+struct AckServerOptions {
+  std::string bind = "127.0.0.1";
+  std::uint16_t port = 0;  // 0: the kernel picks a free port, see port()
+  std::size_t max_threads = 8;
+  // PEM files. Both set: HTTPS (TLS 1.2 at least); both empty: plain HTTP.
+  // The private key must not be passphrase-protected. ({}: designated
+  // initializers may omit them under -Wextra.)
+  std::string tls_certificate{};
+  std::string tls_private_key{};
+};
+
+// The largest POST body read; a larger one is answered 413.
+inline constexpr std::size_t kMaxAckBodyBytes = 8 * 1024;
+
+class AckServer {
+ public:
+  // Binds and starts. Throws std::invalid_argument for inconsistent options
+  // (max_threads 0, only one of the TLS files), std::runtime_error if it
+  // cannot listen or the TLS files cannot be loaded.
+  AckServer(AckDesk& desk, AckServerOptions options = {});
+  ~AckServer();
+
+  AckServer(const AckServer&) = delete;
+  AckServer& operator=(const AckServer&) = delete;
+
+  // The bound port (the real one when options.port was 0).
+  std::uint16_t port() const { return port_; }
+  const std::string& bind_address() const { return bind_address_; }
+  bool tls() const { return tls_; }
+
+ private:
+  std::string bind_address_;
+  std::uint16_t port_ = 0;
+  bool tls_ = false;
+  std::unique_ptr<Poco::ThreadPool> pool_;  // outlives server_: declared first
+  std::unique_ptr<Poco::Net::HTTPServer> server_;
+};
+
+}  // namespace e911::notifier

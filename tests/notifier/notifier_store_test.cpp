@@ -1,0 +1,164 @@
+// The notifier's SQLite state: the sent-log absorbs a redelivered call,
+// state changes and their records commit together, a call escalates once
+// and is acknowledged once, and everything survives reopening the file.
+
+#include "consumers/notifier/notifier_store.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/kafka/kafka_test_util.h"
+
+namespace e911::notifier {
+namespace {
+
+StoredCall a_call(const std::string& id = "c-1") {
+  StoredCall c;
+  c.call_id = id;
+  c.document = R"({"call_id":")" + id + R"("})";
+  c.received_at = 1000;
+  c.list = "london-security";
+  c.ack_due_at = 5000;
+  return c;
+}
+
+StoredAlert an_alert(const std::string& id, const std::string& call_id = "c-1",
+                     const std::string& list = "london-security") {
+  StoredAlert a;
+  a.notification_id = id;
+  a.call_id = call_id;
+  a.list = list;
+  a.recipient_name = "Desk";
+  a.channel = "sms";
+  a.address = "+442079460000";
+  a.ack_id = "ack-" + id;
+  a.next_attempt_at = 1000;
+  a.created_at = 1000;
+  return a;
+}
+
+const auto kNoRecord = [](const StoredAlert&) { return std::optional<OutboxRecord>{}; };
+const auto kRecord = [](const StoredAlert& a) { return std::optional<OutboxRecord>{{0, a.call_id, "r-" + a.notification_id}}; };
+
+class NotifierStoreTest : public ::testing::Test {
+ protected:
+  std::string path() const { return dir_.path("notifier.db"); }
+  kafka::test::TempDir dir_;
+};
+
+TEST_F(NotifierStoreTest, ARedeliveredCallAddsNothing) {
+  NotifierStore store(path());
+  const std::vector<StoredAlert> alerts{an_alert("n-1"), an_alert("n-2")};
+  EXPECT_EQ(store.admit(a_call(), alerts, kRecord).size(), 2u);
+  EXPECT_EQ(store.admit(a_call(), alerts, kRecord).size(), 0u);
+  EXPECT_EQ(store.outbox_size(), 2u);  // records only for what was new
+  // A list grown since: only the new alert is added.
+  EXPECT_EQ(store.admit(a_call(), {an_alert("n-1"), an_alert("n-3")}, kNoRecord).size(), 1u);
+  EXPECT_EQ(store.counts().pending, 3u);
+  EXPECT_EQ(store.counts().calls, 1u);
+}
+
+TEST_F(NotifierStoreTest, StateAndRecordsSurviveReopening) {
+  {
+    NotifierStore store(path());
+    store.admit(a_call(), {an_alert("n-1"), an_alert("n-2")}, kNoRecord);
+    auto a = an_alert("n-1");
+    a.state = AlertState::sent;
+    a.attempts = 2;
+    a.first_attempt_at = 1001;
+    a.provider_id = "SM123";
+    a.done_at = 1500;
+    store.update_alert(a, {{0, "c-1", "sent-record"}});
+  }
+  NotifierStore store(path());  // migrations run once: reopening is harmless
+  const auto pending = store.pending_alerts();
+  ASSERT_EQ(pending.size(), 1u);
+  EXPECT_EQ(pending[0].notification_id, "n-2");
+  const auto all = store.alerts_of("c-1");
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].state, AlertState::sent);
+  EXPECT_EQ(all[0].attempts, 2);
+  EXPECT_EQ(all[0].provider_id, "SM123");
+  const auto records = store.unpublished(10);
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].value, "sent-record");
+  EXPECT_EQ(store.call("c-1")->document, R"({"call_id":"c-1"})");
+}
+
+TEST_F(NotifierStoreTest, PublishedRecordsLeaveTheOutboxInOrder) {
+  NotifierStore store(path());
+  store.admit(a_call(), {an_alert("n-1"), an_alert("n-2"), an_alert("n-3")}, kRecord);
+  auto rows = store.unpublished(2);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].value, "r-n-1");
+  EXPECT_EQ(store.unpublished(10, rows[1].seq).size(), 1u);
+  store.remove_published({rows[0].seq, rows[1].seq});
+  rows = store.unpublished(10);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].value, "r-n-3");
+}
+
+TEST_F(NotifierStoreTest, ACallEscalatesOnce) {
+  NotifierStore store(path());
+  store.admit(a_call(), {an_alert("n-1")}, kNoRecord);
+  std::vector<StoredAlert> added;
+  EXPECT_TRUE(store.escalate("c-1", "corporate-soc", {an_alert("n-9", "c-1", "corporate-soc")},
+                             {{0, "c-1", "escalated"}}, added, kNoRecord));
+  EXPECT_EQ(added.size(), 1u);
+  EXPECT_EQ(store.call("c-1")->escalated_to, "corporate-soc");
+  added.clear();
+  EXPECT_FALSE(store.escalate("c-1", "corporate-soc", {an_alert("n-10", "c-1", "corporate-soc")}, {}, added,
+                              kNoRecord));
+  EXPECT_TRUE(added.empty());
+  EXPECT_EQ(store.alerts_of("c-1").size(), 2u);
+  EXPECT_TRUE(store.calls_awaiting_ack().empty());  // escalated: nothing more to wait for
+}
+
+TEST_F(NotifierStoreTest, TheFirstAcknowledgementWinsAndStopsEscalation) {
+  NotifierStore store(path());
+  store.admit(a_call(), {an_alert("n-1"), an_alert("n-2")}, kNoRecord);
+  ASSERT_EQ(store.calls_awaiting_ack().size(), 1u);
+  const auto make = [](const StoredAlert& a) { return OutboxRecord{0, a.call_id, "ack " + a.notification_id}; };
+  auto r = store.acknowledge("ack-n-1", 2000, 10000, make);
+  EXPECT_EQ(r.kind, AckResult::Kind::acknowledged);
+  EXPECT_EQ(r.acknowledged_by, "Desk");
+  r = store.acknowledge("ack-n-2", 2100, 10000, make);
+  EXPECT_EQ(r.kind, AckResult::Kind::already_acknowledged);
+  EXPECT_EQ(r.acknowledged_at, 2000);
+  EXPECT_EQ(store.acknowledge("ack-nope", 2100, 10000, make).kind, AckResult::Kind::unknown);
+  EXPECT_EQ(store.outbox_size(), 1u);
+  EXPECT_TRUE(store.calls_awaiting_ack().empty());
+  std::vector<StoredAlert> added;
+  EXPECT_FALSE(store.escalate("c-1", "corporate-soc", {an_alert("n-9", "c-1", "corporate-soc")}, {}, added,
+                              kNoRecord));
+}
+
+TEST_F(NotifierStoreTest, ExpiredLinksAcknowledgeNothing) {
+  NotifierStore store(path());
+  store.admit(a_call(), {an_alert("n-1")}, kNoRecord);
+  const auto make = [](const StoredAlert& a) { return OutboxRecord{0, a.call_id, "ack"}; };
+  EXPECT_EQ(store.acknowledge("ack-n-1", 1000 + 5001, 5000, make).kind, AckResult::Kind::expired);
+  EXPECT_EQ(store.call("c-1")->acknowledged_at, 0);
+  EXPECT_EQ(store.outbox_size(), 0u);
+}
+
+TEST_F(NotifierStoreTest, HostileTextIsStoredAsData) {
+  NotifierStore store(path());
+  auto call = a_call("c-'; DROP TABLE alerts; --");
+  auto alert = an_alert("n-1", call.call_id);
+  alert.recipient_name = "Robert'); DROP TABLE calls;--";
+  store.admit(call, {alert}, kNoRecord);
+  EXPECT_EQ(store.alerts_of(call.call_id).at(0).recipient_name, alert.recipient_name);
+  EXPECT_EQ(store.counts().calls, 1u);
+}
+
+TEST_F(NotifierStoreTest, AnUnwritablePathIsAClearError) {
+  try {
+    NotifierStore store("/nonexistent-dir/x/notifier.db");
+    FAIL() << "opened";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("/nonexistent-dir/x/notifier.db"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace e911::notifier
