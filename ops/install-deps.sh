@@ -12,7 +12,9 @@ packages=(
   libphonenumber-dev rapidjson-dev libsimdjson-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # real peers and validators used by the tests
-  kcat python3 python3-jsonschema python3-yaml prometheus libxml2-utils curl tzdata
+  kcat python3 python3-jsonschema python3-yaml python3-aiosmtpd prometheus libxml2-utils curl tzdata
+  # the notifier's SMS gateway (bearerbox, smsbox, fakesmsc) and test certificates
+  kannel kannel-extras openssl
 )
 
 missing=()

@@ -41,6 +41,25 @@ using Poco::Net::HTTPServerRequest;
 using Poco::Net::HTTPServerResponse;
 
 constexpr std::string_view kAckPrefix = "/ack/";
+
+// "" or "/seg/seg...", each segment of letters, digits, '.', '_' or '-',
+// and none of them "." or "..".
+bool plain_prefix(std::string_view prefix) {
+  while (!prefix.empty()) {
+    if (prefix.front() != '/') return false;
+    prefix.remove_prefix(1);
+    const auto end = std::min(prefix.find('/'), prefix.size());
+    const auto segment = prefix.substr(0, end);
+    if (segment.empty() || segment == "." || segment == "..") return false;
+    for (char c : segment) {
+      const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+                      c == '_' || c == '-';
+      if (!ok) return false;
+    }
+    prefix.remove_prefix(end);
+  }
+  return true;
+}
 // After an oversized body, up to this much more is read and dropped so the
 // 413 reaches the client (closing on unread data would reset the
 // connection under it); a client declaring more is simply cut off.
@@ -251,7 +270,11 @@ class Handler : public Poco::Net::HTTPRequestHandler {
       send(resp, HTTPResponse::HTTP_BAD_REQUEST, message_page("Bad request", "The request could not be read."));
       return;
     }
-    if (!path.starts_with(kAckPrefix)) {
+    // A path prefix before /ack/ is allowed: with several notifier
+    // instances each has its own base URL (https://ack.example.com/notifier-1),
+    // and the proxy routes the prefix to the instance holding the alert.
+    const auto at = path.rfind(kAckPrefix);
+    if (at == std::string::npos || !plain_prefix(std::string_view(path).substr(0, at))) {
       send(resp, HTTPResponse::HTTP_NOT_FOUND, message_page("Not found", "There is nothing here."));
       return;
     }
@@ -263,7 +286,7 @@ class Handler : public Poco::Net::HTTPRequestHandler {
            message_page("Method not allowed", "Open the link from the alert in a browser."));
       return;
     }
-    const std::string_view token = std::string_view(path).substr(kAckPrefix.size());
+    const std::string_view token = std::string_view(path).substr(at + kAckPrefix.size());
     if (!well_formed_token(token)) {
       not_found(resp);
       return;

@@ -14,7 +14,10 @@
 //   changes nothing); expired 410; invalid, or a token that is not 44
 //   base64url characters, 404 (the desk is not even asked, nothing about
 //   the token is echoed). Other methods on /ack/*: 405 (Allow: GET, POST);
-//   other paths: 404.
+//   other paths: 404. The path may carry a prefix before /ack/
+//   (/notifier-1/ack/<token>): with several instances, each has its own
+//   base URL and a proxy routes the prefix to the instance that sent the
+//   alert (its state holds the token).
 //
 // Every page is small inline-styled HTML with every dynamic value escaped,
 // and every response carries no-store, nosniff, no-referrer (the token must

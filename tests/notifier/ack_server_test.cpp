@@ -341,13 +341,24 @@ TEST_F(AckServerTest, OtherMethodsOnAckAre405) {
 TEST_F(AckServerTest, OtherPathsAre404) {
   desk_.script(view(AckView::Kind::open), view(AckView::Kind::acknowledged));
   const std::vector<std::string> paths = {"/",        "/ack",         "/ACK/" + kToken,   "/acknowledge/" + kToken,
-                                          "/metrics", "/ack" + kToken, "/x/ack/" + kToken};
+                                          "/metrics", "/ack" + kToken, "//ack/" + kToken,
+                                          "/x//ack/" + kToken, "/../ack/" + kToken, "/x%20y/ack/" + kToken,
+                                          "/x/./ack/" + kToken};
   for (const auto& path : paths) {
     EXPECT_EQ(get(server_.port(), path).status, 404) << path;
     EXPECT_EQ(post(server_.port(), "comment=x", path).status, 404) << path;
     EXPECT_EQ(fetch(server_.port(), {.method = "PUT", .path = path}).status, 404) << path;
   }
   EXPECT_EQ(desk_.calls(), 0u);
+}
+
+// With several notifier instances each has its own base URL, and a proxy
+// routes the prefix to the instance that sent the alert.
+TEST_F(AckServerTest, AnInstancePrefixBeforeAckIsServed) {
+  desk_.script(view(AckView::Kind::open), view(AckView::Kind::acknowledged));
+  EXPECT_EQ(get(server_.port(), "/e911-notifier-1/ack/" + kToken).status, 200);
+  EXPECT_EQ(post(server_.port(), "comment=x", "/ack-proxy/e911-notifier-1/ack/" + kToken).status, 200);
+  EXPECT_EQ(desk_.calls(), 2u);
 }
 
 TEST_F(AckServerTest, FormsOfAnotherKindAreRefused) {

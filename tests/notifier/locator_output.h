@@ -1,8 +1,9 @@
 #pragma once
 // Real e911.emergency-call/v1 documents, as the locator writes them:
 // lines of `e911 resolve --registry ../shared/fixtures/registry.yaml <
-// ../shared/fixtures/events.jsonl`, embedded verbatim (the notifier must
-// not link the locator), plus a helper that runs that command for all.
+// ../shared/fixtures/events.jsonl`, embedded verbatim (the notifier reads
+// documents, not the locator's types), plus a helper that runs that
+// command for all.
 
 #include <string>
 #include <vector>

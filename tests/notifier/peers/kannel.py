@@ -1,0 +1,295 @@
+#!/usr/bin/env python3
+"""A private Kannel SMS gateway on 127.0.0.1 for tests.
+
+Writes a kannel.conf into --workdir and starts bearerbox (with a `fake`
+SMSC), /usr/lib/kannel/test/fakesmsc (the other end of that SMSC) and
+smsbox (the sendsms HTTP interface). Prints `port=N` (the sendsms port)
+once smsbox can take messages and they can reach fakesmsc, then runs until
+SIGTERM or SIGINT, which stops all three.
+
+Every message fakesmsc receives is written to --received as JSON lines, one
+object per message (the file is replaced atomically on each update, so a
+reader never sees half a line):
+
+  {"from": "911", "to": "+15125550100", "kind": "text" | "ucs-2" | "udh" | "data",
+   "parts": 1, "data_hex": "..."}
+
+`data_hex` is the message as the SMSC got it: UTF-8 for GSM-7 messages
+(Kannel keeps text as UTF-8 until an SMSC driver encodes it), UTF-16BE for
+UCS-2 ones. Concatenated messages (kind "udh") are put back together from
+their parts; the fake SMSC protocol does not say their coding, so the
+reader decides how to decode them. A "text" message is sent raw, line
+breaks included, and fakesmsc logs it line by line: its record grows as the
+lines come, so a reader waits for the text it expects (with a deadline).
+
+Uses the Debian packages kannel and kannel-extras; needs no system Kannel
+service (everything runs from the temporary configuration).
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+FAKESMSC = "/usr/lib/kannel/test/fakesmsc"
+READY_TIMEOUT_S = 30.0
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def binary(name):
+    found = shutil.which(name) or shutil.which(name, path="/usr/sbin:/usr/bin")
+    if not found:
+        sys.exit(f"kannel.py: {name} not found (Debian package kannel)")
+    return found
+
+
+def write_config(path, workdir, ports, username, password):
+    conf = f"""# Written by tests/notifier/peers/kannel.py: loopback only, no store.
+group = core
+admin-port = {ports['admin']}
+admin-interface = 127.0.0.1
+admin-password = {ports['admin_password']}
+admin-allow-ip = 127.0.0.1
+smsbox-port = {ports['smsbox']}
+smsbox-interface = 127.0.0.1
+box-allow-ip = 127.0.0.1
+log-file = "{workdir}/bearerbox.log"
+log-level = 0
+dlr-storage = internal
+
+group = smsc
+smsc = fake
+smsc-id = fake
+port = {ports['fake']}
+our-host = 127.0.0.1
+connect-allow-ip = 127.0.0.1
+
+group = smsbox
+bearerbox-host = 127.0.0.1
+bearerbox-port = {ports['smsbox']}
+sendsms-port = {ports['sendsms']}
+sendsms-interface = 127.0.0.1
+log-file = "{workdir}/smsbox.log"
+log-level = 0
+
+group = sendsms-user
+username = "{username}"
+password = "{password}"
+# Alerts run to 3 segments; Kannel's default (1) would cut them.
+max-messages = 3
+concatenation = true
+"""
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(conf)
+
+
+# fakesmsc logs each line it reads from the SMSC:
+#   ... DEBUG: Got message 7: <911 +15125550100 text Hello>
+GOT = re.compile(r"Got message \d+: <(.*)>$")
+# A message's first line: sender, receiver, kind. A "text" message with line
+# breaks arrives as several lines; the later ones do not look like this.
+HEADER = re.compile(r"^(\S+) (\+?[0-9]+) (text|data|ucs-2|udh) (.*)$", re.S)
+
+
+def concat_info(udh):
+    """(reference, total, sequence) of a concatenation UDH, or None."""
+    i = 1
+    while i + 1 < len(udh):
+        iei, length = udh[i], udh[i + 1]
+        value = udh[i + 2:i + 2 + length]
+        if iei == 0x00 and length == 3:
+            return value[0], value[1], value[2]
+        if iei == 0x08 and length == 4:
+            return (value[0] << 8) | value[1], value[2], value[3]
+        i += 2 + length
+    return None
+
+
+class Received:
+    """What fakesmsc received, kept as complete messages in a file."""
+
+    def __init__(self, path):
+        self.path = path
+        self.messages = []
+        self.partial = {}  # (from, to, ref) -> {seq: bytes}
+        self.last_text = None  # the last "text" message, which may continue
+        self.flush()
+
+    def flush(self):
+        tmp = self.path + ".tmp"
+        with open(tmp, "w", encoding="utf-8") as f:
+            for m in self.messages:
+                out = dict(m)
+                out["data_hex"] = out.pop("data").hex()
+                f.write(json.dumps(out) + "\n")
+        os.replace(tmp, self.path)
+
+    def line(self, payload):
+        m = HEADER.match(payload)
+        if not m:
+            if self.last_text is not None:
+                self.last_text["data"] += b"\n" + payload.encode("utf-8", "surrogateescape")
+                self.flush()
+            return
+        sender, receiver, kind, rest = m.groups()
+        self.last_text = None
+        if kind == "text":
+            msg = {"from": sender, "to": receiver, "kind": kind, "parts": 1,
+                   "data": rest.encode("utf-8", "surrogateescape")}
+            self.messages.append(msg)
+            self.last_text = msg
+        elif kind in ("data", "ucs-2"):
+            self.messages.append({"from": sender, "to": receiver, "kind": kind, "parts": 1,
+                                  "data": urllib.parse.unquote_to_bytes(rest.replace("+", " "))})
+        else:  # udh <udh> data <data>
+            fields = rest.split(" ")
+            udh = urllib.parse.unquote_to_bytes(fields[0].replace("+", " "))
+            data = urllib.parse.unquote_to_bytes(fields[-1].replace("+", " ")) if len(fields) > 1 else b""
+            info = concat_info(udh)
+            if info is None:
+                self.messages.append({"from": sender, "to": receiver, "kind": kind, "parts": 1,
+                                      "udh_hex": udh.hex(), "data": data})
+            else:
+                ref, total, seq = info
+                parts = self.partial.setdefault((sender, receiver, ref), {})
+                parts[seq] = data
+                if len(parts) == total:
+                    del self.partial[(sender, receiver, ref)]
+                    joined = b"".join(parts[i] for i in sorted(parts))
+                    self.messages.append({"from": sender, "to": receiver, "kind": kind,
+                                          "parts": total, "data": joined})
+        self.flush()
+
+
+def follow_fakesmsc(proc, received, log_path):
+    with open(log_path, "w", encoding="utf-8", errors="replace") as log:
+        for raw in proc.stderr:
+            text = raw.decode("utf-8", "surrogateescape").rstrip("\n")
+            log.write(text + "\n")
+            log.flush()
+            m = GOT.search(text)
+            if m:
+                received.line(m.group(1))
+
+
+# Straight to loopback, whatever http_proxy says.
+OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def http_get(url):
+    """Status of a GET, or None when nothing answers."""
+    try:
+        with OPENER.open(url, timeout=2) as r:
+            return r.status, r.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as e:
+        return e.code, ""
+    except OSError:
+        return None, ""
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--workdir", required=True, help="where kannel.conf and the logs go")
+    ap.add_argument("--received", required=True, help="JSON-lines file of the messages fakesmsc receives")
+    ap.add_argument("--username", default="e911")
+    ap.add_argument("--password", default="e911-test-password")
+    args = ap.parse_args()
+
+    os.makedirs(args.workdir, exist_ok=True)
+    workdir = os.path.abspath(args.workdir)
+    ports = {"admin": free_port(), "smsbox": free_port(), "fake": free_port(), "sendsms": free_port(),
+             "admin_password": "admin-" + os.urandom(6).hex()}
+    conf = os.path.join(workdir, "kannel.conf")
+    write_config(conf, workdir, ports, args.username, args.password)
+    received = Received(os.path.abspath(args.received))
+
+    children = []
+
+    def stop(code=0):
+        for p in reversed(children):
+            if p.poll() is None:
+                p.terminate()
+        deadline = time.monotonic() + 5
+        for p in reversed(children):
+            try:
+                p.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                p.kill()
+        os._exit(code)
+
+    signal.signal(signal.SIGTERM, lambda *_: stop(0))
+    signal.signal(signal.SIGINT, lambda *_: stop(0))
+
+    def start(argv, name):
+        out = open(os.path.join(workdir, name + ".out"), "w")
+        p = subprocess.Popen(argv, cwd=workdir, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT)
+        children.append(p)
+        return p
+
+    def fail(why):
+        sys.stderr.write(f"kannel.py: {why} (logs in {workdir})\n")
+        sys.stderr.flush()
+        stop(1)
+
+    status_url = f"http://127.0.0.1:{ports['admin']}/status.txt?password={ports['admin_password']}"
+    deadline = time.monotonic() + READY_TIMEOUT_S
+
+    def wait_until(what, ready):
+        # Polled: Kannel tells nobody when it is ready. 50 ms keeps start-up
+        # quick without spinning.
+        while not ready():
+            for p in children:
+                if p.poll() is not None:
+                    fail(f"{os.path.basename(p.args[0])} exited with {p.returncode} while waiting for {what}")
+            if time.monotonic() > deadline:
+                fail(f"not ready within {READY_TIMEOUT_S:.0f} s: {what}")
+            time.sleep(0.05)
+
+    # -v 2: warnings and errors on the console (the .out files); the full log
+    # goes to the log files.
+    start([binary("bearerbox"), "-v", "2", conf], "bearerbox")
+    wait_until("bearerbox admin port", lambda: http_get(status_url)[0] == 200)
+
+    fake = subprocess.Popen([FAKESMSC, "-H", "127.0.0.1", "-r", str(ports["fake"]), "-i", "1", "-m", "0",
+                             "0 0 text unused"],
+                            cwd=workdir, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    children.append(fake)
+    threading.Thread(target=follow_fakesmsc, args=(fake, received, os.path.join(workdir, "fakesmsc.log")),
+                     daemon=True).start()
+    start([binary("smsbox"), "-v", "2", conf], "smsbox")
+
+    def ready():
+        status, text = http_get(status_url)
+        if status != 200:
+            return False
+        smsc_online = re.search(r"FAKE:%d \(online" % ports["fake"], text) is not None
+        smsbox_online = re.search(r"smsbox:.*on-line", text) is not None
+        sendsms_up = http_get(f"http://127.0.0.1:{ports['sendsms']}/cgi-bin/sendsms")[0] is not None
+        return smsc_online and smsbox_online and sendsms_up
+
+    wait_until("fake SMSC online, smsbox connected, sendsms port answering", ready)
+    print(f"port={ports['sendsms']}", flush=True)
+
+    # Until a signal; a box that dies on its own is reported and ends the rest.
+    pid, status = os.wait()
+    names = {p.pid: os.path.basename(p.args[0]) for p in children}
+    fail(f"{names.get(pid, pid)} exited (wait status {status})")
+
+
+if __name__ == "__main__":
+    main()
