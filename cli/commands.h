@@ -13,6 +13,7 @@ int run_resolve(Args args);
 int run_registry(Args args);
 int run_broker(Args args);
 int run_locator(Args args);
+int run_notifier(Args args);
 int run_demo(Args args);
 int run_simulate(Args args);
 

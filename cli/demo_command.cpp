@@ -4,10 +4,13 @@
 // background) produced to it; each emergency call is printed as it comes
 // out of e911.emergency-calls.
 
+#include <filesystem>
 #include <iostream>
 #include <map>
 #include <random>
 #include <thread>
+
+#include <stdlib.h>
 
 #include <rapidjson/document.h>
 
@@ -24,6 +27,10 @@
 #include "common/timestamp.h"
 #include "consumers/locator/locator_service.h"
 #include "consumers/locator/registry_loader.h"
+#include "consumers/notifier/ack_server.h"
+#include "consumers/notifier/ack_token.h"
+#include "consumers/notifier/notifier_service.h"
+#include "consumers/notifier/outbox_transport.h"
 #include "producers/simulator/traffic.h"
 
 namespace e911::cli {
@@ -32,22 +39,26 @@ namespace {
 
 constexpr const char* kHelp =
     "usage: e911 demo --registry FILE [--background N] [--seed N] [--follow]\n"
-    "                 [--metrics-port N]\n"
+    "                 [--metrics-port N] [--state-dir DIR]\n"
     "\n"
     "Runs the pipeline on the embedded default: an in-process Kafka broker on\n"
-    "loopback, the locator, and simulated traffic from the registry (office\n"
+    "loopback, the locator, the notifier (alerts written to a local outbox, with\n"
+    "acknowledgement links served on loopback), and simulated traffic from the registry (office\n"
     "floors, desk phones, Wi-Fi, home workers with and without VPN, the\n"
     "coffee-shop caller, the nomad, 933 test calls, a visitor, dial prefixes,\n"
     "a malformed event, non-emergency background). Prints every emergency call\n"
-    "as it leaves e911.emergency-calls, then a summary, and exits 0.\n"
+    "as it leaves e911.emergency-calls, then the alerts sent for each, a\n"
+    "summary, and exits 0.\n"
     "\n"
     "  --registry FILE    the site registry (ops/demo/registry.yaml)\n"
     "  --background N     non-emergency events mixed in (default 2000)\n"
     "  --seed N           simulator seed (default 1)\n"
     "  --follow           keep simulating (about one emergency call every 5 s\n"
     "                     among steady background) until Ctrl-C\n"
-    "  --metrics-port N   serve the locator's /metrics and /healthz on N\n"
+    "  --metrics-port N   serve /metrics and /healthz (locator and notifier) on N\n"
     "                     (default: a free port, printed)\n"
+    "  --state-dir DIR    where the notifier keeps its state and outbox\n"
+    "                     (default: a new folder under the temp directory, printed)\n"
     "\n"
     "Logs (JSON lines, warnings and errors unless E911_LOG_LEVEL says\n"
     "otherwise) go to standard error.\n";
@@ -86,10 +97,43 @@ struct Summary {
   }
 };
 
+// The alerts of each call, from the records on e911.notifications.
+struct AlertLog {
+  std::map<std::string, std::vector<std::string>> sent_by_call;  // call id -> "sms +1512..."
+  std::map<std::string, std::size_t> sent_by_channel;
+  std::size_t sent = 0, failed = 0, escalated = 0;
+  void add(std::string_view json) {
+    rapidjson::Document d;
+    d.Parse(json.data(), json.size());
+    if (d.HasParseError() || !d.IsObject() || !d.HasMember("status") || !d["status"].IsString()) return;
+    const std::string status = d["status"].GetString();
+    const auto text = [&](const rapidjson::Value& v, const char* key) -> std::string {
+      return v.IsObject() && v.HasMember(key) && v[key].IsString() ? v[key].GetString() : "";
+    };
+    if (status == "sent") {
+      ++sent;
+      const auto channel = text(d, "channel");
+      ++sent_by_channel[channel];
+      const auto& recipient = d.HasMember("recipient") ? d["recipient"] : d["status"];
+      sent_by_call[text(d, "call_id")].push_back(channel + " " + text(recipient, "address"));
+    } else if (status == "failed") {
+      ++failed;
+    } else if (status == "escalated") {
+      ++escalated;
+    }
+  }
+};
+
+std::string make_state_dir() {
+  std::string tmpl = (std::filesystem::temp_directory_path() / "e911-demo-XXXXXX").string();
+  if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("cannot create a state directory under /tmp");
+  return tmpl;
+}
+
 }  // namespace
 
 int run_demo(Args args) {
-  Options opts(args, {"--registry", "--background", "--seed", "--metrics-port"}, {"--follow"});
+  Options opts(args, {"--registry", "--background", "--seed", "--metrics-port", "--state-dir"}, {"--follow"});
   if (opts.help()) {
     std::cout << kHelp;
     return 0;
@@ -133,16 +177,45 @@ int run_demo(Args args) {
     options.registry_path = *registry_path;
     observability::MetricsRegistry metrics;
     locator::LocatorService service(options, metrics);
-    observability::ObservabilityServer server(metrics, [&service] { return service.health(); },
-                                              {"127.0.0.1", static_cast<std::uint16_t>(*metrics_port)});
-    std::cout << "Locator metrics: http://127.0.0.1:" << server.port() << "/metrics  health: http://127.0.0.1:"
-              << server.port() << "/healthz" << std::endl;
+
+    // The notifier, alerting into a local outbox instead of people.
+    const std::string state_dir = opts.value("--state-dir").value_or(make_state_dir());
+    const auto outbox = std::make_shared<notifier::OutboxTransport>(state_dir + "/outbox");
+    notifier::NotifierServiceOptions notifier_options;
+    notifier_options.kafka = props;
+    notifier_options.topics = topics;
+    notifier_options.registry_path = *registry_path;
+    notifier_options.state_dir = state_dir;
+    notifier_options.transports = {
+        {notifier::Channel::email, outbox}, {notifier::Channel::sms, outbox}, {notifier::Channel::webhook, outbox}};
+    notifier_options.ack_key = notifier::make_ack_key();
+    notifier_options.ack_base_url = "http://127.0.0.1";  // the port is added once the server listens
+    notifier::NotifierService alerts(notifier_options, metrics);
+    notifier::AckServer ack_server(alerts, notifier::AckServerOptions{});
+    alerts.set_ack_base_url("http://127.0.0.1:" + std::to_string(ack_server.port()));
+    notifier_options.ack_base_url += ":" + std::to_string(ack_server.port());
+    observability::ObservabilityServer server(
+        metrics,
+        [&service, &alerts] {
+          const auto l = service.health();
+          if (!l.live) return observability::HealthStatus::down("locator: " + l.reason);
+          const auto n = alerts.health();
+          if (!n.live) return observability::HealthStatus::down("notifier: " + n.reason);
+          return observability::HealthStatus::ok();
+        },
+        {"127.0.0.1", static_cast<std::uint16_t>(*metrics_port)});
+    std::cout << "Metrics (locator, notifier): http://127.0.0.1:" << server.port()
+              << "/metrics  health: http://127.0.0.1:" << server.port() << "/healthz" << std::endl;
+    std::cout << "Notifier state: " << state_dir << "  (alerts in " << outbox->dir()
+              << ": email/*.eml, sms.jsonl, webhook.jsonl; acknowledgement links on "
+              << notifier_options.ack_base_url << ")" << std::endl;
 
     kafka::ProducerOptions producer_options;
     producer_options.client_id = "e911-simulator";
     producer_options.topics = {topics.call_events, topics.location_updates};
     kafka::Producer producer(props, producer_options);
     kafka::TopicTail calls_out(props, topics.emergency_calls);
+    kafka::TopicTail notifications_out(props, topics.notifications);
 
     simulator::TrafficSimulator sim(load.registry, *seed, now_millis() - 3'600'000);
     auto events = sim.scenarios();
@@ -174,13 +247,28 @@ int run_demo(Args args) {
         service_failed = true;
       }
     });
+    std::atomic<bool> notifier_stop{false};
+    std::string notifier_error;
+    std::atomic<bool> notifier_failed{false};
+    std::thread notifier_thread([&] {
+      try {
+        alerts.run(notifier_stop);
+      } catch (const std::exception& e) {
+        notifier_error = e.what();
+        notifier_failed = true;
+      }
+    });
     const auto stop_locator = [&] {
       service_stop = true;
       locator_thread.join();
+      notifier_stop = true;
+      notifier_thread.join();
     };
-    if (!wait_until([&] { return service.started() || service_failed.load(); }, std::chrono::seconds(60), stop)) {
+    if (!wait_until([&] { return (service.started() && alerts.started()) || service_failed.load() ||
+                                 notifier_failed.load(); },
+                    std::chrono::seconds(60), stop)) {
       stop_locator();
-      std::cerr << "e911 demo: the locator did not start: " << service_error << "\n";
+      std::cerr << "e911 demo: the pipeline did not start: " << service_error << notifier_error << "\n";
       return 1;
     }
     std::cout << "Locator started: " << service.stats().registered_users << " registered locations, registry "
@@ -234,6 +322,36 @@ int run_demo(Args args) {
       wait_until([&] { return service.stats().dead_letters >= 1; }, std::chrono::seconds(10), stop);
     }
 
+    // Every call's alerts: wait until the notifier has taken every call and
+    // has nothing pending, then read what it recorded.
+    AlertLog alert_log;
+    const auto read_notifications = [&] {
+      notifications_out.poll([&](const kafka::Message& m) { alert_log.add(m.value); }, std::chrono::milliseconds(0));
+    };
+    const bool alerted =
+        complete && wait_until(
+                        [&] {
+                          const auto n = alerts.stats();
+                          read_notifications();
+                          return n.calls >= printed && n.pending_alerts == 0 && n.unpublished_records == 0 &&
+                                 alert_log.sent + alert_log.failed >= n.alerts_sent + n.alerts_failed;
+                        },
+                        std::chrono::seconds(60), stop);
+    if (complete) {
+      std::cout << "--- alerts (Kari's Law notification), as recorded on " << topics.notifications << "\n";
+      for (const auto& [call, scenario] : scenario_of) {
+        const auto it = alert_log.sent_by_call.find(call);
+        std::cout << "  " << call << "  " << scenario << ": ";
+        if (it == alert_log.sent_by_call.end()) {
+          std::cout << "no alert\n";
+          continue;
+        }
+        for (std::size_t i = 0; i < it->second.size(); ++i) std::cout << (i ? ", " : "") << it->second[i];
+        std::cout << "\n";
+      }
+      std::cout << std::endl;
+    }
+
     if (follow && complete) {
       std::cout << "Following: every scenario again every 30 s, about 50 background events/s; Ctrl-C to stop.\n\n"
                 << std::flush;
@@ -266,13 +384,28 @@ int run_demo(Args args) {
 
     stop_locator();
     const auto stats = service.stats();
+    const auto nstats = alerts.stats();
     std::cout << "Summary: " << summary.emergency << " emergency and " << summary.test << " test calls conveyed to "
               << topics.emergency_calls << "; " << summary.dispatchable << " dispatchable, " << summary.ecrc
               << " routed to the emergency call relay centre, " << summary.warned << " with warnings.\n"
               << "         " << stats.call_events << " call events read, " << stats.dead_letters
-              << " rejected to " << topics.dead_letter << ".\n";
-    if (!service_error.empty()) {
-      std::cerr << "e911 demo: the locator failed: " << service_error << "\n";
+              << " rejected to " << topics.dead_letter << ".\n"
+              << "Alerts:  " << nstats.alerts_sent << " sent (";
+    bool first_channel = true;
+    for (const auto& [channel, n] : alert_log.sent_by_channel) {
+      std::cout << (first_channel ? "" : ", ") << channel << " " << n;
+      first_channel = false;
+    }
+    std::cout << "), " << nstats.alerts_failed << " failed, " << nstats.escalations << " escalated, for "
+              << nstats.calls_admitted << " calls; outbox " << outbox->dir() << ".\n";
+    if (!service_error.empty() || !notifier_error.empty()) {
+      std::cerr << "e911 demo: " << (service_error.empty() ? "the notifier failed: " + notifier_error
+                                                           : "the locator failed: " + service_error)
+                << "\n";
+      return 1;
+    }
+    if (complete && !alerted && !stop.load()) {
+      std::cerr << "e911 demo: not every call's alerts were recorded in time\n";
       return 1;
     }
     if (!complete && !stop.load()) {

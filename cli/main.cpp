@@ -22,6 +22,8 @@ constexpr Command kCommands[] = {
      e911::cli::run_resolve},
     {"registry", "check or import the site registry (`e911 registry --help`)", e911::cli::run_registry},
     {"locator", "run the locator consumer against a Kafka cluster", e911::cli::run_locator},
+    {"notifier", "run the notifier (e-mail, SMS and webhook alerts) against a Kafka cluster",
+     e911::cli::run_notifier},
     {"broker", "run an embedded Kafka broker on loopback for demos and tests", e911::cli::run_broker},
     {"simulate", "write simulated call traffic as JSON lines (for resolve, kcat, tests)", e911::cli::run_simulate},
 };

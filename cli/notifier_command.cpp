@@ -1,0 +1,122 @@
+// e911 notifier: the notifier consumer against a Kafka cluster.
+
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include "cli/commands.h"
+#include "cli/options.h"
+#include "common/config.h"
+#include "common/kafka/stop_signal.h"
+#include "common/log.h"
+#include "common/observability/observability_server.h"
+#include "common/reload_signal.h"
+#include "consumers/notifier/ack_server.h"
+#include "consumers/notifier/notifier_config.h"
+#include "consumers/notifier/notifier_service.h"
+
+namespace e911::cli {
+
+namespace {
+
+constexpr const char* kHelp =
+    "usage: e911 notifier [--config FILE] [--registry FILE] [--state-dir DIR] [--metrics-port N]\n"
+    "\n"
+    "Consumes emergency calls from Kafka and alerts every contact of the call's\n"
+    "notification list by e-mail, SMS and webhook (Kari's Law notification),\n"
+    "retrying, escalating to the registry's fallback list when a list cannot be\n"
+    "reached or does not acknowledge, and recording every attempt on the\n"
+    "notifications topic. Alert state (sent-log, retry queue) is kept in\n"
+    "<state_dir>/notifier.db. Runs until SIGTERM or SIGINT; SIGHUP, or a change\n"
+    "to the registry file, reloads the registry.\n"
+    "\n"
+    "  --config FILE       YAML configuration (docs/operations.md): kafka.*, topics.*,\n"
+    "                      metrics.*, state_dir, notifier.*\n"
+    "  --registry FILE     the site registry (overrides notifier.registry)\n"
+    "  --state-dir DIR     where the alert state lives (overrides state_dir)\n"
+    "  --metrics-port N    port of /metrics and /healthz (overrides metrics.port;\n"
+    "                      0 picks a free one)\n"
+    "\n"
+    "Channels: notifier.email.transport (smtp|outbox), notifier.sms.transport\n"
+    "(kannel|twilio|outbox), notifier.webhook.transport (http|outbox). Secrets\n"
+    "(notifier.smtp.password, notifier.kannel.password, notifier.twilio.auth_token,\n"
+    "notifier.webhook.secret, notifier.ack.secret) come from the environment\n"
+    "(E911_NOTIFIER_SMTP_PASSWORD...) or files (<key>.file, E911_..._FILE), never\n"
+    "from the command line. Logs are JSON lines on standard error.\n";
+
+int usage_error(const std::string& message) {
+  std::cerr << "e911 notifier: " << message << "\n" << kHelp;
+  return 2;
+}
+
+}  // namespace
+
+int run_notifier(Args args) {
+  Options opts(args, {"--config", "--registry", "--state-dir", "--metrics-port"}, {});
+  if (opts.help()) {
+    std::cout << kHelp;
+    return 0;
+  }
+  if (!opts.ok()) return usage_error(opts.error());
+  if (!opts.positional().empty()) return usage_error("unexpected argument '" + opts.positional()[0] + "'");
+
+  ConfigLoadOptions load;
+  load.file = opts.value("--config").value_or("");
+  load.environment = ConfigLoadOptions::from_process_environment();
+  load.extra_keys = notifier::notifier_config_keys();
+  auto config = Config::load(load);
+  if (!config) {
+    std::cerr << "e911 notifier: " << config.error().message << "\n";
+    return 2;
+  }
+  for (const auto& [option, key] : {std::pair{"--registry", "notifier.registry"},
+                                    {"--state-dir", "state_dir"},
+                                    {"--metrics-port", "metrics.port"}}) {
+    if (const auto v = opts.value(option)) {
+      if (const auto err = config->set(key, *v, option)) {
+        std::cerr << "e911 notifier: " << err->message << "\n";
+        return 2;
+      }
+    }
+  }
+  if (!config->kafka_properties().count("bootstrap.servers")) {
+    return usage_error(
+        "kafka.bootstrap.servers is not set (the kafka: section of --config, or E911_KAFKA_BOOTSTRAP_SERVERS)");
+  }
+  auto setup = notifier::notifier_setup(*config);
+  if (!setup) {
+    std::cerr << "e911 notifier: " << setup.error().message << "\n";
+    return 2;
+  }
+
+  const Logger log("notifier");
+  log.info("starting", {{"config", config->to_log_json()}});
+  try {
+    const auto& stop = kafka::install_stop_signal_handlers();
+    install_reload_signal_handler();
+    observability::MetricsRegistry metrics;
+    notifier::NotifierService service(setup->service, metrics);
+    observability::ObservabilityServer server(
+        metrics, [&service] { return service.health(); },
+        {config->get_or("metrics.bind", "127.0.0.1"), static_cast<std::uint16_t>(config->get_int("metrics.port"))});
+    log.info("serving /metrics and /healthz", {{"bind", server.bind_address()}, {"port", server.port()}});
+    std::unique_ptr<notifier::AckServer> ack;
+    if (setup->ack_server) {
+      ack = std::make_unique<notifier::AckServer>(service, setup->ack);
+      log.info("serving acknowledgement links",
+               {{"bind", ack->bind_address()}, {"port", ack->port()}, {"base_url", setup->service.ack_base_url}});
+    }
+    if (!setup->outbox_dir.empty()) {
+      log.warn("alerts on some channels go to the local outbox, not to people",
+               {{"outbox", setup->outbox_dir}});
+    }
+    service.run(stop);
+  } catch (const std::exception& e) {
+    log.error("notifier stopped on an error", {{"error", e.what()}});
+    std::cerr << "e911 notifier: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace e911::cli
