@@ -338,7 +338,7 @@ int run_demo(Args args) {
                         },
                         std::chrono::seconds(60), stop);
     if (complete) {
-      std::cout << "--- alerts (Kari's Law notification), as recorded on " << topics.notifications << "\n";
+      std::cout << "Alerts (Kari's Law notification) as recorded on " << topics.notifications << ":\n";
       for (const auto& [call, scenario] : scenario_of) {
         const auto it = alert_log.sent_by_call.find(call);
         std::cout << "  " << call << "  " << scenario << ": ";

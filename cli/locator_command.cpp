@@ -4,6 +4,7 @@
 #include <string>
 
 #include "cli/commands.h"
+#include "cli/component_config.h"
 #include "cli/options.h"
 #include "common/config.h"
 #include "common/kafka/stop_signal.h"
@@ -51,23 +52,10 @@ int run_locator(Args args) {
   if (!opts.ok()) return usage_error(opts.error());
   if (!opts.positional().empty()) return usage_error("unexpected argument '" + opts.positional()[0] + "'");
 
-  ConfigLoadOptions load;
-  load.file = opts.value("--config").value_or("");
-  load.environment = ConfigLoadOptions::from_process_environment();
-  load.extra_keys = {ConfigKey::text("locator.registry"), ConfigKey::text("locator.group_id", "e911-locator")};
-  auto config = Config::load(load);
-  if (!config) {
-    std::cerr << "e911 locator: " << config.error().message << "\n";
-    return 2;
-  }
-  for (const auto& [option, key] : {std::pair{"--registry", "locator.registry"}, {"--metrics-port", "metrics.port"}}) {
-    if (const auto v = opts.value(option)) {
-      if (const auto err = config->set(key, *v, option)) {
-        std::cerr << "e911 locator: " << err->message << "\n";
-        return 2;
-      }
-    }
-  }
+  auto config = load_component_config(
+      opts, "locator", {ConfigKey::text("locator.registry"), ConfigKey::text("locator.group_id", "e911-locator")},
+      {{"--registry", "locator.registry"}, {"--metrics-port", "metrics.port"}});
+  if (!config) return 2;
   const auto registry = config->get("locator.registry");
   if (!registry) return usage_error("no registry: give --registry FILE or set locator.registry");
   locator::LocatorServiceOptions options;

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "cli/commands.h"
+#include "cli/component_config.h"
 #include "cli/options.h"
 #include "common/config.h"
 #include "common/kafka/stop_signal.h"
@@ -60,25 +61,11 @@ int run_notifier(Args args) {
   if (!opts.ok()) return usage_error(opts.error());
   if (!opts.positional().empty()) return usage_error("unexpected argument '" + opts.positional()[0] + "'");
 
-  ConfigLoadOptions load;
-  load.file = opts.value("--config").value_or("");
-  load.environment = ConfigLoadOptions::from_process_environment();
-  load.extra_keys = notifier::notifier_config_keys();
-  auto config = Config::load(load);
-  if (!config) {
-    std::cerr << "e911 notifier: " << config.error().message << "\n";
-    return 2;
-  }
-  for (const auto& [option, key] : {std::pair{"--registry", "notifier.registry"},
-                                    {"--state-dir", "state_dir"},
-                                    {"--metrics-port", "metrics.port"}}) {
-    if (const auto v = opts.value(option)) {
-      if (const auto err = config->set(key, *v, option)) {
-        std::cerr << "e911 notifier: " << err->message << "\n";
-        return 2;
-      }
-    }
-  }
+  auto config = load_component_config(opts, "notifier", notifier::notifier_config_keys(),
+                                      {{"--registry", "notifier.registry"},
+                                       {"--state-dir", "state_dir"},
+                                       {"--metrics-port", "metrics.port"}});
+  if (!config) return 2;
   if (!config->kafka_properties().count("bootstrap.servers")) {
     return usage_error(
         "kafka.bootstrap.servers is not set (the kafka: section of --config, or E911_KAFKA_BOOTSTRAP_SERVERS)");

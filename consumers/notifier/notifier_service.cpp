@@ -428,17 +428,22 @@ struct NotifierService::State {
         continue;
       }
       finish_locked(alert, ctx, channel);
-      const bool terminal = alert.state != AlertState::pending;
-      if (terminal && alert.state == AlertState::failed) {
-        lock.unlock();
-        try {
-          escalate_if_list_failed(alert);
-        } catch (const std::exception& e) {
-          fail(std::string("notifier state: ") + e.what());
-        }
-        lock.lock();
-      }
+      if (alert.state == AlertState::failed) without_lock(lock, [&] { escalate_if_list_failed(alert); });
     }
+  }
+
+  // Runs `work` with `lock` released. A store failure in it stops the
+  // service: nothing after it could be recorded durably.
+  template <typename Work>
+  void without_lock(std::unique_lock<std::mutex>& lock, Work&& work) {
+    lock.unlock();
+    try {
+      work();
+    } catch (const std::exception& e) {
+      log.error("notifier state could not be read or written; stopping", {{"error", e.what()}});
+      fail(std::string("notifier state: ") + e.what());
+    }
+    lock.lock();
   }
 
   SendResult send(Channel channel, const OutgoingAlert& out, std::string& transport_name) {
@@ -598,13 +603,7 @@ struct NotifierService::State {
       if (!ack_checks.empty() && ack_checks.begin()->first <= now) {
         const std::string call_id = ack_checks.begin()->second;
         ack_checks.erase(ack_checks.begin());
-        lock.unlock();
-        try {
-          check_acknowledged(call_id);
-        } catch (const std::exception& e) {
-          fail(std::string("notifier state: ") + e.what());
-        }
-        lock.lock();
+        without_lock(lock, [&] { check_acknowledged(call_id); });
         if (auto it = contexts.find(call_id); it != contexts.end() && it->second->pending <= 0) contexts.erase(it);
         continue;
       }

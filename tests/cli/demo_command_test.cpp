@@ -29,6 +29,20 @@ TEST(DemoCommand, RunsThePipelineAndShowsEveryEmergencyCall) {
   EXPECT_NE(r.out.find("NOT dispatchable"), std::string::npos);
   EXPECT_NE(r.out.find("emergency call relay centre"), std::string::npos);
   EXPECT_NE(r.out.find("1 rejected to e911.dead-letter"), std::string::npos) << r.out;
+
+  // The notifier alerted every call (outbox), and the demo lists each one's alerts.
+  const auto alerts = r.out.find("Alerts (Kari's Law notification) as recorded on e911.notifications:");
+  ASSERT_NE(alerts, std::string::npos) << r.out;
+  const auto listed = r.out.substr(alerts);
+  EXPECT_EQ(count(listed, "\n  sim-c-"), shown) << listed;
+  EXPECT_EQ(count(listed, ": no alert"), 0u) << listed;
+  const auto test_line = listed.substr(listed.find("933 test call: "));
+  EXPECT_NE(test_line.substr(0, test_line.find('\n')).find("sms +15125550100"), std::string::npos) << listed;
+  EXPECT_NE(listed.find("email security.london@example.com"), std::string::npos) << listed;
+  EXPECT_NE(r.out.find(" 0 failed, 0 escalated, for " + std::to_string(shown) + " calls; outbox "),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("Notifier state: "), std::string::npos);
 }
 
 TEST(DemoCommand, ExplainsItsOptions) {

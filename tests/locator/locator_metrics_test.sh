@@ -40,7 +40,8 @@ while [ -z "$following" ]; do
   IFS= read -r -t "$left" -u 3 line || fail "the demo ended or stalled before following (port=$port)"
   echo "$line" >>"$work/demo.txt"
   case "$line" in
-    "Locator metrics: http://127.0.0.1:"*) port="${line#Locator metrics: http://127.0.0.1:}"; port="${port%%/*}" ;;
+    "Metrics (locator, notifier): http://127.0.0.1:"*)
+      port="${line#Metrics (locator, notifier): http://127.0.0.1:}"; port="${port%%/*}" ;;
     Following:*) following=1 ;;
   esac
 done
@@ -58,6 +59,10 @@ for series in 'e911_locator_call_events_total{outcome="emergency_call"}' \
               'e911_locator_event_processing_seconds_bucket{' \
               'e911_locator_emergency_call_conveyed_seconds_count ' \
               'e911_locator_registered_users ' 'e911_locator_registry_sites 2' \
+              'e911_notifier_calls_total{outcome="alerted"}' \
+              'e911_notifier_alerts_total{channel="sms",result="sent"}' \
+              'e911_notifier_alert_delivery_latency_seconds_bucket{channel="email",' \
+              'e911_notifier_retry_queue_alerts ' 'e911_notifier_oldest_pending_alert_age_seconds ' \
               'e911_build_info{' 'process_resident_memory_bytes '; do
   grep -qF "$series" "$work/metrics.txt" || { cat "$work/metrics.txt" >&2; fail "/metrics has no $series"; }
 done
@@ -65,7 +70,7 @@ status=0
 promtool check metrics <"$work/metrics.txt" >"$work/promtool.out" 2>&1 || status=$?
 if [ "$status" -ne 0 ] || [ -s "$work/promtool.out" ]; then
   cat "$work/promtool.out" >&2
-  fail "promtool check metrics reported problems in the locator's /metrics"
+  fail "promtool check metrics reported problems in the demo's /metrics"
 fi
 
 kill -INT "$demo_pid"
