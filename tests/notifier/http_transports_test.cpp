@@ -176,7 +176,7 @@ struct Receiver {
   int port = 0;
 
   explicit Receiver(std::vector<std::string> options) {
-    std::vector<std::string> argv{"python3", kPeers + "http_receiver.py", "--record", record};
+    std::vector<std::string> argv{"/usr/bin/python3", kPeers + "http_receiver.py", "--record", record};
     argv.insert(argv.end(), options.begin(), options.end());
     process = std::make_unique<test::ChildProcess>(argv, dir.file("stderr.txt"));
     port = std::stoi(process->wait_for("port=", kPeerStart));
@@ -230,7 +230,7 @@ class KannelTest : public ::testing::Test {
     gateway_ = std::make_unique<Gateway>();
     try {
       gateway_->process = std::make_unique<test::ChildProcess>(
-          std::vector<std::string>{"python3", kPeers + "kannel.py", "--workdir", gateway_->dir.file("kannel"),
+          std::vector<std::string>{"/usr/bin/python3", kPeers + "kannel.py", "--workdir", gateway_->dir.file("kannel"),
                                    "--received", gateway_->received, "--username", kKannelUser, "--password",
                                    kKannelPassword},
           gateway_->dir.file("launcher.err"));

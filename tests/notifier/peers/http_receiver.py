@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """An HTTP peer on 127.0.0.1 for the notifier's HTTP transport tests.
 
 Prints `port=N` once it listens (--port 0, the default, takes a free port)

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """A private Kannel SMS gateway on 127.0.0.1 for tests.
 
 Writes a kannel.conf into --workdir and starts bearerbox (with a `fake`
