@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the pipeline end to end on the embedded default: installs the Debian
 # packages, builds, then `e911 demo` (embedded Kafka broker, locator,
-# simulated traffic). Extra arguments go to `e911 demo`.
+# notifier with a local outbox, simulated traffic). Extra arguments go to
+# `e911 demo`.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/ops/install-deps.sh"
