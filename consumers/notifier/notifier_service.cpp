@@ -21,6 +21,7 @@
 #include "consumers/notifier/ack_token.h"
 #include "consumers/notifier/alert_plan.h"
 #include "consumers/notifier/notification_record.h"
+#include "consumers/notifier/record_publisher.h"
 
 namespace e911::notifier {
 
@@ -32,8 +33,6 @@ using Clock = std::chrono::steady_clock;
 constexpr auto kStallLimit = std::chrono::seconds(30);
 // A comment left with an acknowledgement is kept up to this many characters.
 constexpr std::size_t kMaxAckComment = 500;
-// Notification records taken from the outbox per round.
-constexpr std::size_t kPublishBatch = 500;
 
 constexpr std::array<Channel, 3> kChannels{Channel::sms, Channel::email, Channel::webhook};
 
@@ -142,12 +141,12 @@ struct NotifierService::State {
   std::condition_variable timer_cv;
   std::condition_variable room_cv;  // back-pressure: signalled when alerts finish
 
-  // ---- publisher ----
-  std::mutex publish_mu;
-  std::condition_variable publish_cv;
-  bool records_waiting = false;
-  std::vector<std::int64_t> published;     // seqs Kafka acknowledged, to remove from the outbox
-  std::int64_t republish_after = -1;       // set when a record failed: read the outbox again from there
+  // Set while run() runs: sends the store's outbox to e911.notifications.
+  // The acknowledgement endpoint may wake it from its own threads at any
+  // time, hence the mutex.
+  std::mutex publisher_mu;
+  RecordPublisher* publisher = nullptr;
+  PublisherCounters records;
 
   // ---- status ----
   std::atomic<std::int64_t> last_poll_ms{0};
@@ -155,8 +154,8 @@ struct NotifierService::State {
   mutable std::mutex failure_mu;
   std::string failure;
   std::atomic<std::uint64_t> n_calls{0}, n_admitted{0}, n_duplicate_calls{0}, n_dead_letters{0}, n_sent{0},
-      n_failed{0}, n_retried{0}, n_escalations{0}, n_acks{0}, n_published{0}, n_ack_checks{0};
-  std::atomic<std::size_t> n_pending{0}, n_unpublished{0};
+      n_failed{0}, n_retried{0}, n_escalations{0}, n_acks{0}, n_ack_checks{0};
+  std::atomic<std::size_t> n_pending{0};
 
   std::mutex rng_mu;
   std::mt19937_64 rng{std::random_device{}()};
@@ -182,11 +181,12 @@ struct NotifierService::State {
   void count_call(const char* outcome) { calls_family.Add({{"outcome", outcome}}).Increment(); }
 
   void wake_publisher() {
-    {
-      std::lock_guard lock(publish_mu);
-      records_waiting = true;
-    }
-    publish_cv.notify_one();
+    std::lock_guard lock(publisher_mu);
+    if (publisher != nullptr) publisher->wake();
+  }
+  void set_publisher(RecordPublisher* p) {
+    std::lock_guard lock(publisher_mu);
+    publisher = p;
   }
 
   // ---- building blocks ----
@@ -622,7 +622,7 @@ struct NotifierService::State {
       if (oldest == 0 || a.created_at < oldest) oldest = a.created_at;
     }
     oldest_gauge.Set(oldest == 0 ? 0.0 : std::max<EpochMillis>(0, now_millis() - oldest) / 1000.0);
-    unpublished_gauge.Set(static_cast<double>(n_unpublished.load()));
+    unpublished_gauge.Set(static_cast<double>(records.unpublished.load()));
   }
 
   void check_acknowledged(const std::string& call_id) {
@@ -631,48 +631,6 @@ struct NotifierService::State {
     if (!row || row->acknowledged_at != 0 || !row->escalated_to.empty()) return;
     escalate(call_id, row->list, row->list + " did not acknowledge within " + duration_text(options.ack_timeout),
              "not_acknowledged");
-  }
-
-  // ---- publisher: the outbox to e911.notifications ----
-
-  void publisher_loop(kafka::Producer& producer, const std::atomic<bool>& done) {
-    std::int64_t after = 0;
-    for (;;) {
-      std::vector<std::int64_t> finished;
-      {
-        std::unique_lock lock(publish_mu);
-        if (republish_after >= 0) {
-          after = std::min(after, republish_after);
-          republish_after = -1;
-        }
-        finished.swap(published);
-      }
-      store->remove_published(finished);
-      const auto rows = store->unpublished(kPublishBatch, after);
-      for (const auto& row : rows) {
-        const auto seq = row.seq;
-        producer.produce(options.topics.notifications, row.key, row.value, {},
-                         [this, seq](const kafka::DeliveryReport& report) {
-                           std::lock_guard lock(publish_mu);
-                           if (report.ok()) {
-                             published.push_back(seq);
-                             ++n_published;
-                             return;
-                           }
-                           // Kept in the outbox: read again from before it.
-                           if (republish_after < 0 || seq - 1 < republish_after) republish_after = seq - 1;
-                           log.error("notification record not accepted by Kafka; will publish again",
-                                     {{"error", report.error}});
-                         });
-        after = seq;
-      }
-      n_unpublished.store(store->outbox_size());
-      if (!rows.empty()) continue;
-      std::unique_lock lock(publish_mu);
-      if (done.load() && published.empty()) return;
-      publish_cv.wait_for(lock, std::chrono::milliseconds(100), [&] { return records_waiting || done.load(); });
-      records_waiting = false;
-    }
   }
 
   // ---- start-up ----
@@ -749,7 +707,6 @@ void NotifierService::run(const std::atomic<bool>& stop) {
   kafka::DeadLetterWriter dlq(producer, topics.dead_letter, "notifier", s.options.dead_letter_max_payload);
 
   s.resume();
-  std::atomic<bool> publisher_done{false};
   std::vector<std::thread> threads;
   {
     std::lock_guard lock(s.mu);
@@ -761,14 +718,10 @@ void NotifierService::run(const std::atomic<bool>& stop) {
     }
   }
   threads.emplace_back([&s] { s.timer_loop(); });
-  std::thread publisher([&] {
-    try {
-      s.publisher_loop(producer, publisher_done);
-    } catch (const std::exception& e) {
-      s.log.error("notification publisher stopped", {{"error", e.what()}});
-      s.fail(std::string("notification publisher: ") + e.what());
-    }
-  });
+  RecordPublisher publisher(*s.store, producer, topics.notifications, s.records,
+                            [&s](const std::string& why) { s.fail(why); });
+  publisher.start();
+  s.set_publisher(&publisher);
 
   const auto shut_down = [&] {
     {
@@ -779,10 +732,8 @@ void NotifierService::run(const std::atomic<bool>& stop) {
     s.timer_cv.notify_all();
     for (auto& t : threads) t.join();
     threads.clear();
-    publisher_done.store(true);
-    s.publish_cv.notify_all();
-    producer.flush(std::chrono::seconds(10));
-    publisher.join();
+    s.set_publisher(nullptr);
+    publisher.stop(std::chrono::seconds(10));
     started_.store(false);
   };
 
@@ -917,10 +868,10 @@ NotifierServiceStats NotifierService::stats() const {
   st.attempts_failed = s.n_retried.load();
   st.escalations = s.n_escalations.load();
   st.acknowledgements = s.n_acks.load();
-  st.records_published = s.n_published.load();
+  st.records_published = s.records.published.load();
   st.ack_checks = s.n_ack_checks.load();
   st.pending_alerts = s.n_pending.load();
-  st.unpublished_records = s.n_unpublished.load();
+  st.unpublished_records = s.records.unpublished.load();
   return st;
 }
 
