@@ -1,0 +1,116 @@
+#pragma once
+// Shared by the auditor tests: signing keys generated once per test run
+// (EC P-256 and RSA 2048, with Poco::Crypto), a temporary directory, and a
+// base64url decoder for looking inside JWS.
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <string>
+#include <utility>
+
+#include "consumers/auditor/entry_signer.h"
+
+namespace e911::auditor::test {
+
+// The n-th test private key for `alg` (ES256, RS256), the same for the
+// whole run.
+inline const std::string& private_key_pem(SigningAlgorithm alg, int n = 0) {
+  static std::map<std::pair<SigningAlgorithm, int>, std::string> keys;
+  auto& pem = keys[{alg, n}];
+  if (pem.empty()) {
+    auto generated = generate_private_key_pem(alg);
+    if (!generated) throw std::runtime_error(generated.error().message);
+    pem = *generated;
+  }
+  return pem;
+}
+
+inline std::string secret(int n = 0) { return "test-secret-" + std::to_string(n) + "-0123456789abcdef0123456789abcdef"; }
+
+// A signer with the n-th test key of `alg`.
+inline Signer signer(SigningAlgorithm alg, const std::string& key_id, int n = 0) {
+  auto s = alg == SigningAlgorithm::hs256 ? Signer::hs256(key_id, secret(n))
+                                          : Signer::from_private_key_pem(key_id, alg, private_key_pem(alg, n));
+  if (!s) throw std::runtime_error(s.error().message);
+  return *s;
+}
+
+// A keyring with the verification keys (secrets, or public keys only) of
+// `signers`.
+template <typename... Signers>
+Keyring keyring_of(const Signers&... signers) {
+  Keyring k;
+  for (const Signer* s : {&signers...}) {
+    if (auto e = k.add_verifier_of(*s)) throw std::runtime_error(e->message);
+  }
+  return k;
+}
+
+inline std::string base64url_decode(std::string_view text) {
+  std::string out;
+  std::uint32_t acc = 0;
+  int bits = 0;
+  for (char c : text) {
+    int v = c >= 'A' && c <= 'Z'   ? c - 'A'
+            : c >= 'a' && c <= 'z' ? c - 'a' + 26
+            : c >= '0' && c <= '9' ? c - '0' + 52
+            : c == '-'             ? 62
+            : c == '_'             ? 63
+                                   : -1;
+    if (v < 0) throw std::runtime_error("not base64url");
+    acc = (acc << 6) | static_cast<std::uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out += static_cast<char>((acc >> bits) & 0xFF);
+    }
+  }
+  return out;
+}
+
+struct JwsParts {
+  std::string header, claims, signature, signing_input;
+};
+inline JwsParts split_jws(const std::string& jws) {
+  const auto a = jws.find('.');
+  const auto b = jws.find('.', a + 1);
+  return {base64url_decode(jws.substr(0, a)), base64url_decode(jws.substr(a + 1, b - a - 1)),
+          base64url_decode(jws.substr(b + 1)), jws.substr(0, b)};
+}
+
+inline std::string read_file_or_empty(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "e911-audit-XXXXXX").string();
+    if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
+    path_ = tmpl;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  std::string file(const std::string& name) const { return (path_ / name).string(); }
+  std::string write(const std::string& name, std::string_view content) const {
+    std::ofstream out(file(name), std::ios::binary);
+    out.write(content.data(), static_cast<std::streamsize>(content.size()));
+    return file(name);
+  }
+
+ private:
+  std::filesystem::path path_;
+};
+
+}  // namespace e911::auditor::test
