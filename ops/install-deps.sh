@@ -8,13 +8,16 @@ packages=(
   # toolchain
   build-essential cmake ninja-build pkg-config git
   # libraries
-  librdkafka-dev libpoco-dev prometheus-cpp-dev libyaml-cpp-dev
+  librdkafka-dev libpoco-dev libpq-dev prometheus-cpp-dev libyaml-cpp-dev
   libphonenumber-dev rapidjson-dev libsimdjson-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # real peers and validators used by the tests
   kcat python3 python3-jsonschema python3-yaml python3-aiosmtpd prometheus libxml2-utils curl tzdata
   # the notifier's SMS gateway (bearerbox, smsbox, fakesmsc) and test certificates
   kannel kannel-extras openssl
+  # the auditor's stores: a PostgreSQL server the tests start themselves,
+  # and the sqlite3 client the tampering tests use
+  postgresql sqlite3
 )
 
 missing=()
@@ -34,4 +37,13 @@ DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recomme
 # The prometheus package starts a system service; the tests run their own.
 if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet prometheus 2>/dev/null; then
   $sudo systemctl stop prometheus || true
+fi
+# So does the postgresql package (a cluster on port 5432); the tests start
+# their own server in a temporary directory on another port and need none.
+if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet postgresql 2>/dev/null; then
+  $sudo systemctl stop postgresql || true
+elif command -v pg_lsclusters >/dev/null 2>&1; then
+  pg_lsclusters --no-header 2>/dev/null | awk '$4 == "online" {print $1, $2}' | while read -r version cluster; do
+    $sudo pg_ctlcluster "$version" "$cluster" stop || true
+  done || true
 fi
