@@ -257,6 +257,23 @@ struct Refused : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Connects with libpq itself first and says why it cannot: Poco 1.11's
+// PostgreSQL session leaks the connection object of a failed connect.
+void probe_postgres(const std::string& target, int connect_timeout_s) {
+  std::string conninfo = target;
+  if (conninfo.find("connect_timeout") == std::string::npos) {
+    conninfo += " connect_timeout=" + std::to_string(std::max(1, connect_timeout_s));
+  }
+  std::unique_ptr<PGconn, decltype(&PQfinish)> conn(PQconnectdb(conninfo.c_str()), PQfinish);
+  if (conn && PQstatus(conn.get()) == CONNECTION_OK) return;
+  std::string why = conn ? PQerrorMessage(conn.get()) : "out of memory";
+  while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
+  for (auto& c : why) {
+    if (c == '\n') c = ' ';
+  }
+  throw std::runtime_error(why.empty() ? "cannot connect" : why);
+}
+
 class SqlAuditStore final : public AuditStore {
  public:
   SqlAuditStore(const Dialect& dialect, const StoreLocation& location, const AuditStoreOptions& options)
@@ -264,6 +281,7 @@ class SqlAuditStore final : public AuditStore {
     if (options_.scan_page == 0) options_.scan_page = 1;
     guarded("open", [&] {
       if (dialect_.dollar_placeholders) {
+        probe_postgres(location.target, options_.connect_timeout_s);
         Poco::Data::PostgreSQL::Connector::registerConnector();
         // The login timeout becomes libpq's connect_timeout unless the
         // connection string sets one.
