@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite from a fresh clone: installs the Debian packages,
 # builds, and runs every test (unit, integration against the embedded Kafka
-# broker, kcat, Prometheus, JSON Schema validation).
+# broker, kcat, Prometheus, JSON Schema validation, and the real SMTP, SMS
+# gateway, HTTP and PostgreSQL peers the tests start themselves).
 #   ops/test.sh                 plain build in build/
 #   E911_SANITIZE=1 ops/test.sh ASan+UBSan build in build-asan/
 set -euo pipefail
