@@ -136,6 +136,7 @@ struct NotifierService::State {
   std::map<std::string, StoredAlert> alerts;                         // pending, by notification id
   std::map<std::string, std::shared_ptr<CallContext>> contexts;      // by call id
   std::array<std::multimap<EpochMillis, std::string>, 3> queues;     // per channel: due time -> notification id
+  std::array<std::multimap<EpochMillis, std::string>, 3> leading;    // per channel: calls' first alerts
   std::array<std::condition_variable, 3> queue_cv;
   std::multimap<EpochMillis, std::string> ack_checks;                // due time -> call id
   std::condition_variable timer_cv;
@@ -277,16 +278,36 @@ struct NotifierService::State {
   }
 
   // Caller holds mu.
-  void enqueue_locked(const std::vector<StoredAlert>& fresh, const std::shared_ptr<CallContext>& ctx) {
+  // A call's (or an escalation's) first alert on each channel goes to the
+  // channel's leading queue: under a backlog it is sent before the other
+  // alerts of earlier calls, so someone at every site hears at once.
+  void enqueue_locked(const std::vector<StoredAlert>& fresh, const std::shared_ptr<CallContext>& ctx,
+                      bool lead = true) {
+    std::array<bool, 3> led{};
     for (const auto& a : fresh) {
       const auto channel = parse_channel(a.channel);
       if (!channel) continue;
+      const auto i = index_of(*channel);
       alerts[a.notification_id] = a;
       ++ctx->pending;
-      queues[index_of(*channel)].emplace(a.next_attempt_at, a.notification_id);
-      queue_cv[index_of(*channel)].notify_one();
+      auto& queue = lead && !led[i] && a.attempts == 0 ? leading[i] : queues[i];
+      led[i] = true;
+      queue.emplace(a.next_attempt_at, a.notification_id);
+      queue_cv[i].notify_one();
     }
     n_pending.store(alerts.size());
+  }
+
+  // The next queue entry a worker of channel `i` should take: the leading
+  // queue's first when it is due, else the earlier of the two. Caller
+  // holds mu; end() of queues[i] when both are empty.
+  std::multimap<EpochMillis, std::string>* next_queue_locked(std::size_t i, EpochMillis now) {
+    auto& lead = leading[i];
+    auto& rest = queues[i];
+    if (!lead.empty() && lead.begin()->first <= now) return &lead;
+    if (lead.empty()) return rest.empty() ? nullptr : &rest;
+    if (rest.empty()) return &lead;
+    return lead.begin()->first <= rest.begin()->first ? &lead : &rest;
   }
 
   // ---- admission (consumer thread) ----
@@ -389,12 +410,13 @@ struct NotifierService::State {
     std::unique_lock lock(mu);
     for (;;) {
       if (stopping) return;
-      auto& q = queues[i];
-      if (q.empty()) {
+      const auto now = now_millis();
+      auto* next = next_queue_locked(i, now);
+      if (next == nullptr) {
         queue_cv[i].wait(lock);
         continue;
       }
-      const auto now = now_millis();
+      auto& q = *next;
       const auto first = q.begin();
       if (first->first > now) {
         queue_cv[i].wait_for(lock, std::chrono::milliseconds(first->first - now));
@@ -647,7 +669,7 @@ struct NotifierService::State {
         continue;
       }
       a.next_attempt_at = std::min(a.next_attempt_at, now);  // an outage's backoff does not carry over
-      enqueue_locked({a}, ctx);
+      enqueue_locked({a}, ctx, /*lead=*/false);
     }
     for (const auto& c : awaiting) ack_checks.emplace(c.ack_due_at, c.call_id);
     if (!pending.empty() || !awaiting.empty()) {

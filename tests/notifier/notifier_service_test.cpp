@@ -65,6 +65,7 @@ class ScriptedTransport : public Transport {
   explicit ScriptedTransport(std::string name = "scripted") : name_(std::move(name)) {}
   SendResult send(const OutgoingAlert& alert) override {
     std::unique_lock lock(mu_);
+    ++started_;
     cv_.wait(lock, [&] { return !held_; });
     sent_.push_back(alert);
     if (!script_.empty()) {
@@ -100,6 +101,11 @@ class ScriptedTransport : public Transport {
     std::lock_guard lock(mu_);
     return sent_;
   }
+  // Sends begun, including those held.
+  std::size_t started() const {
+    std::lock_guard lock(mu_);
+    return started_;
+  }
   std::size_t count_to(const std::string& address) const {
     std::lock_guard lock(mu_);
     return static_cast<std::size_t>(
@@ -111,6 +117,7 @@ class ScriptedTransport : public Transport {
   mutable std::mutex mu_;
   std::condition_variable cv_;
   bool held_ = false;
+  std::size_t started_ = 0;
   std::deque<SendResult> script_;
   SendResult fallback_ = SendResult::ok();
   std::vector<OutgoingAlert> sent_;
@@ -395,6 +402,30 @@ TEST_F(NotifierServiceTest, ADeadChannelDoesNotDelayTheOthers) {
   EXPECT_EQ(service_->stats().alerts_sent, 4u);
   email_->release();
   ASSERT_TRUE(wait_for([&] { return service_->stats().alerts_sent == 6; }));
+}
+
+// Under a backlog, a new call's first alert on a channel goes ahead of the
+// other alerts of earlier calls: someone at every site hears at once.
+TEST_F(NotifierServiceTest, ANewCallsFirstAlertGoesAheadOfAnEarlierCallsBacklog) {
+  auto yaml = test::read_file(registry_);
+  std::string contacts;
+  for (int i = 0; i < 5; ++i) contacts += "    - {name: \"Guard " + std::to_string(i) + "\", email: \"guard" + std::to_string(i) + "@example.com\"}\n";
+  yaml.insert(yaml.find("  austin-security:"), contacts);
+  registry_ = dir_.write("registry-guards.yaml", yaml);
+  auto o = options();
+  o.workers_per_channel = 1;  // one e-mail at a time: the order is observable
+  email_->hold();
+  start_service(std::move(o));
+  produce(test_data::kLondonSubnet);  // 6 e-mails: the desk and 5 guards
+  ASSERT_TRUE(wait_for([&] { return email_->started() == 1; }));  // the first is stuck in the relay
+  produce(test_data::kParisVpn);  // another call to the same list
+  ASSERT_TRUE(wait_for([&] { return service_->stats().calls_admitted == 2; }));
+  email_->release();
+  ASSERT_TRUE(wait_for([&] { return email_->sent().size() == 12; }));
+  const auto sent = email_->sent();
+  EXPECT_EQ(sent[0].call_id, "c-1");
+  EXPECT_EQ(sent[1].call_id, "c-5") << "the second call's first e-mail waited behind the first call's backlog";
+  for (std::size_t i = 2; i < 7; ++i) EXPECT_EQ(sent[i].call_id, "c-1") << i;
 }
 
 TEST_F(NotifierServiceTest, PendingAlertsSurviveARestart) {
