@@ -3,7 +3,6 @@
 #include <stdexcept>
 
 #include "consumers/locator/registry_loader.h"
-#include "consumers/notifier/ack_token.h"
 #include "consumers/notifier/kannel_transport.h"
 #include "consumers/notifier/outbox_transport.h"
 #include "consumers/notifier/smtp_transport.h"

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <functional>
 #include <string>
+#include <thread>
 #include <unistd.h>
 
 #include "common/kafka/consumer.h"
@@ -38,6 +39,16 @@ inline Properties test_properties(const EmbeddedBroker& broker) {
   Properties props = broker.client_properties();
   props["session.timeout.ms"] = "3000";
   return props;
+}
+
+// Polls `done()` until it holds or `timeout` passes; true if it held.
+inline bool wait_until(const std::function<bool()>& done, std::chrono::milliseconds timeout = kDeadline) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));  // polling a condition, with a deadline
+  }
+  return true;
 }
 
 inline std::string unique_name(const std::string& prefix) {

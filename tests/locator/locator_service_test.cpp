@@ -38,14 +38,7 @@ std::string field(const std::string& json, const char* name) {
   return d[name].GetString();
 }
 
-bool wait_for(const std::function<bool()>& done) {
-  const auto deadline = std::chrono::steady_clock::now() + kDeadline;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));  // polling a condition, with a deadline
-  }
-  return true;
-}
+using kafka::test::wait_until;
 
 // A broker with the pipeline's topics, and a locator running on it.
 class LocatorServiceTest : public ::testing::Test {
@@ -81,7 +74,7 @@ class LocatorServiceTest : public ::testing::Test {
         run_error_ = e.what();
       }
     });
-    ASSERT_TRUE(wait_for([&] { return service_->started(); })) << run_error_;
+    ASSERT_TRUE(wait_until([&] { return service_->started(); })) << run_error_;
   }
 
   void stop_service() {
@@ -131,7 +124,7 @@ TEST_F(LocatorServiceTest, FixturesThroughKafkaGiveTheExpectedEmergencyCalls) {
   start_service();
   EXPECT_EQ(service_->stats().registered_users, updates.size());
   produce_lines(calls);
-  ASSERT_TRUE(wait_for([&] { return service_->stats().emergency_calls >= expected.size(); }));
+  ASSERT_TRUE(wait_until([&] { return service_->stats().emergency_calls >= expected.size(); }));
   stop_service();
 
   std::map<std::string, std::string> by_call;
@@ -168,7 +161,7 @@ TEST_F(LocatorServiceTest, BadEventsGoToTheDeadLetterTopicAndDoNotStallThePartit
   for (const auto& line : bad) invalid += decode_input_event(line) ? 0 : 1;
   ASSERT_EQ(invalid, bad.size() - 1);
   const auto dead_expected = invalid + 2;
-  ASSERT_TRUE(wait_for([&] {
+  ASSERT_TRUE(wait_until([&] {
     const auto s = service_->stats();
     return s.dead_letters >= dead_expected && s.emergency_calls >= 2;
   })) << "dead letters " << service_->stats().dead_letters << ", calls " << service_->stats().emergency_calls
@@ -205,7 +198,7 @@ TEST_F(LocatorServiceTest, RestartLosesNoCallAndRebuildsRegisteredLocations) {
   const std::size_t half = calls.size() / 2;
   produce_lines({calls.begin(), calls.begin() + static_cast<std::ptrdiff_t>(half)});
   start_service();
-  ASSERT_TRUE(wait_for([&] { return service_->stats().call_events >= half; }));
+  ASSERT_TRUE(wait_until([&] { return service_->stats().call_events >= half; }));
   stop_service();
 
   // While it is down the rest arrives; the new instance must take it all
@@ -213,7 +206,7 @@ TEST_F(LocatorServiceTest, RestartLosesNoCallAndRebuildsRegisteredLocations) {
   produce_lines({calls.begin() + static_cast<std::ptrdiff_t>(half), calls.end()});
   start_service();
   EXPECT_EQ(service_->stats().registered_users, updates.size());
-  ASSERT_TRUE(wait_for([&] {
+  ASSERT_TRUE(wait_until([&] {
     std::set<std::string> ids;
     for (const auto& m : read_topic(topics_.emergency_calls)) ids.insert(field(m, "call_id"));
     return ids.size() >= expected.size();
@@ -239,7 +232,7 @@ TEST_F(LocatorServiceTest, TransientProduceErrorsAreRetriedNotLost) {
     if (field(l, "call_id") == "c-1" || field(l, "call_id") == "c-2") calls.push_back(l);
   }
   produce_lines(calls);
-  ASSERT_TRUE(wait_for([&] { return service_->stats().emergency_calls >= 2; }));
+  ASSERT_TRUE(wait_until([&] { return service_->stats().emergency_calls >= 2; }));
   stop_service();
   std::set<std::string> ids;
   for (const auto& m : read_topic(topics_.emergency_calls)) ids.insert(field(m, "call_id"));
@@ -254,7 +247,7 @@ TEST_F(LocatorServiceTest, RegistryReloadKeepsTheOldOneWhenTheNewOneIsInvalid) {
 
   dir.write("registry.yaml", original + "\nthis_is_not_a_registry_key: 1\n");
   request_reload();
-  ASSERT_TRUE(wait_for([&] { return service_->stats().registry_reload_failures >= 1; }));
+  ASSERT_TRUE(wait_until([&] { return service_->stats().registry_reload_failures >= 1; }));
   EXPECT_TRUE(service_->health().live) << "an invalid registry must not take the locator down";
 
   // The old registry still resolves calls.
@@ -262,11 +255,11 @@ TEST_F(LocatorServiceTest, RegistryReloadKeepsTheOldOneWhenTheNewOneIsInvalid) {
   for (const auto& l : events) {
     if (field(l, "call_id") == "c-1") produce_lines({l});
   }
-  ASSERT_TRUE(wait_for([&] { return service_->stats().emergency_calls >= 1; }));
+  ASSERT_TRUE(wait_until([&] { return service_->stats().emergency_calls >= 1; }));
 
   dir.write("registry.yaml", original);
   request_reload();
-  ASSERT_TRUE(wait_for([&] { return service_->stats().registry_reloads >= 1; }));
+  ASSERT_TRUE(wait_until([&] { return service_->stats().registry_reloads >= 1; }));
 }
 
 TEST(LocatorServiceConstruction, RefusesAnInvalidRegistry) {

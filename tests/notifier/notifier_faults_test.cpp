@@ -52,14 +52,7 @@ sites:
     subnets: ["10.40.0.0/16"]
 )";
 
-bool wait_for(const std::function<bool()>& done, std::chrono::seconds timeout = kDeadline) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // polling a condition, with a deadline
-  }
-  return true;
-}
+using kafka::test::wait_until;
 
 std::string str(const rapidjson::Value& v, const char* name) {
   return v.IsObject() && v.HasMember(name) && v[name].IsString() ? v[name].GetString() : "";
@@ -205,15 +198,15 @@ TEST_F(NotifierFaultsTest, RelayDownWhenTheCallArrivesIsDeliveredOnceItIsUp) {
   produce(call_numbered("c-down"), "c-down");
   ASSERT_TRUE(producer_->flush(kDeadline));
   // Nothing listens yet: every alert is retried, more than once.
-  ASSERT_TRUE(wait_for([&] { return service->stats().attempts_failed >= 6; })) << service.error();
+  ASSERT_TRUE(wait_until([&] { return service->stats().attempts_failed >= 6; })) << service.error();
   EXPECT_EQ(service->stats().alerts_sent, 0u);
   start_smtp(port);
-  ASSERT_TRUE(wait_for([&] { return service->stats().alerts_sent == 3; })) << service.error();
+  ASSERT_TRUE(wait_until([&] { return service->stats().alerts_sent == 3; })) << service.error();
   EXPECT_EQ(mails(), 3u);
   EXPECT_EQ(service->stats().alerts_failed, 0u);
   EXPECT_EQ(service->stats().escalations, 0u);
   std::map<std::string, std::multiset<std::string>> seen;
-  ASSERT_TRUE(wait_for([&] {
+  ASSERT_TRUE(wait_until([&] {
     seen = records();
     std::size_t sent = 0;
     for (const auto& [id, statuses] : seen) sent += statuses.count("sent");
@@ -232,7 +225,7 @@ TEST_F(NotifierFaultsTest, Rejected550IsNotRetriedAndTheFallbackListIsAlerted) {
   RunningService service(service_options(port));
   produce(call_numbered("c-550"), "c-550");
   ASSERT_TRUE(producer_->flush(kDeadline));
-  ASSERT_TRUE(wait_for([&] { return mails() == 1; })) << service.error();
+  ASSERT_TRUE(wait_until([&] { return mails() == 1; })) << service.error();
   const auto box = read_maildir(maildir_);
   EXPECT_EQ(box.recipients.at(0), "soc@example.com");
   EXPECT_NE(box.raw.at(0).find("ESCALATED: every alert to london-security failed"), std::string::npos);
@@ -240,7 +233,7 @@ TEST_F(NotifierFaultsTest, Rejected550IsNotRetriedAndTheFallbackListIsAlerted) {
   EXPECT_EQ(service->stats().attempts_failed, 0u);  // a 550 is not retried
   EXPECT_EQ(service->stats().escalations, 1u);
   std::map<std::string, std::multiset<std::string>> seen;
-  ASSERT_TRUE(wait_for([&] {
+  ASSERT_TRUE(wait_until([&] {
     seen = records();
     std::size_t escalated = 0;
     for (const auto& [id, statuses] : seen) escalated += statuses.count("escalated");
@@ -284,14 +277,14 @@ TEST_F(NotifierFaultsTest, SigkillMidBurstLosesNoAlert) {
     produce(call_numbered(id), id);
   }
   ASSERT_TRUE(producer_->flush(kDeadline));
-  ASSERT_TRUE(wait_for([&] { return mails() >= 60 || !notifier->running(); }));
+  ASSERT_TRUE(wait_until([&] { return mails() >= 60 || !notifier->running(); }));
   ASSERT_TRUE(notifier->running()) << test::read_file(dir_.path("notifier-1.log"));
   notifier->kill_now();
   const auto at_kill = mails();
   notifier = std::make_unique<test::ChildProcess>(argv, dir_.path("notifier-2.log"));
 
   std::set<std::string> distinct;
-  ASSERT_TRUE(wait_for(
+  ASSERT_TRUE(wait_until(
       [&] {
         const auto box = read_maildir(maildir_);
         distinct = std::set<std::string>(box.message_ids.begin(), box.message_ids.end());
@@ -310,7 +303,7 @@ TEST_F(NotifierFaultsTest, SigkillMidBurstLosesNoAlert) {
   // Every alert's "sent" record reaches e911.notifications (none lost with
   // the process), each at least once.
   std::map<std::string, std::multiset<std::string>> seen;
-  ASSERT_TRUE(wait_for([&] {
+  ASSERT_TRUE(wait_until([&] {
     seen = records();
     std::size_t with_sent = 0;
     for (const auto& [id, statuses] : seen) with_sent += statuses.count("sent") > 0;

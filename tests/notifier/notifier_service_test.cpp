@@ -31,14 +31,7 @@ namespace {
 
 using kafka::test::kDeadline;
 
-bool wait_for(const std::function<bool()>& done) {
-  const auto deadline = std::chrono::steady_clock::now() + kDeadline;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));  // polling a condition, with a deadline
-  }
-  return true;
-}
+using kafka::test::wait_until;
 
 rapidjson::Document parse(const std::string& json) {
   rapidjson::Document d;
@@ -170,7 +163,7 @@ class NotifierServiceTest : public ::testing::Test {
         run_error_ = e.what();
       }
     });
-    ASSERT_TRUE(wait_for([&] { return service_->started(); })) << run_error_;
+    ASSERT_TRUE(wait_until([&] { return service_->started(); })) << run_error_;
   }
   void start_service() { start_service(options()); }
 
@@ -195,7 +188,7 @@ class NotifierServiceTest : public ::testing::Test {
   }
   std::vector<std::string> notifications_with(const std::string& status, std::size_t at_least) {
     std::vector<std::string> matching;
-    wait_for([&] {
+    wait_until([&] {
       matching.clear();
       for (const auto& r : notifications()) {
         if (str(parse(r), "status") == status) matching.push_back(r);
@@ -231,7 +224,7 @@ constexpr const char* kManagerSms = "+447700900123";
 TEST_F(NotifierServiceTest, AlertsEveryContactOnEveryChannelAndRecordsIt) {
   start_service();
   produce(test_data::kLondonSubnet);
-  ASSERT_TRUE(wait_for([&] { return service_->stats().alerts_sent == 3; }));
+  ASSERT_TRUE(wait_until([&] { return service_->stats().alerts_sent == 3; }));
   EXPECT_EQ(sms_->count_to(kDeskSms), 1u);
   EXPECT_EQ(sms_->count_to(kManagerSms), 1u);
   EXPECT_EQ(email_->count_to(kDeskEmail), 1u);
@@ -261,14 +254,14 @@ TEST_F(NotifierServiceTest, AlertsEveryContactOnEveryChannelAndRecordsIt) {
 TEST_F(NotifierServiceTest, ARedeliveredCallAlertsNobodyTwice) {
   start_service();
   produce(test_data::kLondonSubnet);
-  ASSERT_TRUE(wait_for([&] { return service_->stats().alerts_sent == 3; }));
+  ASSERT_TRUE(wait_until([&] { return service_->stats().alerts_sent == 3; }));
   produce(test_data::kLondonSubnet);  // the same call again, as after a crash before the commit
-  ASSERT_TRUE(wait_for([&] { return service_->stats().duplicate_calls == 1; }));
+  ASSERT_TRUE(wait_until([&] { return service_->stats().duplicate_calls == 1; }));
   stop_service();
   // And after a restart, which starts from the committed offsets.
   start_service();
   produce(test_data::kLondonSubnet);
-  ASSERT_TRUE(wait_for([&] { return service_->stats().duplicate_calls == 1; }));
+  ASSERT_TRUE(wait_until([&] { return service_->stats().duplicate_calls == 1; }));
   EXPECT_EQ(sms_->count_to(kDeskSms), 1u);
   EXPECT_EQ(sms_->count_to(kManagerSms), 1u);
   EXPECT_EQ(email_->count_to(kDeskEmail), 1u);
@@ -279,7 +272,7 @@ TEST_F(NotifierServiceTest, TransientFailuresAreRetriedUntilDelivered) {
   email_->then(SendResult::retry_later("MAIL FROM: 421 4.3.2 service not available"));
   start_service();
   produce(test_data::kLondonSubnet);
-  ASSERT_TRUE(wait_for([&] { return service_->stats().alerts_sent == 3; }));
+  ASSERT_TRUE(wait_until([&] { return service_->stats().alerts_sent == 3; }));
   EXPECT_EQ(service_->stats().attempts_failed, 2u);
   EXPECT_EQ(email_->count_to(kDeskEmail), 3u);  // two failures, then accepted
   const auto retrying = notifications_with("retrying", 2);
@@ -298,7 +291,7 @@ TEST_F(NotifierServiceTest, APermanentFailureIsNotRetried) {
   email_->then(SendResult::give_up("RCPT TO: 550 5.1.1 user unknown"));
   start_service();
   produce(test_data::kLondonSubnet);
-  ASSERT_TRUE(wait_for([&] { return service_->stats().alerts_failed == 1 && service_->stats().alerts_sent == 2; }));
+  ASSERT_TRUE(wait_until([&] { return service_->stats().alerts_failed == 1 && service_->stats().alerts_sent == 2; }));
   EXPECT_EQ(email_->count_to(kDeskEmail), 1u);
   const auto failed = notifications_with("failed", 1);
   ASSERT_EQ(failed.size(), 1u);
@@ -313,7 +306,7 @@ TEST_F(NotifierServiceTest, WhenEveryAlertToTheListFailsTheFallbackListIsAlerted
   start_service();
   produce(test_data::kLondonSubnet);
   // corporate-soc: e-mail and webhook.
-  ASSERT_TRUE(wait_for([&] { return email_->count_to("soc@example.com") == 1 && webhook_->sent().size() == 1; }));
+  ASSERT_TRUE(wait_until([&] { return email_->count_to("soc@example.com") == 1 && webhook_->sent().size() == 1; }));
   const auto hook = webhook_->sent().at(0);
   EXPECT_EQ(hook.address, "http://127.0.0.1:9/hooks/soc");
   EXPECT_NE(hook.body.find("ESCALATED: every alert to london-security failed"), std::string::npos);
@@ -328,7 +321,7 @@ TEST_F(NotifierServiceTest, WithoutAnAcknowledgementTheFallbackListIsAlerted) {
   o.ack_timeout = std::chrono::milliseconds(300);
   start_service(std::move(o));
   produce(test_data::kLondonSubnet);
-  ASSERT_TRUE(wait_for([&] { return email_->count_to("soc@example.com") == 1; }));
+  ASSERT_TRUE(wait_until([&] { return email_->count_to("soc@example.com") == 1; }));
   const auto soc = email_->sent().back();
   EXPECT_EQ(soc.subject, "EMERGENCY CALL (ESCALATED) - London HQ - John Smith x5001");
   EXPECT_NE(soc.text.find("ESCALATED: london-security did not acknowledge within 300 ms"), std::string::npos);
@@ -347,7 +340,7 @@ TEST_F(NotifierServiceTest, AnAcknowledgedCallIsNotEscalated) {
   o.ack_timeout = std::chrono::milliseconds(1500);
   start_service(std::move(o));
   produce(test_data::kLondonSubnet);
-  ASSERT_TRUE(wait_for([&] { return email_->count_to(kDeskEmail) == 1; }));
+  ASSERT_TRUE(wait_until([&] { return email_->count_to(kDeskEmail) == 1; }));
   const auto token = token_in(email_->sent().at(0).text);
   ASSERT_EQ(token.size(), 44u);
 
@@ -375,7 +368,7 @@ TEST_F(NotifierServiceTest, AnAcknowledgedCallIsNotEscalated) {
   EXPECT_EQ(str(parse(acks[0]), "acknowledged_by"), "London security desk");
   EXPECT_EQ(str(parse(acks[0]), "comment"), "on my way to level 4");
   // The acknowledgement deadline passes without an escalation.
-  ASSERT_TRUE(wait_for([&] { return service_->stats().ack_checks == 1; }));
+  ASSERT_TRUE(wait_until([&] { return service_->stats().ack_checks == 1; }));
   EXPECT_EQ(service_->stats().escalations, 0u);
   EXPECT_EQ(email_->count_to("soc@example.com"), 0u);
 }
@@ -385,9 +378,9 @@ TEST_F(NotifierServiceTest, ExpiredLinksChangeNothing) {
   o.ack_link_ttl = std::chrono::milliseconds(0);
   start_service(std::move(o));
   produce(test_data::kLondonSubnet);
-  ASSERT_TRUE(wait_for([&] { return email_->count_to(kDeskEmail) == 1; }));
+  ASSERT_TRUE(wait_until([&] { return email_->count_to(kDeskEmail) == 1; }));
   const auto token = token_in(email_->sent().at(0).text);
-  ASSERT_TRUE(wait_for([&] { return service_->look_up(token).kind == AckView::Kind::expired; }));
+  ASSERT_TRUE(wait_until([&] { return service_->look_up(token).kind == AckView::Kind::expired; }));
   EXPECT_EQ(service_->acknowledge(token, "late").kind, AckView::Kind::expired);
   EXPECT_EQ(service_->stats().acknowledgements, 0u);
 }
@@ -398,10 +391,10 @@ TEST_F(NotifierServiceTest, ADeadChannelDoesNotDelayTheOthers) {
   produce(test_data::kLondonSubnet);
   produce(test_data::kParisVpn);
   // Both calls' SMS go out while every e-mail attempt is stuck.
-  ASSERT_TRUE(wait_for([&] { return sms_->count_to(kDeskSms) == 2 && sms_->count_to(kManagerSms) == 2; }));
+  ASSERT_TRUE(wait_until([&] { return sms_->count_to(kDeskSms) == 2 && sms_->count_to(kManagerSms) == 2; }));
   EXPECT_EQ(service_->stats().alerts_sent, 4u);
   email_->release();
-  ASSERT_TRUE(wait_for([&] { return service_->stats().alerts_sent == 6; }));
+  ASSERT_TRUE(wait_until([&] { return service_->stats().alerts_sent == 6; }));
 }
 
 // Under a backlog, a new call's first alert on a channel goes ahead of the
@@ -417,11 +410,11 @@ TEST_F(NotifierServiceTest, ANewCallsFirstAlertGoesAheadOfAnEarlierCallsBacklog)
   email_->hold();
   start_service(std::move(o));
   produce(test_data::kLondonSubnet);  // 6 e-mails: the desk and 5 guards
-  ASSERT_TRUE(wait_for([&] { return email_->started() == 1; }));  // the first is stuck in the relay
+  ASSERT_TRUE(wait_until([&] { return email_->started() == 1; }));  // the first is stuck in the relay
   produce(test_data::kParisVpn);  // another call to the same list
-  ASSERT_TRUE(wait_for([&] { return service_->stats().calls_admitted == 2; }));
+  ASSERT_TRUE(wait_until([&] { return service_->stats().calls_admitted == 2; }));
   email_->release();
-  ASSERT_TRUE(wait_for([&] { return email_->sent().size() == 12; }));
+  ASSERT_TRUE(wait_until([&] { return email_->sent().size() == 12; }));
   const auto sent = email_->sent();
   EXPECT_EQ(sent[0].call_id, "c-1");
   EXPECT_EQ(sent[1].call_id, "c-5") << "the second call's first e-mail waited behind the first call's backlog";
@@ -432,11 +425,11 @@ TEST_F(NotifierServiceTest, PendingAlertsSurviveARestart) {
   email_->always(SendResult::retry_later("connect: Connection refused"));
   start_service();
   produce(test_data::kLondonSubnet);
-  ASSERT_TRUE(wait_for([&] { return service_->stats().alerts_sent == 2 && service_->stats().attempts_failed >= 1; }));
+  ASSERT_TRUE(wait_until([&] { return service_->stats().alerts_sent == 2 && service_->stats().attempts_failed >= 1; }));
   stop_service();
   email_->always(SendResult::ok());
   start_service();
-  ASSERT_TRUE(wait_for([&] { return service_->stats().alerts_sent == 1; }));
+  ASSERT_TRUE(wait_until([&] { return service_->stats().alerts_sent == 1; }));
   EXPECT_EQ(sms_->count_to(kDeskSms), 1u);
   EXPECT_EQ(sms_->count_to(kManagerSms), 1u);
 }
@@ -446,9 +439,9 @@ TEST_F(NotifierServiceTest, BadEventsGoToTheDeadLetterTopicAndTheNextCallIsAlert
   produce(R"({"schema":"e911.emergency-call/v1","call_id":"c-bad","class":"emergency"})");
   produce("not json at all");
   produce(test_data::kLondonSubnet);
-  ASSERT_TRUE(wait_for([&] { return service_->stats().dead_letters == 2 && service_->stats().alerts_sent == 3; }));
+  ASSERT_TRUE(wait_until([&] { return service_->stats().dead_letters == 2 && service_->stats().alerts_sent == 3; }));
   std::vector<std::string> dead;
-  ASSERT_TRUE(wait_for([&] {
+  ASSERT_TRUE(wait_until([&] {
     dead.clear();
     kafka::read_to_end(props_, topics_.dead_letter, [&](const kafka::Message& m) { dead.emplace_back(m.value); });
     return dead.size() == 2;
@@ -466,7 +459,7 @@ TEST_F(NotifierServiceTest, TheOutboxKeepsEveryAlertAsFiles) {
   o.transports = {{Channel::email, outbox}, {Channel::sms, outbox}, {Channel::webhook, outbox}};
   start_service(std::move(o));
   produce(test_data::kLondonSubnet);
-  ASSERT_TRUE(wait_for([&] { return service_->stats().alerts_sent == 3; }));
+  ASSERT_TRUE(wait_until([&] { return service_->stats().alerts_sent == 3; }));
   EXPECT_EQ(test::read_lines(dir_.path("outbox/sms.jsonl")).size(), 2u);
   std::size_t emails = 0;
   for (const auto& f : std::filesystem::directory_iterator(dir_.path("outbox/email"))) {
