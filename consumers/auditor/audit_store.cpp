@@ -14,6 +14,7 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "consumers/auditor/call_rows.h"
 #include "consumers/auditor/hash_chain.h"
 
 namespace e911::auditor {
@@ -22,6 +23,7 @@ using Poco::Data::Keywords::bind;
 using Poco::Data::Keywords::into;
 using Poco::Data::Keywords::now;
 using Poco::Data::Keywords::use;
+using Poco::Data::Keywords::useRef;
 
 namespace {
 
@@ -87,6 +89,66 @@ $$)sql",
                 "CREATE TRIGGER audit_entries_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_entries "
                 "FOR EACH STATEMENT EXECUTE FUNCTION audit_entries_append_only()",
             },
+    },
+    {
+        // The derived per-call rows (call_query.h): what auditors query,
+        // kept by ingest() in the transaction that appends the entries they
+        // come from. Not append-only: they are a view of the journal, not
+        // the record.
+        .both =
+            {
+                R"sql(CREATE TABLE audit_calls (
+  call_id TEXT NOT NULL PRIMARY KEY,
+  call_class TEXT,
+  dialed TEXT,
+  occurred_at BIGINT,
+  site_id TEXT,
+  caller_user_id TEXT,
+  caller_name TEXT,
+  caller_extension TEXT,
+  callback TEXT,
+  location_source TEXT,
+  location_label TEXT,
+  location_address TEXT,
+  dispatchable INTEGER,
+  warnings TEXT,
+  routing TEXT,
+  notify_list TEXT,
+  alerts_total INTEGER NOT NULL DEFAULT 0,
+  alerts_delivered INTEGER NOT NULL DEFAULT 0,
+  alerts_failed INTEGER NOT NULL DEFAULT 0,
+  alerts_escalated INTEGER NOT NULL DEFAULT 0,
+  first_alert_latency_ms BIGINT,
+  acknowledged_at BIGINT,
+  acknowledged_by TEXT,
+  notified INTEGER NOT NULL DEFAULT 0,
+  all_delivered INTEGER NOT NULL DEFAULT 0
+))sql",
+                "CREATE INDEX audit_calls_by_time ON audit_calls (occurred_at, call_id)",
+                "CREATE INDEX audit_calls_by_site ON audit_calls (site_id, occurred_at, call_id)",
+                R"sql(CREATE TABLE audit_alerts (
+  call_id TEXT NOT NULL,
+  notification_id TEXT NOT NULL,
+  list TEXT,
+  recipient_name TEXT,
+  recipient_address TEXT,
+  channel TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  status TEXT NOT NULL,
+  last_at BIGINT NOT NULL,
+  attempted INTEGER NOT NULL DEFAULT 0,
+  delivered_at BIGINT,
+  delivered_latency_ms BIGINT,
+  failed INTEGER NOT NULL DEFAULT 0,
+  escalated_to TEXT,
+  acknowledged_at BIGINT,
+  acknowledged_by TEXT,
+  error TEXT,
+  PRIMARY KEY (call_id, notification_id)
+))sql",
+            },
+        .sqlite = {},
+        .postgresql = {},
     },
 };
 
@@ -324,6 +386,59 @@ class SqlAuditStore final : public AuditStore {
     });
   }
 
+  std::vector<AuditEntry> ingest(const std::vector<EntryDraft>& drafts, const std::vector<ConsumedOffset>& offsets,
+                                 const Signer& signer) override {
+    std::vector<AuditEntry> sealed;
+    if (drafts.empty() && offsets.empty()) return sealed;
+    std::lock_guard lock(mu_);
+    guarded("ingest", [&] {
+      begin_write();
+      try {
+        sealed.clear();
+        if (!drafts.empty()) {
+          // Sealed under the write lock: whoever appends next continues
+          // from these, whichever process it is.
+          auto last = last_entry_locked();
+          sealed.reserve(drafts.size());
+          for (const auto& d : drafts) {
+            const AuditEntry* previous = sealed.empty() ? (last ? &*last : nullptr) : &sealed.back();
+            sealed.push_back(chain_next(previous, d.kind, d.call_id, d.at, d.payload, signer));
+          }
+          insert_entries(sealed);
+          update_call_rows(*session_, [this](std::string_view q) { return sql(q); }, sealed);
+        }
+        upsert_offsets(offsets);
+        exec("COMMIT");
+      } catch (...) {
+        rollback();
+        throw;
+      }
+    });
+    return sealed;
+  }
+
+  void with_connection(const char* operation, const std::function<void(Poco::Data::Session&)>& fn) override {
+    std::lock_guard lock(mu_);
+    guarded(operation, [&] { fn(*session_); });
+  }
+
+  void in_write_transaction(const char* operation, const std::function<void(Poco::Data::Session&)>& fn) override {
+    std::lock_guard lock(mu_);
+    guarded(operation, [&] {
+      begin_write();
+      try {
+        fn(*session_);
+        exec("COMMIT");
+      } catch (...) {
+        rollback();
+        throw;
+      }
+    });
+  }
+
+  std::string sql(std::string_view statement) const override { return sql_for(dialect_, statement); }
+  bool is_postgresql() const override { return dialect_.dollar_placeholders; }
+
   std::optional<AuditEntry> last_entry() override {
     std::lock_guard lock(mu_);
     std::optional<AuditEntry> out;
@@ -384,7 +499,6 @@ class SqlAuditStore final : public AuditStore {
   Poco::Data::Session& session() override { return *session_; }
 
  private:
-  std::string sql(std::string_view s) const { return sql_for(dialect_, s); }
   void exec(const std::string& s) { *session_ << s, now; }
 
   void begin_write() {
@@ -507,15 +621,20 @@ class SqlAuditStore final : public AuditStore {
   }
 
   void insert_entries(const std::vector<AuditEntry>& entries) {
-    // One prepared statement, executed per entry with the values bound
-    // (never SQL built from values).
-    AuditEntry row;
-    Poco::Data::Statement insert(*session_);
-    insert << sql(std::string("INSERT INTO audit_entries (") + kEntryColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-        use(row.seq), use(row.kind), use(row.call_id), use(row.at), use(row.payload), use(row.prev_hash), use(row.hash),
-        use(row.key_id), use(row.signature);
-    for (const auto& e : entries) {
-      row = e;
+    // Up to kRowsPerStatement rows per INSERT (one round trip each for
+    // PostgreSQL), every value bound (never SQL built from values).
+    std::string group = "(?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    for (std::size_t i = 0; i < entries.size(); i += kRowsPerStatement) {
+      const auto end = std::min(entries.size(), i + kRowsPerStatement);
+      std::string text = std::string("INSERT INTO audit_entries (") + kEntryColumns + ") VALUES ";
+      for (auto j = i; j < end; ++j) text += (j == i ? "" : ", ") + group;
+      Poco::Data::Statement insert(*session_);
+      insert << sql(text);
+      for (auto j = i; j < end; ++j) {
+        const auto& e = entries[j];
+        insert, useRef(e.seq), useRef(e.kind), useRef(e.call_id), useRef(e.at), useRef(e.payload), useRef(e.prev_hash),
+            useRef(e.hash), useRef(e.key_id), useRef(e.signature);
+      }
       insert.execute();
     }
   }

@@ -29,10 +29,13 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "consumers/auditor/audit_entry.h"
+#include "consumers/auditor/audit_record.h"
 #include "consumers/auditor/chain_verifier.h"
+#include "consumers/auditor/entry_signer.h"
 
 namespace Poco::Data {
 class Session;
@@ -65,6 +68,29 @@ class AuditStore {
   // fail verification forever. Hashes and signatures are not recomputed
   // (that is verify_chain's job). Either vector may be empty.
   virtual void append(const std::vector<AuditEntry>& entries, const std::vector<ConsumedOffset>& offsets) = 0;
+
+  // What the auditor consumer calls. ONE transaction, holding the
+  // journal's write lock (so several auditor processes writing one
+  // database keep one chain): seals `drafts` after the journal's last
+  // entry (chain_next with `signer`), inserts them, updates the derived
+  // per-call rows (audit_calls, audit_alerts: call_query.h) from them, and
+  // upserts `offsets`. Returns the sealed entries. Either vector may be
+  // empty.
+  virtual std::vector<AuditEntry> ingest(const std::vector<EntryDraft>& drafts,
+                                         const std::vector<ConsumedOffset>& offsets, const Signer& signer) = 0;
+
+  // Runs `fn` with the connection under the store's lock (reads: queries,
+  // reports). Errors thrown by `fn` become std::runtime_error naming the
+  // store and `operation`.
+  virtual void with_connection(const char* operation, const std::function<void(Poco::Data::Session&)>& fn) = 0;
+  // The same inside ONE write transaction holding the journal's write
+  // lock: committed if `fn` returns, rolled back if it throws (purge).
+  virtual void in_write_transaction(const char* operation,
+                                    const std::function<void(Poco::Data::Session&)>& fn) = 0;
+  // `statement` with ? placeholders, as this database wants it ($1, $2...
+  // for PostgreSQL).
+  virtual std::string sql(std::string_view statement) const = 0;
+  virtual bool is_postgresql() const = 0;
 
   // The entry with the highest seq; nullopt for an empty journal.
   virtual std::optional<AuditEntry> last_entry() = 0;

@@ -1,0 +1,316 @@
+#include "consumers/auditor/audit_record.h"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <set>
+
+#include "consumers/auditor/audit_entry.h"
+#include "consumers/auditor/canonical_json.h"
+
+namespace e911::auditor {
+namespace {
+
+constexpr std::size_t kMaxIdChars = 256;
+
+// Appends `v` as JSON that canonical_json() accepts: integers within
+// +-(2^53-1) stay numbers; any other number becomes its shortest
+// round-trip decimal text, as a string (geo coordinates, uncertainty).
+void append_value(std::string& out, const rapidjson::Value& v) {
+  switch (v.GetType()) {
+    case rapidjson::kNullType:
+      out += "null";
+      return;
+    case rapidjson::kFalseType:
+      out += "false";
+      return;
+    case rapidjson::kTrueType:
+      out += "true";
+      return;
+    case rapidjson::kStringType:
+      append_canonical_string(out, std::string_view(v.GetString(), v.GetStringLength()));
+      return;
+    case rapidjson::kNumberType: {
+      if (v.IsInt64() && std::llabs(v.GetInt64()) <= kCanonicalJsonMaxInteger) {
+        out += std::to_string(v.GetInt64());
+        return;
+      }
+      if (v.IsUint64() && v.GetUint64() <= static_cast<std::uint64_t>(kCanonicalJsonMaxInteger)) {
+        out += std::to_string(v.GetUint64());
+        return;
+      }
+      std::array<char, 64> buf{};
+      const auto r = std::to_chars(buf.data(), buf.data() + buf.size(), v.GetDouble());
+      append_canonical_string(out, std::string_view(buf.data(), static_cast<std::size_t>(r.ptr - buf.data())));
+      return;
+    }
+    case rapidjson::kArrayType: {
+      out += '[';
+      bool first = true;
+      for (const auto& item : v.GetArray()) {
+        if (!first) out += ',';
+        first = false;
+        append_value(out, item);
+      }
+      out += ']';
+      return;
+    }
+    case rapidjson::kObjectType: {
+      out += '{';
+      bool first = true;
+      for (const auto& m : v.GetObject()) {
+        if (!first) out += ',';
+        first = false;
+        append_canonical_string(out, std::string_view(m.name.GetString(), m.name.GetStringLength()));
+        out += ':';
+        append_value(out, m.value);
+      }
+      out += '}';
+      return;
+    }
+  }
+}
+
+// A payload object built from chosen members of a document.
+class PayloadBuilder {
+ public:
+  void member(std::string_view name, const rapidjson::Value& v) {
+    open(name);
+    append_value(out_, v);
+  }
+  void member(std::string_view name, std::string_view text) {
+    open(name);
+    append_canonical_string(out_, text);
+  }
+  void member(std::string_view name, std::int64_t n) {
+    open(name);
+    out_ += std::to_string(n);
+  }
+  void raw(std::string_view name, std::string_view json) {
+    open(name);
+    out_ += json;
+  }
+  // Members of `doc` named in `names`, when present.
+  void copy(const rapidjson::Value& doc, std::initializer_list<const char*> names) {
+    for (const char* n : names) {
+      if (const auto it = doc.FindMember(n); it != doc.MemberEnd()) member(n, it->value);
+    }
+  }
+  void source(const SourceRecord& s) {
+    std::string json;
+    json += "{\"offset\":" + std::to_string(s.offset) + ",\"partition\":" + std::to_string(s.partition) + ",\"topic\":";
+    append_canonical_string(json, s.topic);
+    json += '}';
+    raw("source", json);
+  }
+  // The canonical JSON of what was built. The input was checked by the
+  // JSON parser and its limits, so canonicalization fails only for what
+  // canonical JSON refuses beyond them (duplicate member names).
+  Result<std::string> finish() {
+    out_ += '}';
+    return canonical_json(out_);
+  }
+
+ private:
+  void open(std::string_view name) {
+    out_ += out_.size() == 1 ? "" : ",";
+    append_canonical_string(out_, name);
+    out_ += ':';
+  }
+  std::string out_ = "{";
+};
+
+Error field_error(std::string_view path, std::string_view what) {
+  return Error{std::string(path) + ": " + std::string(what)};
+}
+
+const rapidjson::Value* find(const rapidjson::Value& o, const char* name) {
+  const auto it = o.FindMember(name);
+  return it == o.MemberEnd() ? nullptr : &it->value;
+}
+
+// A required non-empty string of at most kMaxIdChars.
+std::optional<Error> required_id(const rapidjson::Value& o, const char* name, std::string& out) {
+  const auto* v = find(o, name);
+  if (v == nullptr) return field_error(name, "missing");
+  if (!v->IsString()) return field_error(name, std::string("expected a string, got ") + json_type_name(*v));
+  out.assign(v->GetString(), v->GetStringLength());
+  if (out.empty()) return field_error(name, "empty");
+  if (out.size() > kMaxIdChars) return field_error(name, "longer than " + std::to_string(kMaxIdChars) + " characters");
+  return std::nullopt;
+}
+
+// Absent, null or a string (of `path`).
+std::optional<Error> optional_string(const rapidjson::Value& o, const char* name, std::string_view path) {
+  const auto* v = find(o, name);
+  if (v == nullptr || v->IsNull() || v->IsString()) return std::nullopt;
+  return field_error(std::string(path) + name, std::string("expected a string, got ") + json_type_name(*v));
+}
+
+std::optional<Error> optional_timestamp(const rapidjson::Value& o, const char* name) {
+  const auto* v = find(o, name);
+  if (v == nullptr || v->IsNull()) return std::nullopt;
+  if (!v->IsString()) return field_error(name, std::string("expected a timestamp string, got ") + json_type_name(*v));
+  if (!parse_rfc3339(std::string_view(v->GetString(), v->GetStringLength()))) {
+    return field_error(name, "not an RFC 3339 timestamp");
+  }
+  return std::nullopt;
+}
+
+std::optional<Error> check_schema(const rapidjson::Value& doc, std::string_view expected) {
+  const auto* v = find(doc, "schema");
+  if (v == nullptr) return field_error("schema", "missing");
+  if (!v->IsString()) return field_error("schema", std::string("expected a string, got ") + json_type_name(*v));
+  const std::string_view got(v->GetString(), v->GetStringLength());
+  if (got != expected) {
+    std::string shown(got.substr(0, 64));
+    return field_error("schema", "unsupported \"" + shown + "\" (expected \"" + std::string(expected) + "\")");
+  }
+  return std::nullopt;
+}
+
+Result<rapidjson::Document> parse_object(std::string_view text, const JsonLimits& limits) {
+  rapidjson::Document doc;
+  if (auto e = parse_json(text, limits, doc)) return *e;
+  if (!doc.IsObject()) return Error{std::string("expected a JSON object, got ") + json_type_name(doc)};
+  // Which of two values would count is the parser's choice: refuse
+  // rather than journal one of them. (Nested objects are copied whole and
+  // canonical_json() refuses theirs.)
+  std::set<std::string_view> names;
+  for (const auto& m : doc.GetObject()) {
+    if (!names.insert(std::string_view(m.name.GetString(), m.name.GetStringLength())).second) {
+      return Error{std::string(m.name.GetString(), m.name.GetStringLength()) + ": duplicate member"};
+    }
+  }
+  return doc;
+}
+
+#define E911_RETURN_IF_ERROR(expr) \
+  if (auto e_ = (expr)) return *e_
+
+std::optional<Error> check_emergency_call(const rapidjson::Value& doc, std::string& call_id) {
+  E911_RETURN_IF_ERROR(check_schema(doc, kEmergencyCallSchema));
+  E911_RETURN_IF_ERROR(required_id(doc, "call_id", call_id));
+  std::string cls;
+  E911_RETURN_IF_ERROR(required_id(doc, "class", cls));
+  if (cls != "emergency" && cls != "test") return field_error("class", "expected \"emergency\" or \"test\"");
+  for (const char* f : {"dialed", "country", "site_id", "event_id", "routing", "notify", "pidf_lo"}) {
+    E911_RETURN_IF_ERROR(optional_string(doc, f, ""));
+  }
+  E911_RETURN_IF_ERROR(optional_timestamp(doc, "occurred_at"));
+  E911_RETURN_IF_ERROR(optional_timestamp(doc, "resolved_at"));
+  if (const auto* caller = find(doc, "caller"); caller != nullptr && !caller->IsNull()) {
+    if (!caller->IsObject()) return field_error("caller", std::string("expected an object, got ") + json_type_name(*caller));
+    for (const char* f : {"user_id", "name", "extension", "callback"}) {
+      E911_RETURN_IF_ERROR(optional_string(*caller, f, "caller."));
+    }
+  }
+  const auto* location = find(doc, "location");
+  if (location == nullptr) return field_error("location", "missing");
+  if (!location->IsObject()) return field_error("location", std::string("expected an object, got ") + json_type_name(*location));
+  for (const char* f : {"source", "site_id", "zone_id", "label"}) {
+    E911_RETURN_IF_ERROR(optional_string(*location, f, "location."));
+  }
+  if (const auto* d = find(*location, "dispatchable"); d == nullptr || !d->IsBool()) {
+    return field_error("location.dispatchable", d == nullptr ? "missing" : std::string("expected a boolean, got ") + json_type_name(*d));
+  }
+  if (const auto* a = find(*location, "address"); a != nullptr && !a->IsNull() && !a->IsObject()) {
+    return field_error("location.address", std::string("expected an object, got ") + json_type_name(*a));
+  }
+  if (const auto* w = find(doc, "warnings"); w != nullptr && !w->IsNull()) {
+    if (!w->IsArray()) return field_error("warnings", std::string("expected an array, got ") + json_type_name(*w));
+    for (rapidjson::SizeType i = 0; i < w->Size(); ++i) {
+      if (!(*w)[i].IsString()) {
+        return field_error("warnings[" + std::to_string(i) + "]",
+                           std::string("expected a string, got ") + json_type_name((*w)[i]));
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<Error> check_notification(const rapidjson::Value& doc, std::string& call_id) {
+  E911_RETURN_IF_ERROR(check_schema(doc, kNotificationSchema));
+  std::string id;
+  E911_RETURN_IF_ERROR(required_id(doc, "notification_id", id));
+  E911_RETURN_IF_ERROR(required_id(doc, "call_id", call_id));
+  std::string channel;
+  E911_RETURN_IF_ERROR(required_id(doc, "channel", channel));
+  std::string status;
+  E911_RETURN_IF_ERROR(required_id(doc, "status", status));
+  static constexpr std::string_view kStatuses[] = {"sent", "delivered", "retrying", "failed", "escalated", "acknowledged"};
+  if (std::find(std::begin(kStatuses), std::end(kStatuses), status) == std::end(kStatuses)) {
+    return field_error("status", "unknown status \"" + status.substr(0, 32) + "\"");
+  }
+  const auto* attempt = find(doc, "attempt");
+  if (attempt == nullptr) return field_error("attempt", "missing");
+  if (!attempt->IsInt64() || attempt->GetInt64() < 1 || attempt->GetInt64() > 1'000'000) {
+    return field_error("attempt", "expected a whole number from 1");
+  }
+  if (const auto* at = find(doc, "at"); at == nullptr) return field_error("at", "missing");
+  E911_RETURN_IF_ERROR(optional_timestamp(doc, "at"));
+  if (find(doc, "at")->IsNull()) return field_error("at", "expected a timestamp string, got null");
+  E911_RETURN_IF_ERROR(optional_timestamp(doc, "call_occurred_at"));
+  if (const auto* l = find(doc, "latency_ms"); l != nullptr && !l->IsNull() && !(l->IsNumber() && l->GetDouble() >= 0)) {
+    return field_error("latency_ms", "expected a number of milliseconds, at least 0");
+  }
+  for (const char* f : {"class", "list", "transport", "provider_id", "error", "escalated_to", "acknowledged_by", "comment"}) {
+    E911_RETURN_IF_ERROR(optional_string(doc, f, ""));
+  }
+  if (const auto* r = find(doc, "recipient"); r != nullptr && !r->IsNull()) {
+    if (!r->IsObject()) return field_error("recipient", std::string("expected an object, got ") + json_type_name(*r));
+    for (const char* f : {"name", "address"}) E911_RETURN_IF_ERROR(optional_string(*r, f, "recipient."));
+  }
+  return std::nullopt;
+}
+
+#undef E911_RETURN_IF_ERROR
+
+}  // namespace
+
+Result<std::vector<EntryDraft>> drafts_for_emergency_call(std::string_view document, const SourceRecord& source,
+                                                          EpochMillis now, const JsonLimits& limits) {
+  auto doc = parse_object(document, limits);
+  if (!doc) return doc.error();
+  std::string call_id;
+  if (auto e = check_emergency_call(*doc, call_id)) return *e;
+
+  PayloadBuilder recorded;
+  recorded.copy(*doc, {"call_id", "class", "dialed", "occurred_at", "country", "caller", "site_id", "event_id",
+                       "device", "resolved_at"});
+  recorded.source(source);
+  auto recorded_json = recorded.finish();
+  if (!recorded_json) return recorded_json.error();
+
+  PayloadBuilder conveyed;
+  conveyed.copy(*doc, {"call_id", "location", "warnings", "routing", "notify", "pidf_lo"});
+  conveyed.source(source);
+  auto conveyed_json = conveyed.finish();
+  if (!conveyed_json) return conveyed_json.error();
+
+  return std::vector<EntryDraft>{
+      {std::string(entry_kind::kCallRecorded), call_id, now, std::move(*recorded_json)},
+      {std::string(entry_kind::kLocationConveyed), call_id, now, std::move(*conveyed_json)},
+  };
+}
+
+Result<EntryDraft> draft_for_notification(std::string_view record, const SourceRecord& source, EpochMillis now,
+                                          const JsonLimits& limits) {
+  auto doc = parse_object(record, limits);
+  if (!doc) return doc.error();
+  std::string call_id;
+  if (auto e = check_notification(*doc, call_id)) return *e;
+  PayloadBuilder payload;
+  for (const auto& m : doc->GetObject()) {
+    const std::string_view name(m.name.GetString(), m.name.GetStringLength());
+    if (name == "source") continue;  // ours
+    payload.member(name, m.value);
+  }
+  payload.source(source);
+  auto json = payload.finish();
+  if (!json) return json.error();
+  return EntryDraft{std::string(entry_kind::kNotification), call_id, now, std::move(*json)};
+}
+
+}  // namespace e911::auditor

@@ -1,0 +1,61 @@
+#pragma once
+// What the auditor journals for each consumed record: pure mapping from an
+// e911.emergency-call/v1 document or an e911.notification/v1 record to the
+// drafts of audit entries (kind, call id, time, canonical JSON payload).
+// The store seals drafts into the chain (AuditStore::ingest).
+//
+//   emergency call -> call.recorded     {call facts + source}
+//                     location.conveyed {location conveyed + source}
+//   notification   -> notification      {the record's fields + source}
+//
+// Payloads keep what an auditor asks about months later (docs/auditor.md,
+// "Entries"), and "source": {"topic","partition","offset"} naming the Kafka
+// record they came from. Numbers that are not integers (geo coordinates,
+// uncertainty) are kept as their decimal text: canonical JSON carries
+// integers only.
+//
+// Errors name the field, as the other decoders do
+// ("caller.callback: expected a string, got number"): the consumer sends
+// such a record to the dead-letter topic with that reason.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/json_reader.h"
+#include "common/result.h"
+#include "common/timestamp.h"
+
+namespace e911::auditor {
+
+// An entry before it has a place in the chain (no seq, hashes, signature).
+struct EntryDraft {
+  std::string kind;     // entry_kind::k*
+  std::string call_id;  // empty for journal entries
+  EpochMillis at = 0;   // when the auditor journaled it
+  std::string payload;  // canonical JSON object
+
+  bool operator==(const EntryDraft&) const = default;
+};
+
+// The Kafka record an entry came from.
+struct SourceRecord {
+  std::string topic;
+  std::int32_t partition = 0;
+  std::int64_t offset = 0;
+};
+
+inline constexpr std::string_view kEmergencyCallSchema = "e911.emergency-call/v1";
+inline constexpr std::string_view kNotificationSchema = "e911.notification/v1";
+
+// Two drafts: call.recorded, then location.conveyed. `now` is the entries'
+// time.
+Result<std::vector<EntryDraft>> drafts_for_emergency_call(std::string_view document, const SourceRecord& source,
+                                                          EpochMillis now, const JsonLimits& limits = {});
+
+// One draft: notification.
+Result<EntryDraft> draft_for_notification(std::string_view record, const SourceRecord& source, EpochMillis now,
+                                          const JsonLimits& limits = {});
+
+}  // namespace e911::auditor

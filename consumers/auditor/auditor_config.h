@@ -1,0 +1,85 @@
+#pragma once
+// The auditor's configuration keys (auditor.*, docs/operations.md) and
+// what they build. Shared by `e911 auditor` (the consumer) and `e911 audit
+// ...` (the auditors' commands and HTTP API), so both read the same store
+// with the same keys. Secrets (the HS256 secret, private keys and their
+// passphrase, the store password) come from files or the environment,
+// never from the command line.
+//
+// Keys (defaults in brackets):
+//   auditor.store                  [sqlite:<state_dir>/audit.db] store URL (audit_store.h)
+//   auditor.group_id               [e911-auditor]
+//   auditor.batch_max              [500] records per database transaction
+//   auditor.store_retry.initial_delay_ms [200], auditor.store_retry.max_delay_ms [10000]
+//                                  the consumer's backoff while the store fails
+//   auditor.signing.algorithm      [HS256] HS256 / ES256 / RS256
+//   auditor.signing.key_id         [k-1]
+//   auditor.signing.secret.file    HS256 secret file (or E911_AUDITOR_SIGNING_SECRET)
+//   auditor.signing.private_key.file  ES256/RS256 PEM private key
+//   auditor.signing.passphrase.file   its passphrase, if encrypted
+//   auditor.keyring                a keyring file: one "KEY_ID ALGORITHM PATH"
+//                                  per line (HS256: a secret file; ES256/RS256:
+//                                  a PEM public key); paths relative to the file.
+//                                  Verification keys in addition to the signer's.
+//   auditor.retention.emergency_days  [2557] (7 years)
+//   auditor.retention.test_days       [90]
+//   auditor.api.listen             [127.0.0.1:8095]
+//   auditor.api.tokens.file        bearer token hashes, one "NAME SHA256HEX" per line
+//   auditor.api.tls.cert.file / auditor.api.tls.key.file   TLS when both are set
+//   auditor.api.threads            [8]
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/config.h"
+#include "common/result.h"
+#include "consumers/auditor/entry_signer.h"
+
+namespace e911::auditor {
+
+const std::vector<ConfigKey>& auditor_config_keys();
+
+struct RetentionDays {
+  std::int64_t emergency = 2557;
+  std::int64_t test = 90;
+};
+
+struct AuditApiSettings {
+  std::string listen = "127.0.0.1:8095";  // host:port
+  std::string tokens_file;                // required to serve
+  std::string tls_cert_file, tls_key_file;
+  int threads = 8;
+};
+
+// How the consumer retries a batch the store refused (the database down):
+// after initial_delay, doubling up to max_delay, until it is written.
+struct StoreRetry {
+  std::chrono::milliseconds initial_delay{200};
+  std::chrono::milliseconds max_delay{10000};
+};
+
+struct AuditorSettings {
+  std::string store_url;
+  std::string group_id = "e911-auditor";
+  std::size_t batch_max = 500;
+  StoreRetry store_retry;
+  std::optional<Signer> signer;  // set when a signing key is configured
+  Keyring keyring;               // the signer's verification key + auditor.keyring
+  RetentionDays retention;
+  AuditApiSettings api;
+};
+
+// What `need_signer` says: the consumer and the purge command write
+// entries and need a signing key (error naming the key when absent);
+// readers (query, report, verify, the API) do not. Errors name the key
+// ("auditor.signing.secret.file: ...").
+Result<AuditorSettings> auditor_settings(const Config& config, bool need_signer);
+
+// Reads a keyring file (format above) into `keyring`. Errors name the file
+// and line.
+std::optional<Error> load_keyring_file(const std::string& path, Keyring& keyring);
+
+}  // namespace e911::auditor

@@ -1,0 +1,246 @@
+// AuditStore::ingest: drafts sealed into the chain and the derived
+// per-call rows kept in the same transaction, on SQLite and PostgreSQL.
+
+#include <Poco/Data/RecordSet.h>
+#include <Poco/Data/Session.h>
+#include <Poco/Data/Statement.h>
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "consumers/auditor/audit_record.h"
+#include "consumers/auditor/audit_store.h"
+#include "consumers/auditor/chain_verifier.h"
+#include "tests/auditor/audit_test_support.h"
+#include "tests/auditor/journal_docs.h"
+#include "tests/support/postgres_server.h"
+
+namespace e911::auditor {
+namespace {
+
+using Poco::Data::Keywords::bind;
+using Poco::Data::Keywords::now;
+
+enum class Backend { sqlite, postgresql };
+constexpr EpochMillis kNow = 1795255300000;
+
+std::vector<EntryDraft> call_drafts(const test::CallDoc& d, std::int64_t offset = 0) {
+  auto r = drafts_for_emergency_call(test::emergency_call_json(d), {"e911.emergency-calls", 0, offset}, kNow);
+  if (!r) throw std::runtime_error(r.error().message);
+  return *r;
+}
+
+EntryDraft alert_draft(const test::NotificationDoc& d, std::int64_t offset = 0) {
+  auto r = draft_for_notification(test::notification_json(d), {"e911.notifications", 0, offset}, kNow);
+  if (!r) throw std::runtime_error(r.error().message);
+  return *r;
+}
+
+// One audit_calls row as column -> text ("" for NULL).
+using Row = std::map<std::string, std::string>;
+
+class AuditIngestTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == Backend::postgresql) {
+      if (e911::test::PostgresServer::bin_dir().empty()) GTEST_SKIP() << "no PostgreSQL server binaries";
+      auto& server = e911::test::PostgresServer::shared();
+      url_ = server.url(server.create_database());
+    } else {
+      url_ = "sqlite:" + dir_.file("audit.db");
+    }
+    store_ = open_audit_store(url_);
+  }
+  static void TearDownTestSuite() { e911::test::PostgresServer::stop_shared(); }
+
+  Row call_row(const std::string& call_id) {
+    Row row;
+    store_->with_connection("test", [&](Poco::Data::Session& s) {
+      Poco::Data::Statement stmt(s);
+      stmt << store_->sql("SELECT * FROM audit_calls WHERE call_id = ?"), bind(call_id), now;
+      Poco::Data::RecordSet rs(stmt);
+      if (!rs.moveFirst()) return;
+      for (std::size_t c = 0; c < rs.columnCount(); ++c) {
+        row[rs.columnName(c)] = rs.value(c).isEmpty() ? "" : rs.value(c).convert<std::string>();
+      }
+    });
+    return row;
+  }
+  std::int64_t rows_in(const std::string& table) {
+    Poco::Int64 n = 0;
+    store_->with_connection("test", [&](Poco::Data::Session& s) {
+      s << "SELECT COUNT(*) FROM " + table, Poco::Data::Keywords::into(n), now;
+    });
+    return n;
+  }
+  VerifyResult verify() { return verify_chain(entries_from(*store_), keyring_); }
+
+  test::TempDir dir_;
+  std::string url_;
+  std::unique_ptr<AuditStore> store_;
+  Signer signer_ = test::signer(SigningAlgorithm::hs256, "k-1");
+  Keyring keyring_ = test::keyring_of(signer_);
+};
+
+INSTANTIATE_TEST_SUITE_P(Stores, AuditIngestTest, ::testing::Values(Backend::sqlite, Backend::postgresql),
+                         [](const ::testing::TestParamInfo<Backend>& info) {
+                           return info.param == Backend::sqlite ? "SQLite" : "PostgreSQL";
+                         });
+
+TEST_P(AuditIngestTest, SealsDraftsAfterTheLastEntryWithTheOffsetsInOneTransaction) {
+  auto drafts = call_drafts({});
+  auto sealed = store_->ingest(drafts, {{"auditor", "e911.emergency-calls", 0, 1}}, signer_);
+  ASSERT_EQ(sealed.size(), 2u);
+  EXPECT_EQ(sealed[0].seq, 1);
+  EXPECT_EQ(sealed[0].kind, "call.recorded");
+  EXPECT_EQ(sealed[1].kind, "location.conveyed");
+  EXPECT_EQ(sealed[1].prev_hash, sealed[0].hash);
+  // A second store (another auditor process) continues the same chain.
+  auto other = open_audit_store(url_);
+  auto more = other->ingest({alert_draft({})}, {{"auditor", "e911.notifications", 0, 1}}, signer_);
+  ASSERT_EQ(more.size(), 1u);
+  EXPECT_EQ(more[0].seq, 3);
+  EXPECT_EQ(more[0].prev_hash, sealed[1].hash);
+  EXPECT_EQ(store_->count(), 3);
+  EXPECT_EQ(store_->offsets("auditor"), (std::vector<ConsumedOffset>{{"auditor", "e911.emergency-calls", 0, 1},
+                                                                     {"auditor", "e911.notifications", 0, 1}}));
+  const auto r = verify();
+  EXPECT_TRUE(r.ok) << r.reason;
+  EXPECT_EQ(r.entries, 3);
+}
+
+TEST_P(AuditIngestTest, TheCallRowSaysWhatWasConveyedAndWhoWasAlerted) {
+  test::CallDoc call;
+  call.warnings_json = R"(["vpn-registered-address","location-stale"])";
+  auto drafts = call_drafts(call);
+  test::NotificationDoc sms;  // accepted at 350 ms
+  test::NotificationDoc email;
+  email.notification_id = "c-1/austin-security/0/email";
+  email.channel = "email";
+  email.address = "desk@example.com";
+  email.status = "retrying";
+  email.error = "connect: Connection refused";
+  email.latency_ms = 200;
+  drafts.push_back(alert_draft(sms));
+  drafts.push_back(alert_draft(email));
+  store_->ingest(drafts, {}, signer_);
+
+  auto row = call_row("c-1");
+  EXPECT_EQ(row["call_class"], "emergency");
+  EXPECT_EQ(row["dialed"], "911");
+  EXPECT_EQ(row["occurred_at"], "1795255200000");
+  EXPECT_EQ(row["site_id"], "austin-hq");
+  EXPECT_EQ(row["caller_name"], "Jane Doe");
+  EXPECT_EQ(row["callback"], "+15125550123");
+  EXPECT_EQ(row["location_label"], "Austin HQ, Floor 3");
+  EXPECT_NE(row["location_address"].find("500 Congress Ave"), std::string::npos) << row["location_address"];
+  EXPECT_EQ(row["dispatchable"], "1");
+  EXPECT_EQ(row["warnings"], "vpn-registered-address,location-stale");
+  EXPECT_EQ(row["routing"], "psap");
+  EXPECT_EQ(row["notify_list"], "austin-security");
+  EXPECT_EQ(row["alerts_total"], "2");
+  EXPECT_EQ(row["alerts_delivered"], "1");
+  EXPECT_EQ(row["first_alert_latency_ms"], "350");
+  EXPECT_EQ(row["notified"], "1");
+  EXPECT_EQ(row["all_delivered"], "0") << "the e-mail is still being retried";
+
+  // The e-mail gives up; the desk acknowledges the SMS.
+  email.status = "failed";
+  email.attempt = 4;
+  email.latency_ms = 60000;
+  sms.status = "acknowledged";
+  sms.acknowledged_by = "Austin front desk";
+  sms.latency_ms = 41000;
+  store_->ingest({alert_draft(email), alert_draft(sms)}, {}, signer_);
+  row = call_row("c-1");
+  EXPECT_EQ(row["alerts_total"], "2");
+  EXPECT_EQ(row["alerts_delivered"], "1");
+  EXPECT_EQ(row["alerts_failed"], "1");
+  EXPECT_EQ(row["first_alert_latency_ms"], "350");
+  EXPECT_EQ(row["acknowledged_by"], "Austin front desk");
+  EXPECT_EQ(row["acknowledged_at"], std::to_string(1795255200000 + 41000));
+  EXPECT_EQ(row["all_delivered"], "0");
+  EXPECT_EQ(rows_in("audit_alerts"), 2);
+  EXPECT_TRUE(verify().ok);
+}
+
+TEST_P(AuditIngestTest, NotificationsJournaledBeforeTheirCallCompleteTheRowLater) {
+  test::NotificationDoc escalated;
+  escalated.notification_id = "c-1/austin-security/0/email";
+  escalated.channel = "email";
+  escalated.status = "escalated";
+  escalated.escalated_to = "corporate-soc";
+  escalated.latency_ms = 120000;
+  test::NotificationDoc sent;  // the SMS, accepted
+  // Out of order as well: the later record first.
+  store_->ingest({alert_draft(escalated), alert_draft(sent)}, {}, signer_);
+  auto row = call_row("c-1");
+  EXPECT_EQ(row["call_class"], "");
+  EXPECT_EQ(row["notified"], "1");
+  EXPECT_EQ(row["alerts_escalated"], "1");
+
+  store_->ingest(call_drafts({}), {}, signer_);
+  row = call_row("c-1");
+  EXPECT_EQ(row["call_class"], "emergency");
+  EXPECT_EQ(row["notified"], "1");
+  EXPECT_EQ(row["alerts_total"], "1") << "an escalation record is not a delivery attempt";
+  EXPECT_EQ(row["all_delivered"], "1");
+}
+
+TEST_P(AuditIngestTest, AlertRecordsMergeWhateverOrderTheyArriveIn) {
+  test::NotificationDoc retrying;
+  retrying.status = "retrying";
+  retrying.latency_ms = 100;
+  test::NotificationDoc sent;
+  sent.attempt = 2;
+  sent.latency_ms = 2100;
+  // The later record, then the earlier one, in one batch and then again
+  // in separate batches: the same row.
+  store_->ingest({alert_draft(sent), alert_draft(retrying)}, {}, signer_);
+  std::string status, attempts, delivered;
+  store_->with_connection("test", [&](Poco::Data::Session& s) {
+    s << "SELECT status, CAST(attempts AS TEXT), CAST(delivered_latency_ms AS TEXT) FROM audit_alerts",
+        Poco::Data::Keywords::into(status), Poco::Data::Keywords::into(attempts), Poco::Data::Keywords::into(delivered),
+        now;
+  });
+  EXPECT_EQ(status, "sent");
+  EXPECT_EQ(attempts, "2");
+  EXPECT_EQ(delivered, "2100");
+}
+
+TEST_P(AuditIngestTest, AFailedIngestWritesNothing) {
+  store_->ingest(call_drafts({}), {{"auditor", "e911.emergency-calls", 0, 1}}, signer_);
+  // A draft whose payload is not ours: refused inside the transaction.
+  EntryDraft bad{"notification", "c-2", kNow, R"({"status":"sent"})"};
+  EXPECT_THROW(store_->ingest({alert_draft({}), bad}, {{"auditor", "e911.emergency-calls", 0, 9}}, signer_),
+               std::runtime_error);
+  EXPECT_EQ(store_->count(), 2);
+  EXPECT_EQ(rows_in("audit_alerts"), 0);
+  EXPECT_EQ(store_->offsets("auditor")[0].next_offset, 1);
+  EXPECT_TRUE(verify().ok);
+}
+
+TEST_P(AuditIngestTest, WritersInTwoConnectionsKeepOneChain) {
+  auto other = open_audit_store(url_);
+  auto write = [&](AuditStore& store, const std::string& prefix) {
+    for (int i = 0; i < 20; ++i) {
+      test::CallDoc d;
+      d.call_id = prefix + std::to_string(i);
+      store.ingest(call_drafts(d), {}, signer_);
+    }
+  };
+  std::thread a([&] { write(*store_, "a-"); });
+  std::thread b([&] { write(*other, "b-"); });
+  a.join();
+  b.join();
+  EXPECT_EQ(store_->count(), 80);
+  EXPECT_EQ(rows_in("audit_calls"), 40);
+  const auto r = verify();
+  EXPECT_TRUE(r.ok) << r.reason;
+}
+
+}  // namespace
+}  // namespace e911::auditor
