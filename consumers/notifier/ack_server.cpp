@@ -14,7 +14,6 @@
 #include <Poco/ThreadPool.h>
 #include <Poco/Timespan.h>
 #include <Poco/URI.h>
-#include <openssl/ssl.h>
 
 #include <algorithm>
 #include <cctype>
@@ -30,7 +29,7 @@
 #include "common/timestamp.h"
 #include "consumers/notifier/ack_token.h"
 #include "consumers/notifier/alert_text.h"
-#include "consumers/notifier/tls_context.h"
+#include "common/net/tls_context.h"
 
 namespace e911::notifier {
 namespace {
@@ -401,28 +400,6 @@ class HandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
   AckDesk& desk_;
 };
 
-Poco::Net::Context::Ptr server_tls_context(const AckServerOptions& options) {
-  ensure_ssl_initialized();
-  Poco::Net::Context::Params params;
-  params.privateKeyFile = options.tls_private_key;
-  params.certificateFile = options.tls_certificate;
-  params.verificationMode = Poco::Net::Context::VERIFY_NONE;  // browsers present no certificate
-  params.loadDefaultCAs = false;
-  params.cipherList = "HIGH:!aNULL:!eNULL:!MD5:!RC4:!3DES";
-  Poco::Net::Context::Ptr context;
-  try {
-    context = new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, params);
-  } catch (const Poco::Exception& e) {
-    throw std::runtime_error("acknowledgement endpoint: cannot load TLS certificate " + options.tls_certificate +
-                             " and key " + options.tls_private_key + ": " + e.displayText());
-  }
-  if (SSL_CTX_check_private_key(context->sslContext()) != 1) {
-    throw std::runtime_error("acknowledgement endpoint: TLS private key " + options.tls_private_key +
-                             " does not match certificate " + options.tls_certificate);
-  }
-  context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
-  return context;
-}
 
 }  // namespace
 
@@ -437,7 +414,8 @@ AckServer::AckServer(AckDesk& desk, AckServerOptions options) : bind_address_(op
   const int max_threads = static_cast<int>(options.max_threads);
 
   Poco::Net::ServerSocket socket;
-  if (tls_) socket = Poco::Net::SecureServerSocket(server_tls_context(options));
+  if (tls_) socket = Poco::Net::SecureServerSocket(
+      net::server_tls_context(options.tls_certificate, options.tls_private_key, "acknowledgement endpoint"));
   try {
     // No SO_REUSEPORT: a second process on the same port must fail here.
     socket.bind(Poco::Net::SocketAddress(options.bind, options.port), /*reuseAddress=*/true, /*reusePort=*/false);

@@ -7,7 +7,7 @@
 
 #include "consumers/notifier/http_exchange.h"
 #include "consumers/notifier/sms.h"
-#include "consumers/notifier/tls_context.h"
+#include "common/net/tls_context.h"
 
 namespace e911::notifier {
 
@@ -45,7 +45,7 @@ KannelTransport::KannelTransport(KannelSettings settings) : impl_(std::make_uniq
   impl_->step = "GET " + impl_->endpoint.origin() + impl_->endpoint.path_and_query;
   if (impl_->endpoint.https) {
     try {
-      impl_->tls = client_tls_context(settings.verify_certificate, settings.ca_file);
+      impl_->tls = net::client_tls_context(settings.verify_certificate, settings.ca_file);
     } catch (const Poco::Exception& e) {
       throw std::invalid_argument("kannel: TLS: " + e.displayText());
     }

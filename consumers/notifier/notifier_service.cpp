@@ -763,6 +763,10 @@ void NotifierService::run(const std::atomic<bool>& stop) {
   consumer_options.group_id = s.options.group_id;
   consumer_options.topics = {topics.emergency_calls};
   consumer_options.client_id = "e911-notifier";
+  consumer_options.on_assigned = [this](const std::vector<kafka::TopicPartition>& tps) {
+    if (!tps.empty()) has_partitions_.store(true);
+  };
+  consumer_options.on_revoked = [this](const std::vector<kafka::TopicPartition>&) { has_partitions_.store(false); };
   try {
     kafka::Consumer consumer(s.options.kafka, consumer_options);
     const auto handle = [&](const kafka::Message& msg, const kafka::Ack& ack) { s.admit(msg, ack, dlq, stop); };

@@ -23,7 +23,7 @@
 #include <utility>
 
 #include "common/email_address.h"
-#include "consumers/notifier/tls_context.h"
+#include "common/net/tls_context.h"
 #include "consumers/notifier/utf8.h"
 
 namespace e911::notifier {
@@ -325,7 +325,7 @@ SmtpTransport::SmtpTransport(SmtpSettings settings) : impl_(std::make_unique<Imp
   }
   if (settings.tls != Tls::none) {
     try {
-      impl_->tls = client_tls_context(settings.verify_certificate, settings.ca_file);
+      impl_->tls = net::client_tls_context(settings.verify_certificate, settings.ca_file);
     } catch (const Poco::Exception& e) {
       throw std::invalid_argument("smtp: TLS: " + e.displayText());
     }

@@ -6,7 +6,7 @@
 
 #include "common/json_reader.h"
 #include "consumers/notifier/http_exchange.h"
-#include "consumers/notifier/tls_context.h"
+#include "common/net/tls_context.h"
 
 namespace e911::notifier {
 
@@ -66,7 +66,7 @@ TwilioTransport::TwilioTransport(TwilioSettings settings) : impl_(std::make_uniq
   impl_->step = "POST " + endpoint.origin() + base_path + "/2010-04-01/.../Messages.json";
   if (endpoint.https) {
     try {
-      impl_->tls = client_tls_context(settings.verify_certificate, settings.ca_file);
+      impl_->tls = net::client_tls_context(settings.verify_certificate, settings.ca_file);
     } catch (const Poco::Exception& e) {
       throw std::invalid_argument("twilio: TLS: " + e.displayText());
     }

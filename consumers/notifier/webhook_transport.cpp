@@ -6,7 +6,7 @@
 
 #include "consumers/notifier/alert_text.h"
 #include "consumers/notifier/http_exchange.h"
-#include "consumers/notifier/tls_context.h"
+#include "common/net/tls_context.h"
 
 namespace e911::notifier {
 
@@ -19,7 +19,7 @@ struct WebhookTransport::Impl {
 
 WebhookTransport::WebhookTransport(WebhookSettings settings) : impl_(std::make_unique<Impl>()) {
   try {
-    impl_->tls = client_tls_context(settings.verify_certificate, settings.ca_file);
+    impl_->tls = net::client_tls_context(settings.verify_certificate, settings.ca_file);
   } catch (const Poco::Exception& e) {
     throw std::invalid_argument("webhook: TLS: " + e.displayText());
   }

@@ -24,7 +24,7 @@
 #include <utility>
 #include <vector>
 
-#include "consumers/notifier/tls_context.h"
+#include "common/net/tls_context.h"
 #include "tests/observability/log_capture.h"
 
 namespace e911::notifier {
@@ -505,7 +505,7 @@ TEST_F(AckServerTest, ServesHttpsWithTheConfiguredCertificate) {
   AckServer tls_server(desk_, {.tls_certificate = cert, .tls_private_key = key});
   EXPECT_TRUE(tls_server.tls());
   // Self-signed: this test is about the server speaking TLS, not about trust.
-  Poco::Net::HTTPSClientSession session("127.0.0.1", tls_server.port(), client_tls_context(false, ""));
+  Poco::Net::HTTPSClientSession session("127.0.0.1", tls_server.port(), net::client_tls_context(false, ""));
   session.setKeepAlive(true);
   Reply r = exchange(session, {});
   EXPECT_EQ(r.status, 200);

@@ -1,6 +1,7 @@
 #pragma once
-// TLS for the notifier's clients (HTTPS transports, SMTP with STARTTLS or
-// implicit TLS), on Poco NetSSL / OpenSSL.
+// TLS on Poco NetSSL / OpenSSL: client contexts (the notifier's HTTPS
+// transports, SMTP with STARTTLS or implicit TLS) and server contexts (the
+// acknowledgement endpoint, the audit API).
 //
 // Poco's SSLManager reads its defaults from a Poco::Util::Application
 // configuration, which this process does not have: a certificate that fails
@@ -14,7 +15,7 @@
 
 #include <string>
 
-namespace e911::notifier {
+namespace e911::net {
 
 // Initialises NetSSL (and OpenSSL) once per process; safe to call from any
 // thread, any number of times. client_tls_context() calls it.
@@ -31,4 +32,11 @@ void ensure_ssl_initialized();
 // Throws Poco::Exception when `ca_file` cannot be read.
 Poco::Net::Context::Ptr client_tls_context(bool verify, const std::string& ca_file);
 
-}  // namespace e911::notifier
+// A context for a server with this certificate (PEM, chain included) and
+// private key: TLS 1.2 at least, no client certificates asked for (clients
+// authenticate otherwise). Throws std::runtime_error starting with `who`
+// ("audit API: ...") when the files cannot be loaded or do not match.
+Poco::Net::Context::Ptr server_tls_context(const std::string& certificate_file, const std::string& private_key_file,
+                                           const std::string& who);
+
+}  // namespace e911::net
