@@ -189,9 +189,8 @@ std::map<std::string, std::string> ConfigLoadOptions::from_process_environment()
 bool is_secret_config_key(std::string_view key) {
   const std::string k = to_lower_ascii(key);
   static constexpr std::string_view kMarkers[] = {
-      "password", "passwd",    "secret",  "token",        "credential",          "private",
-      "apikey",   "api_key",   "api.key", "ssl.key.pem",  "ssl_key",             "oauthbearer.config",
-      "oauthbearer.extensions"};
+      "password", "passwd",  "passphrase", "secret",      "token",   "credential",         "private",
+      "apikey",   "api_key", "api.key",    "ssl.key.pem", "ssl_key", "oauthbearer.config", "oauthbearer.extensions"};
   for (const auto m : kMarkers) {
     if (k.find(m) != std::string::npos) return true;
   }

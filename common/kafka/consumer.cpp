@@ -183,6 +183,17 @@ void Consumer::on_assign(std::vector<RdKafka::TopicPartition*>& partitions) {
     std::lock_guard lock(acks_->mu);
     for (const auto* p : partitions) acks_->epochs.try_emplace({p->topic(), p->partition()}, 0);
   }
+  // librdkafka calls us from C: an exception must not unwind through it,
+  // and the partitions must be assigned whatever happens.
+  if (options_.start_offset && !hook_error_) {
+    try {
+      for (auto* p : partitions) {
+        if (const auto offset = options_.start_offset(p->topic(), p->partition())) p->set_offset(*offset);
+      }
+    } catch (...) {
+      hook_error_ = std::current_exception();
+    }
+  }
   if (consumer_->rebalance_protocol() == "COOPERATIVE") {
     std::unique_ptr<RdKafka::Error> error(consumer_->incremental_assign(partitions));
     if (error) log_event(LogLevel::error, "assign_failed", name_, error->str());

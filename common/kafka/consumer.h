@@ -23,6 +23,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -68,6 +69,14 @@ struct ConsumerOptions {
   // out; on_revoked after the final commit for them.
   PartitionsHook on_assigned{};
   PartitionsHook on_revoked{};
+  // Where to start each newly assigned partition, when the component keeps
+  // its own offsets (the auditor: in its database, in the same transaction
+  // as its output). Asked on the consumer thread, inside poll(), before the
+  // partitions are assigned; a value starts the partition at that offset,
+  // nullopt at the group's committed offset (or auto.offset.reset). If it
+  // throws, the partitions are assigned without start offsets and poll()
+  // rethrows: treat that as fatal and close the consumer.
+  std::function<std::optional<std::int64_t>(const std::string& topic, std::int32_t partition)> start_offset{};
   // How long poll() in run() blocks, i.e. how soon a stop is noticed.
   std::chrono::milliseconds poll_timeout{100};
   // How long revoke and close wait for in-flight work before committing.

@@ -2,10 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <stdexcept>
 #include <utility>
 
 #include "consumers/auditor/hash_chain.h"
+#include "consumers/auditor/purge_entry.h"
 #include "tests/auditor/audit_test_support.h"
 
 namespace e911::auditor {
@@ -120,20 +122,42 @@ TEST_P(ChainVerifierByAlgorithm, DetectsAChangeWhoseHashWasRecomputed) {
   EXPECT_EQ(verify(chain, keyring_).first_bad_seq, 4);
 }
 
+// A hole no purge entry accounts for fails at the end of the walk, naming
+// the missing seqs; everything else has verified.
+void expect_unaccounted(const VerifyResult& r, std::int64_t first_missing, const std::string& reason,
+                        std::int64_t entries, std::int64_t last_seq) {
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.first_bad_seq, first_missing);
+  EXPECT_EQ(r.reason, reason);
+  EXPECT_EQ(r.entries, entries);
+  EXPECT_EQ(r.last_seq, last_seq);
+  EXPECT_EQ(r.purged, 0);
+}
+
 TEST_P(ChainVerifierByAlgorithm, DetectsADroppedEntry) {
   auto chain = chain_;
   chain.erase(chain.begin() + 2);
-  expect_bad(chain, 3, "seq 3 missing (found 4 after 2)");
+  expect_unaccounted(verify(chain, keyring_), 3, "seq 3 missing: no purge entry covers it", 5, 6);
   // The first one.
   chain = chain_;
   chain.erase(chain.begin());
-  expect_bad(chain, 1, "seq 1 missing (found 2 at the start)");
+  expect_unaccounted(verify(chain, keyring_), 1, "seq 1 missing: no purge entry covers it", 5, 6);
+  // Several.
+  chain = chain_;
+  chain.erase(chain.begin() + 1, chain.begin() + 4);
+  expect_unaccounted(verify(chain, keyring_), 2, "seq 2..4 missing: no purge entry covers them", 3, 6);
 }
 
 TEST_P(ChainVerifierByAlgorithm, DetectsSwappedEntries) {
   auto chain = chain_;
   std::swap(chain[2], chain[3]);
-  expect_bad(chain, 3, "seq 3 missing (found 4 after 2)");
+  // 4 after 2 opens a hole at 3; 3 after 4 goes backwards.
+  const auto r = verify(chain, keyring_);
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.first_bad_seq, 5);
+  EXPECT_EQ(r.reason, "seq 5 expected, found 3 after 4 (out of order or repeated)");
+  EXPECT_EQ(r.entries, 3);
+  EXPECT_EQ(r.last_seq, 4);
   // Swapped, and their seq numbers swapped back: the links break.
   std::swap(chain[2].seq, chain[3].seq);
   expect_bad(chain, 3, "seq 3: prev_hash does not match seq 2's hash");
@@ -230,10 +254,187 @@ TEST_P(ChainVerifierByAlgorithm, StartsFromAnAnchorAfterAPurge) {
   EXPECT_EQ(r.entries, 3);
   EXPECT_EQ(r.last_seq, 6);
 
-  EXPECT_EQ(verify(kept, keyring_).reason, "seq 1 missing (found 4 at the start)");
+  EXPECT_EQ(verify(kept, keyring_).reason, "seq 1..3 missing: no purge entry covers them");
   const auto wrong = verify(kept, keyring_, ChainAnchor{4, chain_[1].hash});
   EXPECT_EQ(wrong.first_bad_seq, 4);
   EXPECT_EQ(wrong.reason, "seq 4: prev_hash does not match the chain's start (" + abbreviated_hash(chain_[1].hash) + ")");
+}
+
+// What `e911 audit purge` does to a journal, in memory: removes the
+// entries whose seq `removed(seq)` picks and appends a journal.purge entry
+// listing them (sealed after the last entry as it was before).
+template <typename Removed>
+std::vector<AuditEntry> purged(const std::vector<AuditEntry>& chain, Removed removed, const Signer& signer,
+                               std::size_t max_gaps = kMaxGapsPerPurgeEntry) {
+  std::vector<AuditEntry> kept;
+  std::vector<RemovedEntry> gone;
+  for (const auto& e : chain) {
+    if (removed(e.seq)) {
+      gone.push_back({e.seq, e.prev_hash, e.hash});
+    } else {
+      kept.push_back(e);
+    }
+  }
+  PurgeSummary summary;
+  summary.removed = static_cast<std::int64_t>(gone.size());
+  AuditEntry last = chain.back();
+  for (auto& payload : purge_payloads(summary, gaps_of_removed(gone), max_gaps)) {
+    last = chain_next(&last, std::string(entry_kind::kPurge), "", last.at + 1, payload, signer);
+    kept.push_back(last);
+  }
+  return kept;
+}
+
+// Appends n notification entries.
+void extend(std::vector<AuditEntry>& chain, int n, const Signer& signer) {
+  for (int i = 0; i < n; ++i) {
+    const auto& last = chain.back();
+    chain.push_back(chain_next(&last, std::string(entry_kind::kNotification), "c-late", last.at + 1,
+                               payload_of(last.seq + 1), signer));
+  }
+}
+
+TEST_P(ChainVerifierByAlgorithm, AcceptsHolesThatAPurgeEntryAccountsFor) {
+  // 2, 4..5 removed: two holes, one purge entry (seq 7) listing both.
+  const auto chain = purged(chain_, [](std::int64_t seq) { return seq == 2 || seq == 4 || seq == 5; }, signer_);
+  ASSERT_EQ(chain.back().seq, 7);
+  EXPECT_EQ(purge_gaps_of(chain.back().payload)->size(), 2u);
+  auto r = verify(chain, keyring_);
+  EXPECT_TRUE(r.ok) << r.reason;
+  EXPECT_EQ(r.entries, 4);
+  EXPECT_EQ(r.purged, 3);
+  EXPECT_EQ(r.last_seq, 7);
+  EXPECT_EQ(r.last_hash, chain.back().hash);
+
+  // The journal goes on after the purge.
+  auto longer = chain;
+  extend(longer, 3, signer_);
+  r = verify(longer, keyring_);
+  EXPECT_TRUE(r.ok) << r.reason;
+  EXPECT_EQ(r.last_seq, 10);
+}
+
+TEST_P(ChainVerifierByAlgorithm, AcceptsAPurgedPrefixAndAPurgedLastEntry) {
+  // 1..3 purged: the journal starts at seq 4, with no anchor given.
+  auto chain = purged(chain_, [](std::int64_t seq) { return seq <= 3; }, signer_);
+  EXPECT_EQ(chain.front().seq, 4);
+  auto r = verify(chain, keyring_);
+  EXPECT_TRUE(r.ok) << r.reason;
+  EXPECT_EQ(r.purged, 3);
+
+  // The last entry purged: the purge entry itself stands after the hole.
+  chain = purged(chain_, [](std::int64_t seq) { return seq == 6; }, signer_);
+  EXPECT_EQ(chain.back().seq, 7);
+  EXPECT_EQ(chain.back().prev_hash, chain_.back().hash);
+  r = verify(chain, keyring_);
+  EXPECT_TRUE(r.ok) << r.reason;
+  EXPECT_EQ(r.purged, 1);
+}
+
+TEST_P(ChainVerifierByAlgorithm, AcceptsAHoleMadeBySeveralPurges) {
+  // Purge one removes 3..4; purge two later removes 2 and 5: the journal's
+  // hole 2..5 is covered by three gaps from two entries, linked hash to hash.
+  auto chain = purged(chain_, [](std::int64_t seq) { return seq == 3 || seq == 4; }, signer_);
+  extend(chain, 2, signer_);  // 8, 9
+  chain = purged(chain, [](std::int64_t seq) { return seq == 2 || seq == 5; }, signer_);
+  const auto r = verify(chain, keyring_);
+  EXPECT_TRUE(r.ok) << r.reason;
+  EXPECT_EQ(r.purged, 4);
+  EXPECT_EQ(r.last_seq, 10);
+
+  // A purge written in several parts.
+  const auto parts = purged(chain_, [](std::int64_t seq) { return seq % 2 == 0; }, signer_, 1);
+  EXPECT_EQ(parts.back().seq, 9);  // three parts: 7, 8, 9
+  EXPECT_TRUE(verify(parts, keyring_).ok) << verify(parts, keyring_).reason;
+}
+
+TEST_P(ChainVerifierByAlgorithm, DetectsADeletionBesideAPurge) {
+  // The purge removed 3..4; someone also deleted 5.
+  auto chain = purged(chain_, [](std::int64_t seq) { return seq == 3 || seq == 4; }, signer_);
+  chain.erase(std::find_if(chain.begin(), chain.end(), [](const AuditEntry& e) { return e.seq == 5; }));
+  auto r = verify(chain, keyring_);
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.first_bad_seq, 5);
+  EXPECT_EQ(r.reason, "seq 5 missing: no purge entry covers it");
+
+  // ... or deleted 1, far from it.
+  chain = purged(chain_, [](std::int64_t seq) { return seq == 3 || seq == 4; }, signer_);
+  chain.erase(chain.begin());
+  r = verify(chain, keyring_);
+  EXPECT_EQ(r.first_bad_seq, 1);
+  EXPECT_EQ(r.reason, "seq 1 missing: no purge entry covers it");
+}
+
+TEST_P(ChainVerifierByAlgorithm, RefusesAPurgeEntryThatDoesNotMatchTheJournal) {
+  // Lists entries that are still there.
+  auto chain = purged(chain_, [](std::int64_t seq) { return seq == 3; }, signer_);
+  chain.insert(chain.begin() + 2, chain_[2]);  // seq 3 back in place
+  auto r = verify(chain, keyring_);
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.first_bad_seq, 7);
+  EXPECT_EQ(r.reason, "purge entry seq 7 lists seq 3 as removed, but seq 3 is in the journal");
+  EXPECT_EQ(r.entries, 6);
+
+  // Hashes that do not link: signed, but recording another prev_hash.
+  chain = chain_;
+  chain.erase(chain.begin() + 2, chain.begin() + 4);  // 3..4
+  PurgeSummary summary;
+  auto gap = PurgeGap{3, 4, chain_[0].hash, chain_[3].hash};
+  chain.push_back(chain_next(&chain_.back(), std::string(entry_kind::kPurge), "", kStart + 9000,
+                             purge_payloads(summary, {gap}).front(), signer_));
+  r = verify(chain, keyring_);
+  EXPECT_EQ(r.first_bad_seq, 7);
+  EXPECT_EQ(r.reason, "purge entry seq 7: gap 3..4 does not link: its prev_hash is not seq 2's hash");
+  gap = PurgeGap{3, 4, chain_[1].hash, chain_[2].hash};
+  chain.back() = chain_next(&chain_.back(), std::string(entry_kind::kPurge), "", kStart + 9000,
+                            purge_payloads(summary, {gap}).front(), signer_);
+  r = verify(chain, keyring_);
+  EXPECT_EQ(r.reason, "purge entry seq 7: gap 3..4 does not link: its last_hash is not seq 5's prev_hash");
+
+  // The same seqs listed twice.
+  chain = purged(chain_, [](std::int64_t seq) { return seq == 3; }, signer_);
+  extend(chain, 1, signer_);
+  gap = PurgeGap{3, 3, chain_[1].hash, chain_[2].hash};
+  chain.push_back(chain_next(&chain.back(), std::string(entry_kind::kPurge), "", kStart + 9000,
+                             purge_payloads(summary, {gap}).front(), signer_));
+  r = verify(chain, keyring_);
+  EXPECT_EQ(r.first_bad_seq, 9);
+  EXPECT_EQ(r.reason, "purge entry seq 9 lists seq 3, which earlier purge entries already account for");
+}
+
+TEST_P(ChainVerifierByAlgorithm, RefusesAForgedPurgeEntry) {
+  // Entries deleted and a purge entry written by someone without the key.
+  const auto mallory = test::signer(GetParam(), "k1", 7);
+  const auto chain = purged(chain_, [](std::int64_t seq) { return seq == 3; }, mallory);
+  const auto r = verify(chain, keyring_);
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.first_bad_seq, 7);
+  EXPECT_EQ(r.reason, "seq 7: signature invalid for key k1");
+}
+
+TEST_P(ChainVerifierByAlgorithm, VerifiesASliceWithThePurgeEntriesAfterIt) {
+  // Seqs 2..5 exported; 3 was purged by seq 7, outside the slice.
+  auto journal = purged(chain_, [](std::int64_t seq) { return seq == 3; }, signer_);
+  const std::vector<AuditEntry> slice(journal.begin() + 1, journal.begin() + 4);  // 2, 4, 5
+  const ChainAnchor anchor{2, chain_[0].hash};
+  auto r = verify_chain(entries_of(slice), keyring_, anchor, {journal.back()});
+  EXPECT_TRUE(r.ok) << r.reason;
+  EXPECT_EQ(r.entries, 3);
+  EXPECT_EQ(r.purged, 1);
+  EXPECT_EQ(r.last_seq, 5);
+
+  // Without it the hole is unaccounted for; a changed one fails on its own.
+  EXPECT_EQ(verify_chain(entries_of(slice), keyring_, anchor).reason, "seq 3 missing: no purge entry covers it");
+  auto changed = journal.back();
+  changed.payload = purge_payloads(PurgeSummary{}, {PurgeGap{3, 3, chain_[1].hash, chain_[1].hash}}).front();
+  r = verify_chain(entries_of(slice), keyring_, anchor, {changed});
+  EXPECT_EQ(r.first_bad_seq, 7);
+  EXPECT_EQ(r.reason.rfind("seq 7: hash does not match its content", 0), 0u) << r.reason;
+  // Gaps outside the slice are not looked at.
+  const std::vector<AuditEntry> tail(journal.begin() + 3, journal.end() - 1);  // 5, 6
+  r = verify_chain(entries_of(tail), keyring_, ChainAnchor{5, chain_[3].hash}, {journal.back()});
+  EXPECT_TRUE(r.ok) << r.reason;
+  EXPECT_EQ(r.purged, 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(ChainVerifier, ChainVerifierByAlgorithm,

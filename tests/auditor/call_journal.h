@@ -1,0 +1,155 @@
+#pragma once
+// Builds an audit journal for query tests the way the consumer does:
+// e911.emergency-call/v1 documents and e911.notification/v1 records,
+// written from a few fields, turned into drafts (audit_record.h) and
+// ingested (AuditStore::ingest, which keeps audit_calls/audit_alerts).
+
+#include <gtest/gtest.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "consumers/auditor/audit_record.h"
+#include "consumers/auditor/audit_store.h"
+#include "tests/auditor/audit_test_support.h"
+
+namespace e911::auditor::test {
+
+struct CallSpec {
+  std::string call_id{};
+  std::string call_class = "emergency";
+  std::string dialed = "911";
+  std::string occurred_at{};  // RFC 3339; empty: null
+  std::string site_id{};
+  std::string user_id{}, name{}, extension{}, callback{};
+  bool dispatchable = true;
+  std::vector<std::string> warnings{};
+  std::string routing = "psap";
+  std::string notify = "security";
+};
+
+struct NotificationSpec {
+  std::string call_id{};
+  std::string list{}, name{}, address{};
+  std::string channel = "email";
+  std::string status{};  // sent, delivered, retrying, failed, escalated, acknowledged
+  int attempt = 1;
+  std::string at{};  // RFC 3339
+  std::optional<std::int64_t> latency_ms{};
+  std::string error{}, escalated_to{}, acknowledged_by{};
+};
+
+class CallJournal {
+ public:
+  explicit CallJournal(AuditStore& store) : store_(store) {}
+
+  void call(const CallSpec& c) {
+    rapidjson::StringBuffer buf;
+    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+    w.StartObject();
+    text(w, "schema", std::string(kEmergencyCallSchema));
+    text(w, "event_id", "ev-" + c.call_id);
+    text(w, "call_id", c.call_id);
+    text(w, "class", c.call_class);
+    text(w, "dialed", c.dialed);
+    text_or_null(w, "occurred_at", c.occurred_at);
+    text(w, "country", "GB");
+    w.Key("caller");
+    w.StartObject();
+    text_or_null(w, "user_id", c.user_id);
+    text_or_null(w, "name", c.name);
+    text_or_null(w, "extension", c.extension);
+    text_or_null(w, "callback", c.callback);
+    w.EndObject();
+    if (!c.site_id.empty()) text(w, "site_id", c.site_id);
+    w.Key("location");
+    w.StartObject();
+    text(w, "source", c.dispatchable ? "subnet" : "none");
+    w.Key("dispatchable");
+    w.Bool(c.dispatchable);
+    if (c.dispatchable) {
+      if (!c.site_id.empty()) text(w, "site_id", c.site_id);
+      text(w, "label", "Level 4");
+      w.Key("address");
+      w.StartObject();
+      text(w, "country", "GB");
+      text(w, "city", "London");
+      text(w, "street", "Example Road");
+      text(w, "house_number", "1");
+      w.EndObject();
+    }
+    w.EndObject();
+    text(w, "routing", c.routing);
+    w.Key("warnings");
+    w.StartArray();
+    for (const auto& code : c.warnings) w.String(code.c_str());
+    w.EndArray();
+    text(w, "notify", c.notify);
+    w.EndObject();
+    auto drafts = drafts_for_emergency_call(buf.GetString(), next_source("e911.emergency-calls"), kJournaledAt);
+    ASSERT_TRUE(drafts.ok()) << drafts.error().message << "\n" << buf.GetString();
+    store_.ingest(*drafts, {}, signer_);
+  }
+
+  void notification(const NotificationSpec& n) {
+    rapidjson::StringBuffer buf;
+    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+    w.StartObject();
+    text(w, "schema", std::string(kNotificationSchema));
+    text(w, "notification_id", n.call_id + "/" + n.list + "/" + n.name + "/" + n.channel);
+    text(w, "call_id", n.call_id);
+    if (!n.list.empty()) text(w, "list", n.list);
+    if (!n.name.empty() || !n.address.empty()) {
+      w.Key("recipient");
+      w.StartObject();
+      text_or_null(w, "name", n.name);
+      text_or_null(w, "address", n.address);
+      w.EndObject();
+    }
+    text(w, "channel", n.channel);
+    w.Key("attempt");
+    w.Int(n.attempt);
+    text(w, "status", n.status);
+    text(w, "at", n.at);
+    if (n.latency_ms) {
+      w.Key("latency_ms");
+      w.Int64(*n.latency_ms);
+    }
+    if (!n.error.empty()) text(w, "error", n.error);
+    if (!n.escalated_to.empty()) text(w, "escalated_to", n.escalated_to);
+    if (!n.acknowledged_by.empty()) text(w, "acknowledged_by", n.acknowledged_by);
+    w.EndObject();
+    auto draft = draft_for_notification(buf.GetString(), next_source("e911.notifications"), kJournaledAt);
+    ASSERT_TRUE(draft.ok()) << draft.error().message << "\n" << buf.GetString();
+    store_.ingest({*draft}, {}, signer_);
+  }
+
+  const Signer& signer() const { return signer_; }
+
+  static constexpr EpochMillis kJournaledAt = 1795255200000;  // 2026-11-21T10:00:00Z
+
+ private:
+  using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+  static void text(Writer& w, const char* name, const std::string& value) {
+    w.Key(name);
+    w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+  }
+  static void text_or_null(Writer& w, const char* name, const std::string& value) {
+    if (value.empty()) {
+      w.Key(name);
+      w.Null();
+    } else {
+      text(w, name, value);
+    }
+  }
+  SourceRecord next_source(const std::string& topic) { return {topic, 0, offset_++}; }
+
+  AuditStore& store_;
+  Signer signer_ = test::signer(SigningAlgorithm::hs256, "k-query");
+  std::int64_t offset_ = 0;
+};
+
+}  // namespace e911::auditor::test

@@ -1,0 +1,256 @@
+// Retention purge against both stores (SQLite, a real PostgreSQL): what is
+// removed, what stays, the purge entry, and that verification still passes
+// across the purge while a deletion outside one still fails.
+
+#include <Poco/Data/Session.h>
+#include <Poco/Exception.h>
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "consumers/auditor/audit_store.h"
+#include "consumers/auditor/chain_verifier.h"
+#include "consumers/auditor/purge_entry.h"
+#include "consumers/auditor/retention.h"
+#include "tests/auditor/audit_journal_fixture.h"
+#include "tests/auditor/audit_test_support.h"
+#include "tests/support/child_process.h"
+#include "tests/support/postgres_server.h"
+
+namespace e911::auditor {
+namespace {
+
+constexpr EpochMillis kNow = test::kJournalNow;
+constexpr RetentionDays kDays{2557, 90};
+
+enum class Backend { sqlite, postgresql };
+
+class RetentionPurge : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == Backend::postgresql) {
+      if (e911::test::PostgresServer::bin_dir().empty()) {
+        GTEST_SKIP() << "no PostgreSQL server binaries (Debian package postgresql; ops/install-deps.sh)";
+      }
+      server_ = &e911::test::PostgresServer::shared();
+      database_ = server_->create_database();
+      url_ = server_->url(database_);
+    } else {
+      url_ = "sqlite:" + dir_.file("audit.db");
+    }
+    store_ = open_audit_store(url_);
+    journal_ = std::make_unique<test::JournalBuilder>(*store_, signer_);
+  }
+  static void TearDownTestSuite() { e911::test::PostgresServer::stop_shared(); }
+
+  bool postgres() const { return GetParam() == Backend::postgresql; }
+
+  std::string client(const std::string& sql) {
+    const auto r = postgres() ? server_->psql(database_, sql)
+                              : e911::test::run_command({"sqlite3", "-bail", dir_.file("audit.db"), sql});
+    EXPECT_EQ(r.exit_code, 0) << sql << "\n" << r.out << r.err;
+    auto out = r.out;
+    while (!out.empty() && out.back() == '\n') out.pop_back();
+    return out;
+  }
+  bool have_client() const { return postgres() || e911::test::run_command({"sqlite3", "-version"}).exit_code == 0; }
+
+  void build_journal() { journal_->four_calls(); }
+  void ingest_call(const std::string& call_id, const std::string& call_class, EpochMillis occurred_at) {
+    journal_->call(call_id, call_class, occurred_at);
+  }
+  void ingest_notification(const std::string& call_id, int n, EpochMillis at) {
+    journal_->notification(call_id, n, at);
+  }
+
+  PurgeRequest request(bool dry_run = false) {
+    PurgeRequest r;
+    r.cutoffs = retention_cutoffs(kNow, kDays);
+    r.at = kNow;
+    r.dry_run = dry_run;
+    return r;
+  }
+
+  std::set<std::string> column(const std::string& sql) {
+    std::set<std::string> out;
+    const auto text = client(sql);
+    std::size_t start = 0;
+    while (start < text.size()) {
+      auto end = text.find('\n', start);
+      if (end == std::string::npos) end = text.size();
+      out.insert(text.substr(start, end - start));
+      start = end + 1;
+    }
+    return out;
+  }
+
+  std::vector<AuditEntry> all_entries() {
+    std::vector<AuditEntry> out;
+    store_->scan(1, [&](const AuditEntry& e) {
+      out.push_back(e);
+      return true;
+    });
+    return out;
+  }
+
+  VerifyResult verify() { return verify_chain(entries_from(*store_), keyring_); }
+
+  test::TempDir dir_;
+  e911::test::PostgresServer* server_ = nullptr;
+  std::string database_;
+  std::string url_;
+  std::unique_ptr<AuditStore> store_;
+  Signer signer_ = test::signer(SigningAlgorithm::es256, "k-2026");
+  Keyring keyring_ = test::keyring_of(signer_);
+  std::unique_ptr<test::JournalBuilder> journal_;
+};
+
+INSTANTIATE_TEST_SUITE_P(Stores, RetentionPurge, ::testing::Values(Backend::sqlite, Backend::postgresql),
+                         [](const ::testing::TestParamInfo<Backend>& info) {
+                           return info.param == Backend::sqlite ? "SQLite" : "PostgreSQL";
+                         });
+
+TEST_P(RetentionPurge, RemovesExpiredCallsAndTheChainStillVerifies) {
+  if (!have_client()) GTEST_SKIP() << "no sqlite3 command (Debian package sqlite3)";
+  build_journal();
+  ASSERT_EQ(store_->count(), 12);
+  const auto head = store_->last_entry();
+
+  const auto outcome = purge_expired_calls(*store_, request(), signer_);
+  EXPECT_EQ(outcome.calls, 2);
+  EXPECT_EQ(outcome.entries, 6);
+  EXPECT_EQ(outcome.entries_by_kind, (std::map<std::string, std::int64_t>{
+                                         {"call.recorded", 2}, {"location.conveyed", 2}, {"notification", 2}}));
+  EXPECT_EQ(outcome.alert_rows, 2);
+  // old: 1-2, 5; old-test: 6-7, 9: runs 1..2, 5..7, 9.
+  EXPECT_EQ(outcome.gaps.size(), 3u);
+  ASSERT_EQ(outcome.purge_entries.size(), 1u);
+  const auto& purge = outcome.purge_entries.front();
+  EXPECT_EQ(purge.seq, head->seq + 1);
+  EXPECT_EQ(purge.prev_hash, head->hash);
+  EXPECT_EQ(purge.kind, "journal.purge");
+  EXPECT_EQ(purge.call_id, "");
+  EXPECT_EQ(purge.at, kNow);
+  const auto gaps = purge_gaps_of(purge.payload);
+  ASSERT_TRUE(gaps.ok());
+  EXPECT_EQ(*gaps, outcome.gaps);
+  EXPECT_EQ((*gaps)[0].from, 1);
+  EXPECT_EQ((*gaps)[0].to, 2);
+  EXPECT_EQ((*gaps)[0].prev_hash, std::string(kGenesisHash));
+  EXPECT_NE(purge.payload.find(R"("calls":2)"), std::string::npos) << purge.payload;
+  EXPECT_NE(purge.payload.find(R"("reason":"retention")"), std::string::npos) << purge.payload;
+  EXPECT_NE(purge.payload.find(R"("test":")" + format_rfc3339(kNow - 90 * kMillisPerDay) + "\""), std::string::npos);
+
+  // What is left: the two recent calls, their entries and alerts, and the purge entry.
+  EXPECT_EQ(store_->count(), 12 - 6 + 1);
+  EXPECT_EQ(column("SELECT call_id FROM audit_calls"), (std::set<std::string>{"new", "new-test"}));
+  EXPECT_EQ(column("SELECT call_id FROM audit_alerts"), (std::set<std::string>{"new", "new-test"}));
+  EXPECT_EQ(column("SELECT DISTINCT call_id FROM audit_entries"), (std::set<std::string>{"", "new", "new-test"}));
+  EXPECT_EQ(store_->last_entry()->hash, purge.hash);
+
+  auto r = verify();
+  EXPECT_TRUE(r.ok) << r.reason;
+  EXPECT_EQ(r.purged, 6);
+  EXPECT_EQ(r.entries, 7);
+  EXPECT_EQ(r.last_seq, purge.seq);
+
+  // The consumer carries on after the purge entry; a second purge finds nothing.
+  ingest_notification("new", 2, kNow + 1000);
+  EXPECT_EQ(store_->last_entry()->seq, purge.seq + 1);
+  EXPECT_EQ(store_->last_entry()->prev_hash, purge.hash);
+  r = verify();
+  EXPECT_TRUE(r.ok) << r.reason;
+  const auto again = purge_expired_calls(*store_, request(), signer_);
+  EXPECT_EQ(again.calls, 0);
+  EXPECT_TRUE(again.purge_entries.empty());
+  EXPECT_EQ(store_->count(), 8);
+
+  // Later, the test call expires too: a second purge, and both verify.
+  auto later = request();
+  later.cutoffs = retention_cutoffs(kNow + 90 * kMillisPerDay, kDays);
+  const auto second = purge_expired_calls(*store_, later, signer_);
+  EXPECT_EQ(second.calls, 1);
+  EXPECT_EQ(second.entries, 3);
+  r = verify();
+  EXPECT_TRUE(r.ok) << r.reason;
+  EXPECT_EQ(r.purged, 9);
+}
+
+TEST_P(RetentionPurge, KeepsTheJournalAppendOnly) {
+  if (!have_client()) GTEST_SKIP() << "no sqlite3 command (Debian package sqlite3)";
+  build_journal();
+  const std::string triggers_sql = postgres()
+                                       ? "SELECT tgname || ' ' || tgenabled::text FROM pg_trigger WHERE NOT tgisinternal"
+                                       : "SELECT sql FROM sqlite_master WHERE type = 'trigger'";
+  const auto triggers = column(triggers_sql);
+  ASSERT_EQ(triggers.size(), postgres() ? 1u : 2u);
+
+  purge_expired_calls(*store_, request(), signer_);
+  EXPECT_EQ(column(triggers_sql), triggers);
+  // Still refused, through the store's own connection.
+  EXPECT_THROW((store_->session() << "DELETE FROM audit_entries WHERE seq = 3", Poco::Data::Keywords::now),
+               Poco::Exception);
+  EXPECT_EQ(store_->count(), 7);
+}
+
+TEST_P(RetentionPurge, DryRunChangesNothing) {
+  if (!have_client()) GTEST_SKIP() << "no sqlite3 command (Debian package sqlite3)";
+  build_journal();
+  const auto before = all_entries();
+  const auto calls = column("SELECT call_id FROM audit_calls");
+
+  const auto outcome = purge_expired_calls(*store_, request(true), signer_);
+  EXPECT_EQ(outcome.calls, 2);
+  EXPECT_EQ(outcome.entries, 6);
+  EXPECT_EQ(outcome.gaps.size(), 3u);
+  EXPECT_TRUE(outcome.purge_entries.empty());
+
+  const auto after = all_entries();
+  ASSERT_EQ(after.size(), before.size());
+  for (std::size_t i = 0; i < after.size(); ++i) EXPECT_EQ(after[i].hash, before[i].hash);
+  EXPECT_EQ(column("SELECT call_id FROM audit_calls"), calls);
+}
+
+TEST_P(RetentionPurge, ADeletionOutsideThePurgeStillFails) {
+  if (!have_client()) GTEST_SKIP() << "no sqlite3 command (Debian package sqlite3)";
+  build_journal();
+  purge_expired_calls(*store_, request(), signer_);
+  // Seq 8 is "new-test"'s notification, which the purge kept.
+  ASSERT_EQ(client("SELECT call_id FROM audit_entries WHERE seq = 8"), "new-test");
+  if (postgres()) {
+    client(
+        "ALTER TABLE audit_entries DISABLE TRIGGER ALL; DELETE FROM audit_entries WHERE seq = 8; "
+        "ALTER TABLE audit_entries ENABLE TRIGGER ALL;");
+  } else {
+    client("DROP TRIGGER audit_entries_no_delete; DELETE FROM audit_entries WHERE seq = 8;");
+  }
+  const auto r = verify();
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.first_bad_seq, 8);
+  EXPECT_EQ(r.reason, "seq 8 missing: no purge entry covers it");
+}
+
+TEST_P(RetentionPurge, AForgedPurgeEntryFailsItsSignature) {
+  build_journal();
+  // Someone with the database but not the signing key: same key id, another key.
+  const auto mallory = test::signer(SigningAlgorithm::es256, "k-2026", 5);
+  const auto outcome = purge_expired_calls(*store_, request(), mallory);
+  ASSERT_EQ(outcome.purge_entries.size(), 1u);
+  const auto r = verify();
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.first_bad_seq, outcome.purge_entries.front().seq);
+  EXPECT_EQ(r.reason, "seq 13: signature invalid for key k-2026");
+}
+
+TEST_P(RetentionPurge, NothingExpiredWritesNothing) {
+  ingest_call("new", "emergency", kNow - kMillisPerDay);
+  const auto outcome = purge_expired_calls(*store_, request(), signer_);
+  EXPECT_EQ(outcome.calls, 0);
+  EXPECT_TRUE(outcome.purge_entries.empty());
+  EXPECT_EQ(store_->count(), 2);
+}
+
+}  // namespace
+}  // namespace e911::auditor
