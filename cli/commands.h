@@ -14,6 +14,8 @@ int run_registry(Args args);
 int run_broker(Args args);
 int run_locator(Args args);
 int run_notifier(Args args);
+int run_auditor(Args args);
+int run_audit(Args args);
 int run_demo(Args args);
 int run_simulate(Args args);
 

@@ -24,6 +24,9 @@ constexpr Command kCommands[] = {
     {"locator", "run the locator consumer against a Kafka cluster", e911::cli::run_locator},
     {"notifier", "run the notifier (e-mail, SMS and webhook alerts) against a Kafka cluster",
      e911::cli::run_notifier},
+    {"auditor", "run the auditor (the tamper-evident compliance journal) against a Kafka cluster",
+     e911::cli::run_auditor},
+    {"audit", "query, report, export and verify the audit journal (`e911 audit --help`)", e911::cli::run_audit},
     {"broker", "run an embedded Kafka broker on loopback for demos and tests", e911::cli::run_broker},
     {"simulate", "write simulated call traffic as JSON lines (for resolve, kcat, tests)", e911::cli::run_simulate},
 };

@@ -1,0 +1,39 @@
+#include "cli/audit_journal_access.h"
+
+#include <filesystem>
+#include <iostream>
+
+#include "cli/component_config.h"
+
+namespace e911::cli {
+
+std::optional<AuditCommandSettings> audit_command_settings(const Options& opts, const std::string& command,
+                                                           bool need_signer) {
+  auto config = load_component_config(opts, "audit " + command, auditor::auditor_config_keys(),
+                                      {{"--store", "auditor.store"}});
+  if (!config) return std::nullopt;
+  auto settings = auditor::auditor_settings(*config, need_signer);
+  if (!settings) {
+    std::cerr << "e911 audit " << command << ": " << settings.error().message << "\n";
+    return std::nullopt;
+  }
+  return AuditCommandSettings{std::move(*config), std::move(*settings)};
+}
+
+std::unique_ptr<auditor::AuditStore> open_existing_audit_store(const auditor::AuditorSettings& settings,
+                                                               const std::string& command) {
+  try {
+    const auto location = auditor::parse_store_url(settings.store_url);
+    if (location.kind == auditor::StoreLocation::Kind::sqlite && !std::filesystem::exists(location.target)) {
+      std::cerr << "e911 audit " << command << ": no audit journal at " << location.display_name
+                << " (auditor.store, or --store)\n";
+      return nullptr;
+    }
+    return auditor::open_audit_store(settings.store_url);
+  } catch (const std::exception& e) {
+    std::cerr << "e911 audit " << command << ": " << e.what() << "\n";
+    return nullptr;
+  }
+}
+
+}  // namespace e911::cli

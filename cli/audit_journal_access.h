@@ -1,0 +1,30 @@
+#pragma once
+// What `e911 audit verify|export|purge` share: the auditor settings from
+// --config (and --store), and the store they name, which must exist (a
+// SQLite file that is not there is an error, not a new empty journal).
+// Each prints "e911 audit <command>: <reason>" and returns nullopt/nullptr
+// on an error (exit status 2).
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "cli/options.h"
+#include "common/config.h"
+#include "consumers/auditor/audit_store.h"
+#include "consumers/auditor/auditor_config.h"
+
+namespace e911::cli {
+
+struct AuditCommandSettings {
+  Config config;
+  auditor::AuditorSettings settings;
+};
+
+std::optional<AuditCommandSettings> audit_command_settings(const Options& opts, const std::string& command,
+                                                           bool need_signer);
+
+std::unique_ptr<auditor::AuditStore> open_existing_audit_store(const auditor::AuditorSettings& settings,
+                                                               const std::string& command);
+
+}  // namespace e911::cli

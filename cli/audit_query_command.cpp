@@ -1,0 +1,304 @@
+// `e911 audit query|show|report`: the auditors' questions to the journal's
+// per-call rows (consumers/auditor/call_query.h), answered as JSON, CSV or
+// text (call_rendering.h). Read-only: they never create a journal.
+
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <tuple>
+#include <utility>
+
+#include "cli/audit_subcommands.h"
+#include "cli/component_config.h"
+#include "cli/options.h"
+#include "common/timestamp.h"
+#include "consumers/auditor/audit_store.h"
+#include "consumers/auditor/auditor_config.h"
+#include "consumers/auditor/call_query.h"
+#include "consumers/auditor/call_rendering.h"
+
+namespace e911::cli {
+
+namespace {
+
+using auditor::AuditStore;
+using auditor::CallFilter;
+
+constexpr const char* kStoreHelp =
+    "  --config FILE       YAML configuration: auditor.store (default\n"
+    "                      sqlite:<state_dir>/audit.db), state_dir\n"
+    "  --store URL         the journal's store, overriding auditor.store:\n"
+    "                      sqlite:/path/audit.db or postgresql://user@host/db\n"
+    "                      (the password from PGPASSWORD or ~/.pgpass)\n";
+
+constexpr const char* kQueryHelp =
+    "usage: e911 audit query [--config FILE] [--store URL] [--from T] [--to T] [--site S]\n"
+    "                        [--caller C] [--class emergency|test] [--dispatchable yes|no]\n"
+    "                        [--notified yes|no] [--format json|jsonl|csv] [--limit N]\n"
+    "                        [--cursor C | --all]\n"
+    "\n"
+    "Lists journaled calls, oldest first (calls whose own record is not journaled\n"
+    "yet, only their alerts, come last), one page at a time; the next page's\n"
+    "--cursor is printed on standard error. --all writes every page.\n"
+    "\n"
+    "  --from T, --to T    calls at or after T, before T: RFC 3339\n"
+    "                      (2026-11-21T10:00:00Z) or a date, YYYY-MM-DD (UTC);\n"
+    "                      --to DATE includes that whole day\n"
+    "  --site S            site id, exact\n"
+    "  --caller C          user id, extension or callback number, exact; or a\n"
+    "                      part of the caller's name, any case\n"
+    "  --class C           emergency or test\n"
+    "  --dispatchable yes|no   a dispatchable location was conveyed (no: not,\n"
+    "                      or not known)\n"
+    "  --notified yes|no   at least one alert was accepted by its channel\n"
+    "  --format F          json (an array; default), jsonl (one call per line)\n"
+    "                      or csv (RFC 4180; formula-safe for spreadsheets)\n"
+    "  --limit N           calls per page, 1 to 1000 (default 100; 1000 with --all)\n"
+    "  --cursor C          the page after the one that printed C\n"
+    "  --all               every page, streamed\n";
+
+constexpr const char* kShowHelp =
+    "usage: e911 audit show CALL_ID [--config FILE] [--store URL] [--format text|json]\n"
+    "\n"
+    "One call's record: its facts, the location conveyed and its warnings in\n"
+    "plain words, each recipient's alerts in time order (attempts, latency,\n"
+    "errors, acknowledgement, escalation) and the journal entries they come\n"
+    "from. Exit status 1 when the journal has no such call.\n"
+    "\n"
+    "  --format F          text (default) or json\n";
+
+constexpr const char* kReportHelp =
+    "usage: e911 audit report [--config FILE] [--store URL] [--from T] [--to T] [--site S]\n"
+    "                         [--format text|json|csv]\n"
+    "\n"
+    "The compliance report, overall and per site: emergency and test calls,\n"
+    "emergency calls with a dispatchable location and notified (count and\n"
+    "percentage), all alerts delivered, call-to-first-alert latency (p50, p95,\n"
+    "max; nearest-rank), failed and escalated alerts. Default: all time.\n"
+    "\n"
+    "  --from T, --to T    as for `e911 audit query`\n"
+    "  --site S            one site\n"
+    "  --format F          text (default), json or csv\n";
+
+int usage_error(const std::string& command, const std::string& message, const char* help) {
+  std::cerr << "e911 audit " << command << ": " << message << "\n\n" << help << kStoreHelp;
+  return 2;
+}
+
+// RFC 3339, or YYYY-MM-DD as midnight UTC (`end_of_day`: the next
+// midnight, so that "--to 2026-11-30" includes the 30th).
+std::optional<EpochMillis> parse_time_option(const std::string& text, bool end_of_day) {
+  if (text.size() == 10 && text[4] == '-' && text[7] == '-') {
+    const auto midnight = parse_rfc3339(text + "T00:00:00Z");
+    if (!midnight) return std::nullopt;
+    return end_of_day ? *midnight + 24 * 60 * 60 * 1000 : *midnight;
+  }
+  return parse_rfc3339(text);
+}
+
+std::optional<bool> parse_yes_no(const std::string& text) {
+  if (text == "yes" || text == "true") return true;
+  if (text == "no" || text == "false") return false;
+  return std::nullopt;
+}
+
+// Reads the time, site, caller, class, dispatchable and notified options
+// that `opts` was given into `filter`; an error names the option.
+std::optional<std::string> read_filter(const Options& opts, CallFilter& filter) {
+  for (const auto& [option, end_of_day, target] :
+       {std::tuple{"--from", false, &filter.from}, std::tuple{"--to", true, &filter.to}}) {
+    if (const auto v = opts.value(option)) {
+      *target = parse_time_option(*v, end_of_day);
+      if (!*target) {
+        return std::string(option) + ": expected RFC 3339 (2026-11-21T10:00:00Z) or YYYY-MM-DD, got \"" + *v + "\"";
+      }
+    }
+  }
+  if (filter.from && filter.to && *filter.to <= *filter.from) return std::string("--to: must be after --from");
+  for (const auto& [option, target] : {std::pair{"--site", &filter.site}, std::pair{"--caller", &filter.caller}}) {
+    if (const auto v = opts.value(option)) {
+      if (v->empty()) return std::string(option) + ": empty";
+      *target = *v;
+    }
+  }
+  if (const auto v = opts.value("--class")) {
+    if (*v != "emergency" && *v != "test") return "--class: expected emergency or test, got \"" + *v + "\"";
+    filter.call_class = *v;
+  }
+  for (const auto& [option, target] :
+       {std::pair{"--dispatchable", &filter.dispatchable}, std::pair{"--notified", &filter.notified}}) {
+    if (const auto v = opts.value(option)) {
+      *target = parse_yes_no(*v);
+      if (!*target) return std::string(option) + ": expected yes or no, got \"" + *v + "\"";
+    }
+  }
+  return std::nullopt;
+}
+
+// The store the configuration (or --store) names. A SQLite file that is
+// not there is an error, not a new empty journal. nullptr after printing
+// why.
+std::unique_ptr<AuditStore> open_store(const Options& opts, const std::string& command) {
+  auto config = load_component_config(opts, "audit " + command, auditor::auditor_config_keys(),
+                                      {{"--store", "auditor.store"}});
+  if (!config) return nullptr;
+  auto settings = auditor::auditor_settings(*config, false);
+  if (!settings) {
+    std::cerr << "e911 audit " << command << ": " << settings.error().message << "\n";
+    return nullptr;
+  }
+  try {
+    const auto location = auditor::parse_store_url(settings->store_url);
+    if (location.kind == auditor::StoreLocation::Kind::sqlite && !std::filesystem::exists(location.target)) {
+      std::cerr << "e911 audit " << command << ": no audit journal at " << location.display_name
+                << " (auditor.store, or --store)\n";
+      return nullptr;
+    }
+    return auditor::open_audit_store(settings->store_url);
+  } catch (const std::exception& e) {
+    std::cerr << "e911 audit " << command << ": " << e.what() << "\n";
+    return nullptr;
+  }
+}
+
+}  // namespace
+
+int run_audit_query(Args args) {
+  const std::string command = "query";
+  Options opts(args,
+               {"--config", "--store", "--from", "--to", "--site", "--caller", "--class", "--dispatchable",
+                "--notified", "--format", "--limit", "--cursor"},
+               {"--all"});
+  if (opts.help()) {
+    std::cout << kQueryHelp << kStoreHelp;
+    return 0;
+  }
+  if (!opts.ok()) return usage_error(command, opts.error(), kQueryHelp);
+  if (!opts.positional().empty()) {
+    return usage_error(command, "unexpected argument '" + opts.positional()[0] + "'", kQueryHelp);
+  }
+  CallFilter filter;
+  if (const auto e = read_filter(opts, filter)) return usage_error(command, *e, kQueryHelp);
+  const auto format = opts.value("--format").value_or("json");
+  if (format != "json" && format != "jsonl" && format != "csv") {
+    return usage_error(command, "--format: expected json, jsonl or csv, got \"" + format + "\"", kQueryHelp);
+  }
+  const bool all = opts.flag("--all");
+  auditor::PageRequest page;
+  page.limit = all ? auditor::kMaxPageSize : auditor::kDefaultPageSize;
+  if (const auto v = opts.value("--limit")) {
+    const auto n = parse_whole_number(*v, 1, auditor::kMaxPageSize);
+    if (!n) {
+      return usage_error(command, "--limit: expected 1 to " + std::to_string(auditor::kMaxPageSize) + ", got \"" + *v + "\"",
+                         kQueryHelp);
+    }
+    page.limit = static_cast<std::size_t>(*n);
+  }
+  if (const auto v = opts.value("--cursor")) {
+    if (all) return usage_error(command, "--cursor: not with --all (which writes every page)", kQueryHelp);
+    page.cursor = *v;
+  }
+
+  auto store = open_store(opts, command);
+  if (!store) return 2;
+  try {
+    auto result = auditor::query_calls(*store, filter, page);
+    // Only the cursor and the limit can be wrong, and only the first page
+    // can say so: nothing is written before.
+    if (!result) return usage_error(command, "--" + result.error().message, kQueryHelp);
+    std::size_t written = 0;
+    if (format == "json") std::cout << "[";
+    if (format == "csv") std::cout << auditor::calls_csv_header();
+    for (;;) {
+      for (const auto& call : result->calls) {
+        if (format == "csv") {
+          std::cout << auditor::call_csv_row(call);
+        } else if (format == "jsonl") {
+          std::cout << auditor::call_json(call) << "\n";
+        } else {
+          std::cout << (written == 0 ? "\n" : ",\n") << auditor::call_json(call);
+        }
+        ++written;
+      }
+      std::cout.flush();
+      page.cursor = result->next_cursor;
+      if (page.cursor.empty() || !all) break;
+      result = auditor::query_calls(*store, filter, page);
+      if (!result) throw std::runtime_error(result.error().message);
+    }
+    if (format == "json") std::cout << (written == 0 ? "]\n" : "\n]\n");
+    if (!page.cursor.empty()) std::cerr << "more calls: add --cursor " << page.cursor << "\n";
+  } catch (const std::exception& e) {
+    std::cout.flush();
+    std::cerr << "e911 audit query: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+int run_audit_show(Args args) {
+  const std::string command = "show";
+  Options opts(args, {"--config", "--store", "--format"}, {});
+  if (opts.help()) {
+    std::cout << kShowHelp << kStoreHelp;
+    return 0;
+  }
+  if (!opts.ok()) return usage_error(command, opts.error(), kShowHelp);
+  if (opts.positional().size() != 1) return usage_error(command, "expected one CALL_ID", kShowHelp);
+  const auto& call_id = opts.positional()[0];
+  if (call_id.empty()) return usage_error(command, "CALL_ID: empty", kShowHelp);
+  const auto format = opts.value("--format").value_or("text");
+  if (format != "text" && format != "json") {
+    return usage_error(command, "--format: expected text or json, got \"" + format + "\"", kShowHelp);
+  }
+  auto store = open_store(opts, command);
+  if (!store) return 2;
+  try {
+    const auto detail = auditor::call_detail(*store, call_id);
+    if (!detail) {
+      std::cerr << "e911 audit show: no call \"" << call_id << "\" in the journal\n";
+      return 1;
+    }
+    std::cout << (format == "json" ? auditor::call_detail_json(*detail) : auditor::call_timeline_text(*detail));
+  } catch (const std::exception& e) {
+    std::cerr << "e911 audit show: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+int run_audit_report(Args args) {
+  const std::string command = "report";
+  Options opts(args, {"--config", "--store", "--from", "--to", "--site", "--format"}, {});
+  if (opts.help()) {
+    std::cout << kReportHelp << kStoreHelp;
+    return 0;
+  }
+  if (!opts.ok()) return usage_error(command, opts.error(), kReportHelp);
+  if (!opts.positional().empty()) {
+    return usage_error(command, "unexpected argument '" + opts.positional()[0] + "'", kReportHelp);
+  }
+  CallFilter filter;
+  if (const auto e = read_filter(opts, filter)) return usage_error(command, *e, kReportHelp);
+  const auto format = opts.value("--format").value_or("text");
+  if (format != "text" && format != "json" && format != "csv") {
+    return usage_error(command, "--format: expected text, json or csv, got \"" + format + "\"", kReportHelp);
+  }
+  auto store = open_store(opts, command);
+  if (!store) return 2;
+  try {
+    const auto report = auditor::compliance_report(*store, filter);
+    std::cout << (format == "json"  ? auditor::report_json(report)
+                  : format == "csv" ? auditor::report_csv(report)
+                                    : auditor::report_text(report));
+  } catch (const std::exception& e) {
+    std::cerr << "e911 audit report: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace e911::cli

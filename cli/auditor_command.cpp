@@ -1,0 +1,149 @@
+// e911 auditor: the auditor consumer (the compliance journal) against a
+// Kafka cluster.
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <iostream>
+#include <string>
+
+#include "cli/commands.h"
+#include "cli/component_config.h"
+#include "cli/options.h"
+#include "common/config.h"
+#include "common/kafka/stop_signal.h"
+#include "common/log.h"
+#include "common/observability/observability_server.h"
+#include "consumers/auditor/audit_store.h"
+#include "consumers/auditor/auditor_config.h"
+#include "consumers/auditor/auditor_service.h"
+
+namespace e911::cli {
+
+namespace {
+
+constexpr const char* kHelp =
+    "usage: e911 auditor [--config FILE] [--state-dir DIR] [--store URL] [--metrics-port N]\n"
+    "\n"
+    "Consumes emergency calls and notification records from Kafka and journals\n"
+    "each one in the audit journal: an append-only, hash-chained, signed record\n"
+    "of every call, the location conveyed and every notification attempt and\n"
+    "outcome (docs/auditor.md). Entries and the Kafka offsets they came from are\n"
+    "written in one transaction, so after a crash or restart every record is in\n"
+    "the journal exactly once. Records that cannot be journaled go to the\n"
+    "dead-letter topic with the reason. Runs until SIGTERM or SIGINT.\n"
+    "\n"
+    "  --config FILE       YAML configuration (docs/operations.md): kafka.*, topics.*,\n"
+    "                      metrics.*, state_dir, auditor.*\n"
+    "  --state-dir DIR     where the default journal lives: sqlite:<DIR>/audit.db\n"
+    "                      (overrides state_dir)\n"
+    "  --store URL         the journal (overrides auditor.store): sqlite:/path/audit.db\n"
+    "                      or postgresql://user@host:5432/db (no password here: use\n"
+    "                      PGPASSWORD or ~/.pgpass)\n"
+    "  --metrics-port N    port of /metrics and /healthz (overrides metrics.port;\n"
+    "                      0 picks a free one)\n"
+    "\n"
+    "Signing: auditor.signing.algorithm (HS256|ES256|RS256), auditor.signing.key_id.\n"
+    "Secrets come from files or the environment, never from the command line:\n"
+    "auditor.signing.secret.file (HS256; or E911_AUDITOR_SIGNING_SECRET_FILE,\n"
+    "E911_AUDITOR_SIGNING_SECRET), auditor.signing.private_key.file (ES256/RS256),\n"
+    "auditor.signing.passphrase.file. Other keys: auditor.group_id, auditor.batch_max,\n"
+    "auditor.store_retry.*, auditor.keyring. Logs are JSON lines on standard error.\n";
+
+int usage_error(const std::string& message) {
+  std::cerr << "e911 auditor: " << message << "\n" << kHelp;
+  return 2;
+}
+
+// The configuration for the start-up log line: the store by its name
+// (never a password in a URL) and the passphrase redacted whatever its
+// source.
+std::string config_for_log(const Config& config, const std::string& store_name) {
+  rapidjson::Document doc;
+  const auto json = config.to_log_json();
+  doc.Parse(json.c_str(), json.size());
+  if (doc.HasParseError() || !doc.IsObject()) return "{}";
+  auto& a = doc.GetAllocator();
+  if (doc.HasMember("auditor.store")) doc["auditor.store"].SetString(store_name.c_str(), a);
+  if (doc.HasMember("auditor.signing.passphrase")) doc["auditor.signing.passphrase"].SetString("[redacted]", a);
+  rapidjson::StringBuffer out;
+  rapidjson::Writer<rapidjson::StringBuffer> w(out);
+  doc.Accept(w);
+  return out.GetString();
+}
+
+}  // namespace
+
+int run_auditor(Args args) {
+  Options opts(args, {"--config", "--state-dir", "--store", "--metrics-port"}, {});
+  if (opts.help()) {
+    std::cout << kHelp;
+    return 0;
+  }
+  if (!opts.ok()) return usage_error(opts.error());
+  if (!opts.positional().empty()) return usage_error("unexpected argument '" + opts.positional()[0] + "'");
+  if (const auto store = opts.value("--store")) {
+    try {
+      if (!auditor::parse_store_url(*store).secrets.empty()) {
+        return usage_error(
+            "--store: the URL holds a password, and the command line is visible to every user of the machine; "
+            "give it through PGPASSWORD or ~/.pgpass (or auditor.store in the configuration)");
+      }
+    } catch (const std::exception& e) {
+      return usage_error(std::string("--store: ") + e.what());
+    }
+  }
+
+  auto config = load_component_config(opts, "auditor", auditor::auditor_config_keys(),
+                                      {{"--state-dir", "state_dir"},
+                                       {"--store", "auditor.store"},
+                                       {"--metrics-port", "metrics.port"}});
+  if (!config) return 2;
+  if (!config->kafka_properties().count("bootstrap.servers")) {
+    return usage_error(
+        "kafka.bootstrap.servers is not set (the kafka: section of --config, or E911_KAFKA_BOOTSTRAP_SERVERS)");
+  }
+  auto settings = auditor::auditor_settings(*config, /*need_signer=*/true);
+  if (!settings) {
+    std::cerr << "e911 auditor: " << settings.error().message << "\n";
+    return 2;
+  }
+  std::string store_name;
+  try {
+    store_name = auditor::parse_store_url(settings->store_url).display_name;
+  } catch (const std::exception& e) {
+    std::cerr << "e911 auditor: auditor.store: " << e.what() << "\n";
+    return 2;
+  }
+
+  const Logger log("auditor");
+  log.info("starting", {{"config", config_for_log(*config, store_name)}});
+  try {
+    const auto& stop = kafka::install_stop_signal_handlers();
+    observability::MetricsRegistry metrics;
+    auditor::AuditorServiceOptions options;
+    options.kafka = config->kafka_properties();
+    options.topics = config->topics();
+    options.group_id = settings->group_id;
+    options.batch_max = settings->batch_max;
+    options.store_retry = settings->store_retry;
+    options.dead_letter_max_payload = static_cast<std::size_t>(config->get_int("dead_letter.max_payload_bytes"));
+    auditor::AuditorService service(options, auditor::store_opener(settings->store_url), *settings->signer, metrics);
+    std::cout << "e911 auditor: journal " << service.store_name() << " (last seq " << service.stats().last_seq
+              << ")" << std::endl;
+    observability::ObservabilityServer server(
+        metrics, [&service] { return service.health(); },
+        {config->get_or("metrics.bind", "127.0.0.1"), static_cast<std::uint16_t>(config->get_int("metrics.port"))});
+    log.info("serving /metrics and /healthz", {{"bind", server.bind_address()}, {"port", server.port()}});
+    std::cout << "e911 auditor: metrics on " << server.bind_address() << ":" << server.port() << std::endl;
+    service.run(stop);
+  } catch (const std::exception& e) {
+    log.error("auditor stopped on an error", {{"error", e.what()}});
+    std::cerr << "e911 auditor: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace e911::cli
