@@ -5,6 +5,7 @@
 // out of e911.emergency-calls.
 
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <random>
@@ -27,6 +28,12 @@
 #include "common/timestamp.h"
 #include "consumers/locator/locator_service.h"
 #include "consumers/locator/registry_loader.h"
+#include "consumers/auditor/audit_store.h"
+#include "consumers/auditor/auditor_service.h"
+#include "consumers/auditor/call_query.h"
+#include "consumers/auditor/call_rendering.h"
+#include "consumers/auditor/chain_verifier.h"
+#include "consumers/auditor/entry_signer.h"
 #include "consumers/notifier/ack_server.h"
 #include "consumers/notifier/ack_token.h"
 #include "consumers/notifier/notifier_service.h"
@@ -43,11 +50,13 @@ constexpr const char* kHelp =
     "\n"
     "Runs the pipeline on the embedded default: an in-process Kafka broker on\n"
     "loopback, the locator, the notifier (alerts written to a local outbox, with\n"
-    "acknowledgement links served on loopback), and simulated traffic from the registry (office\n"
+    "acknowledgement links served on loopback), the auditor (a signed, hash-chained\n"
+    "journal in a SQLite file), and simulated traffic from the registry (office\n"
     "floors, desk phones, Wi-Fi, home workers with and without VPN, the\n"
     "coffee-shop caller, the nomad, 933 test calls, a visitor, dial prefixes,\n"
     "a malformed event, non-emergency background). Prints every emergency call\n"
-    "as it leaves e911.emergency-calls, then the alerts sent for each, a\n"
+    "as it leaves e911.emergency-calls, then the alerts sent for each, the\n"
+    "compliance report from the audit journal and where the journal is, a\n"
     "summary, and exits 0.\n"
     "\n"
     "  --registry FILE    the site registry (ops/demo/registry.yaml)\n"
@@ -55,9 +64,10 @@ constexpr const char* kHelp =
     "  --seed N           simulator seed (default 1)\n"
     "  --follow           keep simulating (about one emergency call every 5 s\n"
     "                     among steady background) until Ctrl-C\n"
-    "  --metrics-port N   serve /metrics and /healthz (locator and notifier) on N\n"
+    "  --metrics-port N   serve /metrics and /healthz (locator, notifier, auditor) on N\n"
     "                     (default: a free port, printed)\n"
-    "  --state-dir DIR    where the notifier keeps its state and outbox\n"
+    "  --state-dir DIR    where the notifier keeps its state and outbox, and the\n"
+    "                     auditor its journal (audit.db) and demo signing key\n"
     "                     (default: a new folder under the temp directory, printed)\n"
     "\n"
     "Logs (JSON lines, warnings and errors unless E911_LOG_LEVEL says\n"
@@ -123,6 +133,48 @@ struct AlertLog {
     }
   }
 };
+
+void write_text_file(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::trunc);
+  out << text;
+  out.close();
+  if (!out) throw std::runtime_error("cannot write " + path);
+}
+
+// A fresh HS256 secret for the demo's audit journal, readable by its
+// owner only (a real deployment brings its own: docs/auditor.md).
+void write_demo_secret(const std::string& path) {
+  std::random_device random;
+  std::string hex;
+  for (int i = 0; i < 32; ++i) {
+    const auto byte = random() & 0xff;
+    static constexpr char kDigits[] = "0123456789abcdef";
+    hex += kDigits[byte >> 4];
+    hex += kDigits[byte & 0xf];
+  }
+  write_text_file(path, hex + "\n");
+  std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+                               std::filesystem::perm_options::replace);
+}
+
+// The compliance report over everything the demo journaled, the chain's
+// verification, and how to ask the journal more.
+void print_compliance_report(const std::string& audit_url, const auditor::Signer& signer,
+                             const std::string& config_file) {
+  auto store = auditor::open_audit_store(audit_url);
+  const auto report = auditor::compliance_report(*store, auditor::CallFilter{});
+  auditor::Keyring keyring;
+  if (auto e = keyring.add_verifier_of(signer)) throw std::runtime_error(e->message);
+  const auto verified = auditor::verify_chain(auditor::entries_from(*store), keyring);
+  std::cout << "Compliance report (Kari's Law / RAY BAUM's Act) from the audit journal:\n"
+            << auditor::report_text(report) << "\n"
+            << "Audit journal: " << audit_url.substr(7) << "  (" << verified.entries << " entries, "
+            << (verified.ok ? "chain and signatures verified, head seq " + std::to_string(verified.last_seq)
+                            : "VERIFICATION FAILED: " + verified.reason)
+            << ")\n"
+            << "  Ask it more: e911 audit query|show CALL|report|verify|export --config " << config_file << "\n"
+            << std::endl;
+}
 
 std::string make_state_dir() {
   std::string tmpl = (std::filesystem::temp_directory_path() / "e911-demo-XXXXXX").string();
@@ -194,17 +246,35 @@ int run_demo(Args args) {
     notifier::AckServer ack_server(alerts, notifier::AckServerOptions{});
     alerts.set_ack_base_url("http://127.0.0.1:" + std::to_string(ack_server.port()));
     notifier_options.ack_base_url += ":" + std::to_string(ack_server.port());
+    // The auditor, journaling into a SQLite file signed with a demo key.
+    const std::string audit_url = "sqlite:" + state_dir + "/audit.db";
+    const std::string audit_secret_file = state_dir + "/audit-signing.secret";
+    write_demo_secret(audit_secret_file);
+    const std::string audit_config = state_dir + "/auditor.yaml";
+    write_text_file(audit_config, "# The demo's audit journal, for e911 audit ... --config " + audit_config +
+                                      "\nauditor:\n  store: " + audit_url +
+                                      "\n  signing:\n    key_id: demo-1\n    secret:\n      file: " +
+                                      audit_secret_file + "\n");
+    auto audit_signer = auditor::Signer::from_secret_file("demo-1", audit_secret_file);
+    if (!audit_signer) throw std::runtime_error(audit_signer.error().message);
+    auditor::AuditorServiceOptions auditor_options;
+    auditor_options.kafka = props;
+    auditor_options.topics = topics;
+    auditor::AuditorService journal(auditor_options, auditor::store_opener(audit_url), *audit_signer, metrics);
+
     observability::ObservabilityServer server(
         metrics,
-        [&service, &alerts] {
+        [&service, &alerts, &journal] {
           const auto l = service.health();
           if (!l.live) return observability::HealthStatus::down("locator: " + l.reason);
           const auto n = alerts.health();
           if (!n.live) return observability::HealthStatus::down("notifier: " + n.reason);
+          const auto a = journal.health();
+          if (!a.live) return observability::HealthStatus::down("auditor: " + a.reason);
           return observability::HealthStatus::ok();
         },
         {"127.0.0.1", static_cast<std::uint16_t>(*metrics_port)});
-    std::cout << "Metrics (locator, notifier): http://127.0.0.1:" << server.port()
+    std::cout << "Metrics (locator, notifier, auditor): http://127.0.0.1:" << server.port()
               << "/metrics  health: http://127.0.0.1:" << server.port() << "/healthz" << std::endl;
     std::cout << "Notifier state: " << state_dir << "  (alerts in " << outbox->dir()
               << ": email/*.eml, sms.jsonl, webhook.jsonl; acknowledgement links on "
@@ -217,7 +287,11 @@ int run_demo(Args args) {
     kafka::TopicTail calls_out(props, topics.emergency_calls);
     kafka::TopicTail notifications_out(props, topics.notifications);
 
-    simulator::TrafficSimulator sim(load.registry, *seed, now_millis() - 3'600'000);
+    // Call events 1 ms apart, the last of them about when they are
+    // produced (see below), so the alert latencies in the compliance report
+    // are real ones.
+    const auto event_count = static_cast<EpochMillis>(*background) + 1000;
+    simulator::TrafficSimulator sim(load.registry, *seed, now_millis() - event_count, 1);
     auto events = sim.scenarios();
     std::map<std::string, std::string> scenario_of;  // call id -> scenario
     std::vector<simulator::SimEvent> updates, calls;
@@ -258,21 +332,50 @@ int run_demo(Args args) {
         notifier_failed = true;
       }
     });
+    std::atomic<bool> auditor_stop{false};
+    std::string auditor_error;
+    std::atomic<bool> auditor_failed{false};
+    std::thread auditor_thread([&] {
+      try {
+        journal.run(auditor_stop);
+      } catch (const std::exception& e) {
+        auditor_error = e.what();
+        auditor_failed = true;
+      }
+    });
     const auto stop_locator = [&] {
       service_stop = true;
       locator_thread.join();
       notifier_stop = true;
       notifier_thread.join();
+      auditor_stop = true;
+      auditor_thread.join();
     };
-    if (!wait_until([&] { return (service.started() && alerts.started()) || service_failed.load() ||
-                                 notifier_failed.load(); },
+    if (!wait_until([&] { return (service.started() && alerts.started() && journal.started()) ||
+                                 service_failed.load() || notifier_failed.load() || auditor_failed.load(); },
                     std::chrono::seconds(60), stop)) {
       stop_locator();
-      std::cerr << "e911 demo: the pipeline did not start: " << service_error << notifier_error << "\n";
+      std::cerr << "e911 demo: the pipeline did not start: " << service_error << notifier_error << auditor_error
+                << "\n";
       return 1;
     }
     std::cout << "Locator started: " << service.stats().registered_users << " registered locations, registry "
               << *registry_path << std::endl;
+    // Calls produced before the consumer groups' first join would wait for
+    // it (seconds on the embedded broker), and show in the alert latencies.
+    wait_until([&] { return service.has_partitions() && alerts.has_partitions() && journal.has_partitions(); },
+               std::chrono::seconds(30), stop);
+
+    // The calls again, now that the pipeline runs: the same seed gives the
+    // same scenarios, timed as they are produced rather than before the
+    // start-up.
+    // (The scenarios come first on its clock, the background after: up to
+    // `background` ms ahead, which nothing here minds.)
+    sim = simulator::TrafficSimulator(load.registry, *seed, now_millis() - 100, 1);
+    calls.clear();
+    for (auto& e : sim.scenarios()) {
+      if (e.kind != simulator::SimEvent::Kind::location_update) calls.push_back(std::move(e));
+    }
 
     // The scenarios, a malformed event, and background traffic mixed in.
     std::mt19937_64 rng(*seed);
@@ -325,8 +428,14 @@ int run_demo(Args args) {
     // Every call's alerts: wait until the notifier has taken every call and
     // has nothing pending, then read what it recorded.
     AlertLog alert_log;
+    std::size_t notification_records = 0;
     const auto read_notifications = [&] {
-      notifications_out.poll([&](const kafka::Message& m) { alert_log.add(m.value); }, std::chrono::milliseconds(0));
+      notifications_out.poll(
+          [&](const kafka::Message& m) {
+            alert_log.add(m.value);
+            ++notification_records;
+          },
+          std::chrono::milliseconds(0));
     };
     const bool alerted =
         complete && wait_until(
@@ -351,6 +460,13 @@ int run_demo(Args args) {
       }
       std::cout << std::endl;
     }
+
+    // The compliance record: once the auditor has journaled every call and
+    // every notification record, the report an auditor would ask for.
+    const bool journaled =
+        alerted && wait_until([&] { return journal.stats().records_acked >= printed + notification_records; },
+                              std::chrono::seconds(60), stop);
+    if (journaled) print_compliance_report(audit_url, *audit_signer, audit_config);
 
     if (follow && complete) {
       std::cout << "Following: every scenario again every 30 s, about 50 background events/s; Ctrl-C to stop.\n\n"
@@ -398,10 +514,16 @@ int run_demo(Args args) {
     }
     std::cout << "), " << nstats.alerts_failed << " failed, " << nstats.escalations << " escalated, for "
               << nstats.calls_admitted << " calls; outbox " << outbox->dir() << ".\n";
-    if (!service_error.empty() || !notifier_error.empty()) {
-      std::cerr << "e911 demo: " << (service_error.empty() ? "the notifier failed: " + notifier_error
-                                                           : "the locator failed: " + service_error)
+    if (!service_error.empty() || !notifier_error.empty() || !auditor_error.empty()) {
+      std::cerr << "e911 demo: "
+                << (!service_error.empty()    ? "the locator failed: " + service_error
+                    : !notifier_error.empty() ? "the notifier failed: " + notifier_error
+                                              : "the auditor failed: " + auditor_error)
                 << "\n";
+      return 1;
+    }
+    if (alerted && !journaled && !stop.load()) {
+      std::cerr << "e911 demo: the auditor did not journal every record in time\n";
       return 1;
     }
     if (complete && !alerted && !stop.load()) {

@@ -230,6 +230,10 @@ void LocatorService::run(const std::atomic<bool>& stop) {
   consumer_options.group_id = s.options.group_id;
   consumer_options.topics = {topics.call_events};
   consumer_options.client_id = "e911-locator";
+  consumer_options.on_assigned = [this](const std::vector<kafka::TopicPartition>& tps) {
+    if (!tps.empty()) has_partitions_.store(true);
+  };
+  consumer_options.on_revoked = [this](const std::vector<kafka::TopicPartition>&) { has_partitions_.store(false); };
   kafka::Consumer consumer(s.options.kafka, consumer_options);
 
   const auto handle = [&](const kafka::Message& msg, const kafka::Ack& ack) {

@@ -76,11 +76,15 @@ class LocatorService {
   LocatorServiceStats stats() const;
   // True once the registered locations are rebuilt and call events flow.
   bool started() const { return started_.load(); }
+  // True while the consumer group has given it partitions: records
+  // produced now are read at once (the group's first join takes seconds).
+  bool has_partitions() const { return has_partitions_.load(); }
 
  private:
   struct State;
   std::unique_ptr<State> state_;
   std::atomic<bool> started_{false};
+  std::atomic<bool> has_partitions_{false};
 };
 
 }  // namespace e911::locator

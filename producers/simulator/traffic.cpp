@@ -38,8 +38,8 @@ std::string test_number(const locator::Registry& r, const std::string& country) 
 }  // namespace
 
 TrafficSimulator::TrafficSimulator(std::shared_ptr<const locator::Registry> registry, std::uint64_t seed,
-                                   EpochMillis start)
-    : registry_(std::move(registry)), rng_(seed), now_(start) {}
+                                   EpochMillis start, EpochMillis step_ms)
+    : registry_(std::move(registry)), rng_(seed), now_(start), step_ms_(step_ms) {}
 
 std::string TrafficSimulator::next_id(const char* prefix) { return std::string(prefix) + std::to_string(++seq_); }
 
@@ -80,7 +80,7 @@ SimEvent TrafficSimulator::call_event(const std::string& scenario, const Caller&
   const std::string call_id = next_id("sim-c-");
   std::string p = R"({"schema":"e911.call-event/v1","event_id":)" + json_string(next_id("sim-ev-")) +
                   R"(,"call_id":)" + json_string(call_id) + R"(,"type":")" + type + R"(","occurred_at":")" +
-                  format_rfc3339(tick(250)) + R"(","dialed":)" + json_string(dialed) + R"(,"caller":{"user_id":)" +
+                  format_rfc3339(tick(step_ms_)) + R"(","dialed":)" + json_string(dialed) + R"(,"caller":{"user_id":)" +
                   json_string(who.user_id) + R"(,"name":)" + json_string(who.name) + R"(,"extension":)" +
                   json_string(who.extension) + R"(,"callback":)" + json_string(who.callback) + R"(},"device":{)" +
                   device_json + "}";

@@ -30,7 +30,10 @@ struct SimEvent {
 
 class TrafficSimulator {
  public:
-  TrafficSimulator(std::shared_ptr<const locator::Registry> registry, std::uint64_t seed, EpochMillis start);
+  // Call events are `step_ms` apart from `start` on (the demo uses 1 ms
+  // steps ending about now, so times and alert latencies look real).
+  TrafficSimulator(std::shared_ptr<const locator::Registry> registry, std::uint64_t seed, EpochMillis start,
+                   EpochMillis step_ms = 250);
 
   // One pass over every scenario the registry can support, in order; each
   // may include the location update that sets it up.
@@ -60,6 +63,7 @@ class TrafficSimulator {
   std::shared_ptr<const locator::Registry> registry_;
   std::mt19937_64 rng_;
   EpochMillis now_;
+  EpochMillis step_ms_;
   std::uint64_t seq_ = 0;
 };
 

@@ -40,8 +40,8 @@ while [ -z "$following" ]; do
   IFS= read -r -t "$left" -u 3 line || fail "the demo ended or stalled before following (port=$port)"
   echo "$line" >>"$work/demo.txt"
   case "$line" in
-    "Metrics (locator, notifier): http://127.0.0.1:"*)
-      port="${line#Metrics (locator, notifier): http://127.0.0.1:}"; port="${port%%/*}" ;;
+    "Metrics (locator, notifier, auditor): http://127.0.0.1:"*)
+      port="${line#Metrics (locator, notifier, auditor): http://127.0.0.1:}"; port="${port%%/*}" ;;
     Following:*) following=1 ;;
   esac
 done
@@ -63,6 +63,9 @@ for series in 'e911_locator_call_events_total{outcome="emergency_call"}' \
               'e911_notifier_alerts_total{channel="sms",result="sent"}' \
               'e911_notifier_alert_delivery_latency_seconds_bucket{channel="email",' \
               'e911_notifier_retry_queue_alerts ' 'e911_notifier_oldest_pending_alert_age_seconds ' \
+              'e911_auditor_records_consumed_total{topic="e911.emergency-calls"}' \
+              'e911_auditor_entries_written_total{kind="call.recorded"}' \
+              'e911_auditor_ingest_duration_seconds_bucket{' 'e911_auditor_journal_last_seq ' \
               'e911_build_info{' 'process_resident_memory_bytes '; do
   grep -qF "$series" "$work/metrics.txt" || { cat "$work/metrics.txt" >&2; fail "/metrics has no $series"; }
 done
