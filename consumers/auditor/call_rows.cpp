@@ -115,27 +115,49 @@ constexpr const char* kAlertUpdate =
     "error = COALESCE(excluded.error, audit_alerts.error)";
 #undef E911_EARLIER
 
-// The call's figures, recomputed from its alerts (a handful per call).
-#define E911_ALERTS_OF_CALL " FROM audit_alerts a WHERE a.call_id = audit_calls.call_id"
-constexpr const char* kCallFigures =
+// The call's figures and verdicts, recomputed from its alerts (a handful
+// per call) in one statement: the alerts of the batch's calls are
+// aggregated once (GROUP BY), not queried once per figure.
+constexpr const char* kCallFiguresHead =
     "UPDATE audit_calls SET "
-    "alerts_total = (SELECT COUNT(*)" E911_ALERTS_OF_CALL " AND a.attempted = 1), "
-    "alerts_delivered = (SELECT COUNT(*)" E911_ALERTS_OF_CALL
-    " AND a.attempted = 1 AND (a.delivered_at IS NOT NULL OR a.acknowledged_at IS NOT NULL)), "
-    "alerts_failed = (SELECT COUNT(*)" E911_ALERTS_OF_CALL
-    " AND a.failed = 1 AND a.delivered_at IS NULL AND a.acknowledged_at IS NULL), "
-    "alerts_escalated = (SELECT COUNT(*)" E911_ALERTS_OF_CALL " AND a.escalated_to IS NOT NULL), "
-    "first_alert_latency_ms = (SELECT MIN(a.delivered_latency_ms)" E911_ALERTS_OF_CALL "), "
-    "acknowledged_at = (SELECT MIN(a.acknowledged_at)" E911_ALERTS_OF_CALL "), "
-    "acknowledged_by = (SELECT a.acknowledged_by" E911_ALERTS_OF_CALL
-    " AND a.acknowledged_at IS NOT NULL ORDER BY a.acknowledged_at, a.notification_id LIMIT 1) "
-    "WHERE call_id IN (";
-#undef E911_ALERTS_OF_CALL
-constexpr const char* kCallVerdicts =
-    "UPDATE audit_calls SET "
-    "notified = CASE WHEN alerts_delivered > 0 THEN 1 ELSE 0 END, "
-    "all_delivered = CASE WHEN alerts_total > 0 AND alerts_delivered = alerts_total THEN 1 ELSE 0 END "
-    "WHERE call_id IN (";
+    "alerts_total = f.total, alerts_delivered = f.delivered, alerts_failed = f.failed, "
+    "alerts_escalated = f.escalated, first_alert_latency_ms = f.first_latency, acknowledged_at = f.acknowledged, "
+    "acknowledged_by = (SELECT a.acknowledged_by FROM audit_alerts a WHERE a.call_id = audit_calls.call_id"
+    " AND a.acknowledged_at IS NOT NULL ORDER BY a.acknowledged_at, a.notification_id LIMIT 1), "
+    "notified = CASE WHEN f.delivered > 0 THEN 1 ELSE 0 END, "
+    "all_delivered = CASE WHEN f.total > 0 AND f.delivered = f.total THEN 1 ELSE 0 END "
+    "FROM (SELECT call_id, "
+    "SUM(attempted) AS total, "
+    "SUM(CASE WHEN attempted = 1 AND (delivered_at IS NOT NULL OR acknowledged_at IS NOT NULL) THEN 1 ELSE 0 END)"
+    " AS delivered, "
+    "SUM(CASE WHEN failed = 1 AND delivered_at IS NULL AND acknowledged_at IS NULL THEN 1 ELSE 0 END) AS failed, "
+    "SUM(CASE WHEN escalated_to IS NOT NULL THEN 1 ELSE 0 END) AS escalated, "
+    "MIN(delivered_latency_ms) AS first_latency, MIN(acknowledged_at) AS acknowledged "
+    "FROM audit_alerts WHERE call_id IN (";
+constexpr const char* kCallFiguresTail = ") GROUP BY call_id) AS f WHERE audit_calls.call_id = f.call_id";
+
+// Folds `later` into `into`: what `later` knows replaces (the SQL upsert's
+// COALESCE(excluded.x, stored.x), applied in journal order).
+void fold(CallUpsert& into, const CallUpsert& later) {
+  const auto take = [](auto& a, const auto& b) {
+    if (b) a = b;
+  };
+  take(into.call_class, later.call_class);
+  take(into.dialed, later.dialed);
+  take(into.occurred_at, later.occurred_at);
+  take(into.site_id, later.site_id);
+  take(into.caller_user_id, later.caller_user_id);
+  take(into.caller_name, later.caller_name);
+  take(into.caller_extension, later.caller_extension);
+  take(into.callback, later.callback);
+  take(into.location_source, later.location_source);
+  take(into.location_label, later.location_label);
+  take(into.location_address, later.location_address);
+  take(into.dispatchable, later.dispatchable);
+  take(into.warnings, later.warnings);
+  take(into.routing, later.routing);
+  take(into.notify_list, later.notify_list);
+}
 
 void upsert_calls(Poco::Data::Session& session, const std::function<std::string(std::string_view)>& sql,
                   const std::vector<CallUpsert>& calls) {
@@ -172,14 +194,15 @@ void upsert_alerts(Poco::Data::Session& session, const std::function<std::string
   }
 }
 
-// Runs `head` + "?, ?, ...)" over `ids`, kRowsPerStatement * 5 at a time.
+// Runs `head` + "?, ?, ..." + `tail` over `ids`, kRowsPerStatement * 5 at
+// a time.
 void for_calls(Poco::Data::Session& session, const std::function<std::string(std::string_view)>& sql,
-               const std::string& head, const std::vector<std::string>& ids) {
+               const std::string& head, const std::string& tail, const std::vector<std::string>& ids) {
   constexpr std::size_t kIdsPerStatement = kRowsPerStatement * 5;
   for (std::size_t i = 0; i < ids.size(); i += kIdsPerStatement) {
     const auto end = std::min(ids.size(), i + kIdsPerStatement);
     Poco::Data::Statement stmt(session);
-    stmt << sql(head + placeholders(end - i) + ")");
+    stmt << sql(head + placeholders(end - i) + tail);
     for (auto j = i; j < end; ++j) stmt, bind(ids[j]);
     stmt.execute();
   }
@@ -189,14 +212,22 @@ void for_calls(Poco::Data::Session& session, const std::function<std::string(std
 
 void update_call_rows(Poco::Data::Session& session, const std::function<std::string(std::string_view)>& sql,
                       const std::vector<AuditEntry>& appended) {
-  std::vector<CallUpsert> calls;
+  std::vector<CallUpsert> calls;            // one per call, in order of first appearance
+  std::map<std::string, std::size_t> call_at;
   std::vector<AlertUpsert> alerts;
   std::vector<std::string> alerted;  // calls whose alerts changed, once each, in order
   std::set<std::string> alerted_set;
   for (const auto& entry : appended) {
     auto effect = effect_of(entry);
     if (!effect) throw std::runtime_error(effect.error().message);
-    if (effect->call) calls.push_back(std::move(*effect->call));
+    if (effect->call) {
+      const auto [it, added] = call_at.try_emplace(entry.call_id, calls.size());
+      if (added) {
+        calls.push_back(std::move(*effect->call));
+      } else {
+        fold(calls[it->second], *effect->call);
+      }
+    }
     if (effect->alert) {
       if (alerted_set.insert(entry.call_id).second) alerted.push_back(entry.call_id);
       alerts.push_back(std::move(*effect->alert));
@@ -204,17 +235,16 @@ void update_call_rows(Poco::Data::Session& session, const std::function<std::str
   }
   // A call whose notifications come before it is journaled still has a
   // row (its facts follow).
-  std::vector<CallUpsert> placeholders_for_alerted;
   for (const auto& id : alerted) {
+    if (call_at.count(id) != 0) continue;
     CallUpsert row;
     row.call_id = id;
-    placeholders_for_alerted.push_back(std::move(row));
+    call_at.emplace(id, calls.size());
+    calls.push_back(std::move(row));
   }
-  upsert_calls(session, sql, placeholders_for_alerted);
   upsert_calls(session, sql, calls);
   upsert_alerts(session, sql, alerts);
-  for_calls(session, sql, kCallFigures, alerted);
-  for_calls(session, sql, kCallVerdicts, alerted);
+  for_calls(session, sql, kCallFiguresHead, kCallFiguresTail, alerted);
 }
 
 }  // namespace e911::auditor

@@ -22,7 +22,7 @@ class Session;
 
 namespace e911::auditor {
 
-inline constexpr std::size_t kRowsPerStatement = 100;
+inline constexpr std::size_t kRowsPerStatement = 250;
 
 // `sql` turns ? placeholders into the database's own (AuditStore::sql).
 // Throws what the database throws, and std::runtime_error for an entry
