@@ -8,7 +8,16 @@
 //            call rows updated and the consumer offsets stored, one
 //            transaction per batch.
 //
+//   queries  with N calls stored (default 1,000,000 over one year, 50
+//            sites), the time of a one-month compliance report, of a
+//            filtered page (one month, one site, notified, 100 calls), of
+//            page 50 of a month (by cursor), of other filters and of an
+//            all-time report: the queries `e911 audit report|query` and the HTTP API
+//            run (call_query.h). The call rows are written directly (the
+//            journal is not what these queries read); then ANALYZE.
+//
 //   audit_store_bench ingest [--store sqlite|postgresql|URL] [--calls N] [--batch RECORDS]
+//   audit_store_bench queries [--store sqlite|postgresql|URL] [--calls N]
 //
 // --store postgresql starts a throwaway PostgreSQL server (Debian's
 // postgresql binaries, as the tests do) on a loopback port; sqlite (the
@@ -18,6 +27,10 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <Poco/Data/Session.h>
+#include <Poco/Data/Statement.h>
+
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -30,6 +43,7 @@
 
 #include "consumers/auditor/audit_record.h"
 #include "consumers/auditor/audit_store.h"
+#include "consumers/auditor/call_query.h"
 #include "consumers/auditor/chain_verifier.h"
 #include "tests/auditor/journal_docs.h"
 #include "tests/support/postgres_server.h"
@@ -52,7 +66,7 @@ double cpu_seconds() {
 struct Options {
   std::string command = "ingest";
   std::string store = "sqlite";
-  std::size_t calls = 20000;
+  std::size_t calls = 0;  // 0: 20,000 for ingest, 1,000,000 for queries
   std::size_t batch = 500;  // records per transaction (auditor.batch_max)
 };
 
@@ -106,9 +120,9 @@ std::vector<Record> records_for(std::size_t calls) {
   return out;
 }
 
-int ingest(const Options& o) {
-  std::unique_ptr<e911::test::PostgresServer> server;
-  std::filesystem::path dir;
+// The store the options name; `server`/`dir` keep a throwaway one alive.
+std::unique_ptr<AuditStore> open_bench_store(const Options& o, std::unique_ptr<e911::test::PostgresServer>& server,
+                                             std::filesystem::path& dir) {
   std::string url = o.store;
   if (o.store == "postgresql") {
     server = std::make_unique<e911::test::PostgresServer>();
@@ -118,9 +132,16 @@ int ingest(const Options& o) {
     std::filesystem::create_directories(dir);
     url = "sqlite:" + (dir / "audit.db").string();
   }
-  auto store = open_audit_store(url);
+  return open_audit_store(url);
+}
+
+int ingest(const Options& o) {
+  std::unique_ptr<e911::test::PostgresServer> server;
+  std::filesystem::path dir;
+  auto store = open_bench_store(o, server, dir);
   auto signer = Signer::hs256("k-bench", "bench-secret-0123456789abcdef0123456789abcdef");
-  const auto records = records_for(o.calls);
+  const std::size_t calls = o.calls == 0 ? 20000 : o.calls;
+  const auto records = records_for(calls);
 
   const auto start = Clock::now();
   const auto cpu_start = cpu_seconds();
@@ -151,7 +172,7 @@ int ingest(const Options& o) {
   std::printf("store %s: %zu calls, %zu records, %zu entries in %.2f s: %.0f entries/s (%.0f records/s); "
               "mapping records to drafts %.2f s of it; batch %zu records; this process's CPU %.2f s "
               "(%.0f entries per CPU second)\n",
-              store->name().c_str(), o.calls, records.size(), entries, seconds, entries / seconds,
+              store->name().c_str(), calls, records.size(), entries, seconds, entries / seconds,
               records.size() / seconds, map_seconds, o.batch, cpu, entries / cpu);
 
   Keyring keyring;
@@ -166,13 +187,122 @@ int ingest(const Options& o) {
   return r.ok ? 0 : 1;
 }
 
+
+constexpr EpochMillis kYearStart = 1767225600000;  // 2026-01-01T00:00:00Z
+constexpr EpochMillis kYear = 365LL * 86400000;
+constexpr int kSites = 50;
+
+// `calls` call rows spread evenly over 2026, as ingest would leave them.
+void load_calls(AuditStore& store, std::size_t calls) {
+  using Poco::Data::Keywords::bind;
+  constexpr std::size_t kRows = 250;
+  const EpochMillis step = kYear / static_cast<EpochMillis>(calls);
+  for (std::size_t at = 0; at < calls; at += 20000) {
+    store.in_write_transaction("load", [&](Poco::Data::Session& session) {
+      for (std::size_t i = at; i < std::min(calls, at + 20000); i += kRows) {
+        const auto n = std::min(kRows, calls - i);
+        std::string text =
+            "INSERT INTO audit_calls (call_id, call_class, dialed, occurred_at, site_id, caller_user_id, caller_name, "
+            "caller_extension, callback, location_source, location_label, location_address, dispatchable, warnings, "
+            "routing, notify_list, alerts_total, alerts_delivered, alerts_failed, alerts_escalated, "
+            "first_alert_latency_ms, notified, all_delivered) VALUES ";
+        for (std::size_t r = 0; r < n; ++r) {
+          text += (r == 0 ? "" : ", ") + std::string("(?, ?, '911', ?, ?, ?, ?, ?, ?, 'subnet', 'HQ, Floor 3', "
+                                                     "'500 Congress Ave, Austin, TX, US', ?, '', 'psap', 'security', "
+                                                     "2, ?, ?, 0, ?, ?, ?)");
+        }
+        Poco::Data::Statement stmt(session);
+        stmt << store.sql(text);
+        for (std::size_t r = i; r < i + n; ++r) {
+          const auto k = static_cast<Poco::Int64>(r);
+          const bool notified = r % 97 != 0;
+          stmt, bind("bench-c-" + std::to_string(r)), bind(std::string(r % 10 == 0 ? "test" : "emergency")),
+              bind(static_cast<Poco::Int64>(kYearStart + k * step)), bind("site-" + std::to_string(r % kSites)),
+              bind("u-" + std::to_string(r % 5000)), bind("Caller " + std::to_string(r % 5000)),
+              bind(std::to_string(1000 + r % 5000)), bind("+1512555" + std::to_string(1000 + r % 5000)),
+              bind(static_cast<Poco::Int64>(r % 20 != 0)), bind(static_cast<Poco::Int64>(notified ? 2 : 0)),
+              bind(static_cast<Poco::Int64>(notified ? 0 : 2)), bind(static_cast<Poco::Int64>(150 + (k * 7919) % 900)),
+              bind(static_cast<Poco::Int64>(notified)), bind(static_cast<Poco::Int64>(notified));
+        }
+        stmt.execute();
+      }
+    });
+  }
+  store.with_connection("analyze", [](Poco::Data::Session& session) {
+    Poco::Data::Statement stmt(session);
+    stmt << "ANALYZE";
+    stmt.execute();
+  });
+}
+
+// Runs `what` `runs` times; prints the median and the slowest.
+template <typename F>
+void time_it(const char* name, int runs, F&& what) {
+  std::vector<double> ms;
+  for (int i = 0; i < runs; ++i) {
+    const auto start = Clock::now();
+    what();
+    ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+  }
+  std::sort(ms.begin(), ms.end());
+  std::printf("  %-52s median %8.1f ms   max %8.1f ms   (%d runs)\n", name, ms[ms.size() / 2], ms.back(), runs);
+}
+
+int queries(const Options& o) {
+  std::unique_ptr<e911::test::PostgresServer> server;
+  std::filesystem::path dir;
+  auto store = open_bench_store(o, server, dir);
+  const std::size_t calls = o.calls == 0 ? 1'000'000 : o.calls;
+  const auto load_start = Clock::now();
+  load_calls(*store, calls);
+  std::printf("store %s: %zu calls over 2026 in %d sites loaded in %.1f s\n", store->name().c_str(), calls, kSites,
+              std::chrono::duration<double>(Clock::now() - load_start).count());
+
+  const EpochMillis may = kYearStart + 120LL * 86400000;  // 2026-05-01
+  CallFilter month;
+  month.from = may;
+  month.to = may + 31LL * 86400000;
+  std::size_t month_calls = 0;
+  time_it("one-month compliance report (all sites)", 5, [&] {
+    const auto r = compliance_report(*store, month);
+    month_calls = r.overall.emergency_calls + r.overall.test_calls;
+  });
+  std::printf("    (%zu calls in the month)\n", month_calls);
+  CallFilter site = month;
+  site.site = "site-7";
+  site.notified = true;
+  std::size_t rows = 0;
+  time_it("filtered page: month, site, notified, 100 calls", 20, [&] {
+    rows = query_calls(*store, site, PageRequest{100, ""})->calls.size();
+  });
+  std::string cursor;
+  for (int i = 0; i < 49; ++i) cursor = query_calls(*store, month, PageRequest{100, cursor})->next_cursor;
+  time_it("page 50 of the month, all sites (by cursor)", 20,
+          [&] { rows = query_calls(*store, month, PageRequest{100, cursor})->calls.size(); });
+  CallFilter dispatchable = month;
+  dispatchable.dispatchable = false;
+  time_it("page: month, not dispatchable, all sites, 100 calls", 20,
+          [&] { rows = query_calls(*store, dispatchable, PageRequest{100, ""})->calls.size(); });
+  CallFilter caller;
+  caller.caller = "+15125551234";
+  caller.from = month.from;
+  caller.to = month.to;
+  time_it("page: month, one caller's callback number", 20,
+          [&] { rows = query_calls(*store, caller, PageRequest{100, ""})->calls.size(); });
+  time_it("all-time compliance report (all sites)", 3, [&] { compliance_report(*store, CallFilter{}); });
+  store.reset();
+  if (!dir.empty()) std::filesystem::remove_all(dir);
+  return rows > 0 ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   const auto o = parse(argc, argv);
   try {
     if (o.command == "ingest") return ingest(o);
-    std::cerr << "usage: audit_store_bench ingest [--store sqlite|postgresql|URL] [--calls N] [--batch N]\n";
+    if (o.command == "queries") return queries(o);
+    std::cerr << "usage: audit_store_bench ingest|queries [--store sqlite|postgresql|URL] [--calls N] [--batch N]\n";
     return 2;
   } catch (const std::exception& e) {
     std::cerr << "audit_store_bench: " << e.what() << "\n";
