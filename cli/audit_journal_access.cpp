@@ -7,8 +7,27 @@
 
 namespace e911::cli {
 
+std::optional<std::string> store_option_error(const Options& opts) {
+  const auto store = opts.value("--store");
+  if (!store) return std::nullopt;
+  try {
+    if (!auditor::parse_store_url(*store).secrets.empty()) {
+      return std::string(
+          "--store: the URL holds a password, and the command line is visible to every user of the machine; "
+          "give it through PGPASSWORD or ~/.pgpass (or auditor.store in the configuration)");
+    }
+  } catch (const std::exception& e) {
+    return std::string("--store: ") + e.what();
+  }
+  return std::nullopt;
+}
+
 std::optional<AuditCommandSettings> audit_command_settings(const Options& opts, const std::string& command,
                                                            bool need_signer) {
+  if (const auto error = store_option_error(opts)) {
+    std::cerr << "e911 audit " << command << ": " << *error << "\n";
+    return std::nullopt;
+  }
   auto config = load_component_config(opts, "audit " + command, auditor::auditor_config_keys(),
                                       {{"--store", "auditor.store"}});
   if (!config) return std::nullopt;

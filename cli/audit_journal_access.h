@@ -21,6 +21,11 @@ struct AuditCommandSettings {
   auditor::AuditorSettings settings;
 };
 
+// --store URL with a password in it is refused: the command line is
+// visible to every user of the machine. The error to print, or nullopt.
+std::optional<std::string> store_option_error(const Options& opts);
+
+// Also refuses such a --store.
 std::optional<AuditCommandSettings> audit_command_settings(const Options& opts, const std::string& command,
                                                            bool need_signer);
 

@@ -2,7 +2,6 @@
 // per-call rows (consumers/auditor/call_query.h), answered as JSON, CSV or
 // text (call_rendering.h). Read-only: they never create a journal.
 
-#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -11,8 +10,8 @@
 #include <tuple>
 #include <utility>
 
+#include "cli/audit_journal_access.h"
 #include "cli/audit_subcommands.h"
-#include "cli/component_config.h"
 #include "cli/options.h"
 #include "common/timestamp.h"
 #include "consumers/auditor/audit_store.h"
@@ -138,30 +137,11 @@ std::optional<std::string> read_filter(const Options& opts, CallFilter& filter) 
   return std::nullopt;
 }
 
-// The store the configuration (or --store) names. A SQLite file that is
-// not there is an error, not a new empty journal. nullptr after printing
-// why.
+// The store the configuration (or --store) names; nullptr after printing
+// why (cli/audit_journal_access.h).
 std::unique_ptr<AuditStore> open_store(const Options& opts, const std::string& command) {
-  auto config = load_component_config(opts, "audit " + command, auditor::auditor_config_keys(),
-                                      {{"--store", "auditor.store"}});
-  if (!config) return nullptr;
-  auto settings = auditor::auditor_settings(*config, false);
-  if (!settings) {
-    std::cerr << "e911 audit " << command << ": " << settings.error().message << "\n";
-    return nullptr;
-  }
-  try {
-    const auto location = auditor::parse_store_url(settings->store_url);
-    if (location.kind == auditor::StoreLocation::Kind::sqlite && !std::filesystem::exists(location.target)) {
-      std::cerr << "e911 audit " << command << ": no audit journal at " << location.display_name
-                << " (auditor.store, or --store)\n";
-      return nullptr;
-    }
-    return auditor::open_audit_store(settings->store_url);
-  } catch (const std::exception& e) {
-    std::cerr << "e911 audit " << command << ": " << e.what() << "\n";
-    return nullptr;
-  }
+  const auto settings = audit_command_settings(opts, command, false);
+  return settings ? open_existing_audit_store(settings->settings, command) : nullptr;
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include <string>
 #include <utility>
 
+#include "cli/audit_journal_access.h"
 #include "cli/audit_subcommands.h"
 #include "cli/component_config.h"
 #include "cli/options.h"
@@ -135,17 +136,7 @@ int run_audit_serve(Args args) {
   }
   if (opts.flag("--hash-token")) return hash_token();
 
-  if (const auto store = opts.value("--store")) {
-    try {
-      if (!auditor::parse_store_url(*store).secrets.empty()) {
-        return usage_error(
-            "--store: the URL holds a password, and the command line is visible to every user of the machine; "
-            "give it through PGPASSWORD or ~/.pgpass (or auditor.store in the configuration)");
-      }
-    } catch (const std::exception& e) {
-      return usage_error(std::string("--store: ") + e.what());
-    }
-  }
+  if (const auto error = store_option_error(opts)) return usage_error(*error);
   std::chrono::seconds verify_cache{60};
   if (const auto v = opts.value("--verify-cache")) {
     const auto n = parse_whole_number(*v, 0, 86'400);

@@ -8,6 +8,7 @@
 #include <iostream>
 #include <string>
 
+#include "cli/audit_journal_access.h"
 #include "cli/commands.h"
 #include "cli/component_config.h"
 #include "cli/options.h"
@@ -83,17 +84,7 @@ int run_auditor(Args args) {
   }
   if (!opts.ok()) return usage_error(opts.error());
   if (!opts.positional().empty()) return usage_error("unexpected argument '" + opts.positional()[0] + "'");
-  if (const auto store = opts.value("--store")) {
-    try {
-      if (!auditor::parse_store_url(*store).secrets.empty()) {
-        return usage_error(
-            "--store: the URL holds a password, and the command line is visible to every user of the machine; "
-            "give it through PGPASSWORD or ~/.pgpass (or auditor.store in the configuration)");
-      }
-    } catch (const std::exception& e) {
-      return usage_error(std::string("--store: ") + e.what());
-    }
-  }
+  if (const auto error = store_option_error(opts)) return usage_error(*error);
 
   auto config = load_component_config(opts, "auditor", auditor::auditor_config_keys(),
                                       {{"--state-dir", "state_dir"},
