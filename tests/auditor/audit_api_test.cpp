@@ -35,7 +35,7 @@
 namespace e911::auditor::api {
 namespace {
 
-enum class Backend { sqlite, postgresql };
+using test::Backend;
 
 constexpr EpochMillis kNow = 1795255300000;
 constexpr EpochMillis kFirstCall = 1795255200000;  // 2026-11-21T10:00:00Z
@@ -97,15 +97,9 @@ std::string call_id_of(int i) { return "c-" + std::string(i < 10 ? "0" : "") + s
 class AuditApiTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    if (GetParam() == Backend::postgresql) {
-      if (e911::test::PostgresServer::bin_dir().empty()) {
-        GTEST_SKIP() << "no PostgreSQL server binaries (Debian package postgresql; ops/install-deps.sh)";
-      }
-      auto& server = e911::test::PostgresServer::shared();
-      url_ = server.url(server.create_database());
-    } else {
-      url_ = "sqlite:" + dir_.file("audit.db");
-    }
+    const auto where = test::fresh_store(GetParam(), dir_);
+    if (!where) GTEST_SKIP() << test::kNoPostgres;
+    url_ = where->url;
     store_ = open_audit_store(url_);
     fill_journal();
     write_tokens(token_line("auditor", kToken));
@@ -558,8 +552,7 @@ TEST(AuditServeCommand, RefusesToStartWithoutTokensOrJournal) {
   EXPECT_EQ(r.exit_code, 2);
 }
 
-INSTANTIATE_TEST_SUITE_P(Stores, AuditApiTest, ::testing::Values(Backend::sqlite, Backend::postgresql),
-                         [](const auto& info) { return info.param == Backend::sqlite ? "SQLite" : "PostgreSQL"; });
+INSTANTIATE_TEST_SUITE_P(Stores, AuditApiTest, test::kBothStores, test::backend_name);
 
 }  // namespace
 }  // namespace e911::auditor::api

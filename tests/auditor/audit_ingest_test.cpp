@@ -24,7 +24,7 @@ namespace {
 using Poco::Data::Keywords::bind;
 using Poco::Data::Keywords::now;
 
-enum class Backend { sqlite, postgresql };
+using test::Backend;
 constexpr EpochMillis kNow = 1795255300000;
 
 std::vector<EntryDraft> call_drafts(const test::CallDoc& d, std::int64_t offset = 0) {
@@ -45,13 +45,9 @@ using Row = std::map<std::string, std::string>;
 class AuditIngestTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    if (GetParam() == Backend::postgresql) {
-      if (e911::test::PostgresServer::bin_dir().empty()) GTEST_SKIP() << "no PostgreSQL server binaries";
-      auto& server = e911::test::PostgresServer::shared();
-      url_ = server.url(server.create_database());
-    } else {
-      url_ = "sqlite:" + dir_.file("audit.db");
-    }
+    const auto where = test::fresh_store(GetParam(), dir_);
+    if (!where) GTEST_SKIP() << test::kNoPostgres;
+    url_ = where->url;
     store_ = open_audit_store(url_);
   }
   static void TearDownTestSuite() { e911::test::PostgresServer::stop_shared(); }
@@ -85,10 +81,7 @@ class AuditIngestTest : public ::testing::TestWithParam<Backend> {
   Keyring keyring_ = test::keyring_of(signer_);
 };
 
-INSTANTIATE_TEST_SUITE_P(Stores, AuditIngestTest, ::testing::Values(Backend::sqlite, Backend::postgresql),
-                         [](const ::testing::TestParamInfo<Backend>& info) {
-                           return info.param == Backend::sqlite ? "SQLite" : "PostgreSQL";
-                         });
+INSTANTIATE_TEST_SUITE_P(Stores, AuditIngestTest, test::kBothStores, test::backend_name);
 
 TEST_P(AuditIngestTest, SealsDraftsAfterTheLastEntryWithTheOffsetsInOneTransaction) {
   auto drafts = call_drafts({});

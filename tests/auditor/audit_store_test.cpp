@@ -24,7 +24,7 @@ namespace {
 
 constexpr EpochMillis kStart = 1795255200000;  // 2026-11-21T10:00:00Z
 
-enum class Backend { sqlite, postgresql };
+using test::Backend;
 
 std::string payload_of(std::int64_t i) {
   return R"({"n":)" + std::to_string(i) + R"(,"status":"delivered","to":"+15125550100"})";
@@ -82,16 +82,11 @@ std::string thrown_by(F&& f) {
 class AuditStoreTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    if (GetParam() == Backend::postgresql) {
-      if (e911::test::PostgresServer::bin_dir().empty()) {
-        GTEST_SKIP() << "no PostgreSQL server binaries (Debian package postgresql; ops/install-deps.sh)";
-      }
-      server_ = &e911::test::PostgresServer::shared();
-      database_ = server_->create_database();
-      url_ = server_->url(database_);
-    } else {
-      url_ = "sqlite:" + dir_.file("audit.db");
-    }
+    const auto where = test::fresh_store(GetParam(), dir_);
+    if (!where) GTEST_SKIP() << test::kNoPostgres;
+    url_ = where->url;
+    server_ = where->server;
+    database_ = where->database;
   }
   static void TearDownTestSuite() { e911::test::PostgresServer::stop_shared(); }
 
@@ -121,10 +116,7 @@ class AuditStoreTest : public ::testing::TestWithParam<Backend> {
   Keyring keyring_ = test::keyring_of(signer_);
 };
 
-INSTANTIATE_TEST_SUITE_P(Stores, AuditStoreTest, ::testing::Values(Backend::sqlite, Backend::postgresql),
-                         [](const ::testing::TestParamInfo<Backend>& info) {
-                           return info.param == Backend::sqlite ? "SQLite" : "PostgreSQL";
-                         });
+INSTANTIATE_TEST_SUITE_P(Stores, AuditStoreTest, test::kBothStores, test::backend_name);
 
 TEST_P(AuditStoreTest, AppendsAndReadsBack) {
   auto store = open();

@@ -10,10 +10,12 @@
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 
 #include "consumers/auditor/entry_signer.h"
+#include "tests/support/postgres_server.h"
 
 namespace e911::auditor::test {
 
@@ -112,5 +114,38 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+// The two stores every store-level test runs against: a SQLite file, and
+// a real PostgreSQL (one server per test binary, a new database per test).
+enum class Backend { sqlite, postgresql };
+inline const auto kBothStores = ::testing::Values(Backend::sqlite, Backend::postgresql);
+inline std::string backend_name(const ::testing::TestParamInfo<Backend>& info) {
+  return info.param == Backend::sqlite ? "SQLite" : "PostgreSQL";
+}
+
+inline constexpr const char* kNoPostgres =
+    "no PostgreSQL server binaries (Debian package postgresql; ops/install-deps.sh)";
+
+// Where a new, empty store lives.
+struct FreshStore {
+  std::string url;
+  e911::test::PostgresServer* server = nullptr;  // PostgreSQL only
+  std::string database;                          // PostgreSQL only
+};
+
+// A SQLite file `audit.db` in `dir`, or a new database on the shared
+// PostgreSQL server; nullopt when there are no PostgreSQL binaries (skip
+// with kNoPostgres). A suite using PostgreSQL calls
+// e911::test::PostgresServer::stop_shared() in TearDownTestSuite.
+inline std::optional<FreshStore> fresh_store(Backend backend, const TempDir& dir) {
+  if (backend == Backend::sqlite) return FreshStore{"sqlite:" + dir.file("audit.db"), nullptr, ""};
+  if (e911::test::PostgresServer::bin_dir().empty()) return std::nullopt;
+  auto& server = e911::test::PostgresServer::shared();
+  FreshStore out;
+  out.server = &server;
+  out.database = server.create_database();
+  out.url = server.url(out.database);
+  return out;
+}
 
 }  // namespace e911::auditor::test

@@ -35,7 +35,7 @@ using kafka::test::kDeadline;
 using kafka::test::wait_until;
 using namespace Poco::Data::Keywords;
 
-enum class Backend { sqlite, postgresql };
+using test::Backend;
 
 std::string example(const std::string& name) {
   return e911::test::read_file(std::string(E911_SOURCE_DIR) + "/schemas/examples/" + name);
@@ -184,16 +184,11 @@ class FaultyStore : public AuditStore {
 class AuditorServiceTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    if (GetParam() == Backend::postgresql) {
-      if (e911::test::PostgresServer::bin_dir().empty()) {
-        GTEST_SKIP() << "no PostgreSQL server binaries (Debian package postgresql; ops/install-deps.sh)";
-      }
-      server_ = &e911::test::PostgresServer::shared();
-      database_ = server_->create_database();
-      url_ = server_->url(database_);
-    } else {
-      url_ = "sqlite:" + dir_.file("audit.db");
-    }
+    const auto where = test::fresh_store(GetParam(), dir_);
+    if (!where) GTEST_SKIP() << test::kNoPostgres;
+    url_ = where->url;
+    server_ = where->server;
+    database_ = where->database;
     broker_.create_topic(topics_.emergency_calls, 3);
     broker_.create_topic(topics_.notifications, 2);
     broker_.create_topic(topics_.dead_letter, 1);
@@ -338,10 +333,7 @@ class AuditorServiceTest : public ::testing::TestWithParam<Backend> {
   std::string run_error_;
 };
 
-INSTANTIATE_TEST_SUITE_P(Stores, AuditorServiceTest, ::testing::Values(Backend::sqlite, Backend::postgresql),
-                         [](const ::testing::TestParamInfo<Backend>& info) {
-                           return info.param == Backend::sqlite ? "SQLite" : "PostgreSQL";
-                         });
+INSTANTIATE_TEST_SUITE_P(Stores, AuditorServiceTest, test::kBothStores, test::backend_name);
 
 TEST_P(AuditorServiceTest, JournalsEveryRecordOnceWithAChainThatVerifies) {
   start_service();

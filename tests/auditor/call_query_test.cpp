@@ -24,20 +24,14 @@ namespace {
 using test::CallSpec;
 using test::NotificationSpec;
 
-enum class Backend { sqlite, postgresql };
+using test::Backend;
 
 class CallQueryTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    if (GetParam() == Backend::postgresql) {
-      if (e911::test::PostgresServer::bin_dir().empty()) {
-        GTEST_SKIP() << "no PostgreSQL server binaries (Debian package postgresql; ops/install-deps.sh)";
-      }
-      auto& server = e911::test::PostgresServer::shared();
-      url_ = server.url(server.create_database());
-    } else {
-      url_ = "sqlite:" + dir_.file("audit.db");
-    }
+    const auto where = test::fresh_store(GetParam(), dir_);
+    if (!where) GTEST_SKIP() << test::kNoPostgres;
+    url_ = where->url;
     store_ = open_audit_store(url_, {.sqlite_sync = SqliteSync::normal});
     journal_ = std::make_unique<test::CallJournal>(*store_);
   }
@@ -73,10 +67,7 @@ class CallQueryTest : public ::testing::TestWithParam<Backend> {
   std::unique_ptr<test::CallJournal> journal_;
 };
 
-INSTANTIATE_TEST_SUITE_P(Stores, CallQueryTest, ::testing::Values(Backend::sqlite, Backend::postgresql),
-                         [](const ::testing::TestParamInfo<Backend>& info) {
-                           return info.param == Backend::sqlite ? "SQLite" : "PostgreSQL";
-                         });
+INSTANTIATE_TEST_SUITE_P(Stores, CallQueryTest, test::kBothStores, test::backend_name);
 
 // Three calls at two sites, notified or not, and one call whose alerts
 // came before its own record.

@@ -25,21 +25,16 @@ namespace {
 constexpr EpochMillis kNow = test::kJournalNow;
 constexpr RetentionDays kDays{2557, 90};
 
-enum class Backend { sqlite, postgresql };
+using test::Backend;
 
 class RetentionPurge : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    if (GetParam() == Backend::postgresql) {
-      if (e911::test::PostgresServer::bin_dir().empty()) {
-        GTEST_SKIP() << "no PostgreSQL server binaries (Debian package postgresql; ops/install-deps.sh)";
-      }
-      server_ = &e911::test::PostgresServer::shared();
-      database_ = server_->create_database();
-      url_ = server_->url(database_);
-    } else {
-      url_ = "sqlite:" + dir_.file("audit.db");
-    }
+    const auto where = test::fresh_store(GetParam(), dir_);
+    if (!where) GTEST_SKIP() << test::kNoPostgres;
+    url_ = where->url;
+    server_ = where->server;
+    database_ = where->database;
     store_ = open_audit_store(url_);
     journal_ = std::make_unique<test::JournalBuilder>(*store_, signer_);
   }
@@ -107,10 +102,7 @@ class RetentionPurge : public ::testing::TestWithParam<Backend> {
   std::unique_ptr<test::JournalBuilder> journal_;
 };
 
-INSTANTIATE_TEST_SUITE_P(Stores, RetentionPurge, ::testing::Values(Backend::sqlite, Backend::postgresql),
-                         [](const ::testing::TestParamInfo<Backend>& info) {
-                           return info.param == Backend::sqlite ? "SQLite" : "PostgreSQL";
-                         });
+INSTANTIATE_TEST_SUITE_P(Stores, RetentionPurge, test::kBothStores, test::backend_name);
 
 TEST_P(RetentionPurge, RemovesExpiredCallsAndTheChainStillVerifies) {
   if (!have_client()) GTEST_SKIP() << "no sqlite3 command (Debian package sqlite3)";
