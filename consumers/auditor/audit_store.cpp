@@ -373,6 +373,7 @@ class SqlAuditStore final : public AuditStore {
     guarded("append", [&] {
       begin_write();
       try {
+        check_not_journaled(offsets);
         if (!entries.empty()) {
           check_continues(last_entry_locked(), entries);
           insert_entries(entries);
@@ -395,6 +396,7 @@ class SqlAuditStore final : public AuditStore {
       begin_write();
       try {
         sealed.clear();
+        check_not_journaled(offsets);
         if (!drafts.empty()) {
           // Sealed under the write lock: whoever appends next continues
           // from these, whichever process it is.
@@ -636,6 +638,24 @@ class SqlAuditStore final : public AuditStore {
             useRef(e.hash), useRef(e.key_id), useRef(e.signature);
       }
       insert.execute();
+    }
+  }
+
+  // Refuses a batch whose records the journal already has (see
+  // ConsumedOffset::first_offset). Inside the write transaction.
+  void check_not_journaled(const std::vector<ConsumedOffset>& offsets) {
+    for (const auto& o : offsets) {
+      if (o.first_offset < 0) continue;
+      Poco::Int64 stored = -1;
+      Poco::Data::Statement stmt(*session_);
+      stmt << sql("SELECT next_offset FROM consumer_offsets WHERE group_id = ? AND topic = ? AND \"partition\" = ?"),
+          bind(o.group), bind(o.topic), bind(o.partition), into(stored), now;
+      if (stored > o.first_offset) {
+        throw Refused("records of " + o.topic + " partition " + std::to_string(o.partition) + " from offset " +
+                      std::to_string(o.first_offset) + " are journaled already (group " + o.group +
+                      "'s stored next offset is " + std::to_string(stored) +
+                      "): another instance took the partition over");
+      }
     }
   }
 

@@ -50,6 +50,12 @@ struct ConsumedOffset {
   std::string topic;
   std::int32_t partition = 0;
   std::int64_t next_offset = 0;
+  // The offset of the batch's first record in this partition, or -1. When
+  // set, ingest()/append() refuse the batch if the stored next offset is
+  // already past it: another auditor instance journaled those records
+  // after taking the partition over (a rebalance while this one was
+  // retrying a failed store). Re-read offsets() and drop what is there.
+  std::int64_t first_offset = -1;
 
   bool operator==(const ConsumedOffset&) const = default;
 };

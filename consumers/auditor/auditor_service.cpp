@@ -329,16 +329,21 @@ struct AuditorService::State {
 
   // ---- journaling ----
 
-  // The next offset per (topic, partition) of the batch's records.
+  // The next offset per (topic, partition) of the batch's records, with
+  // the first: the store refuses the batch if another instance journaled
+  // those records meanwhile (ConsumedOffset::first_offset).
   std::vector<ConsumedOffset> next_offsets() const {
-    std::map<PartitionKey, std::int64_t> next;
+    std::map<PartitionKey, std::pair<std::int64_t, std::int64_t>> range;  // first, next
     for (const auto& c : batch) {
-      auto& n = next[{c.topic, c.partition}];
-      n = std::max(n, c.offset + 1);
+      const auto [it, added] = range.try_emplace({c.topic, c.partition}, c.offset, c.offset + 1);
+      if (!added) {
+        it->second.first = std::min(it->second.first, c.offset);
+        it->second.second = std::max(it->second.second, c.offset + 1);
+      }
     }
     std::vector<ConsumedOffset> out;
-    out.reserve(next.size());
-    for (const auto& [tp, offset] : next) out.push_back({options.group_id, tp.first, tp.second, offset});
+    out.reserve(range.size());
+    for (const auto& [tp, r] : range) out.push_back({options.group_id, tp.first, tp.second, r.second, r.first});
     return out;
   }
 

@@ -216,6 +216,28 @@ TEST_P(AuditIngestTest, AFailedIngestWritesNothing) {
   EXPECT_TRUE(verify().ok);
 }
 
+TEST_P(AuditIngestTest, ABatchWhoseRecordsAnotherInstanceJournaledIsRefused) {
+  // Records 0..4 of partition 0 journaled (by the instance that took it over).
+  store_->ingest(call_drafts({}), {{"auditor", "e911.emergency-calls", 0, 5, 0}}, signer_);
+  test::CallDoc late;
+  late.call_id = "c-late";
+  // The old owner's batch of records 3..5, retried after its store failed.
+  try {
+    store_->ingest(call_drafts(late), {{"auditor", "e911.emergency-calls", 0, 6, 3}}, signer_);
+    ADD_FAILURE() << "a batch the journal already has was written";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("journaled already"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(store_->count(), 2);
+  EXPECT_EQ(store_->offsets("auditor")[0].next_offset, 5);
+  // From the stored offset on, and in a partition never stored, it goes in.
+  store_->ingest(call_drafts(late), {{"auditor", "e911.emergency-calls", 0, 6, 5},
+                                     {"auditor", "e911.emergency-calls", 1, 1, 0}},
+                 signer_);
+  EXPECT_EQ(store_->count(), 4);
+  EXPECT_TRUE(verify().ok);
+}
+
 TEST_P(AuditIngestTest, WritersInTwoConnectionsKeepOneChain) {
   auto other = open_audit_store(url_);
   auto write = [&](AuditStore& store, const std::string& prefix) {
