@@ -12,6 +12,7 @@ if [ "${E911_SANITIZE:-0}" = "1" ]; then
   build="${E911_BUILD_DIR:-$root/build-asan}"
   export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1"
   export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+  export LSAN_OPTIONS="suppressions=$root/ops/lsan.supp:print_suppressions=0"
 else
   build="${E911_BUILD_DIR:-$root/build}"
 fi
