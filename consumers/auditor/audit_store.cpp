@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "consumers/auditor/call_rows.h"
+#include "consumers/auditor/entry_rows.h"
 #include "consumers/auditor/hash_chain.h"
 
 namespace e911::auditor {
@@ -152,7 +153,7 @@ $$)sql",
     },
 };
 
-constexpr const char* kEntryColumns = "seq, kind, call_id, at, payload, prev_hash, hash, key_id, signature";
+constexpr const char* kEntryColumns = kAuditEntryColumns;
 
 // What differs between the databases; everything else is shared.
 struct Dialect {
@@ -295,24 +296,6 @@ std::string str(Poco::Data::RecordSet& rs, std::size_t col) {
   return v.isEmpty() ? std::string() : v.convert<std::string>();
 }
 
-std::vector<AuditEntry> entries_from_rows(Poco::Data::Statement& stmt) {
-  std::vector<AuditEntry> out;
-  Poco::Data::RecordSet rs(stmt);
-  for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
-    AuditEntry e;
-    e.seq = i64(rs, 0);
-    e.kind = str(rs, 1);
-    e.call_id = str(rs, 2);
-    e.at = i64(rs, 3);
-    e.payload = str(rs, 4);
-    e.prev_hash = str(rs, 5);
-    e.hash = str(rs, 6);
-    e.key_id = str(rs, 7);
-    e.signature = str(rs, 8);
-    out.push_back(std::move(e));
-  }
-  return out;
-}
 
 // Thrown by our own checks (not the database's).
 struct Refused : std::runtime_error {
@@ -479,7 +462,7 @@ class SqlAuditStore final : public AuditStore {
           stmt << sql(std::string("SELECT ") + kEntryColumns +
                       " FROM audit_entries WHERE seq >= ? ORDER BY seq LIMIT ?"),
               bind(next), bind(page), now;
-          rows = entries_from_rows(stmt);
+          rows = entries_of_rows(stmt);
         });
       }
       for (const auto& e : rows) {
@@ -589,7 +572,7 @@ class SqlAuditStore final : public AuditStore {
   std::optional<AuditEntry> last_entry_locked() {
     Poco::Data::Statement stmt(*session_);
     stmt << std::string("SELECT ") + kEntryColumns + " FROM audit_entries ORDER BY seq DESC LIMIT 1", now;
-    auto rows = entries_from_rows(stmt);
+    auto rows = entries_of_rows(stmt);
     if (rows.empty()) return std::nullopt;
     return std::move(rows.front());
   }

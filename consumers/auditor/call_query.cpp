@@ -13,6 +13,7 @@
 #include <variant>
 
 #include "common/text.h"
+#include "consumers/auditor/entry_rows.h"
 
 namespace e911::auditor {
 
@@ -369,25 +370,10 @@ std::optional<CallDetail> call_detail(AuditStore& store, const std::string& call
       }
     }
     Poco::Data::Statement stmt(session);
-    stmt << store.sql(
-                "SELECT seq, kind, call_id, at, payload, prev_hash, hash, key_id, signature FROM audit_entries "
-                "WHERE call_id = ? ORDER BY seq"),
+    stmt << store.sql(std::string("SELECT ") + kAuditEntryColumns + " FROM audit_entries WHERE call_id = ? ORDER BY seq"),
         bind(call_id);
     stmt.execute();
-    Poco::Data::RecordSet rs(stmt);
-    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
-      AuditEntry e;
-      e.seq = whole(rs, 0);
-      e.kind = text(rs, 1);
-      e.call_id = text(rs, 2);
-      e.at = whole(rs, 3);
-      e.payload = text(rs, 4);
-      e.prev_hash = text(rs, 5);
-      e.hash = text(rs, 6);
-      e.key_id = text(rs, 7);
-      e.signature = text(rs, 8);
-      d.entries.push_back(std::move(e));
-    }
+    d.entries = entries_of_rows(stmt);
   });
   return d;
 }
