@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "consumers/auditor/canonical_json.h"
-#include "consumers/auditor/chain_verifier.h"
-#include "consumers/auditor/hash_chain.h"
+#include "consumers/auditor/journal/canonical_json.h"
+#include "consumers/auditor/journal/chain_verifier.h"
+#include "consumers/auditor/journal/hash_chain.h"
 
 namespace {
 

@@ -42,9 +42,9 @@
 #include <vector>
 
 #include "consumers/auditor/audit_record.h"
-#include "consumers/auditor/audit_store.h"
-#include "consumers/auditor/call_query.h"
-#include "consumers/auditor/chain_verifier.h"
+#include "consumers/auditor/store/audit_store.h"
+#include "consumers/auditor/query/call_query.h"
+#include "consumers/auditor/journal/chain_verifier.h"
 #include "tests/auditor/journal_docs.h"
 #include "tests/support/postgres_server.h"
 

@@ -5,12 +5,12 @@
 
 #include <benchmark/benchmark.h>
 
-#include "consumers/locator/dial_plan.h"
+#include "registry/dial_plan.h"
 
 namespace {
 
-using e911::locator::CallClass;
-using e911::locator::DialPlan;
+using e911::registry::CallClass;
+using e911::registry::DialPlan;
 
 // The countries and prefixes of ../shared/fixtures/registry.yaml.
 const DialPlan& plan() {

@@ -73,7 +73,7 @@
 #include "common/timestamp.h"
 #include "consumers/locator/locator_core.h"
 #include "consumers/locator/locator_service.h"
-#include "consumers/locator/registry_loader.h"
+#include "registry/registry_loader.h"
 #include "producers/simulator/traffic.h"
 
 namespace {
@@ -491,7 +491,7 @@ RateResult wrapper_consume(const kafka::Properties& props, const std::string& to
 // LocatorCore without Kafka over the same events: decode, validate,
 // de-duplicate, resolve, encode.
 RateResult in_process(const std::string& registry_path, const Stream& s) {
-  auto load = locator::load_registry_file(registry_path);
+  auto load = registry::load_registry_file(registry_path);
   locator::LocatorCore core(load.registry, 1'000'000);
   for (const auto& u : s.updates) core.process(u.payload);
   RateResult r;
@@ -578,7 +578,7 @@ std::string describe_props(const kafka::Properties& p) {
 // ---------------------------------------------------------------------------
 // Phase 1: throughput.
 
-void run_throughput(const Args& args, std::shared_ptr<const locator::Registry> registry, ThreadLabels& labels) {
+void run_throughput(const Args& args, std::shared_ptr<const registry::Registry> registry, ThreadLabels& labels) {
   std::printf("== Throughput: locator through Kafka, backlog of %s call events ==\n", fmt(static_cast<double>(args.events)).c_str());
   simulator::TrafficSimulator sim(registry, args.seed, now_millis() - 3'600'000);
   auto t = Clock::now();
@@ -843,7 +843,7 @@ void print_latency_row(const char* name, const Percentiles& p) {
               p.max);
 }
 
-void run_latency(const Args& args, std::shared_ptr<const locator::Registry> registry, ThreadLabels& labels) {
+void run_latency(const Args& args, std::shared_ptr<const registry::Registry> registry, ThreadLabels& labels) {
   std::printf("== Latency: %.0f call events/s for %.0f s (+%.0f s warm-up), %.0f%% emergency calls ==\n", args.rate,
               args.seconds, args.warmup_seconds, 100 * args.latency_emergency_share);
   simulator::TrafficSimulator sim(registry, args.seed + 100, now_millis() - 3'600'000);
@@ -992,9 +992,9 @@ int main(int argc, char** argv) {
   ThreadLabels labels;
   labels.claim("bench main");
   try {
-    auto load = locator::load_registry_file(args.registry);
+    auto load = registry::load_registry_file(args.registry);
     if (!load.ok()) {
-      for (const auto& d : load.errors) std::cerr << locator::format_diagnostic(args.registry, d) << "\n";
+      for (const auto& d : load.errors) std::cerr << registry::format_diagnostic(args.registry, d) << "\n";
       return 1;
     }
     std::printf("locator_kafka_bench: registry %s (%zu sites), librdkafka %s, %u hardware threads\n\n",

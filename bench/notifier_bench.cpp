@@ -101,7 +101,7 @@
 #include "common/timestamp.h"
 #include "consumers/locator/locator_core.h"
 #include "consumers/locator/locator_service.h"
-#include "consumers/locator/registry_loader.h"
+#include "registry/registry_loader.h"
 #include "consumers/notifier/notifier_service.h"
 #include "consumers/notifier/outbox_transport.h"
 #include "consumers/notifier/smtp_transport.h"
@@ -916,11 +916,11 @@ std::string write_registry(const std::string& dir, const std::string& text) {
   return path;
 }
 
-std::shared_ptr<const locator::Registry> load_registry(const std::string& path) {
-  auto load = locator::load_registry_file(path);
+std::shared_ptr<const registry::Registry> load_registry(const std::string& path) {
+  auto load = registry::load_registry_file(path);
   if (!load.ok()) {
     std::string why;
-    for (const auto& d : load.errors) why += locator::format_diagnostic(path, d) + "\n";
+    for (const auto& d : load.errors) why += registry::format_diagnostic(path, d) + "\n";
     throw std::runtime_error("bench registry does not load:\n" + why);
   }
   return load.registry;
@@ -934,7 +934,7 @@ struct CallDoc {
 
 // `n` emergency-call documents as the locator writes them: the simulator's
 // scenarios (cycled) run through LocatorCore and encoded.
-std::vector<CallDoc> emergency_documents(std::shared_ptr<const locator::Registry> registry, std::size_t n,
+std::vector<CallDoc> emergency_documents(std::shared_ptr<const registry::Registry> registry, std::size_t n,
                                          std::uint64_t seed) {
   simulator::TrafficSimulator sim(registry, seed, now_millis() - 3'600'000);
   locator::LocatorCore core(registry, 2 * n + 1000);

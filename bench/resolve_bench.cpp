@@ -12,7 +12,7 @@
 
 #include "common/emergency_call.h"
 #include "consumers/locator/locator_core.h"
-#include "consumers/locator/registry.h"
+#include "registry/registry.h"
 #include "producers/simulator/traffic.h"
 
 namespace {
@@ -32,14 +32,14 @@ long rss_kib(const char* field) {
   return 0;
 }
 
-std::shared_ptr<const locator::Registry> big_registry() {
-  locator::RegistryData d;
+std::shared_ptr<const registry::Registry> big_registry() {
+  registry::RegistryData d;
   d.countries["US"] = {{"911"}, {"933"}};
   d.dial_prefixes = {"9"};
   d.vpn_ranges.push_back(IpPrefix::parse("10.200.0.0/16").value());
   d.notification_lists["sec"] = {"sec", {{"Desk", "desk@example.com", "+15125550100", ""}}};
   for (std::size_t s = 0; s < kSites; ++s) {
-    locator::Site site;
+    registry::Site site;
     site.id = "site-" + std::to_string(s);
     site.name = "Site " + std::to_string(s);
     site.notify = "sec";
@@ -51,7 +51,7 @@ std::shared_ptr<const locator::Registry> big_registry() {
     const std::uint32_t base = 0x0b000000u + static_cast<std::uint32_t>(s) * 1024u;
     site.subnets.emplace_back(IpAddress::v4(base), 22);
     for (int f = 0; f < 2; ++f) {
-      locator::Zone z;
+      registry::Zone z;
       z.id = site.id + "-f" + std::to_string(f);
       z.name = "Floor " + std::to_string(f);
       z.floor = std::to_string(f);
@@ -60,7 +60,7 @@ std::shared_ptr<const locator::Registry> big_registry() {
     }
     d.sites.push_back(std::move(site));
   }
-  return locator::Registry::build(std::move(d));
+  return registry::Registry::build(std::move(d));
 }
 
 void BM_ResolveMixedEvents(benchmark::State& state) {

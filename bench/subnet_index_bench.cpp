@@ -7,14 +7,14 @@
 #include <random>
 #include <vector>
 
-#include "consumers/locator/subnet_index.h"
+#include "registry/subnet_index.h"
 
 namespace {
 
 using e911::IpAddress;
 using e911::IpPrefix;
 using e911::uint128;
-using e911::locator::SubnetIndex;
+using e911::registry::SubnetIndex;
 
 constexpr std::size_t kPrefixes = 1'000'000;
 constexpr std::size_t kQueries = 1 << 20;

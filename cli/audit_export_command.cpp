@@ -11,9 +11,9 @@
 #include "cli/audit_subcommands.h"
 #include "cli/options.h"
 #include "common/timestamp.h"
-#include "consumers/auditor/audit_bundle.h"
-#include "consumers/auditor/i3_log_events.h"
-#include "consumers/auditor/log_event_signer.h"
+#include "consumers/auditor/export/audit_bundle.h"
+#include "consumers/auditor/export/i3_log_events.h"
+#include "consumers/auditor/export/log_event_signer.h"
 
 namespace e911::cli {
 namespace {

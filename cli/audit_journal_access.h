@@ -11,7 +11,7 @@
 
 #include "cli/options.h"
 #include "common/config.h"
-#include "consumers/auditor/audit_store.h"
+#include "consumers/auditor/store/audit_store.h"
 #include "consumers/auditor/auditor_config.h"
 
 namespace e911::cli {

@@ -9,8 +9,8 @@
 #include "cli/options.h"
 #include "common/log.h"
 #include "common/timestamp.h"
-#include "consumers/auditor/canonical_json.h"
-#include "consumers/auditor/retention.h"
+#include "consumers/auditor/journal/canonical_json.h"
+#include "consumers/auditor/store/retention.h"
 
 namespace e911::cli {
 namespace {

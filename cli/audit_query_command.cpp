@@ -14,10 +14,10 @@
 #include "cli/audit_subcommands.h"
 #include "cli/options.h"
 #include "common/timestamp.h"
-#include "consumers/auditor/audit_store.h"
+#include "consumers/auditor/store/audit_store.h"
 #include "consumers/auditor/auditor_config.h"
-#include "consumers/auditor/call_query.h"
-#include "consumers/auditor/call_rendering.h"
+#include "consumers/auditor/query/call_query.h"
+#include "consumers/auditor/query/call_rendering.h"
 
 namespace e911::cli {
 

@@ -21,9 +21,9 @@
 #include "cli/options.h"
 #include "common/log.h"
 #include "common/observability/observability_server.h"
-#include "consumers/auditor/api_tokens.h"
-#include "consumers/auditor/audit_api.h"
-#include "consumers/auditor/audit_store.h"
+#include "consumers/auditor/api/api_tokens.h"
+#include "consumers/auditor/api/audit_api.h"
+#include "consumers/auditor/store/audit_store.h"
 #include "consumers/auditor/auditor_config.h"
 
 namespace e911::cli {

@@ -7,9 +7,9 @@
 #include "cli/audit_journal_access.h"
 #include "cli/audit_subcommands.h"
 #include "cli/options.h"
-#include "consumers/auditor/audit_bundle.h"
-#include "consumers/auditor/canonical_json.h"
-#include "consumers/auditor/chain_verifier.h"
+#include "consumers/auditor/export/audit_bundle.h"
+#include "consumers/auditor/journal/canonical_json.h"
+#include "consumers/auditor/journal/chain_verifier.h"
 
 namespace e911::cli {
 namespace {

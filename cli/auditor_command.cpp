@@ -16,7 +16,7 @@
 #include "common/kafka/stop_signal.h"
 #include "common/log.h"
 #include "common/observability/observability_server.h"
-#include "consumers/auditor/audit_store.h"
+#include "consumers/auditor/store/audit_store.h"
 #include "consumers/auditor/auditor_config.h"
 #include "consumers/auditor/auditor_service.h"
 

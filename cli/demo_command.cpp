@@ -27,13 +27,13 @@
 #include "common/observability/observability_server.h"
 #include "common/timestamp.h"
 #include "consumers/locator/locator_service.h"
-#include "consumers/locator/registry_loader.h"
-#include "consumers/auditor/audit_store.h"
+#include "registry/registry_loader.h"
+#include "consumers/auditor/store/audit_store.h"
 #include "consumers/auditor/auditor_service.h"
-#include "consumers/auditor/call_query.h"
-#include "consumers/auditor/call_rendering.h"
-#include "consumers/auditor/chain_verifier.h"
-#include "consumers/auditor/entry_signer.h"
+#include "consumers/auditor/query/call_query.h"
+#include "consumers/auditor/query/call_rendering.h"
+#include "consumers/auditor/journal/chain_verifier.h"
+#include "consumers/auditor/journal/entry_signer.h"
 #include "consumers/notifier/ack_server.h"
 #include "consumers/notifier/ack_token.h"
 #include "consumers/notifier/notifier_service.h"
@@ -203,9 +203,9 @@ int run_demo(Args args) {
   const bool follow = opts.flag("--follow");
 
   if (!std::getenv("E911_LOG_LEVEL")) set_min_log_level(LogLevel::warn);  // the console is for the calls
-  auto load = locator::load_registry_file(*registry_path);
+  auto load = registry::load_registry_file(*registry_path);
   if (!load.ok()) {
-    for (const auto& d : load.errors) std::cerr << locator::format_diagnostic(*registry_path, d) << "\n";
+    for (const auto& d : load.errors) std::cerr << registry::format_diagnostic(*registry_path, d) << "\n";
     return 1;
   }
 

@@ -12,8 +12,9 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "common/text.h"
-#include "consumers/locator/pureconnect_import.h"
-#include "consumers/locator/registry_loader.h"
+#include "registry/import/pureconnect_import.h"
+#include "registry/import/station_merge.h"
+#include "registry/registry_loader.h"
 
 namespace e911::cli {
 
@@ -101,13 +102,13 @@ int import_pureconnect(Args args) {
   const std::string csv_path = opts.positional()[0];
 
   std::string registry_text;
-  std::shared_ptr<const locator::Registry> registry;
+  std::shared_ptr<const registry::Registry> registry;
   if (const auto path = opts.value("--registry")) {
     auto text = read_input(*path, "registry");
     if (!text) return 2;
-    auto load = locator::load_registry(*text);
+    auto load = registry::load_registry(*text);
     if (!load.ok()) {
-      for (const auto& d : load.errors) std::cerr << locator::format_diagnostic(*path, d) << "\n";
+      for (const auto& d : load.errors) std::cerr << registry::format_diagnostic(*path, d) << "\n";
       std::cerr << "e911 registry import-pureconnect: the registry is not valid (e911 registry check "
                 << *path << "); nothing imported\n";
       return 2;
@@ -118,28 +119,28 @@ int import_pureconnect(Args args) {
   const auto csv = read_input(csv_path, "CSV file");
   if (!csv) return 2;
 
-  const auto result = locator::import_pureconnect(*csv, registry.get());
+  const auto result = registry::import_pureconnect(*csv, registry.get());
   for (const auto& note : result.notes) std::cerr << csv_path << ": note: " << note << "\n";
   for (const auto& w : result.warnings) {
-    const locator::ImportDiagnostic shown{w.line, "warning", (w.column.empty() ? "" : w.column + ": ") + w.message};
-    std::cerr << locator::format_import_diagnostic(csv_path, shown) << "\n";
+    const registry::ImportDiagnostic shown{w.line, "warning", (w.column.empty() ? "" : w.column + ": ") + w.message};
+    std::cerr << registry::format_import_diagnostic(csv_path, shown) << "\n";
   }
   if (!result.ok()) {
-    for (const auto& e : result.errors) std::cerr << locator::format_import_diagnostic(csv_path, e) << "\n";
+    for (const auto& e : result.errors) std::cerr << registry::format_import_diagnostic(csv_path, e) << "\n";
     std::cerr << csv_path << ": " << result.errors.size() << " error" << (result.errors.size() == 1 ? "" : "s")
               << "; nothing written\n";
     return 1;
   }
-  std::vector<locator::Station> stations;
+  std::vector<registry::Station> stations;
   std::map<std::string, std::size_t> per_site;
   for (const auto& s : result.stations) {
     stations.push_back(s.station);
     ++per_site[s.station.site];
   }
   if (opts.flag("--merge")) {
-    const auto merged = locator::merge_stations(registry_text, stations, csv_path);
+    const auto merged = registry::merge_stations(registry_text, stations, csv_path);
     if (!merged.ok()) {
-      for (const auto& d : merged.errors) std::cerr << locator::format_diagnostic("(merged registry)", d) << "\n";
+      for (const auto& d : merged.errors) std::cerr << registry::format_diagnostic("(merged registry)", d) << "\n";
       std::cerr << "e911 registry import-pureconnect: the merged registry does not load; nothing written\n";
       return 1;
     }
@@ -149,7 +150,7 @@ int import_pureconnect(Args args) {
     }
     std::cout << merged.yaml;
   } else {
-    std::cout << locator::stations_yaml(stations);
+    std::cout << registry::stations_yaml(stations);
   }
   std::cout.flush();
   std::string sites;
@@ -162,9 +163,9 @@ int import_pureconnect(Args args) {
 int check(const std::vector<std::string>& files) {
   int status = 0;
   for (const auto& file : files) {
-    const auto load = locator::load_registry_file(file);
+    const auto load = registry::load_registry_file(file);
     if (!load.ok()) {
-      for (const auto& d : load.errors) std::cerr << locator::format_diagnostic(file, d) << "\n";
+      for (const auto& d : load.errors) std::cerr << registry::format_diagnostic(file, d) << "\n";
       std::cerr << file << ": " << load.errors.size() << " error" << (load.errors.size() == 1 ? "" : "s") << "\n";
       status = 1;
       continue;

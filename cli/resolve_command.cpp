@@ -9,7 +9,7 @@
 #include "cli/options.h"
 #include "common/text.h"
 #include "consumers/locator/locator_core.h"
-#include "consumers/locator/registry_loader.h"
+#include "registry/registry_loader.h"
 
 namespace e911::cli {
 
@@ -47,9 +47,9 @@ int run_resolve(Args args) {
     }
   }
   const std::string registry_path = *opts.value("--registry");
-  auto load = locator::load_registry_file(registry_path);
+  auto load = registry::load_registry_file(registry_path);
   if (!load.ok()) {
-    for (const auto& d : load.errors) std::cerr << locator::format_diagnostic(registry_path, d) << "\n";
+    for (const auto& d : load.errors) std::cerr << registry::format_diagnostic(registry_path, d) << "\n";
     std::cerr << "e911 resolve: the registry is not valid; nothing resolved\n";
     return 2;
   }

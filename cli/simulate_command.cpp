@@ -7,7 +7,7 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "common/timestamp.h"
-#include "consumers/locator/registry_loader.h"
+#include "registry/registry_loader.h"
 #include "producers/simulator/traffic.h"
 
 namespace e911::cli {
@@ -67,9 +67,9 @@ int run_simulate(Args args) {
     start = *parsed;
   }
 
-  auto load = locator::load_registry_file(*registry_path);
+  auto load = registry::load_registry_file(*registry_path);
   if (!load.ok()) {
-    for (const auto& d : load.errors) std::cerr << locator::format_diagnostic(*registry_path, d) << "\n";
+    for (const auto& d : load.errors) std::cerr << registry::format_diagnostic(*registry_path, d) << "\n";
     return 1;
   }
   const bool keys = opts.flag("--keys");

@@ -7,7 +7,7 @@
 
 #include "common/kafka/error.h"
 #include "common/kafka/message_view.h"
-#include "common/offset_tracker.h"
+#include "common/kafka/offset_tracker.h"
 
 namespace e911::kafka {
 

@@ -6,8 +6,8 @@
 #include <cmath>
 #include <set>
 
-#include "consumers/auditor/audit_entry.h"
-#include "consumers/auditor/canonical_json.h"
+#include "consumers/auditor/journal/audit_entry.h"
+#include "consumers/auditor/journal/canonical_json.h"
 
 namespace e911::auditor {
 namespace {

@@ -6,7 +6,7 @@
 #include <fstream>
 
 #include "common/text.h"
-#include "consumers/auditor/audit_entry.h"
+#include "consumers/auditor/journal/audit_entry.h"
 
 namespace e911::auditor {
 

@@ -36,7 +36,7 @@
 
 #include "common/config.h"
 #include "common/result.h"
-#include "consumers/auditor/entry_signer.h"
+#include "consumers/auditor/journal/entry_signer.h"
 
 namespace e911::auditor {
 

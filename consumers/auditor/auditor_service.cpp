@@ -14,7 +14,7 @@
 #include "common/kafka/dead_letter_writer.h"
 #include "common/kafka/producer.h"
 #include "common/log.h"
-#include "consumers/auditor/audit_entry.h"
+#include "consumers/auditor/journal/audit_entry.h"
 #include "consumers/auditor/audit_record.h"
 
 namespace e911::auditor {

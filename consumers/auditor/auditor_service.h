@@ -33,9 +33,9 @@
 #include "common/kafka/properties.h"
 #include "common/observability/health.h"
 #include "common/observability/metrics_registry.h"
-#include "consumers/auditor/audit_store.h"
+#include "consumers/auditor/store/audit_store.h"
 #include "consumers/auditor/auditor_config.h"
-#include "consumers/auditor/entry_signer.h"
+#include "consumers/auditor/journal/entry_signer.h"
 
 namespace e911::auditor {
 

@@ -4,10 +4,10 @@
 
 namespace e911::locator {
 
-LocatorCore::LocatorCore(std::shared_ptr<const Registry> registry, std::size_t dedup_capacity, JsonLimits limits)
+LocatorCore::LocatorCore(std::shared_ptr<const registry::Registry> registry, std::size_t dedup_capacity, JsonLimits limits)
     : registry_(std::move(registry)), resolver_(*registry_), seen_(dedup_capacity), limits_(limits) {}
 
-void LocatorCore::set_registry(std::shared_ptr<const Registry> registry) {
+void LocatorCore::set_registry(std::shared_ptr<const registry::Registry> registry) {
   registry_ = std::move(registry);
   resolver_ = Resolver(*registry_);
 }

@@ -13,7 +13,7 @@
 #include "common/json_reader.h"
 #include "common/recent_ids.h"
 #include "consumers/locator/location_store.h"
-#include "consumers/locator/registry.h"
+#include "registry/registry.h"
 #include "consumers/locator/resolver.h"
 
 namespace e911::locator {
@@ -35,7 +35,7 @@ struct Outcome {
 class LocatorCore {
  public:
   // `dedup_capacity`: how many recent event ids are remembered.
-  LocatorCore(std::shared_ptr<const Registry> registry, std::size_t dedup_capacity = 1'000'000,
+  LocatorCore(std::shared_ptr<const registry::Registry> registry, std::size_t dedup_capacity = 1'000'000,
               JsonLimits limits = {});
 
   Outcome process(std::string_view payload);
@@ -43,12 +43,12 @@ class LocatorCore {
   Outcome process(const InputEvent& event);
 
   // Swaps in a new registry (reload); events after this see it.
-  void set_registry(std::shared_ptr<const Registry> registry);
-  const Registry& registry() const { return *registry_; }
+  void set_registry(std::shared_ptr<const registry::Registry> registry);
+  const registry::Registry& registry() const { return *registry_; }
   LocationStore& locations() { return locations_; }
 
  private:
-  std::shared_ptr<const Registry> registry_;
+  std::shared_ptr<const registry::Registry> registry_;
   Resolver resolver_;
   LocationStore locations_;
   RecentIds seen_;

@@ -16,7 +16,7 @@
 #include "common/reload_signal.h"
 #include "common/timestamp.h"
 #include "consumers/locator/locator_core.h"
-#include "consumers/locator/registry_file.h"
+#include "registry/registry_file.h"
 
 namespace e911::locator {
 
@@ -100,7 +100,7 @@ struct LocatorService::State {
   LocatorServiceOptions options;
   observability::MetricsRegistry metrics;
   Logger log{"locator"};
-  RegistryFile registry_file;
+  registry::RegistryFile registry_file;
   LocatorCore core;
 
   prometheus::Family<prometheus::Counter>& call_events;

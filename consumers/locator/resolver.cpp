@@ -69,7 +69,7 @@ std::optional<EmergencyCall> Resolver::resolve(const CallEvent& event, const Loc
   const bool ip_informative = d.ip && !vpn;
   if (vpn) add_warning(call, warning::kVpn);
 
-  const Place* place = nullptr;
+  const registry::Place* place = nullptr;
   if (d.lldp) {
     place = registry_->by_switch_port(d.lldp->chassis_id, d.lldp->port_id);
     if (place) {
@@ -99,12 +99,12 @@ std::optional<EmergencyCall> Resolver::resolve(const CallEvent& event, const Loc
     }
   }
 
-  const Site* event_site = event.site_id.empty() ? nullptr : registry_->site(event.site_id);
+  const registry::Site* event_site = event.site_id.empty() ? nullptr : registry_->site(event.site_id);
   std::optional<EndpointLocation> endpoint;
   if (place) {
-    const Site& site = registry_->site_of(*place);
+    const registry::Site& site = registry_->site_of(*place);
     loc.site_id = site.id;
-    if (const Zone* zone = registry_->zone_of(*place)) loc.zone_id = zone->id;
+    if (const registry::Zone* zone = registry_->zone_of(*place)) loc.zone_id = zone->id;
     loc.label = registry_->label_of(*place);
     loc.address = registry_->address_of(*place);
     call.notify = site.notify;
@@ -151,13 +151,13 @@ std::optional<EmergencyCall> Resolver::resolve(const CallEvent& event, const Loc
   else if (event_site) call.country = event_site->address.country;
   else call.country = region_of(event.caller.callback);
 
-  const DialPlan& plan = registry_->dial_plan();
+  const registry::DialPlan& plan = registry_->dial_plan();
   auto cls = plan.classify(event.dialed, call.country);
-  if (cls.cls == CallClass::none && event_site && event_site->address.country != call.country) {
+  if (cls.cls == registry::CallClass::none && event_site && event_site->address.country != call.country) {
     cls = plan.classify(event.dialed, event_site->address.country);
   }
-  if (cls.cls == CallClass::none) return std::nullopt;
-  call.call_class = cls.cls == CallClass::test ? "test" : "emergency";
+  if (cls.cls == registry::CallClass::none) return std::nullopt;
+  call.call_class = cls.cls == registry::CallClass::test ? "test" : "emergency";
   if (cls.via_dial_prefix) add_warning(call, warning::kDialPrefix);
   order_warnings(call);
 

@@ -9,13 +9,13 @@
 #include "common/emergency_call.h"
 #include "common/events.h"
 #include "consumers/locator/location_store.h"
-#include "consumers/locator/registry.h"
+#include "registry/registry.h"
 
 namespace e911::locator {
 
 class Resolver {
  public:
-  explicit Resolver(const Registry& registry) : registry_(&registry) {}
+  explicit Resolver(const registry::Registry& registry) : registry_(&registry) {}
 
   // Cheap test used to drop non-emergency traffic early: false means the
   // event can never produce an emergency call.
@@ -27,7 +27,7 @@ class Resolver {
   std::optional<EmergencyCall> resolve(const CallEvent& event, const LocationStore& locations) const;
 
  private:
-  const Registry* registry_;  // not owned; outlives the resolver
+  const registry::Registry* registry_;  // not owned; outlives the resolver
 };
 
 }  // namespace e911::locator

@@ -19,7 +19,7 @@ std::string alert_id(std::string_view call_id, Channel channel, std::string_view
   return Poco::DigestEngine::digestToHex(sha.digest()).substr(0, 32);
 }
 
-AlertSite alert_site(const EmergencyCallView& call, const locator::Registry& registry) {
+AlertSite alert_site(const EmergencyCallView& call, const registry::Registry& registry) {
   const std::string& id = !call.location.site_id.empty() ? call.location.site_id : call.site_id;
   AlertSite site;
   site.id = id;
@@ -33,12 +33,12 @@ AlertSite alert_site(const EmergencyCallView& call, const locator::Registry& reg
 }
 
 std::vector<AlertTarget> list_targets(std::string_view call_id, std::string_view list,
-                                      const locator::Registry& registry) {
+                                      const registry::Registry& registry) {
   std::vector<AlertTarget> out;
   const auto* l = registry.list(list);
   if (l == nullptr) return out;
   std::set<std::string> seen;
-  const auto add = [&](const locator::Contact& c, Channel channel, const std::string& address) {
+  const auto add = [&](const registry::Contact& c, Channel channel, const std::string& address) {
     if (address.empty()) return;
     auto id = alert_id(call_id, channel, address);
     if (!seen.insert(id).second) return;
@@ -52,13 +52,13 @@ std::vector<AlertTarget> list_targets(std::string_view call_id, std::string_view
   return out;
 }
 
-std::string escalation_list(std::string_view list, const locator::Registry& registry) {
+std::string escalation_list(std::string_view list, const registry::Registry& registry) {
   const auto& fallback = registry.data().fallback_list;
   if (fallback.empty() || fallback == list) return {};
   return fallback;
 }
 
-AlertPlan plan_alerts(const EmergencyCallView& call, const locator::Registry& registry) {
+AlertPlan plan_alerts(const EmergencyCallView& call, const registry::Registry& registry) {
   AlertPlan plan;
   plan.site = alert_site(call, registry);
   if (call.is_test() && !registry.data().alert_test_calls) {

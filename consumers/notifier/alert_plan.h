@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "consumers/locator/registry.h"
+#include "registry/registry.h"
 #include "consumers/notifier/alert_text.h"
 #include "consumers/notifier/emergency_call_view.h"
 #include "consumers/notifier/transport.h"
@@ -43,19 +43,19 @@ std::string alert_id(std::string_view call_id, Channel channel, std::string_view
 // The site named in alerts: the one the caller is physically at when the
 // locator found one, else the call's own site. Unknown ids give a site
 // with the id as its name and no time zone (times in UTC).
-AlertSite alert_site(const EmergencyCallView& call, const locator::Registry& registry);
+AlertSite alert_site(const EmergencyCallView& call, const registry::Registry& registry);
 
 // Every (channel, address) of every contact of `list`, in list order, each
 // once. Empty when the list does not exist.
 std::vector<AlertTarget> list_targets(std::string_view call_id, std::string_view list,
-                                      const locator::Registry& registry);
+                                      const registry::Registry& registry);
 
 // The alerts for a call: its `notify` list; if that is empty, unknown or
 // has no contacts, the registry's fallback list (saying why).
-AlertPlan plan_alerts(const EmergencyCallView& call, const locator::Registry& registry);
+AlertPlan plan_alerts(const EmergencyCallView& call, const registry::Registry& registry);
 
 // The list to escalate to from `list`, or empty when there is none (no
 // fallback configured, or `list` is the fallback itself).
-std::string escalation_list(std::string_view list, const locator::Registry& registry);
+std::string escalation_list(std::string_view list, const registry::Registry& registry);
 
 }  // namespace e911::notifier

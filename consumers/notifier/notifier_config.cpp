@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "consumers/locator/registry_loader.h"
+#include "registry/registry_loader.h"
 #include "consumers/notifier/kannel_transport.h"
 #include "consumers/notifier/outbox_transport.h"
 #include "consumers/notifier/smtp_transport.h"
@@ -77,7 +77,7 @@ struct ChannelsUsed {
   bool email = false, sms = false, webhook = false;
 };
 
-ChannelsUsed channels_used(const locator::Registry& registry) {
+ChannelsUsed channels_used(const registry::Registry& registry) {
   ChannelsUsed used;
   for (const auto& [id, list] : registry.data().notification_lists) {
     for (const auto& c : list.contacts) {
@@ -115,10 +115,10 @@ Result<NotifierSetup> notifier_setup(const Config& config) {
   timeouts.connect = std::chrono::milliseconds(config.get_int("notifier.timeouts.connect_ms"));
   timeouts.io = std::chrono::milliseconds(config.get_int("notifier.timeouts.io_ms"));
 
-  auto registry = locator::load_registry_file(o.registry_path);
+  auto registry = registry::load_registry_file(o.registry_path);
   if (!registry.ok()) {
     std::string message = "invalid registry " + o.registry_path + ":";
-    for (const auto& d : registry.errors) message += "\n  " + locator::format_diagnostic(o.registry_path, d);
+    for (const auto& d : registry.errors) message += "\n  " + registry::format_diagnostic(o.registry_path, d);
     return Error{message};
   }
   const auto used = channels_used(*registry.registry);

@@ -17,7 +17,7 @@
 #include "common/kafka/producer.h"
 #include "common/log.h"
 #include "common/reload_signal.h"
-#include "consumers/locator/registry_file.h"
+#include "registry/registry_file.h"
 #include "consumers/notifier/ack_token.h"
 #include "consumers/notifier/alert_plan.h"
 #include "consumers/notifier/notification_record.h"
@@ -113,9 +113,9 @@ struct NotifierService::State {
   NotifierServiceOptions options;
   observability::MetricsRegistry metrics;
   Logger log{"notifier"};
-  locator::RegistryFile registry_file;  // consumer thread only
+  registry::RegistryFile registry_file;  // consumer thread only
   mutable std::mutex registry_mu;
-  std::shared_ptr<const locator::Registry> registry_snapshot = registry_file.registry();
+  std::shared_ptr<const registry::Registry> registry_snapshot = registry_file.registry();
   std::unique_ptr<NotifierStore> store;
 
   prometheus::Family<prometheus::Counter>& calls_family;
@@ -169,7 +169,7 @@ struct NotifierService::State {
     failed.store(true);
   }
 
-  std::shared_ptr<const locator::Registry> registry() const {
+  std::shared_ptr<const registry::Registry> registry() const {
     std::lock_guard lock(registry_mu);
     return registry_snapshot;
   }

@@ -21,7 +21,7 @@ std::string json_string(const std::string& s) {
 }
 
 // The first emergency number the registry (or the usual table) gives a country.
-std::string emergency_number(const locator::Registry& r, const std::string& country) {
+std::string emergency_number(const registry::Registry& r, const std::string& country) {
   const auto it = r.data().countries.find(country);
   if (it != r.data().countries.end() && !it->second.emergency.empty()) return it->second.emergency.front();
   if (country == "US" || country == "CA") return "911";
@@ -29,7 +29,7 @@ std::string emergency_number(const locator::Registry& r, const std::string& coun
   return "112";
 }
 
-std::string test_number(const locator::Registry& r, const std::string& country) {
+std::string test_number(const registry::Registry& r, const std::string& country) {
   const auto it = r.data().countries.find(country);
   if (it != r.data().countries.end() && !it->second.test.empty()) return it->second.test.front();
   return "";
@@ -37,7 +37,7 @@ std::string test_number(const locator::Registry& r, const std::string& country) 
 
 }  // namespace
 
-TrafficSimulator::TrafficSimulator(std::shared_ptr<const locator::Registry> registry, std::uint64_t seed,
+TrafficSimulator::TrafficSimulator(std::shared_ptr<const registry::Registry> registry, std::uint64_t seed,
                                    EpochMillis start, EpochMillis step_ms)
     : registry_(std::move(registry)), rng_(seed), now_(start), step_ms_(step_ms) {}
 
@@ -103,7 +103,7 @@ SimEvent TrafficSimulator::location_update(const std::string& scenario, const Ca
 std::vector<SimEvent> TrafficSimulator::scenarios() {
   const auto& r = *registry_;
   std::vector<SimEvent> out;
-  const locator::Site* home_site = nullptr;  // a site whose country has a test number, else the first
+  const registry::Site* home_site = nullptr;  // a site whose country has a test number, else the first
   for (const auto& s : r.data().sites) {
     if (!home_site || (!test_number(r, s.address.country).empty() && test_number(r, home_site->address.country).empty())) {
       home_site = &s;
@@ -193,7 +193,7 @@ std::vector<SimEvent> TrafficSimulator::scenarios() {
   }
   // Test call and dial-out prefix at a site with office subnets.
   for (const auto& site : r.data().sites) {
-    const locator::Zone* zone = nullptr;
+    const registry::Zone* zone = nullptr;
     for (const auto& z : site.zones) {
       if (!z.subnets.empty()) zone = &z;
     }

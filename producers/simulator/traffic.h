@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "common/timestamp.h"
-#include "consumers/locator/registry.h"
+#include "registry/registry.h"
 
 namespace e911::simulator {
 
@@ -32,7 +32,7 @@ class TrafficSimulator {
  public:
   // Call events are `step_ms` apart from `start` on (the demo uses 1 ms
   // steps ending about now, so times and alert latencies look real).
-  TrafficSimulator(std::shared_ptr<const locator::Registry> registry, std::uint64_t seed, EpochMillis start,
+  TrafficSimulator(std::shared_ptr<const registry::Registry> registry, std::uint64_t seed, EpochMillis start,
                    EpochMillis step_ms = 250);
 
   // One pass over every scenario the registry can support, in order; each
@@ -60,7 +60,7 @@ class TrafficSimulator {
   SimEvent location_update(const std::string& scenario, const Caller& who, const std::string& address_json,
                            const std::string& network_ip, EpochMillis at);
 
-  std::shared_ptr<const locator::Registry> registry_;
+  std::shared_ptr<const registry::Registry> registry_;
   std::mt19937_64 rng_;
   EpochMillis now_;
   EpochMillis step_ms_;

@@ -1,6 +1,6 @@
 // The HTTP API's parameter rules (consumers/auditor/api_params.h), pure.
 
-#include "consumers/auditor/api_params.h"
+#include "consumers/auditor/api/api_params.h"
 
 #include <gtest/gtest.h>
 

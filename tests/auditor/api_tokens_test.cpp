@@ -1,6 +1,6 @@
 // The HTTP API's bearer tokens file (consumers/auditor/api_tokens.h).
 
-#include "consumers/auditor/api_tokens.h"
+#include "consumers/auditor/api/api_tokens.h"
 
 #include <gtest/gtest.h>
 
@@ -10,7 +10,7 @@
 #include <string>
 
 #include "common/text.h"
-#include "consumers/auditor/hash_chain.h"
+#include "consumers/auditor/journal/hash_chain.h"
 #include "tests/auditor/audit_test_support.h"
 #include "tests/observability/log_capture.h"
 

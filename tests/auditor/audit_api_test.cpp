@@ -2,7 +2,7 @@
 // loopback, against a journal filled through AuditStore::ingest, on SQLite
 // and on a real PostgreSQL.
 
-#include "consumers/auditor/audit_api.h"
+#include "consumers/auditor/api/audit_api.h"
 
 #include <Poco/Data/Session.h>
 #include <Poco/Net/HTTPClientSession.h>
@@ -21,10 +21,10 @@
 #include <string>
 #include <vector>
 
-#include "consumers/auditor/api_params.h"
+#include "consumers/auditor/api/api_params.h"
 #include "consumers/auditor/audit_record.h"
-#include "consumers/auditor/audit_store.h"
-#include "consumers/auditor/hash_chain.h"
+#include "consumers/auditor/store/audit_store.h"
+#include "consumers/auditor/journal/hash_chain.h"
 #include "common/net/tls_context.h"
 #include "tests/auditor/audit_test_support.h"
 #include "tests/auditor/journal_docs.h"

@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "consumers/auditor/audit_record.h"
-#include "consumers/auditor/audit_store.h"
-#include "consumers/auditor/chain_verifier.h"
+#include "consumers/auditor/store/audit_store.h"
+#include "consumers/auditor/journal/chain_verifier.h"
 #include "tests/auditor/audit_test_support.h"
 #include "tests/auditor/journal_docs.h"
 #include "tests/support/postgres_server.h"

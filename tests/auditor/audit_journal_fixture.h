@@ -9,8 +9,8 @@
 #include <string>
 
 #include "consumers/auditor/audit_record.h"
-#include "consumers/auditor/audit_store.h"
-#include "consumers/auditor/retention.h"
+#include "consumers/auditor/store/audit_store.h"
+#include "consumers/auditor/store/retention.h"
 #include "tests/auditor/audit_test_support.h"
 
 namespace e911::auditor::test {

@@ -7,8 +7,9 @@
 #include <iterator>
 #include <string>
 
-#include "consumers/auditor/canonical_json.h"
+#include "consumers/auditor/journal/canonical_json.h"
 #include "tests/auditor/journal_docs.h"
+#include "tests/support/files.h"
 
 namespace e911::auditor {
 namespace {
@@ -52,7 +53,7 @@ TEST(AuditRecordTest, AnEmergencyCallIsRecordedThenItsLocationConveyed) {
 
 TEST(AuditRecordTest, EveryEmergencyCallExampleOfTheContractIsJournaled) {
   int n = 0;
-  for (const auto& f : std::filesystem::directory_iterator(E911_SOURCE_DIR "/schemas/examples/emergency-call")) {
+  for (const auto& f : std::filesystem::directory_iterator((test::source_dir() + "/schemas/examples/emergency-call"))) {
     const auto drafts = drafts_for_emergency_call(read(f.path()), kFrom, kNow);
     EXPECT_TRUE(drafts) << f.path() << ": " << drafts.error().message;
     ++n;
@@ -62,7 +63,7 @@ TEST(AuditRecordTest, EveryEmergencyCallExampleOfTheContractIsJournaled) {
 
 TEST(AuditRecordTest, EveryNotificationExampleOfTheContractIsJournaled) {
   int n = 0;
-  for (const auto& f : std::filesystem::directory_iterator(E911_SOURCE_DIR "/schemas/examples/notification")) {
+  for (const auto& f : std::filesystem::directory_iterator((test::source_dir() + "/schemas/examples/notification"))) {
     const auto draft = draft_for_notification(read(f.path()), {"e911.notifications", 0, 7}, kNow);
     ASSERT_TRUE(draft) << f.path() << ": " << draft.error().message;
     EXPECT_EQ(draft->kind, "notification");

@@ -1,4 +1,4 @@
-#include "consumers/auditor/audit_store.h"
+#include "consumers/auditor/store/audit_store.h"
 
 #include <Poco/Data/Session.h>
 #include <Poco/Exception.h>
@@ -12,9 +12,9 @@
 #include <thread>
 #include <vector>
 
-#include "consumers/auditor/canonical_json.h"
-#include "consumers/auditor/chain_verifier.h"
-#include "consumers/auditor/hash_chain.h"
+#include "consumers/auditor/journal/canonical_json.h"
+#include "consumers/auditor/journal/chain_verifier.h"
+#include "consumers/auditor/journal/hash_chain.h"
 #include "tests/auditor/audit_test_support.h"
 #include "tests/support/child_process.h"
 #include "tests/support/postgres_server.h"

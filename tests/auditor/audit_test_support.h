@@ -14,10 +14,15 @@
 #include <string>
 #include <utility>
 
-#include "consumers/auditor/entry_signer.h"
+#include "consumers/auditor/journal/entry_signer.h"
 #include "tests/support/postgres_server.h"
+#include "tests/support/temp_dir.h"
+#include "tests/support/wait.h"
 
 namespace e911::auditor::test {
+
+// TempDir, wait_until: the tests' own (tests/support).
+using namespace e911::test;
 
 // The n-th test private key for `alg` (ES256, RS256), the same for the
 // whole run.
@@ -90,30 +95,6 @@ inline std::string read_file_or_empty(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "e911-audit-XXXXXX").string();
-    if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-  std::string write(const std::string& name, std::string_view content) const {
-    std::ofstream out(file(name), std::ios::binary);
-    out.write(content.data(), static_cast<std::streamsize>(content.size()));
-    return file(name);
-  }
-
- private:
-  std::filesystem::path path_;
-};
 
 // The two stores every store-level test runs against: a SQLite file, and
 // a real PostgreSQL (one server per test binary, a new database per test).

@@ -16,8 +16,8 @@
 
 #include "common/config.h"
 #include "common/kafka/producer.h"
-#include "consumers/auditor/audit_store.h"
-#include "consumers/auditor/chain_verifier.h"
+#include "consumers/auditor/store/audit_store.h"
+#include "consumers/auditor/journal/chain_verifier.h"
 #include "tests/auditor/audit_test_support.h"
 #include "tests/kafka/kafka_test_util.h"
 #include "tests/support/child_process.h"
@@ -35,7 +35,7 @@ constexpr std::int64_t kRecords = kCalls * (1 + kNotificationsPerCall);
 constexpr std::int64_t kEntries = kCalls * (2 + kNotificationsPerCall);
 
 std::string example(const std::string& name) {
-  return e911::test::read_file(std::string(E911_SOURCE_DIR) + "/schemas/examples/" + name);
+  return e911::test::read_file(test::source_dir() + "/schemas/examples/" + name);
 }
 
 // `doc` with top-level string members set.
@@ -95,7 +95,7 @@ TEST(AuditorCrash, SigkillMidIngestJournalsEveryRecordExactlyOnce) {
     ASSERT_TRUE(producer.flush(kDeadline));
   }
 
-  const std::vector<std::string> argv{E911_BINARY, "auditor", "--config", dir.path("e911.yaml")};
+  const std::vector<std::string> argv{test::e911_binary(), "auditor", "--config", dir.path("e911.yaml")};
   auto auditor = std::make_unique<e911::test::ChildProcess>(argv, dir.path("auditor-1.log"));
   auditor->wait_for("e911 auditor: journal ", kDeadline);
   auto store = open_audit_store(store_url);

@@ -22,7 +22,7 @@
 
 #include "common/kafka/producer.h"
 #include "common/kafka/topic_reader.h"
-#include "consumers/auditor/chain_verifier.h"
+#include "consumers/auditor/journal/chain_verifier.h"
 #include "tests/auditor/audit_test_support.h"
 #include "tests/kafka/kafka_test_util.h"
 #include "tests/support/files.h"
@@ -38,7 +38,7 @@ using namespace Poco::Data::Keywords;
 using test::Backend;
 
 std::string example(const std::string& name) {
-  return e911::test::read_file(std::string(E911_SOURCE_DIR) + "/schemas/examples/" + name);
+  return e911::test::read_file(test::source_dir() + "/schemas/examples/" + name);
 }
 
 // `json` with its top-level string `field` set to `value`.

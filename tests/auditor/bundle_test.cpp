@@ -2,14 +2,14 @@
 // whole or for a time range, across purged holes; tampering with any file
 // is named.
 
-#include "consumers/auditor/audit_bundle.h"
+#include "consumers/auditor/export/audit_bundle.h"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 
-#include "consumers/auditor/retention.h"
+#include "consumers/auditor/store/retention.h"
 #include "tests/auditor/audit_journal_fixture.h"
 #include "tests/auditor/audit_test_support.h"
 

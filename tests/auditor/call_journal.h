@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "consumers/auditor/audit_record.h"
-#include "consumers/auditor/audit_store.h"
+#include "consumers/auditor/store/audit_store.h"
 #include "tests/auditor/audit_test_support.h"
 
 namespace e911::auditor::test {

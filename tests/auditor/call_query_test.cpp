@@ -3,7 +3,7 @@
 // drafts made from e911.emergency-call/v1 documents and
 // e911.notification/v1 records.
 
-#include "consumers/auditor/call_query.h"
+#include "consumers/auditor/query/call_query.h"
 
 #include <gtest/gtest.h>
 

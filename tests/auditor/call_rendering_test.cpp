@@ -1,7 +1,7 @@
 // Rendering of the auditors' answers (call_rendering.h): CSV escaping and
 // formula neutralisation, JSON, the readable timeline and the report.
 
-#include "consumers/auditor/call_rendering.h"
+#include "consumers/auditor/query/call_rendering.h"
 
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>

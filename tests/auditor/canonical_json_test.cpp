@@ -1,4 +1,4 @@
-#include "consumers/auditor/canonical_json.h"
+#include "consumers/auditor/journal/canonical_json.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "consumers/auditor/chain_verifier.h"
+#include "consumers/auditor/journal/chain_verifier.h"
 
 #include <gtest/gtest.h>
 
@@ -6,8 +6,8 @@
 #include <stdexcept>
 #include <utility>
 
-#include "consumers/auditor/hash_chain.h"
-#include "consumers/auditor/purge_entry.h"
+#include "consumers/auditor/journal/hash_chain.h"
+#include "consumers/auditor/journal/purge_entry.h"
 #include "tests/auditor/audit_test_support.h"
 
 namespace e911::auditor {

@@ -1,4 +1,4 @@
-#include "consumers/auditor/entry_signer.h"
+#include "consumers/auditor/journal/entry_signer.h"
 
 #include <Poco/Crypto/ECKey.h>
 #include <Poco/Crypto/EVPPKey.h>
@@ -8,8 +8,8 @@
 #include <cstdlib>
 #include <sstream>
 
-#include "consumers/auditor/canonical_json.h"
-#include "consumers/auditor/hash_chain.h"
+#include "consumers/auditor/journal/canonical_json.h"
+#include "consumers/auditor/journal/hash_chain.h"
 #include "tests/auditor/audit_test_support.h"
 
 namespace e911::auditor {

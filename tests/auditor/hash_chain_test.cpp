@@ -1,10 +1,10 @@
-#include "consumers/auditor/hash_chain.h"
+#include "consumers/auditor/journal/hash_chain.h"
 
 #include <gtest/gtest.h>
 
 #include <stdexcept>
 
-#include "consumers/auditor/canonical_json.h"
+#include "consumers/auditor/journal/canonical_json.h"
 #include "tests/auditor/audit_test_support.h"
 
 namespace e911::auditor {

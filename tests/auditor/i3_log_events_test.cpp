@@ -1,6 +1,6 @@
 // NENA i3 LogEvents from journal entries, and their JWS.
 
-#include "consumers/auditor/i3_log_events.h"
+#include "consumers/auditor/export/i3_log_events.h"
 
 #include <Poco/Crypto/ECKey.h>
 #include <Poco/JWT/Signer.h>
@@ -10,8 +10,8 @@
 #include <sstream>
 
 #include "consumers/auditor/audit_record.h"
-#include "consumers/auditor/hash_chain.h"
-#include "consumers/auditor/log_event_signer.h"
+#include "consumers/auditor/journal/hash_chain.h"
+#include "consumers/auditor/export/log_event_signer.h"
 #include "tests/auditor/audit_journal_fixture.h"
 #include "tests/auditor/audit_test_support.h"
 

@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "consumers/auditor/audit_store.h"
-#include "consumers/auditor/chain_verifier.h"
-#include "consumers/auditor/purge_entry.h"
-#include "consumers/auditor/retention.h"
+#include "consumers/auditor/store/audit_store.h"
+#include "consumers/auditor/journal/chain_verifier.h"
+#include "consumers/auditor/journal/purge_entry.h"
+#include "consumers/auditor/store/retention.h"
 #include "tests/auditor/audit_journal_fixture.h"
 #include "tests/auditor/audit_test_support.h"
 #include "tests/support/child_process.h"
@@ -22,7 +22,7 @@
 namespace e911::auditor {
 namespace {
 
-constexpr EpochMillis kNow = test::kJournalNow;
+constexpr EpochMillis kPurgeNow = test::kJournalNow;
 constexpr RetentionDays kDays{2557, 90};
 
 using test::Backend;
@@ -62,8 +62,8 @@ class RetentionPurge : public ::testing::TestWithParam<Backend> {
 
   PurgeRequest request(bool dry_run = false) {
     PurgeRequest r;
-    r.cutoffs = retention_cutoffs(kNow, kDays);
-    r.at = kNow;
+    r.cutoffs = retention_cutoffs(kPurgeNow, kDays);
+    r.at = kPurgeNow;
     r.dry_run = dry_run;
     return r;
   }
@@ -124,7 +124,7 @@ TEST_P(RetentionPurge, RemovesExpiredCallsAndTheChainStillVerifies) {
   EXPECT_EQ(purge.prev_hash, head->hash);
   EXPECT_EQ(purge.kind, "journal.purge");
   EXPECT_EQ(purge.call_id, "");
-  EXPECT_EQ(purge.at, kNow);
+  EXPECT_EQ(purge.at, kPurgeNow);
   const auto gaps = purge_gaps_of(purge.payload);
   ASSERT_TRUE(gaps.ok());
   EXPECT_EQ(*gaps, outcome.gaps);
@@ -133,7 +133,7 @@ TEST_P(RetentionPurge, RemovesExpiredCallsAndTheChainStillVerifies) {
   EXPECT_EQ((*gaps)[0].prev_hash, std::string(kGenesisHash));
   EXPECT_NE(purge.payload.find(R"("calls":2)"), std::string::npos) << purge.payload;
   EXPECT_NE(purge.payload.find(R"("reason":"retention")"), std::string::npos) << purge.payload;
-  EXPECT_NE(purge.payload.find(R"("test":")" + format_rfc3339(kNow - 90 * kMillisPerDay) + "\""), std::string::npos);
+  EXPECT_NE(purge.payload.find(R"("test":")" + format_rfc3339(kPurgeNow - 90 * kMillisPerDay) + "\""), std::string::npos);
 
   // What is left: the two recent calls, their entries and alerts, and the purge entry.
   EXPECT_EQ(store_->count(), 12 - 6 + 1);
@@ -149,7 +149,7 @@ TEST_P(RetentionPurge, RemovesExpiredCallsAndTheChainStillVerifies) {
   EXPECT_EQ(r.last_seq, purge.seq);
 
   // The consumer carries on after the purge entry; a second purge finds nothing.
-  ingest_notification("new", 2, kNow + 1000);
+  ingest_notification("new", 2, kPurgeNow + 1000);
   EXPECT_EQ(store_->last_entry()->seq, purge.seq + 1);
   EXPECT_EQ(store_->last_entry()->prev_hash, purge.hash);
   r = verify();
@@ -161,7 +161,7 @@ TEST_P(RetentionPurge, RemovesExpiredCallsAndTheChainStillVerifies) {
 
   // Later, the test call expires too: a second purge, and both verify.
   auto later = request();
-  later.cutoffs = retention_cutoffs(kNow + 90 * kMillisPerDay, kDays);
+  later.cutoffs = retention_cutoffs(kPurgeNow + 90 * kMillisPerDay, kDays);
   const auto second = purge_expired_calls(*store_, later, signer_);
   EXPECT_EQ(second.calls, 1);
   EXPECT_EQ(second.entries, 3);
@@ -237,7 +237,7 @@ TEST_P(RetentionPurge, AForgedPurgeEntryFailsItsSignature) {
 }
 
 TEST_P(RetentionPurge, NothingExpiredWritesNothing) {
-  ingest_call("new", "emergency", kNow - kMillisPerDay);
+  ingest_call("new", "emergency", kPurgeNow - kMillisPerDay);
   const auto outcome = purge_expired_calls(*store_, request(), signer_);
   EXPECT_EQ(outcome.calls, 0);
   EXPECT_TRUE(outcome.purge_entries.empty());

@@ -3,9 +3,9 @@
 
 #include <gtest/gtest.h>
 
-#include "consumers/auditor/canonical_json.h"
-#include "consumers/auditor/purge_entry.h"
-#include "consumers/auditor/retention.h"
+#include "consumers/auditor/journal/canonical_json.h"
+#include "consumers/auditor/journal/purge_entry.h"
+#include "consumers/auditor/store/retention.h"
 
 namespace e911::auditor {
 namespace {

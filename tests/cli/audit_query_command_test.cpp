@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "consumers/auditor/audit_store.h"
+#include "consumers/auditor/store/audit_store.h"
 #include "tests/auditor/audit_test_support.h"
 #include "tests/auditor/call_journal.h"
 #include "tests/support/files.h"

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "consumers/auditor/audit_store.h"
+#include "consumers/auditor/store/audit_store.h"
 #include "tests/auditor/audit_journal_fixture.h"
 #include "tests/auditor/audit_test_support.h"
 #include "tests/support/files.h"

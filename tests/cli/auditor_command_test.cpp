@@ -76,7 +76,7 @@ TEST_F(AuditorCommand, RefusesAPasswordOnTheCommandLine) {
 TEST_F(AuditorCommand, StartsSaysWhereTheJournalIsAndStopsOnSigterm) {
   kafka::EmbeddedBroker broker;
   const auto yaml = config("", true, broker.bootstrap_servers());
-  const std::vector<std::string> argv{E911_BINARY, "auditor", "--config", yaml, "--store",
+  const std::vector<std::string> argv{test::e911_binary(), "auditor", "--config", yaml, "--store",
                                       "sqlite:" + dir_.path("journal.db")};
   test::ChildProcess auditor(argv, dir_.path("auditor.log"));
   const auto journal = auditor.wait_for("e911 auditor: journal ", kafka::test::kDeadline);
@@ -99,7 +99,7 @@ TEST_F(AuditorCommand, APasswordInTheConfiguredStoreIsNeverShown) {
   const auto url = "postgresql://e911:" + password + "@127.0.0.1:" + std::to_string(server.port()) + "/" + database;
   kafka::EmbeddedBroker broker;
   const auto yaml = config("  store: \"" + url + "\"\n", true, broker.bootstrap_servers());
-  test::ChildProcess auditor({E911_BINARY, "auditor", "--config", yaml}, dir_.path("auditor.log"));
+  test::ChildProcess auditor({test::e911_binary(), "auditor", "--config", yaml}, dir_.path("auditor.log"));
   const auto journal = auditor.wait_for("e911 auditor: journal ", kafka::test::kDeadline);
   EXPECT_EQ(journal.find(password), std::string::npos) << journal;
   EXPECT_NE(journal.find("postgresql://e911@127.0.0.1:"), std::string::npos) << journal;

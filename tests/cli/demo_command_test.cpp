@@ -15,7 +15,7 @@ std::size_t count(const std::string& text, const std::string& needle) {
 }
 
 TEST(DemoCommand, RunsThePipelineAndShowsEveryEmergencyCall) {
-  const auto r = test::run_e911("demo --registry " + std::string(E911_SOURCE_DIR) +
+  const auto r = test::run_e911("demo --registry " + test::source_dir() +
                                 "/ops/demo/registry.yaml --background 300 --seed 7");
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("Embedded Kafka broker: 127.0.0.1:"), std::string::npos);

@@ -13,7 +13,7 @@
 namespace e911 {
 namespace {
 
-const std::string kRegistry = std::string(E911_SOURCE_DIR) + "/ops/demo/registry.yaml";
+const std::string kRegistry = test::source_dir() + "/ops/demo/registry.yaml";
 
 TEST(SimulateCommand, WritesTrafficThatResolvesWithoutErrors) {
   const auto out = (std::filesystem::temp_directory_path() / ("e911-sim-" + std::to_string(::getpid()))).string();

@@ -41,7 +41,7 @@ void emit(const std::string& json) {
   if (const char* env = std::getenv("E911_EMITTED_DIR"); env && *env) {
     dir = env;
   } else {
-    dir = std::filesystem::path(E911_BINARY).parent_path() / "emitted";
+    dir = std::filesystem::path(test::e911_binary()).parent_path() / "emitted";
   }
   std::filesystem::create_directories(dir);
   std::ofstream(dir / "kafka-dead-letters.jsonl", std::ios::app) << json << "\n";

@@ -6,7 +6,7 @@
 #include <algorithm>
 
 #include "consumers/locator/locator_core.h"
-#include "consumers/locator/registry_loader.h"
+#include "registry/registry_loader.h"
 #include "tests/support/files.h"
 
 namespace e911::locator {
@@ -15,7 +15,7 @@ namespace {
 class ResolverTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto load = load_registry_file(test::shared_fixture("registry.yaml"));
+    auto load = registry::load_registry_file(test::shared_fixture("registry.yaml"));
     ASSERT_TRUE(load.ok());
     core_ = std::make_unique<LocatorCore>(load.registry);
   }

@@ -3,4 +3,4 @@
 add_test(NAME locator_metrics_and_health
          COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/locator_metrics_test.sh $<TARGET_FILE:e911>
                  ${PROJECT_SOURCE_DIR}/ops/demo/registry.yaml)
-set_tests_properties(locator_metrics_and_health PROPERTIES LABELS locator TIMEOUT 300)
+set_tests_properties(locator_metrics_and_health PROPERTIES LABELS "integration;locator" TIMEOUT 300)

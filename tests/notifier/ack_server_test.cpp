@@ -26,13 +26,14 @@
 
 #include "common/net/tls_context.h"
 #include "tests/observability/log_capture.h"
+#include "tests/support/temp_dir.h"
 
 namespace e911::notifier {
 namespace {
 
 // 44 base64url characters, as ack_token() makes them.
-const std::string kToken = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJ_-012345";
-const std::string kPath = "/ack/" + kToken;
+const std::string kAckToken = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJ_-012345";
+const std::string kPath = "/ack/" + kAckToken;
 const std::string kForm = "application/x-www-form-urlencoded";
 
 // 2026-11-21T10:15:00Z
@@ -187,7 +188,7 @@ TEST_F(AckServerTest, GetShowsTheAlertWithEscapedValuesAndAFormButNeverAcknowled
   EXPECT_TRUE(r.has("<textarea id=\"comment\" name=\"comment\" maxlength=\"500\""));
   EXPECT_TRUE(r.has(">Acknowledge</button>"));
 
-  EXPECT_EQ(desk_.look_ups(), std::vector<std::string>{kToken});
+  EXPECT_EQ(desk_.look_ups(), std::vector<std::string>{kAckToken});
   EXPECT_TRUE(desk_.acks().empty()) << "GET must never acknowledge";
 
   // Fetching again (a link previewer, then the person) still records nothing.
@@ -213,7 +214,7 @@ TEST_F(AckServerTest, PostAcknowledgesWithTheDecodedComment) {
   EXPECT_EQ(r.status, 200);
   EXPECT_TRUE(r.has("Acknowledged. Recorded: Jane Doe at " + kAckedAtText)) << r.body;
   ASSERT_EQ(desk_.acks().size(), 1u);
-  EXPECT_EQ(desk_.acks()[0].first, kToken);
+  EXPECT_EQ(desk_.acks()[0].first, kAckToken);
   EXPECT_EQ(desk_.acks()[0].second, "on my way & calling");
   EXPECT_TRUE(desk_.look_ups().empty());
 }
@@ -273,7 +274,7 @@ TEST_F(AckServerTest, InvalidIs404WithoutEchoingTheToken) {
   for (const Reply& r : {get(server_.port()), post(server_.port(), "comment=x")}) {
     EXPECT_EQ(r.status, 404);
     EXPECT_TRUE(r.has("Not a valid acknowledgement link")) << r.body;
-    EXPECT_FALSE(r.has(kToken));
+    EXPECT_FALSE(r.has(kAckToken));
     EXPECT_FALSE(r.has("<form"));
   }
   EXPECT_EQ(desk_.calls(), 2u);
@@ -283,16 +284,16 @@ TEST_F(AckServerTest, MalformedTokensNeverReachTheDesk) {
   desk_.script(view(AckView::Kind::open), view(AckView::Kind::acknowledged));
   const std::vector<std::string> tokens = {
       "",
-      kToken.substr(1),                    // 43 characters
-      kToken + "A",                        // 45
-      kToken.substr(0, 43) + "=",          // base64 padding, not base64url
-      kToken.substr(0, 43) + "+",          // base64, not base64url
-      kToken.substr(0, 43) + ".",
-      kToken.substr(0, 41) + "%41",        // decodes to 42 characters
-      kToken.substr(0, 43) + "%2F",
-      kToken.substr(0, 22) + "/" + kToken.substr(0, 21),
-      kToken + "/",
-      "<script>" + kToken.substr(0, 36),
+      kAckToken.substr(1),                    // 43 characters
+      kAckToken + "A",                        // 45
+      kAckToken.substr(0, 43) + "=",          // base64 padding, not base64url
+      kAckToken.substr(0, 43) + "+",          // base64, not base64url
+      kAckToken.substr(0, 43) + ".",
+      kAckToken.substr(0, 41) + "%41",        // decodes to 42 characters
+      kAckToken.substr(0, 43) + "%2F",
+      kAckToken.substr(0, 22) + "/" + kAckToken.substr(0, 21),
+      kAckToken + "/",
+      "<script>" + kAckToken.substr(0, 36),
   };
   for (const auto& token : tokens) {
     for (const Reply& r : {get(server_.port(), "/ack/" + token), post(server_.port(), "comment=x", "/ack/" + token)}) {
@@ -340,10 +341,10 @@ TEST_F(AckServerTest, OtherMethodsOnAckAre405) {
 
 TEST_F(AckServerTest, OtherPathsAre404) {
   desk_.script(view(AckView::Kind::open), view(AckView::Kind::acknowledged));
-  const std::vector<std::string> paths = {"/",        "/ack",         "/ACK/" + kToken,   "/acknowledge/" + kToken,
-                                          "/metrics", "/ack" + kToken, "//ack/" + kToken,
-                                          "/x//ack/" + kToken, "/../ack/" + kToken, "/x%20y/ack/" + kToken,
-                                          "/x/./ack/" + kToken};
+  const std::vector<std::string> paths = {"/",        "/ack",         "/ACK/" + kAckToken,   "/acknowledge/" + kAckToken,
+                                          "/metrics", "/ack" + kAckToken, "//ack/" + kAckToken,
+                                          "/x//ack/" + kAckToken, "/../ack/" + kAckToken, "/x%20y/ack/" + kAckToken,
+                                          "/x/./ack/" + kAckToken};
   for (const auto& path : paths) {
     EXPECT_EQ(get(server_.port(), path).status, 404) << path;
     EXPECT_EQ(post(server_.port(), "comment=x", path).status, 404) << path;
@@ -356,8 +357,8 @@ TEST_F(AckServerTest, OtherPathsAre404) {
 // routes the prefix to the instance that sent the alert.
 TEST_F(AckServerTest, AnInstancePrefixBeforeAckIsServed) {
   desk_.script(view(AckView::Kind::open), view(AckView::Kind::acknowledged));
-  EXPECT_EQ(get(server_.port(), "/e911-notifier-1/ack/" + kToken).status, 200);
-  EXPECT_EQ(post(server_.port(), "comment=x", "/ack-proxy/e911-notifier-1/ack/" + kToken).status, 200);
+  EXPECT_EQ(get(server_.port(), "/e911-notifier-1/ack/" + kAckToken).status, 200);
+  EXPECT_EQ(post(server_.port(), "comment=x", "/ack-proxy/e911-notifier-1/ack/" + kAckToken).status, 200);
   EXPECT_EQ(desk_.calls(), 2u);
 }
 
@@ -414,7 +415,7 @@ TEST_F(AckServerTest, ADeskFailureIs500WithoutDetails) {
   // Logged without the token.
   bool logged = false;
   for (const auto& line : logs_.lines()) {
-    EXPECT_EQ(line.find(kToken), std::string::npos) << line;
+    EXPECT_EQ(line.find(kAckToken), std::string::npos) << line;
     logged = logged || line.find("database is locked") != std::string::npos;
   }
   EXPECT_TRUE(logged);
@@ -451,18 +452,8 @@ TEST_F(AckServerTest, OptionsAreChecked) {
 
 // ---- HTTPS, with a self-signed certificate made for the test ----
 
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "e911-ack-tls-XXXXXX").string();
-    if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
-    path = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-};
+using test::TempDir;
+
 
 EVP_PKEY* new_key() { return EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"); }
 
@@ -494,8 +485,8 @@ void write_certificate(EVP_PKEY* cert_key, EVP_PKEY* file_key, const std::string
 
 TEST_F(AckServerTest, ServesHttpsWithTheConfiguredCertificate) {
   TempDir dir;
-  const std::string cert = (dir.path / "cert.pem").string();
-  const std::string key = (dir.path / "key.pem").string();
+  const std::string cert = (dir.root() / "cert.pem").string();
+  const std::string key = (dir.root() / "key.pem").string();
   EVP_PKEY* k = new_key();
   ASSERT_NE(k, nullptr);
   write_certificate(k, k, cert, key);
@@ -518,8 +509,8 @@ TEST_F(AckServerTest, ServesHttpsWithTheConfiguredCertificate) {
 
 TEST_F(AckServerTest, AKeyThatIsNotTheCertificatesIsAnError) {
   TempDir dir;
-  const std::string cert = (dir.path / "cert.pem").string();
-  const std::string key = (dir.path / "key.pem").string();
+  const std::string cert = (dir.root() / "cert.pem").string();
+  const std::string key = (dir.root() / "key.pem").string();
   EVP_PKEY* k1 = new_key();
   EVP_PKEY* k2 = new_key();
   ASSERT_NE(k1, nullptr);

@@ -8,17 +8,17 @@
 
 #include <set>
 
-#include "consumers/locator/registry_loader.h"
+#include "registry/registry_loader.h"
 #include "tests/notifier/locator_output.h"
 #include "tests/support/files.h"
 
 namespace e911::notifier {
 namespace {
 
-std::shared_ptr<const locator::Registry> registry(const std::string& extra_defaults = "") {
+std::shared_ptr<const registry::Registry> registry(const std::string& extra_defaults = "") {
   auto yaml = test::read_file(test::shared_fixture("registry.yaml"));
   yaml.insert(yaml.find("defaults:\n") + 10, extra_defaults);
-  auto load = locator::load_registry(yaml);
+  auto load = registry::load_registry(yaml);
   EXPECT_TRUE(load.ok()) << (load.errors.empty() ? "" : load.errors[0].message);
   return load.registry;
 }
@@ -57,7 +57,7 @@ TEST(AlertPlan, AnAddressListedTwiceIsAlertedOnce) {
   auto yaml = test::read_file(test::shared_fixture("registry.yaml"));
   const std::string twice = R"(    - {name: "Again", email: "security.london@example.com", sms: "+442079460000"})";
   yaml.insert(yaml.find("  austin-security:"), twice + "\n");
-  const auto load = locator::load_registry(yaml);
+  const auto load = registry::load_registry(yaml);
   ASSERT_TRUE(load.ok());
   const auto plan = plan_alerts(call(test_data::kLondonSubnet), *load.registry);
   std::set<std::string> ids;

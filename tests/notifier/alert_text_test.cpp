@@ -10,30 +10,20 @@
 
 #include "common/emergency_call.h"
 #include "common/text.h"
+#include "tests/notifier/alert_fixtures.h"
 #include "tests/notifier/locator_output.h"
+#include "tests/support/files.h"
 
 namespace e911::notifier {
 namespace {
 
-EmergencyCallView call_from(const std::string& json) {
-  auto r = decode_emergency_call(json);
-  EXPECT_TRUE(r) << r.error().message;
-  return r ? *r : EmergencyCallView{};
-}
-
-std::string with(std::string base, const std::string& from, const std::string& to) {
-  const auto pos = base.find(from);
-  EXPECT_NE(pos, std::string::npos) << from;
-  if (pos == std::string::npos) return base;
-  return base.replace(pos, from.size(), to);
-}
+using test_data::call_from;
+using test_data::with;
+using test_data::have_zoneinfo;
+using test_data::kLondon;
+using test_data::kAustin;
 
 bool contains(const std::string& text, std::string_view part) { return text.find(part) != std::string::npos; }
-
-bool have_zoneinfo() { return std::filesystem::exists("/usr/share/zoneinfo/Europe/London"); }
-
-const AlertSite kLondon{"london-hq", "London HQ", "Europe/London"};
-const AlertSite kAustin{"austin-office", "Austin Office", "America/Chicago"};
 
 // ---- phrases ----
 
@@ -87,14 +77,14 @@ TEST(AlertWarnings, SiteMismatchNamesThePhysicalSite) {
 }
 
 TEST(AlertWarnings, NotDispatchableIsSaidWhenNoWarningExplainsIt) {
-  const auto call = call_from(test::read_file(std::string(E911_SOURCE_DIR) +
+  const auto call = call_from(test::read_file(test::source_dir() +
                                               "/schemas/examples/emergency-call/endpoint-geo-test-call.json"));
   const auto f = alert_facts(call, kAustin);
   ASSERT_EQ(f.warnings.size(), 3u);
   EXPECT_EQ(f.warnings[0], phrase::kNotDispatchable);
   EXPECT_EQ(f.coordinates, "30.26720, -97.74310 (accuracy 12 m)");
   // A missing unit already says NOT dispatchable: not twice.
-  const auto unit = call_from(test::read_file(std::string(E911_SOURCE_DIR) +
+  const auto unit = call_from(test::read_file(test::source_dir() +
                                               "/schemas/examples/emergency-call/registered-missing-unit.json"));
   EXPECT_EQ(alert_facts(unit, kAustin).warnings.front(), phrase::kMissingUnit);
 }
@@ -178,7 +168,7 @@ TEST(AlertEmail, NoDispatchableLocationInSubjectAndBody) {
 }
 
 TEST(AlertEmail, CallerUnknownAndNoCallback) {
-  const auto call = call_from(test::read_file(std::string(E911_SOURCE_DIR) +
+  const auto call = call_from(test::read_file(test::source_dir() +
                                               "/schemas/examples/emergency-call/no-location-ecrc-nulls.json"));
   const auto m = render_email(call, AlertSite{});
   EXPECT_EQ(m.subject, "EMERGENCY CALL - unknown site - caller not identified - NO DISPATCHABLE LOCATION");
@@ -302,7 +292,7 @@ TEST(AlertWebhook, EcrcAndGeoFacts) {
   EXPECT_FALSE(doc["location"]["dispatchable"].GetBool());
   EXPECT_TRUE(contains(doc["text"].GetString(), phrase::kNoDispatchableLocation));
 
-  const auto geo = render_webhook(call_from(test::read_file(std::string(E911_SOURCE_DIR) +
+  const auto geo = render_webhook(call_from(test::read_file(test::source_dir() +
                                                            "/schemas/examples/emergency-call/endpoint-geo-test-call.json")),
                                   kAustin);
   doc.Parse(geo.c_str());

@@ -7,26 +7,22 @@
 #include <filesystem>
 #include <string>
 
+#include "tests/notifier/alert_fixtures.h"
 #include "tests/notifier/locator_output.h"
 #include "tests/support/files.h"
 
 namespace e911::notifier {
 namespace {
 
+using test_data::with;
+
 std::string example(const std::string& name) {
-  return test::read_file(std::string(E911_SOURCE_DIR) + "/schemas/examples/emergency-call/" + name);
+  return test::read_file(test::source_dir() + "/schemas/examples/emergency-call/" + name);
 }
 
 std::string error_of(const std::string& payload) {
   auto r = decode_emergency_call(payload);
   return r ? std::string("(accepted)") : r.error().message;
-}
-
-std::string with(std::string base, const std::string& from, const std::string& to) {
-  const auto pos = base.find(from);
-  EXPECT_NE(pos, std::string::npos) << from;
-  if (pos == std::string::npos) return base;
-  return base.replace(pos, from.size(), to);
 }
 
 TEST(EmergencyCallView, DecodesARealLocatorDocument) {
@@ -80,7 +76,7 @@ TEST(EmergencyCallView, DecodesVpnEcrcAndTestCalls) {
 }
 
 TEST(EmergencyCallView, DecodesEverySchemaExample) {
-  const auto dir = std::string(E911_SOURCE_DIR) + "/schemas/examples/emergency-call";
+  const auto dir = test::source_dir() + "/schemas/examples/emergency-call";
   int seen = 0;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
     auto r = decode_emergency_call(test::read_file(entry.path().string()));

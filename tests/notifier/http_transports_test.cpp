@@ -28,6 +28,8 @@
 #include "tests/notifier/locator_output.h"
 #include "tests/support/child_process.h"
 #include "tests/support/files.h"
+#include "tests/support/temp_dir.h"
+#include "tests/support/json.h"
 
 namespace e911::notifier {
 namespace {
@@ -36,31 +38,15 @@ using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 using Kind = SendResult::Kind;
 
-const std::string kPeers = std::string(E911_SOURCE_DIR) + "/tests/notifier/peers/";
+const std::string kPeers = test::source_dir() + "/tests/notifier/peers/";
 constexpr auto kPeerStart = 60s;  // deadlines, generous for a loaded machine
 constexpr auto kArrival = 30s;    // a message through bearerbox to fakesmsc
 const AlertSite kLondon{"london-hq", "London HQ", "Europe/London"};
 
 // ---- helpers ----
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "e911-http-XXXXXX").string();
-    if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
+using test::TempDir;
 
- private:
-  std::filesystem::path path_;
-};
 
 std::string hex(std::string_view bytes) {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -115,11 +101,6 @@ std::optional<std::string> wait_for_record(const std::string& path,
   }
 }
 
-std::string str(const rapidjson::Value& v, const char* name) {
-  const auto it = v.FindMember(name);
-  return it != v.MemberEnd() && it->value.IsString() ? it->value.GetString() : std::string();
-}
-
 // A request header the receiver recorded (names compared without case).
 std::optional<std::string> header(const rapidjson::Value& record, std::string_view name) {
   const auto found = record.FindMember("headers");
@@ -137,12 +118,6 @@ std::optional<std::string> header(const rapidjson::Value& record, std::string_vi
     if (same) return std::string(it->value.GetString());
   }
   return std::nullopt;
-}
-
-rapidjson::Document parse(const std::string& line) {
-  rapidjson::Document doc;
-  doc.Parse(line.data(), line.size());
-  return doc;
 }
 
 std::string describe(const SendResult& r) {
@@ -189,7 +164,7 @@ struct Receiver {
     auto line = wait_for_record(
         record, [](const rapidjson::Document&) { return true; }, 10s);
     if (!line) return std::nullopt;
-    return parse(*line);
+    return test::parse_json(*line);
   }
 };
 
@@ -265,8 +240,8 @@ class KannelTest : public ::testing::Test {
     wait_for_record(
         gateway()->received,
         [&](const rapidjson::Document& d) {
-          if (str(d, "to") != to) return false;
-          seen = str(d, "data_hex");
+          if (test::member_string(d, "to") != to) return false;
+          seen = test::member_string(d, "data_hex");
           return seen == expected;
         },
         kArrival);
@@ -293,9 +268,9 @@ TEST_F(KannelTest, Gsm7AlertArrivesAtTheSmscWithNumberAndText) {
   EXPECT_EQ(received_for("+442079460111", hex(alert)), hex(alert)) << alert;
   EXPECT_EQ(received_for("+442079460112", hex(short_text)), hex(short_text));
   auto line = wait_for_record(
-      gateway()->received, [](const rapidjson::Document& d) { return str(d, "to") == "+442079460112"; }, kArrival);
+      gateway()->received, [](const rapidjson::Document& d) { return test::member_string(d, "to") == "+442079460112"; }, kArrival);
   ASSERT_TRUE(line);
-  EXPECT_EQ(str(parse(*line), "from"), "911");
+  EXPECT_EQ(test::member_string(test::parse_json(*line), "from"), "911");
 }
 
 TEST_F(KannelTest, Ucs2AlertArrivesIntact) {
@@ -390,15 +365,15 @@ TEST(TwilioTransport, AcceptedWithTheMessageSidAfterTheServerCheckedAuthAndField
   const auto req = twilio.first_request();
   ASSERT_TRUE(req);
   const auto& q = *req;
-  EXPECT_EQ(str(q, "method"), "POST");
-  EXPECT_EQ(str(q, "path"), std::string("/2010-04-01/Accounts/") + kSid + "/Messages.json");
+  EXPECT_EQ(test::member_string(q, "method"), "POST");
+  EXPECT_EQ(test::member_string(q, "path"), std::string("/2010-04-01/Accounts/") + kSid + "/Messages.json");
   EXPECT_TRUE(q["auth"]["ok"].GetBool());
-  EXPECT_EQ(str(q["auth"], "user"), kSid);
-  EXPECT_EQ(str(q["form"], "To"), "+15125550123");
-  EXPECT_EQ(str(q["form"], "From"), "+15125550100");
-  EXPECT_EQ(str(q["form"], "Body"), text);
+  EXPECT_EQ(test::member_string(q["auth"], "user"), kSid);
+  EXPECT_EQ(test::member_string(q["form"], "To"), "+15125550123");
+  EXPECT_EQ(test::member_string(q["form"], "From"), "+15125550100");
+  EXPECT_EQ(test::member_string(q["form"], "Body"), text);
   EXPECT_FALSE(q["form"].HasMember("MessagingServiceSid"));
-  EXPECT_EQ(str(q, "sid"), r.provider_id);
+  EXPECT_EQ(test::member_string(q, "sid"), r.provider_id);
   EXPECT_EQ(header(q, "Content-Type").value_or(""), "application/x-www-form-urlencoded");
   EXPECT_EQ(header(q, "User-Agent").value_or(""), "e911-notifier");
 }
@@ -413,9 +388,9 @@ TEST(TwilioTransport, MessagingServiceTakesThePlaceOfFrom) {
   ASSERT_TRUE(r.accepted()) << describe(r);
   const auto req = twilio.first_request();
   ASSERT_TRUE(req);
-  EXPECT_EQ(str((*req)["form"], "MessagingServiceSid"), s.messaging_service_sid);
+  EXPECT_EQ(test::member_string((*req)["form"], "MessagingServiceSid"), s.messaging_service_sid);
   EXPECT_FALSE((*req)["form"].HasMember("From"));
-  EXPECT_EQ(str((*req)["form"], "Body"), "EMERGENCY CALL 911 Σοφία");
+  EXPECT_EQ(test::member_string((*req)["form"], "Body"), "EMERGENCY CALL 911 Σοφία");
 }
 
 TEST(TwilioTransport, BadRequestIsPermanentWithTwiliosMessage) {
@@ -503,9 +478,9 @@ TEST(WebhookTransport, BodyArrivesByteIdenticalWithSignatureAndNotificationId) {
   const auto req = hook.first_request();
   ASSERT_TRUE(req);
   const auto& q = *req;
-  EXPECT_EQ(str(q, "method"), "POST");
-  EXPECT_EQ(str(q, "path"), "/hooks/e911?team=security");
-  EXPECT_EQ(str(q, "body_hex"), hex(body));
+  EXPECT_EQ(test::member_string(q, "method"), "POST");
+  EXPECT_EQ(test::member_string(q, "path"), "/hooks/e911?team=security");
+  EXPECT_EQ(test::member_string(q, "body_hex"), hex(body));
   EXPECT_EQ(header(q, "Content-Type").value_or(""), "application/json");
   EXPECT_EQ(header(q, "User-Agent").value_or(""), "e911-notifier");
   EXPECT_EQ(header(q, "X-E911-Notification-Id").value_or(""), "9a8b7c6d5e4f30211203f4e5d6c7b8a9");
@@ -619,7 +594,7 @@ TEST_F(WebhookHttpsTest, SelfSignedCertificateVerifiesWithItsCaFile) {
   ASSERT_TRUE(r.accepted()) << describe(r);
   const auto req = hook.first_request();
   ASSERT_TRUE(req);
-  EXPECT_EQ(str(*req, "body_hex"), hex(body));
+  EXPECT_EQ(test::member_string(*req, "body_hex"), hex(body));
   EXPECT_EQ(header(*req, kSignatureHeader).value_or(""), webhook_signature("k", body));
 }
 

@@ -22,6 +22,7 @@
 #include "tests/support/child_process.h"
 #include "tests/support/emitted.h"
 #include "tests/support/files.h"
+#include "tests/support/json.h"
 
 namespace e911::notifier {
 namespace {
@@ -53,10 +54,6 @@ sites:
 )";
 
 using kafka::test::wait_until;
-
-std::string str(const rapidjson::Value& v, const char* name) {
-  return v.IsObject() && v.HasMember(name) && v[name].IsString() ? v[name].GetString() : "";
-}
 
 // The c-1 fixture call under another call id.
 std::string call_numbered(const std::string& id) {
@@ -103,7 +100,7 @@ class NotifierFaultsTest : public ::testing::Test {
   }
 
   void start_smtp(int port, std::vector<std::string> extra = {}) {
-    std::vector<std::string> argv{kPython, std::string(E911_SOURCE_DIR) + "/tests/notifier/peers/smtp_server.py",
+    std::vector<std::string> argv{kPython, test::source_dir() + "/tests/notifier/peers/smtp_server.py",
                                   "--port", std::to_string(port), "--maildir", maildir_};
     argv.insert(argv.end(), extra.begin(), extra.end());
     smtp_ = std::make_unique<test::ChildProcess>(argv, dir_.path("smtp.log"));
@@ -127,7 +124,7 @@ class NotifierFaultsTest : public ::testing::Test {
       rapidjson::Document d;
       d.Parse(m.value.data(), m.value.size());
       if (d.HasParseError()) return;
-      out[str(d, "notification_id")].insert(str(d, "status"));
+      out[test::member_string(d, "notification_id")].insert(test::member_string(d, "status"));
     });
     return out;
   }
@@ -270,7 +267,7 @@ TEST_F(NotifierFaultsTest, SigkillMidBurstLosesNoAlert) {
                                         << "  email: {transport: smtp}\n"
                                         << "  smtp: {host: 127.0.0.1, port: " << port
                                         << ", tls: none, from: \"e911@example.com\"}\n";
-  const std::vector<std::string> argv{E911_BINARY, "notifier", "--config", dir_.path("e911.yaml")};
+  const std::vector<std::string> argv{test::e911_binary(), "notifier", "--config", dir_.path("e911.yaml")};
   auto notifier = std::make_unique<test::ChildProcess>(argv, dir_.path("notifier-1.log"));
   for (int i = 0; i < kCalls; ++i) {
     const auto id = "burst-" + std::to_string(i);

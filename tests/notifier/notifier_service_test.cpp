@@ -25,6 +25,7 @@
 #include "tests/notifier/locator_output.h"
 #include "tests/support/emitted.h"
 #include "tests/support/files.h"
+#include "tests/support/json.h"
 
 namespace e911::notifier {
 namespace {
@@ -32,16 +33,6 @@ namespace {
 using kafka::test::kDeadline;
 
 using kafka::test::wait_until;
-
-rapidjson::Document parse(const std::string& json) {
-  rapidjson::Document d;
-  d.Parse(json.c_str());
-  return d;
-}
-
-std::string str(const rapidjson::Value& v, const char* name) {
-  return v.IsObject() && v.HasMember(name) && v[name].IsString() ? v[name].GetString() : "";
-}
 
 // The shared fixture registry with a fallback list (corporate-soc), so
 // escalation has somewhere to go.
@@ -174,8 +165,8 @@ class NotifierServiceTest : public ::testing::Test {
   }
 
   void produce(const std::string& call_json) {
-    const auto d = parse(call_json);
-    const auto key = str(d, "call_id");
+    const auto d = test::parse_json(call_json);
+    const auto key = test::member_string(d, "call_id");
     producer_->produce(topics_.emergency_calls, key.empty() ? std::optional<std::string_view>() : key, call_json);
     ASSERT_TRUE(producer_->flush(kDeadline));
   }
@@ -191,7 +182,7 @@ class NotifierServiceTest : public ::testing::Test {
     wait_until([&] {
       matching.clear();
       for (const auto& r : notifications()) {
-        if (str(parse(r), "status") == status) matching.push_back(r);
+        if (test::member_string(test::parse_json(r), "status") == status) matching.push_back(r);
       }
       return matching.size() >= at_least;
     });
@@ -241,12 +232,12 @@ TEST_F(NotifierServiceTest, AlertsEveryContactOnEveryChannelAndRecordsIt) {
   ASSERT_EQ(sent.size(), 3u);
   std::set<std::string> channels;
   for (const auto& r : sent) {
-    const auto d = parse(r);
-    EXPECT_EQ(str(d, "call_id"), "c-1");
-    EXPECT_EQ(str(d, "list"), "london-security");
+    const auto d = test::parse_json(r);
+    EXPECT_EQ(test::member_string(d, "call_id"), "c-1");
+    EXPECT_EQ(test::member_string(d, "list"), "london-security");
     EXPECT_EQ(d["attempt"].GetInt(), 1);
     EXPECT_TRUE(d.HasMember("latency_ms"));
-    channels.insert(str(d, "channel"));
+    channels.insert(test::member_string(d, "channel"));
   }
   EXPECT_EQ(channels, (std::set<std::string>{"email", "sms"}));
 }
@@ -277,12 +268,12 @@ TEST_F(NotifierServiceTest, TransientFailuresAreRetriedUntilDelivered) {
   EXPECT_EQ(email_->count_to(kDeskEmail), 3u);  // two failures, then accepted
   const auto retrying = notifications_with("retrying", 2);
   ASSERT_EQ(retrying.size(), 2u);
-  EXPECT_EQ(str(parse(retrying[0]), "error"), "connect 127.0.0.1:25: Connection refused");
+  EXPECT_EQ(test::member_string(test::parse_json(retrying[0]), "error"), "connect 127.0.0.1:25: Connection refused");
   const auto sent = notifications_with("sent", 3);
   bool email_on_third = false;
   for (const auto& r : sent) {
-    const auto d = parse(r);
-    if (str(d, "channel") == "email") email_on_third = d["attempt"].GetInt() == 3;
+    const auto d = test::parse_json(r);
+    if (test::member_string(d, "channel") == "email") email_on_third = d["attempt"].GetInt() == 3;
   }
   EXPECT_TRUE(email_on_third);
 }
@@ -295,7 +286,7 @@ TEST_F(NotifierServiceTest, APermanentFailureIsNotRetried) {
   EXPECT_EQ(email_->count_to(kDeskEmail), 1u);
   const auto failed = notifications_with("failed", 1);
   ASSERT_EQ(failed.size(), 1u);
-  EXPECT_EQ(str(parse(failed[0]), "error"), "RCPT TO: 550 5.1.1 user unknown");
+  EXPECT_EQ(test::member_string(test::parse_json(failed[0]), "error"), "RCPT TO: 550 5.1.1 user unknown");
   // SMS reached the list, so there is nothing to escalate.
   EXPECT_EQ(service_->stats().escalations, 0u);
 }
@@ -312,7 +303,7 @@ TEST_F(NotifierServiceTest, WhenEveryAlertToTheListFailsTheFallbackListIsAlerted
   EXPECT_NE(hook.body.find("ESCALATED: every alert to london-security failed"), std::string::npos);
   const auto escalated = notifications_with("escalated", 3);
   ASSERT_EQ(escalated.size(), 3u);  // one per failed alert of london-security
-  for (const auto& r : escalated) EXPECT_EQ(str(parse(r), "escalated_to"), "corporate-soc");
+  for (const auto& r : escalated) EXPECT_EQ(test::member_string(test::parse_json(r), "escalated_to"), "corporate-soc");
   EXPECT_EQ(service_->stats().escalations, 1u);
 }
 
@@ -365,8 +356,8 @@ TEST_F(NotifierServiceTest, AnAcknowledgedCallIsNotEscalated) {
 
   const auto acks = notifications_with("acknowledged", 1);
   ASSERT_EQ(acks.size(), 1u);
-  EXPECT_EQ(str(parse(acks[0]), "acknowledged_by"), "London security desk");
-  EXPECT_EQ(str(parse(acks[0]), "comment"), "on my way to level 4");
+  EXPECT_EQ(test::member_string(test::parse_json(acks[0]), "acknowledged_by"), "London security desk");
+  EXPECT_EQ(test::member_string(test::parse_json(acks[0]), "comment"), "on my way to level 4");
   // The acknowledgement deadline passes without an escalation.
   ASSERT_TRUE(wait_until([&] { return service_->stats().ack_checks == 1; }));
   EXPECT_EQ(service_->stats().escalations, 0u);
@@ -450,8 +441,8 @@ TEST_F(NotifierServiceTest, BadEventsGoToTheDeadLetterTopicAndTheNextCallIsAlert
   }));
   for (const auto& d : dead) {
     test::record_emitted("notifier-dead-letters", d);
-    EXPECT_EQ(str(parse(d), "component"), "notifier");
-    EXPECT_FALSE(str(parse(d), "reason").empty());
+    EXPECT_EQ(test::member_string(test::parse_json(d), "component"), "notifier");
+    EXPECT_FALSE(test::member_string(test::parse_json(d), "reason").empty());
   }
 }
 
@@ -472,7 +463,7 @@ TEST_F(NotifierServiceTest, TheOutboxKeepsEveryAlertAsFiles) {
   }
   EXPECT_EQ(emails, 1u);
   const auto sent = notifications_with("sent", 3);
-  for (const auto& r : sent) EXPECT_EQ(str(parse(r), "transport"), "outbox");
+  for (const auto& r : sent) EXPECT_EQ(test::member_string(test::parse_json(r), "transport"), "outbox");
 }
 
 }  // namespace

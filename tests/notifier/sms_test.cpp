@@ -8,32 +8,22 @@
 
 #include "common/text.h"
 #include "consumers/notifier/alert_text.h"
+#include "tests/notifier/alert_fixtures.h"
 #include "tests/notifier/locator_output.h"
 
 namespace e911::notifier {
 namespace {
+
+using test_data::call_from;
+using test_data::with;
+using test_data::kLondon;
+using test_data::kAustin;
 
 std::string repeat(std::string_view s, std::size_t n) {
   std::string out;
   for (std::size_t i = 0; i < n; ++i) out += s;
   return out;
 }
-
-EmergencyCallView call_from(const std::string& json) {
-  auto r = decode_emergency_call(json);
-  EXPECT_TRUE(r) << r.error().message;
-  return r ? *r : EmergencyCallView{};
-}
-
-std::string with(std::string base, const std::string& from, const std::string& to) {
-  const auto pos = base.find(from);
-  EXPECT_NE(pos, std::string::npos) << from;
-  if (pos == std::string::npos) return base;
-  return base.replace(pos, from.size(), to);
-}
-
-const AlertSite kLondon{"london-hq", "London HQ", "Europe/London"};
-const AlertSite kAustin{"austin-office", "Austin Office", "America/Chicago"};
 
 // ---- the GSM 03.38 alphabet ----
 

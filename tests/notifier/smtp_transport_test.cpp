@@ -42,7 +42,7 @@ using Clock = std::chrono::steady_clock;
 // Debian's interpreter, which has python3-aiosmtpd (ops/install-deps.sh);
 // never a pyenv or virtualenv python3 that happens to be first on PATH.
 constexpr const char* kPython = "/usr/bin/python3";
-const std::string kServerScript = std::string(E911_SOURCE_DIR) + "/tests/notifier/peers/smtp_server.py";
+const std::string kServerScript = test::source_dir() + "/tests/notifier/peers/smtp_server.py";
 
 constexpr const char* kFrom = "E911 Alerts <e911@example.com>";
 constexpr const char* kUser = "e911-relay";

@@ -9,9 +9,12 @@
 #include <string>
 
 #include "tests/support/files.h"
+#include "tests/notifier/alert_fixtures.h"
 
 namespace e911::notifier {
 namespace {
+
+using test_data::have_zoneinfo;
 
 EpochMillis at(const char* rfc3339) { return *parse_rfc3339(rfc3339); }
 
@@ -27,8 +30,6 @@ TimeZone rule_zone(const char* rule) {
 }
 
 std::string zoneinfo(const std::string& name) { return "/usr/share/zoneinfo/" + name; }
-
-bool have_zoneinfo() { return std::filesystem::exists(zoneinfo("Europe/London")); }
 
 // ---- POSIX TZ rules ----
 

@@ -3,7 +3,7 @@
 
 # The scrape target: sample metrics of every kind on an ephemeral port.
 add_executable(e911_metrics_fixture ${CMAKE_CURRENT_LIST_DIR}/metrics_fixture.cpp)
-target_link_libraries(e911_metrics_fixture PRIVATE e911_common)
+target_link_libraries(e911_metrics_fixture PRIVATE e911_observability)
 
 # `promtool check metrics` finds no problem in what /metrics serves.
 add_test(NAME observability_promtool_check_metrics
@@ -15,4 +15,4 @@ add_test(NAME observability_prometheus_scrape
          COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/prometheus_scrape_test.sh $<TARGET_FILE:e911_metrics_fixture>)
 
 set_tests_properties(observability_promtool_check_metrics observability_prometheus_scrape
-                     PROPERTIES LABELS observability TIMEOUT 180)
+                     PROPERTIES LABELS "integration;observability" TIMEOUT 180)

@@ -44,4 +44,4 @@ set_tests_properties(schemas_emitted PROPERTIES
   FIXTURES_REQUIRED e911_emitted)
 
 set_tests_properties(schemas_examples schemas_fixtures schemas_decoder_agreement schemas_emitted
-                     PROPERTIES LABELS schemas TIMEOUT 300)
+                     PROPERTIES LABELS "integration;schemas" TIMEOUT 300)

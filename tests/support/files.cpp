@@ -10,7 +10,7 @@
 
 namespace e911::test {
 
-std::string shared_fixture(const std::string& name) { return std::string(E911_SHARED_DIR) + "/fixtures/" + name; }
+std::string shared_fixture(const std::string& name) { return shared_dir() + "/fixtures/" + name; }
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -34,7 +34,7 @@ CommandResult run_e911(const std::string& args, const std::string& stdin_path) {
                    ("e911-test-" + std::to_string(::getpid()) + "-" + std::to_string(std::rand()));
   std::filesystem::create_directories(dir);
   const auto out = dir / "out", err = dir / "err";
-  std::string cmd = std::string(E911_BINARY) + " " + args;
+  std::string cmd = e911_binary() + " " + args;
   cmd += stdin_path.empty() ? " </dev/null" : " <'" + stdin_path + "'";
   cmd += " >'" + out.string() + "' 2>'" + err.string() + "'";
   const int status = std::system(cmd.c_str());

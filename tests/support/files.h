@@ -6,6 +6,13 @@
 
 namespace e911::test {
 
+// Where things are, fixed when the tests are built (tests/support/paths.cpp,
+// the one translation unit that knows the paths, so a clone elsewhere
+// recompiles nothing else).
+std::string source_dir();   // the repository
+std::string shared_dir();   // ../shared beside it
+std::string e911_binary();  // the e911 binary under test
+
 std::string shared_fixture(const std::string& name);  // path under ../shared/fixtures
 std::string read_file(const std::string& path);
 std::vector<std::string> read_lines(const std::string& path);

@@ -1,0 +1,344 @@
+#include "consumers/auditor/api/api_params.h"
+
+#include <array>
+#include <set>
+#include <utility>
+
+#include "common/text.h"
+
+namespace e911::auditor::api {
+namespace {
+
+constexpr std::size_t kMaxNameBytes = 32;
+constexpr std::size_t kQuotedChars = 60;
+constexpr EpochMillis kDayMillis = 24LL * 60 * 60 * 1000;
+
+ParamError error(std::string parameter, std::string message) {
+  return ParamError{std::move(parameter), std::move(message)};
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Percent-decoding; '+' is a space when `plus_is_space` (query strings).
+std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '%') {
+      if (i + 2 >= text.size()) return std::nullopt;
+      const int hi = hex_value(text[i + 1]);
+      const int lo = hex_value(text[i + 2]);
+      if (hi < 0 || lo < 0) return std::nullopt;
+      out += static_cast<char>(hi * 16 + lo);
+      i += 2;
+    } else if (c == '+' && plus_is_space) {
+      out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+bool plain_name(std::string_view name) {
+  if (name.empty() || name.size() > kMaxNameBytes) return false;
+  for (char c : name) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+                    c == '-' || c == '.';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// Every name in `params` is one of `known`.
+std::optional<ParamError> only_known(const QueryParams& params, std::initializer_list<std::string_view> known) {
+  for (const auto& [name, value] : params) {
+    bool found = false;
+    for (auto k : known) found = found || k == name;
+    if (!found) {
+      std::string list;
+      for (auto k : known) list += (list.empty() ? "" : ", ") + std::string(k);
+      return error(name, "unknown parameter " + quote_for_message(name, kQuotedChars) +
+                             (list.empty() ? " (this endpoint takes none)" : " (expected one of: " + list + ")"));
+    }
+  }
+  return std::nullopt;
+}
+
+const std::string* find(const QueryParams& params, std::string_view name) {
+  const auto it = params.find(name);
+  return it == params.end() ? nullptr : &it->second;
+}
+
+std::optional<ParamError> read_time(const QueryParams& params, std::string_view name, bool end_of_day,
+                                    std::optional<EpochMillis>& out) {
+  const std::string* v = find(params, name);
+  if (!v) return std::nullopt;
+  out = parse_time_value(*v, end_of_day);
+  if (!out) {
+    std::string hint;
+    // "2026-11-21T10:00:00+01:00" sent unencoded: its '+' arrived as a space.
+    if (v->size() > 19 && v->find(' ', 19) != std::string::npos) hint = " (a '+' in a query string is a space: write %2B)";
+    return error(std::string(name), std::string(name) + ": not a time (RFC 3339, e.g. 2026-11-21T10:15:00Z, or a date, "
+                                                        "e.g. 2026-11-21): " +
+                                        quote_for_message(*v, kQuotedChars) + hint);
+  }
+  return std::nullopt;
+}
+
+std::optional<ParamError> read_bool(const QueryParams& params, std::string_view name, std::optional<bool>& out) {
+  const std::string* v = find(params, name);
+  if (!v) return std::nullopt;
+  if (*v == "true" || *v == "yes") {
+    out = true;
+  } else if (*v == "false" || *v == "no") {
+    out = false;
+  } else {
+    return error(std::string(name), std::string(name) + ": expected true or false (or yes or no), got " +
+                                        quote_for_message(*v, kQuotedChars));
+  }
+  return std::nullopt;
+}
+
+std::optional<ParamError> read_format(const QueryParams& params, OutputFormat& out) {
+  const std::string* v = find(params, "format");
+  if (!v) return std::nullopt;
+  if (*v == "json") {
+    out = OutputFormat::json;
+  } else if (*v == "csv") {
+    out = OutputFormat::csv;
+  } else {
+    return error("format", "format: expected json or csv, got " + quote_for_message(*v, kQuotedChars));
+  }
+  return std::nullopt;
+}
+
+void read_text(const QueryParams& params, std::string_view name, std::optional<std::string>& out) {
+  if (const std::string* v = find(params, name)) out = *v;
+}
+
+// from, to and site, shared by /v1/calls and /v1/report.
+std::optional<ParamError> read_range_and_site(const QueryParams& params, CallFilter& filter) {
+  if (auto e = read_time(params, "from", false, filter.from)) return e;
+  if (auto e = read_time(params, "to", true, filter.to)) return e;
+  if (filter.from && filter.to && *filter.to <= *filter.from) {
+    return error("to", "to: " + format_rfc3339(*filter.to) + " is not after from " + format_rfc3339(*filter.from));
+  }
+  read_text(params, "site", filter.site);
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string_view endpoint_label(Endpoint endpoint) {
+  switch (endpoint) {
+    case Endpoint::calls:
+      return "calls";
+    case Endpoint::call:
+      return "call";
+    case Endpoint::report:
+      return "report";
+    case Endpoint::verify:
+      return "verify";
+    case Endpoint::healthz:
+      return "healthz";
+    case Endpoint::not_found:
+      break;
+  }
+  return "other";
+}
+
+std::optional<ParamError> route_of(std::string_view path, Route& route) {
+  route = Route{};
+  constexpr std::string_view kCallPrefix = "/v1/calls/";
+  if (path == "/v1/calls") {
+    route.endpoint = Endpoint::calls;
+  } else if (path == "/v1/report") {
+    route.endpoint = Endpoint::report;
+  } else if (path == "/v1/verify") {
+    route.endpoint = Endpoint::verify;
+  } else if (path == "/healthz") {
+    route.endpoint = Endpoint::healthz;
+  } else if (path.substr(0, kCallPrefix.size()) == kCallPrefix) {
+    const std::string_view raw = path.substr(kCallPrefix.size());
+    if (raw.empty() || raw.find('/') != std::string_view::npos) return std::nullopt;  // not found
+    auto id = percent_decode(raw, /*plus_is_space=*/false);
+    if (!id) return error("call_id", "call_id: bad percent-encoding in " + quote_for_message(raw, kQuotedChars));
+    if (id->empty() || id->size() > kMaxCallIdBytes || !is_clean_utf8(*id)) {
+      return error("call_id", "call_id: expected 1 to " + std::to_string(kMaxCallIdBytes) +
+                                  " bytes of UTF-8 without control characters, got " +
+                                  quote_for_message(*id, kQuotedChars));
+    }
+    route.endpoint = Endpoint::call;
+    route.call_id = std::move(*id);
+  }
+  return std::nullopt;
+}
+
+std::optional<ParamError> split_request_target(std::string_view target, std::string& path, std::string& query) {
+  if (target.size() > kMaxRequestTargetBytes) {
+    return error("", "the request target is longer than " + std::to_string(kMaxRequestTargetBytes) + " bytes");
+  }
+  if (target.empty() || target.front() != '/') return error("", "the request target must be a path (/v1/...)");
+  if (target.find('#') != std::string_view::npos) return error("", "the request target must not hold a fragment");
+  const auto q = target.find('?');
+  path = std::string(target.substr(0, q));
+  query = q == std::string_view::npos ? std::string() : std::string(target.substr(q + 1));
+  return std::nullopt;
+}
+
+std::optional<ParamError> parse_query(std::string_view query, QueryParams& params) {
+  params.clear();
+  if (query.size() > kMaxQueryBytes) {
+    return error("", "the query string is longer than " + std::to_string(kMaxQueryBytes) + " bytes");
+  }
+  std::size_t start = 0;
+  while (start <= query.size() && !query.empty()) {
+    std::size_t end = query.find('&', start);
+    if (end == std::string_view::npos) end = query.size();
+    const std::string_view pair = query.substr(start, end - start);
+    start = end + 1;
+    if (pair.empty()) {
+      if (end == query.size()) break;
+      continue;  // "a=1&&b=2"
+    }
+    const auto eq = pair.find('=');
+    const auto raw_name = pair.substr(0, eq);
+    auto name = percent_decode(raw_name, true);
+    if (!name || !plain_name(*name)) {
+      return error("", "not a parameter name: " + quote_for_message(name ? *name : raw_name, kQuotedChars));
+    }
+    if (params.size() >= kMaxParameters) {
+      return error(*name, "more than " + std::to_string(kMaxParameters) + " parameters");
+    }
+    if (params.count(*name)) return error(*name, *name + ": given more than once");
+    if (eq == std::string_view::npos) return error(*name, *name + ": no value (expected " + *name + "=...)");
+    const auto raw_value = pair.substr(eq + 1);
+    auto value = percent_decode(raw_value, true);
+    if (!value) {
+      return error(*name, *name + ": bad percent-encoding in " + quote_for_message(raw_value, kQuotedChars));
+    }
+    if (value->empty()) return error(*name, *name + ": empty value");
+    if (value->size() > kMaxValueBytes) {
+      return error(*name, *name + ": longer than " + std::to_string(kMaxValueBytes) + " bytes");
+    }
+    if (!is_clean_utf8(*value)) {
+      return error(*name, *name + ": not UTF-8 text without control characters: " +
+                              quote_for_message(*value, kQuotedChars));
+    }
+    params.emplace(std::move(*name), std::move(*value));
+    if (end == query.size()) break;
+  }
+  return std::nullopt;
+}
+
+std::optional<EpochMillis> parse_time_value(std::string_view text, bool end_of_day) {
+  if (text.size() == 10 && text[4] == '-' && text[7] == '-') {
+    std::string midnight(text);
+    midnight += "T00:00:00Z";
+    const auto t = parse_rfc3339(midnight);
+    if (!t) return std::nullopt;
+    return end_of_day ? *t + kDayMillis : *t;
+  }
+  // A space separator is RFC 3339's allowance for readability; in a query
+  // string it is what an unencoded '+' becomes, so only 'T' is taken.
+  if (text.size() > 10 && text[10] != 'T' && text[10] != 't') return std::nullopt;
+  return parse_rfc3339(text);
+}
+
+std::optional<ParamError> parse_calls_request(const QueryParams& params, CallsRequest& request) {
+  request = CallsRequest{};
+  if (auto e = only_known(params, {"from", "to", "site", "caller", "class", "dispatchable", "notified", "limit",
+                                   "cursor", "format"})) {
+    return e;
+  }
+  if (auto e = read_range_and_site(params, request.filter)) return e;
+  read_text(params, "caller", request.filter.caller);
+  if (const std::string* v = find(params, "class")) {
+    if (*v != "emergency" && *v != "test") {
+      return error("class", "class: expected emergency or test, got " + quote_for_message(*v, kQuotedChars));
+    }
+    request.filter.call_class = *v;
+  }
+  if (auto e = read_bool(params, "dispatchable", request.filter.dispatchable)) return e;
+  if (auto e = read_bool(params, "notified", request.filter.notified)) return e;
+  if (const std::string* v = find(params, "limit")) {
+    std::size_t n = 0;
+    bool digits = !v->empty() && v->size() <= 4;
+    for (char c : *v) {
+      if (c < '0' || c > '9') {
+        digits = false;
+        break;
+      }
+      n = n * 10 + static_cast<std::size_t>(c - '0');
+    }
+    if (!digits || n < 1 || n > kMaxPageSize) {
+      return error("limit", "limit: expected a whole number from 1 to " + std::to_string(kMaxPageSize) + ", got " +
+                                quote_for_message(*v, kQuotedChars));
+    }
+    request.page.limit = n;
+  }
+  if (const std::string* v = find(params, "cursor")) request.page.cursor = *v;
+  return read_format(params, request.format);
+}
+
+std::optional<ParamError> parse_report_request(const QueryParams& params, ReportRequest& request) {
+  request = ReportRequest{};
+  if (auto e = only_known(params, {"from", "to", "site", "format"})) return e;
+  if (auto e = read_range_and_site(params, request.filter)) return e;
+  return read_format(params, request.format);
+}
+
+std::optional<ParamError> expect_no_parameters(const QueryParams& params) { return only_known(params, {}); }
+
+std::string percent_encode(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size());
+  for (char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    const bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+                            c == '.' || c == '_' || c == '~';
+    if (unreserved) {
+      out += ch;
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 0xF];
+    }
+  }
+  return out;
+}
+
+std::string next_calls_link(const QueryParams& params, std::string_view cursor) {
+  QueryParams next = params;
+  next.insert_or_assign("cursor", std::string(cursor));
+  std::string link = "/v1/calls";
+  char separator = '?';
+  for (const auto& [name, value] : next) {
+    link += separator;
+    link += percent_encode(name) + "=" + percent_encode(value);
+    separator = '&';
+  }
+  return link;
+}
+
+std::string parameter_named_by(std::string_view message) {
+  static const std::array<std::string_view, 10> kNames = {"from",   "to",           "site",     "caller", "class",
+                                                          "limit",  "dispatchable", "notified", "cursor", "format"};
+  const auto colon = message.find(':');
+  if (colon == std::string_view::npos) return {};
+  const auto name = message.substr(0, colon);
+  for (auto n : kNames) {
+    if (n == name) return std::string(n);
+  }
+  return {};
+}
+
+}  // namespace e911::auditor::api

@@ -1,0 +1,91 @@
+#pragma once
+// The auditors' read-only HTTP API (`e911 audit serve`; docs/auditor.md,
+// "HTTP API"): the same questions as `e911 audit query|show|report|verify`
+// (call_query.h, call_rendering.h, verify_chain), over HTTP(S), for
+// dashboards and compliance tooling that cannot run the command.
+//
+//   GET /v1/calls            calls, filtered and paginated (JSON, or CSV with format=csv)
+//   GET /v1/calls/{call_id}  one call: its row, its alerts, its journal entries
+//   GET /v1/report           the compliance report (JSON or CSV)
+//   GET /v1/verify           verify_chain over the whole journal (cached for
+//                            AuditApiOptions::verify_cache)
+//   GET /healthz             liveness and the store's reachability; no token
+//
+// Everything but /healthz needs `Authorization: Bearer <token>`, checked
+// against the tokens file (api_tokens.h); otherwise 401 with
+// WWW-Authenticate: Bearer. Parameters are validated (api_params.h) before
+// the store is asked: 400 {"error","parameter"}. GET only: other methods,
+// HEAD included, are 405 (Allow: GET); a request with a body is 413.
+// Responses are JSON (or CSV), never cached (no-store), nosniff, with a CSP
+// that allows nothing.
+//
+// Metrics (registered in the MetricsRegistry given):
+//   e911_audit_api_requests_total{endpoint,status}
+//   e911_audit_api_unauthorized_total
+//   e911_audit_api_request_duration_seconds{endpoint}
+//
+// Like the notifier's acknowledgement server (ack_server.h): constructing
+// it binds and starts serving on its own thread pool; destroying it stops
+// and joins. The store, the tokens file and the registry must outlive it.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "common/observability/metrics_registry.h"
+#include "consumers/auditor/api/api_tokens.h"
+#include "consumers/auditor/store/audit_store.h"
+#include "consumers/auditor/journal/entry_signer.h"
+
+namespace Poco {
+class ThreadPool;
+namespace Net {
+class HTTPServer;
+}
+}  // namespace Poco
+
+namespace e911::auditor::api {
+
+struct AuditApiOptions {
+  std::string bind = "127.0.0.1";
+  std::uint16_t port = 0;  // 0: the kernel picks a free port, see port()
+  std::size_t threads = 8;
+  // PEM files. Both set: HTTPS (TLS 1.2 at least); both empty: plain HTTP.
+  std::string tls_certificate{};
+  std::string tls_private_key{};
+  // How long a /v1/verify result is served again before the journal is
+  // verified anew (0: every request verifies). Verifying reads the whole
+  // journal: a million entries take 20 s to 1.5 min.
+  std::chrono::seconds verify_cache{60};
+};
+
+class AuditApiServer {
+ public:
+  // Binds and starts. Throws std::invalid_argument for inconsistent options
+  // (threads 0, only one of the TLS files), std::runtime_error if it cannot
+  // listen or the TLS files cannot be loaded.
+  AuditApiServer(AuditStore& store, ApiTokenFile& tokens, Keyring keyring, observability::MetricsRegistry metrics,
+                 AuditApiOptions options = {});
+  ~AuditApiServer();
+
+  AuditApiServer(const AuditApiServer&) = delete;
+  AuditApiServer& operator=(const AuditApiServer&) = delete;
+
+  std::uint16_t port() const { return port_; }
+  const std::string& bind_address() const { return bind_address_; }
+  bool tls() const { return tls_; }
+
+  class Service;  // what answers requests (audit_api.cpp)
+
+ private:
+  std::string bind_address_;
+  std::uint16_t port_ = 0;
+  bool tls_ = false;
+  std::unique_ptr<Service> service_;        // outlives server_
+  std::unique_ptr<Poco::ThreadPool> pool_;  // outlives server_: declared first
+  std::unique_ptr<Poco::Net::HTTPServer> server_;
+};
+
+}  // namespace e911::auditor::api

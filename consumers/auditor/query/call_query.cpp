@@ -1,0 +1,469 @@
+#include "consumers/auditor/query/call_query.h"
+
+#include <Poco/Data/RecordSet.h>
+#include <Poco/Data/Session.h>
+#include <Poco/Data/Statement.h>
+
+#include <algorithm>
+#include <charconv>
+#include <map>
+#include <stdexcept>
+#include <string_view>
+#include <utility>
+#include <variant>
+
+#include "common/text.h"
+#include "consumers/auditor/store/entry_rows.h"
+
+namespace e911::auditor {
+
+using Poco::Data::Keywords::bind;
+using Poco::Data::Keywords::into;
+
+namespace {
+
+// ---- bound parameters, and the WHERE clause built from fixed text ----
+
+using Param = std::variant<std::string, Poco::Int64>;
+
+// Conditions are fixed SQL text with ? placeholders; values only ever
+// travel as bound parameters, in the order the placeholders appear.
+struct Conditions {
+  std::vector<std::string> clauses;
+  std::vector<Param> params;
+
+  void add(std::string clause, std::vector<Param> values = {}) {
+    clauses.push_back(std::move(clause));
+    for (auto& v : values) params.push_back(std::move(v));
+  }
+  std::string where() const {
+    std::string out;
+    for (const auto& c : clauses) out += (out.empty() ? " WHERE " : " AND ") + c;
+    return out;
+  }
+};
+
+void bind_all(Poco::Data::Statement& stmt, const std::vector<Param>& params) {
+  for (const auto& p : params) {
+    if (const auto* s = std::get_if<std::string>(&p)) {
+      stmt, bind(*s);
+    } else {
+      stmt, bind(std::get<Poco::Int64>(p));
+    }
+  }
+}
+
+// "%" + `text` with \, % and _ escaped + "%": a LIKE pattern (ESCAPE '\')
+// matching `text` anywhere, taken literally.
+std::string substring_pattern(std::string_view text) {
+  std::string out = "%";
+  for (char c : text) {
+    if (c == '\\' || c == '%' || c == '_') out += '\\';
+    out += c;
+  }
+  return out + "%";
+}
+
+// The filter's conditions on audit_calls. Every value is bound.
+Conditions conditions_of(const CallFilter& f) {
+  Conditions c;
+  if (f.from) c.add("occurred_at >= ?", {Poco::Int64{*f.from}});
+  if (f.to) c.add("occurred_at < ?", {Poco::Int64{*f.to}});
+  if (f.site) c.add("site_id = ?", {*f.site});
+  if (f.caller) {
+    // Exact ids and numbers; the name case-insensitively, anywhere in it.
+    c.add(
+        "(caller_user_id = ? OR caller_extension = ? OR callback = ? OR LOWER(caller_name) LIKE LOWER(?) ESCAPE "
+        "'\\')",
+        {*f.caller, *f.caller, *f.caller, substring_pattern(*f.caller)});
+  }
+  if (f.call_class) c.add("call_class = ?", {*f.call_class});
+  if (f.dispatchable) {
+    // Unknown (no location journaled) counts as not dispatchable.
+    c.add(*f.dispatchable ? "dispatchable = 1" : "(dispatchable = 0 OR dispatchable IS NULL)");
+  }
+  if (f.notified) c.add("notified = ?", {Poco::Int64{*f.notified ? 1 : 0}});
+  return c;
+}
+
+// ---- reading rows ----
+
+std::string text(Poco::Data::RecordSet& rs, std::size_t col) {
+  const auto& v = rs.value(col);
+  return v.isEmpty() ? std::string() : v.convert<std::string>();
+}
+std::optional<std::int64_t> maybe_int(Poco::Data::RecordSet& rs, std::size_t col) {
+  const auto& v = rs.value(col);
+  if (v.isEmpty()) return std::nullopt;
+  return v.convert<Poco::Int64>();
+}
+std::int64_t whole(Poco::Data::RecordSet& rs, std::size_t col) { return maybe_int(rs, col).value_or(0); }
+
+std::vector<std::string> split_codes(const std::string& joined) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start < joined.size()) {
+    auto end = joined.find(',', start);
+    if (end == std::string::npos) end = joined.size();
+    if (end > start) out.push_back(joined.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+constexpr const char* kCallColumns =
+    "call_id, call_class, dialed, occurred_at, site_id, caller_user_id, caller_name, caller_extension, callback, "
+    "location_source, location_label, location_address, dispatchable, warnings, routing, notify_list, alerts_total, "
+    "alerts_delivered, alerts_failed, alerts_escalated, first_alert_latency_ms, acknowledged_at, acknowledged_by, "
+    "notified, all_delivered";
+
+std::vector<CallRow> call_rows(Poco::Data::Statement& stmt) {
+  std::vector<CallRow> out;
+  Poco::Data::RecordSet rs(stmt);
+  for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
+    CallRow r;
+    r.call_id = text(rs, 0);
+    r.call_class = text(rs, 1);
+    r.dialed = text(rs, 2);
+    r.occurred_at = maybe_int(rs, 3);
+    r.site_id = text(rs, 4);
+    r.caller_user_id = text(rs, 5);
+    r.caller_name = text(rs, 6);
+    r.caller_extension = text(rs, 7);
+    r.callback = text(rs, 8);
+    r.location_source = text(rs, 9);
+    r.location_label = text(rs, 10);
+    r.location_address = text(rs, 11);
+    if (const auto d = maybe_int(rs, 12)) r.dispatchable = *d != 0;
+    r.warnings = split_codes(text(rs, 13));
+    r.routing = text(rs, 14);
+    r.notify_list = text(rs, 15);
+    r.alerts_total = static_cast<int>(whole(rs, 16));
+    r.alerts_delivered = static_cast<int>(whole(rs, 17));
+    r.alerts_failed = static_cast<int>(whole(rs, 18));
+    r.alerts_escalated = static_cast<int>(whole(rs, 19));
+    r.first_alert_latency_ms = maybe_int(rs, 20);
+    r.acknowledged_at = maybe_int(rs, 21);
+    r.acknowledged_by = text(rs, 22);
+    r.notified = whole(rs, 23) != 0;
+    r.all_delivered = whole(rs, 24) != 0;
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+std::vector<CallRow> select_calls(AuditStore& store, const std::string& statement, const std::vector<Param>& params) {
+  std::vector<CallRow> rows;
+  store.with_connection("query calls", [&](Poco::Data::Session& session) {
+    Poco::Data::Statement stmt(session);
+    stmt << store.sql(statement);
+    bind_all(stmt, params);
+    stmt.execute();
+    rows = call_rows(stmt);
+  });
+  return rows;
+}
+
+// ---- cursors ----
+//
+// base64url (no padding) of "t:<occurred_at>:<call_id>" after a call with
+// a time, "n:<call_id>" after one without (those come last).
+
+struct Position {
+  std::optional<EpochMillis> occurred_at;  // nullopt: among the calls without a time
+  std::string call_id;
+};
+
+constexpr std::string_view kBase64Url = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+constexpr std::size_t kMaxCursorChars = 2048;
+
+std::string base64url(std::string_view bytes) {
+  std::string out;
+  std::uint32_t acc = 0;
+  int bits = 0;
+  for (unsigned char c : bytes) {
+    acc = (acc << 8) | c;
+    bits += 8;
+    while (bits >= 6) {
+      bits -= 6;
+      out += kBase64Url[(acc >> bits) & 0x3F];
+    }
+  }
+  if (bits > 0) out += kBase64Url[(acc << (6 - bits)) & 0x3F];
+  return out;
+}
+
+std::optional<std::string> from_base64url(std::string_view text) {
+  if (text.size() % 4 == 1) return std::nullopt;
+  std::string out;
+  std::uint32_t acc = 0;
+  int bits = 0;
+  for (char c : text) {
+    const auto v = kBase64Url.find(c);
+    if (v == std::string_view::npos) return std::nullopt;
+    acc = (acc << 6) | static_cast<std::uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out += static_cast<char>((acc >> bits) & 0xFF);
+    }
+  }
+  // Leftover bits must be zero: one spelling per cursor.
+  if ((acc & ((1u << bits) - 1)) != 0) return std::nullopt;
+  return out;
+}
+
+std::string encode_cursor(const CallRow& last) {
+  return base64url(last.occurred_at ? "t:" + std::to_string(*last.occurred_at) + ":" + last.call_id
+                                    : "n:" + last.call_id);
+}
+
+Result<Position> decode_cursor(std::string_view cursor) {
+  const Error bad{"cursor: not a cursor this service issued"};
+  if (cursor.size() > kMaxCursorChars) return bad;
+  const auto decoded = from_base64url(cursor);
+  if (!decoded || decoded->size() < 3 || (*decoded)[1] != ':') return bad;
+  const std::string_view s = *decoded;
+  Position p;
+  std::string_view id;
+  if (s[0] == 'n') {
+    id = s.substr(2);
+  } else if (s[0] == 't') {
+    const auto colon = s.find(':', 2);
+    if (colon == std::string_view::npos) return bad;
+    const auto number = s.substr(2, colon - 2);
+    EpochMillis t = 0;
+    const auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), t);
+    if (ec != std::errc() || end != number.data() + number.size() || number.empty()) return bad;
+    if (std::to_string(t) != number) return bad;  // no "+1", "007", "-0"
+    p.occurred_at = t;
+    id = s.substr(colon + 1);
+  } else {
+    return bad;
+  }
+  if (id.empty() || !is_clean_utf8(id)) return bad;
+  p.call_id = std::string(id);
+  return p;
+}
+
+std::optional<Error> check_filter(const CallFilter& f) {
+  if (f.site && f.site->empty()) return Error{"site: empty"};
+  if (f.caller && f.caller->empty()) return Error{"caller: empty"};
+  if (f.call_class && *f.call_class != "emergency" && *f.call_class != "test") {
+    return Error{"class: expected emergency or test, got " + quote_for_message(*f.call_class)};
+  }
+  if (f.from && f.to && *f.to <= *f.from) return Error{"to: must be after from"};
+  return std::nullopt;
+}
+
+// ---- percentiles ----
+
+// Nearest rank: the smallest value with at least p% of the values at or
+// below it (the ceil(p/100 * n)-th smallest). Sorts `values`.
+LatencySummary summarize(std::vector<std::int64_t>& values) {
+  LatencySummary s;
+  s.count = values.size();
+  if (values.empty()) return s;
+  std::sort(values.begin(), values.end());
+  const auto nth = [&](std::size_t percent) {
+    const std::size_t rank = (percent * values.size() + 99) / 100;  // ceil, >= 1
+    return values[std::max<std::size_t>(rank, 1) - 1];
+  };
+  s.p50_ms = nth(50);
+  s.p95_ms = nth(95);
+  s.max_ms = values.back();
+  return s;
+}
+
+}  // namespace
+
+Result<CallPage> query_calls(AuditStore& store, const CallFilter& filter, const PageRequest& page) {
+  if (page.limit < 1 || page.limit > kMaxPageSize) {
+    return Error{"limit: expected 1 to " + std::to_string(kMaxPageSize) + ", got " + std::to_string(page.limit)};
+  }
+  if (const auto e = check_filter(filter)) return *e;
+  std::optional<Position> after;
+  if (!page.cursor.empty()) {
+    auto decoded = decode_cursor(page.cursor);
+    if (!decoded) return decoded.error();
+    after = std::move(*decoded);
+  }
+  // One row more than asked says whether there is a next page.
+  const std::size_t wanted = page.limit + 1;
+  std::vector<CallRow> rows;
+
+  // Calls with a time, in (occurred_at, call_id) order: one range of
+  // audit_calls_by_time (or audit_calls_by_site with a site).
+  if (!after || after->occurred_at) {
+    auto c = conditions_of(filter);
+    if (after) {
+      // The range starts at the cursor's time; the rows of that very
+      // millisecond up to the cursor's call are skipped.
+      c.add("occurred_at >= ?", {Poco::Int64{*after->occurred_at}});
+      c.add("(occurred_at > ? OR call_id > ?)", {Poco::Int64{*after->occurred_at}, after->call_id});
+    } else if (!filter.from && !filter.to) {
+      c.add("occurred_at IS NOT NULL");
+    }
+    c.params.emplace_back(Poco::Int64(static_cast<Poco::Int64>(wanted)));
+    rows = select_calls(store,
+                        std::string("SELECT ") + kCallColumns + " FROM audit_calls" + c.where() +
+                            " ORDER BY occurred_at, call_id LIMIT ?",
+                        c.params);
+  }
+  // Then calls without a time (not journaled yet; notifications came
+  // first), by call_id. A time range leaves them out.
+  if (rows.size() < wanted && !filter.from && !filter.to) {
+    auto c = conditions_of(filter);
+    c.add("occurred_at IS NULL");
+    if (after && !after->occurred_at) c.add("call_id > ?", {after->call_id});
+    c.params.emplace_back(Poco::Int64(static_cast<Poco::Int64>(wanted - rows.size())));
+    auto more = select_calls(
+        store, std::string("SELECT ") + kCallColumns + " FROM audit_calls" + c.where() + " ORDER BY call_id LIMIT ?",
+        c.params);
+    for (auto& r : more) rows.push_back(std::move(r));
+  }
+
+  CallPage out;
+  if (rows.size() > page.limit) {
+    rows.resize(page.limit);
+    out.next_cursor = encode_cursor(rows.back());
+  }
+  out.calls = std::move(rows);
+  return out;
+}
+
+std::optional<CallDetail> call_detail(AuditStore& store, const std::string& call_id) {
+  auto calls = select_calls(store, std::string("SELECT ") + kCallColumns + " FROM audit_calls WHERE call_id = ?",
+                            {call_id});
+  if (calls.empty()) return std::nullopt;
+  CallDetail d;
+  d.call = std::move(calls.front());
+  store.with_connection("call detail", [&](Poco::Data::Session& session) {
+    {
+      Poco::Data::Statement stmt(session);
+      stmt << store.sql(
+                  "SELECT notification_id, list, recipient_name, recipient_address, channel, attempts, status, "
+                  "last_at, delivered_at, delivered_latency_ms, escalated_to, acknowledged_at, acknowledged_by, error "
+                  "FROM audit_alerts WHERE call_id = ? "
+                  "ORDER BY COALESCE(list, ''), COALESCE(recipient_name, ''), COALESCE(recipient_address, ''), "
+                  "last_at, channel, notification_id"),
+          bind(call_id);
+      stmt.execute();
+      Poco::Data::RecordSet rs(stmt);
+      for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
+        AlertRow a;
+        a.notification_id = text(rs, 0);
+        a.list = text(rs, 1);
+        a.recipient_name = text(rs, 2);
+        a.recipient_address = text(rs, 3);
+        a.channel = text(rs, 4);
+        a.attempts = static_cast<int>(whole(rs, 5));
+        a.status = text(rs, 6);
+        a.last_at = whole(rs, 7);
+        a.delivered_at = maybe_int(rs, 8);
+        a.delivered_latency_ms = maybe_int(rs, 9);
+        a.escalated_to = text(rs, 10);
+        a.acknowledged_at = maybe_int(rs, 11);
+        a.acknowledged_by = text(rs, 12);
+        a.error = text(rs, 13);
+        d.alerts.push_back(std::move(a));
+      }
+    }
+    Poco::Data::Statement stmt(session);
+    stmt << store.sql(std::string("SELECT ") + kAuditEntryColumns + " FROM audit_entries WHERE call_id = ? ORDER BY seq"),
+        bind(call_id);
+    stmt.execute();
+    d.entries = entries_of_rows(stmt);
+  });
+  return d;
+}
+
+double ComplianceFigures::dispatchable_percent() const {
+  return emergency_calls == 0 ? 0.0 : 100.0 * static_cast<double>(dispatchable) / static_cast<double>(emergency_calls);
+}
+double ComplianceFigures::notified_percent() const {
+  return emergency_calls == 0 ? 0.0 : 100.0 * static_cast<double>(notified) / static_cast<double>(emergency_calls);
+}
+
+ComplianceReport compliance_report(AuditStore& store, const CallFilter& filter) {
+  ComplianceReport report;
+  report.filter.from = filter.from;
+  report.filter.to = filter.to;
+  report.filter.site = filter.site;
+  report.filter.call_class = filter.call_class;
+  CallFilter covered = report.filter;  // caller, dispatchable, notified do not restrict a report
+  const auto c = conditions_of(covered);
+
+  std::map<std::string, ComplianceFigures> by_site;
+  std::map<std::string, std::vector<std::int64_t>> latencies;
+  std::vector<std::int64_t> all_latencies;
+  store.with_connection("compliance report", [&](Poco::Data::Session& session) {
+    {
+      // Everything but the percentiles: one aggregate pass over the range.
+      // SUMs are over integer expressions (SUM of a BIGINT would be
+      // NUMERIC in PostgreSQL).
+      Poco::Data::Statement stmt(session);
+      stmt << store.sql(
+          "SELECT COALESCE(site_id, ''), "
+          "SUM(CASE WHEN call_class = 'emergency' THEN 1 ELSE 0 END), "
+          "SUM(CASE WHEN call_class = 'test' THEN 1 ELSE 0 END), "
+          "SUM(CASE WHEN call_class = 'emergency' AND dispatchable = 1 THEN 1 ELSE 0 END), "
+          "SUM(CASE WHEN call_class = 'emergency' AND notified = 1 THEN 1 ELSE 0 END), "
+          "SUM(CASE WHEN call_class = 'emergency' AND all_delivered = 1 THEN 1 ELSE 0 END), "
+          "SUM(CASE WHEN call_class = 'emergency' THEN alerts_failed ELSE 0 END), "
+          "SUM(CASE WHEN call_class = 'emergency' THEN alerts_escalated ELSE 0 END) "
+          "FROM audit_calls" +
+          c.where() + " GROUP BY COALESCE(site_id, '')");
+      bind_all(stmt, c.params);
+      stmt.execute();
+      Poco::Data::RecordSet rs(stmt);
+      for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
+        ComplianceFigures f;
+        f.site_id = text(rs, 0);
+        f.emergency_calls = static_cast<std::size_t>(whole(rs, 1));
+        f.test_calls = static_cast<std::size_t>(whole(rs, 2));
+        f.dispatchable = static_cast<std::size_t>(whole(rs, 3));
+        f.notified = static_cast<std::size_t>(whole(rs, 4));
+        f.all_delivered = static_cast<std::size_t>(whole(rs, 5));
+        f.alerts_failed = static_cast<std::size_t>(whole(rs, 6));
+        f.alerts_escalated = static_cast<std::size_t>(whole(rs, 7));
+        by_site[f.site_id] = std::move(f);
+      }
+    }
+    // The latencies, for nearest-rank percentiles (one integer per
+    // notified emergency call in the range).
+    auto lc = c;
+    lc.add("call_class = 'emergency'");
+    lc.add("first_alert_latency_ms IS NOT NULL");
+    std::vector<std::string> sites;
+    std::vector<Poco::Int64> values;
+    Poco::Data::Statement stmt(session);
+    stmt << store.sql("SELECT COALESCE(site_id, ''), first_alert_latency_ms FROM audit_calls" + lc.where()),
+        into(sites), into(values);
+    bind_all(stmt, lc.params);
+    stmt.execute();
+    all_latencies.reserve(values.size());
+    for (std::size_t i = 0; i < values.size() && i < sites.size(); ++i) {
+      latencies[sites[i]].push_back(values[i]);
+      all_latencies.push_back(values[i]);
+    }
+  });
+
+  auto& overall = report.overall;
+  for (auto& [site, f] : by_site) {
+    overall.emergency_calls += f.emergency_calls;
+    overall.test_calls += f.test_calls;
+    overall.dispatchable += f.dispatchable;
+    overall.notified += f.notified;
+    overall.all_delivered += f.all_delivered;
+    overall.alerts_failed += f.alerts_failed;
+    overall.alerts_escalated += f.alerts_escalated;
+    if (site.empty()) continue;  // calls without a site count in the overall figures only
+    f.alert_latency = summarize(latencies[site]);
+    report.sites.push_back(std::move(f));
+  }
+  overall.alert_latency = summarize(all_latencies);
+  return report;
+}
+
+}  // namespace e911::auditor

@@ -1,0 +1,173 @@
+#include "consumers/auditor/store/retention.h"
+
+#include <Poco/Data/RecordSet.h>
+#include <Poco/Data/Session.h>
+#include <Poco/Data/Statement.h>
+
+#include <stdexcept>
+
+#include "consumers/auditor/store/entry_rows.h"
+#include "consumers/auditor/journal/hash_chain.h"
+
+namespace e911::auditor {
+
+using Poco::Data::Keywords::bind;
+using Poco::Data::Keywords::now;
+
+namespace {
+
+// Expired calls: bind the test cutoff, then the emergency cutoff. 'test'
+// is the only shorter retention; an unknown class keeps the longer one.
+constexpr const char* kExpiredCalls =
+    "SELECT call_id FROM audit_calls WHERE occurred_at IS NOT NULL AND ("
+    "(call_class = 'test' AND occurred_at < ?) OR "
+    "((call_class IS NULL OR call_class <> 'test') AND occurred_at < ?))";
+
+// The append-only guard on DELETE, exactly as the store's migration 1
+// creates it (consumers/auditor/audit_store.cpp): lifted and restored
+// inside the purge's transaction. RetentionPurge tests compare the schema
+// before and after.
+constexpr const char* kSqliteDropDeleteGuard = "DROP TRIGGER audit_entries_no_delete";
+constexpr const char* kSqliteCreateDeleteGuard =
+    "CREATE TRIGGER audit_entries_no_delete BEFORE DELETE ON audit_entries "
+    "BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END";
+constexpr const char* kPostgresqlDisableGuard = "ALTER TABLE audit_entries DISABLE TRIGGER audit_entries_append_only";
+constexpr const char* kPostgresqlEnableGuard = "ALTER TABLE audit_entries ENABLE TRIGGER audit_entries_append_only";
+
+std::int64_t i64(Poco::Data::RecordSet& rs, std::size_t col) { return rs.value(col).convert<Poco::Int64>(); }
+std::string str(Poco::Data::RecordSet& rs, std::size_t col) {
+  const auto& v = rs.value(col);
+  return v.isEmpty() ? std::string() : v.convert<std::string>();
+}
+
+struct Expired {
+  std::int64_t calls = 0;
+  std::int64_t alert_rows = 0;
+  std::vector<RemovedEntry> entries;  // in seq order
+  std::map<std::string, std::int64_t> by_kind;
+};
+
+Expired find_expired(Poco::Data::Session& session, const AuditStore& store, const RetentionCutoffs& cutoffs) {
+  Expired out;
+  const std::string calls = kExpiredCalls;
+  Poco::Int64 test_cutoff = cutoffs.test, emergency_cutoff = cutoffs.emergency;
+  {
+    Poco::Data::Statement stmt(session);
+    stmt << store.sql("SELECT COUNT(*) FROM (" + calls + ") expired"), bind(test_cutoff), bind(emergency_cutoff), now;
+    Poco::Data::RecordSet rs(stmt);
+    if (rs.moveFirst()) out.calls = i64(rs, 0);
+  }
+  if (out.calls == 0) return out;
+  {
+    Poco::Data::Statement stmt(session);
+    stmt << store.sql("SELECT COUNT(*) FROM audit_alerts WHERE call_id IN (" + calls + ")"), bind(test_cutoff),
+        bind(emergency_cutoff), now;
+    Poco::Data::RecordSet rs(stmt);
+    if (rs.moveFirst()) out.alert_rows = i64(rs, 0);
+  }
+  Poco::Data::Statement stmt(session);
+  stmt << store.sql("SELECT seq, kind, prev_hash, hash FROM audit_entries WHERE call_id IN (" + calls +
+                    ") ORDER BY seq"),
+      bind(test_cutoff), bind(emergency_cutoff), now;
+  Poco::Data::RecordSet rs(stmt);
+  for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
+    out.entries.push_back({i64(rs, 0), str(rs, 2), str(rs, 3)});
+    ++out.by_kind[str(rs, 1)];
+  }
+  return out;
+}
+
+std::optional<AuditEntry> last_entry(Poco::Data::Session& session) {
+  Poco::Data::Statement stmt(session);
+  stmt << std::string("SELECT ") + kAuditEntryColumns + " FROM audit_entries ORDER BY seq DESC LIMIT 1", now;
+  auto rows = entries_of_rows(stmt);
+  if (rows.empty()) return std::nullopt;
+  return std::move(rows.front());
+}
+
+// Runs a DELETE of the expired calls' rows in `table` and checks it removed
+// `expected` rows (what was counted under the same lock).
+void delete_expired(Poco::Data::Session& session, const AuditStore& store, const RetentionCutoffs& cutoffs,
+                    const std::string& statement, std::int64_t expected, const char* what) {
+  Poco::Int64 test_cutoff = cutoffs.test, emergency_cutoff = cutoffs.emergency;
+  Poco::Data::Statement stmt(session);
+  stmt << store.sql(statement), bind(test_cutoff), bind(emergency_cutoff);
+  const auto removed = static_cast<std::int64_t>(stmt.execute());
+  if (removed != expected) {
+    throw std::runtime_error("purge: removed " + std::to_string(removed) + " " + what + ", expected " +
+                             std::to_string(expected) + " (rolled back)");
+  }
+}
+
+void insert_entry(Poco::Data::Session& session, const AuditStore& store, const AuditEntry& e) {
+  Poco::Data::Statement stmt(session);
+  Poco::Int64 seq = e.seq, at = e.at;
+  stmt << store.sql(std::string("INSERT INTO audit_entries (") + kAuditEntryColumns +
+                    ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+      bind(seq), bind(e.kind), bind(e.call_id), bind(at), bind(e.payload), bind(e.prev_hash), bind(e.hash),
+      bind(e.key_id), bind(e.signature), now;
+}
+
+}  // namespace
+
+RetentionCutoffs retention_cutoffs(EpochMillis now_ms, const RetentionDays& days) {
+  return {now_ms - days.emergency * kMillisPerDay, now_ms - days.test * kMillisPerDay};
+}
+
+PurgeOutcome purge_expired_calls(AuditStore& store, const PurgeRequest& request, const Signer& signer) {
+  PurgeOutcome outcome;
+  const auto fill = [&](Expired& expired) {
+    outcome.calls = expired.calls;
+    outcome.alert_rows = expired.alert_rows;
+    outcome.entries = static_cast<std::int64_t>(expired.entries.size());
+    outcome.entries_by_kind = std::move(expired.by_kind);
+    outcome.gaps = gaps_of_removed(expired.entries);
+  };
+  if (request.dry_run) {
+    store.with_connection("purge (dry run)", [&](Poco::Data::Session& session) {
+      auto expired = find_expired(session, store, request.cutoffs);
+      fill(expired);
+    });
+    return outcome;
+  }
+  store.in_write_transaction("purge", [&](Poco::Data::Session& session) {
+    outcome = PurgeOutcome{};
+    auto expired = find_expired(session, store, request.cutoffs);
+    if (expired.calls == 0) return;
+    const auto last = last_entry(session);
+    const std::int64_t removed_entries = static_cast<std::int64_t>(expired.entries.size());
+    fill(expired);
+
+    const std::string calls = kExpiredCalls;
+    if (removed_entries > 0) {
+      session << (store.is_postgresql() ? kPostgresqlDisableGuard : kSqliteDropDeleteGuard), now;
+      delete_expired(session, store, request.cutoffs, "DELETE FROM audit_entries WHERE call_id IN (" + calls + ")",
+                     removed_entries, "journal entries");
+      session << (store.is_postgresql() ? kPostgresqlEnableGuard : kSqliteCreateDeleteGuard), now;
+    }
+    delete_expired(session, store, request.cutoffs, "DELETE FROM audit_alerts WHERE call_id IN (" + calls + ")",
+                   outcome.alert_rows, "alert rows");
+    delete_expired(session, store, request.cutoffs,
+                   "DELETE FROM audit_calls WHERE call_id IN (" + calls + ")",
+                   outcome.calls, "call rows");
+
+    PurgeSummary summary;
+    summary.reason = request.reason;
+    summary.calls = outcome.calls;
+    summary.removed = outcome.entries;
+    summary.entries_by_kind = outcome.entries_by_kind;
+    summary.cutoffs = {{"emergency", request.cutoffs.emergency}, {"test", request.cutoffs.test}};
+    // Sealed after the journal's last entry as it was before the DELETE
+    // (which may have removed it: the purge entry's own hole).
+    const AuditEntry* previous = last ? &*last : nullptr;
+    for (auto& payload : purge_payloads(summary, outcome.gaps, request.max_gaps_per_entry)) {
+      outcome.purge_entries.push_back(
+          chain_next(previous, std::string(entry_kind::kPurge), "", request.at, std::move(payload), signer));
+      previous = &outcome.purge_entries.back();
+    }
+    for (const auto& e : outcome.purge_entries) insert_entry(session, store, e);
+  });
+  return outcome;
+}
+
+}  // namespace e911::auditor

@@ -1,0 +1,134 @@
+#include "registry/registry_loader.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/support/files.h"
+
+namespace e911::registry {
+namespace {
+
+const char* kMinimal = R"(version: 1
+notification_lists:
+  sec:
+    - {name: "Desk", email: "desk@example.com", sms: "+442079460000"}
+sites:
+  - id: a
+    name: "Site A"
+    notify: sec
+    address: {country: GB, city: London, street: "Example Road", house_number: "1"}
+    subnets: ["10.1.0.0/16"]
+)";
+
+std::vector<std::string> errors_for(const std::string& yaml) {
+  std::vector<std::string> out;
+  for (const auto& d : load_registry(yaml).errors) out.push_back(format_diagnostic("r.yaml", d));
+  return out;
+}
+
+// True if some error contains `needle`.
+bool has_error(const std::vector<std::string>& errors, const std::string& needle) {
+  for (const auto& e : errors) {
+    if (e.find(needle) != std::string::npos) return true;
+  }
+  return false;
+}
+
+TEST(RegistryLoader, LoadsTheSharedReferenceRegistry) {
+  auto load = load_registry_file(test::shared_fixture("registry.yaml"));
+  ASSERT_TRUE(load.ok()) << (load.errors.empty() ? "" : format_diagnostic("registry.yaml", load.errors[0]));
+  const auto& r = *load.registry;
+  EXPECT_EQ(r.data().sites.size(), 2u);
+  EXPECT_EQ(r.data().stale_after, 12 * 3600 * 1000);
+  const auto* place = r.by_subnet(*IpAddress::parse("10.40.1.23"));
+  ASSERT_NE(place, nullptr);
+  EXPECT_EQ(r.label_of(*place), "London HQ, Level 4");
+  EXPECT_EQ(r.address_of(*place).floor, "4");
+  EXPECT_EQ(r.address_of(*place).building, "North Tower");
+  const auto* port = r.by_switch_port("00:1b:54:aa:00:01", "gi1/0/12");
+  ASSERT_NE(port, nullptr);
+  EXPECT_EQ(port->room, "4.12");
+  EXPECT_EQ(r.by_switch_port("00:1b:54:aa:00:01", "Gi1/0/13"), nullptr);
+  EXPECT_NE(r.by_access_point(*MacAddress::parse("00-11-22-33-44-55")), nullptr);
+  EXPECT_NE(r.by_station(*MacAddress::parse("0004.f215.c285")), nullptr);
+  EXPECT_TRUE(r.in_vpn_range(*IpAddress::parse("10.200.3.4")));
+  EXPECT_TRUE(r.in_vpn_range(*IpAddress::parse("fd00:200::1")));
+  EXPECT_NE(r.by_subnet(*IpAddress::parse("2001:db8:40:1::23")), nullptr);
+  EXPECT_TRUE(load_registry(kMinimal).ok());
+}
+
+TEST(RegistryLoader, ReportsEachProblemWithLineAndPath) {
+  std::string bad = kMinimal;
+  bad.replace(bad.find("10.1.0.0/16"), 11, "10.1.0.0/33");
+  auto errors = errors_for(bad);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0], "r.yaml:10:15: sites[a].subnets[0]: not an IP prefix (bad length): \"10.1.0.0/33\"");
+}
+
+TEST(RegistryLoader, CatchesTheMistakesAdminsMake) {
+  const std::string yaml = R"(version: 1
+defaults: {stale_after: 12 hours}
+dial_prefixes: ["9x"]
+countries:
+  UK: {emergency: ["999"]}
+  US: {emergency: ["9-1-1"]}
+vpn_ranges: ["10.200.0.0/16"]
+notification_lists:
+  sec:
+    - {name: "Desk", email: "desk@example", sms: "07700 900123"}
+    - {name: "Hook", webhook: "ftp://example.com/x"}
+    - {name: "Nobody"}
+sites:
+  - id: a
+    notify: secc
+    address: {country: XX, city: London, flor: "2"}
+    subnets: ["10.1.0.0/16", "10.200.1.0/24"]
+    zones:
+      - {id: z1, subnets: ["10.1.1.1/24"], access_points: ["00:11:22:33:44"]}
+      - {id: z2, subnet: ["10.1.2.0/24"]}
+  - id: b
+    notify: sec
+    address: {country: GB, city: London, street: "X"}
+    zones:
+      - {id: z1, subnets: ["10.1.2.0/24"]}
+stations:
+  - {mac: "00:04:f2:15:c2:85", site: nowhere}
+  - {mac: "not-a-mac", site: a}
+)";
+  const auto errors = errors_for(yaml);
+  for (const char* needle : {
+           "r.yaml:2:", "defaults.stale_after: not a duration",
+           "dial_prefixes[0]: a dial prefix is 1 to 4 digits",
+           "countries.UK: not an ISO 3166-1 alpha-2 country code",
+           "countries.US.emergency[0]: an emergency or test number is 1 to 8 digits",
+           "notification_lists.sec[0].email: not a valid email address: \"desk@example\"",
+           "notification_lists.sec[0].sms: not an E.164 number",
+           "notification_lists.sec[1].webhook: not an http(s) URL",
+           "notification_lists.sec[2]: has no channel",
+           "sites[a].notify: unknown notification list \"secc\"",
+           "sites[a].address.country: not an ISO 3166-1 alpha-2",
+           "sites[a].address: unknown address field \"flor\"",
+           "overlaps VPN range 10.200.0.0/16",
+           "sites[a].zones[z1].subnets[0]: IP prefix has host bits set",
+           "sites[a].zones[z1].access_points[0]: not a MAC address",
+           "sites[a].zones[1]: unknown key \"subnet\"",
+           "duplicate zone id \"z1\"",
+           "subnet 10.1.2.0/24 of site b overlaps subnet 10.1.0.0/16 of site a",
+           "stations[0]: unknown site \"nowhere\"",
+           "stations[1].mac: not a MAC address",
+       }) {
+    EXPECT_TRUE(has_error(errors, needle)) << "missing error: " << needle;
+  }
+  for (const auto& e : errors) EXPECT_TRUE(e.starts_with("r.yaml:")) << e;
+}
+
+TEST(RegistryLoader, SyntaxErrorsAndWrongShapes) {
+  EXPECT_TRUE(has_error(errors_for("version: 1\nsites: [\n"), "YAML syntax error"));
+  EXPECT_TRUE(has_error(errors_for(""), "the registry is empty"));
+  EXPECT_TRUE(has_error(errors_for("- 1\n- 2\n"), "expected a mapping"));
+  EXPECT_TRUE(has_error(errors_for("version: 2\nsites: []\n"), "unsupported registry version \"2\""));
+  EXPECT_TRUE(has_error(errors_for("version: 1\nsites: {a: 1}\n"), "sites: expected a list"));
+  EXPECT_TRUE(has_error(errors_for("version: 1\n"), "missing sites"));
+}
+
+}  // namespace
+}  // namespace e911::registry
