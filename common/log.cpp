@@ -1,5 +1,7 @@
 #include "common/log.h"
 
+#include "common/utf8.h"
+
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 #include <unistd.h>
@@ -24,36 +26,6 @@ constexpr int kDefaultThreshold = static_cast<int>(LogLevel::info);
 
 using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
 
-// Length of the valid UTF-8 sequence at the start of `s`, 0 if invalid.
-// Rejects overlongs, surrogates and code points past U+10FFFF.
-std::size_t utf8_sequence_length(std::string_view s) {
-  const auto b0 = static_cast<unsigned char>(s[0]);
-  if (b0 < 0x80) return 1;
-  std::size_t len = 0;
-  unsigned lo = 0x80, hi = 0xBF;  // allowed range of the second byte
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    len = 2;
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    len = 3;
-    if (b0 == 0xE0) lo = 0xA0;
-    if (b0 == 0xED) hi = 0x9F;
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    len = 4;
-    if (b0 == 0xF0) lo = 0x90;
-    if (b0 == 0xF4) hi = 0x8F;
-  } else {
-    return 0;
-  }
-  if (s.size() < len) return 0;
-  const auto b1 = static_cast<unsigned char>(s[1]);
-  if (b1 < lo || b1 > hi) return 0;
-  for (std::size_t i = 2; i < len; ++i) {
-    const auto b = static_cast<unsigned char>(s[i]);
-    if (b < 0x80 || b > 0xBF) return 0;
-  }
-  return len;
-}
-
 // Valid UTF-8 of at most kMaxStringBytes (plus the mark): RapidJSON's
 // writer copies bytes as they are, and one bad byte would make the whole
 // line unparseable for the log shipper.
@@ -62,19 +34,18 @@ void write_clean_string(JsonWriter& w, std::string_view s) {
   out.reserve(std::min(s.size(), kMaxStringBytes) + kTruncatedMark.size());
   std::size_t i = 0;
   while (i < s.size()) {
-    const std::size_t len = utf8_sequence_length(s.substr(i));
-    const std::size_t add = len == 0 ? 3 : len;  // U+FFFD is 3 bytes
+    const auto d = utf8::decode(s, i);
+    const std::size_t add = d.valid ? d.size : 3;  // U+FFFD is 3 bytes
     if (out.size() + add > kMaxStringBytes) {
       out += kTruncatedMark;
       break;
     }
-    if (len == 0) {
-      out += "\xEF\xBF\xBD";
-      i += 1;
+    if (d.valid) {
+      out.append(s.substr(i, d.size));
     } else {
-      out.append(s.substr(i, len));
-      i += len;
+      utf8::append(out, utf8::kReplacement);
     }
+    i += d.size;
   }
   w.String(out.data(), static_cast<rapidjson::SizeType>(out.size()));
 }

@@ -2,17 +2,36 @@
 
 #include <cstdint>
 
+#include "common/utf8.h"
+
 namespace e911 {
 
 std::string quote_for_message(std::string_view value, std::size_t max_chars) {
+  static constexpr char kHex[] = "0123456789abcdef";
   std::string out = "\"";
   std::size_t shown = 0;
-  for (unsigned char c : value) {
+  for (std::size_t i = 0; i < value.size();) {
     if (shown == max_chars) {
       out += "...";
       break;
     }
     ++shown;
+    const auto c = static_cast<unsigned char>(value[i]);
+    if (c >= 0x80) {
+      // A character stays whole; a byte that is not UTF-8 is shown as
+      // \xNN, so the message is valid UTF-8 whatever came in.
+      const auto d = utf8::decode(value, i);
+      if (d.valid) {
+        out.append(value.substr(i, d.size));
+      } else {
+        out += "\\x";
+        out += kHex[c >> 4];
+        out += kHex[c & 0xf];
+      }
+      i += d.size;
+      continue;
+    }
+    ++i;
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -21,10 +40,9 @@ std::string quote_for_message(std::string_view value, std::size_t max_chars) {
       case '\t': out += "\\t"; break;
       default:
         if (c < 0x20 || c == 0x7f) {
-          static const char* hex = "0123456789abcdef";
           out += "\\u00";
-          out += hex[c >> 4];
-          out += hex[c & 0xf];
+          out += kHex[c >> 4];
+          out += kHex[c & 0xf];
         } else {
           out += static_cast<char>(c);
         }
@@ -57,36 +75,7 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-bool is_valid_utf8(std::string_view s) {
-  std::size_t i = 0;
-  const std::size_t n = s.size();
-  while (i < n) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t len = 0;
-    std::uint32_t cp = 0;
-    if ((c & 0xe0) == 0xc0) { len = 2; cp = c & 0x1f; }
-    else if ((c & 0xf0) == 0xe0) { len = 3; cp = c & 0x0f; }
-    else if ((c & 0xf8) == 0xf0) { len = 4; cp = c & 0x07; }
-    else return false;
-    if (i + len > n) return false;
-    for (std::size_t k = 1; k < len; ++k) {
-      const auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xc0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3f);
-    }
-    // Overlong encodings, surrogates and values past U+10FFFF are invalid.
-    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-        (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff) {
-      return false;
-    }
-    i += len;
-  }
-  return true;
-}
+bool is_valid_utf8(std::string_view s) { return utf8::valid(s); }
 
 bool is_clean_utf8(std::string_view s) {
   for (const char ch : s) {

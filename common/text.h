@@ -7,16 +7,17 @@
 
 namespace e911 {
 
-// Quotes a value for an error message: JSON-style escaping, and cut to
-// `max_chars` so a hostile multi-megabyte value never floods a log.
+// Quotes a value for an error message: JSON-style escaping, bytes that are
+// not UTF-8 as \xNN (so the message is valid UTF-8 whatever came in), and
+// cut to `max_chars` characters so a hostile multi-megabyte value never
+// floods a log.
 std::string quote_for_message(std::string_view value, std::size_t max_chars = 80);
 
 std::string to_lower_ascii(std::string_view s);
 std::string to_upper_ascii(std::string_view s);
 std::string_view trim(std::string_view s);
 
-// True if `s` is well-formed UTF-8 (no overlong forms, surrogates or values
-// past U+10FFFF).
+// True if `s` is well-formed UTF-8 (utf8::valid).
 bool is_valid_utf8(std::string_view s);
 // The same, and without NUL or other C0 control characters (or DEL).
 bool is_clean_utf8(std::string_view s);

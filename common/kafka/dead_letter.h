@@ -41,6 +41,5 @@ DeadLetterRecord make_dead_letter(std::string_view component, std::string_view r
 std::string encode_dead_letter(const DeadLetterRecord& record,
                                std::size_t max_payload_bytes = kDefaultMaxDeadLetterPayload);
 
-std::string base64_encode(std::string_view bytes);
 
 }  // namespace e911::kafka

@@ -3,10 +3,11 @@
 //   GET /metrics  Prometheus text format 0.0.4 (registry + process metrics)
 //   GET /healthz  200 {"status":"ok"} or 503 {"status":"unavailable","reason":...}
 //   other paths 404, other methods 405.
-// Runs on its own small thread pool (Poco::Net::HTTPServer): constructing
-// it binds and starts serving, destroying it stops and joins; the caller
-// never blocks on a request. Loopback by default: /metrics is for the
-// scraper next to it, not for the world.
+// Runs on the project's HTTP host (common/net/http_server.h), on threads of
+// its own: constructing it binds and starts serving, destroying it stops
+// and joins; the caller never blocks on a request. Both paths are answered
+// even while slow or idle clients hold every connection. Loopback by
+// default: /metrics is for the scraper next to it, not for the world.
 
 #include <cstdint>
 #include <memory>
@@ -15,19 +16,16 @@
 #include "common/observability/health.h"
 #include "common/observability/metrics_registry.h"
 
-namespace Poco {
-class ThreadPool;
-namespace Net {
-class HTTPServer;
+namespace e911::net {
+class HttpServer;
 }
-}  // namespace Poco
 
 namespace e911::observability {
 
 struct ServerOptions {
   std::string bind_address = "127.0.0.1";
   std::uint16_t port = 0;  // 0: the kernel picks a free port, see port()
-  int max_threads = 2;     // one scrape and one probe at a time is plenty
+  int max_threads = 2;     // requests handled at once: one scrape and one probe is plenty
 };
 
 class ObservabilityServer {
@@ -44,14 +42,11 @@ class ObservabilityServer {
   ObservabilityServer& operator=(const ObservabilityServer&) = delete;
 
   // The bound port (the real one when options.port was 0).
-  std::uint16_t port() const { return port_; }
-  const std::string& bind_address() const { return bind_address_; }
+  std::uint16_t port() const;
+  const std::string& bind_address() const;
 
  private:
-  std::string bind_address_;
-  std::uint16_t port_ = 0;
-  std::unique_ptr<Poco::ThreadPool> pool_;  // outlives server_: declared first
-  std::unique_ptr<Poco::Net::HTTPServer> server_;
+  std::unique_ptr<net::HttpServer> server_;
 };
 
 // The Content-Type of GET /metrics.

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "common/text.h"
+#include "common/utf8.h"
 
 namespace e911::locator {
 namespace {
@@ -45,24 +46,6 @@ constexpr int kMaxDepth = 32;
 
 // ---------------------------------------------------------------- rendering
 
-void append_utf8(std::string& out, std::uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xc0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3f));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xe0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
-    out += static_cast<char>(0x80 | (cp & 0x3f));
-  } else {
-    out += static_cast<char>(0xf0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3f));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
-    out += static_cast<char>(0x80 | (cp & 0x3f));
-  }
-}
-
 bool is_xml_char(std::uint32_t cp) {
   return cp == 0x9 || cp == 0xa || cp == 0xd || (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) ||
          (cp >= 0x10000 && cp <= 0x10ffff);
@@ -74,28 +57,13 @@ bool is_xml_char(std::uint32_t cp) {
 std::string xml_text(std::string_view s) {
   std::string out;
   out.reserve(s.size());
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    std::size_t len = 0;
-    std::uint32_t cp = 0;
-    std::uint32_t min = 0;
-    if (c < 0x80) { len = 1; cp = c; }
-    else if ((c & 0xe0) == 0xc0) { len = 2; cp = c & 0x1f; min = 0x80; }
-    else if ((c & 0xf0) == 0xe0) { len = 3; cp = c & 0x0f; min = 0x800; }
-    else if ((c & 0xf8) == 0xf0) { len = 4; cp = c & 0x07; min = 0x10000; }
-    bool valid = len != 0 && i + len <= s.size();
-    for (std::size_t k = 1; valid && k < len; ++k) {
-      const auto cc = static_cast<unsigned char>(s[i + k]);
-      valid = (cc & 0xc0) == 0x80;
-      cp = (cp << 6) | (cc & 0x3f);
-    }
-    valid = valid && cp >= min && is_xml_char(cp);  // no overlong forms, surrogates or controls
-    if (valid) {
-      out.append(s.substr(i, len));
-      i += len;
+  for (std::size_t i = 0; i < s.size();) {
+    const auto d = utf8::decode(s, i);
+    if (d.valid && is_xml_char(d.code_point)) {  // no overlong forms, surrogates or controls
+      out.append(s.substr(i, d.size));
+      i += d.size;
     } else {
-      append_utf8(out, 0xfffd);
+      utf8::append(out, utf8::kReplacement);
       ++i;
     }
   }

@@ -1,25 +1,11 @@
 #include "consumers/notifier/ack_server.h"
 
 #include <Poco/Exception.h>
-#include <Poco/Net/Context.h>
-#include <Poco/Net/HTTPRequestHandler.h>
-#include <Poco/Net/HTTPRequestHandlerFactory.h>
-#include <Poco/Net/HTTPServer.h>
-#include <Poco/Net/HTTPServerParams.h>
-#include <Poco/Net/HTTPServerRequest.h>
-#include <Poco/Net/HTTPServerResponse.h>
-#include <Poco/Net/SecureServerSocket.h>
-#include <Poco/Net/ServerSocket.h>
-#include <Poco/Net/SocketAddress.h>
-#include <Poco/ThreadPool.h>
-#include <Poco/Timespan.h>
 #include <Poco/URI.h>
 
 #include <algorithm>
 #include <cctype>
 #include <exception>
-#include <istream>
-#include <limits>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -29,15 +15,11 @@
 #include "common/timestamp.h"
 #include "consumers/notifier/ack_token.h"
 #include "consumers/notifier/alert_text.h"
+#include "common/net/http_server.h"
 #include "common/net/tls_context.h"
 
 namespace e911::notifier {
 namespace {
-
-using Poco::Net::HTTPRequest;
-using Poco::Net::HTTPResponse;
-using Poco::Net::HTTPServerRequest;
-using Poco::Net::HTTPServerResponse;
 
 constexpr std::string_view kAckPrefix = "/ack/";
 
@@ -59,10 +41,6 @@ bool plain_prefix(std::string_view prefix) {
   }
   return true;
 }
-// After an oversized body, up to this much more is read and dropped so the
-// 413 reaches the client (closing on unread data would reset the
-// connection under it); a client declaring more is simply cut off.
-constexpr std::size_t kDrainBytes = 64 * 1024;
 
 // As in the alert e-mail (alert_text.cpp).
 constexpr std::string_view kAlarmRed = "#b00020";
@@ -221,234 +199,136 @@ std::string already_page(const AckView& v) {
 
 // ------------------------------------------------------------- handler ----
 
-class Handler : public Poco::Net::HTTPRequestHandler {
- public:
-  explicit Handler(AckDesk& desk) : desk_(desk) {}
+net::HttpResponse html(int status, const std::string& page_html) {
+  net::HttpResponse r;
+  r.status = status;
+  r.content_type = "text/html; charset=utf-8";
+  r.body = page_html;
+  return r;
+}
 
-  void handleRequest(HTTPServerRequest& req, HTTPServerResponse& resp) override {
-    body_unread_ = (req.hasContentLength() && req.getContentLength64() > 0) || req.getChunkedTransferEncoding();
-    try {
-      route(req, resp);
-    } catch (const std::exception& e) {
-      // Never the URI: it holds the token.
-      logger().error("acknowledgement request failed", {{"method", req.getMethod()}, {"error", e.what()}});
-      if (!resp.sent()) {
-        send(resp, HTTPResponse::HTTP_INTERNAL_SERVER_ERROR,
-             message_page("Not recorded", "Something went wrong and nothing was recorded. Please try again; "
-                                          "if it keeps failing, acknowledge the alert by phone."));
-      }
+net::HttpResponse not_found() {
+  return html(404, message_page("Not a valid acknowledgement link",
+                                "Not a valid acknowledgement link. Check that the whole link was copied from the alert."));
+}
+
+// How the HTTP host's own refusals look here.
+net::HttpResponse refusal(int status, std::string_view) {
+  switch (status) {
+    case 413: {
+      auto r = html(413, message_page("Comment too long", "The comment is too long: at most 500 characters, please."));
+      r.close = true;
+      return r;
     }
+    case 408: return html(408, message_page("Too slow", "The request took too long to arrive. Please try again."));
+    case 503:
+      return html(503, message_page("Busy", "The page is busy. Please try again in a moment; if it stays busy, "
+                                            "acknowledge the alert by phone."));
+    default: return html(status, message_page("Bad request", "The request could not be read."));
   }
+}
 
- private:
-  void send(HTTPServerResponse& resp, HTTPResponse::HTTPStatus status, const std::string& html) {
-    resp.setStatusAndReason(status);
-    resp.setContentType("text/html; charset=utf-8");
-    resp.set("Cache-Control", "no-store");
-    resp.set("X-Content-Type-Options", "nosniff");
-    resp.set("Referrer-Policy", "no-referrer");
-    resp.set("X-Frame-Options", "DENY");
-    resp.set("Content-Security-Policy", kContentSecurityPolicy);
-    // A body left in the connection would be read as the next request.
-    if (body_unread_) resp.setKeepAlive(false);
-    resp.setContentLength(static_cast<std::streamsize>(html.size()));
-    resp.sendBuffer(html.data(), html.size());
+net::HttpResponse answer(const AckView& v) {
+  switch (v.kind) {
+    case AckView::Kind::open: return html(200, open_page(v));
+    case AckView::Kind::acknowledged: return html(200, acknowledged_page(v));
+    case AckView::Kind::already_acknowledged: return html(409, already_page(v));
+    case AckView::Kind::expired:
+      // Nothing about the alert: an old link may have travelled far.
+      return html(410, message_page("Link expired",
+                                    "This acknowledgement link has expired. If the call still needs attention, "
+                                    "follow your site's emergency procedure."));
+    case AckView::Kind::invalid: break;
   }
+  return not_found();
+}
 
-  void not_found(HTTPServerResponse& resp) {
-    send(resp, HTTPResponse::HTTP_NOT_FOUND,
-         message_page("Not a valid acknowledgement link",
-                      "Not a valid acknowledgement link. Check that the whole link was copied from the alert."));
+net::HttpResponse route(AckDesk& desk, const net::HttpRequest& req) {
+  std::string path;
+  try {
+    path = Poco::URI(req.target).getPath();
+  } catch (const Poco::Exception&) {
+    return html(400, message_page("Bad request", "The request could not be read."));
   }
-
-  void route(HTTPServerRequest& req, HTTPServerResponse& resp) {
-    std::string path;
-    try {
-      path = Poco::URI(req.getURI()).getPath();
-    } catch (const Poco::Exception&) {
-      send(resp, HTTPResponse::HTTP_BAD_REQUEST, message_page("Bad request", "The request could not be read."));
-      return;
-    }
-    // A path prefix before /ack/ is allowed: with several notifier
-    // instances each has its own base URL (https://ack.example.com/notifier-1),
-    // and the proxy routes the prefix to the instance holding the alert.
-    const auto at = path.rfind(kAckPrefix);
-    if (at == std::string::npos || !plain_prefix(std::string_view(path).substr(0, at))) {
-      send(resp, HTTPResponse::HTTP_NOT_FOUND, message_page("Not found", "There is nothing here."));
-      return;
-    }
-    const bool get = req.getMethod() == HTTPRequest::HTTP_GET;
-    const bool post = req.getMethod() == HTTPRequest::HTTP_POST;
-    if (!get && !post) {
-      resp.set("Allow", "GET, POST");
-      send(resp, HTTPResponse::HTTP_METHOD_NOT_ALLOWED,
-           message_page("Method not allowed", "Open the link from the alert in a browser."));
-      return;
-    }
-    const std::string_view token = std::string_view(path).substr(at + kAckPrefix.size());
-    if (!well_formed_token(token)) {
-      not_found(resp);
-      return;
-    }
-    if (get) {
-      answer(resp, desk_.look_up(token));
-      return;
-    }
-    std::string comment;
-    if (!read_comment(req, resp, comment)) return;
-    answer(resp, desk_.acknowledge(token, comment));
+  // A path prefix before /ack/ is allowed: with several notifier
+  // instances each has its own base URL (https://ack.example.com/notifier-1),
+  // and the proxy routes the prefix to the instance holding the alert.
+  const auto at = path.rfind(kAckPrefix);
+  if (at == std::string::npos || !plain_prefix(std::string_view(path).substr(0, at))) {
+    return html(404, message_page("Not found", "There is nothing here."));
   }
-
-  // The form's comment; false when a response was sent instead.
-  bool read_comment(HTTPServerRequest& req, HTTPServerResponse& resp, std::string& comment) {
-    if (req.hasContentLength() && req.getContentLength64() > static_cast<Poco::Int64>(kMaxAckBodyBytes)) {
-      // Declared too large: drop what is cheap to drop, then refuse.
-      if (req.getContentLength64() <= static_cast<Poco::Int64>(kMaxAckBodyBytes + kDrainBytes)) {
-        drain(req.stream(), kMaxAckBodyBytes + kDrainBytes);
-      }
-      too_large(resp);
-      return false;
-    }
-    std::string body;
-    if (!read_at_most(req.stream(), kMaxAckBodyBytes, body)) {
-      drain(req.stream(), kDrainBytes);
-      too_large(resp);
-      return false;
-    }
-    body_unread_ = false;
-    if (!body.empty() && media_type(req.getContentType()) != "application/x-www-form-urlencoded") {
-      send(resp, HTTPResponse::HTTP_UNSUPPORTED_MEDIA_TYPE,
-           message_page("Unsupported form", "Please use the Acknowledge button on the page."));
-      return false;
-    }
-    try {
-      comment = form_comment(body);
-    } catch (const Poco::SyntaxException&) {
-      send(resp, HTTPResponse::HTTP_BAD_REQUEST,
-           message_page("Bad request", "The form could not be read. Please use the Acknowledge button on the page."));
-      return false;
-    }
-    return true;
+  const bool get = req.method == "GET";
+  const bool post = req.method == "POST";
+  if (!get && !post) {
+    auto r = html(405, message_page("Method not allowed", "Open the link from the alert in a browser."));
+    r.set("Allow", "GET, POST");
+    return r;
   }
-
-  // Reads the whole body into `out` if it is at most `limit` bytes; false
-  // (with `limit` + 1 bytes read) when it is longer.
-  static bool read_at_most(std::istream& in, std::size_t limit, std::string& out) {
-    char buf[4096];
-    while (in) {
-      in.read(buf, sizeof buf);
-      const auto n = static_cast<std::size_t>(in.gcount());
-      if (n == 0) break;
-      if (out.size() + n > limit) return false;
-      out.append(buf, n);
-    }
-    return true;
+  const std::string_view token = std::string_view(path).substr(at + kAckPrefix.size());
+  if (!well_formed_token(token)) return not_found();
+  if (get) return answer(desk.look_up(token));
+  if (!req.body.empty() && media_type(std::string(req.header("Content-Type").value_or(""))) !=
+                               "application/x-www-form-urlencoded") {
+    return html(415, message_page("Unsupported form", "Please use the Acknowledge button on the page."));
   }
-
-  static void drain(std::istream& in, std::size_t limit) {
-    char buf[4096];
-    std::size_t total = 0;
-    while (in && total < limit) {
-      in.read(buf, static_cast<std::streamsize>(std::min(sizeof buf, limit - total)));
-      if (in.gcount() <= 0) break;
-      total += static_cast<std::size_t>(in.gcount());
-    }
+  std::string comment;
+  try {
+    comment = form_comment(req.body);
+  } catch (const Poco::SyntaxException&) {
+    return html(400,
+                message_page("Bad request", "The form could not be read. Please use the Acknowledge button on the page."));
   }
-
-  void too_large(HTTPServerResponse& resp) {
-    resp.setKeepAlive(false);
-    send(resp, HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE,
-         message_page("Comment too long", "The comment is too long: at most 500 characters, please."));
-  }
-
-  void answer(HTTPServerResponse& resp, const AckView& v) {
-    switch (v.kind) {
-      case AckView::Kind::open:
-        send(resp, HTTPResponse::HTTP_OK, open_page(v));
-        return;
-      case AckView::Kind::acknowledged:
-        send(resp, HTTPResponse::HTTP_OK, acknowledged_page(v));
-        return;
-      case AckView::Kind::already_acknowledged:
-        send(resp, HTTPResponse::HTTP_CONFLICT, already_page(v));
-        return;
-      case AckView::Kind::expired:
-        // Nothing about the alert: an old link may have travelled far.
-        send(resp, HTTPResponse::HTTP_GONE,
-             message_page("Link expired",
-                          "This acknowledgement link has expired. If the call still needs attention, "
-                          "follow your site's emergency procedure."));
-        return;
-      case AckView::Kind::invalid:
-        break;
-    }
-    not_found(resp);
-  }
-
-  AckDesk& desk_;
-  bool body_unread_ = false;
-};
-
-class HandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
- public:
-  explicit HandlerFactory(AckDesk& desk) : desk_(desk) {}
-  Poco::Net::HTTPRequestHandler* createRequestHandler(const HTTPServerRequest&) override {
-    return new Handler(desk_);
-  }
-
- private:
-  AckDesk& desk_;
-};
-
+  return answer(desk.acknowledge(token, comment));
+}
 
 }  // namespace
 
-AckServer::AckServer(AckDesk& desk, AckServerOptions options) : bind_address_(options.bind) {
-  if (options.max_threads < 1 || options.max_threads > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
-    throw std::invalid_argument("acknowledgement endpoint: max_threads must be >= 1");
-  }
+AckServer::AckServer(AckDesk& desk, AckServerOptions options) {
+  if (options.max_threads < 1) throw std::invalid_argument("acknowledgement endpoint: max_threads must be >= 1");
   if (options.tls_certificate.empty() != options.tls_private_key.empty()) {
     throw std::invalid_argument("acknowledgement endpoint: set both the TLS certificate and its key, or neither");
   }
-  tls_ = !options.tls_certificate.empty();
-  const int max_threads = static_cast<int>(options.max_threads);
-
-  Poco::Net::ServerSocket socket;
-  if (tls_) socket = Poco::Net::SecureServerSocket(
-      net::server_tls_context(options.tls_certificate, options.tls_private_key, "acknowledgement endpoint"));
-  try {
-    // No SO_REUSEPORT: a second process on the same port must fail here.
-    socket.bind(Poco::Net::SocketAddress(options.bind, options.port), /*reuseAddress=*/true, /*reusePort=*/false);
-    socket.listen(64);
-  } catch (const Poco::Exception& e) {
-    throw std::runtime_error("acknowledgement endpoint cannot listen on " + options.bind + ":" +
-                             std::to_string(options.port) + ": " + e.displayText());
+  net::HttpServerOptions http;
+  http.name = "acknowledgement endpoint";
+  http.bind = options.bind;
+  http.port = options.port;
+  if (!options.tls_certificate.empty()) {
+    http.tls = net::server_tls_context(options.tls_certificate, options.tls_private_key, "acknowledgement endpoint");
   }
-  port_ = socket.address().port();
-
-  auto params = Poco::AutoPtr<Poco::Net::HTTPServerParams>(new Poco::Net::HTTPServerParams);
-  params->setMaxThreads(max_threads);
-  params->setMaxQueued(64);
-  // Bounded waits: a slow or idle client cannot pin a thread for long, and
-  // shutdown never waits more than that.
-  params->setTimeout(Poco::Timespan(10, 0));
-  params->setKeepAlive(true);
-  params->setKeepAliveTimeout(Poco::Timespan(5, 0));
-  params->setServerName("e911");
-
-  pool_ = std::make_unique<Poco::ThreadPool>("e911-ack", 1, max_threads);
-  server_ = std::make_unique<Poco::Net::HTTPServer>(new HandlerFactory(desk), *pool_, socket, params);
-  server_->start();
-  logger().info("acknowledgement endpoint listening",
-                {{"address", bind_address_}, {"port", port_}, {"tls", tls_}, {"threads", max_threads}});
+  http.max_handlers = options.max_threads;
+  http.max_body_bytes = kMaxAckBodyBytes;
+  http.response_headers = {{"Cache-Control", "no-store"},
+                           {"X-Content-Type-Options", "nosniff"},
+                           {"Referrer-Policy", "no-referrer"},
+                           {"X-Frame-Options", "DENY"},
+                           {"Content-Security-Policy", kContentSecurityPolicy}};
+  http.error_response = refusal;
+  server_ = std::make_unique<net::HttpServer>(
+      [&desk](const net::HttpRequest& req) {
+        try {
+          return route(desk, req);
+        } catch (const std::exception& e) {
+          // Never the URI: it holds the token.
+          logger().error("acknowledgement request failed", {{"method", req.method}, {"error", e.what()}});
+          return html(500, message_page("Not recorded", "Something went wrong and nothing was recorded. Please try "
+                                                        "again; if it keeps failing, acknowledge the alert by phone."));
+        }
+      },
+      std::move(http));
+  logger().info("acknowledgement endpoint listening", {{"address", server_->bind_address()},
+                                                       {"port", server_->port()},
+                                                       {"tls", server_->tls()},
+                                                       {"threads", options.max_threads}});
 }
 
 AckServer::~AckServer() {
-  // Stop accepting, abort keep-alive connections, then wait for the
-  // request threads: after this nothing calls the desk.
-  server_->stopAll(/*abortCurrent=*/true);
-  pool_->joinAll();
-  server_.reset();
+  // Stops accepting, wakes keep-alive connections, joins the request
+  // threads: after this nothing calls the desk.
+  server_->stop();
 }
+
+std::uint16_t AckServer::port() const { return server_->port(); }
+const std::string& AckServer::bind_address() const { return server_->bind_address(); }
+bool AckServer::tls() const { return server_->tls(); }
 
 }  // namespace e911::notifier

@@ -23,9 +23,10 @@
 // and every response carries no-store, nosniff, no-referrer (the token must
 // not leak in a Referer), DENY framing and a CSP that allows no script.
 //
-// Like the observability server (common/observability/observability_server.h):
-// constructing it binds and starts serving on its own thread pool,
-// destroying it stops and joins. It knows nothing of the store: it asks an
+// On the project's HTTP host (common/net/http_server.h), like the
+// observability endpoint: constructing it binds and starts serving on
+// threads of its own, destroying it stops and joins; slow or idle clients
+// hold no request thread, and a full server answers 503. It knows nothing of the store: it asks an
 // AckDesk (ack_desk.h), which must outlive it and be thread-safe (requests
 // are served concurrently). Loopback by default: in production it usually
 // sits behind a TLS-terminating reverse proxy; set a certificate and key to
@@ -38,19 +39,16 @@
 
 #include "consumers/notifier/ack_desk.h"
 
-namespace Poco {
-class ThreadPool;
-namespace Net {
-class HTTPServer;
+namespace e911::net {
+class HttpServer;
 }
-}  // namespace Poco
 
 namespace e911::notifier {
 
 struct AckServerOptions {
   std::string bind = "127.0.0.1";
   std::uint16_t port = 0;  // 0: the kernel picks a free port, see port()
-  std::size_t max_threads = 8;
+  std::size_t max_threads = 8;  // requests handled at once
   // PEM files. Both set: HTTPS (TLS 1.2 at least); both empty: plain HTTP.
   // The private key must not be passphrase-protected. ({}: designated
   // initializers may omit them under -Wextra.)
@@ -73,16 +71,12 @@ class AckServer {
   AckServer& operator=(const AckServer&) = delete;
 
   // The bound port (the real one when options.port was 0).
-  std::uint16_t port() const { return port_; }
-  const std::string& bind_address() const { return bind_address_; }
-  bool tls() const { return tls_; }
+  std::uint16_t port() const;
+  const std::string& bind_address() const;
+  bool tls() const;
 
  private:
-  std::string bind_address_;
-  std::uint16_t port_ = 0;
-  bool tls_ = false;
-  std::unique_ptr<Poco::ThreadPool> pool_;  // outlives server_: declared first
-  std::unique_ptr<Poco::Net::HTTPServer> server_;
+  std::unique_ptr<net::HttpServer> server_;
 };
 
 }  // namespace e911::notifier

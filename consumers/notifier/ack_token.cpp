@@ -1,3 +1,4 @@
+#include "common/encoding.h"
 #include "consumers/notifier/ack_token.h"
 
 #include <Poco/HMACEngine.h>
@@ -19,35 +20,19 @@ class Sha256Engine : public Poco::SHA2Engine {
 constexpr std::size_t kRandomBytes = 16;
 constexpr std::size_t kSignatureBytes = 16;
 constexpr std::size_t kPartLength = 22;  // base64url of 16 bytes, unpadded
-constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-std::string base64url(const unsigned char* data, std::size_t n) {
-  std::string out;
-  std::uint32_t acc = 0;
-  int bits = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    acc = (acc << 8) | data[i];
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out += kAlphabet[(acc >> bits) & 0x3f];
-    }
-  }
-  if (bits > 0) out += kAlphabet[(acc << (6 - bits)) & 0x3f];
-  return out;
-}
 
 std::string random_part(std::size_t bytes) {
   std::string raw(bytes, '\0');
   Poco::RandomInputStream().read(raw.data(), static_cast<std::streamsize>(raw.size()));
-  return base64url(reinterpret_cast<const unsigned char*>(raw.data()), raw.size());
+  return base64url_encode(raw);
 }
 
 std::string signature_of(std::string_view id, std::string_view key) {
   Poco::HMACEngine<Sha256Engine> hmac(key.empty() ? "" : key.data(), key.size());
   hmac.update(id.data(), id.size());
   const auto& digest = hmac.digest();
-  return base64url(digest.data(), kSignatureBytes);
+  return base64url_encode(std::string_view(reinterpret_cast<const char*>(digest.data()), kSignatureBytes));
 }
 
 // Constant time: how long a comparison takes must not tell how much of a
@@ -67,8 +52,8 @@ std::string ack_token(std::string_view id, std::string_view key) { return std::s
 
 std::optional<std::string> verify_ack_token(std::string_view token, std::string_view key) {
   if (token.size() != kAckTokenLength) return std::nullopt;
-  for (char c : token) {
-    if (std::string_view(kAlphabet).find(c) == std::string_view::npos) return std::nullopt;
+  if (!base64url_decode(token.substr(0, kPartLength)) || !base64url_decode(token.substr(kPartLength))) {
+    return std::nullopt;
   }
   const auto id = token.substr(0, kPartLength);
   if (!same(token.substr(kPartLength), signature_of(id, key))) return std::nullopt;

@@ -8,7 +8,7 @@
 
 #include "common/emergency_call.h"
 #include "consumers/notifier/time_zone.h"
-#include "consumers/notifier/utf8.h"
+#include "common/utf8.h"
 
 namespace e911::notifier {
 namespace {

@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/encoding.h"
 #include "consumers/notifier/transport.h"
 
 namespace e911::notifier {
@@ -80,9 +81,6 @@ HttpExchange http_exchange(const HttpEndpoint& endpoint, const HttpRequestSpec& 
 // configuration error, and following it could send the alert elsewhere).
 SendResult result_for_status(const HttpResponseData& response, std::string_view step, std::string_view detail);
 
-// Percent-encodes everything but ALPHA / DIGIT / "-._~" (RFC 3986
-// unreserved): right for a query value, a form field and a path segment.
-std::string percent_encode(std::string_view text);
 
 // A server's text for an error message: the first line, control
 // characters dropped, at most `max_chars` bytes (cut on a UTF-8 boundary).

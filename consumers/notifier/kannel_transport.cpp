@@ -1,3 +1,4 @@
+#include "common/encoding.h"
 #include "consumers/notifier/kannel_transport.h"
 
 #include <Poco/Exception.h>

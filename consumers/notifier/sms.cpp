@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <vector>
 
-#include "consumers/notifier/utf8.h"
+#include "common/utf8.h"
 
 namespace e911::notifier {
 namespace {

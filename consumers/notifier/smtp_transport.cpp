@@ -1,6 +1,5 @@
 #include "consumers/notifier/smtp_transport.h"
 
-#include <Poco/Base64Encoder.h>
 #include <Poco/DateTimeFormatter.h>
 #include <Poco/Environment.h>
 #include <Poco/Exception.h>
@@ -24,7 +23,8 @@
 
 #include "common/email_address.h"
 #include "common/net/tls_context.h"
-#include "consumers/notifier/utf8.h"
+#include "common/encoding.h"
+#include "common/utf8.h"
 
 namespace e911::notifier {
 
@@ -66,14 +66,6 @@ Poco::Timespan to_timespan(std::chrono::milliseconds ms) {
   return Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(ms.count()) * 1000);
 }
 
-std::string base64(std::string_view data) {
-  std::ostringstream out;
-  Poco::Base64Encoder encoder(out);
-  encoder.rdbuf()->setLineLength(0);  // one line: it goes into a command
-  encoder.write(data.data(), static_cast<std::streamsize>(data.size()));
-  encoder.close();
-  return out.str();
-}
 
 bool is_printable_ascii(std::string_view s) {
   for (unsigned char c : s) {
@@ -272,7 +264,7 @@ std::string encode_header_text(std::string_view utf8) {
       end += size;
     }
     if (!out.empty()) out += "\r\n ";
-    out += "=?UTF-8?B?" + base64(utf8.substr(start, end - start)) + "?=";
+    out += "=?UTF-8?B?" + base64_encode(utf8.substr(start, end - start)) + "?=";
     start = end;
   }
   return out;
@@ -375,14 +367,14 @@ void SmtpTransport::Impl::authenticate(Session& session, const Extensions& ext, 
     credentials += s.username;
     credentials += '\0';
     credentials += s.password;
-    expect(session.sendCommand("AUTH PLAIN " + base64(credentials), reply), 2, step, reply);
+    expect(session.sendCommand("AUTH PLAIN " + base64_encode(credentials), reply), 2, step, reply);
   } else if (ext.auth_login) {
     // RFC 4954 / draft-murchison-sasl-login: user name, then password,
     // whatever the prompts say.
     step = "AUTH LOGIN";
     expect(session.sendCommand("AUTH LOGIN", reply), 3, step, reply);
-    expect(session.sendCommand(base64(s.username), reply), 3, step, reply);
-    expect(session.sendCommand(base64(s.password), reply), 2, step, reply);
+    expect(session.sendCommand(base64_encode(s.username), reply), 3, step, reply);
+    expect(session.sendCommand(base64_encode(s.password), reply), 2, step, reply);
   } else {
     std::string what = ext.auth.empty() ? "the server offers no AUTH" : "the server offers neither PLAIN nor LOGIN (" + ext.auth + ")";
     throw Refusal{"AUTH", 0, what, true};
@@ -532,8 +524,8 @@ std::string SmtpTransport::Impl::redacted(std::string text) const {
     plain += s.username;
     plain += '\0';
     plain += s.password;
-    replace_all(text, base64(plain));
-    replace_all(text, base64(s.password));
+    replace_all(text, base64_encode(plain));
+    replace_all(text, base64_encode(s.password));
     replace_all(text, s.password);
   }
   return text;

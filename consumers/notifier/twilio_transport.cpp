@@ -1,3 +1,4 @@
+#include "common/encoding.h"
 #include "consumers/notifier/twilio_transport.h"
 
 #include <Poco/Exception.h>

@@ -14,6 +14,7 @@
 #include <string>
 #include <utility>
 
+#include "common/encoding.h"
 #include "consumers/auditor/journal/entry_signer.h"
 #include "tests/support/postgres_server.h"
 #include "tests/support/temp_dir.h"
@@ -59,25 +60,9 @@ Keyring keyring_of(const Signers&... signers) {
 }
 
 inline std::string base64url_decode(std::string_view text) {
-  std::string out;
-  std::uint32_t acc = 0;
-  int bits = 0;
-  for (char c : text) {
-    int v = c >= 'A' && c <= 'Z'   ? c - 'A'
-            : c >= 'a' && c <= 'z' ? c - 'a' + 26
-            : c >= '0' && c <= '9' ? c - '0' + 52
-            : c == '-'             ? 62
-            : c == '_'             ? 63
-                                   : -1;
-    if (v < 0) throw std::runtime_error("not base64url");
-    acc = (acc << 6) | static_cast<std::uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((acc >> bits) & 0xFF);
-    }
-  }
-  return out;
+  auto bytes = e911::base64url_decode(text);
+  if (!bytes) throw std::runtime_error("not base64url");
+  return *bytes;
 }
 
 struct JwsParts {

@@ -2,6 +2,7 @@
 // writer's rule that a rejected message counts as processed only once its
 // record is delivered.
 
+#include "common/encoding.h"
 #include "common/kafka/dead_letter.h"
 #include "common/text.h"
 
@@ -133,19 +134,6 @@ TEST(DeadLetter, KeyThatIsNotText) {
   const auto d = parse(json);
   EXPECT_TRUE(d["source"]["key"].IsNull());
   EXPECT_STREQ(d["source"]["key_base64"].GetString(), "/wBr");
-}
-
-TEST(DeadLetter, Utf8AndBase64Helpers) {
-  EXPECT_TRUE(is_valid_utf8("plain"));
-  EXPECT_TRUE(is_valid_utf8("\xe2\x82\xac"));              // €
-  EXPECT_FALSE(is_valid_utf8("\xc0\xaf"));                 // overlong
-  EXPECT_FALSE(is_valid_utf8("\xed\xa0\x80"));             // surrogate
-  EXPECT_FALSE(is_valid_utf8("\xe2\x82"));                 // cut short
-  EXPECT_EQ(base64_encode(""), "");
-  EXPECT_EQ(base64_encode("f"), "Zg==");
-  EXPECT_EQ(base64_encode("fo"), "Zm8=");
-  EXPECT_EQ(base64_encode("foo"), "Zm9v");
-  EXPECT_EQ(base64_encode("foobar"), "Zm9vYmFy");
 }
 
 TEST(DeadLetterWriter, MessageIsProcessedOnlyOnceItsRecordIsDelivered) {

@@ -23,7 +23,7 @@
 #include "consumers/notifier/kannel_transport.h"
 #include "consumers/notifier/sms.h"
 #include "consumers/notifier/twilio_transport.h"
-#include "consumers/notifier/utf8.h"
+#include "common/utf8.h"
 #include "consumers/notifier/webhook_transport.h"
 #include "tests/notifier/locator_output.h"
 #include "tests/support/child_process.h"

@@ -27,7 +27,7 @@
 
 #include "consumers/notifier/alert_text.h"
 #include "consumers/notifier/emergency_call_view.h"
-#include "consumers/notifier/utf8.h"
+#include "common/utf8.h"
 #include "tests/notifier/locator_output.h"
 #include "tests/support/child_process.h"
 #include "tests/support/files.h"

@@ -297,24 +297,6 @@ std::optional<ParamError> parse_report_request(const QueryParams& params, Report
 
 std::optional<ParamError> expect_no_parameters(const QueryParams& params) { return only_known(params, {}); }
 
-std::string percent_encode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(text.size());
-  for (char ch : text) {
-    const auto c = static_cast<unsigned char>(ch);
-    const bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-                            c == '.' || c == '_' || c == '~';
-    if (unreserved) {
-      out += ch;
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 0xF];
-    }
-  }
-  return out;
-}
 
 std::string next_calls_link(const QueryParams& params, std::string_view cursor) {
   QueryParams next = params;

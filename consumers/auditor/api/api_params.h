@@ -23,6 +23,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/encoding.h"
 #include "common/timestamp.h"
 #include "consumers/auditor/query/call_query.h"
 
@@ -98,8 +99,6 @@ std::optional<EpochMillis> parse_time_value(std::string_view text, bool end_of_d
 // ("/v1/calls?class=emergency&cursor=...&limit=50").
 std::string next_calls_link(const QueryParams& params, std::string_view cursor);
 
-// Percent-encodes everything but RFC 3986 unreserved characters.
-std::string percent_encode(std::string_view text);
 
 // Which parameter an error from query_calls names ("cursor: not a cursor
 // this service issued" -> "cursor"); empty when it names none of ours.

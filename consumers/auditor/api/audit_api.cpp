@@ -2,24 +2,11 @@
 
 #include <Poco/Data/Session.h>
 #include <Poco/Exception.h>
-#include <Poco/Net/Context.h>
-#include <Poco/Net/HTTPRequestHandler.h>
-#include <Poco/Net/HTTPRequestHandlerFactory.h>
-#include <Poco/Net/HTTPServer.h>
-#include <Poco/Net/HTTPServerParams.h>
-#include <Poco/Net/HTTPServerRequest.h>
-#include <Poco/Net/HTTPServerResponse.h>
-#include <Poco/Net/SecureServerSocket.h>
-#include <Poco/Net/ServerSocket.h>
-#include <Poco/Net/SocketAddress.h>
-#include <Poco/ThreadPool.h>
-#include <Poco/Timespan.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
 #include <chrono>
 #include <exception>
-#include <limits>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -33,15 +20,14 @@
 #include "consumers/auditor/query/call_query.h"
 #include "consumers/auditor/query/call_rendering.h"
 #include "consumers/auditor/journal/chain_verifier.h"
+#include "common/net/http_server.h"
 #include "common/net/tls_context.h"
 
 namespace e911::auditor::api {
 namespace {
 
-using Poco::Net::HTTPRequest;
-using Poco::Net::HTTPResponse;
-using Poco::Net::HTTPServerRequest;
-using Poco::Net::HTTPServerResponse;
+using net::HttpRequest;
+using net::HttpResponse;
 using Clock = std::chrono::steady_clock;
 
 constexpr const char* kJson = "application/json; charset=utf-8";
@@ -86,13 +72,12 @@ struct Outcome {
 class AuditApiServer::Service {
  public:
   Service(AuditStore& store, ApiTokenFile& tokens, Keyring keyring, observability::MetricsRegistry metrics,
-          std::chrono::seconds verify_cache, bool tls)
+          std::chrono::seconds verify_cache)
       : metrics_(std::move(metrics)),
         store_(store),
         tokens_(tokens),
         keyring_(std::move(keyring)),
         verify_cache_(verify_cache),
-        tls_(tls),
         requests_(metrics_.counter("audit_api", "requests", "HTTP requests to the audit API, by endpoint and status")),
         unauthorized_(metrics_
                           .counter("audit_api", "unauthorized",
@@ -101,19 +86,17 @@ class AuditApiServer::Service {
         duration_(metrics_.latency_histogram("audit_api", "request_duration",
                                             "Time to answer an audit API request, by endpoint")) {}
 
-  void handle(HTTPServerRequest& req, HTTPServerResponse& resp) {
+  HttpResponse handle(const HttpRequest& req) {
     const auto t0 = Clock::now();
     Outcome outcome;
+    HttpResponse resp;
     try {
-      answer(req, resp, outcome);
+      resp = answer(req, outcome);
     } catch (const std::exception& e) {
       // Never the query string: a caller filter may hold a person's name.
       logger().error("audit API request failed",
                      {{"endpoint", endpoint_label(outcome.endpoint)}, {"client", outcome.client}, {"error", e.what()}});
-      if (!resp.sent()) {
-        send(resp, outcome, HTTPResponse::HTTP_INTERNAL_SERVER_ERROR, kJson,
-             error_json("internal error: the request could not be answered (see the server's log)"));
-      }
+      resp = send(outcome, 500, kJson, error_json("internal error: the request could not be answered (see the server's log)"));
     }
     const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
     const std::string label(endpoint_label(outcome.endpoint));
@@ -123,130 +106,119 @@ class AuditApiServer::Service {
                            : outcome.status == 401 || outcome.status == 403 ? LogLevel::warn
                                                                              : LogLevel::info;
     logger().log(level, "audit API request",
-                 {{"method", req.getMethod()},
+                 {{"method", req.method.size() <= 16 ? req.method : std::string("?")},
                   {"endpoint", label},
                   {"status", outcome.status},
                   {"client", outcome.client},
-                  {"remote", req.clientAddress().host().toString()},
+                  {"remote", req.client_address},
                   {"duration_ms", static_cast<std::int64_t>(seconds * 1000)}});
+    return resp;
+  }
+
+  // The HTTP host's own refusals (busy, too slow, malformed), in this API's
+  // JSON, counted like the others.
+  HttpResponse refusal(int status, std::string_view message) {
+    Outcome outcome;
+    auto r = send(outcome, status, kJson, error_json(message));
+    requests_.Add({{"endpoint", std::string(endpoint_label(Endpoint::not_found))}, {"status", std::to_string(status)}})
+        .Increment();
+    return r;
   }
 
  private:
-  void send(HTTPServerResponse& resp, Outcome& outcome, HTTPResponse::HTTPStatus status, const char* content_type,
-            const std::string& body) {
-    outcome.status = static_cast<int>(status);
-    resp.setStatusAndReason(status);
-    resp.setContentType(content_type);
-    resp.set("Cache-Control", "no-store");
-    resp.set("X-Content-Type-Options", "nosniff");
-    resp.set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
-    resp.set("X-Frame-Options", "DENY");
-    resp.set("Referrer-Policy", "no-referrer");
-    if (tls_) resp.set("Strict-Transport-Security", "max-age=31536000");
-    resp.setContentLength(static_cast<std::streamsize>(body.size()));
-    resp.sendBuffer(body.data(), body.size());
+  // The security headers are the host's (response_headers), on every
+  // response.
+  static HttpResponse send(Outcome& outcome, int status, const char* content_type, std::string body,
+                           HttpResponse resp = {}) {
+    outcome.status = status;
+    resp.status = status;
+    resp.content_type = content_type;
+    resp.body = std::move(body);
+    return resp;
   }
 
-  void bad_request(HTTPServerResponse& resp, Outcome& outcome, const ParamError& e) {
-    send(resp, outcome, HTTPResponse::HTTP_BAD_REQUEST, kJson, error_json(e.message, e.parameter));
+  static HttpResponse bad_request(Outcome& outcome, const ParamError& e) {
+    return send(outcome, 400, kJson, error_json(e.message, e.parameter));
   }
 
-  void answer(HTTPServerRequest& req, HTTPServerResponse& resp, Outcome& outcome) {
-    // A GET carries no body; one left unread would be taken for the next
-    // request, so the connection closes after the refusal.
-    if ((req.hasContentLength() && req.getContentLength64() > 0) || req.getChunkedTransferEncoding()) {
-      resp.setKeepAlive(false);
-      send(resp, outcome, HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE, kJson,
-           error_json("this API takes no request body"));
-      return;
+  HttpResponse answer(const HttpRequest& req, Outcome& outcome) {
+    // The host has read any body by now (up to its limit); a GET carries
+    // none.
+    if (!req.body.empty() || req.header("Transfer-Encoding")) {
+      auto r = send(outcome, 413, kJson, error_json("this API takes no request body"));
+      r.close = true;
+      return r;
     }
-    const std::string& target = req.getURI();
+    const std::string& target = req.target;
     if (target.size() > kMaxRequestTargetBytes) {
-      send(resp, outcome, HTTPResponse::HTTP_REQUEST_URI_TOO_LONG, kJson,
-           error_json("the request target is longer than " + std::to_string(kMaxRequestTargetBytes) + " bytes"));
-      return;
+      return send(outcome, 414, kJson,
+                  error_json("the request target is longer than " + std::to_string(kMaxRequestTargetBytes) + " bytes"));
     }
     std::string path, query;
-    if (auto e = split_request_target(target, path, query)) {
-      bad_request(resp, outcome, *e);
-      return;
-    }
+    if (auto e = split_request_target(target, path, query)) return bad_request(outcome, *e);
     Route route;
     const auto route_error = route_of(path, route);
     outcome.endpoint = route.endpoint;
 
     if (route.endpoint == Endpoint::healthz) {
-      if (!method_allowed(req, resp, outcome)) return;
-      health(resp, outcome);
-      return;
+      if (auto refused = method_refused(req, outcome)) return *refused;
+      return health(outcome);
     }
-    if (!authenticated(req, resp, outcome)) return;
-    if (!method_allowed(req, resp, outcome)) return;
-    if (route_error) {
-      bad_request(resp, outcome, *route_error);
-      return;
-    }
+    if (auto refused = unauthenticated(req, outcome)) return *refused;
+    if (auto refused = method_refused(req, outcome)) return *refused;
+    if (route_error) return bad_request(outcome, *route_error);
     if (route.endpoint == Endpoint::not_found) {
-      send(resp, outcome, HTTPResponse::HTTP_NOT_FOUND, kJson,
-           error_json("no such resource: /v1/calls, /v1/calls/{call_id}, /v1/report, /v1/verify, /healthz"));
-      return;
+      return send(outcome, 404, kJson,
+                  error_json("no such resource: /v1/calls, /v1/calls/{call_id}, /v1/report, /v1/verify, /healthz"));
     }
     QueryParams params;
-    if (auto e = parse_query(query, params)) {
-      bad_request(resp, outcome, *e);
-      return;
-    }
+    if (auto e = parse_query(query, params)) return bad_request(outcome, *e);
     switch (route.endpoint) {
-      case Endpoint::calls:
-        calls(resp, outcome, params);
-        return;
-      case Endpoint::call:
-        call(resp, outcome, params, route.call_id);
-        return;
-      case Endpoint::report:
-        report(resp, outcome, params);
-        return;
-      case Endpoint::verify:
-        verify(resp, outcome, params);
-        return;
+      case Endpoint::calls: return calls(outcome, params);
+      case Endpoint::call: return call(outcome, params, route.call_id);
+      case Endpoint::report: return report(outcome, params);
+      case Endpoint::verify: return verify(outcome, params);
       case Endpoint::healthz:
       case Endpoint::not_found:
         break;
     }
+    return send(outcome, 404, kJson, error_json("no such resource"));
   }
 
-  bool method_allowed(HTTPServerRequest& req, HTTPServerResponse& resp, Outcome& outcome) {
-    if (req.getMethod() == HTTPRequest::HTTP_GET) return true;
-    resp.set("Allow", "GET");
-    send(resp, outcome, HTTPResponse::HTTP_METHOD_NOT_ALLOWED, kJson,
-         error_json("method " + std::string(req.getMethod().size() <= 16 ? req.getMethod() : "?") +
-                    " not allowed: this API is read-only, GET only"));
-    return false;
+  std::optional<HttpResponse> method_refused(const HttpRequest& req, Outcome& outcome) {
+    if (req.method == "GET") return std::nullopt;
+    HttpResponse r;
+    r.set("Allow", "GET");
+    return send(outcome, 405, kJson,
+                error_json("method " + std::string(req.method.size() <= 16 ? req.method : "?") +
+                           " not allowed: this API is read-only, GET only"),
+                std::move(r));
   }
 
-  bool authenticated(HTTPServerRequest& req, HTTPServerResponse& resp, Outcome& outcome) {
-    const bool has_header = req.has("Authorization");
-    const auto token = has_header ? bearer_token(req.get("Authorization")) : std::nullopt;
+  std::optional<HttpResponse> unauthenticated(const HttpRequest& req, Outcome& outcome) {
+    const auto authorization = req.header("Authorization");
+    const auto token = authorization ? bearer_token(*authorization) : std::nullopt;
     ApiTokenFile::Check check;
     if (token) check = tokens_.check(*token);
     if (check.outcome == ApiTokenFile::Outcome::accepted) {
       outcome.client = check.name;
-      return true;
+      return std::nullopt;
     }
     if (check.outcome == ApiTokenFile::Outcome::unavailable) {
-      send(resp, outcome, HTTPResponse::HTTP_SERVICE_UNAVAILABLE, kJson,
-           error_json("authentication is unavailable: the server's tokens file cannot be used (see its log)"));
-      return false;
+      return send(outcome, 503, kJson,
+                  error_json("authentication is unavailable: the server's tokens file cannot be used (see its log)"));
     }
     unauthorized_.Increment();
     // RFC 6750 3.1: no error code when no credentials came at all.
-    resp.set("WWW-Authenticate", has_header ? std::string(kRealm) + ", error=\"invalid_token\"" : kRealm);
-    send(resp, outcome, HTTPResponse::HTTP_UNAUTHORIZED, kJson,
-         error_json(has_header ? "the bearer token is not valid" : "a bearer token is required (Authorization: Bearer <token>)"));
-    return false;
+    HttpResponse r;
+    r.set("WWW-Authenticate", authorization ? std::string(kRealm) + ", error=\"invalid_token\"" : kRealm);
+    return send(outcome, 401, kJson,
+                error_json(authorization ? "the bearer token is not valid"
+                                         : "a bearer token is required (Authorization: Bearer <token>)"),
+                std::move(r));
   }
 
-  void health(HTTPServerResponse& resp, Outcome& outcome) {
+  HttpResponse health(Outcome& outcome) {
     try {
       store_.with_connection("health check", [](Poco::Data::Session& session) {
         int one = 0;
@@ -254,25 +226,18 @@ class AuditApiServer::Service {
       });
     } catch (const std::exception& e) {
       logger().error("audit API health check: the store does not answer", {{"error", e.what()}});
-      send(resp, outcome, HTTPResponse::HTTP_SERVICE_UNAVAILABLE, kJson,
-           R"({"status":"unavailable","reason":"the audit store does not answer"})"
-           "\n");
-      return;
+      return send(outcome, 503, kJson, R"({"status":"unavailable","reason":"the audit store does not answer"})"
+                                       "\n");
     }
-    send(resp, outcome, HTTPResponse::HTTP_OK, kJson, "{\"status\":\"ok\"}\n");
+    return send(outcome, 200, kJson, "{\"status\":\"ok\"}\n");
   }
 
-  void calls(HTTPServerResponse& resp, Outcome& outcome, const QueryParams& params) {
+  HttpResponse calls(Outcome& outcome, const QueryParams& params) {
     CallsRequest request;
-    if (auto e = parse_calls_request(params, request)) {
-      bad_request(resp, outcome, *e);
-      return;
-    }
+    if (auto e = parse_calls_request(params, request)) return bad_request(outcome, *e);
     auto page = query_calls(store_, request.filter, request.page);
-    if (!page) {
-      bad_request(resp, outcome, {parameter_named_by(page.error().message), page.error().message});
-      return;
-    }
+    if (!page) return bad_request(outcome, {parameter_named_by(page.error().message), page.error().message});
+    HttpResponse resp;
     const std::string next = page->next_cursor.empty() ? std::string() : next_calls_link(params, page->next_cursor);
     if (!next.empty()) resp.set("Link", "<" + next + ">; rel=\"next\"");
     if (request.format == OutputFormat::csv) {
@@ -280,8 +245,7 @@ class AuditApiServer::Service {
       resp.set("Content-Disposition", "attachment; filename=\"calls.csv\"");
       std::string body = calls_csv_header();
       for (const auto& c : page->calls) body += call_csv_row(c);
-      send(resp, outcome, HTTPResponse::HTTP_OK, kCsv, body);
-      return;
+      return send(outcome, 200, kCsv, std::move(body), std::move(resp));
     }
     std::string body = "{\"calls\":" + calls_json_array(page->calls) + ",\n\"next_cursor\":";
     if (next.empty()) {
@@ -296,42 +260,30 @@ class AuditApiServer::Service {
       write_string(w2, next);
       body += std::string(buf.GetString(), buf.GetSize()) + "}\n";
     }
-    send(resp, outcome, HTTPResponse::HTTP_OK, kJson, body);
+    return send(outcome, 200, kJson, std::move(body), std::move(resp));
   }
 
-  void call(HTTPServerResponse& resp, Outcome& outcome, const QueryParams& params, const std::string& call_id) {
-    if (auto e = expect_no_parameters(params)) {
-      bad_request(resp, outcome, *e);
-      return;
-    }
+  HttpResponse call(Outcome& outcome, const QueryParams& params, const std::string& call_id) {
+    if (auto e = expect_no_parameters(params)) return bad_request(outcome, *e);
     const auto detail = call_detail(store_, call_id);
-    if (!detail) {
-      send(resp, outcome, HTTPResponse::HTTP_NOT_FOUND, kJson, error_json("no call with this id in the journal"));
-      return;
-    }
-    send(resp, outcome, HTTPResponse::HTTP_OK, kJson, call_detail_json(*detail) + "\n");
+    if (!detail) return send(outcome, 404, kJson, error_json("no call with this id in the journal"));
+    return send(outcome, 200, kJson, call_detail_json(*detail) + "\n");
   }
 
-  void report(HTTPServerResponse& resp, Outcome& outcome, const QueryParams& params) {
+  HttpResponse report(Outcome& outcome, const QueryParams& params) {
     ReportRequest request;
-    if (auto e = parse_report_request(params, request)) {
-      bad_request(resp, outcome, *e);
-      return;
-    }
+    if (auto e = parse_report_request(params, request)) return bad_request(outcome, *e);
     const ComplianceReport r = compliance_report(store_, request.filter);
     if (request.format == OutputFormat::csv) {
+      HttpResponse resp;
       resp.set("Content-Disposition", "attachment; filename=\"report.csv\"");
-      send(resp, outcome, HTTPResponse::HTTP_OK, kCsv, report_csv(r));
-      return;
+      return send(outcome, 200, kCsv, report_csv(r), std::move(resp));
     }
-    send(resp, outcome, HTTPResponse::HTTP_OK, kJson, report_json(r) + "\n");
+    return send(outcome, 200, kJson, report_json(r) + "\n");
   }
 
-  void verify(HTTPServerResponse& resp, Outcome& outcome, const QueryParams& params) {
-    if (auto e = expect_no_parameters(params)) {
-      bad_request(resp, outcome, *e);
-      return;
-    }
+  HttpResponse verify(Outcome& outcome, const QueryParams& params) {
+    if (auto e = expect_no_parameters(params)) return bad_request(outcome, *e);
     bool cached = true;
     VerifyResult result;
     EpochMillis verified_at = 0;
@@ -390,7 +342,7 @@ class AuditApiServer::Service {
     w.Key("cached");
     w.Bool(cached);
     w.EndObject();
-    send(resp, outcome, HTTPResponse::HTTP_OK, kJson, std::string(buf.GetString(), buf.GetSize()) + "\n");
+    return send(outcome, 200, kJson, std::string(buf.GetString(), buf.GetSize()) + "\n");
   }
 
   struct LastVerify {
@@ -404,7 +356,6 @@ class AuditApiServer::Service {
   ApiTokenFile& tokens_;
   const Keyring keyring_;
   const std::chrono::seconds verify_cache_;
-  const bool tls_;
   prometheus::Family<prometheus::Counter>& requests_;
   prometheus::Counter& unauthorized_;
   observability::LatencyHistogramFamily duration_;
@@ -412,82 +363,51 @@ class AuditApiServer::Service {
   std::optional<LastVerify> last_verify_;
 };
 
-namespace {
-
-class Handler : public Poco::Net::HTTPRequestHandler {
- public:
-  explicit Handler(AuditApiServer::Service& service) : service_(service) {}
-  void handleRequest(HTTPServerRequest& req, HTTPServerResponse& resp) override { service_.handle(req, resp); }
-
- private:
-  AuditApiServer::Service& service_;
-};
-
-class HandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
- public:
-  explicit HandlerFactory(AuditApiServer::Service& service) : service_(service) {}
-  Poco::Net::HTTPRequestHandler* createRequestHandler(const HTTPServerRequest&) override {
-    return new Handler(service_);
-  }
-
- private:
-  AuditApiServer::Service& service_;
-};
-
-}  // namespace
-
 // ----------------------------------------------------------------- server ----
 
 AuditApiServer::AuditApiServer(AuditStore& store, ApiTokenFile& tokens, Keyring keyring,
-                               observability::MetricsRegistry metrics, AuditApiOptions options)
-    : bind_address_(options.bind) {
-  if (options.threads < 1 || options.threads > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
-    throw std::invalid_argument("audit API: threads must be >= 1");
-  }
+                               observability::MetricsRegistry metrics, AuditApiOptions options) {
+  if (options.threads < 1) throw std::invalid_argument("audit API: threads must be >= 1");
   if (options.tls_certificate.empty() != options.tls_private_key.empty()) {
     throw std::invalid_argument(
         "audit API: set both auditor.api.tls.cert.file and auditor.api.tls.key.file, or neither");
   }
-  tls_ = !options.tls_certificate.empty();
-  const int threads = static_cast<int>(options.threads);
-
-  Poco::Net::ServerSocket socket;
-  if (tls_) socket = Poco::Net::SecureServerSocket(
-      net::server_tls_context(options.tls_certificate, options.tls_private_key, "audit API"));
-  try {
-    socket.bind(Poco::Net::SocketAddress(options.bind, options.port), /*reuseAddress=*/true, /*reusePort=*/false);
-    socket.listen(64);
-  } catch (const Poco::Exception& e) {
-    throw std::runtime_error("audit API cannot listen on " + options.bind + ":" + std::to_string(options.port) +
-                             ": " + e.displayText());
+  net::HttpServerOptions http;
+  http.name = "audit API";
+  http.bind = options.bind;
+  http.port = options.port;
+  if (!options.tls_certificate.empty()) {
+    http.tls = net::server_tls_context(options.tls_certificate, options.tls_private_key, "audit API");
   }
-  port_ = socket.address().port();
-
-  service_ = std::make_unique<Service>(store, tokens, std::move(keyring), std::move(metrics), options.verify_cache, tls_);
-
-  auto params = Poco::AutoPtr<Poco::Net::HTTPServerParams>(new Poco::Net::HTTPServerParams);
-  params->setMaxThreads(threads);
-  params->setMaxQueued(64);
-  // Bounded waits on the socket: a slow or idle client cannot pin a thread
-  // for long, and shutdown never waits more than that (for the socket; a
-  // verification under way runs to its end).
-  params->setTimeout(Poco::Timespan(30, 0));
-  params->setKeepAlive(true);
-  params->setKeepAliveTimeout(Poco::Timespan(5, 0));
-  params->setMaxKeepAliveRequests(100);
-  params->setServerName("e911");
-
-  pool_ = std::make_unique<Poco::ThreadPool>("e911-audit-api", 1, threads);
-  server_ = std::make_unique<Poco::Net::HTTPServer>(new HandlerFactory(*service_), *pool_, socket, params);
-  server_->start();
-  logger().info("audit API listening",
-                {{"address", bind_address_}, {"port", port_}, {"tls", tls_}, {"threads", threads}});
+  http.max_handlers = options.threads;
+  http.priority_paths = {"/healthz"};
+  // A small body still reaches the API, which says it takes none.
+  http.max_body_bytes = 4096;
+  http.response_headers = {{"Cache-Control", "no-store"},
+                           {"X-Content-Type-Options", "nosniff"},
+                           {"Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"},
+                           {"X-Frame-Options", "DENY"},
+                           {"Referrer-Policy", "no-referrer"}};
+  if (http.tls) http.response_headers.push_back({"Strict-Transport-Security", "max-age=31536000"});
+  service_ = std::make_unique<Service>(store, tokens, std::move(keyring), std::move(metrics), options.verify_cache);
+  http.error_response = [service = service_.get()](int status, std::string_view message) {
+    return service->refusal(status, message);
+  };
+  server_ = std::make_unique<net::HttpServer>(
+      [service = service_.get()](const net::HttpRequest& req) { return service->handle(req); }, std::move(http));
+  logger().info("audit API listening", {{"address", server_->bind_address()},
+                                        {"port", server_->port()},
+                                        {"tls", server_->tls()},
+                                        {"threads", options.threads}});
 }
 
 AuditApiServer::~AuditApiServer() {
-  server_->stopAll(/*abortCurrent=*/true);
-  pool_->joinAll();
-  server_.reset();
+  // A verification under way runs to its end; then every thread is joined.
+  server_->stop();
 }
+
+std::uint16_t AuditApiServer::port() const { return server_->port(); }
+const std::string& AuditApiServer::bind_address() const { return server_->bind_address(); }
+bool AuditApiServer::tls() const { return server_->tls(); }
 
 }  // namespace e911::auditor::api

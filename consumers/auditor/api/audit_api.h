@@ -24,9 +24,11 @@
 //   e911_audit_api_unauthorized_total
 //   e911_audit_api_request_duration_seconds{endpoint}
 //
-// Like the notifier's acknowledgement server (ack_server.h): constructing
-// it binds and starts serving on its own thread pool; destroying it stops
-// and joins. The store, the tokens file and the registry must outlive it.
+// On the project's HTTP host (common/net/http_server.h), like the
+// notifier's acknowledgement server: constructing it binds and starts
+// serving; destroying it stops and joins. /healthz answers even while slow
+// clients hold every connection. The store, the tokens file and the
+// registry must outlive it.
 
 #include <chrono>
 #include <cstddef>
@@ -39,19 +41,16 @@
 #include "consumers/auditor/store/audit_store.h"
 #include "consumers/auditor/journal/entry_signer.h"
 
-namespace Poco {
-class ThreadPool;
-namespace Net {
-class HTTPServer;
+namespace e911::net {
+class HttpServer;
 }
-}  // namespace Poco
 
 namespace e911::auditor::api {
 
 struct AuditApiOptions {
   std::string bind = "127.0.0.1";
   std::uint16_t port = 0;  // 0: the kernel picks a free port, see port()
-  std::size_t threads = 8;
+  std::size_t threads = 8;  // requests handled at once
   // PEM files. Both set: HTTPS (TLS 1.2 at least); both empty: plain HTTP.
   std::string tls_certificate{};
   std::string tls_private_key{};
@@ -73,19 +72,15 @@ class AuditApiServer {
   AuditApiServer(const AuditApiServer&) = delete;
   AuditApiServer& operator=(const AuditApiServer&) = delete;
 
-  std::uint16_t port() const { return port_; }
-  const std::string& bind_address() const { return bind_address_; }
-  bool tls() const { return tls_; }
+  std::uint16_t port() const;
+  const std::string& bind_address() const;
+  bool tls() const;
 
   class Service;  // what answers requests (audit_api.cpp)
 
  private:
-  std::string bind_address_;
-  std::uint16_t port_ = 0;
-  bool tls_ = false;
-  std::unique_ptr<Service> service_;        // outlives server_
-  std::unique_ptr<Poco::ThreadPool> pool_;  // outlives server_: declared first
-  std::unique_ptr<Poco::Net::HTTPServer> server_;
+  std::unique_ptr<Service> service_;  // outlives server_: declared first
+  std::unique_ptr<net::HttpServer> server_;
 };
 
 }  // namespace e911::auditor::api

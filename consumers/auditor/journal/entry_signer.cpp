@@ -1,3 +1,4 @@
+#include "common/encoding.h"
 #include "consumers/auditor/journal/entry_signer.h"
 
 #include <Poco/Crypto/ECKey.h>
@@ -151,35 +152,6 @@ std::unique_ptr<Poco::JWT::Signer> jwt_for(SigningAlgorithm algorithm) {
   // Only this key's algorithm: a token claiming another one is refused.
   jwt->setAlgorithms({std::string(algorithm_name(algorithm))});
   return jwt;
-}
-
-// Base64url without padding (RFC 7515 section 2), strictly: no padding,
-// no other characters, no stray bits.
-std::optional<std::string> base64url_decode(std::string_view text) {
-  if (text.size() % 4 == 1) return std::nullopt;
-  std::string out;
-  out.reserve(text.size() * 3 / 4);
-  std::uint32_t acc = 0;
-  int bits = 0;
-  for (char c : text) {
-    int v;
-    if (c >= 'A' && c <= 'Z') v = c - 'A';
-    else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
-    else if (c >= '0' && c <= '9') v = c - '0' + 52;
-    else if (c == '-') v = 62;
-    else if (c == '_') v = 63;
-    else return std::nullopt;
-    acc = (acc << 6) | static_cast<std::uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((acc >> bits) & 0xFF);
-    }
-  }
-  // The unused low bits of the last character must be zero: one encoding
-  // per byte string.
-  if (bits > 0 && (acc & ((1u << bits) - 1)) != 0) return std::nullopt;
-  return out;
 }
 
 // One part of a JWS, decoded, checked (canonical_json's checks: UTF-8,

@@ -1,3 +1,4 @@
+#include "common/encoding.h"
 #include "consumers/auditor/query/call_query.h"
 
 #include <Poco/Data/RecordSet.h>
@@ -174,54 +175,17 @@ struct Position {
   std::string call_id;
 };
 
-constexpr std::string_view kBase64Url = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 constexpr std::size_t kMaxCursorChars = 2048;
 
-std::string base64url(std::string_view bytes) {
-  std::string out;
-  std::uint32_t acc = 0;
-  int bits = 0;
-  for (unsigned char c : bytes) {
-    acc = (acc << 8) | c;
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out += kBase64Url[(acc >> bits) & 0x3F];
-    }
-  }
-  if (bits > 0) out += kBase64Url[(acc << (6 - bits)) & 0x3F];
-  return out;
-}
-
-std::optional<std::string> from_base64url(std::string_view text) {
-  if (text.size() % 4 == 1) return std::nullopt;
-  std::string out;
-  std::uint32_t acc = 0;
-  int bits = 0;
-  for (char c : text) {
-    const auto v = kBase64Url.find(c);
-    if (v == std::string_view::npos) return std::nullopt;
-    acc = (acc << 6) | static_cast<std::uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((acc >> bits) & 0xFF);
-    }
-  }
-  // Leftover bits must be zero: one spelling per cursor.
-  if ((acc & ((1u << bits) - 1)) != 0) return std::nullopt;
-  return out;
-}
-
 std::string encode_cursor(const CallRow& last) {
-  return base64url(last.occurred_at ? "t:" + std::to_string(*last.occurred_at) + ":" + last.call_id
+  return base64url_encode(last.occurred_at ? "t:" + std::to_string(*last.occurred_at) + ":" + last.call_id
                                     : "n:" + last.call_id);
 }
 
 Result<Position> decode_cursor(std::string_view cursor) {
   const Error bad{"cursor: not a cursor this service issued"};
   if (cursor.size() > kMaxCursorChars) return bad;
-  const auto decoded = from_base64url(cursor);
+  const auto decoded = base64url_decode(cursor);
   if (!decoded || decoded->size() < 3 || (*decoded)[1] != ':') return bad;
   const std::string_view s = *decoded;
   Position p;

@@ -1,0 +1,63 @@
+// UTF-8 validation, base64, base64url and percent-encoding (common/encoding.h,
+// common/utf8.h, common/text.h).
+
+#include "common/encoding.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "common/text.h"
+#include "common/utf8.h"
+
+namespace e911 {
+namespace {
+
+TEST(Encoding, Utf8AndBase64Helpers) {
+  EXPECT_TRUE(is_valid_utf8("plain"));
+  EXPECT_TRUE(is_valid_utf8("\xe2\x82\xac"));              // €
+  EXPECT_FALSE(is_valid_utf8("\xc0\xaf"));                 // overlong
+  EXPECT_FALSE(is_valid_utf8("\xed\xa0\x80"));             // surrogate
+  EXPECT_FALSE(is_valid_utf8("\xe2\x82"));                 // cut short
+  EXPECT_EQ(base64_encode(""), "");
+  EXPECT_EQ(base64_encode("f"), "Zg==");
+  EXPECT_EQ(base64_encode("fo"), "Zm8=");
+  EXPECT_EQ(base64_encode("foo"), "Zm9v");
+  EXPECT_EQ(base64_encode("foobar"), "Zm9vYmFy");
+}
+
+TEST(Encoding, Base64UrlRoundTripsAndRefusesOtherSpellings) {
+  EXPECT_EQ(base64url_encode(""), "");
+  EXPECT_EQ(base64url_encode("f"), "Zg");
+  EXPECT_EQ(base64url_encode("fo"), "Zm8");
+  EXPECT_EQ(base64url_encode(std::string("\xfb\xff", 2)), "-_8");
+  for (const std::string& bytes : {std::string(""), std::string("a"), std::string(17, '\xff'), std::string("\0\x01\x02", 3)}) {
+    const auto back = base64url_decode(base64url_encode(bytes));
+    ASSERT_TRUE(back);
+    EXPECT_EQ(*back, bytes);
+  }
+  EXPECT_FALSE(base64url_decode("Zg=="));  // padding
+  EXPECT_FALSE(base64url_decode("Zh"));    // "f" with a trailing bit set: another spelling
+  EXPECT_FALSE(base64url_decode("Z+8"));   // base64, not base64url
+  EXPECT_FALSE(base64url_decode("Z"));     // no byte ends here
+  EXPECT_FALSE(base64url_decode("Zm 8"));
+}
+
+TEST(Encoding, PercentEncodingKeepsOnlyUnreservedCharacters) {
+  EXPECT_EQ(percent_encode("AZaz09-._~"), "AZaz09-._~");
+  EXPECT_EQ(percent_encode("a b&c=d/e?f#g+h%i"), "a%20b%26c%3Dd%2Fe%3Ff%23g%2Bh%25i");
+  EXPECT_EQ(percent_encode("!*'();:@$,[]\"<>{}|\\^`"),
+            "%21%2A%27%28%29%3B%3A%40%24%2C%5B%5D%22%3C%3E%7B%7D%7C%5C%5E%60");
+  EXPECT_EQ(percent_encode("\xe2\x82\xac\n"), "%E2%82%AC%0A");
+}
+
+TEST(Encoding, QuotedValuesInMessagesAreAlwaysUtf8) {
+  EXPECT_EQ(quote_for_message("caf\xc3\xa9"), "\"caf\xc3\xa9\"");
+  EXPECT_EQ(quote_for_message("\xff\xfe"), "\"\\xff\\xfe\"");
+  EXPECT_TRUE(utf8::valid(quote_for_message("a\xc3(\xed\xa0\x80" "b")));
+  EXPECT_EQ(quote_for_message("\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac", 2), "\"\xe2\x82\xac\xe2\x82\xac...\"")
+      << "cut by characters, never inside one";
+}
+
+}  // namespace
+}  // namespace e911
