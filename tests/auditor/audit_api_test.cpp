@@ -26,11 +26,13 @@
 #include "consumers/auditor/store/audit_store.h"
 #include "consumers/auditor/journal/hash_chain.h"
 #include "common/net/tls_context.h"
+#include "common/text.h"
 #include "tests/auditor/audit_test_support.h"
 #include "tests/auditor/journal_docs.h"
 #include "tests/observability/log_capture.h"
 #include "tests/support/files.h"
 #include "tests/support/postgres_server.h"
+#include "tests/support/raw_client.h"
 
 namespace e911::auditor::api {
 namespace {
@@ -284,6 +286,32 @@ TEST_P(AuditApiTest, GetOnlyAndNoBody) {
   EXPECT_EQ(r.status, 413);
   EXPECT_EQ(get("/v1/unknown").status, 404);
   EXPECT_EQ(get("/v1/calls/no-such-call").status, 404);
+}
+
+TEST_P(AuditApiTest, SlowClientsDoNotStopTheApiOrItsHealth) {
+  e911::test::SlowClients slow(server_->port(), 24);
+  EXPECT_EQ(get("/v1/calls").status, 200);
+  EXPECT_EQ(get("/healthz", "").status, 200);
+  EXPECT_TRUE(slow.all_still_waiting()) << "answered only once the slow clients were cut off";
+}
+
+TEST_P(AuditApiTest, ABadParameterIsNeverEchoedAsInvalidUtf8) {
+  const Reply r = get("/v1/calls?caller=%ff%fe");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_TRUE(is_valid_utf8(r.body)) << r.body;
+  EXPECT_EQ(r.body.find('\xff'), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("\\\\xff\\\\xfe"), std::string::npos) << "shown escaped: " << r.body;
+}
+
+TEST_P(AuditApiTest, AnswersHttp11ToARequestLineItCannotRead) {
+  e911::test::RawClient c(server_->port());
+  c.send("GET /v1/calls FOO/9.9\r\n\r\n");
+  const auto reply = c.response().value_or("");
+  EXPECT_EQ(reply.rfind("HTTP/1.1 400", 0), 0u) << reply;
+  EXPECT_NE(reply.find("application/json"), std::string::npos) << reply;
+  e911::test::RawClient negative(server_->port());
+  negative.send("GET /v1/calls HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n");
+  EXPECT_EQ(e911::test::status_of(negative.response().value_or("")), 400);
 }
 
 TEST_P(AuditApiTest, ResponsesAreNeverCachedNorSniffed) {

@@ -26,6 +26,7 @@
 
 #include "common/net/tls_context.h"
 #include "tests/observability/log_capture.h"
+#include "tests/support/raw_client.h"
 #include "tests/support/temp_dir.h"
 
 namespace e911::notifier {
@@ -434,6 +435,25 @@ TEST_F(AckServerTest, AKeptAliveSessionLooksThenAcknowledges) {
   ASSERT_EQ(desk_.acks().size(), 1u);
   EXPECT_EQ(desk_.acks()[0].second, "here");
   EXPECT_EQ(desk_.look_ups().size(), 2u);
+}
+
+TEST_F(AckServerTest, SlowClientsDoNotStopThePage) {
+  desk_.script(view(AckView::Kind::open), view(AckView::Kind::acknowledged));
+  test::SlowClients slow(server_.port(), 24);
+  EXPECT_EQ(get(server_.port()).status, 200);
+  EXPECT_EQ(post(server_.port(), "comment=on+my+way").status, 200);
+  EXPECT_TRUE(slow.all_still_waiting()) << "answered only once the slow clients were cut off";
+}
+
+TEST_F(AckServerTest, AnswersHttp11AndNeverEchoesARequestItCannotRead) {
+  test::RawClient c(server_.port());
+  c.send("GET /ack/<script>" + kAckToken + " FOO/9.9\r\n\r\n");
+  const auto r = c.response().value_or("");
+  EXPECT_EQ(r.rfind("HTTP/1.1 400", 0), 0u) << r;
+  EXPECT_EQ(r.find("<script>"), std::string::npos) << r;
+  EXPECT_EQ(r.find(kAckToken), std::string::npos) << r;
+  EXPECT_NE(r.find("Content-Security-Policy: "), std::string::npos) << "security headers on the host's answers too";
+  EXPECT_EQ(desk_.calls(), 0u);
 }
 
 TEST_F(AckServerTest, OptionsAreChecked) {

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "tests/observability/log_capture.h"
+#include "tests/support/raw_client.h"
 
 namespace e911::observability {
 namespace {
@@ -176,6 +177,16 @@ TEST_F(ObservabilityServerTest, AKeptAliveSessionServesSeveralRequests) {
   // The destructor must not wait for this idle keep-alive connection to time out:
   // it aborts it (the test would take the 5 s keep-alive timeout otherwise,
   // which ctest does not flag, but a hang would).
+}
+
+// Slow or idle clients (a port scanner, a stuck proxy) must not stop the
+// scrape or the probe: 24 of them hold connections while both answer.
+TEST_F(ObservabilityServerTest, SlowClientsDoNotStopMetricsOrHealth) {
+  ObservabilityServer server(MetricsRegistry(), nullptr);
+  test::SlowClients slow(server.port(), 24);
+  EXPECT_EQ(fetch(server.port(), "/metrics").status, 200);
+  EXPECT_EQ(fetch(server.port(), "/healthz").status, 200);
+  EXPECT_TRUE(slow.all_still_waiting()) << "answered only once the slow clients were cut off";
 }
 
 TEST_F(ObservabilityServerTest, APortInUseIsAnError) {
