@@ -481,7 +481,7 @@ RateResult wrapper_consume(const kafka::Properties& props, const std::string& to
     if (++r.messages % 256 == 0) progress.update(Clock::now(), r.messages);
     ack.done();
   };
-  while (r.messages < expected && Clock::now() < give_up) c.poll(handler, std::chrono::milliseconds(100));
+  while (r.messages < expected && Clock::now() < give_up) c.poll_batch(handler, 500, std::chrono::milliseconds(100));
   r.seconds = seconds_between(first, Clock::now());
   r.steadiness = progress.describe();
   c.close();

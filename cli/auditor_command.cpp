@@ -13,9 +13,8 @@
 #include "cli/component_config.h"
 #include "cli/options.h"
 #include "common/config.h"
-#include "common/kafka/stop_signal.h"
 #include "common/log.h"
-#include "common/observability/observability_server.h"
+#include "common/service/service_runner.h"
 #include "consumers/auditor/store/audit_store.h"
 #include "consumers/auditor/auditor_config.h"
 #include "consumers/auditor/auditor_service.h"
@@ -110,31 +109,26 @@ int run_auditor(Args args) {
 
   const Logger log("auditor");
   log.info("starting", {{"config", config_for_log(*config, store_name)}});
-  try {
-    const auto& stop = kafka::install_stop_signal_handlers();
-    observability::MetricsRegistry metrics;
-    auditor::AuditorServiceOptions options;
-    options.kafka = config->kafka_properties();
-    options.topics = config->topics();
-    options.group_id = settings->group_id;
-    options.batch_max = settings->batch_max;
-    options.store_retry = settings->store_retry;
-    options.dead_letter_max_payload = static_cast<std::size_t>(config->get_int("dead_letter.max_payload_bytes"));
-    auditor::AuditorService service(options, auditor::store_opener(settings->store_url), *settings->signer, metrics);
-    std::cout << "e911 auditor: journal " << service.store_name() << " (last seq " << service.stats().last_seq
-              << ")" << std::endl;
-    observability::ObservabilityServer server(
-        metrics, [&service] { return service.health(); },
-        {config->get_or("metrics.bind", "127.0.0.1"), static_cast<std::uint16_t>(config->get_int("metrics.port"))});
-    log.info("serving /metrics and /healthz", {{"bind", server.bind_address()}, {"port", server.port()}});
-    std::cout << "e911 auditor: metrics on " << server.bind_address() << ":" << server.port() << std::endl;
-    service.run(stop);
-  } catch (const std::exception& e) {
-    log.error("auditor stopped on an error", {{"error", e.what()}});
-    std::cerr << "e911 auditor: " << e.what() << "\n";
-    return 1;
-  }
-  return 0;
+  auditor::AuditorServiceOptions options;
+  options.kafka = config->kafka_properties();
+  options.topics = config->topics();
+  options.group_id = settings->group_id;
+  options.instance_id = config->instance_id("auditor");
+  options.batch_max = settings->batch_max;
+  options.store_retry = settings->store_retry;
+  options.dead_letter_max_payload = static_cast<std::size_t>(config->get_int("dead_letter.max_payload_bytes"));
+  return service::run_in_foreground(
+      foreground_options("auditor", *config, /*reload_on_sighup=*/false),
+      [&](observability::MetricsRegistry& metrics) {
+        auto service = std::make_unique<auditor::AuditorService>(options, auditor::store_opener(settings->store_url),
+                                                                 *settings->signer, metrics);
+        std::cout << "e911 auditor: journal " << service->store_name() << " (last seq " << service->stats().last_seq
+                  << ")" << std::endl;
+        return service;
+      },
+      [](const observability::ObservabilityServer& server) {
+        std::cout << "e911 auditor: metrics on " << server.bind_address() << ":" << server.port() << std::endl;
+      });
 }
 
 }  // namespace e911::cli

@@ -27,4 +27,13 @@ std::optional<Config> load_component_config(const Options& opts, std::string_vie
   return std::move(*config);
 }
 
+service::ForegroundOptions foreground_options(std::string_view command, const Config& config, bool reload_on_sighup) {
+  service::ForegroundOptions o;
+  o.command = std::string(command);
+  o.metrics_bind = config.get_or("metrics.bind", "127.0.0.1");
+  o.metrics_port = static_cast<std::uint16_t>(config.get_int("metrics.port"));
+  o.reload_on_sighup = reload_on_sighup;
+  return o;
+}
+
 }  // namespace e911::cli

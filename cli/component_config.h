@@ -10,6 +10,7 @@
 
 #include "cli/options.h"
 #include "common/config.h"
+#include "common/service/service_runner.h"
 
 namespace e911::cli {
 
@@ -19,5 +20,9 @@ namespace e911::cli {
 std::optional<Config> load_component_config(const Options& opts, std::string_view command,
                                             std::vector<ConfigKey> keys,
                                             const std::vector<std::pair<const char*, const char*>>& overrides);
+
+// How `e911 <command>` runs in the foreground: metrics.bind and
+// metrics.port from the configuration.
+service::ForegroundOptions foreground_options(std::string_view command, const Config& config, bool reload_on_sighup);
 
 }  // namespace e911::cli

@@ -7,10 +7,9 @@
 #include "cli/component_config.h"
 #include "cli/options.h"
 #include "common/config.h"
-#include "common/kafka/stop_signal.h"
 #include "common/log.h"
-#include "common/observability/observability_server.h"
-#include "common/reload_signal.h"
+#include "common/service/service_runner.h"
+#include "consumers/locator/locator_config.h"
 #include "consumers/locator/locator_service.h"
 
 namespace e911::cli {
@@ -52,41 +51,17 @@ int run_locator(Args args) {
   if (!opts.ok()) return usage_error(opts.error());
   if (!opts.positional().empty()) return usage_error("unexpected argument '" + opts.positional()[0] + "'");
 
-  auto config = load_component_config(
-      opts, "locator", {ConfigKey::text("locator.registry"), ConfigKey::text("locator.group_id", "e911-locator")},
-      {{"--registry", "locator.registry"}, {"--metrics-port", "metrics.port"}});
+  auto config = load_component_config(opts, "locator", locator::locator_config_keys(),
+                                      {{"--registry", "locator.registry"}, {"--metrics-port", "metrics.port"}});
   if (!config) return 2;
-  const auto registry = config->get("locator.registry");
-  if (!registry) return usage_error("no registry: give --registry FILE or set locator.registry");
-  locator::LocatorServiceOptions options;
-  options.kafka = config->kafka_properties();
-  if (!options.kafka.count("bootstrap.servers")) {
-    return usage_error(
-        "kafka.bootstrap.servers is not set (the kafka: section of --config, or E911_KAFKA_BOOTSTRAP_SERVERS)");
-  }
-  options.topics = config->topics();
-  options.group_id = config->get_or("locator.group_id", "e911-locator");
-  options.registry_path = *registry;
-  options.dead_letter_max_payload = static_cast<std::size_t>(config->get_int("dead_letter.max_payload_bytes"));
+  auto options = locator::locator_setup(*config);
+  if (!options) return usage_error(options.error().message);
 
-  const Logger log("locator");
-  log.info("starting", {{"config", config->to_log_json()}});
-  try {
-    const auto& stop = kafka::install_stop_signal_handlers();
-    install_reload_signal_handler();
-    observability::MetricsRegistry metrics;
-    locator::LocatorService service(options, metrics);
-    observability::ObservabilityServer server(
-        metrics, [&service] { return service.health(); },
-        {config->get_or("metrics.bind", "127.0.0.1"), static_cast<std::uint16_t>(config->get_int("metrics.port"))});
-    log.info("serving /metrics and /healthz", {{"bind", server.bind_address()}, {"port", server.port()}});
-    service.run(stop);
-  } catch (const std::exception& e) {
-    log.error("locator stopped on an error", {{"error", e.what()}});
-    std::cerr << "e911 locator: " << e.what() << "\n";
-    return 1;
-  }
-  return 0;
+  Logger("locator").info("starting", {{"config", config->to_log_json()}});
+  return service::run_in_foreground(foreground_options("locator", *config, /*reload_on_sighup=*/true),
+                                     [&](observability::MetricsRegistry& metrics) {
+                                       return std::make_unique<locator::LocatorService>(*options, metrics);
+                                     });
 }
 
 }  // namespace e911::cli

@@ -8,10 +8,8 @@
 #include "cli/component_config.h"
 #include "cli/options.h"
 #include "common/config.h"
-#include "common/kafka/stop_signal.h"
 #include "common/log.h"
-#include "common/observability/observability_server.h"
-#include "common/reload_signal.h"
+#include "common/service/service_runner.h"
 #include "consumers/notifier/ack_server.h"
 #include "consumers/notifier/notifier_config.h"
 #include "consumers/notifier/notifier_service.h"
@@ -50,6 +48,21 @@ int usage_error(const std::string& message) {
   return 2;
 }
 
+// The notifier and its acknowledgement endpoint, which is stopped first
+// (it asks the notifier).
+struct NotifierProcess final : service::Service {
+  NotifierProcess(const notifier::NotifierServiceOptions& options, observability::MetricsRegistry& metrics)
+      : notifier(options, metrics) {}
+  ~NotifierProcess() override { ack.reset(); }
+  void run(const std::atomic<bool>& stop) override { notifier.run(stop); }
+  observability::HealthStatus health() const override { return notifier.health(); }
+  bool started() const override { return notifier.started(); }
+  bool has_partitions() const override { return notifier.has_partitions(); }
+
+  notifier::NotifierService notifier;
+  std::unique_ptr<notifier::AckServer> ack;
+};
+
 }  // namespace
 
 int run_notifier(Args args) {
@@ -78,32 +91,21 @@ int run_notifier(Args args) {
 
   const Logger log("notifier");
   log.info("starting", {{"config", config->to_log_json()}});
-  try {
-    const auto& stop = kafka::install_stop_signal_handlers();
-    install_reload_signal_handler();
-    observability::MetricsRegistry metrics;
-    notifier::NotifierService service(setup->service, metrics);
-    observability::ObservabilityServer server(
-        metrics, [&service] { return service.health(); },
-        {config->get_or("metrics.bind", "127.0.0.1"), static_cast<std::uint16_t>(config->get_int("metrics.port"))});
-    log.info("serving /metrics and /healthz", {{"bind", server.bind_address()}, {"port", server.port()}});
-    std::unique_ptr<notifier::AckServer> ack;
-    if (setup->ack_server) {
-      ack = std::make_unique<notifier::AckServer>(service, setup->ack);
-      log.info("serving acknowledgement links",
-               {{"bind", ack->bind_address()}, {"port", ack->port()}, {"base_url", setup->service.ack_base_url}});
-    }
-    if (!setup->outbox_dir.empty()) {
-      log.warn("alerts on some channels go to the local outbox, not to people",
-               {{"outbox", setup->outbox_dir}});
-    }
-    service.run(stop);
-  } catch (const std::exception& e) {
-    log.error("notifier stopped on an error", {{"error", e.what()}});
-    std::cerr << "e911 notifier: " << e.what() << "\n";
-    return 1;
-  }
-  return 0;
+  return service::run_in_foreground(
+      foreground_options("notifier", *config, /*reload_on_sighup=*/true),
+      [&](observability::MetricsRegistry& metrics) -> std::unique_ptr<service::Service> {
+        auto process = std::make_unique<NotifierProcess>(setup->service, metrics);
+        if (setup->ack_server) {
+          process->ack = std::make_unique<notifier::AckServer>(process->notifier, setup->ack);
+          log.info("serving acknowledgement links", {{"bind", process->ack->bind_address()},
+                                                     {"port", process->ack->port()},
+                                                     {"base_url", setup->service.ack_base_url}});
+        }
+        if (!setup->outbox_dir.empty()) {
+          log.warn("alerts on some channels go to the local outbox, not to people", {{"outbox", setup->outbox_dir}});
+        }
+        return process;
+      });
 }
 
 }  // namespace e911::cli

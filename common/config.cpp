@@ -169,9 +169,20 @@ const std::vector<ConfigKey>& common_config_keys() {
       ConfigKey::integer("metrics.port", 9464, 0, 65535),
       ConfigKey::text("metrics.bind", "127.0.0.1"),
       ConfigKey::text("state_dir"),
+      // group.instance.id of this instance's consumers (static membership):
+      // stable across its restarts, unique in its group. Default: the host
+      // name (the pod's, in Kubernetes), with the component.
+      ConfigKey::text("instance_id"),
       ConfigKey::integer("dead_letter.max_payload_bytes", 64 * 1024, 0, 64 * 1024 * 1024),
   };
   return keys;
+}
+
+std::string Config::instance_id(std::string_view component) const {
+  if (const auto id = get("instance_id"); id && !id->empty()) return *id;
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) != 0 || host[0] == '\0') return "e911-" + std::string(component);
+  return "e911-" + std::string(component) + "-" + host;
 }
 
 std::map<std::string, std::string> ConfigLoadOptions::from_process_environment() {

@@ -69,7 +69,7 @@ struct ConfigKey {
 };
 
 // The keys every component shares (topics.*, metrics.port, metrics.bind, state_dir,
-// dead_letter.max_payload_bytes).
+// instance_id, dead_letter.max_payload_bytes).
 const std::vector<ConfigKey>& common_config_keys();
 
 struct ConfigLoadOptions {
@@ -115,6 +115,9 @@ class Config {
   // secrets: hand it to librdkafka, never to a log.
   std::map<std::string, std::string> kafka_properties() const;
   Topics topics() const;
+  // The consumers' group.instance.id for `component`: instance_id when set,
+  // else "e911-<component>-<host name>".
+  std::string instance_id(std::string_view component) const;
 
   // Sets or overrides a key from code (embedded mode pointing
   // kafka.bootstrap.servers at its broker, a command-line option),

@@ -1,9 +1,9 @@
 #include "common/kafka/consumer.h"
 
+#include <librdkafka/rdkafka.h>
+
 #include <algorithm>
 #include <condition_variable>
-#include <map>
-#include <set>
 
 #include "common/kafka/error.h"
 #include "common/kafka/message_view.h"
@@ -17,11 +17,22 @@ namespace detail {
 struct AckState {
   std::mutex mu;
   std::condition_variable cv;
-  OffsetTracker tracker;
-  // Bumped when a partition is revoked, so an Ack from before cannot mark
-  // an offset of a later assignment of the same partition.
-  std::map<OffsetTracker::Partition, std::uint64_t> epochs;
-  std::set<OffsetTracker::Partition> dirty;  // have completions not yet stored
+  int waiters = 0;              // threads in wait_for_in_flight()
+  std::size_t in_flight = 0;    // over every assigned partition
+  std::vector<std::shared_ptr<PartitionSlot>> dirty;  // have completions not yet stored
+};
+
+// One assigned partition, from its assignment to its revocation. An Ack
+// keeps its slot: an Ack from before a revocation finds it revoked and
+// cannot mark an offset of a later assignment of the same partition.
+struct PartitionSlot {
+  std::shared_ptr<AckState> owner;
+  std::string topic;
+  std::int32_t partition = 0;
+  // Under owner->mu:
+  OffsetWindow offsets;
+  bool revoked = false;
+  bool dirty = false;
 };
 
 }  // namespace detail
@@ -40,18 +51,25 @@ struct PartitionList {
   ~PartitionList() { RdKafka::TopicPartition::destroy(items); }
 };
 
+const std::string kNoTopic;
+
 }  // namespace
 
 void Ack::done() const {
-  if (!state_) return;
-  std::lock_guard lock(state_->mu);
-  const OffsetTracker::Partition p{topic_, partition_};
-  const auto it = state_->epochs.find(p);
-  if (it == state_->epochs.end() || it->second != epoch_) return;  // revoked since
-  state_->tracker.done(p, offset_);
-  state_->dirty.insert(p);
-  state_->cv.notify_all();
+  if (!slot_) return;
+  auto& state = *slot_->owner;
+  std::lock_guard lock(state.mu);
+  if (slot_->revoked || !slot_->offsets.done(offset_)) return;
+  --state.in_flight;
+  if (!slot_->dirty) {
+    slot_->dirty = true;
+    state.dirty.push_back(slot_);
+  }
+  if (state.waiters > 0) state.cv.notify_all();
 }
+
+const std::string& Ack::topic() const { return slot_ ? slot_->topic : kNoTopic; }
+std::int32_t Ack::partition() const { return slot_ ? slot_->partition : 0; }
 
 class Consumer::Rebalancer : public RdKafka::RebalanceCb {
  public:
@@ -78,8 +96,13 @@ Consumer::Consumer(const Properties& user_props, ConsumerOptions options)
   if (props["group.id"].empty()) throw KafkaError("a consumer needs a group id");
   if (options_.topics.empty()) throw KafkaError("a consumer needs at least one topic");
   if (!options_.client_id.empty()) set_default(props, "client.id", options_.client_id);
+  if (!options_.instance_id.empty()) set_default(props, "group.instance.id", options_.instance_id);
   set_default(props, "enable.auto.commit", "true");
   set_default(props, "auto.offset.reset", "earliest");
+  // An emergency call waits for a dead member's partitions as long as its
+  // session lasts: seconds, not librdkafka's 45 s.
+  set_default(props, "session.timeout.ms", "10000");
+  set_default(props, "heartbeat.interval.ms", "1000");
   set_required(props, "enable.auto.offset.store", "false", "at-least-once consumption");
 
   auto conf = make_conf(props);
@@ -107,46 +130,88 @@ Consumer::~Consumer() {
   }
 }
 
-bool Consumer::poll(const Handler& handler, std::chrono::milliseconds timeout) {
-  if (closed_) throw KafkaError("consumer " + name_ + " is closed");
-  std::unique_ptr<RdKafka::Message> msg(consumer_->consume(static_cast<int>(timeout.count())));
-  if (hook_error_) std::rethrow_exception(std::exchange(hook_error_, nullptr));
-  store_completed();
-  switch (msg->err()) {
-    case RdKafka::ERR_NO_ERROR: {
-      const std::string topic = msg->topic_name();
-      Ack ack;
-      ack.state_ = acks_;
-      ack.topic_ = topic;
-      ack.partition_ = msg->partition();
-      ack.offset_ = msg->offset();
-      {
-        std::lock_guard lock(acks_->mu);
-        const OffsetTracker::Partition p{topic, msg->partition()};
-        acks_->tracker.begin(p, msg->offset());
-        ack.epoch_ = acks_->epochs[p];
-      }
-      received_.fetch_add(1, std::memory_order_relaxed);
-      handler(view_of(*msg, topic), ack);
-      store_completed();
+// True if `msg` is a message to hand out; false for "nothing (yet)".
+// Throws on a fatal error.
+bool Consumer::take_error(RdKafka::Message& msg) {
+  switch (msg.err()) {
+    case RdKafka::ERR_NO_ERROR:
       return true;
-    }
     case RdKafka::ERR__TIMED_OUT:
     case RdKafka::ERR__PARTITION_EOF:
       return false;
     default:
       errors_.fetch_add(1, std::memory_order_relaxed);
-      if (msg->err() == RdKafka::ERR__FATAL || events_.has_fatal_error()) {
+      if (msg.err() == RdKafka::ERR__FATAL || events_.has_fatal_error()) {
         std::string why;
         consumer_->fatal_error(why);
-        throw KafkaError("consumer " + name_ + " failed: " + why, msg->err(), true);
+        throw KafkaError("consumer " + name_ + " failed: " + why, msg.err(), true);
       }
       // Unknown topic (not created yet), authorization, transport: logged,
       // and librdkafka keeps trying.
-      log_event(LogLevel::warn, "consume_error", name_, msg->errstr(),
-                {{"error", RdKafka::err2str(msg->err())}, {"topic", msg->topic_name()}});
+      log_event(LogLevel::warn, "consume_error", name_, msg.errstr(),
+                {{"error", RdKafka::err2str(msg.err())}, {"topic", msg.topic_name()}});
       return false;
   }
+}
+
+const std::shared_ptr<detail::PartitionSlot>* Consumer::slot_of(const void* topic_handle, std::int32_t partition) {
+  for (auto& a : slots_) {
+    if (a.topic_handle == topic_handle && a.slot->partition == partition) return &a.slot;
+  }
+  // First message of this partition: learn its topic handle by name.
+  const char* name = rd_kafka_topic_name(static_cast<const rd_kafka_topic_t*>(topic_handle));
+  for (auto& a : slots_) {
+    if (a.topic_handle == nullptr && a.slot->partition == partition && a.slot->topic == name) {
+      a.topic_handle = topic_handle;
+      return &a.slot;
+    }
+  }
+  return nullptr;  // not (or no longer) assigned: its new owner reads it
+}
+
+std::size_t Consumer::poll_batch(const Handler& handler, std::size_t max, std::chrono::milliseconds timeout) {
+  if (closed_) throw KafkaError("consumer " + name_ + " is closed");
+  batch_.clear();
+  max = std::max<std::size_t>(max, 1);
+  // The first message may be waited for; the rest only taken if ready. A
+  // rebalance may run inside any consume() call.
+  for (auto wait = timeout; batch_.size() < max; wait = std::chrono::milliseconds(0)) {
+    std::unique_ptr<RdKafka::Message> msg(consumer_->consume(static_cast<int>(wait.count())));
+    if (hook_error_) std::rethrow_exception(std::exchange(hook_error_, nullptr));
+    if (!take_error(*msg)) break;
+    batch_.push_back(std::move(msg));
+  }
+  // Bookkeeping for the batch under one lock: messages of partitions
+  // revoked meanwhile are not handed out.
+  struct Item {
+    RdKafka::Message* msg;
+    std::shared_ptr<detail::PartitionSlot> slot;
+  };
+  std::vector<Item> items;
+  items.reserve(batch_.size());
+  {
+    std::lock_guard lock(acks_->mu);
+    for (auto& m : batch_) {
+      const auto* c = static_cast<const rd_kafka_message_t*>(m->c_ptr());
+      const auto* slot = c->rkt != nullptr ? slot_of(c->rkt, m->partition()) : nullptr;
+      if (slot == nullptr) continue;
+      (*slot)->offsets.begin(m->offset());
+      ++acks_->in_flight;
+      items.push_back({m.get(), *slot});
+    }
+  }
+  received_.fetch_add(items.size(), std::memory_order_relaxed);
+  // Rebalances run only inside consume(): the slots stay as they are while
+  // the handler runs.
+  for (auto& item : items) {
+    Ack ack;
+    ack.offset_ = item.msg->offset();
+    const std::string& topic = item.slot->topic;
+    ack.slot_ = std::move(item.slot);
+    handler(view_of(*item.msg, topic), ack);
+  }
+  store_completed();
+  return items.size();
 }
 
 void Consumer::run(const Handler& handler, const std::atomic<bool>& stop) {
@@ -179,9 +244,12 @@ void Consumer::close() {
 }
 
 void Consumer::on_assign(std::vector<RdKafka::TopicPartition*>& partitions) {
-  {
-    std::lock_guard lock(acks_->mu);
-    for (const auto* p : partitions) acks_->epochs.try_emplace({p->topic(), p->partition()}, 0);
+  for (const auto* p : partitions) {
+    auto slot = std::make_shared<detail::PartitionSlot>();
+    slot->owner = acks_;
+    slot->topic = p->topic();
+    slot->partition = p->partition();
+    slots_.push_back({nullptr, std::move(slot)});
   }
   // librdkafka calls us from C: an exception must not unwind through it,
   // and the partitions must be assigned whatever happens.
@@ -226,12 +294,16 @@ void Consumer::on_revoke(std::vector<RdKafka::TopicPartition*>& partitions) {
   const auto revoked = to_value(partitions);
   {
     std::lock_guard lock(acks_->mu);
-    for (const auto& tp : revoked) {
-      const OffsetTracker::Partition p{tp.topic, tp.partition};
-      acks_->tracker.forget(p);
-      acks_->dirty.erase(p);
-      ++acks_->epochs[p];
-    }
+    std::erase_if(slots_, [&](const Assigned& a) {
+      const bool gone = std::find(revoked.begin(), revoked.end(),
+                                  TopicPartition{a.slot->topic, a.slot->partition}) != revoked.end();
+      if (gone) {
+        a.slot->revoked = true;
+        acks_->in_flight -= a.slot->offsets.in_flight();
+      }
+      return gone;
+    });
+    std::erase_if(acks_->dirty, [](const auto& s) { return s->revoked; });
   }
   {
     std::lock_guard lock(assignment_mu_);
@@ -258,11 +330,13 @@ void Consumer::on_revoke(std::vector<RdKafka::TopicPartition*>& partitions) {
 
 void Consumer::wait_for_in_flight() {
   std::unique_lock lock(acks_->mu);
-  const bool drained = acks_->cv.wait_for(lock, options_.drain_timeout, [&] { return acks_->tracker.in_flight() == 0; });
+  ++acks_->waiters;
+  const bool drained = acks_->cv.wait_for(lock, options_.drain_timeout, [&] { return acks_->in_flight == 0; });
+  --acks_->waiters;
   if (!drained) {
     log_event(LogLevel::warn, "drain_timeout", name_,
               "work still in flight; those messages will be consumed again",
-              {{"in_flight", std::to_string(acks_->tracker.in_flight())}});
+              {{"in_flight", std::to_string(acks_->in_flight)}});
   }
 }
 
@@ -271,9 +345,10 @@ void Consumer::store_completed() {
   {
     std::lock_guard lock(acks_->mu);
     if (acks_->dirty.empty()) return;
-    for (const auto& p : acks_->dirty) {
-      if (const auto next = acks_->tracker.take_committable(p)) {
-        offsets.items.push_back(RdKafka::TopicPartition::create(p.first, p.second, *next));
+    for (const auto& slot : acks_->dirty) {
+      slot->dirty = false;
+      if (const auto next = slot->offsets.take_committable()) {
+        offsets.items.push_back(RdKafka::TopicPartition::create(slot->topic, slot->partition, *next));
       }
     }
     acks_->dirty.clear();

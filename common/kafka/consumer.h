@@ -12,6 +12,16 @@
 //   now owns (the locator re-reads the compacted location-updates topic).
 // - close() (also what run() ends with when the stop flag is set) waits
 //   for in-flight work up to drain_timeout, commits and leaves the group.
+// - Emergency defaults (docs/operations.md, "Consumer groups"), each
+//   overridable: session.timeout.ms=10000 and heartbeat.interval.ms=1000,
+//   so a crashed instance's partitions move within seconds rather than
+//   librdkafka's 45 s; with ConsumerOptions::instance_id the member is
+//   static (group.instance.id), and a restarted instance takes its
+//   partitions back at once on brokers that support it (Kafka >= 2.3).
+// - The per-message cost is kept to a minimum: poll_batch() hands out up
+//   to `max` messages per call with one lock for their bookkeeping and one
+//   offsets_store() after them; an Ack points at its partition's state
+//   directly.
 //
 // Threads: the Consumer itself is used from one thread. Ack::done() may
 // be called from any thread (e.g. a producer delivery callback).
@@ -35,6 +45,7 @@ namespace e911::kafka {
 
 namespace detail {
 struct AckState;
+struct PartitionSlot;
 }
 
 // Says one consumed message's work is durable. Cheap to copy; calling
@@ -45,17 +56,14 @@ class Ack {
  public:
   Ack() = default;  // acknowledges nothing (for tests and tools)
   void done() const;
-  const std::string& topic() const { return topic_; }
-  std::int32_t partition() const { return partition_; }
+  const std::string& topic() const;
+  std::int32_t partition() const;
   std::int64_t offset() const { return offset_; }
 
  private:
   friend class Consumer;
-  std::shared_ptr<detail::AckState> state_;
-  std::string topic_;
-  std::int32_t partition_ = 0;
+  std::shared_ptr<detail::PartitionSlot> slot_;  // null: acknowledges nothing
   std::int64_t offset_ = 0;
-  std::uint64_t epoch_ = 0;
 };
 
 using PartitionsHook = std::function<void(const std::vector<TopicPartition>&)>;
@@ -64,6 +72,9 @@ struct ConsumerOptions {
   std::string group_id{};            // required unless the properties set group.id
   std::vector<std::string> topics{};
   std::string client_id{};           // client.id unless the properties set one
+  // group.instance.id unless the properties set one: a static member,
+  // stable across restarts of this instance (and unique in the group).
+  std::string instance_id{};
   // Called on the consumer thread, inside poll(). on_assigned runs after the
   // partitions are assigned and before any of their messages is handed
   // out; on_revoked after the final commit for them.
@@ -105,7 +116,12 @@ class Consumer {
   // Serves rebalances. True if a message was handled. Throws KafkaError on
   // a fatal client error, and rethrows what the handler or a hook threw
   // (that message's offset is then not stored).
-  bool poll(const Handler& handler, std::chrono::milliseconds timeout);
+  bool poll(const Handler& handler, std::chrono::milliseconds timeout) { return poll_batch(handler, 1, timeout) > 0; }
+
+  // Waits up to `timeout` for a first message, takes up to `max` that are
+  // ready (never waiting for more), and hands them to `handler` in order.
+  // Returns how many were handled. Errors as poll().
+  std::size_t poll_batch(const Handler& handler, std::size_t max, std::chrono::milliseconds timeout);
 
   // poll() until `stop` is set (e.g. by SIGTERM, see stop_signal.h), then
   // close(). The message in hand is finished first. If the handler throws,
@@ -124,6 +140,8 @@ class Consumer {
   class Rebalancer;
   void on_assign(std::vector<RdKafka::TopicPartition*>& partitions);
   void on_revoke(std::vector<RdKafka::TopicPartition*>& partitions);
+  bool take_error(RdKafka::Message& msg);
+  const std::shared_ptr<detail::PartitionSlot>* slot_of(const void* topic_handle, std::int32_t partition);
   void wait_for_in_flight();
   void store_completed();
   void commit_sync(const char* why);
@@ -137,6 +155,15 @@ class Consumer {
   bool closed_ = false;
   bool closing_ = false;
   std::exception_ptr hook_error_;
+
+  // The assigned partitions' slots (consumer thread; their bookkeeping
+  // under acks_->mu). Looked up by librdkafka's topic handle and partition.
+  struct Assigned {
+    const void* topic_handle = nullptr;  // rd_kafka_topic_t*, once a message showed it
+    std::shared_ptr<detail::PartitionSlot> slot;
+  };
+  std::vector<Assigned> slots_;
+  std::vector<std::unique_ptr<RdKafka::Message>> batch_;  // reused by poll_batch
 
   mutable std::mutex assignment_mu_;
   std::vector<TopicPartition> assignment_;

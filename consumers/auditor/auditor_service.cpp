@@ -10,10 +10,9 @@
 #include <utility>
 #include <vector>
 
-#include "common/kafka/consumer.h"
 #include "common/kafka/dead_letter_writer.h"
-#include "common/kafka/producer.h"
 #include "common/log.h"
+#include "common/service/consumer_service.h"
 #include "consumers/auditor/journal/audit_entry.h"
 #include "consumers/auditor/audit_record.h"
 
@@ -24,19 +23,28 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using PartitionKey = std::pair<std::string, std::int32_t>;  // topic, partition
 
-// How long the consumer loop may go without a turn (a poll, or a retry of
-// the store) before /healthz says so.
-constexpr auto kStallLimit = std::chrono::seconds(30);
-
 std::int64_t steady_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch()).count();
 }
 
-// Thrown out of the start-offset lookup when a stop is requested while the
-// store cannot be read: run() ends quietly, having consumed nothing.
-struct StopRequested : std::runtime_error {
-  StopRequested() : std::runtime_error("stop requested") {}
-};
+service::ConsumerServiceOptions shell_options(const AuditorServiceOptions& o) {
+  service::ConsumerServiceOptions s;
+  s.component = "auditor";
+  s.kafka = o.kafka;
+  s.group_id = o.group_id;
+  s.topics = {o.topics.emergency_calls, o.topics.notifications};
+  s.dead_letter_topic = o.topics.dead_letter;
+  s.dead_letter_max_payload = o.dead_letter_max_payload;
+  s.instance_id = o.instance_id;
+  s.poll_timeout = o.poll_timeout;
+  // Records in hand at a revoke are dropped, not waited for: their next
+  // owner reads them again from the offsets in the journal.
+  s.drain_timeout = std::chrono::milliseconds(0);
+  // A batch: what the first poll brings (waiting up to poll_timeout), then
+  // whatever else is ready at once, up to batch_max.
+  s.batch_max = std::max<std::size_t>(1, o.batch_max);
+  return s;
+}
 
 // One consumed record, copied out of the consumer's view.
 struct Consumed {
@@ -83,9 +91,10 @@ AuditStoreOpener store_opener(std::string url, AuditStoreOptions options) {
   return [url = std::move(url), options] { return open_audit_store(url, options); };
 }
 
-struct AuditorService::State {
+struct AuditorService::State : service::ConsumerHooks {
   State(AuditorServiceOptions opts, AuditStoreOpener opener, Signer key, observability::MetricsRegistry registry)
       : options(std::move(opts)),
+        shell(shell_options(options)),
         open_store(std::move(opener)),
         signer(std::move(key)),
         metrics(std::move(registry)),
@@ -110,10 +119,12 @@ struct AuditorService::State {
   }
 
   AuditorServiceOptions options;
+  service::ConsumerService shell;
   AuditStoreOpener open_store;
   Signer signer;
   observability::MetricsRegistry metrics;
-  Logger log{"auditor"};
+  const Logger& log = shell.log();
+  const std::atomic<bool>* stop = nullptr;  // while run() runs
   std::unique_ptr<AuditStore> store;  // consumer thread only; null after an error until reopened
   std::string name;
 
@@ -133,7 +144,6 @@ struct AuditorService::State {
   std::optional<std::map<PartitionKey, std::int64_t>> assignment_offsets;
 
   // ---- status ----
-  std::atomic<std::int64_t> last_turn_ms{0};
   std::atomic<std::uint64_t> n_records{0}, n_entries{0}, n_dead_letters{0}, n_batches{0}, n_store_errors{0},
       n_acked{0};
   std::atomic<std::int64_t> last_seq{0};
@@ -182,7 +192,7 @@ struct AuditorService::State {
   bool with_store_retry(const char* operation, const std::atomic<bool>& stop, Op&& op) {
     auto delay = options.store_retry.initial_delay;
     for (;;) {
-      last_turn_ms.store(steady_ms());
+      shell.mark_alive();
       try {
         op(current_store());
         store_recovered();
@@ -202,7 +212,7 @@ struct AuditorService::State {
     if (!assignment_offsets) {
       std::vector<ConsumedOffset> stored;
       if (!with_store_retry("offsets", stop, [&](AuditStore& s) { stored = s.offsets(options.group_id); })) {
-        throw StopRequested();
+        throw service::StopRequested();
       }
       assignment_offsets.emplace();
       for (const auto& o : stored) (*assignment_offsets)[{o.topic, o.partition}] = o.next_offset;
@@ -306,7 +316,7 @@ struct AuditorService::State {
       }
       std::unique_lock lock(pending->mu);
       while (pending->outstanding > 0) {
-        last_turn_ms.store(steady_ms());
+        shell.mark_alive();
         if (stop.load(std::memory_order_relaxed)) return false;
         pending->cv.wait_for(lock, std::chrono::milliseconds(100));
       }
@@ -408,6 +418,41 @@ struct AuditorService::State {
     batch.clear();
     return true;
   }
+
+  // ---- the shell's hooks (consumer thread) ----
+
+  void starting(service::ConsumerService&) override {
+    batch.clear();
+    assignment_offsets.reset();
+    log.info("consuming", {{"topics", options.topics.emergency_calls + "," + options.topics.notifications},
+                           {"group_id", options.group_id}, {"store", name}, {"last_seq", last_seq.load()}});
+  }
+
+  std::optional<std::int64_t> start_offset(const std::string& topic, std::int32_t partition) override {
+    return start_offset(topic, partition, *stop);
+  }
+  void assigned(const std::vector<kafka::TopicPartition>&) override { assignment_offsets.reset(); }
+  void revoked(const std::vector<kafka::TopicPartition>& tps) override {
+    assignment_offsets.reset();
+    drop_revoked(tps);
+  }
+
+  void handle(const kafka::Message& m, const kafka::Ack& ack) override { collect(m, ack); }
+
+  void after_poll(std::size_t) override {
+    if (batch.empty()) return;
+    // Stopped while the store or Kafka failed: nothing of the batch was
+    // acknowledged.
+    if (!write_batch(shell.dead_letters(), *stop)) throw service::StopRequested();
+  }
+
+  void stopped() override {
+    if (!batch.empty()) {
+      log.warn("stopped with records not journaled; they are read again at the next start",
+               {{"records", batch.size()}});
+      batch.clear();
+    }
+  }
 };
 
 AuditorService::AuditorService(AuditorServiceOptions options, AuditStoreOpener open_store, Signer signer,
@@ -421,86 +466,16 @@ const std::string& AuditorService::store_name() const { return state_->name; }
 
 void AuditorService::run(const std::atomic<bool>& stop) {
   auto& s = *state_;
-  const auto& topics = s.options.topics;
-  kafka::ProducerOptions producer_options;
-  producer_options.client_id = "e911-auditor";
-  producer_options.topics = {topics.dead_letter};
-  kafka::Producer producer(s.options.kafka, producer_options);
-  kafka::DeadLetterWriter dlq(producer, topics.dead_letter, "auditor", s.options.dead_letter_max_payload);
-
-  kafka::ConsumerOptions consumer_options;
-  consumer_options.group_id = s.options.group_id;
-  consumer_options.topics = {topics.emergency_calls, topics.notifications};
-  consumer_options.client_id = "e911-auditor";
-  consumer_options.poll_timeout = s.options.poll_timeout;
-  // Records in hand at a revoke are dropped, not waited for: their next
-  // owner reads them again from the offsets in the journal.
-  consumer_options.drain_timeout = std::chrono::milliseconds(0);
-  consumer_options.start_offset = [&s, &stop](const std::string& topic, std::int32_t partition) {
-    return s.start_offset(topic, partition, stop);
-  };
-  consumer_options.on_assigned = [this, &s](const std::vector<kafka::TopicPartition>& tps) {
-    s.assignment_offsets.reset();
-    if (!tps.empty()) has_partitions_.store(true);
-  };
-  consumer_options.on_revoked = [this, &s](const std::vector<kafka::TopicPartition>& revoked) {
-    has_partitions_.store(false);
-    s.assignment_offsets.reset();
-    s.drop_revoked(revoked);
-  };
-
-  s.batch.clear();
-  s.assignment_offsets.reset();
-  s.last_turn_ms.store(steady_ms());
-  kafka::Consumer consumer(s.options.kafka, consumer_options);
-  const auto collect = [&s](const kafka::Message& m, const kafka::Ack& ack) { s.collect(m, ack); };
-  started_.store(true);
-  s.log.info("consuming", {{"topics", topics.emergency_calls + "," + topics.notifications},
-                           {"group_id", s.options.group_id}, {"store", s.name}, {"last_seq", s.last_seq.load()}});
-  try {
-    while (!stop.load(std::memory_order_relaxed)) {
-      s.last_turn_ms.store(steady_ms());
-      // A batch: what the first poll brings (waiting up to poll_timeout),
-      // then whatever else is ready at once, up to batch_max.
-      consumer.poll(collect, s.options.poll_timeout);
-      while (!s.batch.empty() && s.batch.size() < s.options.batch_max && consumer.poll(collect, std::chrono::milliseconds(0))) {
-      }
-      if (s.batch.empty()) continue;
-      if (!s.write_batch(dlq, stop)) break;  // stopped while the store or Kafka failed
-    }
-    if (!s.batch.empty()) {
-      s.log.warn("stopped with records not journaled; they are read again at the next start",
-                 {{"records", s.batch.size()}});
-      s.batch.clear();
-    }
-    consumer.close();
-  } catch (const StopRequested&) {
-    s.batch.clear();
-    consumer.close();
-  } catch (...) {
-    started_.store(false);
-    s.batch.clear();
-    try {
-      consumer.close();
-    } catch (const std::exception& e) {
-      s.log.error("closing the consumer failed", {{"error", e.what()}});
-    }
-    throw;
-  }
-  producer.flush(std::chrono::seconds(10));
-  started_.store(false);
+  s.stop = &stop;
+  s.shell.run(s, stop);
   s.log.info("stopped", {{"records", s.n_records.load()}, {"entries_written", s.n_entries.load()},
                          {"dead_letters", s.n_dead_letters.load()}, {"last_seq", s.last_seq.load()}});
 }
 
 observability::HealthStatus AuditorService::health() const {
   const auto& s = *state_;
-  if (!started_.load()) return observability::HealthStatus::down("starting");
-  const auto idle_ms = steady_ms() - s.last_turn_ms.load();
-  if (idle_ms > std::chrono::duration_cast<std::chrono::milliseconds>(kStallLimit).count()) {
-    return observability::HealthStatus::down("consumer loop has not polled for " + std::to_string(idle_ms / 1000) +
-                                             " s");
-  }
+  auto health = s.shell.health();
+  if (!health.live) return health;
   if (const auto since = s.failing_since_ms.load(); since != 0) {
     // Live (restarting the process would not help; the batch is being
     // retried), but say why nothing is being journaled.
@@ -508,8 +483,11 @@ observability::HealthStatus AuditorService::health() const {
     return observability::HealthStatus::ok("audit store failing for " + std::to_string((steady_ms() - since) / 1000) +
                                            " s: " + s.store_failure);
   }
-  return observability::HealthStatus::ok();
+  return health;
 }
+
+bool AuditorService::started() const { return state_->shell.started(); }
+bool AuditorService::has_partitions() const { return state_->shell.has_partitions(); }
 
 AuditorServiceStats AuditorService::stats() const {
   const auto& s = *state_;

@@ -33,6 +33,7 @@
 #include "common/kafka/properties.h"
 #include "common/observability/health.h"
 #include "common/observability/metrics_registry.h"
+#include "common/service/service.h"
 #include "consumers/auditor/store/audit_store.h"
 #include "consumers/auditor/auditor_config.h"
 #include "consumers/auditor/journal/entry_signer.h"
@@ -43,6 +44,7 @@ struct AuditorServiceOptions {
   kafka::Properties kafka;
   Config::Topics topics;  // reads emergency_calls and notifications, writes dead_letter
   std::string group_id = "e911-auditor";
+  std::string instance_id{};  // group.instance.id: a static member (docs/operations.md); empty: dynamic
   std::size_t batch_max = 500;
   StoreRetry store_retry;
   std::size_t dead_letter_max_payload = 64 * 1024;
@@ -70,36 +72,34 @@ struct AuditorServiceStats {
   std::int64_t last_seq = 0;          // the journal's last seq, as last written or read
 };
 
-class AuditorService {
+class AuditorService final : public service::Service {
  public:
   // Opens the store (throws std::runtime_error naming it) and registers the
   // metrics. Connects nothing to Kafka yet.
   AuditorService(AuditorServiceOptions options, AuditStoreOpener open_store, Signer signer,
                  observability::MetricsRegistry metrics);
-  ~AuditorService();
+  ~AuditorService() override;
   AuditorService(const AuditorService&) = delete;
   AuditorService& operator=(const AuditorService&) = delete;
 
   // Consumes until `stop` is set: the batch in hand is finished (or, while
   // the store is failing, left unacknowledged to be read again), then the
   // consumer closes. Throws on a fatal Kafka error, after closing.
-  void run(const std::atomic<bool>& stop);
+  void run(const std::atomic<bool>& stop) override;
 
   // The journal's store name, for messages (never with a password).
   const std::string& store_name() const;
 
-  observability::HealthStatus health() const;  // thread-safe, no I/O
+  observability::HealthStatus health() const override;  // thread-safe, no I/O
   AuditorServiceStats stats() const;
-  bool started() const { return started_.load(); }
+  bool started() const override;
   // True while the consumer group has given it partitions: records
   // produced now are read at once (the group's first join takes seconds).
-  bool has_partitions() const { return has_partitions_.load(); }
+  bool has_partitions() const override;
 
  private:
   struct State;
   std::unique_ptr<State> state_;
-  std::atomic<bool> started_{false};
-  std::atomic<bool> has_partitions_{false};
 };
 
 }  // namespace e911::auditor

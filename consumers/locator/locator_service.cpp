@@ -8,10 +8,8 @@
 #include <variant>
 
 #include "common/events.h"
-#include "common/kafka/consumer.h"
-#include "common/kafka/dead_letter_writer.h"
-#include "common/kafka/producer.h"
 #include "common/kafka/topic_tail.h"
+#include "common/service/consumer_service.h"
 #include "common/log.h"
 #include "common/reload_signal.h"
 #include "common/timestamp.h"
@@ -24,21 +22,30 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// How long the loop may go without polling before /healthz says so.
-constexpr auto kStallLimit = std::chrono::seconds(30);
 // How long without any call-events partition before /healthz says so.
 constexpr auto kUnassignedLimit = std::chrono::seconds(60);
 
-std::int64_t steady_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch()).count();
+service::ConsumerServiceOptions shell_options(const LocatorServiceOptions& o) {
+  service::ConsumerServiceOptions s;
+  s.component = "locator";
+  s.kafka = o.kafka;
+  s.group_id = o.group_id;
+  s.topics = {o.topics.call_events};
+  s.output_topics = {o.topics.emergency_calls};
+  s.dead_letter_topic = o.topics.dead_letter;
+  s.dead_letter_max_payload = o.dead_letter_max_payload;
+  s.instance_id = o.instance_id;
+  s.unassigned_limit = kUnassignedLimit;
+  return s;
 }
 
 }  // namespace
 
-struct LocatorService::State {
+struct LocatorService::State : service::ConsumerHooks {
   State(LocatorServiceOptions opts, observability::MetricsRegistry registry)
       : options(std::move(opts)),
         metrics(std::move(registry)),
+        shell(shell_options(options)),
         registry_file(options.registry_path, options.registry_check_interval),
         core(registry_file.registry(), options.dedup_capacity),
         call_events(metrics.counter("locator", "call_events", "Call events consumed, by outcome.")),
@@ -99,7 +106,8 @@ struct LocatorService::State {
 
   LocatorServiceOptions options;
   observability::MetricsRegistry metrics;
-  Logger log{"locator"};
+  service::ConsumerService shell;
+  const Logger& log = shell.log();
   registry::RegistryFile registry_file;
   LocatorCore core;
 
@@ -118,22 +126,14 @@ struct LocatorService::State {
   std::map<std::string, prometheus::Counter*, std::less<>> location_update_counters;
   std::map<std::string, prometheus::Counter*, std::less<>> emergency_call_counters;
 
-  // Written by the loop or by delivery callbacks, read by /healthz.
-  std::atomic<std::int64_t> last_poll_ms{0};
-  std::atomic<std::int64_t> last_assigned_ms{0};  // last time the group gave us partitions
-  std::atomic<bool> failed{false};
-  mutable std::mutex failure_mu;
-  std::string failure;
+  // The compacted location-updates topic, followed outside the group
+  // (while run() runs).
+  std::unique_ptr<kafka::TopicTail> updates;
+  bool updates_followed = false;  // in the current poll round
 
   std::atomic<std::uint64_t> n_call_events{0}, n_emergency_calls{0}, n_dead_letters{0}, n_location_updates{0},
       n_reloads{0}, n_reload_failures{0};
   std::atomic<std::size_t> n_users{0};
-
-  void fail(std::string why) {
-    std::lock_guard lock(failure_mu);
-    if (failure.empty()) failure = std::move(why);
-    failed.store(true);
-  }
 
   void count_users() {
     n_users.store(core.locations().size());
@@ -162,7 +162,7 @@ struct LocatorService::State {
 
   // A message from e911.location-updates. `history`: read at start-up
   // (rejections were dead-lettered when they first arrived).
-  void apply_location_update(const kafka::Message& msg, bool history, kafka::DeadLetterWriter& dlq) {
+  void apply_location_update(const kafka::Message& msg, bool history) {
     ++n_location_updates;
     const auto count = [&](const char* outcome) { count_location_update(outcome); };
     if (msg.tombstone) {
@@ -191,10 +191,107 @@ struct LocatorService::State {
     log.warn("location update rejected", {{"topic", msg.topic}, {"partition", msg.partition},
                                           {"offset", msg.offset}, {"reason", reason}});
     if (!history) {
-      dlq.write(msg, reason, kafka::Ack{});
+      shell.dead_letters().write(msg, reason, kafka::Ack{});
       dead_letters.Increment();
       ++n_dead_letters;
     }
+  }
+  // ---- the shell's hooks (consumer thread) ----
+
+  // Registered locations first: a call must not be resolved without them.
+  void starting(service::ConsumerService&) override {
+    const auto& topics = options.topics;
+    updates = std::make_unique<kafka::TopicTail>(options.kafka, topics.location_updates,
+                                                 std::vector<std::int32_t>{}, options.startup_timeout);
+    const auto rebuilt = updates->catch_up([&](const kafka::Message& m) { apply_location_update(m, true); },
+                                           options.startup_timeout);
+    count_users();
+    log.info("registered locations rebuilt",
+             {{"topic", topics.location_updates}, {"messages", rebuilt}, {"users", core.locations().size()}});
+    log.info("consuming", {{"topic", topics.call_events}, {"group_id", options.group_id},
+                           {"registry", options.registry_path}});
+  }
+
+  void follow_updates() {
+    if (updates->poll([&](const kafka::Message& m) { apply_location_update(m, false); },
+                      std::chrono::milliseconds(0)) > 0) {
+      count_users();
+    }
+  }
+
+  void turn(Clock::time_point now) override { maybe_reload_registry(now); }
+
+  void after_poll(std::size_t handled) override {
+    // A poll round applies new registrations once, before its first call
+    // (below); with no call to handle, keep them current here.
+    if (handled == 0) follow_updates();
+    updates_followed = false;
+  }
+
+  void stopped() override { updates.reset(); }
+
+  void handle(const kafka::Message& msg, const kafka::Ack& ack) override {
+    ++n_call_events;
+    if (!updates_followed) {
+      follow_updates();  // a registration made just before the call counts
+      updates_followed = true;
+    }
+    const auto read_at = Clock::now();
+    const auto count = [&](const char* outcome) { count_call_event(outcome); };
+    Outcome outcome;
+    if (msg.tombstone) {
+      outcome.kind = Outcome::Kind::rejected;
+      outcome.reason = "value: null (a tombstone), not a call event";
+    } else {
+      outcome = core.process(msg.value);
+    }
+    processing.Observe(std::chrono::duration<double>(Clock::now() - read_at).count());
+    switch (outcome.kind) {
+      case Outcome::Kind::emergency_call: {
+        count("emergency_call");
+        auto& call = *outcome.call;
+        call.resolved_at = now_millis();
+        count_emergency_call(call);
+        log.info("emergency call resolved",
+                 {{"call_id", call.call_id}, {"class", call.call_class}, {"site_id", call.location.site_id},
+                  {"source", call.location.source}, {"dispatchable", call.location.dispatchable},
+                  {"routing", call.routing}, {"warnings", call.warnings.size()}});
+        State* state = this;
+        std::string call_id = call.call_id;
+        shell.producer().produce(
+            options.topics.emergency_calls, call.call_id, encode_emergency_call(call), {},
+            [state, ack, read_at, call_id](const kafka::DeliveryReport& report) {
+              if (report.ok()) {
+                state->conveyed.Observe(std::chrono::duration<double>(Clock::now() - read_at).count());
+                ++state->n_emergency_calls;
+                ack.done();
+                return;
+              }
+              state->delivery_failures.Increment();
+              state->log.error("emergency call not accepted by Kafka; stopping so that it is "
+                               "consumed again after the restart",
+                               {{"call_id", call_id}, {"error", report.error}});
+              state->shell.fail("emergency call " + call_id + " not delivered: " + report.error);
+            });
+        return;
+      }
+      case Outcome::Kind::rejected:
+        count("rejected");
+        log.warn("call event rejected", {{"topic", msg.topic}, {"partition", msg.partition},
+                                         {"offset", msg.offset}, {"reason", outcome.reason}});
+        shell.dead_letters().write(msg, outcome.reason, ack);
+        dead_letters.Increment();
+        ++n_dead_letters;
+        return;
+      case Outcome::Kind::duplicate: count("duplicate"); break;
+      case Outcome::Kind::not_emergency: count("not_emergency"); break;
+      case Outcome::Kind::location_applied:
+      case Outcome::Kind::location_ignored:
+        count("location_update");
+        count_users();
+        break;
+    }
+    ack.done();
   }
 };
 
@@ -205,157 +302,16 @@ LocatorService::~LocatorService() = default;
 
 void LocatorService::run(const std::atomic<bool>& stop) {
   auto& s = *state_;
-  const auto& topics = s.options.topics;
-  kafka::ProducerOptions producer_options;
-  producer_options.client_id = "e911-locator";
-  producer_options.topics = {topics.emergency_calls, topics.dead_letter};
-  kafka::Producer producer(s.options.kafka, producer_options);
-  kafka::DeadLetterWriter dlq(producer, topics.dead_letter, "locator", s.options.dead_letter_max_payload);
-
-  // Registered locations first: a call must not be resolved without them.
-  kafka::TopicTail updates(s.options.kafka, topics.location_updates, {}, s.options.startup_timeout);
-  const auto rebuilt = updates.catch_up(
-      [&](const kafka::Message& m) { s.apply_location_update(m, true, dlq); }, s.options.startup_timeout);
-  s.count_users();
-  s.log.info("registered locations rebuilt",
-             {{"topic", topics.location_updates}, {"messages", rebuilt}, {"users", s.core.locations().size()}});
-  const auto follow_updates = [&] {
-    if (updates.poll([&](const kafka::Message& m) { s.apply_location_update(m, false, dlq); },
-                     std::chrono::milliseconds(0)) > 0) {
-      s.count_users();
-    }
-  };
-
-  kafka::ConsumerOptions consumer_options;
-  consumer_options.group_id = s.options.group_id;
-  consumer_options.topics = {topics.call_events};
-  consumer_options.client_id = "e911-locator";
-  consumer_options.on_assigned = [this](const std::vector<kafka::TopicPartition>& tps) {
-    if (!tps.empty()) has_partitions_.store(true);
-  };
-  consumer_options.on_revoked = [this](const std::vector<kafka::TopicPartition>&) { has_partitions_.store(false); };
-  kafka::Consumer consumer(s.options.kafka, consumer_options);
-
-  const auto handle = [&](const kafka::Message& msg, const kafka::Ack& ack) {
-    ++s.n_call_events;
-    const auto read_at = Clock::now();
-    const auto count = [&](const char* outcome) { s.count_call_event(outcome); };
-    follow_updates();  // a registration made just before the call counts
-    Outcome outcome;
-    if (msg.tombstone) {
-      outcome.kind = Outcome::Kind::rejected;
-      outcome.reason = "value: null (a tombstone), not a call event";
-    } else {
-      outcome = s.core.process(msg.value);
-    }
-    s.processing.Observe(std::chrono::duration<double>(Clock::now() - read_at).count());
-    switch (outcome.kind) {
-      case Outcome::Kind::emergency_call: {
-        count("emergency_call");
-        auto& call = *outcome.call;
-        call.resolved_at = now_millis();
-        s.count_emergency_call(call);
-        s.log.info("emergency call resolved",
-                   {{"call_id", call.call_id}, {"class", call.call_class}, {"site_id", call.location.site_id},
-                    {"source", call.location.source}, {"dispatchable", call.location.dispatchable},
-                    {"routing", call.routing}, {"warnings", call.warnings.size()}});
-        State* state = &s;
-        std::string call_id = call.call_id;
-        producer.produce(topics.emergency_calls, call.call_id, encode_emergency_call(call), {},
-                         [state, ack, read_at, call_id](const kafka::DeliveryReport& report) {
-                           if (report.ok()) {
-                             state->conveyed.Observe(std::chrono::duration<double>(Clock::now() - read_at).count());
-                             ++state->n_emergency_calls;
-                             ack.done();
-                             return;
-                           }
-                           state->delivery_failures.Increment();
-                           state->log.error("emergency call not accepted by Kafka; stopping so that it is "
-                                            "consumed again after the restart",
-                                            {{"call_id", call_id}, {"error", report.error}});
-                           state->fail("emergency call " + call_id + " not delivered: " + report.error);
-                         });
-        return;
-      }
-      case Outcome::Kind::rejected:
-        count("rejected");
-        s.log.warn("call event rejected", {{"topic", msg.topic}, {"partition", msg.partition},
-                                           {"offset", msg.offset}, {"reason", outcome.reason}});
-        dlq.write(msg, outcome.reason, ack);
-        s.dead_letters.Increment();
-        ++s.n_dead_letters;
-        return;
-      case Outcome::Kind::duplicate: count("duplicate"); break;
-      case Outcome::Kind::not_emergency: count("not_emergency"); break;
-      case Outcome::Kind::location_applied:
-      case Outcome::Kind::location_ignored:
-        count("location_update");
-        s.count_users();
-        break;
-    }
-    ack.done();
-  };
-
-  started_.store(true);
-  s.log.info("consuming", {{"topic", topics.call_events}, {"group_id", s.options.group_id},
-                           {"registry", s.options.registry_path}});
-  s.last_assigned_ms.store(steady_ms());  // the first assignment takes a few seconds
-  auto next_assignment_check = Clock::now();
-  try {
-    while (!stop.load(std::memory_order_relaxed) && !s.failed.load()) {
-      const auto now = Clock::now();
-      const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
-      s.last_poll_ms.store(now_ms);
-      if (now >= next_assignment_check) {
-        next_assignment_check = now + std::chrono::seconds(1);
-        if (!consumer.assignment().empty()) s.last_assigned_ms.store(now_ms);
-      }
-      s.maybe_reload_registry(now);
-      // The handler applies new registrations before each call; with no
-      // call to handle, keep the registrations current here.
-      if (!consumer.poll(handle, std::chrono::milliseconds(100))) follow_updates();
-    }
-  } catch (const std::exception& e) {
-    s.fail(e.what());
-    started_.store(false);
-    try {
-      consumer.close();
-    } catch (const std::exception& close_error) {
-      s.log.error("consumer close failed", {{"error", close_error.what()}});
-    }
-    throw;
-  }
-  consumer.close();
-  producer.flush(std::chrono::seconds(10));
-  started_.store(false);
-  if (s.failed.load()) {
-    std::lock_guard lock(s.failure_mu);
-    throw std::runtime_error(s.failure);
-  }
+  s.shell.run(s, stop);
   s.log.info("stopped", {{"call_events", s.n_call_events.load()}, {"emergency_calls", s.n_emergency_calls.load()}});
 }
 
 observability::HealthStatus LocatorService::health() const {
-  const auto& s = *state_;
-  if (s.failed.load()) {
-    std::lock_guard lock(s.failure_mu);
-    return observability::HealthStatus::down(s.failure);
-  }
-  if (!started_.load()) return observability::HealthStatus::down("starting: rebuilding registered locations");
-  const auto idle_ms = steady_ms() - s.last_poll_ms.load();
-  if (idle_ms > std::chrono::duration_cast<std::chrono::milliseconds>(kStallLimit).count()) {
-    return observability::HealthStatus::down("consumer loop has not polled for " + std::to_string(idle_ms / 1000) +
-                                             " s");
-  }
-  const auto unassigned_ms = steady_ms() - s.last_assigned_ms.load();
-  if (unassigned_ms > std::chrono::duration_cast<std::chrono::milliseconds>(kUnassignedLimit).count()) {
-    // Kafka unreachable (the group session lapsed) or more instances than
-    // partitions: either way this instance is not consuming.
-    return observability::HealthStatus::down("no call-events partition assigned for " +
-                                             std::to_string(unassigned_ms / 1000) + " s");
-  }
-  return observability::HealthStatus::ok();
+  return state_->shell.health("starting: rebuilding registered locations");
 }
+
+bool LocatorService::started() const { return state_->shell.started(); }
+bool LocatorService::has_partitions() const { return state_->shell.has_partitions(); }
 
 LocatorServiceStats LocatorService::stats() const {
   const auto& s = *state_;

@@ -30,6 +30,7 @@
 #include "common/kafka/properties.h"
 #include "common/observability/health.h"
 #include "common/observability/metrics_registry.h"
+#include "common/service/service.h"
 
 namespace e911::locator {
 
@@ -37,6 +38,7 @@ struct LocatorServiceOptions {
   kafka::Properties kafka;  // librdkafka properties (bootstrap.servers, security...)
   Config::Topics topics;
   std::string group_id = "e911-locator";
+  std::string instance_id{};  // group.instance.id: a static member (docs/operations.md); empty: dynamic
   std::string registry_path;
   // How often the registry file's modification time is checked.
   std::chrono::milliseconds registry_check_interval{2000};
@@ -56,35 +58,33 @@ struct LocatorServiceStats {
   std::size_t registered_users = 0;
 };
 
-class LocatorService {
+class LocatorService final : public service::Service {
  public:
   // Loads the registry (throws std::runtime_error naming every problem if it
   // is invalid) and registers the metrics. Connects nothing yet.
   LocatorService(LocatorServiceOptions options, observability::MetricsRegistry metrics);
-  ~LocatorService();
+  ~LocatorService() override;
   LocatorService(const LocatorService&) = delete;
   LocatorService& operator=(const LocatorService&) = delete;
 
   // Connects, rebuilds the registered locations, then consumes until `stop`
   // is set; finishes in-flight work, commits and leaves the group. Throws
   // (KafkaError, std::runtime_error) on a fatal error, after closing.
-  void run(const std::atomic<bool>& stop);
+  void run(const std::atomic<bool>& stop) override;
 
   // Live once started, while the loop keeps polling and nothing failed.
   // Thread-safe.
-  observability::HealthStatus health() const;
+  observability::HealthStatus health() const override;
   LocatorServiceStats stats() const;
   // True once the registered locations are rebuilt and call events flow.
-  bool started() const { return started_.load(); }
+  bool started() const override;
   // True while the consumer group has given it partitions: records
   // produced now are read at once (the group's first join takes seconds).
-  bool has_partitions() const { return has_partitions_.load(); }
+  bool has_partitions() const override;
 
  private:
   struct State;
   std::unique_ptr<State> state_;
-  std::atomic<bool> started_{false};
-  std::atomic<bool> has_partitions_{false};
 };
 
 }  // namespace e911::locator

@@ -97,6 +97,7 @@ Result<NotifierSetup> notifier_setup(const Config& config) {
   o.kafka = config.kafka_properties();
   o.topics = config.topics();
   o.group_id = get(config, "notifier.group_id");
+  o.instance_id = config.instance_id("notifier");
   o.registry_path = get(config, "notifier.registry");
   if (o.registry_path.empty()) return Error{"notifier.registry: not set (the site registry file)"};
   o.state_dir = get(config, "state_dir");

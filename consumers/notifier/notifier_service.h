@@ -32,6 +32,7 @@
 #include "common/kafka/properties.h"
 #include "common/observability/health.h"
 #include "common/observability/metrics_registry.h"
+#include "common/service/service.h"
 #include "consumers/notifier/ack_desk.h"
 #include "consumers/notifier/notifier_store.h"
 #include "consumers/notifier/retry_policy.h"
@@ -43,6 +44,7 @@ struct NotifierServiceOptions {
   kafka::Properties kafka;
   Config::Topics topics;
   std::string group_id = "e911-notifier";
+  std::string instance_id{};  // group.instance.id: a static member (docs/operations.md); empty: dynamic
   std::string registry_path;
   std::string state_dir;  // notifier.db lives here
   Durability durability = Durability::normal;
@@ -81,7 +83,7 @@ struct NotifierServiceStats {
   std::size_t unpublished_records = 0;
 };
 
-class NotifierService : public AckDesk {
+class NotifierService final : public service::Service, public AckDesk {
  public:
   // Loads the registry (throws std::runtime_error naming every problem),
   // opens the state and registers the metrics. Connects nothing yet.
@@ -94,7 +96,7 @@ class NotifierService : public AckDesk {
   // finishes the call in hand, commits, stops the workers (pending alerts
   // stay recorded for the next start). Throws on a fatal error, after
   // closing.
-  void run(const std::atomic<bool>& stop);
+  void run(const std::atomic<bool>& stop) override;
 
   // AckDesk, for the acknowledgement endpoint. Thread-safe.
   AckView look_up(std::string_view token) override;
@@ -104,18 +106,16 @@ class NotifierService : public AckDesk {
   // construction (a server on a port picked at start-up). Before run().
   void set_ack_base_url(std::string base_url);
 
-  observability::HealthStatus health() const;
+  observability::HealthStatus health() const override;
   NotifierServiceStats stats() const;
-  bool started() const { return started_.load(); }
+  bool started() const override;
   // True while the consumer group has given it partitions: records
   // produced now are read at once (the group's first join takes seconds).
-  bool has_partitions() const { return has_partitions_.load(); }
+  bool has_partitions() const override;
 
  private:
   struct State;
   std::unique_ptr<State> state_;
-  std::atomic<bool> started_{false};
-  std::atomic<bool> has_partitions_{false};
 };
 
 }  // namespace e911::notifier

@@ -1,0 +1,40 @@
+#include "common/service/background_service.h"
+
+#include <exception>
+
+namespace e911::service {
+
+BackgroundService::BackgroundService(Service& service)
+    : service_(service), thread_([this] {
+        try {
+          service_.run(stop_);
+        } catch (const std::exception& e) {
+          std::lock_guard lock(mu_);
+          error_ = e.what();
+          failed_.store(true);
+        }
+        ended_.store(true);
+      }) {}
+
+BackgroundService::~BackgroundService() { stop(); }
+
+void BackgroundService::stop() {
+  stop_.store(true);
+  if (thread_.joinable()) thread_.join();
+}
+
+bool BackgroundService::wait_started(std::chrono::milliseconds timeout) const {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!service_.started()) {
+    if (ended_.load() || std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));  // polling a condition, with a deadline
+  }
+  return true;
+}
+
+std::string BackgroundService::error() const {
+  std::lock_guard lock(mu_);
+  return error_;
+}
+
+}  // namespace e911::service

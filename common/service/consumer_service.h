@@ -1,0 +1,133 @@
+#pragma once
+// The consumer-service shell every Kafka component is built on (the
+// locator, the notifier, the auditor; docs/operations.md, "Services"):
+// its producer and dead-letter writer, its group consumer (emergency
+// defaults, static membership), partition tracking, the loop, health from
+// stalls and assignment, and a clean stop. A component supplies what
+// differs as ConsumerHooks.
+//
+// The loop, on the thread that calls run():
+//   starting()                     once: the producer is up, nothing consumed yet
+//   repeat until stop or fail():
+//     turn(now)                    registry reloads and such
+//     handle(message, ack) ...     up to batch_max messages that are ready
+//     after_poll(n)                batched work (n may be 0: nothing came)
+//   the consumer closes (in-flight work drained, offsets committed)
+//   stopped()                      workers down; then the producer flushes
+// A hook may throw StopRequested to end run() quietly, anything else to
+// end it with that error (after the same clean-up).
+//
+// Threads: run() on one thread; fail(), mark_alive(), health() and the
+// status from any.
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/kafka/consumer.h"
+#include "common/kafka/dead_letter_writer.h"
+#include "common/kafka/producer.h"
+#include "common/log.h"
+#include "common/observability/health.h"
+
+namespace e911::service {
+
+using Clock = std::chrono::steady_clock;
+
+struct ConsumerServiceOptions {
+  std::string component;         // "locator": client.id e911-locator, log component
+  kafka::Properties kafka;
+  std::string group_id;
+  std::vector<std::string> topics;         // consumed
+  std::vector<std::string> output_topics;  // produced to besides the dead-letter topic
+  std::string dead_letter_topic;
+  std::size_t dead_letter_max_payload = 64 * 1024;
+  // group.instance.id (ConsumerOptions::instance_id); empty: a dynamic member.
+  std::string instance_id{};
+  std::chrono::milliseconds poll_timeout{100};
+  std::chrono::milliseconds drain_timeout{10000};
+  std::size_t batch_max = 500;
+  // /healthz is down when the loop has not turned for this long...
+  std::chrono::milliseconds stall_limit{30000};
+  // ...or (when set) has had no partition for this long.
+  std::chrono::milliseconds unassigned_limit{0};
+};
+
+// Thrown by a hook to end run() without an error (a stop noticed inside it).
+struct StopRequested : std::runtime_error {
+  StopRequested() : std::runtime_error("stop requested") {}
+};
+
+class ConsumerService;
+
+class ConsumerHooks {
+ public:
+  virtual ~ConsumerHooks() = default;
+  virtual void starting(ConsumerService&) {}
+  virtual void handle(const kafka::Message& message, const kafka::Ack& ack) = 0;
+  virtual void after_poll(std::size_t handled) { (void)handled; }
+  virtual void turn(Clock::time_point now) { (void)now; }
+  // Where a newly assigned partition starts (ConsumerOptions::start_offset);
+  // nullopt: the group's committed offset.
+  virtual std::optional<std::int64_t> start_offset(const std::string& topic, std::int32_t partition) {
+    (void)topic, (void)partition;
+    return std::nullopt;
+  }
+  virtual void assigned(const std::vector<kafka::TopicPartition>& partitions) { (void)partitions; }
+  virtual void revoked(const std::vector<kafka::TopicPartition>& partitions) { (void)partitions; }
+  virtual void stopped() {}
+};
+
+class ConsumerService {
+ public:
+  explicit ConsumerService(ConsumerServiceOptions options);
+  ConsumerService(const ConsumerService&) = delete;
+  ConsumerService& operator=(const ConsumerService&) = delete;
+
+  // The loop above. Throws what ended it (a KafkaError, a hook's error, or
+  // std::runtime_error with what fail() was told), after cleaning up.
+  void run(ConsumerHooks& hooks, const std::atomic<bool>& stop);
+
+  // While run() runs (from starting() on).
+  kafka::Producer& producer() { return *producer_; }
+  kafka::DeadLetterWriter& dead_letters() { return *dead_letters_; }
+
+  // Ends run() with this error (the first one given is kept).
+  void fail(std::string why);
+  bool failed() const { return failed_.load(); }
+  // Waiting on purpose (back-pressure, a store being retried) is not a stall.
+  void mark_alive();
+
+  bool started() const { return started_.load(); }
+  bool has_partitions() const { return has_partitions_.load(); }
+  // down when failed, not started (`starting` says why), stalled or (with
+  // unassigned_limit) without partitions; else ok.
+  observability::HealthStatus health(std::string_view starting = "starting") const;
+
+  const ConsumerServiceOptions& options() const { return options_; }
+  const Logger& log() const { return log_; }
+
+ private:
+  void loop(kafka::Consumer& consumer, ConsumerHooks& hooks, const std::atomic<bool>& stop);
+
+  ConsumerServiceOptions options_;
+  Logger log_;
+  std::unique_ptr<kafka::Producer> producer_;
+  std::unique_ptr<kafka::DeadLetterWriter> dead_letters_;
+  std::atomic<bool> started_{false};
+  std::atomic<bool> has_partitions_{false};
+  std::atomic<bool> failed_{false};
+  std::atomic<std::int64_t> last_turn_ms_{0};
+  std::atomic<std::int64_t> last_assigned_ms_{0};
+  mutable std::mutex failure_mu_;
+  std::string failure_;
+};
+
+}  // namespace e911::service

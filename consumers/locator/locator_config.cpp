@@ -1,0 +1,30 @@
+#include "consumers/locator/locator_config.h"
+
+namespace e911::locator {
+
+const std::vector<ConfigKey>& locator_config_keys() {
+  static const std::vector<ConfigKey> keys = {
+      ConfigKey::text("locator.registry"),
+      ConfigKey::text("locator.group_id", "e911-locator"),
+  };
+  return keys;
+}
+
+Result<LocatorServiceOptions> locator_setup(const Config& config) {
+  const auto registry = config.get("locator.registry");
+  if (!registry || registry->empty()) return Error{"no registry: give --registry FILE or set locator.registry"};
+  LocatorServiceOptions options;
+  options.kafka = config.kafka_properties();
+  if (!options.kafka.count("bootstrap.servers")) {
+    return Error{
+        "kafka.bootstrap.servers is not set (the kafka: section of --config, or E911_KAFKA_BOOTSTRAP_SERVERS)"};
+  }
+  options.topics = config.topics();
+  options.group_id = config.get_or("locator.group_id", "e911-locator");
+  options.instance_id = config.instance_id("locator");
+  options.registry_path = *registry;
+  options.dead_letter_max_payload = static_cast<std::size_t>(config.get_int("dead_letter.max_payload_bytes"));
+  return options;
+}
+
+}  // namespace e911::locator
