@@ -25,6 +25,8 @@
 #include "common/kafka/topic_tail.h"
 #include "common/log.h"
 #include "common/observability/observability_server.h"
+#include "common/service/background_service.h"
+#include "common/service/wait.h"
 #include "common/timestamp.h"
 #include "consumers/locator/locator_service.h"
 #include "registry/registry_loader.h"
@@ -86,12 +88,7 @@ std::string call_id_of(const std::string& json) {
 }
 
 bool wait_until(const std::function<bool()>& done, std::chrono::seconds timeout, const std::atomic<bool>& stop) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!done()) {
-    if (stop.load() || std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return true;
+  return service::wait_until(done, timeout, &stop);
 }
 
 struct Summary {
@@ -310,53 +307,22 @@ int run_demo(Args args) {
     for (const auto& u : updates) producer.produce(topics.location_updates, u.key, u.payload);
     producer.flush(std::chrono::seconds(30));
 
-    std::atomic<bool> service_stop{false};
-    std::string service_error;                // written by the locator thread before it ends
-    std::atomic<bool> service_failed{false};  // read while it runs
-    std::thread locator_thread([&] {
-      try {
-        service.run(service_stop);
-      } catch (const std::exception& e) {
-        service_error = e.what();
-        service_failed = true;
-      }
-    });
-    std::atomic<bool> notifier_stop{false};
-    std::string notifier_error;
-    std::atomic<bool> notifier_failed{false};
-    std::thread notifier_thread([&] {
-      try {
-        alerts.run(notifier_stop);
-      } catch (const std::exception& e) {
-        notifier_error = e.what();
-        notifier_failed = true;
-      }
-    });
-    std::atomic<bool> auditor_stop{false};
-    std::string auditor_error;
-    std::atomic<bool> auditor_failed{false};
-    std::thread auditor_thread([&] {
-      try {
-        journal.run(auditor_stop);
-      } catch (const std::exception& e) {
-        auditor_error = e.what();
-        auditor_failed = true;
-      }
-    });
+    // The three consumers, each on a thread of its own.
+    auto locator_run = std::make_unique<service::BackgroundService>(service);
+    auto notifier_run = std::make_unique<service::BackgroundService>(alerts);
+    auto auditor_run = std::make_unique<service::BackgroundService>(journal);
+    const auto any_failed = [&] { return locator_run->failed() || notifier_run->failed() || auditor_run->failed(); };
     const auto stop_locator = [&] {
-      service_stop = true;
-      locator_thread.join();
-      notifier_stop = true;
-      notifier_thread.join();
-      auditor_stop = true;
-      auditor_thread.join();
+      locator_run->stop();
+      notifier_run->stop();
+      auditor_run->stop();
     };
-    if (!wait_until([&] { return (service.started() && alerts.started() && journal.started()) ||
-                                 service_failed.load() || notifier_failed.load() || auditor_failed.load(); },
-                    std::chrono::seconds(60), stop)) {
+    if (!wait_until([&] { return (service.started() && alerts.started() && journal.started()) || any_failed(); },
+                    std::chrono::seconds(60), stop) ||
+        any_failed()) {
       stop_locator();
-      std::cerr << "e911 demo: the pipeline did not start: " << service_error << notifier_error << auditor_error
-                << "\n";
+      std::cerr << "e911 demo: the pipeline did not start: " << locator_run->error() << notifier_run->error()
+                << auditor_run->error() << "\n";
       return 1;
     }
     std::cout << "Locator started: " << service.stats().registered_users << " registered locations, registry "
@@ -416,7 +382,7 @@ int run_demo(Args args) {
           wait);
     };
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
-    while (printed < expected_calls && !stop.load() && !service_failed.load() &&
+    while (printed < expected_calls && !stop.load() && !locator_run->failed() &&
            std::chrono::steady_clock::now() < deadline) {
       print_calls(std::chrono::milliseconds(100));
     }
@@ -472,7 +438,7 @@ int run_demo(Args args) {
       std::cout << "Following: every scenario again every 30 s, about 50 background events/s; Ctrl-C to stop.\n\n"
                 << std::flush;
       auto next_pass = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-      while (!stop.load() && !service_failed.load()) {
+      while (!stop.load() && !locator_run->failed()) {
         if (std::chrono::steady_clock::now() >= next_pass) {
           next_pass += std::chrono::seconds(30);
           const auto seen = service.stats().location_updates;
@@ -514,11 +480,11 @@ int run_demo(Args args) {
     }
     std::cout << "), " << nstats.alerts_failed << " failed, " << nstats.escalations << " escalated, for "
               << nstats.calls_admitted << " calls; outbox " << outbox->dir() << ".\n";
-    if (!service_error.empty() || !notifier_error.empty() || !auditor_error.empty()) {
+    if (any_failed()) {
       std::cerr << "e911 demo: "
-                << (!service_error.empty()    ? "the locator failed: " + service_error
-                    : !notifier_error.empty() ? "the notifier failed: " + notifier_error
-                                              : "the auditor failed: " + auditor_error)
+                << (locator_run->failed()    ? "the locator failed: " + locator_run->error()
+                    : notifier_run->failed() ? "the notifier failed: " + notifier_run->error()
+                                             : "the auditor failed: " + auditor_run->error())
                 << "\n";
       return 1;
     }

@@ -2,6 +2,8 @@
 
 #include <exception>
 
+#include "common/service/wait.h"
+
 namespace e911::service {
 
 BackgroundService::BackgroundService(Service& service)
@@ -24,12 +26,7 @@ void BackgroundService::stop() {
 }
 
 bool BackgroundService::wait_started(std::chrono::milliseconds timeout) const {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!service_.started()) {
-    if (ended_.load() || std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));  // polling a condition, with a deadline
-  }
-  return true;
+  return wait_until([this] { return service_.started() || ended_.load(); }, timeout) && service_.started();
 }
 
 std::string BackgroundService::error() const {

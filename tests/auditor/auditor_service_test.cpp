@@ -20,6 +20,7 @@
 #include <mutex>
 #include <thread>
 
+#include "common/service/background_service.h"
 #include "common/kafka/producer.h"
 #include "common/kafka/topic_reader.h"
 #include "consumers/auditor/journal/chain_verifier.h"
@@ -213,17 +214,9 @@ class AuditorServiceTest : public ::testing::TestWithParam<Backend> {
   void start_service(AuditStoreOpener opener = {}, AuditorServiceOptions o = {}) {
     if (!opener) opener = store_opener(url_);
     if (o.topics.emergency_calls.empty()) o = options();
-    stop_ = false;
-    run_error_.clear();
     service_ = std::make_unique<AuditorService>(std::move(o), std::move(opener), signer_, metrics_);
-    thread_ = std::thread([this] {
-      try {
-        service_->run(stop_);
-      } catch (const std::exception& e) {
-        run_error_ = e.what();
-      }
-    });
-    ASSERT_TRUE(wait_until([&] { return service_->started(); })) << run_error_;
+    run_ = std::make_unique<service::BackgroundService>(*service_);
+    ASSERT_TRUE(wait_until([&] { return service_->started(); })) << run_->error();
   }
   // The service over a FaultyStore driven by `faults`.
   void start_faulty_service(const std::shared_ptr<StoreFaults>& faults) {
@@ -235,9 +228,10 @@ class AuditorServiceTest : public ::testing::TestWithParam<Backend> {
   }
 
   void stop_service() {
-    stop_ = true;
-    if (thread_.joinable()) thread_.join();
-    EXPECT_EQ(run_error_, "");
+    if (!run_) return;
+    run_->stop();
+    EXPECT_EQ(run_->error(), "");
+    run_.reset();
   }
 
   void produce(const std::string& topic, const std::string& key, const std::string& value) {
@@ -328,9 +322,7 @@ class AuditorServiceTest : public ::testing::TestWithParam<Backend> {
   Keyring keyring_ = test::keyring_of(signer_);
   observability::MetricsRegistry metrics_;
   std::unique_ptr<AuditorService> service_;
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
-  std::string run_error_;
+  std::unique_ptr<service::BackgroundService> run_;  // runs service_
 };
 
 INSTANTIATE_TEST_SUITE_P(Stores, AuditorServiceTest, test::kBothStores, test::backend_name);

@@ -12,6 +12,7 @@
 #include <set>
 #include <thread>
 
+#include "common/service/background_service.h"
 #include "common/events.h"
 #include "common/kafka/producer.h"
 #include "common/kafka/topic_reader.h"
@@ -65,22 +66,16 @@ class LocatorServiceTest : public ::testing::Test {
   }
 
   void start_service(const std::string& registry = test::shared_fixture("registry.yaml")) {
-    stop_ = false;
     service_ = std::make_unique<LocatorService>(options(registry), observability::MetricsRegistry());
-    thread_ = std::thread([this] {
-      try {
-        service_->run(stop_);
-      } catch (const std::exception& e) {
-        run_error_ = e.what();
-      }
-    });
-    ASSERT_TRUE(wait_until([&] { return service_->started(); })) << run_error_;
+    run_ = std::make_unique<service::BackgroundService>(*service_);
+    ASSERT_TRUE(wait_until([&] { return service_->started(); })) << run_->error();
   }
 
   void stop_service() {
-    stop_ = true;
-    if (thread_.joinable()) thread_.join();
-    EXPECT_EQ(run_error_, "");
+    if (!run_) return;
+    run_->stop();
+    EXPECT_EQ(run_->error(), "");
+    run_.reset();
   }
 
   // Produces every fixture line to its topic, keyed by user id; waits for
@@ -107,9 +102,7 @@ class LocatorServiceTest : public ::testing::Test {
   kafka::Properties props_;
   std::unique_ptr<kafka::Producer> producer_;
   std::unique_ptr<LocatorService> service_;
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
-  std::string run_error_;
+  std::unique_ptr<service::BackgroundService> run_;  // runs service_
 };
 
 TEST_F(LocatorServiceTest, FixturesThroughKafkaGiveTheExpectedEmergencyCalls) {

@@ -13,6 +13,7 @@
 #include <set>
 #include <thread>
 
+#include "common/service/background_service.h"
 #include "common/kafka/producer.h"
 #include "common/kafka/topic_reader.h"
 #include "consumers/notifier/notifier_service.h"
@@ -165,28 +166,14 @@ class NotifierFaultsTest : public ::testing::Test {
 class RunningService {
  public:
   explicit RunningService(NotifierServiceOptions options)
-      : service_(std::move(options), observability::MetricsRegistry()) {
-    thread_ = std::thread([this] {
-      try {
-        service_.run(stop_);
-      } catch (const std::exception& e) {
-        error_ = e.what();
-      }
-    });
-  }
-  ~RunningService() {
-    stop_ = true;
-    thread_.join();
-  }
+      : service_(std::move(options), observability::MetricsRegistry()), run_(service_) {}
   NotifierService& operator*() { return service_; }
   NotifierService* operator->() { return &service_; }
-  const std::string& error() const { return error_; }
+  std::string error() const { return run_.error(); }
 
  private:
   NotifierService service_;
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
-  std::string error_;
+  service::BackgroundService run_;  // stopped and joined first
 };
 
 TEST_F(NotifierFaultsTest, RelayDownWhenTheCallArrivesIsDeliveredOnceItIsUp) {

@@ -18,6 +18,7 @@
 #include <set>
 #include <thread>
 
+#include "common/service/background_service.h"
 #include "common/kafka/producer.h"
 #include "common/kafka/topic_reader.h"
 #include "consumers/notifier/outbox_transport.h"
@@ -144,24 +145,17 @@ class NotifierServiceTest : public ::testing::Test {
   }
 
   void start_service(NotifierServiceOptions o) {
-    stop_ = false;
-    run_error_.clear();
     service_ = std::make_unique<NotifierService>(std::move(o), observability::MetricsRegistry());
-    thread_ = std::thread([this] {
-      try {
-        service_->run(stop_);
-      } catch (const std::exception& e) {
-        run_error_ = e.what();
-      }
-    });
-    ASSERT_TRUE(wait_until([&] { return service_->started(); })) << run_error_;
+    run_ = std::make_unique<service::BackgroundService>(*service_);
+    ASSERT_TRUE(wait_until([&] { return service_->started(); })) << run_->error();
   }
   void start_service() { start_service(options()); }
 
   void stop_service() {
-    stop_ = true;
-    if (thread_.joinable()) thread_.join();
-    EXPECT_EQ(run_error_, "");
+    if (!run_) return;
+    run_->stop();
+    EXPECT_EQ(run_->error(), "");
+    run_.reset();
   }
 
   void produce(const std::string& call_json) {
@@ -202,9 +196,7 @@ class NotifierServiceTest : public ::testing::Test {
   std::shared_ptr<ScriptedTransport> email_ = std::make_shared<ScriptedTransport>("email");
   std::shared_ptr<ScriptedTransport> webhook_ = std::make_shared<ScriptedTransport>("webhook");
   std::unique_ptr<NotifierService> service_;
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
-  std::string run_error_;
+  std::unique_ptr<service::BackgroundService> run_;  // runs service_
 };
 
 // london-security: the desk (email + SMS) and the duty manager (SMS).
