@@ -40,6 +40,7 @@ using Kind = SendResult::Kind;
 
 const std::string kPeers = test::source_dir() + "/tests/notifier/peers/";
 constexpr auto kPeerStart = 60s;  // deadlines, generous for a loaded machine
+constexpr auto kKannelStart = 90s;  // kannel.py tries three times, 25 s each
 constexpr auto kArrival = 30s;    // a message through bearerbox to fakesmsc
 const AlertSite kLondon{"london-hq", "London HQ", "Europe/London"};
 
@@ -209,7 +210,7 @@ class KannelTest : public ::testing::Test {
                                    "--received", gateway_->received, "--username", kKannelUser, "--password",
                                    kKannelPassword},
           gateway_->dir.file("launcher.err"));
-      gateway_->port = std::stoi(gateway_->process->wait_for("port=", kPeerStart));
+      gateway_->port = std::stoi(gateway_->process->wait_for("port=", kKannelStart));
     } catch (const std::exception& e) {
       gateway_->error = std::string(e.what()) + "\n" + test::read_file(gateway_->dir.file("launcher.err"));
     }

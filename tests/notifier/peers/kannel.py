@@ -29,6 +29,7 @@ service (everything runs from the temporary configuration).
 import argparse
 import json
 import os
+import random
 import re
 import shutil
 import signal
@@ -42,13 +43,41 @@ import urllib.parse
 import urllib.request
 
 FAKESMSC = "/usr/lib/kannel/test/fakesmsc"
-READY_TIMEOUT_S = 30.0
+READY_TIMEOUT_S = 25.0
 
 
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def ephemeral_range():
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            low, high = (int(x) for x in f.read().split())
+            return low, high
+    except (OSError, ValueError):
+        return 32768, 60999
+
+
+def free_port(taken):
+    """A loopback port nothing listens on, below the ephemeral range.
+
+    Kannel binds its ports a while after we choose them; a port from the
+    ephemeral range can meanwhile become the local end of some outgoing
+    connection (fakesmsc's and smsbox's own, or another test's), and the
+    box that wanted it then never comes up. Below the range only listeners
+    take ports, and they bind at once.
+    """
+    low, _ = ephemeral_range()
+    rng = random.SystemRandom()
+    for _ in range(1000):
+        port = rng.randrange(20000, max(20001, low))
+        if port in taken:
+            continue
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        taken.add(port)
+        return port
+    raise RuntimeError("no free loopback port below the ephemeral range")
 
 
 def binary(name):
@@ -202,6 +231,13 @@ def http_get(url):
         return None, ""
 
 
+class StartFailed(Exception):
+    pass
+
+
+ATTEMPTS = 3
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--workdir", required=True, help="where kannel.conf and the logs go")
@@ -212,15 +248,10 @@ def main():
 
     os.makedirs(args.workdir, exist_ok=True)
     workdir = os.path.abspath(args.workdir)
-    ports = {"admin": free_port(), "smsbox": free_port(), "fake": free_port(), "sendsms": free_port(),
-             "admin_password": "admin-" + os.urandom(6).hex()}
-    conf = os.path.join(workdir, "kannel.conf")
-    write_config(conf, workdir, ports, args.username, args.password)
     received = Received(os.path.abspath(args.received))
-
     children = []
 
-    def stop(code=0):
+    def stop_children():
         for p in reversed(children):
             if p.poll() is None:
                 p.terminate()
@@ -230,59 +261,101 @@ def main():
                 p.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 p.kill()
+                p.wait()
+        children.clear()
+
+    stopping = []
+
+    def stop(code=0):
+        # A second signal during the stop (timeout(1) forwards its own, for
+        # one) must not re-enter Popen.wait, whose lock the first one holds.
+        if stopping:
+            return
+        stopping.append(code)
+        stop_children()
         os._exit(code)
 
     signal.signal(signal.SIGTERM, lambda *_: stop(0))
     signal.signal(signal.SIGINT, lambda *_: stop(0))
-
-    def start(argv, name):
-        out = open(os.path.join(workdir, name + ".out"), "w")
-        p = subprocess.Popen(argv, cwd=workdir, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT)
-        children.append(p)
-        return p
 
     def fail(why):
         sys.stderr.write(f"kannel.py: {why} (logs in {workdir})\n")
         sys.stderr.flush()
         stop(1)
 
-    status_url = f"http://127.0.0.1:{ports['admin']}/status.txt?password={ports['admin_password']}"
-    deadline = time.monotonic() + READY_TIMEOUT_S
+    def start(argv, name, attempt):
+        out = open(os.path.join(workdir, f"{name}.{attempt}.out"), "w")
+        p = subprocess.Popen(argv, cwd=workdir, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT)
+        children.append(p)
+        return p
 
-    def wait_until(what, ready):
-        # Polled: Kannel tells nobody when it is ready. 50 ms keeps start-up
-        # quick without spinning.
-        while not ready():
-            for p in children:
-                if p.poll() is not None:
-                    fail(f"{os.path.basename(p.args[0])} exited with {p.returncode} while waiting for {what}")
-            if time.monotonic() > deadline:
-                fail(f"not ready within {READY_TIMEOUT_S:.0f} s: {what}")
-            time.sleep(0.05)
+    def attempt(n, taken):
+        ports = {"admin": free_port(taken), "smsbox": free_port(taken), "fake": free_port(taken),
+                 "sendsms": free_port(taken), "admin_password": "admin-" + os.urandom(6).hex()}
+        conf = os.path.join(workdir, "kannel.conf")
+        write_config(conf, workdir, ports, args.username, args.password)
+        status_url = f"http://127.0.0.1:{ports['admin']}/status.txt?password={ports['admin_password']}"
+        deadline = time.monotonic() + READY_TIMEOUT_S
 
-    # -v 2: warnings and errors on the console (the .out files); the full log
-    # goes to the log files.
-    start([binary("bearerbox"), "-v", "2", conf], "bearerbox")
-    wait_until("bearerbox admin port", lambda: http_get(status_url)[0] == 200)
+        def wait_until(what, ready):
+            # Polled: Kannel tells nobody when it is ready. 50 ms keeps
+            # start-up quick without spinning.
+            while True:
+                missing = ready()
+                if not missing:
+                    return
+                for p in children:
+                    if p.poll() is not None:
+                        raise StartFailed(f"{os.path.basename(p.args[0])} exited with {p.returncode} "
+                                          f"while waiting for {what}")
+                if time.monotonic() > deadline:
+                    raise StartFailed(f"not ready within {READY_TIMEOUT_S:.0f} s: {what} (still missing: {missing})")
+                time.sleep(0.05)
 
-    fake = subprocess.Popen([FAKESMSC, "-H", "127.0.0.1", "-r", str(ports["fake"]), "-i", "1", "-m", "0",
-                             "0 0 text unused"],
-                            cwd=workdir, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    children.append(fake)
-    threading.Thread(target=follow_fakesmsc, args=(fake, received, os.path.join(workdir, "fakesmsc.log")),
-                     daemon=True).start()
-    start([binary("smsbox"), "-v", "2", conf], "smsbox")
+        # -v 2: warnings and errors on the console (the .out files); the
+        # full log goes to the log files.
+        start([binary("bearerbox"), "-v", "2", conf], "bearerbox", n)
+        wait_until("bearerbox admin port", lambda: "" if http_get(status_url)[0] == 200 else "admin port")
 
-    def ready():
-        status, text = http_get(status_url)
-        if status != 200:
-            return False
-        smsc_online = re.search(r"FAKE:%d \(online" % ports["fake"], text) is not None
-        smsbox_online = re.search(r"smsbox:.*on-line", text) is not None
-        sendsms_up = http_get(f"http://127.0.0.1:{ports['sendsms']}/cgi-bin/sendsms")[0] is not None
-        return smsc_online and smsbox_online and sendsms_up
+        fake = subprocess.Popen([FAKESMSC, "-H", "127.0.0.1", "-r", str(ports["fake"]), "-i", "1", "-m", "0",
+                                 "0 0 text unused"],
+                                cwd=workdir, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE)
+        children.append(fake)
+        threading.Thread(target=follow_fakesmsc, args=(fake, received, os.path.join(workdir, f"fakesmsc.{n}.log")),
+                         daemon=True).start()
+        start([binary("smsbox"), "-v", "2", conf], "smsbox", n)
 
-    wait_until("fake SMSC online, smsbox connected, sendsms port answering", ready)
+        def ready():
+            status, text = http_get(status_url)
+            if status != 200:
+                return "bearerbox status page"
+            missing = []
+            if re.search(r"FAKE:%d \(online" % ports["fake"], text) is None:
+                missing.append("fake SMSC online")
+            if re.search(r"smsbox:.*on-line", text) is None:
+                missing.append("smsbox connected")
+            if http_get(f"http://127.0.0.1:{ports['sendsms']}/cgi-bin/sendsms")[0] is None:
+                missing.append("sendsms port answering")
+            return ", ".join(missing)
+
+        wait_until("fake SMSC online, smsbox connected, sendsms port answering", ready)
+        return ports
+
+    # A start that fails (a box that dies, or never gets ready on a loaded
+    # machine) is retried from scratch on other ports; each failure is
+    # reported, with its logs kept per attempt.
+    taken = set()
+    for n in range(1, ATTEMPTS + 1):
+        try:
+            ports = attempt(n, taken)
+            break
+        except StartFailed as e:
+            sys.stderr.write(f"kannel.py: attempt {n} of {ATTEMPTS}: {e} (logs in {workdir})\n")
+            sys.stderr.flush()
+            stop_children()
+            if n == ATTEMPTS:
+                fail(f"Kannel did not start in {ATTEMPTS} attempts")
     print(f"port={ports['sendsms']}", flush=True)
 
     # Until a signal; a box that dies on its own is reported and ends the rest.
