@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/command_line.h"
 #include "cli/options.h"
 #include "common/config.h"
 #include "common/log.h"
@@ -33,8 +34,9 @@ constexpr const char* kHelp =
     "e.g.  kcat -b 127.0.0.1:PORT -L\n"
     "Logs (JSON lines) go to standard error.\n"
     "\n"
-    "  --partitions N            partitions of the call-events and location-updates\n"
-    "                            topics (default 3; the other topics have 1)\n"
+    "  --partitions N            partitions of the call-events, location-updates and\n"
+    "                            emergency-calls topics (default 3: a standby consumer\n"
+    "                            can take over; the other topics have 1)\n"
     "  --brokers N               brokers in the cluster (default 1); topics are\n"
     "                            replicated min(N, 3) times\n"
     "  --topic NAME[:PARTITIONS] create another topic (default 1 partition);\n"
@@ -51,11 +53,6 @@ std::optional<int> parse_count(std::string_view text, int max) {
   return v ? std::optional<int>(static_cast<int>(*v)) : std::nullopt;
 }
 
-int usage_error(const std::string& message) {
-  std::cerr << "e911 broker: " << message << "\n" << kHelp;
-  return 2;
-}
-
 }  // namespace
 
 int run_broker(Args args) {
@@ -65,7 +62,7 @@ int run_broker(Args args) {
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string_view a = args[i];
     if (a == "--topic") {
-      if (i + 1 == args.size()) return usage_error("option --topic needs a value");
+      if (i + 1 == args.size()) return CommandLine("broker", kHelp, {}, {}, {}).usage_error("option --topic needs a value");
       extra_topics.emplace_back(args[++i]);
     } else if (a.starts_with("--topic=")) {
       extra_topics.emplace_back(a.substr(8));
@@ -73,18 +70,14 @@ int run_broker(Args args) {
       rest.push_back(a);
     }
   }
-  Options opts(rest, {"--partitions", "--brokers", "--config"}, {});
-  if (opts.help()) {
-    std::cout << kHelp;
-    return 0;
-  }
-  if (!opts.ok()) return usage_error(opts.error());
-  if (!opts.positional().empty()) return usage_error("unexpected argument '" + opts.positional()[0] + "'");
+  const CommandLine command("broker", kHelp, rest, {"--partitions", "--brokers", "--config"}, {});
+  if (const auto done = command.early_exit()) return *done;
+  const Options& opts = command.options();
 
   const auto partitions = parse_count(opts.value("--partitions").value_or("3"), 10000);
-  if (!partitions) return usage_error("--partitions must be a whole number from 1 to 10000");
+  if (!partitions) return command.usage_error("--partitions must be a whole number from 1 to 10000");
   const auto brokers = parse_count(opts.value("--brokers").value_or("1"), 100);
-  if (!brokers) return usage_error("--brokers must be a whole number from 1 to 100");
+  if (!brokers) return command.usage_error("--brokers must be a whole number from 1 to 100");
 
   std::vector<std::pair<std::string, int>> topics;
   ConfigLoadOptions load;
@@ -98,7 +91,7 @@ int run_broker(Args args) {
   const auto names = config->topics();
   topics = {{names.call_events, *partitions},
             {names.location_updates, *partitions},
-            {names.emergency_calls, 1},
+            {names.emergency_calls, *partitions},
             {names.notifications, 1},
             {names.dead_letter, 1}};
   for (const auto& spec : extra_topics) {
@@ -107,10 +100,10 @@ int run_broker(Args args) {
     int count = 1;
     if (colon != std::string::npos) {
       const auto n = parse_count(std::string_view(spec).substr(colon + 1), 10000);
-      if (!n) return usage_error("--topic " + spec + ": PARTITIONS must be a whole number from 1 to 10000");
+      if (!n) return command.usage_error("--topic " + spec + ": PARTITIONS must be a whole number from 1 to 10000");
       count = *n;
     }
-    if (name.empty()) return usage_error("--topic needs a NAME");
+    if (name.empty()) return command.usage_error("--topic needs a NAME");
     topics.emplace_back(std::move(name), count);
   }
 

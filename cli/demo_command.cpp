@@ -17,6 +17,7 @@
 
 #include "cli/call_display.h"
 #include "cli/commands.h"
+#include "cli/command_line.h"
 #include "cli/options.h"
 #include "common/config.h"
 #include "common/kafka/embedded_broker.h"
@@ -74,11 +75,6 @@ constexpr const char* kHelp =
     "\n"
     "Logs (JSON lines, warnings and errors unless E911_LOG_LEVEL says\n"
     "otherwise) go to standard error.\n";
-
-int usage_error(const std::string& message) {
-  std::cerr << "e911 demo: " << message << "\n" << kHelp;
-  return 2;
-}
 
 std::string call_id_of(const std::string& json) {
   rapidjson::Document d;
@@ -182,21 +178,17 @@ std::string make_state_dir() {
 }  // namespace
 
 int run_demo(Args args) {
-  Options opts(args, {"--registry", "--background", "--seed", "--metrics-port", "--state-dir"}, {"--follow"});
-  if (opts.help()) {
-    std::cout << kHelp;
-    return 0;
-  }
-  if (!opts.ok()) return usage_error(opts.error());
-  if (!opts.positional().empty()) return usage_error("unexpected argument '" + opts.positional()[0] + "'");
+  const CommandLine command("demo", kHelp, args, {"--registry", "--background", "--seed", "--metrics-port", "--state-dir"}, {"--follow"});
+  if (const auto done = command.early_exit()) return *done;
+  const Options& opts = command.options();
   const auto registry_path = opts.value("--registry");
-  if (!registry_path) return usage_error("--registry FILE is required (ops/demo/registry.yaml)");
+  if (!registry_path) return command.usage_error("--registry FILE is required (ops/demo/registry.yaml)");
   const auto background = parse_whole_number(opts.value("--background").value_or("2000"), 0, 10'000'000);
-  if (!background) return usage_error("--background must be a number up to 10000000");
+  if (!background) return command.usage_error("--background must be a number up to 10000000");
   const auto seed = parse_whole_number(opts.value("--seed").value_or("1"));
-  if (!seed) return usage_error("--seed must be a number");
+  if (!seed) return command.usage_error("--seed must be a number");
   const auto metrics_port = parse_whole_number(opts.value("--metrics-port").value_or("0"), 0, 65535);
-  if (!metrics_port) return usage_error("--metrics-port must be a port number");
+  if (!metrics_port) return command.usage_error("--metrics-port must be a port number");
   const bool follow = opts.flag("--follow");
 
   if (!std::getenv("E911_LOG_LEVEL")) set_min_log_level(LogLevel::warn);  // the console is for the calls
@@ -212,7 +204,7 @@ int run_demo(Args args) {
     const Config::Topics topics = Config().topics();
     broker.create_topic(topics.call_events, 3);
     broker.create_topic(topics.location_updates, 3);
-    broker.create_topic(topics.emergency_calls, 1);
+    broker.create_topic(topics.emergency_calls, 3);  // room for a standby notifier and auditor
     broker.create_topic(topics.notifications, 1);
     broker.create_topic(topics.dead_letter, 1);
     const auto props = broker.client_properties();

@@ -233,13 +233,31 @@ void Consumer::close() {
   closing_ = true;
   wait_for_in_flight();
   store_completed();
-  commit_sync("close");
-  // Leaves the group; the revoke it triggers runs on_revoke (no second wait).
-  const auto err = consumer_->close();
-  closed_ = true;
-  if (err != RdKafka::ERR_NO_ERROR) {
-    log_event(LogLevel::warn, "close", name_, RdKafka::err2str(err));
+  // The final commit, sent now and waited for by the close below, within
+  // its deadline: with the coordinator unreachable a synchronous commit
+  // would wait for the session to expire.
+  if (const auto err = consumer_->commitAsync(); err != RdKafka::ERR_NO_ERROR && err != RdKafka::ERR__NO_OFFSET) {
+    log_event(LogLevel::warn, "commit_failed", name_, RdKafka::err2str(err), {{"during", "close"}});
   }
+  // Leaves the group in librdkafka's background, serving the revoke it
+  // triggers here (on_revoke, no second wait), for at most close_timeout:
+  // a stop must not hang on a broker that is gone. Unfinished, the member
+  // is dropped when its session expires and the committed offsets are
+  // those of the last commit that went through.
+  std::unique_ptr<RdKafka::Queue> queue(RdKafka::Queue::create(consumer_.get()));
+  std::unique_ptr<RdKafka::Error> error(consumer_->close(queue.get()));
+  if (error) log_event(LogLevel::warn, "close", name_, error->str());
+  const auto deadline = std::chrono::steady_clock::now() + options_.close_timeout;
+  while (!error && !consumer_->closed()) {
+    if (std::chrono::steady_clock::now() >= deadline) {
+      log_event(LogLevel::warn, "close_timeout", name_,
+                "the group could not be left in time (broker unreachable?); its session will expire",
+                {{"close_timeout_ms", std::to_string(options_.close_timeout.count())}});
+      break;
+    }
+    std::unique_ptr<RdKafka::Message> m(queue->consume(100));
+  }
+  closed_ = true;
   if (hook_error_) std::rethrow_exception(std::exchange(hook_error_, nullptr));
 }
 
@@ -289,7 +307,12 @@ void Consumer::on_revoke(std::vector<RdKafka::TopicPartition*>& partitions) {
   if (!lost) {
     if (!closing_) wait_for_in_flight();
     store_completed();
-    commit_sync("revoke");
+    // While closing, the close's own commit (bounded) carries them.
+    if (closing_) {
+      consumer_->commitAsync();
+    } else {
+      commit_sync("revoke");
+    }
   }
   const auto revoked = to_value(partitions);
   {

@@ -92,6 +92,9 @@ struct ConsumerOptions {
   std::chrono::milliseconds poll_timeout{100};
   // How long revoke and close wait for in-flight work before committing.
   std::chrono::milliseconds drain_timeout{10000};
+  // How long close() waits for the final commit and for leaving the group
+  // (a broker that is gone must not hang a stop).
+  std::chrono::milliseconds close_timeout{5000};
 };
 
 struct ConsumerStats {
@@ -129,7 +132,8 @@ class Consumer {
   void run(const Handler& handler, const std::atomic<bool>& stop);
 
   // Waits for in-flight work (drain_timeout), stores and commits what is
-  // done, leaves the group. Idempotent; the destructor calls it.
+  // done, leaves the group, all within drain_timeout + close_timeout.
+  // Idempotent; the destructor calls it.
   void close();
 
   std::vector<TopicPartition> assignment() const;

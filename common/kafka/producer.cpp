@@ -84,16 +84,20 @@ void Producer::warm_up() {
   }
 }
 
+bool Producer::drain(std::chrono::milliseconds timeout) {
+  if (flush(timeout)) return true;
+  log_event(LogLevel::error, "close_timeout", name_,
+            "messages not delivered before close; their delivery callbacks report failure",
+            {{"in_flight", std::to_string(producer_->outq_len())}});
+  // Purged messages get failed delivery reports, so every callback runs
+  // (and the work they stand for is not marked durable).
+  producer_->purge(RdKafka::Producer::PURGE_QUEUE | RdKafka::Producer::PURGE_INFLIGHT);
+  producer_->flush(1000);
+  return false;
+}
+
 Producer::~Producer() {
-  if (!flush(options_.close_timeout)) {
-    log_event(LogLevel::error, "close_timeout", name_,
-              "messages not delivered before close; their delivery callbacks report failure",
-              {{"in_flight", std::to_string(producer_->outq_len())}});
-    // Purged messages get failed delivery reports, so every callback runs
-    // (and the work they stand for is not marked durable).
-    producer_->purge(RdKafka::Producer::PURGE_QUEUE | RdKafka::Producer::PURGE_INFLIGHT);
-    producer_->flush(1000);
-  }
+  drain(options_.close_timeout);
   stopping_.store(true);
   poller_.join();
   producer_->poll(0);

@@ -81,6 +81,13 @@ class Producer {
   // timeout (messages still in flight).
   bool flush(std::chrono::milliseconds timeout);
 
+  // flush(), and what is still undelivered after `timeout` is purged: its
+  // callbacks run now, reporting failure (a stop with the broker gone
+  // ends within the timeout; nothing is reported as delivered that was
+  // not). False when something had to be purged. The destructor does this
+  // with close_timeout.
+  bool drain(std::chrono::milliseconds timeout);
+
   ProducerStats stats() const;
   // Set once librdkafka reported a fatal error; produce() then throws.
   std::optional<std::string> fatal_error() const { return events_.fatal_error(); }

@@ -97,7 +97,9 @@ void ConsumerService::run(ConsumerHooks& hooks, const std::atomic<bool>& stop) {
   started_.store(false);
   has_partitions_.store(false);
   hooks.stopped();
-  producer_->flush(std::chrono::seconds(10));
+  // Dead letters still in flight: delivered within the bound, or purged
+  // (their records were not committed, so they are read again).
+  producer_->drain(std::chrono::seconds(5));
   if (error) {
     try {
       std::rethrow_exception(error);

@@ -204,7 +204,7 @@ struct NotifierService::State : service::ConsumerHooks {
       std::lock_guard lock(publisher_mu);
       last = std::move(publisher);
     }
-    if (last) last->stop(std::chrono::seconds(10));
+    if (last) last->stop(std::chrono::seconds(5));  // what is left stays in the outbox
   }
 };
 

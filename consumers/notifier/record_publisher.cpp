@@ -15,9 +15,26 @@ RecordPublisher::RecordPublisher(NotifierStore& store, kafka::Producer& producer
       producer_(producer),
       topic_(std::move(topic)),
       counters_(counters),
-      on_failure_(std::move(on_failure)) {}
+      on_failure_(std::move(on_failure)) {
+  live_->self = this;
+}
 
-RecordPublisher::~RecordPublisher() { stop(std::chrono::milliseconds(0)); }
+RecordPublisher::~RecordPublisher() {
+  stop(std::chrono::milliseconds(0));
+  std::lock_guard lock(live_->mu);
+  live_->self = nullptr;
+}
+
+void RecordPublisher::delivered(std::int64_t seq, const kafka::DeliveryReport& report) {
+  std::lock_guard lock(mu_);
+  if (report.ok()) {
+    acknowledged_.push_back(seq);
+    ++counters_.published;
+    return;
+  }
+  if (resend_after_ < 0 || seq - 1 < resend_after_) resend_after_ = seq - 1;
+  log_.error("notification record not accepted by Kafka; will publish it again", {{"error", report.error}});
+}
 
 void RecordPublisher::start() {
   thread_ = std::thread([this] {
@@ -77,15 +94,9 @@ void RecordPublisher::loop() {
     const auto rows = store_.unpublished(kBatch, after);
     for (const auto& row : rows) {
       const auto seq = row.seq;
-      producer_.produce(topic_, row.key, row.value, {}, [this, seq](const kafka::DeliveryReport& report) {
-        std::lock_guard lock(mu_);
-        if (report.ok()) {
-          acknowledged_.push_back(seq);
-          ++counters_.published;
-          return;
-        }
-        if (resend_after_ < 0 || seq - 1 < resend_after_) resend_after_ = seq - 1;
-        log_.error("notification record not accepted by Kafka; will publish it again", {{"error", report.error}});
+      producer_.produce(topic_, row.key, row.value, {}, [live = live_, seq](const kafka::DeliveryReport& report) {
+        std::lock_guard lock(live->mu);
+        if (live->self) live->self->delivered(seq, report);
       });
       after = seq;
     }

@@ -10,6 +10,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -47,6 +48,16 @@ class RecordPublisher {
  private:
   void loop();
   void remove_acknowledged();
+  void delivered(std::int64_t seq, const kafka::DeliveryReport& report);
+
+  // What a delivery callback reaches: a record's report can come after
+  // this publisher is gone (its flush timed out with the broker away, and
+  // the producer purges it later), and then finds nobody.
+  struct Liveness {
+    std::mutex mu;
+    RecordPublisher* self = nullptr;
+  };
+  std::shared_ptr<Liveness> live_ = std::make_shared<Liveness>();
 
   NotifierStore& store_;
   kafka::Producer& producer_;

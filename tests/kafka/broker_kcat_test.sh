@@ -55,7 +55,7 @@ kcat_consumer_opts=(-X fetch.wait.max.ms=5)
 
 # The pipeline's topics exist with the asked-for partitions.
 metadata="$(timeout "$deadline_s" kcat "${kcat_opts[@]}" -L)" || fail "kcat -L failed or timed out"
-for t in e911.call-events:2 e911.location-updates:2 e911.emergency-calls:1 e911.notifications:1 \
+for t in e911.call-events:2 e911.location-updates:2 e911.emergency-calls:2 e911.notifications:1 \
          e911.dead-letter:1 extra.topic:4; do
   name="${t%%:*}"
   parts="${t##*:}"
