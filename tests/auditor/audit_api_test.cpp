@@ -96,19 +96,17 @@ std::string str(const rapidjson::Value& v, const char* member) {
 
 std::string call_id_of(int i) { return "c-" + std::string(i < 10 ? "0" : "") + std::to_string(i); }
 
-class AuditApiTest : public ::testing::TestWithParam<Backend> {
+class AuditApiTest : public test::StoreTest {
  protected:
   void SetUp() override {
-    const auto where = test::fresh_store(GetParam(), dir_);
-    if (!where) GTEST_SKIP() << test::kNoPostgres;
-    url_ = where->url;
+    StoreTest::SetUp();
+    if (IsSkipped()) return;
     store_ = open_audit_store(url_);
     fill_journal();
     write_tokens(token_line("auditor", kToken));
     tokens_ = std::make_unique<ApiTokenFile>(tokens_path_);
     server_ = start({});
   }
-  static void TearDownTestSuite() { e911::test::PostgresServer::stop_shared(); }
 
   // 25 calls, three to a second (so pages split calls of the same
   // millisecond), every fifth a test call, sites alternating; the even
@@ -191,8 +189,6 @@ class AuditApiTest : public ::testing::TestWithParam<Backend> {
   }
 
   e911::test::LogCapture logs_{LogLevel::info};
-  test::TempDir dir_;
-  std::string url_;
   std::string tokens_path_ = dir_.file("tokens");
   Signer signer_ = test::signer(SigningAlgorithm::hs256, "k-api");
   std::unique_ptr<AuditStore> store_;

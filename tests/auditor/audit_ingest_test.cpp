@@ -42,15 +42,13 @@ EntryDraft alert_draft(const test::NotificationDoc& d, std::int64_t offset = 0) 
 // One audit_calls row as column -> text ("" for NULL).
 using Row = std::map<std::string, std::string>;
 
-class AuditIngestTest : public ::testing::TestWithParam<Backend> {
+class AuditIngestTest : public test::StoreTest {
  protected:
   void SetUp() override {
-    const auto where = test::fresh_store(GetParam(), dir_);
-    if (!where) GTEST_SKIP() << test::kNoPostgres;
-    url_ = where->url;
+    StoreTest::SetUp();
+    if (IsSkipped()) return;
     store_ = open_audit_store(url_);
   }
-  static void TearDownTestSuite() { e911::test::PostgresServer::stop_shared(); }
 
   Row call_row(const std::string& call_id) {
     Row row;
@@ -74,8 +72,6 @@ class AuditIngestTest : public ::testing::TestWithParam<Backend> {
   }
   VerifyResult verify() { return verify_chain(entries_from(*store_), keyring_); }
 
-  test::TempDir dir_;
-  std::string url_;
   std::unique_ptr<AuditStore> store_;
   Signer signer_ = test::signer(SigningAlgorithm::hs256, "k-1");
   Keyring keyring_ = test::keyring_of(signer_);

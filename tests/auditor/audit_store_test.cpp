@@ -79,39 +79,18 @@ std::string thrown_by(F&& f) {
   return {};
 }
 
-class AuditStoreTest : public ::testing::TestWithParam<Backend> {
+class AuditStoreTest : public test::StoreTest {
  protected:
   void SetUp() override {
-    const auto where = test::fresh_store(GetParam(), dir_);
-    if (!where) GTEST_SKIP() << test::kNoPostgres;
-    url_ = where->url;
-    server_ = where->server;
-    database_ = where->database;
+    StoreTest::SetUp();
+    if (IsSkipped()) return;
   }
-  static void TearDownTestSuite() { e911::test::PostgresServer::stop_shared(); }
-
-  bool postgres() const { return GetParam() == Backend::postgresql; }
 
   std::unique_ptr<AuditStore> open(const AuditStoreOptions& options = {}) { return open_audit_store(url_, options); }
 
-  // SQL through the database's own client, as its superuser / the file's
-  // owner: sqlite3 or psql. Returns the output; fails the test on error.
-  std::string client(const std::string& sql) {
-    const auto r = postgres() ? server_->psql(database_, sql)
-                              : e911::test::run_command({"sqlite3", "-bail", dir_.file("audit.db"), sql});
-    EXPECT_EQ(r.exit_code, 0) << sql << "\n" << r.out << r.err;
-    auto out = r.out;
-    while (!out.empty() && out.back() == '\n') out.pop_back();
-    return out;
-  }
-  bool have_client() const { return postgres() || e911::test::run_command({"sqlite3", "-version"}).exit_code == 0; }
 
   VerifyResult verify(AuditStore& store) { return verify_chain(entries_from(store, 1, 100), keyring_); }
 
-  test::TempDir dir_;
-  e911::test::PostgresServer* server_ = nullptr;
-  std::string database_;
-  std::string url_;
   Signer signer_ = test::signer(SigningAlgorithm::hs256, "k-2026");
   Keyring keyring_ = test::keyring_of(signer_);
 };

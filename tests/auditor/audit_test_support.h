@@ -114,4 +114,39 @@ inline std::optional<FreshStore> fresh_store(Backend backend, const TempDir& dir
   return out;
 }
 
+// A store-level test run against both stores (instantiated with
+// kBothStores): SetUp finds it a fresh store, or skips without PostgreSQL;
+// url_ says where it is. A fixture's own SetUp calls this one first and
+// returns when IsSkipped().
+class StoreTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    const auto where = fresh_store(GetParam(), dir_);
+    if (!where) GTEST_SKIP() << kNoPostgres;
+    url_ = where->url;
+    postgres_ = where->server;
+    database_ = where->database;
+  }
+  static void TearDownTestSuite() { e911::test::PostgresServer::stop_shared(); }
+
+  bool postgres() const { return GetParam() == Backend::postgresql; }
+
+  // SQL through the database's own client, as its superuser / the file's
+  // owner: sqlite3 or psql. Returns the output; fails the test on error.
+  std::string client(const std::string& sql) {
+    const auto r = postgres() ? postgres_->psql(database_, sql)
+                              : e911::test::run_command({"sqlite3", "-bail", dir_.file("audit.db"), sql});
+    EXPECT_EQ(r.exit_code, 0) << sql << "\n" << r.out << r.err;
+    auto out = r.out;
+    while (!out.empty() && out.back() == '\n') out.pop_back();
+    return out;
+  }
+  bool have_client() const { return postgres() || e911::test::run_command({"sqlite3", "-version"}).exit_code == 0; }
+
+  TempDir dir_;  // first: outlives what a fixture keeps in it
+  e911::test::PostgresServer* postgres_ = nullptr;  // PostgreSQL only
+  std::string database_;                            // PostgreSQL only
+  std::string url_;
+};
+
 }  // namespace e911::auditor::test

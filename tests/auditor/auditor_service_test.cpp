@@ -182,14 +182,11 @@ class FaultyStore : public AuditStore {
   std::shared_ptr<StoreFaults> faults_;
 };
 
-class AuditorServiceTest : public ::testing::TestWithParam<Backend> {
+class AuditorServiceTest : public test::StoreTest {
  protected:
   void SetUp() override {
-    const auto where = test::fresh_store(GetParam(), dir_);
-    if (!where) GTEST_SKIP() << test::kNoPostgres;
-    url_ = where->url;
-    server_ = where->server;
-    database_ = where->database;
+    StoreTest::SetUp();
+    if (IsSkipped()) return;
     broker_.create_topic(topics_.emergency_calls, 3);
     broker_.create_topic(topics_.notifications, 2);
     broker_.create_topic(topics_.dead_letter, 1);
@@ -198,7 +195,6 @@ class AuditorServiceTest : public ::testing::TestWithParam<Backend> {
     reader_ = open_audit_store(url_);
   }
   void TearDown() override { stop_service(); }
-  static void TearDownTestSuite() { e911::test::PostgresServer::stop_shared(); }
 
   AuditorServiceOptions options() const {
     AuditorServiceOptions o;
@@ -307,10 +303,6 @@ class AuditorServiceTest : public ::testing::TestWithParam<Backend> {
     consumer->close();
   }
 
-  test::TempDir dir_;
-  e911::test::PostgresServer* server_ = nullptr;
-  std::string database_;
-  std::string url_;
   kafka::EmbeddedBroker broker_;
   Config::Topics topics_{"e911.call-events", "e911.location-updates", "e911.emergency-calls", "e911.notifications",
                          "e911.dead-letter"};
@@ -584,7 +576,7 @@ TEST_P(AuditorServiceTest, TheRealDatabaseFailingIsRetriedOnAFreshConnection) {
     std::unique_lock lock(mu);
     ASSERT_TRUE(cv.wait_for(lock, kDeadline, [&] { return holding; }));
   } else {
-    const auto r = server_->psql(database_,
+    const auto r = postgres_->psql(database_,
                                  "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '" +
                                      database_ + "' AND pid <> pg_backend_pid()");
     ASSERT_EQ(r.exit_code, 0) << r.err;

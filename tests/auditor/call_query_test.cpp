@@ -26,16 +26,14 @@ using test::NotificationSpec;
 
 using test::Backend;
 
-class CallQueryTest : public ::testing::TestWithParam<Backend> {
+class CallQueryTest : public test::StoreTest {
  protected:
   void SetUp() override {
-    const auto where = test::fresh_store(GetParam(), dir_);
-    if (!where) GTEST_SKIP() << test::kNoPostgres;
-    url_ = where->url;
+    StoreTest::SetUp();
+    if (IsSkipped()) return;
     store_ = open_audit_store(url_, {.sqlite_sync = SqliteSync::normal});
     journal_ = std::make_unique<test::CallJournal>(*store_);
   }
-  static void TearDownTestSuite() { e911::test::PostgresServer::stop_shared(); }
 
   // Every page of `filter`, `limit` at a time; fails the test on an error.
   std::vector<CallRow> all_pages(const CallFilter& filter, std::size_t limit, int* pages = nullptr) {
@@ -61,8 +59,6 @@ class CallQueryTest : public ::testing::TestWithParam<Backend> {
     return out;
   }
 
-  test::TempDir dir_;
-  std::string url_;
   std::unique_ptr<AuditStore> store_;
   std::unique_ptr<test::CallJournal> journal_;
 };

@@ -27,30 +27,15 @@ constexpr RetentionDays kDays{2557, 90};
 
 using test::Backend;
 
-class RetentionPurge : public ::testing::TestWithParam<Backend> {
+class RetentionPurge : public test::StoreTest {
  protected:
   void SetUp() override {
-    const auto where = test::fresh_store(GetParam(), dir_);
-    if (!where) GTEST_SKIP() << test::kNoPostgres;
-    url_ = where->url;
-    server_ = where->server;
-    database_ = where->database;
+    StoreTest::SetUp();
+    if (IsSkipped()) return;
     store_ = open_audit_store(url_);
     journal_ = std::make_unique<test::JournalBuilder>(*store_, signer_);
   }
-  static void TearDownTestSuite() { e911::test::PostgresServer::stop_shared(); }
 
-  bool postgres() const { return GetParam() == Backend::postgresql; }
-
-  std::string client(const std::string& sql) {
-    const auto r = postgres() ? server_->psql(database_, sql)
-                              : e911::test::run_command({"sqlite3", "-bail", dir_.file("audit.db"), sql});
-    EXPECT_EQ(r.exit_code, 0) << sql << "\n" << r.out << r.err;
-    auto out = r.out;
-    while (!out.empty() && out.back() == '\n') out.pop_back();
-    return out;
-  }
-  bool have_client() const { return postgres() || e911::test::run_command({"sqlite3", "-version"}).exit_code == 0; }
 
   void build_journal() { journal_->four_calls(); }
   void ingest_call(const std::string& call_id, const std::string& call_class, EpochMillis occurred_at) {
@@ -92,10 +77,6 @@ class RetentionPurge : public ::testing::TestWithParam<Backend> {
 
   VerifyResult verify() { return verify_chain(entries_from(*store_), keyring_); }
 
-  test::TempDir dir_;
-  e911::test::PostgresServer* server_ = nullptr;
-  std::string database_;
-  std::string url_;
   std::unique_ptr<AuditStore> store_;
   Signer signer_ = test::signer(SigningAlgorithm::es256, "k-2026");
   Keyring keyring_ = test::keyring_of(signer_);
