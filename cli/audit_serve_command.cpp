@@ -18,6 +18,7 @@
 #include "cli/audit_journal_access.h"
 #include "cli/audit_subcommands.h"
 #include "cli/component_config.h"
+#include "cli/command_line.h"
 #include "cli/options.h"
 #include "common/log.h"
 #include "common/observability/observability_server.h"
@@ -62,11 +63,6 @@ constexpr const char* kHelp =
     "TLS: set auditor.api.tls.cert.file and auditor.api.tls.key.file (PEM; the key\n"
     "unencrypted). Tokens never go on the command line. Logs are JSON lines on\n"
     "standard error.\n";
-
-int usage_error(const std::string& message) {
-  std::cerr << "e911 audit serve: " << message << "\n\n" << kHelp;
-  return 2;
-}
 
 // "127.0.0.1:8095", "[::1]:8095", "0.0.0.0:0".
 bool split_listen(const std::string& listen, std::string& host, std::uint16_t& port) {
@@ -123,24 +119,21 @@ int hash_token() {
 }  // namespace
 
 int run_audit_serve(Args args) {
-  Options opts(args, {"--config", "--listen", "--store", "--metrics-port", "--verify-cache"}, {"--hash-token"});
-  if (opts.help()) {
-    std::cout << kHelp;
-    return 0;
-  }
-  if (!opts.ok()) return usage_error(opts.error());
+  const CommandLine command("audit serve", kHelp, args, {"--config", "--listen", "--store", "--metrics-port", "--verify-cache"}, {"--hash-token"}, "\n\n");
+  if (const auto done = command.early_exit(true)) return *done;
+  const Options& opts = command.options();
   if (!opts.positional().empty()) {
     // A token given as an argument would be in the shell history and in ps.
-    return usage_error("unexpected argument '" + opts.positional()[0] +
+    return command.usage_error("unexpected argument '" + opts.positional()[0] +
                        "' (--hash-token reads the token from standard input, never from the command line)");
   }
   if (opts.flag("--hash-token")) return hash_token();
 
-  if (const auto error = store_option_error(opts)) return usage_error(*error);
+  if (const auto error = store_option_error(opts)) return command.usage_error(*error);
   std::chrono::seconds verify_cache{60};
   if (const auto v = opts.value("--verify-cache")) {
     const auto n = parse_whole_number(*v, 0, 86'400);
-    if (!n) return usage_error("--verify-cache: expected whole seconds from 0 to 86400, got '" + *v + "'");
+    if (!n) return command.usage_error("--verify-cache: expected whole seconds from 0 to 86400, got '" + *v + "'");
     verify_cache = std::chrono::seconds(static_cast<long long>(*n));
   }
 

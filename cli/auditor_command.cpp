@@ -11,6 +11,7 @@
 #include "cli/audit_journal_access.h"
 #include "cli/commands.h"
 #include "cli/component_config.h"
+#include "cli/command_line.h"
 #include "cli/options.h"
 #include "common/config.h"
 #include "common/log.h"
@@ -51,11 +52,6 @@ constexpr const char* kHelp =
     "auditor.signing.passphrase.file. Other keys: auditor.group_id, auditor.batch_max,\n"
     "auditor.store_retry.*, auditor.keyring. Logs are JSON lines on standard error.\n";
 
-int usage_error(const std::string& message) {
-  std::cerr << "e911 auditor: " << message << "\n" << kHelp;
-  return 2;
-}
-
 // The configuration for the start-up log line: the store by its name
 // (never a password in a URL) and the passphrase redacted whatever its
 // source.
@@ -76,14 +72,10 @@ std::string config_for_log(const Config& config, const std::string& store_name) 
 }  // namespace
 
 int run_auditor(Args args) {
-  Options opts(args, {"--config", "--state-dir", "--store", "--metrics-port"}, {});
-  if (opts.help()) {
-    std::cout << kHelp;
-    return 0;
-  }
-  if (!opts.ok()) return usage_error(opts.error());
-  if (!opts.positional().empty()) return usage_error("unexpected argument '" + opts.positional()[0] + "'");
-  if (const auto error = store_option_error(opts)) return usage_error(*error);
+  const CommandLine command("auditor", kHelp, args, {"--config", "--state-dir", "--store", "--metrics-port"}, {});
+  if (const auto done = command.early_exit()) return *done;
+  const Options& opts = command.options();
+  if (const auto error = store_option_error(opts)) return command.usage_error(*error);
 
   auto config = load_component_config(opts, "auditor", auditor::auditor_config_keys(),
                                       {{"--state-dir", "state_dir"},
@@ -91,7 +83,7 @@ int run_auditor(Args args) {
                                        {"--metrics-port", "metrics.port"}});
   if (!config) return 2;
   if (!config->kafka_properties().count("bootstrap.servers")) {
-    return usage_error(
+    return command.usage_error(
         "kafka.bootstrap.servers is not set (the kafka: section of --config, or E911_KAFKA_BOOTSTRAP_SERVERS)");
   }
   auto settings = auditor::auditor_settings(*config, /*need_signer=*/true);

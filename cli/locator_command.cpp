@@ -5,6 +5,7 @@
 
 #include "cli/commands.h"
 #include "cli/component_config.h"
+#include "cli/command_line.h"
 #include "cli/options.h"
 #include "common/config.h"
 #include "common/log.h"
@@ -35,27 +36,18 @@ constexpr const char* kHelp =
     "E911_LOCATOR_REGISTRY, E911_METRICS_PORT...; secrets as <key>.file or\n"
     "E911_..._FILE pointing at a file. Logs are JSON lines on standard error.\n";
 
-int usage_error(const std::string& message) {
-  std::cerr << "e911 locator: " << message << "\n" << kHelp;
-  return 2;
-}
-
 }  // namespace
 
 int run_locator(Args args) {
-  Options opts(args, {"--config", "--registry", "--metrics-port"}, {});
-  if (opts.help()) {
-    std::cout << kHelp;
-    return 0;
-  }
-  if (!opts.ok()) return usage_error(opts.error());
-  if (!opts.positional().empty()) return usage_error("unexpected argument '" + opts.positional()[0] + "'");
+  const CommandLine command("locator", kHelp, args, {"--config", "--registry", "--metrics-port"}, {});
+  if (const auto done = command.early_exit()) return *done;
+  const Options& opts = command.options();
 
   auto config = load_component_config(opts, "locator", locator::locator_config_keys(),
                                       {{"--registry", "locator.registry"}, {"--metrics-port", "metrics.port"}});
   if (!config) return 2;
   auto options = locator::locator_setup(*config);
-  if (!options) return usage_error(options.error().message);
+  if (!options) return command.usage_error(options.error().message);
 
   Logger("locator").info("starting", {{"config", config->to_log_json()}});
   return service::run_in_foreground(foreground_options("locator", *config, /*reload_on_sighup=*/true),

@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/component_config.h"
+#include "cli/command_line.h"
 #include "cli/options.h"
 #include "common/config.h"
 #include "common/log.h"
@@ -43,11 +44,6 @@ constexpr const char* kHelp =
     "(E911_NOTIFIER_SMTP_PASSWORD...) or files (<key>.file, E911_..._FILE), never\n"
     "from the command line. Logs are JSON lines on standard error.\n";
 
-int usage_error(const std::string& message) {
-  std::cerr << "e911 notifier: " << message << "\n" << kHelp;
-  return 2;
-}
-
 // The notifier and its acknowledgement endpoint, which is stopped first
 // (it asks the notifier).
 struct NotifierProcess final : service::Service {
@@ -66,13 +62,9 @@ struct NotifierProcess final : service::Service {
 }  // namespace
 
 int run_notifier(Args args) {
-  Options opts(args, {"--config", "--registry", "--state-dir", "--metrics-port"}, {});
-  if (opts.help()) {
-    std::cout << kHelp;
-    return 0;
-  }
-  if (!opts.ok()) return usage_error(opts.error());
-  if (!opts.positional().empty()) return usage_error("unexpected argument '" + opts.positional()[0] + "'");
+  const CommandLine command("notifier", kHelp, args, {"--config", "--registry", "--state-dir", "--metrics-port"}, {});
+  if (const auto done = command.early_exit()) return *done;
+  const Options& opts = command.options();
 
   auto config = load_component_config(opts, "notifier", notifier::notifier_config_keys(),
                                       {{"--registry", "notifier.registry"},
@@ -80,7 +72,7 @@ int run_notifier(Args args) {
                                        {"--metrics-port", "metrics.port"}});
   if (!config) return 2;
   if (!config->kafka_properties().count("bootstrap.servers")) {
-    return usage_error(
+    return command.usage_error(
         "kafka.bootstrap.servers is not set (the kafka: section of --config, or E911_KAFKA_BOOTSTRAP_SERVERS)");
   }
   auto setup = notifier::notifier_setup(*config);

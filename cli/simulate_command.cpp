@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/command_line.h"
 #include "cli/options.h"
 #include "common/timestamp.h"
 #include "registry/registry_loader.h"
@@ -36,34 +37,25 @@ constexpr const char* kHelp =
     "\n"
     "e.g.  e911 simulate --registry r.yaml --events 1000000 | e911 resolve --registry r.yaml\n";
 
-int usage_error(const std::string& message) {
-  std::cerr << "e911 simulate: " << message << "\n" << kHelp;
-  return 2;
-}
-
 }  // namespace
 
 int run_simulate(Args args) {
-  Options opts(args, {"--registry", "--events", "--emergency-share", "--seed", "--start"}, {"--keys"});
-  if (opts.help()) {
-    std::cout << kHelp;
-    return 0;
-  }
-  if (!opts.ok()) return usage_error(opts.error());
-  if (!opts.positional().empty()) return usage_error("unexpected argument '" + opts.positional()[0] + "'");
+  const CommandLine command("simulate", kHelp, args, {"--registry", "--events", "--emergency-share", "--seed", "--start"}, {"--keys"});
+  if (const auto done = command.early_exit()) return *done;
+  const Options& opts = command.options();
   const auto registry_path = opts.value("--registry");
-  if (!registry_path) return usage_error("--registry FILE is required");
+  if (!registry_path) return command.usage_error("--registry FILE is required");
 
   const auto events = parse_whole_number(opts.value("--events").value_or("1000"));
-  if (!events) return usage_error("--events must be a whole number");
+  if (!events) return command.usage_error("--events must be a whole number");
   const auto share = parse_decimal(opts.value("--emergency-share").value_or("0.05"));
-  if (!share || *share < 0 || *share > 1) return usage_error("--emergency-share must be a number from 0 to 1");
+  if (!share || *share < 0 || *share > 1) return command.usage_error("--emergency-share must be a number from 0 to 1");
   const auto seed = parse_whole_number(opts.value("--seed").value_or("1"));
-  if (!seed) return usage_error("--seed must be a whole number");
+  if (!seed) return command.usage_error("--seed must be a whole number");
   EpochMillis start = now_millis();
   if (const auto text = opts.value("--start")) {
     const auto parsed = parse_rfc3339(*text);
-    if (!parsed) return usage_error("--start must be an RFC 3339 time, e.g. 2026-11-21T10:00:00Z");
+    if (!parsed) return command.usage_error("--start must be an RFC 3339 time, e.g. 2026-11-21T10:00:00Z");
     start = *parsed;
   }
 
