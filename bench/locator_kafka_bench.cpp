@@ -61,6 +61,12 @@
 #include <unordered_map>
 #include <vector>
 
+#include "bench/support/args.h"
+#include "bench/support/report.h"
+#include "bench/support/service_thread.h"
+#include "bench/support/sim_stream.h"
+#include "bench/support/threads.h"
+#include "bench/support/topic_reader.h"
 #include "common/config.h"
 #include "common/emergency_call.h"
 #include "common/kafka/consumer.h"
@@ -79,8 +85,21 @@
 namespace {
 
 using namespace e911;
-using Clock = std::chrono::steady_clock;
+using namespace e911::bench;
 using simulator::SimEvent;
+
+// The client settings each report names.
+constexpr std::initializer_list<const char*> kShownProps = {"fetch.wait.max.ms", "linger.ms", "socket.nagle.disable",
+                                                            "fetch.error.backoff.ms"};
+
+locator::LocatorServiceOptions locator_options(const kafka::Properties& props, const std::string& registry,
+                                               const Config::Topics& topics) {
+  locator::LocatorServiceOptions o;
+  o.kafka = props;
+  o.topics = topics;
+  o.registry_path = registry;
+  return o;
+}
 
 constexpr const char* kUsage =
     "usage: locator_kafka_bench [options]\n"
@@ -123,224 +142,47 @@ struct Args {
   double latency_emergency_share = 0.10;
 };
 
-[[noreturn]] void usage_error(const std::string& why) {
-  std::cerr << "locator_kafka_bench: " << why << "\n" << kUsage;
-  std::exit(2);
-}
-
 Args parse_args(int argc, char** argv) {
   Args a;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    const auto value = [&]() -> std::string {
-      if (i + 1 >= argc) usage_error(arg + " needs a value");
-      return argv[++i];
-    };
-    const auto number = [&](double lo, double hi) {
-      const std::string v = value();
-      char* end = nullptr;
-      const double d = std::strtod(v.c_str(), &end);
-      if (v.empty() || *end != '\0' || !(d >= lo && d <= hi)) usage_error(arg + ": not a number in range: " + v);
-      return d;
-    };
-    if (arg == "--help" || arg == "-h") {
-      std::cout << kUsage;
-      std::exit(0);
-    } else if (arg == "--mode") {
-      a.mode = value();
-      if (a.mode != "all" && a.mode != "throughput" && a.mode != "latency") usage_error("unknown mode " + a.mode);
+  ArgReader in(argc, argv, "locator_kafka_bench", kUsage);
+  while (in.next()) {
+    const std::string& arg = in.arg();
+    if (arg == "--mode") {
+      a.mode = in.value();
+      if (a.mode != "all" && a.mode != "throughput" && a.mode != "latency") in.usage_error("unknown mode " + a.mode);
     } else if (arg == "--registry") {
-      a.registry = value();
+      a.registry = in.value();
     } else if (arg == "--seed") {
-      a.seed = static_cast<std::uint64_t>(number(0, 1e15));
+      a.seed = static_cast<std::uint64_t>(in.number(0, 1e15));
     } else if (arg == "--set") {
-      const std::string kv = value();
-      const auto eq = kv.find('=');
-      if (eq == std::string::npos || eq == 0) usage_error("--set wants KEY=VALUE, not " + kv);
-      a.overrides[kv.substr(0, eq)] = kv.substr(eq + 1);
+      in.property(a.overrides);
     } else if (arg == "--events") {
-      a.events = static_cast<std::size_t>(number(1, 1e8));
+      a.events = static_cast<std::size_t>(in.number(1, 1e8));
     } else if (arg == "--emergency-share") {
-      a.emergency_share = number(0, 1);
+      a.emergency_share = in.number(0, 1);
     } else if (arg == "--partitions") {
-      a.partitions = static_cast<int>(number(0, 10000));
+      a.partitions = static_cast<int>(in.number(0, 10000));
     } else if (arg == "--preproduce-linger-ms") {
-      a.preproduce_linger_ms = static_cast<int>(number(0, 10000));
+      a.preproduce_linger_ms = static_cast<int>(in.number(0, 10000));
     } else if (arg == "--no-breakdown") {
       a.stages = "locator";
     } else if (arg == "--stages") {
-      a.stages = value();
+      a.stages = in.value();
     } else if (arg == "--rate") {
-      a.rate = number(1, 1e6);
+      a.rate = in.number(1, 1e6);
     } else if (arg == "--seconds") {
-      a.seconds = number(1, 3600);
+      a.seconds = in.number(1, 3600);
     } else if (arg == "--warmup-seconds") {
-      a.warmup_seconds = number(0, 3600);
+      a.warmup_seconds = in.number(0, 3600);
     } else if (arg == "--latency-emergency-share") {
-      a.latency_emergency_share = number(0.001, 1);
+      a.latency_emergency_share = in.number(0.001, 1);
     } else {
-      usage_error("unknown option " + arg);
+      in.unknown();
     }
   }
   return a;
 }
 
-double seconds_between(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); }
-
-std::string fmt(double v, int decimals = 0) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  // Thousands separators for the integer part.
-  std::string s(buf);
-  const auto dot = s.find('.');
-  std::string head = s.substr(0, dot == std::string::npos ? s.size() : dot);
-  const std::string tail = dot == std::string::npos ? "" : s.substr(dot);
-  const bool neg = !head.empty() && head[0] == '-';
-  if (neg) head.erase(0, 1);
-  std::string out;
-  for (std::size_t i = 0; i < head.size(); ++i) {
-    if (i > 0 && (head.size() - i) % 3 == 0) out += ',';
-    out += head[i];
-  }
-  return (neg ? "-" : "") + out + tail;
-}
-
-// ---------------------------------------------------------------------------
-// CPU time per thread, from /proc/self/task, labelled by which part of the
-// bench created the thread.
-
-struct ThreadSample {
-  std::string comm;
-  long ticks = 0;  // utime + stime, in clock ticks
-};
-
-std::map<int, ThreadSample> sample_threads() {
-  std::map<int, ThreadSample> out;
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/task", ec)) {
-    const std::string tid_text = entry.path().filename().string();
-    std::ifstream f(entry.path() / "stat");
-    std::string line;
-    if (!std::getline(f, line)) continue;
-    const auto open = line.find('(');
-    const auto close = line.rfind(')');
-    if (open == std::string::npos || close == std::string::npos) continue;
-    ThreadSample s;
-    s.comm = line.substr(open + 1, close - open - 1);
-    std::istringstream rest(line.substr(close + 2));
-    std::vector<std::string> fields;
-    std::string tok;
-    while (rest >> tok) fields.push_back(tok);
-    if (fields.size() < 13) continue;
-    s.ticks = std::stol(fields[11]) + std::stol(fields[12]);  // fields 14 and 15 of stat
-    out[std::stoi(tid_text)] = s;
-  }
-  return out;
-}
-
-int current_tid() { return static_cast<int>(syscall(SYS_gettid)); }
-
-class ThreadLabels {
- public:
-  // Every thread not labelled yet gets `label`.
-  void claim(const std::string& label) {
-    for (const auto& [tid, s] : sample_threads()) labels_.try_emplace(tid, label);
-  }
-  void set(int tid, const std::string& label) { labels_[tid] = label; }
-  std::string of(int tid) const {
-    const auto it = labels_.find(tid);
-    return it == labels_.end() ? "other" : it->second;
-  }
-
- private:
-  std::map<int, std::string> labels_;
-};
-
-void print_thread_cpu(const ThreadLabels& labels, const std::map<int, ThreadSample>& before,
-                      const std::map<int, ThreadSample>& after, double wall_s) {
-  const double tick = static_cast<double>(sysconf(_SC_CLK_TCK));
-  std::map<std::pair<std::string, std::string>, std::pair<double, int>> by_kind;  // (label, comm) -> (s, threads)
-  double total = 0;
-  for (const auto& [tid, s] : after) {
-    const auto b = before.find(tid);
-    const long d = s.ticks - (b == before.end() ? 0 : b->second.ticks);
-    std::string comm = s.comm;
-    if (comm == "locator-loop" && labels.of(tid) != "locator event loop") comm = "kafka::Producer poll thread";
-    auto& slot = by_kind[{labels.of(tid), comm}];
-    slot.first += static_cast<double>(d) / tick;
-    slot.second += 1;
-    total += static_cast<double>(d) / tick;
-  }
-  std::vector<std::pair<double, std::string>> rows;
-  for (const auto& [k, v] : by_kind) {
-    if (v.first < 0.005 * wall_s) continue;
-    rows.push_back({v.first, k.first + " / " + k.second + (v.second > 1 ? " (x" + std::to_string(v.second) + ")" : "")});
-  }
-  std::sort(rows.rbegin(), rows.rend());
-  std::printf("    CPU time by thread (owner / thread name), %.2f s wall, 2 cores = %.2f core-s available:\n", wall_s,
-              2 * wall_s);
-  for (const auto& [s, name] : rows) {
-    std::printf("      %-52s %7.2f s  %5.1f%% of one core\n", name.c_str(), s, 100.0 * s / wall_s);
-  }
-  std::printf("      %-52s %7.2f s  %5.1f%% of one core\n", "total (this process)", total, 100.0 * total / wall_s);
-}
-
-// ---------------------------------------------------------------------------
-// Traffic.
-
-struct Stream {
-  std::vector<SimEvent> calls;    // for e911.call-events
-  std::vector<SimEvent> updates;  // for e911.location-updates (before the calls)
-  std::size_t emergency = 0;      // calls that should give an emergency call
-  std::size_t call_bytes = 0;
-};
-
-// `n` call events, `share` of them emergency or test calls from the
-// simulator's scenarios (cycled), the rest non-emergency background; the
-// location updates the scenarios need go to `updates`.
-Stream generate(simulator::TrafficSimulator& sim, std::size_t n, double share, std::uint64_t seed) {
-  Stream s;
-  s.calls.reserve(n);
-  std::mt19937_64 rng(seed);
-  std::uniform_real_distribution<double> u(0, 1);
-  std::vector<SimEvent> tour;
-  std::size_t next = 0;
-  while (s.calls.size() < n) {
-    if (u(rng) < share) {
-      for (;;) {
-        if (next == tour.size()) {
-          tour = sim.scenarios();
-          next = 0;
-          if (tour.empty()) throw std::runtime_error("the registry supports no emergency scenario");
-        }
-        SimEvent& e = tour[next++];
-        if (e.kind == SimEvent::Kind::location_update) {
-          s.updates.push_back(std::move(e));
-          continue;
-        }
-        if (e.emergency) ++s.emergency;
-        s.call_bytes += e.payload.size() + e.key.size();
-        s.calls.push_back(std::move(e));
-        break;
-      }
-    } else {
-      auto e = sim.background();
-      s.call_bytes += e.payload.size() + e.key.size();
-      s.calls.push_back(std::move(e));
-    }
-  }
-  return s;
-}
-
-std::optional<std::string> json_string_field(std::string_view json, std::string_view name) {
-  const std::string needle = "\"" + std::string(name) + "\":\"";
-  const auto at = json.find(needle);
-  if (at == std::string_view::npos) return std::nullopt;
-  const auto begin = at + needle.size();
-  const auto end = json.find('"', begin);
-  if (end == std::string_view::npos) return std::nullopt;
-  return std::string(json.substr(begin, end - begin));
-}
 
 // ---------------------------------------------------------------------------
 // Kafka helpers.
@@ -507,74 +349,6 @@ RateResult in_process(const std::string& registry_path, const Stream& s) {
   return r;
 }
 
-class LocatorRunner {
- public:
-  LocatorRunner(const kafka::Properties& props, const std::string& registry, const Config::Topics& topics) {
-    locator::LocatorServiceOptions o;
-    o.kafka = props;
-    o.topics = topics;
-    o.registry_path = registry;
-    service_ = std::make_unique<locator::LocatorService>(o, observability::MetricsRegistry());
-    thread_ = std::thread([this] {
-      tid_ = current_tid();
-      // Threads started from this one (the kafka::Producer's poll thread)
-      // inherit the name; librdkafka's own threads rename themselves rdk:*.
-      pthread_setname_np(pthread_self(), "locator-loop");
-      try {
-        service_->run(stop_);
-      } catch (const std::exception& e) {
-        std::lock_guard lock(mu_);
-        error_ = e.what();
-      }
-      done_ = true;
-    });
-  }
-  ~LocatorRunner() { stop(); }
-
-  // Waits for started(); throws on failure.
-  void wait_started() {
-    const auto deadline = Clock::now() + std::chrono::seconds(120);
-    while (!service_->started()) {
-      check();
-      if (done_ || Clock::now() > deadline) throw std::runtime_error("the locator did not start: " + error());
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-  }
-  void check() const {
-    if (const auto e = error(); !e.empty()) throw std::runtime_error("locator failed: " + e);
-  }
-  std::string error() const {
-    std::lock_guard lock(mu_);
-    return error_;
-  }
-  locator::LocatorServiceStats stats() const { return service_->stats(); }
-  int tid() const { return tid_.load(); }
-  void stop() {
-    if (thread_.joinable()) {
-      stop_ = true;
-      thread_.join();
-    }
-  }
-
- private:
-  std::unique_ptr<locator::LocatorService> service_;
-  std::atomic<bool> stop_{false};
-  std::atomic<bool> done_{false};
-  std::atomic<int> tid_{0};
-  mutable std::mutex mu_;
-  std::string error_;
-  std::thread thread_;
-};
-
-std::string describe_props(const kafka::Properties& p) {
-  std::string out;
-  for (const char* k : {"fetch.wait.max.ms", "linger.ms", "socket.nagle.disable", "fetch.error.backoff.ms"}) {
-    const auto it = p.find(k);
-    out += std::string(out.empty() ? "" : ", ") + k + "=" + (it == p.end() ? "(librdkafka default)" : it->second);
-  }
-  return out;
-}
-
 // ---------------------------------------------------------------------------
 // Phase 1: throughput.
 
@@ -607,7 +381,7 @@ void run_throughput(const Args& args, std::shared_ptr<const registry::Registry> 
   broker.create_topic(topics.dead_letter, 1);
   const auto props = kafka::merged(broker.client_properties(), args.overrides);
   std::printf("  embedded broker %s; e911.call-events: %d partitions; clients: %s\n", broker.bootstrap_servers().c_str(),
-              partitions, describe_props(props).c_str());
+              partitions, describe_props(props, kShownProps).c_str());
 
   {
     // The backlog producer batches generously (see the docs: the mock
@@ -641,9 +415,10 @@ void run_throughput(const Args& args, std::shared_ptr<const registry::Registry> 
   RateResult locator_rate;
   if (args.stage("locator")) {
     const auto started_at = Clock::now();
-    LocatorRunner locator(props, args.registry, topics);
-    locator.wait_started();
-    labels.set(locator.tid(), "locator event loop");
+    bench::RunningService<locator::LocatorService> locator("locator-loop", locator_options(props, args.registry, topics),
+                                                         observability::MetricsRegistry());
+    locator.thread().wait_started();
+    labels.set(locator.thread().tid(), "locator event loop");
     labels.claim("locator");
     Clock::time_point first{}, consumed{}, done{};
     std::map<int, ThreadSample> cpu_before;
@@ -652,8 +427,8 @@ void run_throughput(const Args& args, std::shared_ptr<const registry::Registry> 
     std::uint64_t last_seen = 0;
     locator::LocatorServiceStats st;
     for (;;) {
-      locator.check();
-      st = locator.stats();
+      locator.thread().check();
+      st = locator->stats();
       const auto now = Clock::now();
       if (first == Clock::time_point{} && st.call_events > 0) {
         first = now;
@@ -691,9 +466,15 @@ void run_throughput(const Args& args, std::shared_ptr<const registry::Registry> 
     std::printf("    THROUGHPUT: %s events/s (target >= 100,000)\n", fmt(locator_rate.rate()).c_str());
     locator_rate.steadiness = progress.describe();
     if (!locator_rate.steadiness.empty()) std::printf("    %s events/s\n", locator_rate.steadiness.c_str());
-    print_thread_cpu(labels, cpu_before, cpu_after, seconds_between(first, done));
-    locator.stop();
-    locator.check();
+    print_thread_cpu(
+        labels, cpu_before, cpu_after, seconds_between(first, done),
+        [&](int tid, const std::string& comm) {
+          // The producer's poll thread inherits the event loop's name.
+          return comm == "locator-loop" && labels.of(tid) != "locator event loop" ? "kafka::Producer poll thread" : comm;
+        },
+        "    ", 52);
+    locator.thread().stop();
+    locator.thread().check();
   }
   labels.claim("locator (gone)");
 
@@ -766,78 +547,6 @@ struct LatencyLog {
   }
 };
 
-struct Percentiles {
-  std::size_t n = 0;
-  double p50 = 0, p95 = 0, p99 = 0, p999 = 0, max = 0, mean = 0;
-};
-
-Percentiles percentiles(std::vector<double> v) {
-  Percentiles p;
-  p.n = v.size();
-  if (v.empty()) return p;
-  std::sort(v.begin(), v.end());
-  const auto at = [&](double q) {
-    const auto i = static_cast<std::size_t>(std::ceil(q * static_cast<double>(v.size()))) - 1;
-    return v[std::min(i, v.size() - 1)];
-  };
-  p.p50 = at(0.50);
-  p.p95 = at(0.95);
-  p.p99 = at(0.99);
-  p.p999 = at(0.999);
-  p.max = v.back();
-  double sum = 0;
-  for (const double x : v) sum += x;
-  p.mean = sum / static_cast<double>(v.size());
-  return p;
-}
-
-class Reader {
- public:
-  using KeyOf = std::function<std::optional<std::string>(const kafka::Message&)>;
-  Reader(const kafka::Properties& props, std::string group, std::string topic, LatencyLog& log, KeyOf key_of,
-         std::string thread_name)
-      : log_(log), key_of_(std::move(key_of)) {
-    thread_ = std::thread([this, props, group, topic, thread_name] {
-      pthread_setname_np(pthread_self(), thread_name.c_str());
-      try {
-        kafka::ConsumerOptions o;
-        o.group_id = group;
-        o.topics = {topic};
-        kafka::Consumer c(props, o);
-        const kafka::Consumer::Handler h = [this](const kafka::Message& m, const kafka::Ack& ack) {
-          const auto at = Clock::now();
-          if (const auto key = key_of_(m)) log_.note_received(*key, at, m.timestamp_ms);
-          ack.done();
-        };
-        while (!stop_.load()) c.poll(h, std::chrono::milliseconds(100));
-        c.close();
-      } catch (const std::exception& e) {
-        std::lock_guard lock(mu_);
-        error_ = e.what();
-      }
-    });
-  }
-  ~Reader() { stop(); }
-  void stop() {
-    if (thread_.joinable()) {
-      stop_ = true;
-      thread_.join();
-    }
-  }
-  std::string error() const {
-    std::lock_guard lock(mu_);
-    return error_;
-  }
-
- private:
-  LatencyLog& log_;
-  KeyOf key_of_;
-  std::atomic<bool> stop_{false};
-  mutable std::mutex mu_;
-  std::string error_;
-  std::thread thread_;
-};
-
 void print_latency_row(const char* name, const Percentiles& p) {
   std::printf("    %-40s %7zu %8.2f %8.2f %8.2f %8.2f %8.2f %8.2f\n", name, p.n, p.mean, p.p50, p.p95, p.p99, p.p999,
               p.max);
@@ -862,7 +571,7 @@ void run_latency(const Args& args, std::shared_ptr<const registry::Registry> reg
   broker.create_topic(topics.dead_letter, 1);
   broker.create_topic(hop_topic, 3);
   const auto props = kafka::merged(broker.client_properties(), args.overrides);
-  std::printf("  embedded broker %s; every client: %s\n", broker.bootstrap_servers().c_str(), describe_props(props).c_str());
+  std::printf("  embedded broker %s; every client: %s\n", broker.bootstrap_servers().c_str(), describe_props(props, kShownProps).c_str());
 
   kafka::ProducerOptions po;
   po.client_id = "bench-calls";
@@ -876,24 +585,29 @@ void run_latency(const Args& args, std::shared_ptr<const registry::Registry> reg
   produce_all(calls_producer, topics.location_updates, probes.updates);
 
   LatencyLog locator_log, hop_log;
-  LocatorRunner locator(props, args.registry, topics);
-  locator.wait_started();
-  labels.set(locator.tid(), "locator event loop");
-  Reader downstream(props, "bench-downstream", topics.emergency_calls, locator_log,
-                    [](const kafka::Message& m) { return json_string_field(m.value, "call_id"); }, "rd-downstream");
-  Reader hop_reader(props, "bench-hop", hop_topic, hop_log,
-                    [](const kafka::Message& m) -> std::optional<std::string> {
-                      if (!m.key) return std::nullopt;
-                      return std::string(*m.key);
-                    },
-                    "rd-bare-hop");
+  bench::RunningService<locator::LocatorService> locator("locator-loop", locator_options(props, args.registry, topics),
+                                                         observability::MetricsRegistry());
+  locator.thread().wait_started();
+  labels.set(locator.thread().tid(), "locator event loop");
+  bench::TopicReader downstream(
+      props, "bench-downstream", topics.emergency_calls,
+      [&](const kafka::Message& m, Clock::time_point at) {
+        if (const auto key = json_string_field(m.value, "call_id")) locator_log.note_received(*key, at, m.timestamp_ms);
+      },
+      "rd-downstream");
+  bench::TopicReader hop_reader(
+      props, "bench-hop", hop_topic,
+      [&](const kafka::Message& m, Clock::time_point at) {
+        if (m.key) hop_log.note_received(std::string(*m.key), at, m.timestamp_ms);
+      },
+      "rd-bare-hop");
   labels.claim("locator, readers, producers");
 
   // Both paths deliver before the paced run starts.
   const auto probe_deadline = Clock::now() + std::chrono::seconds(60);
   std::size_t probe = 0;
   while (locator_log.any() == 0 || hop_log.any() == 0) {
-    locator.check();
+    locator.thread().check();
     if (Clock::now() > probe_deadline || probe >= probes.calls.size()) {
       throw std::runtime_error("the paths did not deliver within 60 s: " + downstream.error() + hop_reader.error());
     }
@@ -942,11 +656,11 @@ void run_latency(const Args& args, std::shared_ptr<const registry::Registry> reg
            static_cast<double>(r.ru_utime.tv_usec + r.ru_stime.tv_usec) / 1e6;
   };
   const double wall = seconds_between(start, Clock::now());
-  const auto st = locator.stats();
+  const auto st = locator->stats();
   downstream.stop();
   hop_reader.stop();
-  locator.stop();
-  locator.check();
+  locator.thread().stop();
+  locator.thread().check();
 
   const double achieved = static_cast<double>(s.calls.size() - warmup_n) / seconds_between(measure_start, paced_end);
   std::printf("  paced %s call events (achieved %.1f events/s over the measured part, %zu tick(s) late by > 1 period)\n",

@@ -90,6 +90,13 @@
 #include <unordered_map>
 #include <vector>
 
+#include "bench/support/args.h"
+#include "bench/support/report.h"
+#include "bench/support/service_thread.h"
+#include "bench/support/sim_stream.h"
+#include "bench/support/smtp_sink.h"
+#include "bench/support/threads.h"
+#include "bench/support/topic_reader.h"
 #include "common/config.h"
 #include "common/emergency_call.h"
 #include "common/kafka/consumer.h"
@@ -105,12 +112,14 @@
 #include "consumers/notifier/notifier_service.h"
 #include "consumers/notifier/outbox_transport.h"
 #include "consumers/notifier/smtp_transport.h"
+#include "common/service/wait.h"
+#include "tests/support/temp_dir.h"
 #include "producers/simulator/traffic.h"
 
 namespace {
 
 using namespace e911;
-using Clock = std::chrono::steady_clock;
+using namespace e911::bench;
 using simulator::SimEvent;
 namespace fs = std::filesystem;
 
@@ -171,88 +180,67 @@ struct Args {
   }
 };
 
-[[noreturn]] void usage_error(const std::string& why) {
-  std::cerr << "notifier_bench: " << why << "\n" << kUsage;
-  std::exit(2);
-}
-
 Args parse_args(int argc, char** argv) {
   Args a;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    const auto value = [&]() -> std::string {
-      if (i + 1 >= argc) usage_error(arg + " needs a value");
-      return argv[++i];
-    };
-    const auto number = [&](double lo, double hi) {
-      const std::string v = value();
-      char* end = nullptr;
-      const double d = std::strtod(v.c_str(), &end);
-      if (v.empty() || *end != '\0' || !(d >= lo && d <= hi)) usage_error(arg + ": not a number in range: " + v);
-      return d;
-    };
-    if (arg == "--help" || arg == "-h") {
-      std::cout << kUsage;
-      std::exit(0);
-    } else if (arg == "--scenario") {
-      a.scenarios = value();
+  ArgReader in(argc, argv, "notifier_bench", kUsage);
+  while (in.next()) {
+    const std::string& arg = in.arg();
+    if (arg == "--scenario") {
+      a.scenarios = in.value();
       if (a.scenarios == "all") a.scenarios = "smtp,first-alert,storm";
       std::stringstream ss(a.scenarios);
       for (std::string s; std::getline(ss, s, ',');) {
-        if (s != "smtp" && s != "first-alert" && s != "storm") usage_error("unknown scenario " + s);
+        if (s != "smtp" && s != "first-alert" && s != "storm") in.usage_error("unknown scenario " + s);
       }
     } else if (arg == "--registry") {
-      a.registry = value();
+      a.registry = in.value();
     } else if (arg == "--recipients") {
-      a.recipients = static_cast<int>(number(1, 1000));
+      a.recipients = static_cast<int>(in.number(1, 1000));
     } else if (arg == "--smtp") {
-      a.smtp = value();
-      if (a.smtp != "sink" && a.smtp != "python") usage_error("--smtp: sink or python");
+      a.smtp = in.value();
+      if (a.smtp != "sink" && a.smtp != "python") in.usage_error("--smtp: sink or python");
     } else if (arg == "--sink-quickack") {
       a.sink_quickack = true;
     } else if (arg == "--transport") {
-      a.transport = value();
-      if (a.transport != "smtp" && a.transport != "outbox") usage_error("--transport: smtp or outbox");
+      a.transport = in.value();
+      if (a.transport != "smtp" && a.transport != "outbox") in.usage_error("--transport: smtp or outbox");
     } else if (arg == "--workers") {
-      a.workers = static_cast<std::size_t>(number(1, 1000));
+      a.workers = static_cast<std::size_t>(in.number(1, 1000));
     } else if (arg == "--max-pending") {
-      a.max_pending = static_cast<std::size_t>(number(1, 1e9));
+      a.max_pending = static_cast<std::size_t>(in.number(1, 1e9));
     } else if (arg == "--durability") {
-      const auto v = value();
+      const auto v = in.value();
       if (v == "normal") {
         a.durability = notifier::Durability::normal;
       } else if (v == "full") {
         a.durability = notifier::Durability::full;
       } else {
-        usage_error("--durability: normal or full");
+        in.usage_error("--durability: normal or full");
       }
     } else if (arg == "--set") {
-      const std::string kv = value();
-      const auto eq = kv.find('=');
-      if (eq == std::string::npos || eq == 0) usage_error("--set wants KEY=VALUE, not " + kv);
-      a.overrides[kv.substr(0, eq)] = kv.substr(eq + 1);
+      in.property(a.overrides);
     } else if (arg == "--seed") {
-      a.seed = static_cast<std::uint64_t>(number(0, 1e15));
+      a.seed = static_cast<std::uint64_t>(in.number(0, 1e15));
     } else if (arg == "--state-dir") {
-      a.state_root = value();
+      a.state_root = in.value();
     } else if (arg == "--rate") {
-      a.rate = number(0.1, 1e5);
+      a.rate = in.number(0.1, 1e5);
     } else if (arg == "--seconds") {
-      a.seconds = number(1, 3600);
+      a.seconds = in.number(1, 3600);
     } else if (arg == "--warmup-seconds") {
-      a.warmup_seconds = number(0, 3600);
+      a.warmup_seconds = in.number(0, 3600);
     } else if (arg == "--b-rate") {
-      a.b_rate = number(1, 1e6);
+      a.b_rate = in.number(1, 1e6);
     } else if (arg == "--b-emergency-share") {
-      a.b_emergency_share = number(0.001, 1);
+      a.b_emergency_share = in.number(0.001, 1);
     } else if (arg == "--b-seconds") {
-      a.b_seconds = number(1, 3600);
+      a.b_seconds = in.number(1, 3600);
     } else if (arg == "--storm-calls") {
-      a.storm_calls = static_cast<std::size_t>(number(1, 1e7));
+      a.storm_calls = static_cast<std::size_t>(in.number(1, 1e7));
     } else if (arg == "--storm-recipients") {
-      a.storm_recipients = static_cast<int>(number(1, 1000));
+      a.storm_recipients = static_cast<int>(in.number(1, 1000));
     } else {
-      usage_error("unknown option " + arg);
+      in.unknown();
     }
   }
   if (a.state_root.empty()) {
@@ -262,40 +250,7 @@ Args parse_args(int argc, char** argv) {
   return a;
 }
 
-double seconds_between(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); }
-double ms_between(Clock::time_point a, Clock::time_point b) {
-  return std::chrono::duration<double, std::milli>(b - a).count();
-}
 
-std::string fmt(double v, int decimals = 0) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  std::string s(buf);
-  const auto dot = s.find('.');
-  std::string head = s.substr(0, dot == std::string::npos ? s.size() : dot);
-  const std::string tail = dot == std::string::npos ? "" : s.substr(dot);
-  const bool neg = !head.empty() && head[0] == '-';
-  if (neg) head.erase(0, 1);
-  std::string out;
-  for (std::size_t i = 0; i < head.size(); ++i) {
-    if (i > 0 && (head.size() - i) % 3 == 0) out += ',';
-    out += head[i];
-  }
-  return (neg ? "-" : "") + out + tail;
-}
-std::string fmt(std::uint64_t v) { return fmt(static_cast<double>(v)); }
-
-std::optional<std::string> json_string_field(std::string_view json, std::string_view name) {
-  const std::string needle = "\"" + std::string(name) + "\":\"";
-  const auto at = json.find(needle);
-  if (at == std::string_view::npos) return std::nullopt;
-  const auto begin = at + needle.size();
-  const auto end = json.find('"', begin);
-  if (end == std::string_view::npos) return std::nullopt;
-  return std::string(json.substr(begin, end - begin));
-}
-
-int current_tid() { return static_cast<int>(syscall(SYS_gettid)); }
 
 // ---------------------------------------------------------------------------
 // Memory and CPU of this process.
@@ -337,106 +292,8 @@ double process_cpu_s() {
          static_cast<double>(r.ru_utime.tv_usec + r.ru_stime.tv_usec) / 1e6;
 }
 
-struct ThreadSample {
-  std::string comm;
-  long ticks = 0;
-};
-
-std::map<int, ThreadSample> sample_threads() {
-  std::map<int, ThreadSample> out;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator("/proc/self/task", ec)) {
-    std::ifstream f(entry.path() / "stat");
-    std::string line;
-    if (!std::getline(f, line)) continue;
-    const auto open = line.find('(');
-    const auto close = line.rfind(')');
-    if (open == std::string::npos || close == std::string::npos) continue;
-    ThreadSample s;
-    s.comm = line.substr(open + 1, close - open - 1);
-    std::istringstream rest(line.substr(close + 2));
-    std::vector<std::string> fields;
-    std::string tok;
-    while (rest >> tok) fields.push_back(tok);
-    if (fields.size() < 13) continue;
-    s.ticks = std::stol(fields[11]) + std::stol(fields[12]);
-    out[std::stoi(entry.path().filename().string())] = s;
-  }
-  return out;
-}
-
-class ThreadLabels {
- public:
-  void claim(const std::string& label) {
-    for (const auto& [tid, s] : sample_threads()) labels_.try_emplace(tid, label);
-  }
-  void set(int tid, const std::string& label) { labels_[tid] = label; }
-  std::string of(int tid) const {
-    const auto it = labels_.find(tid);
-    return it == labels_.end() ? "other" : it->second;
-  }
-
- private:
-  std::map<int, std::string> labels_;
-};
-
-void print_thread_cpu(const ThreadLabels& labels, const std::map<int, ThreadSample>& before,
-                      const std::map<int, ThreadSample>& after, double wall_s) {
-  const double tick = static_cast<double>(sysconf(_SC_CLK_TCK));
-  std::map<std::pair<std::string, std::string>, std::pair<double, int>> by_kind;
-  double total = 0;
-  for (const auto& [tid, s] : after) {
-    const auto b = before.find(tid);
-    const long d = s.ticks - (b == before.end() ? 0 : b->second.ticks);
-    std::string comm = s.comm;
-    if (comm.rfind("rdk:", 0) == 0) comm = "rdk:*";
-    auto& slot = by_kind[{labels.of(tid), comm}];
-    slot.first += static_cast<double>(d) / tick;
-    slot.second += 1;
-    total += static_cast<double>(d) / tick;
-  }
-  std::vector<std::pair<double, std::string>> rows;
-  for (const auto& [k, v] : by_kind) {
-    if (v.first < 0.005 * wall_s) continue;
-    rows.push_back({v.first, k.first + " / " + k.second + (v.second > 1 ? " (x" + std::to_string(v.second) + ")" : "")});
-  }
-  std::sort(rows.rbegin(), rows.rend());
-  std::printf("  CPU time by thread (owner / thread name), %.2f s wall, 2 cores = %.2f core-s available:\n", wall_s,
-              2 * wall_s);
-  for (const auto& [s, name] : rows) {
-    std::printf("    %-60s %7.2f s  %5.1f%% of one core\n", name.c_str(), s, 100.0 * s / wall_s);
-  }
-  std::printf("    %-60s %7.2f s  %5.1f%% of one core\n", "total (this process)", total, 100.0 * total / wall_s);
-}
-
 // ---------------------------------------------------------------------------
 // Statistics.
-
-struct Percentiles {
-  std::size_t n = 0;
-  double min = 0, p50 = 0, p95 = 0, p99 = 0, p999 = 0, max = 0, mean = 0;
-};
-
-Percentiles percentiles(std::vector<double> v) {
-  Percentiles p;
-  p.n = v.size();
-  if (v.empty()) return p;
-  std::sort(v.begin(), v.end());
-  const auto at = [&](double q) {
-    const auto i = static_cast<std::size_t>(std::ceil(q * static_cast<double>(v.size())));
-    return v[std::min(i == 0 ? 0 : i - 1, v.size() - 1)];
-  };
-  p.min = v.front();
-  p.p50 = at(0.50);
-  p.p95 = at(0.95);
-  p.p99 = at(0.99);
-  p.p999 = at(0.999);
-  p.max = v.back();
-  double sum = 0;
-  for (const double x : v) sum += x;
-  p.mean = sum / static_cast<double>(v.size());
-  return p;
-}
 
 void print_header() {
   std::printf("    %-52s %7s %8s %8s %8s %8s %8s %8s %8s  (ms)\n", "", "n", "min", "mean", "p50", "p95", "p99",
@@ -448,251 +305,6 @@ void print_row(const std::string& name, const Percentiles& p) {
 }
 
 // ---------------------------------------------------------------------------
-// The SMTP sink: a minimal server on 127.0.0.1, one epoll thread. Answers
-// 220, 250 to EHLO/HELO/MAIL/RCPT/RSET/NOOP, 354 to DATA, 250 after the
-// terminating ".", 221 to QUIT; records, per message, the time just before
-// the final 250 is written and the X-E911-Call-Id / X-E911-Notification-Id
-// headers.
-
-struct Acceptance {
-  std::string call_id;
-  std::string notification_id;
-  Clock::time_point at;
-};
-
-bool starts_with_ci(std::string_view s, std::string_view prefix) {
-  if (s.size() < prefix.size()) return false;
-  for (std::size_t i = 0; i < prefix.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(s[i])) != std::tolower(static_cast<unsigned char>(prefix[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
-
-std::string trimmed(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return std::string(s);
-}
-
-class SmtpSink {
- public:
-  // record: keep a log entry per message (else only count them).
-  SmtpSink(bool quickack, bool record) : quickack_(quickack), record_(record) {
-    listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (listen_fd_ < 0) throw std::runtime_error(std::string("sink socket: ") + std::strerror(errno));
-    const int one = 1;
-    ::setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = 0;
-    if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(listen_fd_, 1024) != 0) {
-      throw std::runtime_error(std::string("sink bind/listen: ") + std::strerror(errno));
-    }
-    socklen_t len = sizeof addr;
-    ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-    port_ = ntohs(addr.sin_port);
-    epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
-    stop_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    if (epoll_fd_ < 0 || stop_fd_ < 0) throw std::runtime_error("sink epoll/eventfd");
-    watch(listen_fd_);
-    watch(stop_fd_);
-    thread_ = std::thread([this] { loop(); });
-    while (tid_.load() == 0) std::this_thread::yield();
-  }
-  ~SmtpSink() {
-    const std::uint64_t one = 1;
-    if (::write(stop_fd_, &one, sizeof one) < 0) std::perror("sink stop");
-    thread_.join();
-    for (const auto& [fd, c] : conns_) ::close(fd);
-    ::close(listen_fd_);
-    ::close(epoll_fd_);
-    ::close(stop_fd_);
-  }
-  SmtpSink(const SmtpSink&) = delete;
-  SmtpSink& operator=(const SmtpSink&) = delete;
-
-  std::uint16_t port() const { return port_; }
-  int tid() const { return tid_.load(); }
-  std::uint64_t accepted() const { return count_.load(); }
-  std::uint64_t connections() const { return connections_.load(); }
-  std::vector<Acceptance> snapshot() const {
-    std::lock_guard lock(mu_);
-    return log_;
-  }
-
- private:
-  struct Conn {
-    std::string in;
-    bool data = false;
-    bool headers = false;
-    std::string call_id, notification_id;
-  };
-
-  void watch(int fd) {
-    epoll_event ev{};
-    ev.events = EPOLLIN;
-    ev.data.fd = fd;
-    if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev) != 0) throw std::runtime_error("sink epoll_ctl");
-  }
-
-  static bool send_all(int fd, std::string_view s) {
-    while (!s.empty()) {
-      const auto n = ::send(fd, s.data(), s.size(), MSG_NOSIGNAL);
-      if (n > 0) {
-        s.remove_prefix(static_cast<std::size_t>(n));
-      } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-        pollfd p{fd, POLLOUT, 0};
-        if (::poll(&p, 1, 2000) <= 0) return false;
-      } else if (n < 0 && errno == EINTR) {
-        continue;
-      } else {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  void drop(int fd) {
-    ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
-    ::close(fd);
-    conns_.erase(fd);
-  }
-
-  // False: close the connection.
-  bool line(int fd, Conn& c, std::string_view l) {
-    if (c.data) {
-      if (l == ".") {
-        const auto at = Clock::now();
-        const auto n = count_.load() + 1;
-        const bool ok = send_all(fd, "250 2.0.0 Ok: queued as S" + std::to_string(n) + "\r\n");
-        if (record_) {
-          std::lock_guard lock(mu_);
-          log_.push_back({std::move(c.call_id), std::move(c.notification_id), at});
-        }
-        count_.store(n);
-        c.data = false;
-        c.call_id.clear();
-        c.notification_id.clear();
-        return ok;
-      }
-      if (c.headers) {
-        if (l.empty()) {
-          c.headers = false;
-        } else if (starts_with_ci(l, "X-E911-Call-Id:")) {
-          c.call_id = trimmed(l.substr(15));
-        } else if (starts_with_ci(l, "X-E911-Notification-Id:")) {
-          c.notification_id = trimmed(l.substr(23));
-        }
-      }
-      return true;
-    }
-    if (starts_with_ci(l, "EHLO")) return send_all(fd, "250-e911-bench-sink\r\n250-8BITMIME\r\n250 SIZE 10485760\r\n");
-    if (starts_with_ci(l, "HELO")) return send_all(fd, "250 e911-bench-sink\r\n");
-    if (starts_with_ci(l, "MAIL") || starts_with_ci(l, "RCPT") || starts_with_ci(l, "RSET") ||
-        starts_with_ci(l, "NOOP")) {
-      return send_all(fd, "250 2.0.0 Ok\r\n");
-    }
-    if (starts_with_ci(l, "DATA")) {
-      c.data = true;
-      c.headers = true;
-      return send_all(fd, "354 End data with <CR><LF>.<CR><LF>\r\n");
-    }
-    if (starts_with_ci(l, "QUIT")) {
-      send_all(fd, "221 2.0.0 Bye\r\n");
-      return false;
-    }
-    return send_all(fd, "502 5.5.2 Command not implemented\r\n");
-  }
-
-  void readable(int fd) {
-    auto it = conns_.find(fd);
-    if (it == conns_.end()) return;
-    Conn& c = it->second;
-    char buf[65536];
-    for (;;) {
-      const auto n = ::read(fd, buf, sizeof buf);
-      if (quickack_) {
-        // Not sticky: the kernel may fall back to delayed ACKs, so again
-        // after every read.
-        const int one = 1;
-        ::setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
-      }
-      if (n > 0) {
-        c.in.append(buf, static_cast<std::size_t>(n));
-        if (static_cast<std::size_t>(n) < sizeof buf) break;
-      } else if (n == 0) {
-        drop(fd);
-        return;
-      } else if (errno == EINTR) {
-        continue;
-      } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
-        break;
-      } else {
-        drop(fd);
-        return;
-      }
-    }
-    std::size_t pos = 0;
-    for (;;) {
-      const auto eol = c.in.find("\r\n", pos);
-      if (eol == std::string::npos) break;
-      const std::string_view l(c.in.data() + pos, eol - pos);
-      pos = eol + 2;
-      if (!line(fd, c, l)) {
-        drop(fd);
-        return;
-      }
-    }
-    c.in.erase(0, pos);
-  }
-
-  void loop() {
-    pthread_setname_np(pthread_self(), "smtp-sink");
-    tid_.store(current_tid());
-    epoll_event events[64];
-    for (;;) {
-      const int n = ::epoll_wait(epoll_fd_, events, 64, -1);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        return;
-      }
-      for (int i = 0; i < n; ++i) {
-        const int fd = events[i].data.fd;
-        if (fd == stop_fd_) return;
-        if (fd == listen_fd_) {
-          for (;;) {
-            const int c = ::accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
-            if (c < 0) break;
-            const int one = 1;
-            ::setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-            if (quickack_) ::setsockopt(c, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
-            conns_[c];
-            watch(c);
-            connections_.fetch_add(1);
-            if (!send_all(c, "220 e911-bench-sink ESMTP\r\n")) drop(c);
-          }
-          continue;
-        }
-        readable(fd);
-      }
-    }
-  }
-
-  bool quickack_ = false;
-  bool record_ = true;
-  int listen_fd_ = -1, epoll_fd_ = -1, stop_fd_ = -1;
-  std::uint16_t port_ = 0;
-  std::atomic<int> tid_{0};
-  std::atomic<std::uint64_t> count_{0}, connections_{0};
-  std::unordered_map<int, Conn> conns_;  // sink thread only
-  mutable std::mutex mu_;
-  std::vector<Acceptance> log_;
-  std::thread thread_;
-};
-
 // The project's aiosmtpd test server as a child process (no --maildir: it
 // parses each message and answers 250, writing nothing).
 class PythonSmtp {
@@ -960,194 +572,53 @@ std::vector<CallDoc> emergency_documents(std::shared_ptr<const registry::Registr
 // ---------------------------------------------------------------------------
 // Services on their own threads.
 
-class NotifierRunner {
- public:
-  NotifierRunner(notifier::NotifierServiceOptions o) {
-    service_ = std::make_unique<notifier::NotifierService>(std::move(o), observability::MetricsRegistry());
-    thread_ = std::thread([this] {
-      tid_ = current_tid();
-      // The workers, timer, publisher and the producer's poll thread are
-      // started from this thread and inherit the name; librdkafka's own
-      // threads rename themselves rdk:*.
-      pthread_setname_np(pthread_self(), "notifier");
-      try {
-        service_->run(stop_);
-      } catch (const std::exception& e) {
-        std::lock_guard lock(mu_);
-        error_ = e.what();
-      }
-      done_ = true;
-    });
-  }
-  ~NotifierRunner() { stop(); }
-  void wait_started() {
-    const auto deadline = Clock::now() + std::chrono::seconds(120);
-    while (!service_->started()) {
-      check();
-      if (done_ || Clock::now() > deadline) throw std::runtime_error("the notifier did not start: " + error());
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-  }
-  void check() const {
-    if (const auto e = error(); !e.empty()) throw std::runtime_error("notifier failed: " + e);
-  }
-  std::string error() const {
-    std::lock_guard lock(mu_);
-    return error_;
-  }
-  notifier::NotifierServiceStats stats() const { return service_->stats(); }
-  int tid() const { return tid_.load(); }
-  void stop() {
-    if (thread_.joinable()) {
-      stop_ = true;
-      thread_.join();
-    }
-  }
-
- private:
-  std::unique_ptr<notifier::NotifierService> service_;
-  std::atomic<bool> stop_{false};
-  std::atomic<bool> done_{false};
-  std::atomic<int> tid_{0};
-  mutable std::mutex mu_;
-  std::string error_;
-  std::thread thread_;
-};
-
-class LocatorRunner {
- public:
-  LocatorRunner(const kafka::Properties& props, const std::string& registry, const Config::Topics& topics) {
-    locator::LocatorServiceOptions o;
-    o.kafka = props;
-    o.topics = topics;
-    o.registry_path = registry;
-    service_ = std::make_unique<locator::LocatorService>(o, observability::MetricsRegistry());
-    thread_ = std::thread([this] {
-      tid_ = current_tid();
-      pthread_setname_np(pthread_self(), "locator");
-      try {
-        service_->run(stop_);
-      } catch (const std::exception& e) {
-        std::lock_guard lock(mu_);
-        error_ = e.what();
-      }
-      done_ = true;
-    });
-  }
-  ~LocatorRunner() { stop(); }
-  void wait_started() {
-    const auto deadline = Clock::now() + std::chrono::seconds(120);
-    while (!service_->started()) {
-      check();
-      if (done_ || Clock::now() > deadline) throw std::runtime_error("the locator did not start: " + error());
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-  }
-  void check() const {
-    if (const auto e = error(); !e.empty()) throw std::runtime_error("locator failed: " + e);
-  }
-  std::string error() const {
-    std::lock_guard lock(mu_);
-    return error_;
-  }
-  locator::LocatorServiceStats stats() const { return service_->stats(); }
-  int tid() const { return tid_.load(); }
-  void stop() {
-    if (thread_.joinable()) {
-      stop_ = true;
-      thread_.join();
-    }
-  }
-
- private:
-  std::unique_ptr<locator::LocatorService> service_;
-  std::atomic<bool> stop_{false};
-  std::atomic<bool> done_{false};
-  std::atomic<int> tid_{0};
-  mutable std::mutex mu_;
-  std::string error_;
-  std::thread thread_;
-};
-
 // First time each key was read from a topic, by a group consumer
 // (kafka::Consumer, the same client as the services') on its own thread.
+// When each message (by key_of) was first readable on a topic.
 class Reader {
  public:
   using KeyOf = std::function<std::optional<std::string>(const kafka::Message&)>;
   Reader(const kafka::Properties& props, std::string group, std::string topic, KeyOf key_of, std::string thread_name)
-      : key_of_(std::move(key_of)) {
-    thread_ = std::thread([this, props, group, topic, thread_name] {
-      pthread_setname_np(pthread_self(), thread_name.c_str());
-      try {
-        kafka::ConsumerOptions o;
-        o.group_id = group;
-        o.topics = {topic};
-        kafka::Consumer c(props, o);
-        const kafka::Consumer::Handler h = [this](const kafka::Message& m, const kafka::Ack& ack) {
-          const auto at = Clock::now();
-          if (const auto key = key_of_(m)) {
-            std::lock_guard lock(mu_);
-            seen_.try_emplace(*key, at);
-          }
-          ++count_;
-          ack.done();
-        };
-        while (!stop_.load()) c.poll(h, std::chrono::milliseconds(100));
-        c.close();
-      } catch (const std::exception& e) {
-        std::lock_guard lock(mu_);
-        error_ = e.what();
-      }
-    });
-  }
-  ~Reader() { stop(); }
-  void stop() {
-    if (thread_.joinable()) {
-      stop_ = true;
-      thread_.join();
-    }
-  }
-  std::uint64_t count() const { return count_.load(); }
+      : key_of_(std::move(key_of)),
+        reader_(
+            props, std::move(group), std::move(topic),
+            [this](const kafka::Message& m, Clock::time_point at) {
+              if (const auto key = key_of_(m)) {
+                std::lock_guard lock(mu_);
+                seen_.try_emplace(*key, at);
+              }
+            },
+            std::move(thread_name)) {}
+  void stop() { reader_.stop(); }
+  std::uint64_t count() const { return reader_.count(); }
   std::optional<Clock::time_point> seen(const std::string& key) const {
     std::lock_guard lock(mu_);
     const auto it = seen_.find(key);
     if (it == seen_.end()) return std::nullopt;
     return it->second;
   }
-  std::string error() const {
-    std::lock_guard lock(mu_);
-    return error_;
-  }
+  std::string error() const { return reader_.error(); }
 
  private:
   KeyOf key_of_;
-  std::atomic<bool> stop_{false};
-  std::atomic<std::uint64_t> count_{0};
   mutable std::mutex mu_;
   std::unordered_map<std::string, Clock::time_point> seen_;
-  std::string error_;
-  std::thread thread_;
+  bench::TopicReader reader_;  // last: stopped first
 };
+
+// librdkafka's threads (rdk:main, rdk:broker1, ...) as one row.
+std::string rdk_threads_as_one(int, const std::string& comm) { return comm.rfind("rdk:", 0) == 0 ? "rdk:*" : comm; }
+
+locator::LocatorServiceOptions locator_options(const kafka::Properties& props, const std::string& registry,
+                                               const Config::Topics& topics) {
+  locator::LocatorServiceOptions o;
+  o.kafka = props;
+  o.topics = topics;
+  o.registry_path = registry;
+  return o;
+}
 
 std::optional<std::string> call_id_of(const kafka::Message& m) { return json_string_field(m.value, "call_id"); }
-
-// A temporary folder, removed at the end.
-class TempDir {
- public:
-  TempDir(const std::string& root, const std::string& prefix) {
-    std::string templ = root + "/" + prefix + "-XXXXXX";
-    if (!::mkdtemp(templ.data())) throw std::runtime_error("mkdtemp " + templ + ": " + std::strerror(errno));
-    path_ = templ;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 std::uintmax_t file_size_or_0(const std::string& path) {
   std::error_code ec;
@@ -1171,15 +642,6 @@ notifier::NotifierServiceOptions notifier_options(const Args& args, const kafka:
   return o;  // ack_base_url empty: no acknowledgement links, no escalation for silence
 }
 
-std::string describe_props(const kafka::Properties& p) {
-  std::string out;
-  for (const char* k : {"fetch.wait.max.ms", "linger.ms", "socket.nagle.disable"}) {
-    const auto it = p.find(k);
-    out += std::string(out.empty() ? "" : ", ") + k + "=" + (it == p.end() ? "(librdkafka default)" : it->second);
-  }
-  return out;
-}
-
 void print_notifier_stats(const notifier::NotifierServiceStats& st) {
   std::printf("  notifier: %s calls handled (%s admitted, %s duplicate, %s dead letters), %s alerts sent, %s failed, "
               "%s attempts retried, %s escalations, %s records published, %s unpublished\n",
@@ -1189,15 +651,15 @@ void print_notifier_stats(const notifier::NotifierServiceStats& st) {
               fmt(static_cast<std::uint64_t>(st.unpublished_records)).c_str());
 }
 
+// service::wait_until, throwing what `check` throws (a failed service).
 bool wait_until(const std::function<bool()>& done, std::chrono::seconds timeout,
                 const std::function<void()>& check = {}) {
-  const auto deadline = Clock::now() + timeout;
-  while (!done()) {
-    if (check) check();
-    if (Clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return true;
+  return service::wait_until(
+      [&] {
+        if (check) check();
+        return done();
+      },
+      timeout);
 }
 
 // Waits until `target` alerts are accepted, as long as they keep coming
@@ -1260,15 +722,16 @@ void run_smtp(const Args& args, const std::string& registry_path, ThreadLabels& 
   broker.create_topic(topics.dead_letter, 1);
   const auto props = kafka::merged(broker.client_properties(), args.overrides);
   std::printf("  embedded broker %s; every client: %s\n", broker.bootstrap_servers().c_str(),
-              describe_props(props).c_str());
+              describe_props(props, {"fetch.wait.max.ms", "linger.ms", "socket.nagle.disable"}).c_str());
 
-  TempDir tmp(args.state_root, "notifier-bench-a");
-  Delivery delivery(args, tmp.path() + "/outbox");
+  e911::test::TempDir tmp(args.state_root, "notifier-bench-a");
+  Delivery delivery(args, tmp.root().string() + "/outbox");
   if (delivery.sink_tid()) labels.set(delivery.sink_tid(), "SMTP sink");
   std::printf("  delivery: %s\n", delivery.what().c_str());
-  NotifierRunner notifier(notifier_options(args, props, topics, registry_path, tmp.path() + "/state", delivery.transport()));
-  notifier.wait_started();
-  labels.set(notifier.tid(), "notifier consumer loop");
+  bench::RunningService<notifier::NotifierService> notifier("notifier", notifier_options(args, props, topics, registry_path, tmp.root().string() + "/state", delivery.transport()),
+                                                           observability::MetricsRegistry());
+  notifier.thread().wait_started();
+  labels.set(notifier.thread().tid(), "notifier consumer loop");
   labels.claim("notifier");
   Reader readable(props, "bench-readable", topics.emergency_calls, call_id_of, "rd-readable");
   kafka::ProducerOptions po;
@@ -1281,7 +744,7 @@ void run_smtp(const Args& args, const std::string& registry_path, ThreadLabels& 
   const auto t_join = Clock::now();
   std::size_t probe = 0;
   while (delivery.accepted() == 0 || readable.count() == 0) {
-    notifier.check();
+    notifier.thread().check();
     if (probe >= kProbes || Clock::now() - t_join > std::chrono::seconds(60)) {
       throw std::runtime_error("no alert within 60 s: " + readable.error() + " " +
                                (delivery.errors().empty() ? "" : delivery.errors().front()));
@@ -1292,7 +755,7 @@ void run_smtp(const Args& args, const std::string& registry_path, ThreadLabels& 
   }
   const auto probe_alerts = static_cast<std::uint64_t>(probe) * static_cast<std::uint64_t>(args.recipients);
   if (!wait_until([&] { return delivery.accepted() >= probe_alerts; }, std::chrono::seconds(30),
-                  [&] { notifier.check(); })) {
+                  [&] { notifier.thread().check(); })) {
     throw std::runtime_error("the probes' alerts were not all accepted");
   }
   std::printf("  notifier and reader delivering %.1f s after start (%zu probe call(s)); pacing...\n",
@@ -1329,16 +792,16 @@ void run_smtp(const Args& args, const std::string& registry_path, ThreadLabels& 
   }
   const auto paced_end = Clock::now();
   const auto expected = probe_alerts + static_cast<std::uint64_t>(total) * static_cast<std::uint64_t>(args.recipients);
-  const bool all = wait_for_alerts(delivery, expected, std::chrono::seconds(20), [&] { notifier.check(); });
+  const bool all = wait_for_alerts(delivery, expected, std::chrono::seconds(20), [&] { notifier.thread().check(); });
   const auto drained = Clock::now();
   const auto threads1 = sample_threads();
   const double cpu1 = process_cpu_s();
   const double wall = seconds_between(start, drained);
   // Let the last records reach Kafka before the stats are read.
-  wait_until([&] { return notifier.stats().unpublished_records == 0; }, std::chrono::seconds(10));
-  const auto st = notifier.stats();
+  wait_until([&] { return notifier->stats().unpublished_records == 0; }, std::chrono::seconds(10));
+  const auto st = notifier->stats();
   readable.stop();
-  notifier.stop();
+  notifier.thread().stop();
 
   const double achieved = static_cast<double>(measured_n) / seconds_between(measure_start, paced_end);
   std::printf("  paced %s calls (%.2f calls/s achieved over the measured part, %zu tick(s) late by > 1 period); "
@@ -1451,50 +914,13 @@ void run_smtp(const Args& args, const std::string& registry_path, ThreadLabels& 
     }
     std::printf("    worst alert per second of the run, worst seconds first: %s%s\n\n", text.c_str(), all_text.c_str());
   }
-  print_thread_cpu(labels, threads0, threads1, wall);
+  print_thread_cpu(labels, threads0, threads1, wall, rdk_threads_as_one, "  ", 60);
   std::printf("\n");
   labels.claim("(a), gone");
 }
 
 // ---------------------------------------------------------------------------
 // (b) Call event -> first alert, locator and notifier, beside a bare hop.
-
-struct Stream {
-  std::vector<SimEvent> calls;
-  std::vector<SimEvent> updates;
-  std::size_t emergency = 0;
-};
-
-Stream generate(simulator::TrafficSimulator& sim, std::size_t n, double share, std::uint64_t seed) {
-  Stream s;
-  s.calls.reserve(n);
-  std::mt19937_64 rng(seed);
-  std::uniform_real_distribution<double> u(0, 1);
-  std::vector<SimEvent> tour;
-  std::size_t next = 0;
-  while (s.calls.size() < n) {
-    if (u(rng) < share) {
-      for (;;) {
-        if (next == tour.size()) {
-          tour = sim.scenarios();
-          next = 0;
-          if (tour.empty()) throw std::runtime_error("the registry supports no emergency scenario");
-        }
-        SimEvent& e = tour[next++];
-        if (e.kind == SimEvent::Kind::location_update) {
-          s.updates.push_back(std::move(e));
-          continue;
-        }
-        if (e.emergency) ++s.emergency;
-        s.calls.push_back(std::move(e));
-        break;
-      }
-    } else {
-      s.calls.push_back(sim.background());
-    }
-  }
-  return s;
-}
 
 void run_first_alert(const Args& args, const std::string& registry_path, ThreadLabels& labels) {
   const auto registry = load_registry(registry_path);
@@ -1518,7 +944,7 @@ void run_first_alert(const Args& args, const std::string& registry_path, ThreadL
   broker.create_topic(hop_topic, 3);
   const auto props = kafka::merged(broker.client_properties(), args.overrides);
   std::printf("  embedded broker %s; every client: %s\n", broker.bootstrap_servers().c_str(),
-              describe_props(props).c_str());
+              describe_props(props, {"fetch.wait.max.ms", "linger.ms", "socket.nagle.disable"}).c_str());
 
   kafka::ProducerOptions po;
   po.client_id = "bench-calls";
@@ -1533,17 +959,19 @@ void run_first_alert(const Args& args, const std::string& registry_path, ThreadL
   }
   if (!calls_producer.flush(std::chrono::seconds(30))) throw std::runtime_error("location updates not flushed");
 
-  TempDir tmp(args.state_root, "notifier-bench-b");
-  Delivery delivery(args, tmp.path() + "/outbox");
+  e911::test::TempDir tmp(args.state_root, "notifier-bench-b");
+  Delivery delivery(args, tmp.root().string() + "/outbox");
   if (delivery.sink_tid()) labels.set(delivery.sink_tid(), "SMTP sink");
   std::printf("  delivery: %s\n", delivery.what().c_str());
-  LocatorRunner locator(props, registry_path, topics);
-  locator.wait_started();
-  labels.set(locator.tid(), "locator event loop");
+  bench::RunningService<locator::LocatorService> locator("locator-loop", locator_options(props, registry_path, topics),
+                                                         observability::MetricsRegistry());
+  locator.thread().wait_started();
+  labels.set(locator.thread().tid(), "locator event loop");
   labels.claim("locator");
-  NotifierRunner notifier(notifier_options(args, props, topics, registry_path, tmp.path() + "/state", delivery.transport()));
-  notifier.wait_started();
-  labels.set(notifier.tid(), "notifier consumer loop");
+  bench::RunningService<notifier::NotifierService> notifier("notifier", notifier_options(args, props, topics, registry_path, tmp.root().string() + "/state", delivery.transport()),
+                                                           observability::MetricsRegistry());
+  notifier.thread().wait_started();
+  labels.set(notifier.thread().tid(), "notifier consumer loop");
   labels.claim("notifier");
   Reader downstream(props, "bench-downstream", topics.emergency_calls, call_id_of, "rd-downstream");
   Reader hop_reader(props, "bench-hop", hop_topic,
@@ -1557,8 +985,8 @@ void run_first_alert(const Args& args, const std::string& registry_path, ThreadL
   const auto t_join = Clock::now();
   std::size_t probe = 0;
   while (delivery.accepted() == 0 || downstream.count() == 0 || hop_reader.count() == 0) {
-    locator.check();
-    notifier.check();
+    locator.thread().check();
+    notifier.thread().check();
     if (probe >= probes.calls.size() || Clock::now() - t_join > std::chrono::seconds(60)) {
       throw std::runtime_error("the paths did not deliver within 60 s: " + downstream.error() + hop_reader.error());
     }
@@ -1610,19 +1038,19 @@ void run_first_alert(const Args& args, const std::string& registry_path, ThreadL
   const auto expected_alerts =
       accepted_before + static_cast<std::uint64_t>(emergency_sent) * static_cast<std::uint64_t>(args.recipients);
   const bool all = wait_for_alerts(delivery, expected_alerts, std::chrono::seconds(20), [&] {
-    locator.check();
-    notifier.check();
+    locator.thread().check();
+    notifier.thread().check();
   });
   const auto drained = Clock::now();
   const auto threads1 = sample_threads();
   const double cpu1 = process_cpu_s();
   const double wall = seconds_between(start, drained);
-  const auto lst = locator.stats();
-  const auto nst = notifier.stats();
+  const auto lst = locator->stats();
+  const auto nst = notifier->stats();
   downstream.stop();
   hop_reader.stop();
-  notifier.stop();
-  locator.stop();
+  notifier.thread().stop();
+  locator.thread().stop();
 
   const double achieved =
       static_cast<double>(s.calls.size() - warmup_n) / seconds_between(measure_start, paced_end);
@@ -1670,7 +1098,7 @@ void run_first_alert(const Args& args, const std::string& registry_path, ThreadL
     std::printf("\n    first alert / bare hop: p50 %.2fx, p99 %.2fx\n", pf.p50 / ph.p50, pf.p99 / ph.p99);
   }
   std::printf("\n");
-  print_thread_cpu(labels, threads0, threads1, wall);
+  print_thread_cpu(labels, threads0, threads1, wall, rdk_threads_as_one, "  ", 60);
   std::printf("\n");
   labels.claim("(b), gone");
 }
@@ -1704,19 +1132,20 @@ void run_storm(const Args& args, const std::string& registry_path, ThreadLabels&
               broker.bootstrap_servers().c_str(), partitions,
               static_cast<double>(bytes) / static_cast<double>(docs.size()));
 
-  TempDir tmp(args.state_root, "notifier-bench-c");
-  Delivery delivery(args, tmp.path() + "/outbox", false);
+  e911::test::TempDir tmp(args.state_root, "notifier-bench-c");
+  Delivery delivery(args, tmp.root().string() + "/outbox", false);
   if (delivery.sink_tid()) labels.set(delivery.sink_tid(), "SMTP sink");
   std::printf("  delivery: %s\n", delivery.what().c_str());
   Args storm_args = args;
   storm_args.recipients = args.storm_recipients;
   std::string reg = registry_path;
   if (args.storm_recipients != args.recipients) {
-    reg = write_registry(tmp.path(), bench_registry_text(args.registry, args.storm_recipients));
+    reg = write_registry(tmp.root().string(), bench_registry_text(args.registry, args.storm_recipients));
   }
-  NotifierRunner notifier(notifier_options(storm_args, props, topics, reg, tmp.path() + "/state", delivery.transport()));
-  notifier.wait_started();
-  labels.set(notifier.tid(), "notifier consumer loop");
+  bench::RunningService<notifier::NotifierService> notifier("notifier", notifier_options(storm_args, props, topics, reg, tmp.root().string() + "/state", delivery.transport()),
+                                                           observability::MetricsRegistry());
+  notifier.thread().wait_started();
+  labels.set(notifier.thread().tid(), "notifier consumer loop");
   labels.claim("notifier");
   kafka::ProducerOptions po;
   po.client_id = "bench-storm";
@@ -1727,7 +1156,7 @@ void run_storm(const Args& args, const std::string& registry_path, ThreadLabels&
   const auto t_join = Clock::now();
   std::size_t probe = 0;
   while (delivery.accepted() == 0) {
-    notifier.check();
+    notifier.thread().check();
     if (probe >= kProbes || Clock::now() - t_join > std::chrono::seconds(60)) {
       throw std::runtime_error("no alert within 60 s");
     }
@@ -1737,7 +1166,7 @@ void run_storm(const Args& args, const std::string& registry_path, ThreadLabels&
   }
   const auto per_call = static_cast<std::uint64_t>(args.storm_recipients);
   const auto probe_alerts = static_cast<std::uint64_t>(probe) * per_call;
-  wait_until([&] { return delivery.accepted() >= probe_alerts && notifier.stats().unpublished_records == 0; },
+  wait_until([&] { return delivery.accepted() >= probe_alerts && notifier->stats().unpublished_records == 0; },
              std::chrono::seconds(30));
   std::printf("  notifier delivering %.1f s after start (%zu probe call(s))\n", seconds_between(t_join, Clock::now()),
               probe);
@@ -1766,8 +1195,8 @@ void run_storm(const Args& args, const std::string& registry_path, ThreadLabels&
   Clock::time_point all_calls_consumed{};
   std::size_t pending_when_consumed = 0;
   for (;;) {
-    notifier.check();
-    const auto st = notifier.stats();
+    notifier.thread().check();
+    const auto st = notifier->stats();
     const auto now = Clock::now();
     peak_pending = std::max(peak_pending, st.pending_alerts);
     const long rss = status_kb("VmRSS");
@@ -1797,12 +1226,12 @@ void run_storm(const Args& args, const std::string& registry_path, ThreadLabels&
   const double cpu1 = process_cpu_s();
   const long hwm = status_kb("VmHWM");
   const long rss_done = status_kb("VmRSS");
-  wait_until([&] { return notifier.stats().unpublished_records == 0; }, std::chrono::seconds(60));
+  wait_until([&] { return notifier->stats().unpublished_records == 0; }, std::chrono::seconds(60));
   const auto published = Clock::now();
-  const auto st = notifier.stats();
-  const auto db = tmp.path() + "/state/notifier.db";
+  const auto st = notifier->stats();
+  const auto db = tmp.root().string() + "/state/notifier.db";
   const auto db_bytes = file_size_or_0(db), wal_bytes = file_size_or_0(db + "-wal");
-  notifier.stop();
+  notifier.thread().stop();
   const long rss_stopped = status_kb("VmRSS");
 
   const double drain = seconds_between(start, done);
@@ -1845,7 +1274,7 @@ void run_storm(const Args& args, const std::string& registry_path, ThreadLabels&
               static_cast<double>(db_bytes) / 1048576.0, static_cast<double>(wal_bytes) / 1048576.0,
               100 * (cpu1 - cpu0) / drain);
   for (const auto& e : delivery.errors()) std::printf("  transport error seen: %s\n", e.c_str());
-  print_thread_cpu(labels, threads0, threads1, drain);
+  print_thread_cpu(labels, threads0, threads1, drain, rdk_threads_as_one, "  ", 60);
   std::printf("\n");
   labels.claim("(c), gone");
 }
@@ -1860,8 +1289,8 @@ int main(int argc, char** argv) {
   labels.claim("bench main");
   labels.set(current_tid(), "bench main (pacing)");
   try {
-    TempDir dir(args.state_root, "notifier-bench-registry");
-    const auto registry_path = write_registry(dir.path(), bench_registry_text(args.registry, args.recipients));
+    e911::test::TempDir dir(args.state_root, "notifier-bench-registry");
+    const auto registry_path = write_registry(dir.root().string(), bench_registry_text(args.registry, args.recipients));
     const auto registry = load_registry(registry_path);
     std::printf("notifier_bench: registry %s (%zu sites; every list replaced by %d e-mail contacts), librdkafka %s, "
                 "%u hardware threads, workers_per_channel %zu, max_pending_alerts %zu, durability %s\n\n",

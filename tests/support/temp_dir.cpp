@@ -8,8 +8,10 @@
 
 namespace e911::test {
 
-TempDir::TempDir() {
-  std::string tmpl = (std::filesystem::temp_directory_path() / "e911-test-XXXXXX").string();
+TempDir::TempDir() : TempDir(std::filesystem::temp_directory_path(), "e911-test") {}
+
+TempDir::TempDir(const std::filesystem::path& parent, std::string_view prefix) {
+  std::string tmpl = (parent / (std::string(prefix) + "-XXXXXX")).string();
   if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed under " + tmpl);
   root_ = tmpl;
 }

@@ -11,6 +11,8 @@ namespace e911::test {
 class TempDir {
  public:
   TempDir();
+  // Under `parent` (a benchmark's --state-root), named `prefix`-XXXXXX.
+  TempDir(const std::filesystem::path& parent, std::string_view prefix);
   ~TempDir();
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;

@@ -1,0 +1,45 @@
+#include "bench/support/sim_stream.h"
+
+#include <random>
+#include <stdexcept>
+#include <utility>
+
+namespace e911::bench {
+
+using simulator::SimEvent;
+
+Stream generate(simulator::TrafficSimulator& sim, std::size_t n, double share, std::uint64_t seed) {
+  Stream s;
+  s.calls.reserve(n);
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> u(0, 1);
+  std::vector<SimEvent> tour;
+  std::size_t next = 0;
+  while (s.calls.size() < n) {
+    if (u(rng) < share) {
+      for (;;) {
+        if (next == tour.size()) {
+          tour = sim.scenarios();
+          next = 0;
+          if (tour.empty()) throw std::runtime_error("the registry supports no emergency scenario");
+        }
+        SimEvent& e = tour[next++];
+        if (e.kind == SimEvent::Kind::location_update) {
+          s.updates.push_back(std::move(e));
+          continue;
+        }
+        if (e.emergency) ++s.emergency;
+        s.call_bytes += e.payload.size() + e.key.size();
+        s.calls.push_back(std::move(e));
+        break;
+      }
+    } else {
+      auto e = sim.background();
+      s.call_bytes += e.payload.size() + e.key.size();
+      s.calls.push_back(std::move(e));
+    }
+  }
+  return s;
+}
+
+}  // namespace e911::bench
