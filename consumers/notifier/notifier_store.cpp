@@ -1,12 +1,14 @@
 #include "consumers/notifier/notifier_store.h"
 
 #include <Poco/Data/RecordSet.h>
-#include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/Session.h>
 #include <Poco/Data/Statement.h>
 
-#include <filesystem>
 #include <stdexcept>
+
+#include "common/sql/connection.h"
+#include "common/sql/migrations.h"
+#include "common/sql/rows.h"
 
 namespace e911::notifier {
 
@@ -15,11 +17,11 @@ using Poco::Data::Keywords::now;
 
 namespace {
 
-// Versioned migrations: schema_version holds how many have run. Append
-// only; never edit one that has shipped.
-const char* const kMigrations[] = {
-    R"sql(
-CREATE TABLE calls (
+// The state's schema (sql::migrate runs it): append only, never edit one
+// that has shipped.
+const sql::Migration kMigrations[] = {
+    {.both = {
+         R"sql(CREATE TABLE calls (
   call_id TEXT PRIMARY KEY,
   document TEXT NOT NULL,
   received_at BIGINT NOT NULL,
@@ -28,8 +30,8 @@ CREATE TABLE calls (
   acknowledged_at BIGINT NOT NULL DEFAULT 0,
   acknowledged_by TEXT NOT NULL DEFAULT '',
   escalated_to TEXT NOT NULL DEFAULT ''
-);
-CREATE TABLE alerts (
+))sql",
+         R"sql(CREATE TABLE alerts (
   notification_id TEXT PRIMARY KEY,
   call_id TEXT NOT NULL,
   list TEXT NOT NULL,
@@ -46,15 +48,17 @@ CREATE TABLE alerts (
   provider_id TEXT NOT NULL,
   created_at BIGINT NOT NULL,
   done_at BIGINT NOT NULL
-);
-CREATE INDEX alerts_by_state ON alerts (state, next_attempt_at);
-CREATE INDEX alerts_by_call ON alerts (call_id);
-CREATE TABLE outbox (
+))sql",
+         R"sql(CREATE INDEX alerts_by_state ON alerts (state, next_attempt_at))sql",
+         R"sql(CREATE INDEX alerts_by_call ON alerts (call_id))sql",
+         R"sql(CREATE TABLE outbox (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   key TEXT NOT NULL,
   value TEXT NOT NULL
-);
-)sql",
+))sql",
+     },
+     .sqlite = {},
+     .postgresql = {}},
 };
 
 constexpr const char* kAlertColumns =
@@ -69,11 +73,8 @@ AlertState parse_state(const std::string& s) {
   return AlertState::pending;
 }
 
-std::int64_t i64(Poco::Data::RecordSet& rs, std::size_t col) { return rs.value(col).convert<Poco::Int64>(); }
-std::string str(Poco::Data::RecordSet& rs, std::size_t col) {
-  const auto& v = rs.value(col);
-  return v.isEmpty() ? std::string() : v.convert<std::string>();
-}
+using sql::i64;
+using sql::str;
 
 std::vector<StoredAlert> alerts_from(Poco::Data::Statement& stmt) {
   std::vector<StoredAlert> out;
@@ -132,41 +133,10 @@ std::string_view alert_state_name(AlertState state) {
 
 NotifierStore::NotifierStore(const std::string& path, Durability durability) : path_(path) {
   try {
-    // Poco's SQLite session retries a failed open until its login timeout
-    // (60 s by default): a missing folder is better said at once.
-    const auto parent = std::filesystem::path(path).parent_path();
-    if (!parent.empty() && !std::filesystem::is_directory(parent)) {
-      throw std::runtime_error("no such directory: " + parent.string());
-    }
-    Poco::Data::SQLite::Connector::registerConnector();
-    session_ = std::make_unique<Poco::Data::Session>("SQLite", path, 5);
-    auto& s = *session_;
-    s << "PRAGMA journal_mode=WAL", now;
-    s << (durability == Durability::full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL"), now;
-    s << "PRAGMA busy_timeout=10000", now;
-    s << "CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)", now;
-    Poco::Int64 version = 0;
-    Poco::Int64 rows = 0;
-    s << "SELECT COUNT(*) FROM schema_version", Poco::Data::Keywords::into(rows), now;
-    if (rows == 0) s << "INSERT INTO schema_version (version) VALUES (0)", now;
-    s << "SELECT version FROM schema_version", Poco::Data::Keywords::into(version), now;
-    const auto wanted = static_cast<Poco::Int64>(std::size(kMigrations));
-    if (version > wanted) {
-      throw std::runtime_error("database schema version " + std::to_string(version) +
-                               " is newer than this build knows (" + std::to_string(wanted) + ")");
-    }
-    for (auto v = version; v < wanted; ++v) {
-      s.begin();
-      // SQLite's statement API runs one statement at a time.
-      std::string script = kMigrations[v];
-      std::size_t start = 0;
-      for (std::size_t end; (end = script.find(';', start)) != std::string::npos; start = end + 1) {
-        const auto sql = script.substr(start, end - start);
-        if (sql.find_first_not_of(" \n\t") != std::string::npos) s << sql, now;
-      }
-      s << "UPDATE schema_version SET version = ?", bind(v + 1), now;
-      s.commit();
-    }
+    session_ = sql::open_sqlite(path, {.sync = durability == Durability::full ? sql::SqliteSync::full
+                                                                               : sql::SqliteSync::normal,
+                                       .busy_timeout_ms = 10000});
+    sql::migrate(*session_, sql::sqlite_dialect(), kMigrations);
   } catch (const Poco::Exception& e) {
     throw std::runtime_error("notifier state " + path + ": " + e.displayText());
   } catch (const std::runtime_error& e) {
@@ -176,15 +146,7 @@ NotifierStore::NotifierStore(const std::string& path, Durability durability) : p
 
 NotifierStore::~NotifierStore() = default;
 
-void NotifierStore::begin_locked() { session_->begin(); }
-void NotifierStore::commit_locked() { session_->commit(); }
-void NotifierStore::rollback_locked() {
-  try {
-    if (session_->isTransaction()) session_->rollback();
-  } catch (const Poco::Exception&) {
-    // The original error is what matters; it is rethrown by the caller.
-  }
-}
+sql::Transaction NotifierStore::transaction_locked() { return sql::Transaction(*session_, sql::sqlite_dialect()); }
 
 bool NotifierStore::insert_call_locked(const StoredCall& c) {
   Poco::Data::Statement stmt(*session_);
@@ -213,19 +175,14 @@ void NotifierStore::insert_records_locked(const std::vector<OutboxRecord>& recor
 
 void NotifierStore::update_alert(const StoredAlert& a, const std::vector<OutboxRecord>& records) {
   std::lock_guard lock(mu_);
-  begin_locked();
-  try {
-    *session_ << "UPDATE alerts SET state = ?, attempts = ?, first_attempt_at = ?, next_attempt_at = ?, "
-                 "last_error = ?, provider_id = ?, done_at = ? WHERE notification_id = ?",
-        bind(std::string(alert_state_name(a.state))), bind(static_cast<Poco::Int64>(a.attempts)),
-        bind(a.first_attempt_at), bind(a.next_attempt_at), bind(a.last_error), bind(a.provider_id),
-        bind(a.done_at), bind(a.notification_id), now;
-    insert_records_locked(records);
-    commit_locked();
-  } catch (...) {
-    rollback_locked();
-    throw;
-  }
+  auto tx = transaction_locked();
+  *session_ << "UPDATE alerts SET state = ?, attempts = ?, first_attempt_at = ?, next_attempt_at = ?, "
+               "last_error = ?, provider_id = ?, done_at = ? WHERE notification_id = ?",
+      bind(std::string(alert_state_name(a.state))), bind(static_cast<Poco::Int64>(a.attempts)),
+      bind(a.first_attempt_at), bind(a.next_attempt_at), bind(a.last_error), bind(a.provider_id), bind(a.done_at),
+      bind(a.notification_id), now;
+  insert_records_locked(records);
+  tx.commit();
 }
 
 std::optional<StoredCall> NotifierStore::call_locked(const std::string& call_id) {
@@ -306,14 +263,9 @@ std::vector<OutboxRecord> NotifierStore::unpublished(std::size_t limit, std::int
 void NotifierStore::remove_published(const std::vector<std::int64_t>& seqs) {
   if (seqs.empty()) return;
   std::lock_guard lock(mu_);
-  begin_locked();
-  try {
-    for (auto seq : seqs) *session_ << "DELETE FROM outbox WHERE seq = ?", bind(seq), now;
-    commit_locked();
-  } catch (...) {
-    rollback_locked();
-    throw;
-  }
+  auto tx = transaction_locked();
+  for (auto seq : seqs) *session_ << "DELETE FROM outbox WHERE seq = ?", bind(seq), now;
+  tx.commit();
 }
 
 std::size_t NotifierStore::outbox_size() {

@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "common/sql/transaction.h"
 #include "common/timestamp.h"
 
 namespace Poco::Data {
@@ -144,9 +145,7 @@ class NotifierStore {
   std::optional<StoredAlert> alert_by_ack_locked(const std::string& ack_id);
   bool set_escalated_locked(const std::string& call_id, const std::string& list);
   void set_acknowledged_locked(const std::string& call_id, EpochMillis at, const std::string& by);
-  void begin_locked();
-  void commit_locked();
-  void rollback_locked();
+  sql::Transaction transaction_locked();
 
   std::mutex mu_;
   std::unique_ptr<Poco::Data::Session> session_;
@@ -159,23 +158,18 @@ template <typename RecordFor>
 std::vector<StoredAlert> NotifierStore::admit(const StoredCall& call, const std::vector<StoredAlert>& alerts,
                                               RecordFor&& record_for) {
   std::lock_guard lock(mu_);
-  begin_locked();
-  try {
-    std::vector<StoredAlert> fresh;
-    std::vector<OutboxRecord> records;
-    insert_call_locked(call);
-    for (const auto& a : alerts) {
-      if (!insert_alert_locked(a)) continue;
-      fresh.push_back(a);
-      if (auto r = record_for(a)) records.push_back(std::move(*r));
-    }
-    insert_records_locked(records);
-    commit_locked();
-    return fresh;
-  } catch (...) {
-    rollback_locked();
-    throw;
+  auto tx = transaction_locked();
+  std::vector<StoredAlert> fresh;
+  std::vector<OutboxRecord> records;
+  insert_call_locked(call);
+  for (const auto& a : alerts) {
+    if (!insert_alert_locked(a)) continue;
+    fresh.push_back(a);
+    if (auto r = record_for(a)) records.push_back(std::move(*r));
   }
+  insert_records_locked(records);
+  tx.commit();
+  return fresh;
 }
 
 template <typename RecordFor>
@@ -183,25 +177,17 @@ bool NotifierStore::escalate(const std::string& call_id, const std::string& list
                              const std::vector<StoredAlert>& alerts, const std::vector<OutboxRecord>& records,
                              std::vector<StoredAlert>& added, RecordFor&& record_for) {
   std::lock_guard lock(mu_);
-  begin_locked();
-  try {
-    if (!set_escalated_locked(call_id, list)) {
-      rollback_locked();
-      return false;
-    }
-    auto all = records;
-    for (const auto& a : alerts) {
-      if (!insert_alert_locked(a)) continue;
-      added.push_back(a);
-      if (auto r = record_for(a)) all.push_back(std::move(*r));
-    }
-    insert_records_locked(all);
-    commit_locked();
-    return true;
-  } catch (...) {
-    rollback_locked();
-    throw;
+  auto tx = transaction_locked();
+  if (!set_escalated_locked(call_id, list)) return false;  // rolled back
+  auto all = records;
+  for (const auto& a : alerts) {
+    if (!insert_alert_locked(a)) continue;
+    added.push_back(a);
+    if (auto r = record_for(a)) all.push_back(std::move(*r));
   }
+  insert_records_locked(all);
+  tx.commit();
+  return true;
 }
 
 template <typename MakeRecord>
@@ -224,15 +210,10 @@ AckResult NotifierStore::acknowledge(const std::string& ack_id, EpochMillis now,
     result.kind = AckResult::Kind::expired;
     return result;
   }
-  begin_locked();
-  try {
-    set_acknowledged_locked(alert->call_id, now, alert->recipient_name);
-    insert_records_locked({make_record(*alert)});
-    commit_locked();
-  } catch (...) {
-    rollback_locked();
-    throw;
-  }
+  auto tx = transaction_locked();
+  set_acknowledged_locked(alert->call_id, now, alert->recipient_name);
+  insert_records_locked({make_record(*alert)});
+  tx.commit();
   result.kind = AckResult::Kind::acknowledged;
   result.acknowledged_by = alert->recipient_name;
   result.acknowledged_at = now;

@@ -1,4 +1,5 @@
 #include "common/encoding.h"
+#include "common/sql/rows.h"
 #include "consumers/auditor/query/call_query.h"
 
 #include <Poco/Data/RecordSet.h>
@@ -89,16 +90,9 @@ Conditions conditions_of(const CallFilter& f) {
 
 // ---- reading rows ----
 
-std::string text(Poco::Data::RecordSet& rs, std::size_t col) {
-  const auto& v = rs.value(col);
-  return v.isEmpty() ? std::string() : v.convert<std::string>();
-}
-std::optional<std::int64_t> maybe_int(Poco::Data::RecordSet& rs, std::size_t col) {
-  const auto& v = rs.value(col);
-  if (v.isEmpty()) return std::nullopt;
-  return v.convert<Poco::Int64>();
-}
-std::int64_t whole(Poco::Data::RecordSet& rs, std::size_t col) { return maybe_int(rs, col).value_or(0); }
+using sql::optional_i64;
+using sql::str;
+std::int64_t whole(Poco::Data::RecordSet& rs, std::size_t col) { return optional_i64(rs, col).value_or(0); }
 
 std::vector<std::string> split_codes(const std::string& joined) {
   std::vector<std::string> out;
@@ -123,29 +117,29 @@ std::vector<CallRow> call_rows(Poco::Data::Statement& stmt) {
   Poco::Data::RecordSet rs(stmt);
   for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
     CallRow r;
-    r.call_id = text(rs, 0);
-    r.call_class = text(rs, 1);
-    r.dialed = text(rs, 2);
-    r.occurred_at = maybe_int(rs, 3);
-    r.site_id = text(rs, 4);
-    r.caller_user_id = text(rs, 5);
-    r.caller_name = text(rs, 6);
-    r.caller_extension = text(rs, 7);
-    r.callback = text(rs, 8);
-    r.location_source = text(rs, 9);
-    r.location_label = text(rs, 10);
-    r.location_address = text(rs, 11);
-    if (const auto d = maybe_int(rs, 12)) r.dispatchable = *d != 0;
-    r.warnings = split_codes(text(rs, 13));
-    r.routing = text(rs, 14);
-    r.notify_list = text(rs, 15);
+    r.call_id = str(rs, 0);
+    r.call_class = str(rs, 1);
+    r.dialed = str(rs, 2);
+    r.occurred_at = optional_i64(rs, 3);
+    r.site_id = str(rs, 4);
+    r.caller_user_id = str(rs, 5);
+    r.caller_name = str(rs, 6);
+    r.caller_extension = str(rs, 7);
+    r.callback = str(rs, 8);
+    r.location_source = str(rs, 9);
+    r.location_label = str(rs, 10);
+    r.location_address = str(rs, 11);
+    if (const auto d = optional_i64(rs, 12)) r.dispatchable = *d != 0;
+    r.warnings = split_codes(str(rs, 13));
+    r.routing = str(rs, 14);
+    r.notify_list = str(rs, 15);
     r.alerts_total = static_cast<int>(whole(rs, 16));
     r.alerts_delivered = static_cast<int>(whole(rs, 17));
     r.alerts_failed = static_cast<int>(whole(rs, 18));
     r.alerts_escalated = static_cast<int>(whole(rs, 19));
-    r.first_alert_latency_ms = maybe_int(rs, 20);
-    r.acknowledged_at = maybe_int(rs, 21);
-    r.acknowledged_by = text(rs, 22);
+    r.first_alert_latency_ms = optional_i64(rs, 20);
+    r.acknowledged_at = optional_i64(rs, 21);
+    r.acknowledged_by = str(rs, 22);
     r.notified = whole(rs, 23) != 0;
     r.all_delivered = whole(rs, 24) != 0;
     out.push_back(std::move(r));
@@ -316,20 +310,20 @@ std::optional<CallDetail> call_detail(AuditStore& store, const std::string& call
       Poco::Data::RecordSet rs(stmt);
       for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
         AlertRow a;
-        a.notification_id = text(rs, 0);
-        a.list = text(rs, 1);
-        a.recipient_name = text(rs, 2);
-        a.recipient_address = text(rs, 3);
-        a.channel = text(rs, 4);
+        a.notification_id = str(rs, 0);
+        a.list = str(rs, 1);
+        a.recipient_name = str(rs, 2);
+        a.recipient_address = str(rs, 3);
+        a.channel = str(rs, 4);
         a.attempts = static_cast<int>(whole(rs, 5));
-        a.status = text(rs, 6);
+        a.status = str(rs, 6);
         a.last_at = whole(rs, 7);
-        a.delivered_at = maybe_int(rs, 8);
-        a.delivered_latency_ms = maybe_int(rs, 9);
-        a.escalated_to = text(rs, 10);
-        a.acknowledged_at = maybe_int(rs, 11);
-        a.acknowledged_by = text(rs, 12);
-        a.error = text(rs, 13);
+        a.delivered_at = optional_i64(rs, 8);
+        a.delivered_latency_ms = optional_i64(rs, 9);
+        a.escalated_to = str(rs, 10);
+        a.acknowledged_at = optional_i64(rs, 11);
+        a.acknowledged_by = str(rs, 12);
+        a.error = str(rs, 13);
         d.alerts.push_back(std::move(a));
       }
     }
@@ -383,7 +377,7 @@ ComplianceReport compliance_report(AuditStore& store, const CallFilter& filter) 
       Poco::Data::RecordSet rs(stmt);
       for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
         ComplianceFigures f;
-        f.site_id = text(rs, 0);
+        f.site_id = str(rs, 0);
         f.emergency_calls = static_cast<std::size_t>(whole(rs, 1));
         f.test_calls = static_cast<std::size_t>(whole(rs, 2));
         f.dispatchable = static_cast<std::size_t>(whole(rs, 3));

@@ -1,11 +1,8 @@
 #include "consumers/auditor/store/audit_store.h"
 
-#include <Poco/Data/PostgreSQL/Connector.h>
 #include <Poco/Data/RecordSet.h>
-#include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/Session.h>
 #include <Poco/Data/Statement.h>
-#include <libpq-fe.h>
 
 #include <algorithm>
 #include <cctype>
@@ -14,6 +11,11 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "common/sql/connection.h"
+#include "common/sql/dialect.h"
+#include "common/sql/migrations.h"
+#include "common/sql/rows.h"
+#include "common/sql/transaction.h"
 #include "consumers/auditor/store/call_rows.h"
 #include "consumers/auditor/store/entry_rows.h"
 #include "consumers/auditor/journal/hash_chain.h"
@@ -26,22 +28,16 @@ using Poco::Data::Keywords::now;
 using Poco::Data::Keywords::use;
 using Poco::Data::Keywords::useRef;
 
+using sql::i64;
+using sql::str;
+
 namespace {
 
 // ---- schema ----
 
-// Versioned migrations: schema_version holds how many have run. Append
-// only; never edit one that has shipped. Each migration is the statements
-// both databases run, then the ones only one of them runs (one statement
-// per string: PostgreSQL prepares statements one at a time, and a trigger
-// body holds semicolons).
-struct Migration {
-  std::vector<const char*> both;
-  std::vector<const char*> sqlite;
-  std::vector<const char*> postgresql;
-};
-
-const Migration kMigrations[] = {
+// The journal's schema (sql::migrate runs it): append only, never edit
+// one that has shipped.
+const sql::Migration kMigrations[] = {
     {
         .both =
             {
@@ -155,218 +151,43 @@ $$)sql",
 
 constexpr const char* kEntryColumns = kAuditEntryColumns;
 
-// What differs between the databases; everything else is shared.
-struct Dialect {
-  bool dollar_placeholders = false;             // $1, $2... instead of ?
-  std::vector<const char*> begin_write;         // starts a transaction holding the journal's write lock
-  const char* schema_version_exists = nullptr;  // a COUNT(*) query
-  std::vector<const char*> Migration::*own = nullptr;
-};
-
-const Dialect kSqlite{
-    .dollar_placeholders = false,
-    // IMMEDIATE: take the write lock at once. A deferred transaction that
-    // reads the last entry and then writes could fail to upgrade its lock
-    // (SQLITE_BUSY) when another writer got in between.
-    .begin_write = {"BEGIN IMMEDIATE"},
-    .schema_version_exists = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'",
-    .own = &Migration::sqlite,
-};
-
-const Dialect kPostgresql{
-    .dollar_placeholders = true,
-    // Appenders (and migrations) take one transaction-scoped advisory lock,
-    // so a second writer waits and then sees the first one's entries rather
-    // than both reading the same last seq. Advisory locks need no table
-    // privilege (LOCK TABLE in a mode strong enough would need UPDATE or
-    // DELETE, which the auditor's role must not have). The key is an
-    // arbitrary constant ("e911" in ASCII).
-    .begin_write = {"BEGIN", "SELECT pg_advisory_xact_lock(1697722673)"},
-    .schema_version_exists =
-        "SELECT COUNT(*) FROM information_schema.tables "
-        "WHERE table_schema = current_schema() AND table_name = 'schema_version'",
-    .own = &Migration::postgresql,
-};
-
-// The statement for `dialect`: ? placeholders become $1, $2... for
-// PostgreSQL (outside quoted text; our statements carry no literal '?').
-std::string sql_for(const Dialect& dialect, std::string_view sql) {
-  if (!dialect.dollar_placeholders) return std::string(sql);
-  std::string out;
-  out.reserve(sql.size() + 8);
-  int n = 0;
-  char quote = 0;
-  for (char c : sql) {
-    if (quote != 0) {
-      if (c == quote) quote = 0;
-      out += c;
-    } else if (c == '\'' || c == '"') {
-      quote = c;
-      out += c;
-    } else if (c == '?') {
-      out += '$' + std::to_string(++n);
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
-// ---- locations ----
-
-bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
-
-bool looks_like_conninfo(std::string_view s) {
-  const auto begin = s.find_first_not_of(" \t\n");
-  if (begin == std::string_view::npos) return false;
-  const auto end = s.find_first_of(" \t\n", begin);
-  const auto word = s.substr(begin, end == std::string_view::npos ? std::string_view::npos : end - begin);
-  const auto eq = word.find('=');
-  if (eq == 0 || eq == std::string_view::npos) return false;
-  return std::all_of(word.begin(), word.begin() + static_cast<std::ptrdiff_t>(eq),
-                     [](char c) { return std::islower(static_cast<unsigned char>(c)) || c == '_'; });
-}
-
-// A quoted libpq value: 'it\'s'.
-std::string conninfo_value(std::string_view v) {
-  std::string out = "'";
-  for (char c : v) {
-    if (c == '\\' || c == '\'') out += '\\';
-    out += c;
-  }
-  return out + "'";
-}
-
-StoreLocation postgresql_location(const std::string& url) {
-  const bool is_uri = starts_with(url, "postgresql://") || starts_with(url, "postgres://");
-  char* err = nullptr;
-  PQconninfoOption* options = PQconninfoParse(url.c_str(), &err);
-  if (options == nullptr) {
-    std::string why = err != nullptr ? err : "out of memory";
-    if (err != nullptr) PQfreemem(err);
-    while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
-    // libpq quotes pieces of the input in its messages; when the input may
-    // hold a password, say less.
-    const auto at = url.find('@');
-    const bool may_hold_password = url.find("password") != std::string::npos ||
-                                   (is_uri && at != std::string::npos && url.find(':', url.find("://") + 3) < at);
-    throw std::runtime_error("audit store: invalid PostgreSQL connection string (" +
-                             (may_hold_password ? std::string("details withheld: it may hold a password") : why) + ")");
-  }
-  StoreLocation loc;
-  loc.kind = StoreLocation::Kind::postgresql;
-  std::string user, host, port, dbname;
-  bool has_encoding = false;
-  std::string bad_key;
-  for (auto* o = options; o->keyword != nullptr; ++o) {
-    if (o->val == nullptr || *o->val == '\0') continue;
-    const std::string_view key = o->keyword;
-    const std::string_view val = o->val;
-    if (key == "password") loc.secrets.emplace_back(val);
-    if (key == "user") user = val;
-    if (key == "host" || (key == "hostaddr" && host.empty())) host = val;
-    if (key == "port") port = val;
-    if (key == "dbname") dbname = val;
-    if (key == "client_encoding") has_encoding = true;
-    // Poco's connector splits its connection string on spaces before libpq
-    // sees it, quotes or not.
-    if (std::any_of(val.begin(), val.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)); })) {
-      if (bad_key.empty()) bad_key = key;
-    }
-    if (!loc.target.empty()) loc.target += ' ';
-    loc.target += std::string(key) + '=' + conninfo_value(val);
-  }
-  PQconninfoFree(options);
-  loc.display_name =
-      "postgresql://" + (user.empty() ? "" : user + "@") + host + (port.empty() ? "" : ":" + port) + "/" + dbname;
-  if (!bad_key.empty()) {
-    throw std::runtime_error("audit store " + loc.display_name + ": the value of " + bad_key +
-                             " holds white space, which Poco's PostgreSQL connector cannot pass on" +
-                             (bad_key == "password" ? " (put such a password in PGPASSWORD or ~/.pgpass)" : ""));
-  }
-  if (!has_encoding) loc.target += std::string(loc.target.empty() ? "" : " ") + "client_encoding='UTF8'";
-  return loc;
-}
-
 // ---- the store ----
-
-std::int64_t i64(Poco::Data::RecordSet& rs, std::size_t col) { return rs.value(col).convert<Poco::Int64>(); }
-std::string str(Poco::Data::RecordSet& rs, std::size_t col) {
-  const auto& v = rs.value(col);
-  return v.isEmpty() ? std::string() : v.convert<std::string>();
-}
-
 
 // Thrown by our own checks (not the database's).
 struct Refused : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Connects with libpq itself first and says why it cannot: Poco 1.11's
-// PostgreSQL session leaks the connection object of a failed connect.
-void probe_postgres(const std::string& target, int connect_timeout_s) {
-  std::string conninfo = target;
-  if (conninfo.find("connect_timeout") == std::string::npos) {
-    conninfo += " connect_timeout=" + std::to_string(std::max(1, connect_timeout_s));
-  }
-  std::unique_ptr<PGconn, decltype(&PQfinish)> conn(PQconnectdb(conninfo.c_str()), PQfinish);
-  if (conn && PQstatus(conn.get()) == CONNECTION_OK) return;
-  std::string why = conn ? PQerrorMessage(conn.get()) : "out of memory";
-  while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
-  for (auto& c : why) {
-    if (c == '\n') c = ' ';
-  }
-  throw std::runtime_error(why.empty() ? "cannot connect" : why);
-}
-
 class SqlAuditStore final : public AuditStore {
  public:
-  SqlAuditStore(const Dialect& dialect, const StoreLocation& location, const AuditStoreOptions& options)
+  SqlAuditStore(const sql::Dialect& dialect, const StoreLocation& location, const AuditStoreOptions& options)
       : dialect_(dialect), name_(location.display_name), secrets_(location.secrets), options_(options) {
     if (options_.scan_page == 0) options_.scan_page = 1;
     guarded("open", [&] {
-      if (dialect_.dollar_placeholders) {
-        probe_postgres(location.target, options_.connect_timeout_s);
-        Poco::Data::PostgreSQL::Connector::registerConnector();
-        // The login timeout becomes libpq's connect_timeout unless the
-        // connection string sets one.
-        session_ = std::make_unique<Poco::Data::Session>("PostgreSQL", location.target,
-                                                         static_cast<std::size_t>(options_.connect_timeout_s));
+      if (dialect_.engine == sql::Engine::postgresql) {
+        session_ = sql::open_postgresql(location.target, options_.connect_timeout_s);
       } else {
-        // Poco's SQLite session retries a failed open until its login
-        // timeout: a missing folder is better said at once.
-        const auto parent = std::filesystem::path(location.target).parent_path();
-        if (!parent.empty() && !std::filesystem::is_directory(parent)) {
-          throw Refused("no such directory: " + parent.string());
-        }
-        Poco::Data::SQLite::Connector::registerConnector();
-        session_ = std::make_unique<Poco::Data::Session>("SQLite", location.target, 5);
-        auto& s = *session_;
-        s << "PRAGMA journal_mode=WAL", now;
-        s << (options_.sqlite_sync == SqliteSync::full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL"), now;
-        s << "PRAGMA busy_timeout=" + std::to_string(options_.connect_timeout_s * 1000), now;
+        session_ = sql::open_sqlite(location.target, {.sync = options_.sqlite_sync,
+                                                      .busy_timeout_ms = options_.connect_timeout_s * 1000});
       }
     });
-    guarded("migrate", [&] { migrate(); });
+    // Up to date: nothing to lock, nothing to create (the auditor's role
+    // in production needs no DDL privilege).
+    guarded("migrate", [&] { sql::migrate(*session_, dialect_, kMigrations); });
   }
 
   void append(const std::vector<AuditEntry>& entries, const std::vector<ConsumedOffset>& offsets) override {
     if (entries.empty() && offsets.empty()) return;
     std::lock_guard lock(mu_);
     guarded("append", [&] {
-      begin_write();
-      try {
-        check_not_journaled(offsets);
-        if (!entries.empty()) {
-          check_continues(last_entry_locked(), entries);
-          insert_entries(entries);
-        }
-        upsert_offsets(offsets);
-        exec("COMMIT");
-      } catch (...) {
-        rollback();
-        throw;
+      sql::Transaction tx(*session_, dialect_);
+      check_not_journaled(offsets);
+      if (!entries.empty()) {
+        check_continues(last_entry_locked(), entries);
+        insert_entries(entries);
       }
+      upsert_offsets(offsets);
+      tx.commit();
     });
   }
 
@@ -376,28 +197,23 @@ class SqlAuditStore final : public AuditStore {
     if (drafts.empty() && offsets.empty()) return sealed;
     std::lock_guard lock(mu_);
     guarded("ingest", [&] {
-      begin_write();
-      try {
-        sealed.clear();
-        check_not_journaled(offsets);
-        if (!drafts.empty()) {
-          // Sealed under the write lock: whoever appends next continues
-          // from these, whichever process it is.
-          auto last = last_entry_locked();
-          sealed.reserve(drafts.size());
-          for (const auto& d : drafts) {
-            const AuditEntry* previous = sealed.empty() ? (last ? &*last : nullptr) : &sealed.back();
-            sealed.push_back(chain_next(previous, d.kind, d.call_id, d.at, d.payload, signer));
-          }
-          insert_entries(sealed);
-          update_call_rows(*session_, [this](std::string_view q) { return sql(q); }, sealed);
+      sql::Transaction tx(*session_, dialect_);
+      sealed.clear();
+      check_not_journaled(offsets);
+      if (!drafts.empty()) {
+        // Sealed under the write lock: whoever appends next continues
+        // from these, whichever process it is.
+        auto last = last_entry_locked();
+        sealed.reserve(drafts.size());
+        for (const auto& d : drafts) {
+          const AuditEntry* previous = sealed.empty() ? (last ? &*last : nullptr) : &sealed.back();
+          sealed.push_back(chain_next(previous, d.kind, d.call_id, d.at, d.payload, signer));
         }
-        upsert_offsets(offsets);
-        exec("COMMIT");
-      } catch (...) {
-        rollback();
-        throw;
+        insert_entries(sealed);
+        update_call_rows(*session_, [this](std::string_view q) { return sql(q); }, sealed);
       }
+      upsert_offsets(offsets);
+      tx.commit();
     });
     return sealed;
   }
@@ -410,18 +226,13 @@ class SqlAuditStore final : public AuditStore {
   void in_write_transaction(const char* operation, const std::function<void(Poco::Data::Session&)>& fn) override {
     std::lock_guard lock(mu_);
     guarded(operation, [&] {
-      begin_write();
-      try {
-        fn(*session_);
-        exec("COMMIT");
-      } catch (...) {
-        rollback();
-        throw;
-      }
+      sql::Transaction tx(*session_, dialect_);
+      fn(*session_);
+      tx.commit();
     });
   }
 
-  std::string sql(std::string_view statement) const override { return sql_for(dialect_, statement); }
+  std::string sql(std::string_view statement) const override { return sql::placeholders_for(dialect_, statement); }
   bool is_postgresql() const override { return dialect_.dollar_placeholders; }
 
   std::optional<AuditEntry> last_entry() override {
@@ -484,20 +295,6 @@ class SqlAuditStore final : public AuditStore {
   Poco::Data::Session& session() override { return *session_; }
 
  private:
-  void exec(const std::string& s) { *session_ << s, now; }
-
-  void begin_write() {
-    for (const char* s : dialect_.begin_write) exec(s);
-  }
-  void rollback() {
-    try {
-      exec("ROLLBACK");
-    } catch (const Poco::Exception&) {
-      // The original error is what matters; the caller rethrows it. (SQLite
-      // rolls back by itself after some errors: then there is nothing left.)
-    }
-  }
-
   // Runs `what`; errors become std::runtime_error naming the store and the
   // operation, with any password blanked out.
   template <typename F>
@@ -526,47 +323,6 @@ class SqlAuditStore final : public AuditStore {
     }
     while (!line.empty() && line.back() == ' ') line.pop_back();
     return "audit store " + name_ + ": " + operation + ": " + line;
-  }
-
-  std::int64_t schema_version() {
-    Poco::Int64 exists = 0;
-    *session_ << dialect_.schema_version_exists, into(exists), now;
-    if (exists == 0) return 0;
-    Poco::Int64 version = 0;
-    *session_ << "SELECT COALESCE(MAX(version), 0) FROM schema_version", into(version), now;
-    return version;
-  }
-
-  void migrate() {
-    const auto wanted = static_cast<std::int64_t>(std::size(kMigrations));
-    const auto newer = [&](std::int64_t version) {
-      return Refused("database schema version " + std::to_string(version) + " is newer than this build knows (" +
-                     std::to_string(wanted) + ")");
-    };
-    // Up to date: nothing to lock, nothing to create (the auditor's role
-    // in production needs no DDL privilege).
-    auto version = schema_version();
-    if (version == wanted) return;
-    if (version > wanted) throw newer(version);
-    begin_write();
-    try {
-      exec("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)");
-      exec("INSERT INTO schema_version (version) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM schema_version)");
-      // Again, under the lock: another process may have migrated meanwhile.
-      version = schema_version();
-      if (version > wanted) throw newer(version);
-      for (auto v = version; v < wanted; ++v) {
-        const auto& m = kMigrations[v];
-        for (const char* s : m.both) exec(s);
-        for (const char* s : m.*dialect_.own) exec(s);
-      }
-      Poco::Int64 to = wanted;
-      *session_ << sql("UPDATE schema_version SET version = ?"), bind(to), now;
-      exec("COMMIT");
-    } catch (...) {
-      rollback();
-      throw;
-    }
   }
 
   std::optional<AuditEntry> last_entry_locked() {
@@ -656,7 +412,7 @@ class SqlAuditStore final : public AuditStore {
     }
   }
 
-  const Dialect& dialect_;
+  const sql::Dialect& dialect_;
   std::string name_;
   std::vector<std::string> secrets_;
   AuditStoreOptions options_;
@@ -666,33 +422,13 @@ class SqlAuditStore final : public AuditStore {
 
 }  // namespace
 
-StoreLocation parse_store_url(const std::string& url) {
-  if (url.empty()) throw std::runtime_error("audit store: no location given");
-  if (starts_with(url, "postgresql://") || starts_with(url, "postgres://") || looks_like_conninfo(url)) {
-    return postgresql_location(url);
-  }
-  StoreLocation loc;
-  loc.kind = StoreLocation::Kind::sqlite;
-  std::string path = url;
-  if (starts_with(url, "sqlite:")) {
-    path = url.substr(7);
-    if (starts_with(path, "//")) {
-      if (!starts_with(path, "///")) {
-        throw std::runtime_error("audit store " + url + ": write sqlite:/absolute/path or sqlite:relative/path");
-      }
-      path = path.substr(2);
-    }
-  }
-  if (path.empty()) throw std::runtime_error("audit store " + url + ": no file named");
-  loc.target = path;
-  loc.display_name = "sqlite:" + path;
-  return loc;
-}
+StoreLocation parse_store_url(const std::string& url) { return sql::parse_location(url, "audit store"); }
 
 std::unique_ptr<AuditStore> open_audit_store(const std::string& url, const AuditStoreOptions& options) {
   const auto loc = parse_store_url(url);
-  const Dialect& dialect = loc.kind == StoreLocation::Kind::postgresql ? kPostgresql : kSqlite;
-  return std::make_unique<SqlAuditStore>(dialect, loc, options);
+  return std::make_unique<SqlAuditStore>(
+      sql::dialect_of(loc.kind == StoreLocation::Kind::postgresql ? sql::Engine::postgresql : sql::Engine::sqlite), loc,
+      options);
 }
 
 EntrySource entries_from(AuditStore& store, std::int64_t from_seq, std::size_t page) {

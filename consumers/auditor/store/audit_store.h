@@ -32,6 +32,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/sql/connection.h"
+#include "common/sql/location.h"
 #include "consumers/auditor/journal/audit_entry.h"
 #include "consumers/auditor/audit_record.h"
 #include "consumers/auditor/journal/chain_verifier.h"
@@ -123,10 +125,10 @@ class AuditStore {
   virtual Poco::Data::Session& session() = 0;
 };
 
-enum class SqliteSync {
-  full,    // synchronous=FULL: every committed entry is on disk (compliance records: the default)
-  normal,  // synchronous=NORMAL: survives a process crash; the last commits may be lost on power loss
-};
+// full (synchronous=FULL: every committed entry is on disk; compliance
+// records: the default) or normal (survives a process crash; the last
+// commits may be lost on power loss).
+using SqliteSync = sql::SqliteSync;
 
 struct AuditStoreOptions {
   std::size_t scan_page = 1000;  // entries per query in scan()
@@ -143,17 +145,9 @@ struct AuditStoreOptions {
 //                                              what Poco's connector takes)
 // A bare path with '=' in its first word reads as key=value: write
 // sqlite: before it.
-struct StoreLocation {
-  enum class Kind { sqlite, postgresql };
-  Kind kind = Kind::sqlite;
-  std::string target;                // SQLite: the file; PostgreSQL: a libpq key=value string
-  std::string display_name;          // for messages, never with a password
-  std::vector<std::string> secrets;  // values kept out of messages (the password)
-};
-// Throws std::runtime_error (without the password) for what cannot be
-// parsed. PostgreSQL values with white space cannot pass through Poco's
-// connector (it splits on spaces): refused, with advice to use
-// PGPASSWORD or ~/.pgpass for such a password.
+// The store's database (common/sql/location.h, messages naming the
+// "audit store").
+using StoreLocation = sql::Location;
 StoreLocation parse_store_url(const std::string& url);
 
 // Opens (creating, for SQLite) the store and brings its schema up to date.

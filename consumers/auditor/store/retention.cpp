@@ -6,6 +6,7 @@
 
 #include <stdexcept>
 
+#include "common/sql/rows.h"
 #include "consumers/auditor/store/entry_rows.h"
 #include "consumers/auditor/journal/hash_chain.h"
 
@@ -34,11 +35,8 @@ constexpr const char* kSqliteCreateDeleteGuard =
 constexpr const char* kPostgresqlDisableGuard = "ALTER TABLE audit_entries DISABLE TRIGGER audit_entries_append_only";
 constexpr const char* kPostgresqlEnableGuard = "ALTER TABLE audit_entries ENABLE TRIGGER audit_entries_append_only";
 
-std::int64_t i64(Poco::Data::RecordSet& rs, std::size_t col) { return rs.value(col).convert<Poco::Int64>(); }
-std::string str(Poco::Data::RecordSet& rs, std::size_t col) {
-  const auto& v = rs.value(col);
-  return v.isEmpty() ? std::string() : v.convert<std::string>();
-}
+using sql::i64;
+using sql::str;
 
 struct Expired {
   std::int64_t calls = 0;

@@ -1,0 +1,57 @@
+#include "common/sql/connection.h"
+
+#include <Poco/Data/PostgreSQL/Connector.h>
+#include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Data/Statement.h>
+#include <libpq-fe.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <stdexcept>
+
+namespace e911::sql {
+
+using Poco::Data::Keywords::now;
+
+std::unique_ptr<Poco::Data::Session> open_sqlite(const std::string& path, const SqliteSettings& settings) {
+  const auto parent = std::filesystem::path(path).parent_path();
+  if (!parent.empty() && !std::filesystem::is_directory(parent)) {
+    throw std::runtime_error("no such directory: " + parent.string());
+  }
+  Poco::Data::SQLite::Connector::registerConnector();
+  auto session = std::make_unique<Poco::Data::Session>("SQLite", path, 5);
+  auto& s = *session;
+  s << "PRAGMA journal_mode=WAL", now;
+  s << (settings.sync == SqliteSync::full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL"), now;
+  s << "PRAGMA busy_timeout=" + std::to_string(settings.busy_timeout_ms), now;
+  return session;
+}
+
+namespace {
+
+void probe_postgresql(const std::string& target, int connect_timeout_s) {
+  std::string conninfo = target;
+  if (conninfo.find("connect_timeout") == std::string::npos) {
+    conninfo += " connect_timeout=" + std::to_string(std::max(1, connect_timeout_s));
+  }
+  std::unique_ptr<PGconn, decltype(&PQfinish)> conn(PQconnectdb(conninfo.c_str()), PQfinish);
+  if (conn && PQstatus(conn.get()) == CONNECTION_OK) return;
+  std::string why = conn ? PQerrorMessage(conn.get()) : "out of memory";
+  while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
+  for (auto& c : why) {
+    if (c == '\n') c = ' ';
+  }
+  throw std::runtime_error(why.empty() ? "cannot connect" : why);
+}
+
+}  // namespace
+
+std::unique_ptr<Poco::Data::Session> open_postgresql(const std::string& conninfo, int connect_timeout_s) {
+  probe_postgresql(conninfo, connect_timeout_s);
+  Poco::Data::PostgreSQL::Connector::registerConnector();
+  // The login timeout becomes libpq's connect_timeout unless the
+  // connection string sets one.
+  return std::make_unique<Poco::Data::Session>("PostgreSQL", conninfo, static_cast<std::size_t>(connect_timeout_s));
+}
+
+}  // namespace e911::sql
