@@ -62,6 +62,7 @@
 #include <vector>
 
 #include "bench/support/args.h"
+#include "bench/support/paced_run.h"
 #include "bench/support/report.h"
 #include "bench/support/service_thread.h"
 #include "bench/support/sim_stream.h"
@@ -186,17 +187,6 @@ Args parse_args(int argc, char** argv) {
 
 // ---------------------------------------------------------------------------
 // Kafka helpers.
-
-void produce_all(kafka::Producer& producer, const std::string& topic, const std::vector<SimEvent>& events) {
-  std::atomic<std::uint64_t> failed{0};
-  for (const auto& e : events) {
-    producer.produce(topic, e.key, e.payload, {}, [&failed](const kafka::DeliveryReport& r) {
-      if (!r.ok()) failed.fetch_add(1);
-    });
-  }
-  if (!producer.flush(std::chrono::minutes(5))) throw std::runtime_error("flush to " + topic + " timed out");
-  if (failed.load() > 0) throw std::runtime_error(std::to_string(failed.load()) + " messages to " + topic + " failed");
-}
 
 struct Watermarks {
   std::int64_t retained = 0;   // sum of high - low
@@ -561,28 +551,16 @@ void run_latency(const Args& args, std::shared_ptr<const registry::Registry> reg
   // Probes: emergency calls sent until both paths deliver (group joins).
   const Stream probes = generate(sim, 400, 1.0, args.seed + 102);
 
-  kafka::EmbeddedBroker broker;
+  BenchCluster cluster(args.overrides, false);
   labels.claim("embedded broker");
-  const Config::Topics topics = Config().topics();
-  const std::string hop_topic = "bench.bare-hop";
-  broker.create_topic(topics.call_events, 3);
-  broker.create_topic(topics.location_updates, 3);
-  broker.create_topic(topics.emergency_calls, 1);
-  broker.create_topic(topics.dead_letter, 1);
-  broker.create_topic(hop_topic, 3);
-  const auto props = kafka::merged(broker.client_properties(), args.overrides);
-  std::printf("  embedded broker %s; every client: %s\n", broker.bootstrap_servers().c_str(), describe_props(props, kShownProps).c_str());
+  const auto& topics = cluster.topics;
+  const auto& props = cluster.props;
+  std::printf("  embedded broker %s; every client: %s\n", cluster.broker.bootstrap_servers().c_str(),
+              describe_props(props, kShownProps).c_str());
 
-  kafka::ProducerOptions po;
-  po.client_id = "bench-calls";
-  po.topics = {topics.call_events, topics.location_updates};
-  kafka::Producer calls_producer(props, po);
-  kafka::ProducerOptions ho;
-  ho.client_id = "bench-hop";
-  ho.topics = {hop_topic};
-  kafka::Producer hop_producer(props, ho);
-  produce_all(calls_producer, topics.location_updates, s.updates);
-  produce_all(calls_producer, topics.location_updates, probes.updates);
+  PacedProducers producers(cluster);
+  produce_all(producers.calls, topics.location_updates, s.updates);
+  produce_all(producers.calls, topics.location_updates, probes.updates);
 
   LatencyLog locator_log, hop_log;
   bench::RunningService<locator::LocatorService> locator("locator-loop", locator_options(props, args.registry, topics),
@@ -596,7 +574,7 @@ void run_latency(const Args& args, std::shared_ptr<const registry::Registry> reg
       },
       "rd-downstream");
   bench::TopicReader hop_reader(
-      props, "bench-hop", hop_topic,
+      props, "bench-hop", cluster.hop_topic,
       [&](const kafka::Message& m, Clock::time_point at) {
         if (m.key) hop_log.note_received(std::string(*m.key), at, m.timestamp_ms);
       },
@@ -604,57 +582,31 @@ void run_latency(const Args& args, std::shared_ptr<const registry::Registry> reg
   labels.claim("locator, readers, producers");
 
   // Both paths deliver before the paced run starts.
-  const auto probe_deadline = Clock::now() + std::chrono::seconds(60);
-  std::size_t probe = 0;
-  while (locator_log.any() == 0 || hop_log.any() == 0) {
-    locator.thread().check();
-    if (Clock::now() > probe_deadline || probe >= probes.calls.size()) {
-      throw std::runtime_error("the paths did not deliver within 60 s: " + downstream.error() + hop_reader.error());
-    }
-    const auto& e = probes.calls[probe++];
-    calls_producer.produce(topics.call_events, e.key, e.payload);
-    hop_producer.produce(hop_topic, "probe-" + std::to_string(probe), e.payload);
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
+  const auto probe = probe_until(
+      cluster, producers, probes, std::chrono::milliseconds(100),
+      [&] { return locator_log.any() != 0 && hop_log.any() != 0; }, [&] { locator.thread().check(); },
+      [&] { return downstream.error() + hop_reader.error(); });
   std::printf("  both paths delivering after %zu probe(s); pacing...\n", probe);
   std::this_thread::sleep_for(std::chrono::milliseconds(500));  // let the probes drain
 
-  const auto period = std::chrono::duration<double>(1.0 / args.rate);
-  const auto half = std::chrono::duration_cast<Clock::duration>(period / 2);
   const auto warmup_n = static_cast<std::size_t>(std::llround(args.rate * args.warmup_seconds));
-  struct rusage ru0 {};
-  getrusage(RUSAGE_SELF, &ru0);
-  const auto start = Clock::now();
-  Clock::time_point measure_start{};
-  std::size_t late = 0;  // ticks more than one period behind schedule
-  for (std::size_t i = 0; i < s.calls.size(); ++i) {
-    const auto tick = start + std::chrono::duration_cast<Clock::duration>(period * static_cast<double>(i));
-    std::this_thread::sleep_until(tick);
-    if (Clock::now() - tick > period) ++late;
-    if (i == warmup_n) measure_start = Clock::now();
-    const bool measure = i >= warmup_n;
-    const auto& e = s.calls[i];
-    if (e.emergency) {
-      if (const auto id = json_string_field(e.payload, "call_id")) locator_log.note_sent(*id, measure);
-    }
-    calls_producer.produce(topics.call_events, e.key, e.payload);
-    std::this_thread::sleep_until(tick + half);
-    const std::string key = "hop-" + std::to_string(i);
-    hop_log.note_sent(key, measure);
-    hop_producer.produce(hop_topic, key, e.payload);
-  }
-  const auto paced_end = Clock::now();
+  const double cpu0 = process_cpu_seconds();
+  const auto pacing = pace(
+      cluster, producers, s.calls, args.rate, warmup_n,
+      [&](const SimEvent& e, bool measure) {
+        if (!e.emergency) return;
+        if (const auto id = json_string_field(e.payload, "call_id")) locator_log.note_sent(*id, measure);
+      },
+      [&](const std::string& key, bool measure) { hop_log.note_sent(key, measure); });
+  const auto start = pacing.start;
+  const auto paced_end = pacing.end;
+  const auto late = pacing.late;
   const auto drain_deadline = paced_end + std::chrono::seconds(15);
   while ((locator_log.done() < locator_log.expected_measured || hop_log.done() < hop_log.expected_measured) &&
          Clock::now() < drain_deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  struct rusage ru1 {};
-  getrusage(RUSAGE_SELF, &ru1);
-  const auto cpu_s = [](const struct rusage& r) {
-    return static_cast<double>(r.ru_utime.tv_sec + r.ru_stime.tv_sec) +
-           static_cast<double>(r.ru_utime.tv_usec + r.ru_stime.tv_usec) / 1e6;
-  };
+  const double cpu1 = process_cpu_seconds();
   const double wall = seconds_between(start, Clock::now());
   const auto st = locator->stats();
   downstream.stop();
@@ -662,13 +614,13 @@ void run_latency(const Args& args, std::shared_ptr<const registry::Registry> reg
   locator.thread().stop();
   locator.thread().check();
 
-  const double achieved = static_cast<double>(s.calls.size() - warmup_n) / seconds_between(measure_start, paced_end);
+  const double achieved = pacing.achieved_rate;
   std::printf("  paced %s call events (achieved %.1f events/s over the measured part, %zu tick(s) late by > 1 period)\n",
               fmt(static_cast<double>(s.calls.size())).c_str(), achieved, late);
   std::printf("  locator: %s call events, %s emergency calls acknowledged, %s dead letters; process CPU %.0f%% of one "
               "core\n",
               fmt(static_cast<double>(st.call_events)).c_str(), fmt(static_cast<double>(st.emergency_calls)).c_str(),
-              fmt(static_cast<double>(st.dead_letters)).c_str(), 100 * (cpu_s(ru1) - cpu_s(ru0)) / wall);
+              fmt(static_cast<double>(st.dead_letters)).c_str(), 100 * (cpu1 - cpu0) / wall);
 
   const auto lp = percentiles(locator_log.ms);
   const auto hp = percentiles(hop_log.ms);

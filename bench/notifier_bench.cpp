@@ -91,6 +91,7 @@
 #include <vector>
 
 #include "bench/support/args.h"
+#include "bench/support/paced_run.h"
 #include "bench/support/report.h"
 #include "bench/support/service_thread.h"
 #include "bench/support/sim_stream.h"
@@ -285,12 +286,6 @@ bool reset_peak_rss() {
   return static_cast<bool>(f);
 }
 
-double process_cpu_s() {
-  struct rusage r {};
-  getrusage(RUSAGE_SELF, &r);
-  return static_cast<double>(r.ru_utime.tv_sec + r.ru_stime.tv_sec) +
-         static_cast<double>(r.ru_utime.tv_usec + r.ru_stime.tv_usec) / 1e6;
-}
 
 // ---------------------------------------------------------------------------
 // Statistics.
@@ -765,7 +760,7 @@ void run_smtp(const Args& args, const std::string& registry_path, ThreadLabels& 
   std::mutex times_mu;
   std::unordered_map<std::string, CallTimes> times;
   const auto period = std::chrono::duration<double>(1.0 / args.rate);
-  const double cpu0 = process_cpu_s();
+  const double cpu0 = process_cpu_seconds();
   const auto threads0 = sample_threads();
   const auto start = Clock::now();
   Clock::time_point measure_start{};
@@ -795,7 +790,7 @@ void run_smtp(const Args& args, const std::string& registry_path, ThreadLabels& 
   const bool all = wait_for_alerts(delivery, expected, std::chrono::seconds(20), [&] { notifier.thread().check(); });
   const auto drained = Clock::now();
   const auto threads1 = sample_threads();
-  const double cpu1 = process_cpu_s();
+  const double cpu1 = process_cpu_seconds();
   const double wall = seconds_between(start, drained);
   // Let the last records reach Kafka before the stats are read.
   wait_until([&] { return notifier->stats().unpublished_records == 0; }, std::chrono::seconds(10));
@@ -932,32 +927,16 @@ void run_first_alert(const Args& args, const std::string& registry_path, ThreadL
   const Stream s = generate(sim, total, args.b_emergency_share, args.seed + 101);
   const Stream probes = generate(sim, 100, 1.0, args.seed + 102);
 
-  kafka::EmbeddedBroker broker;
+  BenchCluster cluster(args.overrides, true);
   labels.claim("embedded broker");
-  const Config::Topics topics = Config().topics();
-  const std::string hop_topic = "bench.bare-hop";
-  broker.create_topic(topics.call_events, 3);
-  broker.create_topic(topics.location_updates, 3);
-  broker.create_topic(topics.emergency_calls, 1);
-  broker.create_topic(topics.notifications, 1);
-  broker.create_topic(topics.dead_letter, 1);
-  broker.create_topic(hop_topic, 3);
-  const auto props = kafka::merged(broker.client_properties(), args.overrides);
-  std::printf("  embedded broker %s; every client: %s\n", broker.bootstrap_servers().c_str(),
+  const auto& topics = cluster.topics;
+  const auto& props = cluster.props;
+  std::printf("  embedded broker %s; every client: %s\n", cluster.broker.bootstrap_servers().c_str(),
               describe_props(props, {"fetch.wait.max.ms", "linger.ms", "socket.nagle.disable"}).c_str());
 
-  kafka::ProducerOptions po;
-  po.client_id = "bench-calls";
-  po.topics = {topics.call_events, topics.location_updates};
-  kafka::Producer calls_producer(props, po);
-  kafka::ProducerOptions ho;
-  ho.client_id = "bench-hop";
-  ho.topics = {hop_topic};
-  kafka::Producer hop_producer(props, ho);
-  for (const auto* updates : {&s.updates, &probes.updates}) {
-    for (const auto& e : *updates) calls_producer.produce(topics.location_updates, e.key, e.payload);
-  }
-  if (!calls_producer.flush(std::chrono::seconds(30))) throw std::runtime_error("location updates not flushed");
+  PacedProducers producers(cluster);
+  produce_all(producers.calls, topics.location_updates, s.updates);
+  produce_all(producers.calls, topics.location_updates, probes.updates);
 
   e911::test::TempDir tmp(args.state_root, "notifier-bench-b");
   Delivery delivery(args, tmp.root().string() + "/outbox");
@@ -974,7 +953,7 @@ void run_first_alert(const Args& args, const std::string& registry_path, ThreadL
   labels.set(notifier.thread().tid(), "notifier consumer loop");
   labels.claim("notifier");
   Reader downstream(props, "bench-downstream", topics.emergency_calls, call_id_of, "rd-downstream");
-  Reader hop_reader(props, "bench-hop", hop_topic,
+  Reader hop_reader(props, "bench-hop", cluster.hop_topic,
                     [](const kafka::Message& m) -> std::optional<std::string> {
                       if (!m.key) return std::nullopt;
                       return std::string(*m.key);
@@ -983,58 +962,42 @@ void run_first_alert(const Args& args, const std::string& registry_path, ThreadL
   labels.claim("bench readers and producers");
 
   const auto t_join = Clock::now();
-  std::size_t probe = 0;
-  while (delivery.accepted() == 0 || downstream.count() == 0 || hop_reader.count() == 0) {
-    locator.thread().check();
-    notifier.thread().check();
-    if (probe >= probes.calls.size() || Clock::now() - t_join > std::chrono::seconds(60)) {
-      throw std::runtime_error("the paths did not deliver within 60 s: " + downstream.error() + hop_reader.error());
-    }
-    const auto& e = probes.calls[probe++];
-    calls_producer.produce(topics.call_events, e.key, e.payload);
-    hop_producer.produce(hop_topic, "probe-" + std::to_string(probe), e.payload);
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  }
+  const auto probe = probe_until(
+      cluster, producers, probes, std::chrono::milliseconds(200),
+      [&] { return delivery.accepted() != 0 && downstream.count() != 0 && hop_reader.count() != 0; },
+      [&] {
+        locator.thread().check();
+        notifier.thread().check();
+      },
+      [&] { return downstream.error() + hop_reader.error(); });
   std::printf("  all paths delivering %.1f s after start (%zu probe(s)); pacing...\n",
               seconds_between(t_join, Clock::now()), probe);
   std::this_thread::sleep_for(std::chrono::seconds(1));  // the probes' alerts drain
 
-  const auto period = std::chrono::duration<double>(1.0 / args.b_rate);
-  const auto half = std::chrono::duration_cast<Clock::duration>(period / 2);
   const auto warmup_n = static_cast<std::size_t>(std::llround(args.b_rate * args.warmup_seconds));
   std::unordered_map<std::string, Clock::time_point> call_sent;  // pacing thread only until the end
   std::unordered_map<std::string, Clock::time_point> hop_sent;
   std::size_t measured_calls = 0;
-  const double cpu0 = process_cpu_s();
+  const double cpu0 = process_cpu_seconds();
   const auto threads0 = sample_threads();
-  const auto start = Clock::now();
-  Clock::time_point measure_start{};
-  std::size_t late = 0;
   const auto accepted_before = delivery.accepted();
   std::size_t emergency_sent = 0;
-  for (std::size_t i = 0; i < s.calls.size(); ++i) {
-    const auto tick = start + std::chrono::duration_cast<Clock::duration>(period * static_cast<double>(i));
-    std::this_thread::sleep_until(tick);
-    if (Clock::now() - tick > period) ++late;
-    if (i == warmup_n) measure_start = Clock::now();
-    const bool measure = i >= warmup_n;
-    const auto& e = s.calls[i];
-    if (e.emergency) {
-      ++emergency_sent;
-      if (measure) {
+  const auto pacing = pace(
+      cluster, producers, s.calls, args.b_rate, warmup_n,
+      [&](const SimEvent& e, bool measure) {
+        if (!e.emergency) return;
+        ++emergency_sent;
+        if (!measure) return;
         if (const auto id = json_string_field(e.payload, "call_id")) {
           call_sent[*id] = Clock::now();
           ++measured_calls;
         }
-      }
-    }
-    calls_producer.produce(topics.call_events, e.key, e.payload);
-    std::this_thread::sleep_until(tick + half);
-    const std::string key = "hop-" + std::to_string(i);
-    if (measure) hop_sent[key] = Clock::now();
-    hop_producer.produce(hop_topic, key, e.payload);
-  }
-  const auto paced_end = Clock::now();
+      },
+      [&](const std::string& key, bool measure) {
+        if (measure) hop_sent[key] = Clock::now();
+      });
+  const auto start = pacing.start;
+  const auto late = pacing.late;
   const auto expected_alerts =
       accepted_before + static_cast<std::uint64_t>(emergency_sent) * static_cast<std::uint64_t>(args.recipients);
   const bool all = wait_for_alerts(delivery, expected_alerts, std::chrono::seconds(20), [&] {
@@ -1043,7 +1006,7 @@ void run_first_alert(const Args& args, const std::string& registry_path, ThreadL
   });
   const auto drained = Clock::now();
   const auto threads1 = sample_threads();
-  const double cpu1 = process_cpu_s();
+  const double cpu1 = process_cpu_seconds();
   const double wall = seconds_between(start, drained);
   const auto lst = locator->stats();
   const auto nst = notifier->stats();
@@ -1052,8 +1015,7 @@ void run_first_alert(const Args& args, const std::string& registry_path, ThreadL
   notifier.thread().stop();
   locator.thread().stop();
 
-  const double achieved =
-      static_cast<double>(s.calls.size() - warmup_n) / seconds_between(measure_start, paced_end);
+  const double achieved = pacing.achieved_rate;
   std::printf("  paced %s call events (%.1f events/s achieved over the measured part, %zu tick(s) late by > 1 "
               "period), %zu emergency/test calls%s\n",
               fmt(static_cast<std::uint64_t>(s.calls.size())).c_str(), achieved, late, emergency_sent,
@@ -1175,7 +1137,7 @@ void run_storm(const Args& args, const std::string& registry_path, ThreadLabels&
   const long rss_before = status_kb("VmRSS");
   const long hwm_before = status_kb("VmHWM");
   const auto threads0 = sample_threads();
-  const double cpu0 = process_cpu_s();
+  const double cpu0 = process_cpu_seconds();
   const auto start = Clock::now();
   for (std::size_t i = kProbes; i < docs.size(); ++i) producer.produce(topics.emergency_calls, docs[i].call_id, docs[i].json);
   const auto enqueued = Clock::now();
@@ -1223,7 +1185,7 @@ void run_storm(const Args& args, const std::string& registry_path, ThreadLabels&
   }
   const auto done = Clock::now();
   const auto threads1 = sample_threads();
-  const double cpu1 = process_cpu_s();
+  const double cpu1 = process_cpu_seconds();
   const long hwm = status_kb("VmHWM");
   const long rss_done = status_kb("VmRSS");
   wait_until([&] { return notifier->stats().unpublished_records == 0; }, std::chrono::seconds(60));

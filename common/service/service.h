@@ -19,7 +19,8 @@ class Service {
   virtual observability::HealthStatus health() const = 0;
   // True once it is consuming; false again after it stopped.
   virtual bool started() const = 0;
-  // True while its consumer group has given it partitions.
+  // True while its consumer group has given it partitions: records
+  // produced now are read at once (the group's first join takes seconds).
   virtual bool has_partitions() const = 0;
 };
 

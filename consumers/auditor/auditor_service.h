@@ -93,9 +93,7 @@ class AuditorService final : public service::Service {
   observability::HealthStatus health() const override;  // thread-safe, no I/O
   AuditorServiceStats stats() const;
   bool started() const override;
-  // True while the consumer group has given it partitions: records
-  // produced now are read at once (the group's first join takes seconds).
-  bool has_partitions() const override;
+  bool has_partitions() const override;  // see service::Service
 
  private:
   struct State;

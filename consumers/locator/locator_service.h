@@ -78,9 +78,7 @@ class LocatorService final : public service::Service {
   LocatorServiceStats stats() const;
   // True once the registered locations are rebuilt and call events flow.
   bool started() const override;
-  // True while the consumer group has given it partitions: records
-  // produced now are read at once (the group's first join takes seconds).
-  bool has_partitions() const override;
+  bool has_partitions() const override;  // see service::Service
 
  private:
   struct State;

@@ -45,11 +45,7 @@ KannelTransport::KannelTransport(KannelSettings settings) : impl_(std::make_uniq
       std::min(impl_->endpoint.path_and_query.find('?'), impl_->endpoint.path_and_query.size()));
   impl_->step = "GET " + impl_->endpoint.origin() + impl_->endpoint.path_and_query;
   if (impl_->endpoint.https) {
-    try {
-      impl_->tls = net::client_tls_context(settings.verify_certificate, settings.ca_file);
-    } catch (const Poco::Exception& e) {
-      throw std::invalid_argument("kannel: TLS: " + e.displayText());
-    }
+    impl_->tls = transport_tls("kannel", settings.verify_certificate, settings.ca_file);
   }
   impl_->settings = std::move(settings);
 }

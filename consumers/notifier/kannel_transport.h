@@ -20,15 +20,12 @@
 
 namespace e911::notifier {
 
-struct KannelSettings {
+struct KannelSettings : HttpClientSettings {
   std::string url;       // http://host:13013/cgi-bin/sendsms (https with sendsms-port-ssl)
   std::string username;  // the sendsms-user group
   std::string password;
   std::string from;  // sender number or name; empty: Kannel's global-sender
   std::string smsc;  // optional smsc id, for Kannel's routing
-  TransportTimeouts timeouts;
-  bool verify_certificate = true;  // https only
-  std::string ca_file;             // https only: trust this PEM CA instead of the system's
 };
 
 class KannelTransport final : public Transport {

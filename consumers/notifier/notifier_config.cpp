@@ -164,8 +164,18 @@ Result<NotifierSetup> notifier_setup(const Config& config) {
       return Error{"notifier.email.transport: not set, but the registry has e-mail contacts (smtp or outbox)"};
     }
 
+    // The HTTP-based transports' timeouts and TLS trust, under `prefix`.
+    const auto client_settings = [&](const std::string& prefix) {
+      HttpClientSettings c;
+      c.timeouts = timeouts;
+      c.verify_certificate = config.get_bool(prefix + ".verify_certificate");
+      c.ca_file = get(config, (prefix + ".ca_file").c_str());
+      return c;
+    };
+
     // SMS
     const auto sms = get(config, "notifier.sms.transport");
+    const auto sms_client = client_settings("notifier.sms");
     if (sms == "kannel") {
       KannelSettings s;
       s.url = get(config, "notifier.kannel.url");
@@ -174,9 +184,7 @@ Result<NotifierSetup> notifier_setup(const Config& config) {
       s.password = get(config, "notifier.kannel.password");
       s.from = get(config, "notifier.kannel.from");
       s.smsc = get(config, "notifier.kannel.smsc");
-      s.timeouts = timeouts;
-      s.verify_certificate = config.get_bool("notifier.sms.verify_certificate");
-      s.ca_file = get(config, "notifier.sms.ca_file");
+      static_cast<HttpClientSettings&>(s) = sms_client;
       o.transports[Channel::sms] = std::make_shared<KannelTransport>(std::move(s));
     } else if (sms == "twilio") {
       TwilioSettings s;
@@ -191,9 +199,7 @@ Result<NotifierSetup> notifier_setup(const Config& config) {
       if (s.from.empty() && s.messaging_service_sid.empty()) {
         return Error{"notifier.twilio.from or notifier.twilio.messaging_service_sid: one is needed"};
       }
-      s.timeouts = timeouts;
-      s.verify_certificate = config.get_bool("notifier.sms.verify_certificate");
-      s.ca_file = get(config, "notifier.sms.ca_file");
+      static_cast<HttpClientSettings&>(s) = sms_client;
       o.transports[Channel::sms] = std::make_shared<TwilioTransport>(std::move(s));
     } else if (sms == "outbox") {
       o.transports[Channel::sms] = outbox_transport();
@@ -207,9 +213,7 @@ Result<NotifierSetup> notifier_setup(const Config& config) {
     const auto webhook = get(config, "notifier.webhook.transport");
     if (webhook == "http") {
       WebhookSettings s;
-      s.timeouts = timeouts;
-      s.verify_certificate = config.get_bool("notifier.webhook.verify_certificate");
-      s.ca_file = get(config, "notifier.webhook.ca_file");
+      static_cast<HttpClientSettings&>(s) = client_settings("notifier.webhook");
       o.transports[Channel::webhook] = std::make_shared<WebhookTransport>(std::move(s));
     } else if (webhook == "outbox") {
       o.transports[Channel::webhook] = outbox_transport();

@@ -109,9 +109,7 @@ class NotifierService final : public service::Service, public AckDesk {
   observability::HealthStatus health() const override;
   NotifierServiceStats stats() const;
   bool started() const override;
-  // True while the consumer group has given it partitions: records
-  // produced now are read at once (the group's first join takes seconds).
-  bool has_partitions() const override;
+  bool has_partitions() const override;  // see service::Service
 
  private:
   struct State;

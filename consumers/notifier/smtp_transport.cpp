@@ -316,11 +316,7 @@ SmtpTransport::SmtpTransport(SmtpSettings settings) : impl_(std::make_unique<Imp
     throw std::invalid_argument("smtp: AUTH needs TLS (starttls or implicit): the password would cross the network in clear");
   }
   if (settings.tls != Tls::none) {
-    try {
-      impl_->tls = net::client_tls_context(settings.verify_certificate, settings.ca_file);
-    } catch (const Poco::Exception& e) {
-      throw std::invalid_argument("smtp: TLS: " + e.displayText());
-    }
+    impl_->tls = transport_tls("smtp", settings.verify_certificate, settings.ca_file);
   }
   impl_->helo = settings.helo_name.empty() ? Poco::Environment::nodeName() : settings.helo_name;
   if (impl_->helo.empty()) impl_->helo = "localhost";

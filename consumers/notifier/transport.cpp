@@ -1,6 +1,20 @@
 #include "consumers/notifier/transport.h"
 
+#include <Poco/Exception.h>
+
+#include <stdexcept>
+
+#include "common/net/tls_context.h"
+
 namespace e911::notifier {
+
+Poco::Net::Context::Ptr transport_tls(std::string_view transport, bool verify_certificate, const std::string& ca_file) {
+  try {
+    return net::client_tls_context(verify_certificate, ca_file);
+  } catch (const Poco::Exception& e) {
+    throw std::invalid_argument(std::string(transport) + ": TLS: " + e.displayText());
+  }
+}
 
 std::string_view channel_name(Channel channel) {
   switch (channel) {

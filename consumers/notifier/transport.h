@@ -8,6 +8,8 @@
 // every transport must be safe to share (each send opens its own
 // connection).
 
+#include <Poco/Net/Context.h>
+
 #include <chrono>
 #include <memory>
 #include <string>
@@ -62,6 +64,19 @@ struct TransportTimeouts {
   std::chrono::milliseconds connect{5000};
   std::chrono::milliseconds io{10000};
 };
+
+// What every HTTP-based transport (Kannel, Twilio, webhooks) is given to
+// reach its peer: timeouts and, over https, whose certificates it trusts.
+struct HttpClientSettings {
+  TransportTimeouts timeouts;
+  bool verify_certificate = true;  // https only; false: for a lab only
+  std::string ca_file;             // https only: trust this PEM CA instead of the system's
+};
+
+// The client TLS context a transport named `transport` uses; throws
+// std::invalid_argument("<transport>: TLS: ...") when the CA file cannot
+// be used.
+Poco::Net::Context::Ptr transport_tls(std::string_view transport, bool verify_certificate, const std::string& ca_file);
 
 class Transport {
  public:

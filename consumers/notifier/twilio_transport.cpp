@@ -66,11 +66,7 @@ TwilioTransport::TwilioTransport(TwilioSettings settings) : impl_(std::make_uniq
       base_path + "/2010-04-01/Accounts/" + percent_encode(settings.account_sid) + "/Messages.json";
   impl_->step = "POST " + endpoint.origin() + base_path + "/2010-04-01/.../Messages.json";
   if (endpoint.https) {
-    try {
-      impl_->tls = net::client_tls_context(settings.verify_certificate, settings.ca_file);
-    } catch (const Poco::Exception& e) {
-      throw std::invalid_argument("twilio: TLS: " + e.displayText());
-    }
+    impl_->tls = transport_tls("twilio", settings.verify_certificate, settings.ca_file);
   }
   impl_->settings = std::move(settings);
 }

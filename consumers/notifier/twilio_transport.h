@@ -14,15 +14,12 @@
 
 namespace e911::notifier {
 
-struct TwilioSettings {
+struct TwilioSettings : HttpClientSettings {
   std::string base_url = "https://api.twilio.com";  // a compatible provider's, or a test server's
   std::string account_sid;
   std::string auth_token;
   std::string from;                   // sender number; or
   std::string messaging_service_sid;  // a Messaging Service picks the sender (used when set)
-  TransportTimeouts timeouts;
-  bool verify_certificate = true;  // https only
-  std::string ca_file;             // https only: trust this PEM CA instead of the system's
 };
 
 class TwilioTransport final : public Transport {

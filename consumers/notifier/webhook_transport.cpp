@@ -18,11 +18,7 @@ struct WebhookTransport::Impl {
 };
 
 WebhookTransport::WebhookTransport(WebhookSettings settings) : impl_(std::make_unique<Impl>()) {
-  try {
-    impl_->tls = net::client_tls_context(settings.verify_certificate, settings.ca_file);
-  } catch (const Poco::Exception& e) {
-    throw std::invalid_argument("webhook: TLS: " + e.displayText());
-  }
+  impl_->tls = transport_tls("webhook", settings.verify_certificate, settings.ca_file);
   impl_->settings = std::move(settings);
 }
 

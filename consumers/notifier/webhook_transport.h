@@ -20,11 +20,8 @@
 
 namespace e911::notifier {
 
-struct WebhookSettings {
-  TransportTimeouts timeouts;
-  bool verify_certificate = true;
-  std::string ca_file;  // trust this PEM CA (instead of the system's) for every https webhook
-};
+// One CA file (when set) for every https webhook this transport sends to.
+struct WebhookSettings : HttpClientSettings {};
 
 class WebhookTransport final : public Transport {
  public:
