@@ -2,11 +2,14 @@
 // per-call rows (consumers/auditor/call_query.h), answered as JSON, CSV or
 // text (call_rendering.h). Read-only: they never create a journal.
 
+#include <initializer_list>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <utility>
 
@@ -16,6 +19,7 @@
 #include "common/timestamp.h"
 #include "consumers/auditor/store/audit_store.h"
 #include "consumers/auditor/auditor_config.h"
+#include "consumers/auditor/query/call_filter_params.h"
 #include "consumers/auditor/query/call_query.h"
 #include "consumers/auditor/query/call_rendering.h"
 
@@ -43,9 +47,9 @@ constexpr const char* kQueryHelp =
     "yet, only their alerts, come last), one page at a time; the next page's\n"
     "--cursor is printed on standard error. --all writes every page.\n"
     "\n"
-    "  --from T, --to T    calls at or after T, before T: RFC 3339\n"
+    "  --from T, --to T    calls at or after T, before T: RFC 3339 with 'T'\n"
     "                      (2026-11-21T10:00:00Z) or a date, YYYY-MM-DD (UTC);\n"
-    "                      --to DATE includes that whole day\n"
+    "                      --to DATE includes that whole day (as the HTTP API)\n"
     "  --site S            site id, exact\n"
     "  --caller C          user id, extension or callback number, exact; or a\n"
     "                      part of the caller's name, any case\n"
@@ -87,54 +91,37 @@ int usage_error(const std::string& command, const std::string& message, const ch
   return 2;
 }
 
-// RFC 3339, or YYYY-MM-DD as midnight UTC (`end_of_day`: the next
-// midnight, so that "--to 2026-11-30" includes the 30th).
-std::optional<EpochMillis> parse_time_option(const std::string& text, bool end_of_day) {
-  if (text.size() == 10 && text[4] == '-' && text[7] == '-') {
-    const auto midnight = parse_rfc3339(text + "T00:00:00Z");
-    if (!midnight) return std::nullopt;
-    return end_of_day ? *midnight + 24 * 60 * 60 * 1000 : *midnight;
+// Reads the filter options of `names` that `opts` was given into
+// `filter` (call_filter_params.h: the rules the HTTP API shares); an
+// error names the option.
+std::optional<std::string> read_filter(const Options& opts, std::initializer_list<std::string_view> names,
+                                       CallFilter& filter) {
+  std::map<std::string, std::string, std::less<>> given;
+  for (const auto name : names) {
+    if (const auto v = opts.value("--" + std::string(name))) given.emplace(std::string(name), *v);
   }
-  return parse_rfc3339(text);
-}
-
-std::optional<bool> parse_yes_no(const std::string& text) {
-  if (text == "yes" || text == "true") return true;
-  if (text == "no" || text == "false") return false;
-  return std::nullopt;
-}
-
-// Reads the time, site, caller, class, dispatchable and notified options
-// that `opts` was given into `filter`; an error names the option.
-std::optional<std::string> read_filter(const Options& opts, CallFilter& filter) {
-  for (const auto& [option, end_of_day, target] :
-       {std::tuple{"--from", false, &filter.from}, std::tuple{"--to", true, &filter.to}}) {
-    if (const auto v = opts.value(option)) {
-      *target = parse_time_option(*v, end_of_day);
-      if (!*target) {
-        return std::string(option) + ": expected RFC 3339 (2026-11-21T10:00:00Z) or YYYY-MM-DD, got \"" + *v + "\"";
-      }
-    }
+  const auto problem = auditor::read_call_filter(
+      [&](std::string_view name) -> const std::string* {
+        const auto it = given.find(name);
+        return it == given.end() ? nullptr : &it->second;
+      },
+      names, filter);
+  if (!problem) return std::nullopt;
+  const auto option = "--" + problem->name;
+  const auto got = ", got \"" + problem->value + "\"";
+  switch (problem->kind) {
+    case auditor::FilterProblem::Kind::not_a_time:
+      return option + ": expected RFC 3339 (2026-11-21T10:00:00Z) or YYYY-MM-DD" + got;
+    case auditor::FilterProblem::Kind::not_after:
+      return std::string("--to: must be after --from");
+    case auditor::FilterProblem::Kind::empty:
+      return option + ": empty";
+    case auditor::FilterProblem::Kind::not_a_class:
+      return option + ": expected emergency or test" + got;
+    case auditor::FilterProblem::Kind::not_a_bool:
+      return option + ": expected yes or no" + got;
   }
-  if (filter.from && filter.to && *filter.to <= *filter.from) return std::string("--to: must be after --from");
-  for (const auto& [option, target] : {std::pair{"--site", &filter.site}, std::pair{"--caller", &filter.caller}}) {
-    if (const auto v = opts.value(option)) {
-      if (v->empty()) return std::string(option) + ": empty";
-      *target = *v;
-    }
-  }
-  if (const auto v = opts.value("--class")) {
-    if (*v != "emergency" && *v != "test") return "--class: expected emergency or test, got \"" + *v + "\"";
-    filter.call_class = *v;
-  }
-  for (const auto& [option, target] :
-       {std::pair{"--dispatchable", &filter.dispatchable}, std::pair{"--notified", &filter.notified}}) {
-    if (const auto v = opts.value(option)) {
-      *target = parse_yes_no(*v);
-      if (!*target) return std::string(option) + ": expected yes or no, got \"" + *v + "\"";
-    }
-  }
-  return std::nullopt;
+  return option + ": not valid";
 }
 
 // The store the configuration (or --store) names; nullptr after printing
@@ -161,7 +148,9 @@ int run_audit_query(Args args) {
     return usage_error(command, "unexpected argument '" + opts.positional()[0] + "'", kQueryHelp);
   }
   CallFilter filter;
-  if (const auto e = read_filter(opts, filter)) return usage_error(command, *e, kQueryHelp);
+  if (const auto e = read_filter(opts, {"from", "to", "site", "caller", "class", "dispatchable", "notified"}, filter)) {
+    return usage_error(command, *e, kQueryHelp);
+  }
   const auto format = opts.value("--format").value_or("json");
   if (format != "json" && format != "jsonl" && format != "csv") {
     return usage_error(command, "--format: expected json, jsonl or csv, got \"" + format + "\"", kQueryHelp);
@@ -262,7 +251,7 @@ int run_audit_report(Args args) {
     return usage_error(command, "unexpected argument '" + opts.positional()[0] + "'", kReportHelp);
   }
   CallFilter filter;
-  if (const auto e = read_filter(opts, filter)) return usage_error(command, *e, kReportHelp);
+  if (const auto e = read_filter(opts, {"from", "to", "site"}, filter)) return usage_error(command, *e, kReportHelp);
   const auto format = opts.value("--format").value_or("text");
   if (format != "text" && format != "json" && format != "csv") {
     return usage_error(command, "--format: expected text, json or csv, got \"" + format + "\"", kReportHelp);

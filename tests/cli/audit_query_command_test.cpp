@@ -107,6 +107,16 @@ TEST_F(AuditQueryCommand, BadValuesAreNamedWithExitStatusTwo) {
   }
 }
 
+// The command reads times by the HTTP API's rule (call_filter_params.h):
+// 'T' between date and time; before, it took a space the API refused.
+TEST_F(AuditQueryCommand, TimesFollowTheApisRule) {
+  const auto spaced = audit("query --from " + sh("2026-11-21 10:00:00Z") + " " + store_option());
+  EXPECT_EQ(spaced.exit_code, 2);
+  EXPECT_NE(spaced.err.find("e911 audit query: --from: expected RFC 3339"), std::string::npos) << spaced.err;
+  const auto with_t = audit("query --from 2026-11-21T10:00:00Z " + store_option());
+  EXPECT_EQ(with_t.exit_code, 0) << with_t.err;
+}
+
 TEST_F(AuditQueryCommand, AMissingJournalIsNotCreated) {
   const auto missing = dir_.file("nowhere.db");
   const auto r = audit("query --store " + sh("sqlite:" + missing));

@@ -5,13 +5,13 @@
 #include <utility>
 
 #include "common/text.h"
+#include "consumers/auditor/query/call_filter_params.h"
 
 namespace e911::auditor::api {
 namespace {
 
 constexpr std::size_t kMaxNameBytes = 32;
 constexpr std::size_t kQuotedChars = 60;
-constexpr EpochMillis kDayMillis = 24LL * 60 * 60 * 1000;
 
 ParamError error(std::string parameter, std::string message) {
   return ParamError{std::move(parameter), std::move(message)};
@@ -76,36 +76,6 @@ const std::string* find(const QueryParams& params, std::string_view name) {
   return it == params.end() ? nullptr : &it->second;
 }
 
-std::optional<ParamError> read_time(const QueryParams& params, std::string_view name, bool end_of_day,
-                                    std::optional<EpochMillis>& out) {
-  const std::string* v = find(params, name);
-  if (!v) return std::nullopt;
-  out = parse_time_value(*v, end_of_day);
-  if (!out) {
-    std::string hint;
-    // "2026-11-21T10:00:00+01:00" sent unencoded: its '+' arrived as a space.
-    if (v->size() > 19 && v->find(' ', 19) != std::string::npos) hint = " (a '+' in a query string is a space: write %2B)";
-    return error(std::string(name), std::string(name) + ": not a time (RFC 3339, e.g. 2026-11-21T10:15:00Z, or a date, "
-                                                        "e.g. 2026-11-21): " +
-                                        quote_for_message(*v, kQuotedChars) + hint);
-  }
-  return std::nullopt;
-}
-
-std::optional<ParamError> read_bool(const QueryParams& params, std::string_view name, std::optional<bool>& out) {
-  const std::string* v = find(params, name);
-  if (!v) return std::nullopt;
-  if (*v == "true" || *v == "yes") {
-    out = true;
-  } else if (*v == "false" || *v == "no") {
-    out = false;
-  } else {
-    return error(std::string(name), std::string(name) + ": expected true or false (or yes or no), got " +
-                                        quote_for_message(*v, kQuotedChars));
-  }
-  return std::nullopt;
-}
-
 std::optional<ParamError> read_format(const QueryParams& params, OutputFormat& out) {
   const std::string* v = find(params, "format");
   if (!v) return std::nullopt;
@@ -119,19 +89,35 @@ std::optional<ParamError> read_format(const QueryParams& params, OutputFormat& o
   return std::nullopt;
 }
 
-void read_text(const QueryParams& params, std::string_view name, std::optional<std::string>& out) {
-  if (const std::string* v = find(params, name)) out = *v;
-}
-
-// from, to and site, shared by /v1/calls and /v1/report.
-std::optional<ParamError> read_range_and_site(const QueryParams& params, CallFilter& filter) {
-  if (auto e = read_time(params, "from", false, filter.from)) return e;
-  if (auto e = read_time(params, "to", true, filter.to)) return e;
-  if (filter.from && filter.to && *filter.to <= *filter.from) {
-    return error("to", "to: " + format_rfc3339(*filter.to) + " is not after from " + format_rfc3339(*filter.from));
+// The filter parameters of `names` (call_filter_params.h: the rules the
+// command line shares), a problem worded for the API.
+std::optional<ParamError> read_filter(const QueryParams& params, std::initializer_list<std::string_view> names,
+                                      CallFilter& filter) {
+  const auto problem =
+      read_call_filter([&](std::string_view name) { return find(params, name); }, names, filter);
+  if (!problem) return std::nullopt;
+  const auto& name = problem->name;
+  const auto quoted = quote_for_message(problem->value, kQuotedChars);
+  switch (problem->kind) {
+    case FilterProblem::Kind::not_a_time: {
+      std::string hint;
+      // "2026-11-21T10:00:00+01:00" sent unencoded: its '+' arrived as a space.
+      if (problem->value.size() > 19 && problem->value.find(' ', 19) != std::string::npos) {
+        hint = " (a '+' in a query string is a space: write %2B)";
+      }
+      return error(name, name + ": not a time (RFC 3339, e.g. 2026-11-21T10:15:00Z, or a date, e.g. 2026-11-21): " +
+                             quoted + hint);
+    }
+    case FilterProblem::Kind::not_after:
+      return error("to", "to: " + format_rfc3339(*filter.to) + " is not after from " + format_rfc3339(*filter.from));
+    case FilterProblem::Kind::empty:
+      return error(name, name + ": empty");
+    case FilterProblem::Kind::not_a_class:
+      return error(name, "class: expected emergency or test, got " + quoted);
+    case FilterProblem::Kind::not_a_bool:
+      return error(name, name + ": expected true or false (or yes or no), got " + quoted);
   }
-  read_text(params, "site", filter.site);
-  return std::nullopt;
+  return error(name, name + ": not valid");
 }
 
 }  // namespace
@@ -239,17 +225,7 @@ std::optional<ParamError> parse_query(std::string_view query, QueryParams& param
 }
 
 std::optional<EpochMillis> parse_time_value(std::string_view text, bool end_of_day) {
-  if (text.size() == 10 && text[4] == '-' && text[7] == '-') {
-    std::string midnight(text);
-    midnight += "T00:00:00Z";
-    const auto t = parse_rfc3339(midnight);
-    if (!t) return std::nullopt;
-    return end_of_day ? *t + kDayMillis : *t;
-  }
-  // A space separator is RFC 3339's allowance for readability; in a query
-  // string it is what an unencoded '+' becomes, so only 'T' is taken.
-  if (text.size() > 10 && text[10] != 'T' && text[10] != 't') return std::nullopt;
-  return parse_rfc3339(text);
+  return parse_filter_time(text, end_of_day);
 }
 
 std::optional<ParamError> parse_calls_request(const QueryParams& params, CallsRequest& request) {
@@ -258,16 +234,10 @@ std::optional<ParamError> parse_calls_request(const QueryParams& params, CallsRe
                                    "cursor", "format"})) {
     return e;
   }
-  if (auto e = read_range_and_site(params, request.filter)) return e;
-  read_text(params, "caller", request.filter.caller);
-  if (const std::string* v = find(params, "class")) {
-    if (*v != "emergency" && *v != "test") {
-      return error("class", "class: expected emergency or test, got " + quote_for_message(*v, kQuotedChars));
-    }
-    request.filter.call_class = *v;
+  if (auto e = read_filter(params, {"from", "to", "site", "caller", "class", "dispatchable", "notified"},
+                           request.filter)) {
+    return e;
   }
-  if (auto e = read_bool(params, "dispatchable", request.filter.dispatchable)) return e;
-  if (auto e = read_bool(params, "notified", request.filter.notified)) return e;
   if (const std::string* v = find(params, "limit")) {
     std::size_t n = 0;
     bool digits = !v->empty() && v->size() <= 4;
@@ -291,7 +261,7 @@ std::optional<ParamError> parse_calls_request(const QueryParams& params, CallsRe
 std::optional<ParamError> parse_report_request(const QueryParams& params, ReportRequest& request) {
   request = ReportRequest{};
   if (auto e = only_known(params, {"from", "to", "site", "format"})) return e;
-  if (auto e = read_range_and_site(params, request.filter)) return e;
+  if (auto e = read_filter(params, {"from", "to", "site"}, request.filter)) return e;
   return read_format(params, request.format);
 }
 
