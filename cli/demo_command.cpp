@@ -14,6 +14,7 @@
 #include <stdlib.h>
 
 #include <rapidjson/document.h>
+#include <yaml-cpp/yaml.h>
 
 #include "cli/call_display.h"
 #include "cli/commands.h"
@@ -175,10 +176,217 @@ std::string make_state_dir() {
   return tmpl;
 }
 
+// The demo's audit journal and signing key, as `e911 audit ... --config`
+// reads them.
+void write_audit_config(const std::string& path, const std::string& audit_url, const std::string& secret_file) {
+  YAML::Emitter yaml;
+  yaml << YAML::Comment("The demo's audit journal, for e911 audit ... --config " + path);
+  yaml << YAML::BeginMap << YAML::Key << "auditor" << YAML::Value << YAML::BeginMap;
+  yaml << YAML::Key << "store" << YAML::Value << audit_url;
+  yaml << YAML::Key << "signing" << YAML::Value << YAML::BeginMap;
+  yaml << YAML::Key << "key_id" << YAML::Value << "demo-1";
+  yaml << YAML::Key << "secret" << YAML::Value << YAML::BeginMap << YAML::Key << "file" << YAML::Value << secret_file
+       << YAML::EndMap;
+  yaml << YAML::EndMap << YAML::EndMap << YAML::EndMap;
+  if (!yaml.good()) throw std::runtime_error("cannot write " + path + ": " + yaml.GetLastError());
+  write_text_file(path, std::string(yaml.c_str()) + "\n");
+}
+
+// What the demo runs in one process: the embedded broker with the
+// pipeline's topics, the locator, the notifier (alerting into a local
+// outbox, acknowledgement links on loopback), the auditor (a SQLite
+// journal signed with a fresh demo key) and one metrics endpoint for the
+// three. Members in dependency order.
+struct DemoPipeline {
+  DemoPipeline(const std::string& registry_path, const std::string& state_dir, std::uint16_t metrics_port)
+      : props(create_topics(broker, topics)),
+        locator(locator_options(registry_path), metrics),
+        outbox(std::make_shared<notifier::OutboxTransport>(state_dir + "/outbox")),
+        notifier(notifier_options(registry_path, state_dir), metrics),
+        ack_server(notifier, notifier::AckServerOptions{}),
+        ack_base_url("http://127.0.0.1:" + std::to_string(ack_server.port())),
+        audit_url("sqlite:" + state_dir + "/audit.db"),
+        audit_config(state_dir + "/auditor.yaml"),
+        signer(demo_signer(state_dir + "/audit-signing.secret")),
+        auditor(auditor_options(), auditor::store_opener(audit_url), signer, metrics),
+        endpoint(metrics, [this] { return health(); }, {"127.0.0.1", metrics_port}) {
+    notifier.set_ack_base_url(ack_base_url);
+  }
+
+  observability::HealthStatus health() const {
+    const auto l = locator.health();
+    if (!l.live) return observability::HealthStatus::down("locator: " + l.reason);
+    const auto n = notifier.health();
+    if (!n.live) return observability::HealthStatus::down("notifier: " + n.reason);
+    const auto a = auditor.health();
+    if (!a.live) return observability::HealthStatus::down("auditor: " + a.reason);
+    return observability::HealthStatus::ok();
+  }
+
+  kafka::EmbeddedBroker broker;
+  const Config::Topics topics = Config().topics();
+  const kafka::Properties props;
+  observability::MetricsRegistry metrics;
+  locator::LocatorService locator;
+  std::shared_ptr<notifier::OutboxTransport> outbox;
+  notifier::NotifierService notifier;
+  notifier::AckServer ack_server;
+  const std::string ack_base_url;
+  const std::string audit_url;
+  const std::string audit_config;
+  auditor::Signer signer;
+  auditor::AuditorService auditor;
+  observability::ObservabilityServer endpoint;
+
+ private:
+  static kafka::Properties create_topics(kafka::EmbeddedBroker& broker, const Config::Topics& topics) {
+    broker.create_topic(topics.call_events, 3);
+    broker.create_topic(topics.location_updates, 3);
+    broker.create_topic(topics.emergency_calls, 3);  // room for a standby notifier and auditor
+    broker.create_topic(topics.notifications, 1);
+    broker.create_topic(topics.dead_letter, 1);
+    return broker.client_properties();
+  }
+  locator::LocatorServiceOptions locator_options(const std::string& registry_path) const {
+    locator::LocatorServiceOptions o;
+    o.kafka = props;
+    o.topics = topics;
+    o.registry_path = registry_path;
+    return o;
+  }
+  notifier::NotifierServiceOptions notifier_options(const std::string& registry_path,
+                                                    const std::string& state_dir) const {
+    notifier::NotifierServiceOptions o;
+    o.kafka = props;
+    o.topics = topics;
+    o.registry_path = registry_path;
+    o.state_dir = state_dir;
+    o.transports = {{notifier::Channel::email, outbox}, {notifier::Channel::sms, outbox},
+                    {notifier::Channel::webhook, outbox}};
+    o.ack_key = notifier::make_ack_key();
+    o.ack_base_url = "http://127.0.0.1";  // the port is set once the server listens
+    return o;
+  }
+  auditor::Signer demo_signer(const std::string& secret_file) const {
+    write_demo_secret(secret_file);
+    write_audit_config(audit_config, audit_url, secret_file);
+    auto s = auditor::Signer::from_secret_file("demo-1", secret_file);
+    if (!s) throw std::runtime_error(s.error().message);
+    return std::move(*s);
+  }
+  auditor::AuditorServiceOptions auditor_options() const {
+    auditor::AuditorServiceOptions o;
+    o.kafka = props;
+    o.topics = topics;
+    return o;
+  }
+};
+
+// The three consumers, each on a thread of its own.
+struct DemoThreads {
+  explicit DemoThreads(DemoPipeline& p)
+      : locator(std::make_unique<service::BackgroundService>(p.locator)),
+        notifier(std::make_unique<service::BackgroundService>(p.notifier)),
+        auditor(std::make_unique<service::BackgroundService>(p.auditor)) {}
+  bool any_failed() const { return locator->failed() || notifier->failed() || auditor->failed(); }
+  std::string errors() const { return locator->error() + notifier->error() + auditor->error(); }
+  // Which failed, first.
+  std::string failure() const {
+    return locator->failed()    ? "the locator failed: " + locator->error()
+           : notifier->failed() ? "the notifier failed: " + notifier->error()
+                                : "the auditor failed: " + auditor->error();
+  }
+  void stop() {
+    locator->stop();
+    notifier->stop();
+    auditor->stop();
+  }
+  std::unique_ptr<service::BackgroundService> locator, notifier, auditor;
+};
+
+// One pass of the simulator's scenarios, split: the location updates
+// (which go first, as registrations precede calls in real life) and the
+// call events, with the scenario of each emergency call.
+struct ScenarioPass {
+  std::vector<simulator::SimEvent> updates, calls;
+  std::map<std::string, std::string> scenario_of;  // call id -> scenario
+};
+
+ScenarioPass split_scenarios(std::vector<simulator::SimEvent> events) {
+  ScenarioPass pass;
+  for (auto& e : events) {
+    if (e.kind == simulator::SimEvent::Kind::location_update) {
+      pass.updates.push_back(std::move(e));
+    } else {
+      if (e.emergency) pass.scenario_of[call_id_of(e.payload)] = e.scenario;
+      pass.calls.push_back(std::move(e));
+    }
+  }
+  return pass;
+}
+
+// The scenarios' calls, a malformed event, and `background` non-emergency
+// events mixed in between.
+void produce_traffic(kafka::Producer& producer, const Config::Topics& topics, simulator::TrafficSimulator& sim,
+                     const std::vector<simulator::SimEvent>& calls, std::size_t background, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::size_t background_left = background;
+  const auto send_background = [&](std::size_t n) {
+    for (std::size_t i = 0; i < n && background_left > 0; ++i, --background_left) {
+      const auto b = sim.background();
+      producer.produce(topics.call_events, b.key, b.payload);
+    }
+  };
+  for (const auto& c : calls) {
+    send_background(std::uniform_int_distribution<std::size_t>(0, background / (calls.size() + 1) * 2)(rng));
+    producer.produce(topics.call_events, c.key, c.payload);
+  }
+  producer.produce(topics.call_events, "u-malformed",
+                   R"({"schema":"e911.call-event/v1","event_id":"demo-bad","call_id":"c-bad","type":"call.initiated",)"
+                   R"("occurred_at":"yesterday","dialed":"911","caller":{"user_id":"u-malformed"}})");
+  send_background(background_left);
+  producer.flush(std::chrono::seconds(30));
+}
+
+void print_alerts(const AlertLog& log, const std::map<std::string, std::string>& scenario_of,
+                  const std::string& topic) {
+  std::cout << "Alerts (Kari's Law notification) as recorded on " << topic << ":\n";
+  for (const auto& [call, scenario] : scenario_of) {
+    const auto it = log.sent_by_call.find(call);
+    std::cout << "  " << call << "  " << scenario << ": ";
+    if (it == log.sent_by_call.end()) {
+      std::cout << "no alert\n";
+      continue;
+    }
+    for (std::size_t i = 0; i < it->second.size(); ++i) std::cout << (i ? ", " : "") << it->second[i];
+    std::cout << "\n";
+  }
+  std::cout << std::endl;
+}
+
+void print_summary(const Summary& summary, const AlertLog& alert_log, const DemoPipeline& p) {
+  const auto stats = p.locator.stats();
+  const auto nstats = p.notifier.stats();
+  std::cout << "Summary: " << summary.emergency << " emergency and " << summary.test << " test calls conveyed to "
+            << p.topics.emergency_calls << "; " << summary.dispatchable << " dispatchable, " << summary.ecrc
+            << " routed to the emergency call relay centre, " << summary.warned << " with warnings.\n"
+            << "         " << stats.call_events << " call events read, " << stats.dead_letters << " rejected to "
+            << p.topics.dead_letter << ".\n"
+            << "Alerts:  " << nstats.alerts_sent << " sent (";
+  bool first_channel = true;
+  for (const auto& [channel, n] : alert_log.sent_by_channel) {
+    std::cout << (first_channel ? "" : ", ") << channel << " " << n;
+    first_channel = false;
+  }
+  std::cout << "), " << nstats.alerts_failed << " failed, " << nstats.escalations << " escalated, for "
+            << nstats.calls_admitted << " calls; outbox " << p.outbox->dir() << ".\n";
+}
+
 }  // namespace
 
 int run_demo(Args args) {
-  const CommandLine command("demo", kHelp, args, {"--registry", "--background", "--seed", "--metrics-port", "--state-dir"}, {"--follow"});
+  const CommandLine command("demo", kHelp, args, {"--registry", "--background", "--seed", "--metrics-port", "--state-dir"},
+                            {"--follow"});
   if (const auto done = command.early_exit()) return *done;
   const Options& opts = command.options();
   const auto registry_path = opts.value("--registry");
@@ -200,159 +408,61 @@ int run_demo(Args args) {
 
   const auto& stop = kafka::install_stop_signal_handlers();
   try {
-    kafka::EmbeddedBroker broker;
-    const Config::Topics topics = Config().topics();
-    broker.create_topic(topics.call_events, 3);
-    broker.create_topic(topics.location_updates, 3);
-    broker.create_topic(topics.emergency_calls, 3);  // room for a standby notifier and auditor
-    broker.create_topic(topics.notifications, 1);
-    broker.create_topic(topics.dead_letter, 1);
-    const auto props = broker.client_properties();
-    std::cout << "Embedded Kafka broker: " << broker.bootstrap_servers()
-              << "  (e.g. kcat -b " << broker.bootstrap_servers() << " -X fetch.wait.max.ms=5 -C -t "
-              << topics.emergency_calls << ")" << std::endl;
-
-    locator::LocatorServiceOptions options;
-    options.kafka = props;
-    options.topics = topics;
-    options.registry_path = *registry_path;
-    observability::MetricsRegistry metrics;
-    locator::LocatorService service(options, metrics);
-
-    // The notifier, alerting into a local outbox instead of people.
     const std::string state_dir = opts.value("--state-dir").value_or(make_state_dir());
-    const auto outbox = std::make_shared<notifier::OutboxTransport>(state_dir + "/outbox");
-    notifier::NotifierServiceOptions notifier_options;
-    notifier_options.kafka = props;
-    notifier_options.topics = topics;
-    notifier_options.registry_path = *registry_path;
-    notifier_options.state_dir = state_dir;
-    notifier_options.transports = {
-        {notifier::Channel::email, outbox}, {notifier::Channel::sms, outbox}, {notifier::Channel::webhook, outbox}};
-    notifier_options.ack_key = notifier::make_ack_key();
-    notifier_options.ack_base_url = "http://127.0.0.1";  // the port is added once the server listens
-    notifier::NotifierService alerts(notifier_options, metrics);
-    notifier::AckServer ack_server(alerts, notifier::AckServerOptions{});
-    alerts.set_ack_base_url("http://127.0.0.1:" + std::to_string(ack_server.port()));
-    notifier_options.ack_base_url += ":" + std::to_string(ack_server.port());
-    // The auditor, journaling into a SQLite file signed with a demo key.
-    const std::string audit_url = "sqlite:" + state_dir + "/audit.db";
-    const std::string audit_secret_file = state_dir + "/audit-signing.secret";
-    write_demo_secret(audit_secret_file);
-    const std::string audit_config = state_dir + "/auditor.yaml";
-    write_text_file(audit_config, "# The demo's audit journal, for e911 audit ... --config " + audit_config +
-                                      "\nauditor:\n  store: " + audit_url +
-                                      "\n  signing:\n    key_id: demo-1\n    secret:\n      file: " +
-                                      audit_secret_file + "\n");
-    auto audit_signer = auditor::Signer::from_secret_file("demo-1", audit_secret_file);
-    if (!audit_signer) throw std::runtime_error(audit_signer.error().message);
-    auditor::AuditorServiceOptions auditor_options;
-    auditor_options.kafka = props;
-    auditor_options.topics = topics;
-    auditor::AuditorService journal(auditor_options, auditor::store_opener(audit_url), *audit_signer, metrics);
-
-    observability::ObservabilityServer server(
-        metrics,
-        [&service, &alerts, &journal] {
-          const auto l = service.health();
-          if (!l.live) return observability::HealthStatus::down("locator: " + l.reason);
-          const auto n = alerts.health();
-          if (!n.live) return observability::HealthStatus::down("notifier: " + n.reason);
-          const auto a = journal.health();
-          if (!a.live) return observability::HealthStatus::down("auditor: " + a.reason);
-          return observability::HealthStatus::ok();
-        },
-        {"127.0.0.1", static_cast<std::uint16_t>(*metrics_port)});
-    std::cout << "Metrics (locator, notifier, auditor): http://127.0.0.1:" << server.port()
-              << "/metrics  health: http://127.0.0.1:" << server.port() << "/healthz" << std::endl;
-    std::cout << "Notifier state: " << state_dir << "  (alerts in " << outbox->dir()
-              << ": email/*.eml, sms.jsonl, webhook.jsonl; acknowledgement links on "
-              << notifier_options.ack_base_url << ")" << std::endl;
+    DemoPipeline p(*registry_path, state_dir, static_cast<std::uint16_t>(*metrics_port));
+    const auto& topics = p.topics;
+    std::cout << "Embedded Kafka broker: " << p.broker.bootstrap_servers() << "  (e.g. kcat -b "
+              << p.broker.bootstrap_servers() << " -X fetch.wait.max.ms=5 -C -t " << topics.emergency_calls << ")"
+              << std::endl;
+    std::cout << "Metrics (locator, notifier, auditor): http://127.0.0.1:" << p.endpoint.port()
+              << "/metrics  health: http://127.0.0.1:" << p.endpoint.port() << "/healthz" << std::endl;
+    std::cout << "Notifier state: " << state_dir << "  (alerts in " << p.outbox->dir()
+              << ": email/*.eml, sms.jsonl, webhook.jsonl; acknowledgement links on " << p.ack_base_url << ")"
+              << std::endl;
 
     kafka::ProducerOptions producer_options;
     producer_options.client_id = "e911-simulator";
     producer_options.topics = {topics.call_events, topics.location_updates};
-    kafka::Producer producer(props, producer_options);
-    kafka::TopicTail calls_out(props, topics.emergency_calls);
-    kafka::TopicTail notifications_out(props, topics.notifications);
+    kafka::Producer producer(p.props, producer_options);
+    kafka::TopicTail calls_out(p.props, topics.emergency_calls);
+    kafka::TopicTail notifications_out(p.props, topics.notifications);
 
     // Call events 1 ms apart, the last of them about when they are
     // produced (see below), so the alert latencies in the compliance report
     // are real ones.
     const auto event_count = static_cast<EpochMillis>(*background) + 1000;
     simulator::TrafficSimulator sim(load.registry, *seed, now_millis() - event_count, 1);
-    auto events = sim.scenarios();
-    std::map<std::string, std::string> scenario_of;  // call id -> scenario
-    std::vector<simulator::SimEvent> updates, calls;
-    for (auto& e : events) {
-      if (e.kind == simulator::SimEvent::Kind::location_update) {
-        updates.push_back(std::move(e));
-      } else {
-        if (e.emergency) scenario_of[call_id_of(e.payload)] = e.scenario;
-        calls.push_back(std::move(e));
-      }
-    }
+    auto pass = split_scenarios(sim.scenarios());
+    auto& scenario_of = pass.scenario_of;
     const std::size_t expected_calls = scenario_of.size();
 
     // Registrations are made before the calls, as in real life: the
     // locator has them before the first call arrives.
-    for (const auto& u : updates) producer.produce(topics.location_updates, u.key, u.payload);
+    for (const auto& u : pass.updates) producer.produce(topics.location_updates, u.key, u.payload);
     producer.flush(std::chrono::seconds(30));
 
-    // The three consumers, each on a thread of its own.
-    auto locator_run = std::make_unique<service::BackgroundService>(service);
-    auto notifier_run = std::make_unique<service::BackgroundService>(alerts);
-    auto auditor_run = std::make_unique<service::BackgroundService>(journal);
-    const auto any_failed = [&] { return locator_run->failed() || notifier_run->failed() || auditor_run->failed(); };
-    const auto stop_locator = [&] {
-      locator_run->stop();
-      notifier_run->stop();
-      auditor_run->stop();
-    };
-    if (!wait_until([&] { return (service.started() && alerts.started() && journal.started()) || any_failed(); },
+    DemoThreads threads(p);
+    if (!wait_until([&] { return (p.locator.started() && p.notifier.started() && p.auditor.started()) ||
+                                 threads.any_failed(); },
                     std::chrono::seconds(60), stop) ||
-        any_failed()) {
-      stop_locator();
-      std::cerr << "e911 demo: the pipeline did not start: " << locator_run->error() << notifier_run->error()
-                << auditor_run->error() << "\n";
+        threads.any_failed()) {
+      threads.stop();
+      std::cerr << "e911 demo: the pipeline did not start: " << threads.errors() << "\n";
       return 1;
     }
-    std::cout << "Locator started: " << service.stats().registered_users << " registered locations, registry "
+    std::cout << "Locator started: " << p.locator.stats().registered_users << " registered locations, registry "
               << *registry_path << std::endl;
     // Calls produced before the consumer groups' first join would wait for
     // it (seconds on the embedded broker), and show in the alert latencies.
-    wait_until([&] { return service.has_partitions() && alerts.has_partitions() && journal.has_partitions(); },
+    wait_until([&] { return p.locator.has_partitions() && p.notifier.has_partitions() && p.auditor.has_partitions(); },
                std::chrono::seconds(30), stop);
 
     // The calls again, now that the pipeline runs: the same seed gives the
     // same scenarios, timed as they are produced rather than before the
-    // start-up.
-    // (The scenarios come first on its clock, the background after: up to
-    // `background` ms ahead, which nothing here minds.)
+    // start-up. (The scenarios come first on its clock, the background
+    // after: up to `background` ms ahead, which nothing here minds.)
     sim = simulator::TrafficSimulator(load.registry, *seed, now_millis() - 100, 1);
-    calls.clear();
-    for (auto& e : sim.scenarios()) {
-      if (e.kind != simulator::SimEvent::Kind::location_update) calls.push_back(std::move(e));
-    }
-
-    // The scenarios, a malformed event, and background traffic mixed in.
-    std::mt19937_64 rng(*seed);
-    std::size_t background_left = *background;
-    const auto send_background = [&](std::size_t n) {
-      for (std::size_t i = 0; i < n && background_left > 0; ++i, --background_left) {
-        const auto b = sim.background();
-        producer.produce(topics.call_events, b.key, b.payload);
-      }
-    };
-    for (const auto& c : calls) {
-      send_background(std::uniform_int_distribution<std::size_t>(0, *background / (calls.size() + 1) * 2)(rng));
-      producer.produce(topics.call_events, c.key, c.payload);
-    }
-    producer.produce(topics.call_events, "u-malformed",
-                     R"({"schema":"e911.call-event/v1","event_id":"demo-bad","call_id":"c-bad","type":"call.initiated",)"
-                     R"("occurred_at":"yesterday","dialed":"911","caller":{"user_id":"u-malformed"}})");
-    send_background(background_left);
-    producer.flush(std::chrono::seconds(30));
+    produce_traffic(producer, topics, sim, split_scenarios(sim.scenarios()).calls, *background, *seed);
     std::cout << "Simulator: " << expected_calls << " emergency and test calls, " << *background
               << " non-emergency events and 1 malformed event produced to " << topics.call_events << "\n"
               << std::endl;
@@ -374,81 +484,57 @@ int run_demo(Args args) {
           wait);
     };
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
-    while (printed < expected_calls && !stop.load() && !locator_run->failed() &&
+    while (printed < expected_calls && !stop.load() && !threads.locator->failed() &&
            std::chrono::steady_clock::now() < deadline) {
       print_calls(std::chrono::milliseconds(100));
     }
     const bool complete = printed >= expected_calls;
     if (complete) {
-      wait_until([&] { return service.stats().dead_letters >= 1; }, std::chrono::seconds(10), stop);
+      wait_until([&] { return p.locator.stats().dead_letters >= 1; }, std::chrono::seconds(10), stop);
     }
 
     // Every call's alerts: wait until the notifier has taken every call and
     // has nothing pending, then read what it recorded.
     AlertLog alert_log;
     std::size_t notification_records = 0;
-    const auto read_notifications = [&] {
-      notifications_out.poll(
-          [&](const kafka::Message& m) {
-            alert_log.add(m.value);
-            ++notification_records;
-          },
-          std::chrono::milliseconds(0));
-    };
     const bool alerted =
         complete && wait_until(
                         [&] {
-                          const auto n = alerts.stats();
-                          read_notifications();
+                          const auto n = p.notifier.stats();
+                          notifications_out.poll(
+                              [&](const kafka::Message& m) {
+                                alert_log.add(m.value);
+                                ++notification_records;
+                              },
+                              std::chrono::milliseconds(0));
                           return n.calls >= printed && n.pending_alerts == 0 && n.unpublished_records == 0 &&
                                  alert_log.sent + alert_log.failed >= n.alerts_sent + n.alerts_failed;
                         },
                         std::chrono::seconds(60), stop);
-    if (complete) {
-      std::cout << "Alerts (Kari's Law notification) as recorded on " << topics.notifications << ":\n";
-      for (const auto& [call, scenario] : scenario_of) {
-        const auto it = alert_log.sent_by_call.find(call);
-        std::cout << "  " << call << "  " << scenario << ": ";
-        if (it == alert_log.sent_by_call.end()) {
-          std::cout << "no alert\n";
-          continue;
-        }
-        for (std::size_t i = 0; i < it->second.size(); ++i) std::cout << (i ? ", " : "") << it->second[i];
-        std::cout << "\n";
-      }
-      std::cout << std::endl;
-    }
+    if (complete) print_alerts(alert_log, scenario_of, topics.notifications);
 
     // The compliance record: once the auditor has journaled every call and
     // every notification record, the report an auditor would ask for.
     const bool journaled =
-        alerted && wait_until([&] { return journal.stats().records_acked >= printed + notification_records; },
+        alerted && wait_until([&] { return p.auditor.stats().records_acked >= printed + notification_records; },
                               std::chrono::seconds(60), stop);
-    if (journaled) print_compliance_report(audit_url, *audit_signer, audit_config);
+    if (journaled) print_compliance_report(p.audit_url, p.signer, p.audit_config);
 
     if (follow && complete) {
       std::cout << "Following: every scenario again every 30 s, about 50 background events/s; Ctrl-C to stop.\n\n"
                 << std::flush;
       auto next_pass = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-      while (!stop.load() && !locator_run->failed()) {
+      while (!stop.load() && !threads.locator->failed()) {
         if (std::chrono::steady_clock::now() >= next_pass) {
           next_pass += std::chrono::seconds(30);
-          const auto seen = service.stats().location_updates;
-          std::size_t update_count = 0;
-          std::vector<simulator::SimEvent> pass_calls;
-          for (auto& e : sim.scenarios()) {
-            if (e.kind == simulator::SimEvent::Kind::location_update) {
-              producer.produce(topics.location_updates, e.key, e.payload);
-              ++update_count;
-            } else {
-              if (e.emergency) scenario_of[call_id_of(e.payload)] = e.scenario;
-              pass_calls.push_back(std::move(e));
-            }
-          }
+          const auto seen = p.locator.stats().location_updates;
+          auto again = split_scenarios(sim.scenarios());
+          scenario_of.merge(again.scenario_of);
+          for (const auto& u : again.updates) producer.produce(topics.location_updates, u.key, u.payload);
           producer.flush(std::chrono::seconds(30));
-          wait_until([&] { return service.stats().location_updates >= seen + update_count; },
+          wait_until([&] { return p.locator.stats().location_updates >= seen + again.updates.size(); },
                      std::chrono::seconds(10), stop);
-          for (const auto& c : pass_calls) producer.produce(topics.call_events, c.key, c.payload);
+          for (const auto& c : again.calls) producer.produce(topics.call_events, c.key, c.payload);
         }
         const auto b = sim.background();
         producer.produce(topics.call_events, b.key, b.payload);
@@ -456,28 +542,10 @@ int run_demo(Args args) {
       }
     }
 
-    stop_locator();
-    const auto stats = service.stats();
-    const auto nstats = alerts.stats();
-    std::cout << "Summary: " << summary.emergency << " emergency and " << summary.test << " test calls conveyed to "
-              << topics.emergency_calls << "; " << summary.dispatchable << " dispatchable, " << summary.ecrc
-              << " routed to the emergency call relay centre, " << summary.warned << " with warnings.\n"
-              << "         " << stats.call_events << " call events read, " << stats.dead_letters
-              << " rejected to " << topics.dead_letter << ".\n"
-              << "Alerts:  " << nstats.alerts_sent << " sent (";
-    bool first_channel = true;
-    for (const auto& [channel, n] : alert_log.sent_by_channel) {
-      std::cout << (first_channel ? "" : ", ") << channel << " " << n;
-      first_channel = false;
-    }
-    std::cout << "), " << nstats.alerts_failed << " failed, " << nstats.escalations << " escalated, for "
-              << nstats.calls_admitted << " calls; outbox " << outbox->dir() << ".\n";
-    if (any_failed()) {
-      std::cerr << "e911 demo: "
-                << (locator_run->failed()    ? "the locator failed: " + locator_run->error()
-                    : notifier_run->failed() ? "the notifier failed: " + notifier_run->error()
-                                             : "the auditor failed: " + auditor_run->error())
-                << "\n";
+    threads.stop();
+    print_summary(summary, alert_log, p);
+    if (threads.any_failed()) {
+      std::cerr << "e911 demo: " << threads.failure() << "\n";
       return 1;
     }
     if (alerted && !journaled && !stop.load()) {
