@@ -9,7 +9,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git ccache
   # libraries
   librdkafka-dev libpoco-dev libpq-dev prometheus-cpp-dev libyaml-cpp-dev
-  libphonenumber-dev rapidjson-dev libsimdjson-dev libhowardhinnant-date-dev
+  libphonenumber-dev rapidjson-dev libsimdjson-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # real peers and validators used by the tests
   kcat python3 python3-jsonschema python3-yaml python3-aiosmtpd prometheus libxml2-utils curl tzdata

@@ -2,15 +2,22 @@
 // Local time at a site, from the system's compiled time-zone database
 // (/usr/share/zoneinfo, TZif files, RFC 8536; $TZDIR overrides the folder).
 //
-// Why this and not the standard or POSIX ways, on GCC 12 / Debian 12:
+// Why this and not a library, on GCC 12 / Debian 12 (measured;
+// docs/decisions/0006-platform.md):
 // - std::chrono::locate_zone and zoned_time are not in GCC 12's libstdc++
 //   (its time-zone database arrived in GCC 13/14).
+// - Howard Hinnant's date/tz (Debian's libhowardhinnant-date-dev 3.0.1,
+//   built with USE_OS_TZDB) ignores the TZif footer's POSIX rule: with a
+//   "slim" zoneinfo (zic's default since 2020b; Debian 12 still ships fat
+//   files, many container images do not) it reports summer time all
+//   winter after the last explicit transition (upstream issues #614,
+//   #794, open). It is no faster (22-38 ns a lookup, as this reader).
 // - TZ=... with tzset()/localtime_r() changes the process environment,
 //   and setenv() races with every other thread that reads it (librdkafka's
 //   threads, other renderings): not safe in a multi-threaded consumer.
-// - ICU and Howard Hinnant's date library would be new dependencies.
-// A TZif file is a short, well-specified binary format: reading it is
-// thread-safe and uses the same data as the C library.
+// A TZif file is a short, well-specified binary format (RFC 8536): reading
+// it, footer included, is thread-safe and uses the same data as the C
+// library.
 
 #include <cstdint>
 #include <memory>
