@@ -14,6 +14,7 @@
 #include "cli/command_line.h"
 #include "cli/options.h"
 #include "common/config.h"
+#include "common/kafka/stop_signal.h"
 #include "common/log.h"
 #include "common/kafka/embedded_broker.h"
 #include "common/kafka/error.h"
@@ -107,13 +108,8 @@ int run_broker(Args args) {
     topics.emplace_back(std::move(name), count);
   }
 
-  // Block the stop signals before any thread exists, so every thread
-  // inherits the mask and sigwait() below is the one place they arrive.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGTERM);
-  sigaddset(&stop_signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  // Before any thread exists: sigwait() below is where they arrive.
+  const sigset_t stop_signals = kafka::block_stop_signals();
 
   try {
     kafka::EmbeddedBroker broker(*brokers);

@@ -1,5 +1,7 @@
 #include "common/kafka/stop_signal.h"
 
+#include <pthread.h>
+
 #include <csignal>
 #include <mutex>
 
@@ -29,5 +31,14 @@ const std::atomic<bool>& install_stop_signal_handlers() {
 const std::atomic<bool>& stop_flag() { return g_stop; }
 
 void request_stop() { g_stop.store(true); }
+
+sigset_t block_stop_signals() {
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  return stop_signals;
+}
 
 }  // namespace e911::kafka

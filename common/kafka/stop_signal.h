@@ -5,6 +5,8 @@
 // committed and the group is left cleanly. A second signal gets the
 // default action (the process ends at once), for a stuck shutdown.
 
+#include <signal.h>
+
 #include <atomic>
 
 namespace e911::kafka {
@@ -15,5 +17,11 @@ const std::atomic<bool>& install_stop_signal_handlers();
 const std::atomic<bool>& stop_flag();
 // Same as receiving SIGTERM (embedded mode, tests).
 void request_stop();
+
+// For a process that waits for the stop signals itself (sigwait) instead
+// of installing the handlers: blocks SIGTERM and SIGINT in the calling
+// thread and returns their set. Call it before any thread starts, so every
+// thread inherits the mask and sigwait() is the one place they arrive.
+sigset_t block_stop_signals();
 
 }  // namespace e911::kafka

@@ -30,6 +30,7 @@
 #include "tests/auditor/audit_test_support.h"
 #include "tests/auditor/journal_docs.h"
 #include "tests/observability/log_capture.h"
+#include "tests/support/http_reply.h"
 #include "tests/support/files.h"
 #include "tests/support/postgres_server.h"
 #include "tests/support/raw_client.h"
@@ -80,12 +81,8 @@ Reply exchange(Poco::Net::HTTPClientSession& session, const Request& r) {
   if (!r.body.empty()) req.setContentLength64(static_cast<Poco::Int64>(r.body.size()));
   std::ostream& out = session.sendRequest(req);
   out << r.body;
-  Poco::Net::HTTPResponse resp;
-  std::istream& in = session.receiveResponse(resp);
   Reply reply;
-  reply.status = static_cast<int>(resp.getStatus());
-  for (const auto& [name, value] : resp) reply.headers.add(name, value);
-  Poco::StreamCopier::copyToString(in, reply.body);
+  e911::test::read_reply(session, reply.status, reply.headers, reply.body);
   return reply;
 }
 
@@ -98,9 +95,7 @@ std::string call_id_of(int i) { return "c-" + std::string(i < 10 ? "0" : "") + s
 
 class AuditApiTest : public test::StoreTest {
  protected:
-  void SetUp() override {
-    StoreTest::SetUp();
-    if (IsSkipped()) return;
+  void SetUpStore() override {
     store_ = open_audit_store(url_);
     fill_journal();
     write_tokens(token_line("auditor", kToken));

@@ -44,9 +44,7 @@ using Row = std::map<std::string, std::string>;
 
 class AuditIngestTest : public test::StoreTest {
  protected:
-  void SetUp() override {
-    StoreTest::SetUp();
-    if (IsSkipped()) return;
+  void SetUpStore() override {
     store_ = open_audit_store(url_);
   }
 

@@ -81,11 +81,6 @@ std::string thrown_by(F&& f) {
 
 class AuditStoreTest : public test::StoreTest {
  protected:
-  void SetUp() override {
-    StoreTest::SetUp();
-    if (IsSkipped()) return;
-  }
-
   std::unique_ptr<AuditStore> open(const AuditStoreOptions& options = {}) { return open_audit_store(url_, options); }
 
 

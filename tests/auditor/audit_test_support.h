@@ -116,17 +116,18 @@ inline std::optional<FreshStore> fresh_store(Backend backend, const TempDir& dir
 
 // A store-level test run against both stores (instantiated with
 // kBothStores): SetUp finds it a fresh store, or skips without PostgreSQL;
-// url_ says where it is. A fixture's own SetUp calls this one first and
-// returns when IsSkipped().
+// url_ says where it is; then a fixture's own SetUpStore() runs.
 class StoreTest : public ::testing::TestWithParam<Backend> {
  protected:
-  void SetUp() override {
+  void SetUp() final {
     const auto where = fresh_store(GetParam(), dir_);
     if (!where) GTEST_SKIP() << kNoPostgres;
     url_ = where->url;
     postgres_ = where->server;
     database_ = where->database;
+    SetUpStore();
   }
+  virtual void SetUpStore() {}
   static void TearDownTestSuite() { e911::test::PostgresServer::stop_shared(); }
 
   bool postgres() const { return GetParam() == Backend::postgresql; }

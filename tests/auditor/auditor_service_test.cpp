@@ -184,9 +184,7 @@ class FaultyStore : public AuditStore {
 
 class AuditorServiceTest : public test::StoreTest {
  protected:
-  void SetUp() override {
-    StoreTest::SetUp();
-    if (IsSkipped()) return;
+  void SetUpStore() override {
     broker_.create_topic(topics_.emergency_calls, 3);
     broker_.create_topic(topics_.notifications, 2);
     broker_.create_topic(topics_.dead_letter, 1);
@@ -304,8 +302,7 @@ class AuditorServiceTest : public test::StoreTest {
   }
 
   kafka::EmbeddedBroker broker_;
-  Config::Topics topics_{"e911.call-events", "e911.location-updates", "e911.emergency-calls", "e911.notifications",
-                         "e911.dead-letter"};
+  Config::Topics topics_ = Config().topics();  // e911.call-events, ...
   std::string group_ = kafka::test::unique_name("e911-auditor");
   kafka::Properties props_;
   std::unique_ptr<kafka::Producer> producer_;

@@ -28,9 +28,7 @@ using test::Backend;
 
 class CallQueryTest : public test::StoreTest {
  protected:
-  void SetUp() override {
-    StoreTest::SetUp();
-    if (IsSkipped()) return;
+  void SetUpStore() override {
     store_ = open_audit_store(url_, {.sqlite_sync = SqliteSync::normal});
     journal_ = std::make_unique<test::CallJournal>(*store_);
   }

@@ -29,9 +29,7 @@ using test::Backend;
 
 class RetentionPurge : public test::StoreTest {
  protected:
-  void SetUp() override {
-    StoreTest::SetUp();
-    if (IsSkipped()) return;
+  void SetUpStore() override {
     store_ = open_audit_store(url_);
     journal_ = std::make_unique<test::JournalBuilder>(*store_, signer_);
   }

@@ -26,6 +26,7 @@
 
 #include "common/net/tls_context.h"
 #include "tests/observability/log_capture.h"
+#include "tests/support/http_reply.h"
 #include "tests/support/raw_client.h"
 #include "tests/support/temp_dir.h"
 
@@ -136,12 +137,8 @@ Reply exchange(Poco::Net::HTTPClientSession& session, const Request& r) {
   }
   std::ostream& out = session.sendRequest(req);
   if (r.send_body) out << r.body;
-  Poco::Net::HTTPResponse resp;
-  std::istream& in = session.receiveResponse(resp);
   Reply reply;
-  reply.status = static_cast<int>(resp.getStatus());
-  for (const auto& [name, value] : resp) reply.headers.add(name, value);
-  Poco::StreamCopier::copyToString(in, reply.body);
+  e911::test::read_reply(session, reply.status, reply.headers, reply.body);
   return reply;
 }
 

@@ -115,6 +115,23 @@ class NotifierFaultsTest : public ::testing::Test {
     return n;
   }
 
+  // `e911 notifier` on a configuration with `props` for Kafka, this
+  // fixture's registry, group and state, the SMTP server on `smtp_port`
+  // and `extra` notifier settings (YAML lines under notifier:).
+  std::vector<std::string> notifier_command(const kafka::Properties& props, int smtp_port, const std::string& extra) {
+    std::ofstream config(dir_.path("e911.yaml"));
+    config << "kafka:\n";
+    for (const auto& [k, v] : props) config << "  " << k << ": \"" << v << "\"\n";
+    config << "state_dir: " << dir_.path("state") << "\n"
+           << "metrics: {port: 0}\n"
+           << "notifier:\n"
+           << "  registry: " << registry_ << "\n"
+           << "  group_id: " << group_ << "\n"
+           << extra << "  email: {transport: smtp}\n"
+           << "  smtp: {host: 127.0.0.1, port: " << smtp_port << ", tls: none, from: \"e911@example.com\"}\n";
+    return {test::e911_binary(), "notifier", "--config", dir_.path("e911.yaml")};
+  }
+
   // Messages received for one call (its X-E911-Call-Id header).
   std::size_t mails_for(const std::string& call_id) {
     std::size_t n = 0;
@@ -160,8 +177,7 @@ class NotifierFaultsTest : public ::testing::Test {
 
   kafka::test::TempDir dir_;
   kafka::EmbeddedBroker broker_;
-  Config::Topics topics_{"e911.call-events", "e911.location-updates", "e911.emergency-calls", "e911.notifications",
-                         "e911.dead-letter"};
+  Config::Topics topics_ = Config().topics();  // e911.call-events, ...
   std::string group_ = kafka::test::unique_name("e911-notifier");
   kafka::Properties props_;
   std::unique_ptr<kafka::Producer> producer_;
@@ -246,23 +262,9 @@ TEST_F(NotifierFaultsTest, SigkillMidBurstLosesNoAlert) {
   constexpr int kCalls = 100;
   constexpr int kRecipients = 3;
   constexpr int kWorkers = 8;
-  std::ofstream(dir_.path("e911.yaml")) << "kafka:\n"
-                                        << [&] {
-                                             std::string out;
-                                             for (const auto& [k, v] : props_) out += "  " + k + ": \"" + v + "\"\n";
-                                             return out;
-                                           }()
-                                        << "state_dir: " << dir_.path("state") << "\n"
-                                        << "metrics: {port: 0}\n"
-                                        << "notifier:\n"
-                                        << "  registry: " << registry_ << "\n"
-                                        << "  group_id: " << group_ << "\n"
-                                        << "  workers_per_channel: " << kWorkers << "\n"
-                                        << "  retry: {initial_delay_ms: 100, max_delay_ms: 500}\n"
-                                        << "  email: {transport: smtp}\n"
-                                        << "  smtp: {host: 127.0.0.1, port: " << port
-                                        << ", tls: none, from: \"e911@example.com\"}\n";
-  const std::vector<std::string> argv{test::e911_binary(), "notifier", "--config", dir_.path("e911.yaml")};
+  const auto argv = notifier_command(props_, port,
+                                     "  workers_per_channel: " + std::to_string(kWorkers) +
+                                         "\n  retry: {initial_delay_ms: 100, max_delay_ms: 500}\n");
   auto notifier = std::make_unique<test::ChildProcess>(argv, dir_.path("notifier-1.log"));
   for (int i = 0; i < kCalls; ++i) {
     const auto id = "burst-" + std::to_string(i);
@@ -315,21 +317,7 @@ TEST_F(NotifierFaultsTest, AKilledAndRestartedNotifierAlertsTheNextCallWithinThe
   start_smtp(port);
   auto props = props_;
   props.erase("session.timeout.ms");  // the emergency default, not the tests' short one
-  std::ofstream(dir_.path("e911.yaml")) << "kafka:\n"
-                                        << [&] {
-                                             std::string out;
-                                             for (const auto& [k, v] : props) out += "  " + k + ": \"" + v + "\"\n";
-                                             return out;
-                                           }()
-                                        << "state_dir: " << dir_.path("state") << "\n"
-                                        << "metrics: {port: 0}\n"
-                                        << "notifier:\n"
-                                        << "  registry: " << registry_ << "\n"
-                                        << "  group_id: " << group_ << "\n"
-                                        << "  email: {transport: smtp}\n"
-                                        << "  smtp: {host: 127.0.0.1, port: " << port
-                                        << ", tls: none, from: \"e911@example.com\"}\n";
-  const std::vector<std::string> argv{test::e911_binary(), "notifier", "--config", dir_.path("e911.yaml")};
+  const auto argv = notifier_command(props, port, "");
   auto notifier = std::make_unique<test::ChildProcess>(argv, dir_.path("notifier-1.log"));
   produce(call_numbered("c-before-kill"), "c-before-kill");
   ASSERT_TRUE(producer_->flush(kDeadline));

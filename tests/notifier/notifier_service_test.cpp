@@ -186,8 +186,7 @@ class NotifierServiceTest : public ::testing::Test {
 
   kafka::test::TempDir dir_;
   kafka::EmbeddedBroker broker_;
-  Config::Topics topics_{"e911.call-events", "e911.location-updates", "e911.emergency-calls", "e911.notifications",
-                         "e911.dead-letter"};
+  Config::Topics topics_ = Config().topics();  // e911.call-events, ...
   std::string group_ = kafka::test::unique_name("e911-notifier");
   kafka::Properties props_;
   std::unique_ptr<kafka::Producer> producer_;

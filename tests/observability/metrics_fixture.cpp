@@ -10,18 +10,14 @@
 #include <exception>
 
 #include "common/log.h"
+#include "common/kafka/stop_signal.h"
 #include "common/observability/metrics_registry.h"
 #include "common/observability/observability_server.h"
 
 int main() {
   using namespace e911::observability;
-  // Block the stop signals before any thread starts, so every thread
-  // inherits the mask and sigwait below is the only place they land.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGTERM);
-  sigaddset(&stop_signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  // Before any thread starts: sigwait() below is where they arrive.
+  const sigset_t stop_signals = e911::kafka::block_stop_signals();
 
   try {
     MetricsRegistry metrics;

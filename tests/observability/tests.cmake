@@ -3,7 +3,7 @@
 
 # The scrape target: sample metrics of every kind on an ephemeral port.
 add_executable(e911_metrics_fixture ${CMAKE_CURRENT_LIST_DIR}/metrics_fixture.cpp)
-target_link_libraries(e911_metrics_fixture PRIVATE e911_observability)
+target_link_libraries(e911_metrics_fixture PRIVATE e911_observability e911_kafka)
 
 # `promtool check metrics` finds no problem in what /metrics serves.
 add_test(NAME observability_promtool_check_metrics
