@@ -82,10 +82,7 @@ int run_auditor(Args args) {
                                        {"--store", "auditor.store"},
                                        {"--metrics-port", "metrics.port"}});
   if (!config) return 2;
-  if (!config->kafka_properties().count("bootstrap.servers")) {
-    return command.usage_error(
-        "kafka.bootstrap.servers is not set (the kafka: section of --config, or E911_KAFKA_BOOTSTRAP_SERVERS)");
-  }
+  if (const auto error = kafka_settings_error(*config)) return command.usage_error(*error);
   auto settings = auditor::auditor_settings(*config, /*need_signer=*/true);
   if (!settings) {
     std::cerr << "e911 auditor: " << settings.error().message << "\n";

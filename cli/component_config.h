@@ -4,6 +4,7 @@
 // options that override single keys.
 
 #include <optional>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -20,6 +21,9 @@ namespace e911::cli {
 std::optional<Config> load_component_config(const Options& opts, std::string_view command,
                                             std::vector<ConfigKey> keys,
                                             const std::vector<std::pair<const char*, const char*>>& overrides);
+
+// Why the configuration cannot reach Kafka (no bootstrap servers), if so.
+std::optional<std::string> kafka_settings_error(const Config& config);
 
 // How `e911 <command>` runs in the foreground: metrics.bind and
 // metrics.port from the configuration.

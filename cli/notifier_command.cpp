@@ -71,10 +71,7 @@ int run_notifier(Args args) {
                                        {"--state-dir", "state_dir"},
                                        {"--metrics-port", "metrics.port"}});
   if (!config) return 2;
-  if (!config->kafka_properties().count("bootstrap.servers")) {
-    return command.usage_error(
-        "kafka.bootstrap.servers is not set (the kafka: section of --config, or E911_KAFKA_BOOTSTRAP_SERVERS)");
-  }
+  if (const auto error = kafka_settings_error(*config)) return command.usage_error(*error);
   auto setup = notifier::notifier_setup(*config);
   if (!setup) {
     std::cerr << "e911 notifier: " << setup.error().message << "\n";

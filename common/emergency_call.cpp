@@ -1,30 +1,14 @@
 #include "common/emergency_call.h"
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
+#include "common/json_writer.h"
 
 namespace e911 {
 namespace {
 
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
-
-void put(Writer& w, std::string_view key, std::string_view value) {
-  w.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
-  w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
-}
-
-void put_if(Writer& w, std::string_view key, std::string_view value) {
-  if (!value.empty()) put(w, key, value);
-}
-
-void put_or_null(Writer& w, std::string_view key, std::string_view value) {
-  if (value.empty()) {
-    w.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
-    w.Null();
-  } else {
-    put(w, key, value);
-  }
-}
+using json::put;
+using json::put_if;
+using json::put_or_null;
+using json::Writer;
 
 void write_address(Writer& w, const CivicAddress& a) {
   w.StartObject();
@@ -95,19 +79,7 @@ std::string encode_emergency_call(const EmergencyCall& c) {
     w.Key("address");
     write_address(w, *l.address);
   }
-  if (l.geo) {
-    w.Key("geo");
-    w.StartObject();
-    w.Key("lat");
-    w.Double(l.geo->lat);
-    w.Key("lon");
-    w.Double(l.geo->lon);
-    if (l.geo->accuracy_m) {
-      w.Key("accuracy_m");
-      w.Double(*l.geo->accuracy_m);
-    }
-    w.EndObject();
-  }
+  if (l.geo) json::put_geo(w, *l.geo);
   if (l.registered_at) put(w, "registered_at", format_rfc3339(*l.registered_at));
   w.EndObject();
 

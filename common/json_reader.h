@@ -29,6 +29,14 @@ std::optional<Error> parse_json(std::string_view text, const JsonLimits& limits,
 
 const char* json_type_name(const rapidjson::Value& v);
 
+// The member `name` of `object`, or nullptr when absent or when `object` is
+// not an object.
+inline const rapidjson::Value* find_member(const rapidjson::Value& object, const char* name) {
+  if (!object.IsObject()) return nullptr;
+  const auto it = object.FindMember(name);
+  return it == object.MemberEnd() ? nullptr : &it->value;
+}
+
 // Reads typed fields of one JSON object. The first problem is kept; later
 // reads after an error are no-ops that return false.
 class FieldReader {

@@ -96,7 +96,7 @@ ObservabilityServer::ObservabilityServer(MetricsRegistry registry, HealthCheck h
   http.max_body_bytes = 0;
   // Probes and scrapes must always see the current state.
   http.response_headers = {{"Cache-Control", "no-store"}};
-  server_ = std::make_unique<net::HttpServer>(
+  host(std::make_unique<net::HttpServer>(
       [registry = std::move(registry), health = std::move(health)](const HttpRequest& req) {
         try {
           return route(registry, health, req);
@@ -105,18 +105,9 @@ ObservabilityServer::ObservabilityServer(MetricsRegistry registry, HealthCheck h
           return reply(500, "text/plain", "internal error\n");
         }
       },
-      std::move(http));
+      std::move(http)));
   logger().info("observability endpoint listening",
-                {{"address", server_->bind_address()}, {"port", server_->port()}, {"paths", "/metrics /healthz"}});
+                {{"address", bind_address()}, {"port", port()}, {"paths", "/metrics /healthz"}});
 }
-
-ObservabilityServer::~ObservabilityServer() {
-  // Stops accepting, wakes keep-alive connections, joins the request
-  // threads: after this nothing calls the health function.
-  server_->stop();
-}
-
-std::uint16_t ObservabilityServer::port() const { return server_->port(); }
-const std::string& ObservabilityServer::bind_address() const { return server_->bind_address(); }
 
 }  // namespace e911::observability

@@ -13,12 +13,9 @@
 #include <memory>
 #include <string>
 
+#include "common/net/hosted_endpoint.h"
 #include "common/observability/health.h"
 #include "common/observability/metrics_registry.h"
-
-namespace e911::net {
-class HttpServer;
-}
 
 namespace e911::observability {
 
@@ -28,7 +25,9 @@ struct ServerOptions {
   int max_threads = 2;     // requests handled at once: one scrape and one probe is plenty
 };
 
-class ObservabilityServer {
+// Destroying it stops the server: after that nothing calls the health
+// function.
+class ObservabilityServer final : public net::HostedEndpoint {
  public:
   // Binds and starts. Throws std::runtime_error if it cannot listen
   // (address in use, bad address). `health` may be empty: always live.
@@ -36,17 +35,6 @@ class ObservabilityServer {
   // server must be destroyed before whatever the function reads.
   ObservabilityServer(MetricsRegistry registry, HealthCheck health, ServerOptions options = {});
   ObservabilityServer(MetricsRegistry registry, HealthCheck health, std::string bind_address, std::uint16_t port);
-  ~ObservabilityServer();
-
-  ObservabilityServer(const ObservabilityServer&) = delete;
-  ObservabilityServer& operator=(const ObservabilityServer&) = delete;
-
-  // The bound port (the real one when options.port was 0).
-  std::uint16_t port() const;
-  const std::string& bind_address() const;
-
- private:
-  std::unique_ptr<net::HttpServer> server_;
 };
 
 // The Content-Type of GET /metrics.

@@ -60,6 +60,26 @@ struct ConsumerServiceOptions {
   std::chrono::milliseconds unassigned_limit{0};
 };
 
+// The shell's options from what every consuming component's options carry
+// (kafka, group_id, instance_id, topics.dead_letter,
+// dead_letter_max_payload), with what it consumes and produces; the rest
+// keep their defaults for the component to set.
+template <typename ComponentOptions>
+ConsumerServiceOptions consumer_service_options(std::string component, const ComponentOptions& o,
+                                                std::vector<std::string> topics,
+                                                std::vector<std::string> output_topics) {
+  ConsumerServiceOptions s;
+  s.component = std::move(component);
+  s.kafka = o.kafka;
+  s.group_id = o.group_id;
+  s.topics = std::move(topics);
+  s.output_topics = std::move(output_topics);
+  s.dead_letter_topic = o.topics.dead_letter;
+  s.dead_letter_max_payload = o.dead_letter_max_payload;
+  s.instance_id = o.instance_id;
+  return s;
+}
+
 // Thrown by a hook to end run() without an error (a stop noticed inside it).
 struct StopRequested : std::runtime_error {
   StopRequested() : std::runtime_error("stop requested") {}

@@ -28,14 +28,7 @@ std::int64_t steady_ms() {
 }
 
 service::ConsumerServiceOptions shell_options(const AuditorServiceOptions& o) {
-  service::ConsumerServiceOptions s;
-  s.component = "auditor";
-  s.kafka = o.kafka;
-  s.group_id = o.group_id;
-  s.topics = {o.topics.emergency_calls, o.topics.notifications};
-  s.dead_letter_topic = o.topics.dead_letter;
-  s.dead_letter_max_payload = o.dead_letter_max_payload;
-  s.instance_id = o.instance_id;
+  auto s = service::consumer_service_options("auditor", o, {o.topics.emergency_calls, o.topics.notifications}, {});
   s.poll_timeout = o.poll_timeout;
   // Records in hand at a revoke are dropped, not waited for: their next
   // owner reads them again from the offsets in the journal.

@@ -26,15 +26,7 @@ using Clock = std::chrono::steady_clock;
 constexpr auto kUnassignedLimit = std::chrono::seconds(60);
 
 service::ConsumerServiceOptions shell_options(const LocatorServiceOptions& o) {
-  service::ConsumerServiceOptions s;
-  s.component = "locator";
-  s.kafka = o.kafka;
-  s.group_id = o.group_id;
-  s.topics = {o.topics.call_events};
-  s.output_topics = {o.topics.emergency_calls};
-  s.dead_letter_topic = o.topics.dead_letter;
-  s.dead_letter_max_payload = o.dead_letter_max_payload;
-  s.instance_id = o.instance_id;
+  auto s = service::consumer_service_options("locator", o, {o.topics.call_events}, {o.topics.emergency_calls});
   s.unassigned_limit = kUnassignedLimit;
   return s;
 }

@@ -303,7 +303,7 @@ AckServer::AckServer(AckDesk& desk, AckServerOptions options) {
                            {"X-Frame-Options", "DENY"},
                            {"Content-Security-Policy", kContentSecurityPolicy}};
   http.error_response = refusal;
-  server_ = std::make_unique<net::HttpServer>(
+  host(std::make_unique<net::HttpServer>(
       [&desk](const net::HttpRequest& req) {
         try {
           return route(desk, req);
@@ -314,21 +314,11 @@ AckServer::AckServer(AckDesk& desk, AckServerOptions options) {
                                                         "again; if it keeps failing, acknowledge the alert by phone."));
         }
       },
-      std::move(http));
-  logger().info("acknowledgement endpoint listening", {{"address", server_->bind_address()},
-                                                       {"port", server_->port()},
-                                                       {"tls", server_->tls()},
+      std::move(http)));
+  logger().info("acknowledgement endpoint listening", {{"address", bind_address()},
+                                                       {"port", port()},
+                                                       {"tls", tls()},
                                                        {"threads", options.max_threads}});
 }
-
-AckServer::~AckServer() {
-  // Stops accepting, wakes keep-alive connections, joins the request
-  // threads: after this nothing calls the desk.
-  server_->stop();
-}
-
-std::uint16_t AckServer::port() const { return server_->port(); }
-const std::string& AckServer::bind_address() const { return server_->bind_address(); }
-bool AckServer::tls() const { return server_->tls(); }
 
 }  // namespace e911::notifier

@@ -37,11 +37,8 @@
 #include <memory>
 #include <string>
 
+#include "common/net/hosted_endpoint.h"
 #include "consumers/notifier/ack_desk.h"
-
-namespace e911::net {
-class HttpServer;
-}
 
 namespace e911::notifier {
 
@@ -59,24 +56,13 @@ struct AckServerOptions {
 // The largest POST body read; a larger one is answered 413.
 inline constexpr std::size_t kMaxAckBodyBytes = 8 * 1024;
 
-class AckServer {
+// Destroying it stops the server: after that nothing calls the desk.
+class AckServer final : public net::HostedEndpoint {
  public:
   // Binds and starts. Throws std::invalid_argument for inconsistent options
   // (max_threads 0, only one of the TLS files), std::runtime_error if it
   // cannot listen or the TLS files cannot be loaded.
   AckServer(AckDesk& desk, AckServerOptions options = {});
-  ~AckServer();
-
-  AckServer(const AckServer&) = delete;
-  AckServer& operator=(const AckServer&) = delete;
-
-  // The bound port (the real one when options.port was 0).
-  std::uint16_t port() const;
-  const std::string& bind_address() const;
-  bool tls() const;
-
- private:
-  std::unique_ptr<net::HttpServer> server_;
 };
 
 }  // namespace e911::notifier

@@ -4,13 +4,6 @@
 
 namespace e911::notifier {
 
-std::optional<Channel> parse_channel(std::string_view name) {
-  for (auto c : kChannels) {
-    if (channel_name(c) == name) return c;
-  }
-  return std::nullopt;
-}
-
 AlertBook::AlertBook(ContextLoader load) : load_(std::move(load)) {}
 
 std::shared_ptr<CallContext> AlertBook::context_locked(const std::string& call_id) {

@@ -89,7 +89,4 @@ class AlertBook {
   std::condition_variable room_cv_;
 };
 
-// The channel an alert row names, if any.
-std::optional<Channel> parse_channel(std::string_view name);
-
 }  // namespace e911::notifier

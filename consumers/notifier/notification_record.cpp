@@ -5,19 +5,14 @@
 
 #include <algorithm>
 
+#include "common/json_writer.h"
+
 namespace e911::notifier {
 namespace {
 
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
-
-void put(Writer& w, const char* key, std::string_view value) {
-  w.Key(key);
-  w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
-}
-
-void put_if(Writer& w, const char* key, std::string_view value) {
-  if (!value.empty()) put(w, key, value);
-}
+using json::put;
+using json::put_if;
+using json::Writer;
 
 }  // namespace
 

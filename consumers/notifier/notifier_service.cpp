@@ -23,15 +23,7 @@ namespace e911::notifier {
 namespace {
 
 service::ConsumerServiceOptions shell_options(const NotifierServiceOptions& o) {
-  service::ConsumerServiceOptions s;
-  s.component = "notifier";
-  s.kafka = o.kafka;
-  s.group_id = o.group_id;
-  s.topics = {o.topics.emergency_calls};
-  s.output_topics = {o.topics.notifications};
-  s.dead_letter_topic = o.topics.dead_letter;
-  s.dead_letter_max_payload = o.dead_letter_max_payload;
-  s.instance_id = o.instance_id;
+  auto s = service::consumer_service_options("notifier", o, {o.topics.emergency_calls}, {o.topics.notifications});
   // One call at a time: admitting a call writes its alerts (a transaction)
   // before the next is read, and back-pressure may hold it.
   s.batch_max = 1;

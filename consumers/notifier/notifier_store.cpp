@@ -6,6 +6,7 @@
 
 #include <stdexcept>
 
+#include "common/enum_names.h"
 #include "common/sql/connection.h"
 #include "common/sql/migrations.h"
 #include "common/sql/rows.h"
@@ -67,11 +68,10 @@ constexpr const char* kAlertColumns =
 constexpr const char* kCallColumns =
     "call_id, document, received_at, list, ack_due_at, acknowledged_at, acknowledged_by, escalated_to";
 
-AlertState parse_state(const std::string& s) {
-  if (s == "sent") return AlertState::sent;
-  if (s == "failed") return AlertState::failed;
-  return AlertState::pending;
-}
+constexpr auto kAlertStateNames = enum_names<AlertState>(
+    {{AlertState::pending, "pending"}, {AlertState::sent, "sent"}, {AlertState::failed, "failed"}});
+
+AlertState parse_state(const std::string& s) { return kAlertStateNames.value(s).value_or(AlertState::pending); }
 
 using sql::i64;
 using sql::str;
@@ -122,14 +122,7 @@ std::vector<StoredCall> calls_from(Poco::Data::Statement& stmt) {
 
 }  // namespace
 
-std::string_view alert_state_name(AlertState state) {
-  switch (state) {
-    case AlertState::pending: return "pending";
-    case AlertState::sent: return "sent";
-    case AlertState::failed: return "failed";
-  }
-  return "pending";
-}
+std::string_view alert_state_name(AlertState state) { return kAlertStateNames.name(state, "pending"); }
 
 NotifierStore::NotifierStore(const std::string& path, Durability durability) : path_(path) {
   try {

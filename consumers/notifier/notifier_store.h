@@ -141,6 +141,11 @@ class NotifierStore {
   bool insert_call_locked(const StoredCall& call);
   bool insert_alert_locked(const StoredAlert& alert);
   void insert_records_locked(const std::vector<OutboxRecord>& records);
+  // Inserts the alerts not stored yet (appending them to `added`), then
+  // `records` and the record each new alert asks for.
+  template <typename RecordFor>
+  void insert_alerts_locked(const std::vector<StoredAlert>& alerts, std::vector<OutboxRecord> records,
+                            std::vector<StoredAlert>& added, RecordFor& record_for);
   std::optional<StoredCall> call_locked(const std::string& call_id);
   std::optional<StoredAlert> alert_by_ack_locked(const std::string& ack_id);
   bool set_escalated_locked(const std::string& call_id, const std::string& list);
@@ -155,19 +160,24 @@ class NotifierStore {
 // ---- templates ----
 
 template <typename RecordFor>
+void NotifierStore::insert_alerts_locked(const std::vector<StoredAlert>& alerts, std::vector<OutboxRecord> records,
+                                         std::vector<StoredAlert>& added, RecordFor& record_for) {
+  for (const auto& a : alerts) {
+    if (!insert_alert_locked(a)) continue;
+    added.push_back(a);
+    if (auto r = record_for(a)) records.push_back(std::move(*r));
+  }
+  insert_records_locked(records);
+}
+
+template <typename RecordFor>
 std::vector<StoredAlert> NotifierStore::admit(const StoredCall& call, const std::vector<StoredAlert>& alerts,
                                               RecordFor&& record_for) {
   std::lock_guard lock(mu_);
   auto tx = transaction_locked();
   std::vector<StoredAlert> fresh;
-  std::vector<OutboxRecord> records;
   insert_call_locked(call);
-  for (const auto& a : alerts) {
-    if (!insert_alert_locked(a)) continue;
-    fresh.push_back(a);
-    if (auto r = record_for(a)) records.push_back(std::move(*r));
-  }
-  insert_records_locked(records);
+  insert_alerts_locked(alerts, {}, fresh, record_for);
   tx.commit();
   return fresh;
 }
@@ -179,13 +189,7 @@ bool NotifierStore::escalate(const std::string& call_id, const std::string& list
   std::lock_guard lock(mu_);
   auto tx = transaction_locked();
   if (!set_escalated_locked(call_id, list)) return false;  // rolled back
-  auto all = records;
-  for (const auto& a : alerts) {
-    if (!insert_alert_locked(a)) continue;
-    added.push_back(a);
-    if (auto r = record_for(a)) all.push_back(std::move(*r));
-  }
-  insert_records_locked(all);
+  insert_alerts_locked(alerts, records, added, record_for);
   tx.commit();
   return true;
 }

@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 
+#include "common/enum_names.h"
 #include "common/net/tls_context.h"
 
 namespace e911::notifier {
@@ -16,14 +17,14 @@ Poco::Net::Context::Ptr transport_tls(std::string_view transport, bool verify_ce
   }
 }
 
-std::string_view channel_name(Channel channel) {
-  switch (channel) {
-    case Channel::email: return "email";
-    case Channel::sms: return "sms";
-    case Channel::webhook: return "webhook";
-  }
-  return "unknown";
-}
+namespace {
+constexpr auto kChannelNames =
+    enum_names<Channel>({{Channel::email, "email"}, {Channel::sms, "sms"}, {Channel::webhook, "webhook"}});
+}  // namespace
+
+std::string_view channel_name(Channel channel) { return kChannelNames.name(channel, "unknown"); }
+
+std::optional<Channel> parse_channel(std::string_view name) { return kChannelNames.value(name); }
 
 SendResult::Kind classify_http_status(int status) {
   if (status >= 200 && status < 300) return SendResult::Kind::accepted;

@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -22,6 +23,7 @@ namespace e911::notifier {
 enum class Channel { email, sms, webhook };
 
 std::string_view channel_name(Channel channel);  // "email", "sms", "webhook"
+std::optional<Channel> parse_channel(std::string_view name);  // the channel an alert row names, if any
 
 // One rendered alert, ready to send. Only the fields of its channel are set.
 struct OutgoingAlert {

@@ -8,13 +8,16 @@
 #include <string>
 #include <vector>
 
+#include "common/json_writer.h"
 #include "common/timestamp.h"
 #include "consumers/notifier/alert_text.h"
 
 namespace e911::notifier {
 namespace {
 
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+using json::put;
+using json::put_if;
+using json::Writer;
 
 // Poco 1.11 (Debian 12) SHA2Engine lacks the BLOCK_SIZE and DIGEST_SIZE
 // constants HMACEngine reads (pocoproject/poco#3421, fixed in later
@@ -24,15 +27,6 @@ class Sha256Engine : public Poco::SHA2Engine {
   enum { BLOCK_SIZE = 64, DIGEST_SIZE = 32 };
   Sha256Engine() : Poco::SHA2Engine(Poco::SHA2Engine::SHA_256) {}
 };
-
-void put(Writer& w, std::string_view key, std::string_view value) {
-  w.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
-  w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
-}
-
-void put_if(Writer& w, std::string_view key, std::string_view value) {
-  if (!value.empty()) put(w, key, value);
-}
 
 // Slack reads & < > as control characters (<!channel> would ping a whole
 // channel, so a caller named that must not); Teams renders the entities.
@@ -88,19 +82,7 @@ void write_location(Writer& w, const AlertFacts& f, const EmergencyCallView& cal
   w.Bool(l.dispatchable);
   put_if(w, "site_id", clean_line(l.site_id));
   put_if(w, "zone_id", clean_line(l.zone_id));
-  if (l.geo) {
-    w.Key("geo");
-    w.StartObject();
-    w.Key("lat");
-    w.Double(l.geo->lat);
-    w.Key("lon");
-    w.Double(l.geo->lon);
-    if (l.geo->accuracy_m) {
-      w.Key("accuracy_m");
-      w.Double(*l.geo->accuracy_m);
-    }
-    w.EndObject();
-  }
+  if (l.geo) json::put_geo(w, *l.geo);
   w.EndObject();
 }
 

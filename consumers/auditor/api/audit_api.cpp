@@ -393,21 +393,17 @@ AuditApiServer::AuditApiServer(AuditStore& store, ApiTokenFile& tokens, Keyring 
   http.error_response = [service = service_.get()](int status, std::string_view message) {
     return service->refusal(status, message);
   };
-  server_ = std::make_unique<net::HttpServer>(
-      [service = service_.get()](const net::HttpRequest& req) { return service->handle(req); }, std::move(http));
-  logger().info("audit API listening", {{"address", server_->bind_address()},
-                                        {"port", server_->port()},
-                                        {"tls", server_->tls()},
+  host(std::make_unique<net::HttpServer>(
+      [service = service_.get()](const net::HttpRequest& req) { return service->handle(req); }, std::move(http)));
+  logger().info("audit API listening", {{"address", bind_address()},
+                                        {"port", port()},
+                                        {"tls", tls()},
                                         {"threads", options.threads}});
 }
 
 AuditApiServer::~AuditApiServer() {
   // A verification under way runs to its end; then every thread is joined.
-  server_->stop();
+  stop();
 }
-
-std::uint16_t AuditApiServer::port() const { return server_->port(); }
-const std::string& AuditApiServer::bind_address() const { return server_->bind_address(); }
-bool AuditApiServer::tls() const { return server_->tls(); }
 
 }  // namespace e911::auditor::api

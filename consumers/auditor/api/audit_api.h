@@ -36,14 +36,11 @@
 #include <memory>
 #include <string>
 
+#include "common/net/hosted_endpoint.h"
 #include "common/observability/metrics_registry.h"
 #include "consumers/auditor/api/api_tokens.h"
 #include "consumers/auditor/store/audit_store.h"
 #include "consumers/auditor/journal/entry_signer.h"
-
-namespace e911::net {
-class HttpServer;
-}
 
 namespace e911::auditor::api {
 
@@ -60,27 +57,20 @@ struct AuditApiOptions {
   std::chrono::seconds verify_cache{60};
 };
 
-class AuditApiServer {
+class AuditApiServer final : public net::HostedEndpoint {
  public:
   // Binds and starts. Throws std::invalid_argument for inconsistent options
   // (threads 0, only one of the TLS files), std::runtime_error if it cannot
   // listen or the TLS files cannot be loaded.
   AuditApiServer(AuditStore& store, ApiTokenFile& tokens, Keyring keyring, observability::MetricsRegistry metrics,
                  AuditApiOptions options = {});
+  // Stops the server before the service it calls goes.
   ~AuditApiServer();
-
-  AuditApiServer(const AuditApiServer&) = delete;
-  AuditApiServer& operator=(const AuditApiServer&) = delete;
-
-  std::uint16_t port() const;
-  const std::string& bind_address() const;
-  bool tls() const;
 
   class Service;  // what answers requests (audit_api.cpp)
 
  private:
-  std::unique_ptr<Service> service_;  // outlives server_: declared first
-  std::unique_ptr<net::HttpServer> server_;
+  std::unique_ptr<Service> service_;
 };
 
 }  // namespace e911::auditor::api

@@ -12,6 +12,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "common/json_reader.h"
 #include "common/text.h"
 #include "consumers/auditor/journal/canonical_json.h"
 #include "consumers/auditor/store/entry_rows.h"
@@ -41,20 +42,15 @@ class Sha256 {
   Poco::Crypto::DigestEngine engine_{"SHA256"};
 };
 
-const rapidjson::Value* member(const rapidjson::Value& o, const char* name) {
-  const auto it = o.FindMember(name);
-  return it == o.MemberEnd() ? nullptr : &it->value;
-}
-
 std::optional<Error> read_string(const rapidjson::Value& o, const char* name, std::string& out) {
-  const auto* v = member(o, name);
+  const auto* v = find_member(o, name);
   if (v == nullptr || !v->IsString()) return Error{std::string(name) + ": expected a string"};
   out.assign(v->GetString(), v->GetStringLength());
   return std::nullopt;
 }
 
 std::optional<Error> read_int(const rapidjson::Value& o, const char* name, std::int64_t& out) {
-  const auto* v = member(o, name);
+  const auto* v = find_member(o, name);
   if (v == nullptr || !v->IsInt64()) return Error{std::string(name) + ": expected a whole number"};
   out = v->GetInt64();
   return std::nullopt;
@@ -119,7 +115,7 @@ class LineFile {
 };
 
 std::optional<EpochMillis> time_member(const rapidjson::Value& o, const char* name, std::optional<Error>& error) {
-  const auto* v = member(o, name);
+  const auto* v = find_member(o, name);
   if (v == nullptr || v->IsNull()) return std::nullopt;
   if (v->IsString()) {
     if (auto t = parse_rfc3339(std::string_view(v->GetString(), v->GetStringLength()))) return t;
@@ -217,18 +213,18 @@ Result<BundleManifest> manifest_from_json(std::string_view json) {
   const auto created = parse_rfc3339(created_at);
   if (!created) return Error{"created_at: expected an RFC 3339 time"};
   m.created_at = *created;
-  if (const auto* range = member(doc, "range"); range != nullptr && range->IsObject()) {
+  if (const auto* range = find_member(doc, "range"); range != nullptr && range->IsObject()) {
     m.range.from = time_member(*range, "from", err);
     m.range.to = time_member(*range, "to", err);
     if (err) return *err;
   }
-  if (const auto* ids = member(doc, "key_ids"); ids != nullptr && ids->IsArray()) {
+  if (const auto* ids = find_member(doc, "key_ids"); ids != nullptr && ids->IsArray()) {
     for (const auto& id : ids->GetArray()) {
       if (!id.IsString()) return Error{"key_ids: expected strings"};
       m.key_ids.emplace_back(id.GetString(), id.GetStringLength());
     }
   }
-  if (const auto* keys = member(doc, "public_keys"); keys != nullptr && keys->IsObject()) {
+  if (const auto* keys = find_member(doc, "public_keys"); keys != nullptr && keys->IsObject()) {
     for (const auto& k : keys->GetObject()) {
       const std::string id(k.name.GetString(), k.name.GetStringLength());
       std::string alg, pem;

@@ -6,21 +6,16 @@
 
 #include <stdexcept>
 
+#include "common/json_reader.h"
 #include "consumers/auditor/journal/canonical_json.h"
 
 namespace e911::auditor {
 namespace {
 
-const rapidjson::Value* member(const rapidjson::Value& o, const char* name) {
-  if (!o.IsObject()) return nullptr;
-  const auto it = o.FindMember(name);
-  return it == o.MemberEnd() ? nullptr : &it->value;
-}
-
 // A string member, or nullopt when absent or null; an error for any other type.
 Result<std::optional<std::string>> optional_string(const rapidjson::Value& o, const char* name,
                                                    const std::string& where) {
-  const auto* v = member(o, name);
+  const auto* v = find_member(o, name);
   if (v == nullptr || v->IsNull()) return std::optional<std::string>();
   if (!v->IsString()) return Error{where + name + ": expected a string"};
   return std::optional<std::string>(std::string(v->GetString(), v->GetStringLength()));
@@ -79,7 +74,7 @@ Result<std::optional<std::string>> i3_log_event(const AuditEntry& entry, const I
     if (*occurred) timestamp = **occurred;
     if (*dialed) claims.add("to", **dialed);
     if (*call_class) claims.add("localCallType", **call_class);
-    if (const auto* caller = member(doc, "caller"); caller != nullptr && caller->IsObject()) {
+    if (const auto* caller = find_member(doc, "caller"); caller != nullptr && caller->IsObject()) {
       auto callback = optional_string(*caller, "callback", where + "caller.");
       if (!callback) return callback.error();
       if (*callback) claims.add("from", **callback);

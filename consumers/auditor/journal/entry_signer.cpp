@@ -23,6 +23,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "common/enum_names.h"
+#include "common/json_reader.h"
 #include "common/text.h"
 #include "consumers/auditor/journal/canonical_json.h"
 #include "consumers/auditor/journal/hash_chain.h"
@@ -166,33 +168,19 @@ std::optional<Error> decode_part(std::string_view part, std::string_view name, r
   return std::nullopt;
 }
 
-const rapidjson::Value* member(const rapidjson::Value& object, const char* name) {
-  const auto it = object.FindMember(name);
-  return it == object.MemberEnd() ? nullptr : &it->value;
-}
-
 std::string string_member(const rapidjson::Value& object, const char* name) {
-  const auto* v = member(object, name);
+  const auto* v = find_member(object, name);
   return v && v->IsString() ? std::string(v->GetString(), v->GetStringLength()) : std::string();
 }
 
+constexpr auto kAlgorithmNames = enum_names<SigningAlgorithm>(
+    {{SigningAlgorithm::hs256, "HS256"}, {SigningAlgorithm::es256, "ES256"}, {SigningAlgorithm::rs256, "RS256"}});
+
 }  // namespace
 
-std::string_view algorithm_name(SigningAlgorithm algorithm) {
-  switch (algorithm) {
-    case SigningAlgorithm::hs256: return "HS256";
-    case SigningAlgorithm::es256: return "ES256";
-    case SigningAlgorithm::rs256: return "RS256";
-  }
-  return "?";
-}
+std::string_view algorithm_name(SigningAlgorithm algorithm) { return kAlgorithmNames.name(algorithm, "?"); }
 
-std::optional<SigningAlgorithm> parse_signing_algorithm(std::string_view name) {
-  if (name == "HS256") return SigningAlgorithm::hs256;
-  if (name == "ES256") return SigningAlgorithm::es256;
-  if (name == "RS256") return SigningAlgorithm::rs256;
-  return std::nullopt;
-}
+std::optional<SigningAlgorithm> parse_signing_algorithm(std::string_view name) { return kAlgorithmNames.value(name); }
 
 bool is_valid_key_id(std::string_view key_id) {
   if (key_id.empty() || key_id.size() > 64) return false;
@@ -422,7 +410,7 @@ Result<VerifiedSignature> Keyring::verify(const AuditEntry& entry) const {
   if (hash != entry.hash) {
     return Error{"signature covers hash " + abbreviated_hash(hash) + ", not the entry's hash " + abbreviated_hash(entry.hash)};
   }
-  const auto* seq = member(claims, "seq");
+  const auto* seq = find_member(claims, "seq");
   if (!seq || !seq->IsInt64() || seq->GetInt64() != entry.seq) {
     const std::string claimed = seq && seq->IsInt64() ? std::to_string(seq->GetInt64()) : std::string("nothing");
     return Error{"signature covers seq " + claimed + ", not " + std::to_string(entry.seq)};

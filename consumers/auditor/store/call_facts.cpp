@@ -12,14 +12,8 @@
 namespace e911::auditor {
 namespace {
 
-const rapidjson::Value* member(const rapidjson::Value& o, const char* name) {
-  if (!o.IsObject()) return nullptr;
-  const auto it = o.FindMember(name);
-  return it == o.MemberEnd() ? nullptr : &it->value;
-}
-
 std::optional<std::string> text(const rapidjson::Value& o, const char* name) {
-  const auto* v = member(o, name);
+  const auto* v = find_member(o, name);
   if (v == nullptr || !v->IsString()) return std::nullopt;
   return std::string(v->GetString(), v->GetStringLength());
 }
@@ -30,7 +24,7 @@ std::optional<EpochMillis> time_of(const rapidjson::Value& o, const char* name) 
 }
 
 std::optional<std::int64_t> integer(const rapidjson::Value& o, const char* name) {
-  const auto* v = member(o, name);
+  const auto* v = find_member(o, name);
   if (v == nullptr || !v->IsInt64()) return std::nullopt;
   return v->GetInt64();
 }
@@ -64,7 +58,7 @@ CallUpsert recorded(const AuditEntry& e, const rapidjson::Value& p) {
   if (!c.occurred_at) c.occurred_at = time_of(p, "resolved_at");
   if (!c.occurred_at) c.occurred_at = e.at;
   c.site_id = text(p, "site_id");
-  if (const auto* caller = member(p, "caller")) {
+  if (const auto* caller = find_member(p, "caller")) {
     c.caller_user_id = text(*caller, "user_id");
     c.caller_name = text(*caller, "name");
     c.caller_extension = text(*caller, "extension");
@@ -76,14 +70,14 @@ CallUpsert recorded(const AuditEntry& e, const rapidjson::Value& p) {
 CallUpsert conveyed(const AuditEntry& e, const rapidjson::Value& p) {
   CallUpsert c;
   c.call_id = e.call_id;
-  if (const auto* loc = member(p, "location")) {
+  if (const auto* loc = find_member(p, "location")) {
     c.location_source = text(*loc, "source");
     c.location_label = text(*loc, "label");
-    if (const auto* d = member(*loc, "dispatchable"); d != nullptr && d->IsBool()) c.dispatchable = d->GetBool();
+    if (const auto* d = find_member(*loc, "dispatchable"); d != nullptr && d->IsBool()) c.dispatchable = d->GetBool();
     if (auto site = text(*loc, "site_id"); site && !site->empty()) {
       c.site_id = std::move(site);
     }
-    if (const auto* a = member(*loc, "address"); a != nullptr && a->IsObject()) {
+    if (const auto* a = find_member(*loc, "address"); a != nullptr && a->IsObject()) {
       std::optional<Error> error;
       if (auto address = read_civic_address(*a, "location.address", payload_limits(), error)) {
         c.location_address = one_line(*address);
@@ -91,7 +85,7 @@ CallUpsert conveyed(const AuditEntry& e, const rapidjson::Value& p) {
     }
   }
   std::string warnings;
-  if (const auto* w = member(p, "warnings"); w != nullptr && w->IsArray()) {
+  if (const auto* w = find_member(p, "warnings"); w != nullptr && w->IsArray()) {
     for (const auto& code : w->GetArray()) {
       if (!code.IsString()) continue;
       if (!warnings.empty()) warnings += ',';
@@ -109,7 +103,7 @@ AlertUpsert notification(const AuditEntry& e, const rapidjson::Value& p) {
   a.call_id = e.call_id;
   a.notification_id = text(p, "notification_id").value_or("");
   a.list = text(p, "list");
-  if (const auto* r = member(p, "recipient")) {
+  if (const auto* r = find_member(p, "recipient")) {
     a.recipient_name = text(*r, "name");
     a.recipient_address = text(*r, "address");
   }

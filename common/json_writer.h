@@ -1,0 +1,26 @@
+#pragma once
+// Writing the project's JSON formats (emergency calls, notification
+// records, webhook bodies) with RapidJSON's Writer: the key-value helpers
+// and the shared shapes, written once.
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <string_view>
+
+#include "common/events.h"
+
+namespace e911::json {
+
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void put(Writer& w, std::string_view key, std::string_view value);
+// Nothing when `value` is empty: optional fields are left out, not "".
+void put_if(Writer& w, std::string_view key, std::string_view value);
+// null when `value` is empty: fields the format always carries.
+void put_or_null(Writer& w, std::string_view key, std::string_view value);
+
+// "geo": {"lat": ..., "lon": ...[, "accuracy_m": ...]}
+void put_geo(Writer& w, const GeoPoint& geo);
+
+}  // namespace e911::json
