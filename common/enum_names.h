@@ -40,9 +40,7 @@ class EnumNames {
 // enum_names<Channel>({{Channel::email, "email"}, {Channel::sms, "sms"}})
 template <typename E, std::size_t N>
 constexpr EnumNames<E, N> enum_names(const std::pair<E, std::string_view> (&names)[N]) {
-  std::array<std::pair<E, std::string_view>, N> table{};
-  for (std::size_t i = 0; i < N; ++i) table[i] = names[i];
-  return EnumNames<E, N>(table);
+  return EnumNames<E, N>(std::to_array(names));
 }
 
 }  // namespace e911
