@@ -16,6 +16,7 @@
 #include <istream>
 #include <memory>
 #include <ostream>
+#include <stdexcept>
 
 namespace e911::notifier {
 
@@ -71,6 +72,16 @@ ParsedUrl parse_http_url(const std::string& url) {
     if (colon != std::string::npos) endpoint.password = user_info.substr(colon + 1);
   }
   return {std::move(endpoint), {}};
+}
+
+HttpEndpoint configured_endpoint(std::string_view transport, std::string_view field, const std::string& url) {
+  auto parsed = parse_http_url(url);
+  if (!parsed.endpoint) {
+    throw std::invalid_argument(std::string(transport) + ": " + std::string(field) + ": " + parsed.error);
+  }
+  std::string& path = parsed.endpoint->path_and_query;
+  path.erase(std::min(path.find('?'), path.size()));
+  return std::move(*parsed.endpoint);
 }
 
 HttpExchange http_exchange(const HttpEndpoint& endpoint, const HttpRequestSpec& request,

@@ -43,6 +43,12 @@ struct ParsedUrl {
 };
 ParsedUrl parse_http_url(const std::string& url);
 
+// The endpoint of a transport's configured URL (Kannel's url, Twilio's
+// base_url) without its query, which the transport builds; throws
+// std::invalid_argument("<transport>: <field>: <why>") when the URL will
+// not do.
+HttpEndpoint configured_endpoint(std::string_view transport, std::string_view field, const std::string& url);
+
 struct HttpRequestSpec {
   std::string method;                                        // "GET", "POST"
   std::string target;                                        // path and query

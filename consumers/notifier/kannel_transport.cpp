@@ -3,10 +3,9 @@
 
 #include <Poco/Exception.h>
 
-#include <algorithm>
 #include <stdexcept>
 
-#include "consumers/notifier/http_exchange.h"
+#include "consumers/notifier/http_transport_members.h"
 #include "consumers/notifier/sms.h"
 #include "common/net/tls_context.h"
 
@@ -28,32 +27,21 @@ bool plausible_number(std::string_view number) {
 
 }  // namespace
 
-struct KannelTransport::Impl {
-  KannelSettings settings;
-  HttpEndpoint endpoint;
-  Poco::Net::Context::Ptr tls;
-  std::string step;  // "GET http://host:13013/cgi-bin/sendsms" (never the query: it has the password)
-};
-
-KannelTransport::KannelTransport(KannelSettings settings) : impl_(std::make_unique<Impl>()) {
-  auto parsed = parse_http_url(settings.url);
-  if (!parsed.endpoint) throw std::invalid_argument("kannel: url: " + parsed.error);
+template <>
+void open_http_transport(HttpTransportState<KannelSettings>& state) {
+  const KannelSettings& settings = state.settings;
+  state.endpoint = configured_endpoint("kannel", "url", settings.url);
   if (settings.username.empty()) throw std::invalid_argument("kannel: username is empty");
-  impl_->endpoint = std::move(*parsed.endpoint);
-  // The query is ours to build.
-  impl_->endpoint.path_and_query.erase(
-      std::min(impl_->endpoint.path_and_query.find('?'), impl_->endpoint.path_and_query.size()));
-  impl_->step = "GET " + impl_->endpoint.origin() + impl_->endpoint.path_and_query;
-  if (impl_->endpoint.https) {
-    impl_->tls = transport_tls("kannel", settings.verify_certificate, settings.ca_file);
+  // "GET http://host:13013/cgi-bin/sendsms": never the query, which has the password.
+  state.step = "GET " + state.endpoint.origin() + state.endpoint.path_and_query;
+  if (state.endpoint.https) {
+    state.tls = transport_tls("kannel", settings.verify_certificate, settings.ca_file);
   }
-  impl_->settings = std::move(settings);
 }
 
-KannelTransport::~KannelTransport() = default;
-
-SendResult KannelTransport::send(const OutgoingAlert& alert) {
-  const KannelSettings& s = impl_->settings;
+template <>
+SendResult send_http_alert(const HttpTransportState<KannelSettings>& state, const OutgoingAlert& alert) {
+  const KannelSettings& s = state.settings;
   if (!plausible_number(alert.address)) {
     return SendResult::give_up("kannel: not a phone number: '" + short_text(alert.address, 32) + "'");
   }
@@ -68,10 +56,10 @@ SendResult KannelTransport::send(const OutgoingAlert& alert) {
 
   HttpRequestSpec request;
   request.method = "GET";
-  request.target = impl_->endpoint.path_and_query + query;
+  request.target = state.endpoint.path_and_query + query;
   request.headers.emplace_back("Accept", "text/plain");
 
-  auto exchange = http_exchange(impl_->endpoint, request, s.timeouts, impl_->tls, impl_->step);
+  auto exchange = http_exchange(state.endpoint, request, s.timeouts, state.tls, state.step);
   if (!exchange.response) {
     exchange.failure.error = redact(std::move(exchange.failure.error), {s.password});
     return exchange.failure;
@@ -79,7 +67,9 @@ SendResult KannelTransport::send(const OutgoingAlert& alert) {
   // Kannel's body is one line of plain text ("0: Accepted for delivery",
   // "Authorization failed for sendsms"), good as it is for the error.
   const std::string detail = redact(short_text(exchange.response->body), {s.password});
-  return result_for_status(*exchange.response, impl_->step, detail);
+  return result_for_status(*exchange.response, state.step, detail);
 }
+
+template class HttpTransport<KannelSettings>;
 
 }  // namespace e911::notifier

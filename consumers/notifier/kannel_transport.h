@@ -13,14 +13,15 @@
 // it: `max-messages = 3` (Kannel's default, 1, cuts the alert) and
 // `concatenation = true`.
 
-#include <memory>
 #include <string>
+#include <string_view>
 
-#include "consumers/notifier/transport.h"
+#include "consumers/notifier/http_transport.h"
 
 namespace e911::notifier {
 
 struct KannelSettings : HttpClientSettings {
+  static constexpr std::string_view transport_name = "kannel";
   std::string url;       // http://host:13013/cgi-bin/sendsms (https with sendsms-port-ssl)
   std::string username;  // the sendsms-user group
   std::string password;
@@ -28,21 +29,11 @@ struct KannelSettings : HttpClientSettings {
   std::string smsc;  // optional smsc id, for Kannel's routing
 };
 
-class KannelTransport final : public Transport {
- public:
-  // Throws std::invalid_argument when the settings cannot work (a URL that
-  // is not http(s), no username) or the CA file cannot be read.
-  explicit KannelTransport(KannelSettings settings);
-  ~KannelTransport() override;
-
-  // alert.address: the number (E.164, "+15125550100", or any digits the
-  // gateway routes); alert.text: the message.
-  SendResult send(const OutgoingAlert& alert) override;
-  std::string_view name() const override { return "kannel"; }
-
- private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
-};
+// Construction throws std::invalid_argument when the settings cannot work
+// (a URL that is not http(s), no username) or the CA file cannot be read.
+// send: alert.address is the number (E.164, "+15125550100", or any digits
+// the gateway routes); alert.text, the message.
+extern template class HttpTransport<KannelSettings>;
+using KannelTransport = HttpTransport<KannelSettings>;
 
 }  // namespace e911::notifier

@@ -6,7 +6,7 @@
 #include <stdexcept>
 
 #include "common/json_reader.h"
-#include "consumers/notifier/http_exchange.h"
+#include "consumers/notifier/http_transport_members.h"
 #include "common/net/tls_context.h"
 
 namespace e911::notifier {
@@ -43,44 +43,37 @@ TwilioReply read_reply(std::string_view body) {
 
 }  // namespace
 
-struct TwilioTransport::Impl {
-  TwilioSettings settings;
-  HttpEndpoint endpoint;  // path_and_query: the Messages resource
-  Poco::Net::Context::Ptr tls;
-  std::string step;  // "POST https://api.twilio.com/2010-04-01/.../Messages.json"
-};
-
-TwilioTransport::TwilioTransport(TwilioSettings settings) : impl_(std::make_unique<Impl>()) {
-  auto parsed = parse_http_url(settings.base_url);
-  if (!parsed.endpoint) throw std::invalid_argument("twilio: base_url: " + parsed.error);
+// The endpoint's path is the Messages resource; the step,
+// "POST https://api.twilio.com/2010-04-01/.../Messages.json".
+template <>
+void open_http_transport(HttpTransportState<TwilioSettings>& state) {
+  const TwilioSettings& settings = state.settings;
+  HttpEndpoint& endpoint = state.endpoint = configured_endpoint("twilio", "base_url", settings.base_url);
   if (settings.account_sid.empty()) throw std::invalid_argument("twilio: account_sid is empty");
   if (settings.auth_token.empty()) throw std::invalid_argument("twilio: auth_token is empty");
   if (settings.from.empty() && settings.messaging_service_sid.empty()) {
     throw std::invalid_argument("twilio: neither from nor messaging_service_sid is set");
   }
-  HttpEndpoint& endpoint = impl_->endpoint = std::move(*parsed.endpoint);
-  // A base URL may have a path of its own (a proxy's prefix); not a query.
-  std::string base_path = endpoint.path_and_query.substr(0, endpoint.path_and_query.find('?'));
+  // A base URL may have a path of its own (a proxy's prefix).
+  std::string base_path = endpoint.path_and_query;
   while (!base_path.empty() && base_path.back() == '/') base_path.pop_back();
   endpoint.path_and_query =
       base_path + "/2010-04-01/Accounts/" + percent_encode(settings.account_sid) + "/Messages.json";
-  impl_->step = "POST " + endpoint.origin() + base_path + "/2010-04-01/.../Messages.json";
+  state.step = "POST " + endpoint.origin() + base_path + "/2010-04-01/.../Messages.json";
   if (endpoint.https) {
-    impl_->tls = transport_tls("twilio", settings.verify_certificate, settings.ca_file);
+    state.tls = transport_tls("twilio", settings.verify_certificate, settings.ca_file);
   }
-  impl_->settings = std::move(settings);
 }
 
-TwilioTransport::~TwilioTransport() = default;
-
-SendResult TwilioTransport::send(const OutgoingAlert& alert) {
-  const TwilioSettings& s = impl_->settings;
+template <>
+SendResult send_http_alert(const HttpTransportState<TwilioSettings>& state, const OutgoingAlert& alert) {
+  const TwilioSettings& s = state.settings;
   if (alert.address.empty()) return SendResult::give_up("twilio: no phone number");
   if (alert.text.empty()) return SendResult::give_up("twilio: empty message");
 
   HttpRequestSpec request;
   request.method = "POST";
-  request.target = impl_->endpoint.path_and_query;
+  request.target = state.endpoint.path_and_query;
   request.content_type = "application/x-www-form-urlencoded";
   request.headers.emplace_back("Accept", "application/json");
   request.basic_auth = std::make_pair(s.account_sid, s.auth_token);
@@ -89,7 +82,7 @@ SendResult TwilioTransport::send(const OutgoingAlert& alert) {
                                                   : form_field("MessagingServiceSid", s.messaging_service_sid)) +
                  "&" + form_field("Body", alert.text);
 
-  auto exchange = http_exchange(impl_->endpoint, request, s.timeouts, impl_->tls, impl_->step);
+  auto exchange = http_exchange(state.endpoint, request, s.timeouts, state.tls, state.step);
   if (!exchange.response) {
     exchange.failure.error = redact(std::move(exchange.failure.error), {s.auth_token});
     return exchange.failure;
@@ -106,7 +99,9 @@ SendResult TwilioTransport::send(const OutgoingAlert& alert) {
   } else {
     detail = short_text(exchange.response->body);
   }
-  return result_for_status(*exchange.response, impl_->step, redact(std::move(detail), {s.auth_token}));
+  return result_for_status(*exchange.response, state.step, redact(std::move(detail), {s.auth_token}));
 }
+
+template class HttpTransport<TwilioSettings>;
 
 }  // namespace e911::notifier

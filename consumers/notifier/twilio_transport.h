@@ -7,14 +7,15 @@
 // "status": 400} and are reported as "... HTTP 400: <message> (Twilio
 // 21211)". Twilio chooses GSM-7 or UCS-2 itself.
 
-#include <memory>
 #include <string>
+#include <string_view>
 
-#include "consumers/notifier/transport.h"
+#include "consumers/notifier/http_transport.h"
 
 namespace e911::notifier {
 
 struct TwilioSettings : HttpClientSettings {
+  static constexpr std::string_view transport_name = "twilio";
   std::string base_url = "https://api.twilio.com";  // a compatible provider's, or a test server's
   std::string account_sid;
   std::string auth_token;
@@ -22,21 +23,11 @@ struct TwilioSettings : HttpClientSettings {
   std::string messaging_service_sid;  // a Messaging Service picks the sender (used when set)
 };
 
-class TwilioTransport final : public Transport {
- public:
-  // Throws std::invalid_argument when the settings cannot work (base_url
-  // not http(s), no account SID or token, neither sender nor messaging
-  // service) or the CA file cannot be read.
-  explicit TwilioTransport(TwilioSettings settings);
-  ~TwilioTransport() override;
-
-  // alert.address: the E.164 number; alert.text: the message.
-  SendResult send(const OutgoingAlert& alert) override;
-  std::string_view name() const override { return "twilio"; }
-
- private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
-};
+// Construction throws std::invalid_argument when the settings cannot work
+// (base_url not http(s), no account SID or token, neither sender nor
+// messaging service) or the CA file cannot be read.
+// send: alert.address is the E.164 number; alert.text, the message.
+extern template class HttpTransport<TwilioSettings>;
+using TwilioTransport = HttpTransport<TwilioSettings>;
 
 }  // namespace e911::notifier

@@ -5,26 +5,22 @@
 #include <stdexcept>
 
 #include "consumers/notifier/alert_text.h"
-#include "consumers/notifier/http_exchange.h"
+#include "consumers/notifier/http_transport_members.h"
 #include "common/net/tls_context.h"
 
 namespace e911::notifier {
 
 inline constexpr std::string_view kNotificationIdHeader = "X-E911-Notification-Id";
 
-struct WebhookTransport::Impl {
-  WebhookSettings settings;
-  Poco::Net::Context::Ptr tls;  // for every https URL this transport sends to
-};
-
-WebhookTransport::WebhookTransport(WebhookSettings settings) : impl_(std::make_unique<Impl>()) {
-  impl_->tls = transport_tls("webhook", settings.verify_certificate, settings.ca_file);
-  impl_->settings = std::move(settings);
+// One TLS context for every https URL this transport sends to; each alert
+// names its own URL.
+template <>
+void open_http_transport(HttpTransportState<WebhookSettings>& state) {
+  state.tls = transport_tls("webhook", state.settings.verify_certificate, state.settings.ca_file);
 }
 
-WebhookTransport::~WebhookTransport() = default;
-
-SendResult WebhookTransport::send(const OutgoingAlert& alert) {
+template <>
+SendResult send_http_alert(const HttpTransportState<WebhookSettings>& state, const OutgoingAlert& alert) {
   auto parsed = parse_http_url(alert.address);
   if (!parsed.endpoint) return SendResult::give_up("webhook: " + parsed.error);
   const HttpEndpoint& endpoint = *parsed.endpoint;
@@ -42,7 +38,7 @@ SendResult WebhookTransport::send(const OutgoingAlert& alert) {
     request.basic_auth = std::make_pair(endpoint.user, endpoint.password);
   }
 
-  auto exchange = http_exchange(endpoint, request, impl_->settings.timeouts, impl_->tls, step);
+  auto exchange = http_exchange(endpoint, request, state.settings.timeouts, state.tls, step);
   if (!exchange.response) {
     exchange.failure.error = redact(std::move(exchange.failure.error), {endpoint.password});
     return exchange.failure;
@@ -50,5 +46,7 @@ SendResult WebhookTransport::send(const OutgoingAlert& alert) {
   const std::string detail = redact(short_text(exchange.response->body), {endpoint.password});
   return result_for_status(*exchange.response, step, detail);
 }
+
+template class HttpTransport<WebhookSettings>;
 
 }  // namespace e911::notifier

@@ -13,30 +13,22 @@
 // another host). Error texts show the URL's scheme and host only: webhook
 // paths (Slack's, Teams') are themselves secrets.
 
-#include <memory>
 #include <string>
+#include <string_view>
 
-#include "consumers/notifier/transport.h"
+#include "consumers/notifier/http_transport.h"
 
 namespace e911::notifier {
 
 // One CA file (when set) for every https webhook this transport sends to.
-struct WebhookSettings : HttpClientSettings {};
-
-class WebhookTransport final : public Transport {
- public:
-  // Throws std::invalid_argument when the CA file cannot be read.
-  explicit WebhookTransport(WebhookSettings settings);
-  ~WebhookTransport() override;
-
-  // alert.address: the URL; alert.body: the JSON; alert.signature: the
-  // X-E911-Signature value or empty.
-  SendResult send(const OutgoingAlert& alert) override;
-  std::string_view name() const override { return "webhook"; }
-
- private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
+struct WebhookSettings : HttpClientSettings {
+  static constexpr std::string_view transport_name = "webhook";
 };
+
+// Construction throws std::invalid_argument when the CA file cannot be
+// read. send: alert.address is the URL; alert.body, the JSON;
+// alert.signature, the X-E911-Signature value or empty.
+extern template class HttpTransport<WebhookSettings>;
+using WebhookTransport = HttpTransport<WebhookSettings>;
 
 }  // namespace e911::notifier
