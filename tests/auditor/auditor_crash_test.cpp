@@ -10,7 +10,6 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include <fstream>
 #include <iostream>
 #include <map>
 
@@ -65,18 +64,11 @@ TEST(AuditorCrash, SigkillMidIngestJournalsEveryRecordExactlyOnce) {
   const auto group = kafka::test::unique_name("e911-auditor-crash");
   const auto secret = dir.write("signing.secret", test::secret() + "\n");
   const auto store_url = "sqlite:" + dir.path("audit.db");
-  {
-    std::ofstream yaml(dir.path("e911.yaml"));
-    yaml << "kafka:\n";
-    for (const auto& [k, v] : props) yaml << "  " << k << ": \"" << v << "\"\n";
-    yaml << "state_dir: " << dir.path("state") << "\n"
-         << "metrics: {port: 0}\n"
-         << "auditor:\n"
-         << "  store: " << store_url << "\n"
-         << "  group_id: " << group << "\n"
-         << "  batch_max: 200\n"
-         << "  signing: {key_id: k-crash, secret: {file: " << secret << "}}\n";
-  }
+  dir.write("e911.yaml", test::component_config_yaml(props, dir.path("state")) + "auditor:\n" +
+                             "  store: " + store_url + "\n" +
+                             "  group_id: " + group + "\n" +
+                             "  batch_max: 200\n" +
+                             "  signing: {key_id: k-crash, secret: {file: " + secret + "}}\n");
 
   // The burst is in Kafka before the auditor starts.
   {

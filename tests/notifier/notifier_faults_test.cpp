@@ -8,7 +8,6 @@
 #include <rapidjson/document.h>
 
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <set>
@@ -21,6 +20,7 @@
 #include "consumers/notifier/smtp_transport.h"
 #include "tests/kafka/kafka_test_util.h"
 #include "tests/notifier/locator_output.h"
+#include "tests/notifier/notifier_kafka_fixture.h"
 #include "tests/support/child_process.h"
 #include "tests/support/emitted.h"
 #include "tests/support/files.h"
@@ -88,14 +88,10 @@ Mailbox read_maildir(const std::string& dir) {
   return box;
 }
 
-class NotifierFaultsTest : public ::testing::Test {
+class NotifierFaultsTest : public NotifierKafkaTest {
  protected:
   void SetUp() override {
-    for (const auto& name : {topics_.emergency_calls, topics_.notifications, topics_.dead_letter}) {
-      broker_.create_topic(name, name == topics_.emergency_calls ? 3 : 1);
-    }
-    props_ = kafka::test::test_properties(broker_);
-    producer_ = std::make_unique<kafka::Producer>(props_);
+    NotifierKafkaTest::SetUp();
     registry_ = dir_.write("registry.yaml", kRegistry);
     maildir_ = dir_.path("maildir");
     fs::create_directories(maildir_);
@@ -119,17 +115,13 @@ class NotifierFaultsTest : public ::testing::Test {
   // fixture's registry, group and state, the SMTP server on `smtp_port`
   // and `extra` notifier settings (YAML lines under notifier:).
   std::vector<std::string> notifier_command(const kafka::Properties& props, int smtp_port, const std::string& extra) {
-    std::ofstream config(dir_.path("e911.yaml"));
-    config << "kafka:\n";
-    for (const auto& [k, v] : props) config << "  " << k << ": \"" << v << "\"\n";
-    config << "state_dir: " << dir_.path("state") << "\n"
-           << "metrics: {port: 0}\n"
-           << "notifier:\n"
-           << "  registry: " << registry_ << "\n"
-           << "  group_id: " << group_ << "\n"
-           << extra << "  email: {transport: smtp}\n"
-           << "  smtp: {host: 127.0.0.1, port: " << smtp_port << ", tls: none, from: \"e911@example.com\"}\n";
-    return {test::e911_binary(), "notifier", "--config", dir_.path("e911.yaml")};
+    const std::string config = dir_.write(
+        "e911.yaml", test::component_config_yaml(props, dir_.path("state")) + "notifier:\n" +
+                         "  registry: " + registry_ + "\n" +
+                         "  group_id: " + group_ + "\n" + extra + "  email: {transport: smtp}\n" +
+                         "  smtp: {host: 127.0.0.1, port: " + std::to_string(smtp_port) +
+                         ", tls: none, from: \"e911@example.com\"}\n");
+    return {test::e911_binary(), "notifier", "--config", config};
   }
 
   // Messages received for one call (its X-E911-Call-Id header).
@@ -156,12 +148,7 @@ class NotifierFaultsTest : public ::testing::Test {
   }
 
   NotifierServiceOptions service_options(int smtp_port) {
-    NotifierServiceOptions o;
-    o.kafka = props_;
-    o.topics = topics_;
-    o.group_id = group_;
-    o.registry_path = registry_;
-    o.state_dir = dir_.path("state");
+    NotifierServiceOptions o = fixture_options();
     o.retry.initial_delay = std::chrono::milliseconds(100);
     o.retry.max_delay = std::chrono::milliseconds(500);
     SmtpSettings smtp;
@@ -175,13 +162,6 @@ class NotifierFaultsTest : public ::testing::Test {
     return o;
   }
 
-  kafka::test::TempDir dir_;
-  kafka::EmbeddedBroker broker_;
-  Config::Topics topics_ = Config().topics();  // e911.call-events, ...
-  std::string group_ = kafka::test::unique_name("e911-notifier");
-  kafka::Properties props_;
-  std::unique_ptr<kafka::Producer> producer_;
-  std::string registry_;
   std::string maildir_;
   std::unique_ptr<test::ChildProcess> smtp_;
 };

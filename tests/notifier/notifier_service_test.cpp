@@ -24,6 +24,7 @@
 #include "consumers/notifier/outbox_transport.h"
 #include "tests/kafka/kafka_test_util.h"
 #include "tests/notifier/locator_output.h"
+#include "tests/notifier/notifier_kafka_fixture.h"
 #include "tests/support/emitted.h"
 #include "tests/support/files.h"
 #include "tests/support/json.h"
@@ -108,14 +109,10 @@ class ScriptedTransport : public Transport {
   std::vector<OutgoingAlert> sent_;
 };
 
-class NotifierServiceTest : public ::testing::Test {
+class NotifierServiceTest : public NotifierKafkaTest {
  protected:
   void SetUp() override {
-    for (const auto& name : {topics_.emergency_calls, topics_.notifications, topics_.dead_letter}) {
-      broker_.create_topic(name, name == topics_.emergency_calls ? 3 : 1);
-    }
-    props_ = kafka::test::test_properties(broker_);
-    producer_ = std::make_unique<kafka::Producer>(props_);
+    NotifierKafkaTest::SetUp();
     registry_ = dir_.write("registry.yaml", registry_with_fallback());
   }
   void TearDown() override {
@@ -125,12 +122,7 @@ class NotifierServiceTest : public ::testing::Test {
   }
 
   NotifierServiceOptions options() {
-    NotifierServiceOptions o;
-    o.kafka = props_;
-    o.topics = topics_;
-    o.group_id = group_;
-    o.registry_path = registry_;
-    o.state_dir = dir_.path("state");
+    NotifierServiceOptions o = fixture_options();
     o.retry.initial_delay = std::chrono::milliseconds(20);
     o.retry.max_delay = std::chrono::milliseconds(100);
     o.retry.deadline = std::chrono::milliseconds(60000);
@@ -184,13 +176,6 @@ class NotifierServiceTest : public ::testing::Test {
     return matching;
   }
 
-  kafka::test::TempDir dir_;
-  kafka::EmbeddedBroker broker_;
-  Config::Topics topics_ = Config().topics();  // e911.call-events, ...
-  std::string group_ = kafka::test::unique_name("e911-notifier");
-  kafka::Properties props_;
-  std::unique_ptr<kafka::Producer> producer_;
-  std::string registry_;
   std::shared_ptr<ScriptedTransport> sms_ = std::make_shared<ScriptedTransport>("sms");
   std::shared_ptr<ScriptedTransport> email_ = std::make_shared<ScriptedTransport>("email");
   std::shared_ptr<ScriptedTransport> webhook_ = std::make_shared<ScriptedTransport>("webhook");

@@ -46,4 +46,13 @@ CommandResult run_e911(const std::string& args, const std::string& stdin_path) {
   return r;
 }
 
+std::string component_config_yaml(const std::map<std::string, std::string>& kafka, const std::string& state_dir) {
+  std::ostringstream yaml;
+  yaml << "kafka:\n";
+  for (const auto& [name, value] : kafka) yaml << "  " << name << ": \"" << value << "\"\n";
+  yaml << "state_dir: " << state_dir << "\n"
+       << "metrics: {port: 0}\n";
+  return yaml.str();
+}
+
 }  // namespace e911::test

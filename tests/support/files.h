@@ -1,6 +1,7 @@
 #pragma once
 // Test helpers: reading fixture files and running the e911 binary.
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -25,5 +26,11 @@ struct CommandResult {
 // Runs the e911 binary with `args` (already shell-quoted where needed),
 // feeding `stdin_path` if not empty.
 CommandResult run_e911(const std::string& args, const std::string& stdin_path = "");
+
+// The start of an e911.yaml for a component run as `e911 <component>`:
+// `kafka:` with these client properties (each value quoted), `state_dir:`
+// and `metrics: {port: 0}` (any free port). The component's own section
+// ("notifier:\n  ...") goes after it.
+std::string component_config_yaml(const std::map<std::string, std::string>& kafka, const std::string& state_dir);
 
 }  // namespace e911::test
