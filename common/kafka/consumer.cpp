@@ -169,7 +169,8 @@ const std::shared_ptr<detail::PartitionSlot>* Consumer::slot_of(const void* topi
   return nullptr;  // not (or no longer) assigned: its new owner reads it
 }
 
-std::size_t Consumer::poll_batch(const Handler& handler, std::size_t max, std::chrono::milliseconds timeout) {
+std::size_t Consumer::poll_batch(const Handler& handler, std::size_t max, std::chrono::milliseconds timeout,
+                                 const BatchStart& batch_start) {
   if (closed_) throw KafkaError("consumer " + name_ + " is closed");
   batch_.clear();
   max = std::max<std::size_t>(max, 1);
@@ -202,14 +203,18 @@ std::size_t Consumer::poll_batch(const Handler& handler, std::size_t max, std::c
   }
   received_.fetch_add(items.size(), std::memory_order_relaxed);
   // Rebalances run only inside consume(): the slots stay as they are while
-  // the handler runs.
-  for (auto& item : items) {
+  // the handler runs. A view's topic lives in its slot, held by `items`
+  // until the message's turn, then by its Ack.
+  views_.clear();
+  for (const auto& item : items) views_.push_back(view_of(*item.msg, item.slot->topic));
+  if (batch_start && !views_.empty()) batch_start(std::span<const Message>(views_));
+  for (std::size_t i = 0; i < items.size(); ++i) {
     Ack ack;
-    ack.offset_ = item.msg->offset();
-    const std::string& topic = item.slot->topic;
-    ack.slot_ = std::move(item.slot);
-    handler(view_of(*item.msg, topic), ack);
+    ack.offset_ = items[i].msg->offset();
+    ack.slot_ = std::move(items[i].slot);  // holds views_[i]'s topic while it is handled
+    handler(views_[i], ack);
   }
+  views_.clear();
   store_completed();
   return items.size();
 }

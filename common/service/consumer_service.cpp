@@ -118,6 +118,9 @@ void ConsumerService::loop(kafka::Consumer& consumer, ConsumerHooks& hooks, cons
   const kafka::Consumer::Handler handle = [&hooks](const kafka::Message& m, const kafka::Ack& ack) {
     hooks.handle(m, ack);
   };
+  const kafka::Consumer::BatchStart batch_start = [&hooks](std::span<const kafka::Message> batch) {
+    hooks.batch_start(batch);
+  };
   started_.store(true);
   log_.info("consuming", {{"topics", joined(options_.topics)}, {"group_id", options_.group_id},
                           {"instance_id", options_.instance_id}});
@@ -131,7 +134,7 @@ void ConsumerService::loop(kafka::Consumer& consumer, ConsumerHooks& hooks, cons
       if (has_partitions_.load()) last_assigned_ms_.store(steady_ms(now));
     }
     hooks.turn(now);
-    const auto handled = consumer.poll_batch(handle, options_.batch_max, options_.poll_timeout);
+    const auto handled = consumer.poll_batch(handle, options_.batch_max, options_.poll_timeout, batch_start);
     hooks.after_poll(handled);
   }
 }

@@ -12,8 +12,9 @@ void LocatorCore::set_registry(std::shared_ptr<const registry::Registry> registr
   resolver_ = Resolver(*registry_);
 }
 
-Outcome LocatorCore::process(std::string_view payload) {
-  auto decoded = decode_input_event(payload, limits_);
+Outcome LocatorCore::process(std::string_view payload) { return process(decode(payload)); }
+
+Outcome LocatorCore::process(const Result<InputEvent>& decoded) {
   if (!decoded) return Outcome{Outcome::Kind::rejected, std::nullopt, decoded.error().message};
   return process(*decoded);
 }

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "common/emergency_call.h"
+#include "common/events.h"
 #include "common/json_reader.h"
 #include "common/recent_ids.h"
 #include "consumers/locator/location_store.h"
@@ -41,6 +42,12 @@ class LocatorCore {
   Outcome process(std::string_view payload);
   // Same, for an already-decoded event.
   Outcome process(const InputEvent& event);
+  // Same, for what decode() made of a payload (an error: rejected).
+  Outcome process(const Result<InputEvent>& decoded);
+
+  // The first step of process(payload) alone: pure, and safe to call from
+  // another thread while this core processes (BatchDecoder).
+  Result<InputEvent> decode(std::string_view payload) const { return decode_input_event(payload, limits_); }
 
   // Swaps in a new registry (reload); events after this see it.
   void set_registry(std::shared_ptr<const registry::Registry> registry);

@@ -3,7 +3,9 @@
 #include <map>
 #include <mutex>
 #include <stdexcept>
+#include <span>
 #include <system_error>
+#include <thread>
 #include <utility>
 #include <variant>
 
@@ -13,6 +15,7 @@
 #include "common/log.h"
 #include "common/reload_signal.h"
 #include "common/timestamp.h"
+#include "consumers/locator/batch_decoder.h"
 #include "consumers/locator/locator_core.h"
 #include "registry/registry_file.h"
 
@@ -40,6 +43,7 @@ struct LocatorService::State : service::ConsumerHooks {
         shell(shell_options(options)),
         registry_file(options.registry_path, options.registry_check_interval),
         core(registry_file.registry(), options.dedup_capacity),
+        decoder(core, std::thread::hardware_concurrency() > 1),
         call_events(metrics.counter("locator", "call_events", "Call events consumed, by outcome.")),
         location_updates(metrics.counter("locator", "location_updates",
                                          "Location updates read from the location-updates topic, by outcome.")),
@@ -102,6 +106,7 @@ struct LocatorService::State : service::ConsumerHooks {
   const Logger& log = shell.log();
   registry::RegistryFile registry_file;
   LocatorCore core;
+  BatchDecoder decoder;  // call events of the batch in hand, decoded ahead
 
   prometheus::Family<prometheus::Counter>& call_events;
   prometheus::Family<prometheus::Counter>& location_updates;
@@ -222,6 +227,8 @@ struct LocatorService::State : service::ConsumerHooks {
 
   void stopped() override { updates.reset(); }
 
+  void batch_start(std::span<const kafka::Message> batch) override { decoder.decode(batch); }
+
   void handle(const kafka::Message& msg, const kafka::Ack& ack) override {
     ++n_call_events;
     if (!updates_followed) {
@@ -231,9 +238,12 @@ struct LocatorService::State : service::ConsumerHooks {
     const auto read_at = Clock::now();
     const auto count = [&](const char* outcome) { count_call_event(outcome); };
     Outcome outcome;
+    const auto* decoded = decoder.take(msg);
     if (msg.tombstone) {
       outcome.kind = Outcome::Kind::rejected;
       outcome.reason = "value: null (a tombstone), not a call event";
+    } else if (decoded != nullptr) {
+      outcome = core.process(*decoded);
     } else {
       outcome = core.process(msg.value);
     }

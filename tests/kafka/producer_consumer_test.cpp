@@ -147,36 +147,25 @@ TEST(KafkaAtLeastOnce, OnlyWorkMarkedDurableIsNotConsumedAgain) {
   Consumer consumer(props, options);
   std::vector<std::string> calls, updates;
   std::int64_t first_offset = -1;
-  ASSERT_TRUE(poll_until(
-      consumer,
-      [&](const Message& m, const Ack& ack) {
-        if (m.topic == "calls") {
-          if (first_offset < 0) first_offset = m.offset;
-          calls.emplace_back(m.value);
-        } else {
-          updates.emplace_back(m.value);
-        }
-        ack.done();
-      },
-      [&] { return !consumer.assignment().empty(); }));
+  const auto record = [&](const Message& m, const Ack& ack) {
+    if (m.topic == "calls") {
+      if (first_offset < 0) first_offset = m.offset;
+      calls.emplace_back(m.value);
+    } else {
+      updates.emplace_back(m.value);
+    }
+    ack.done();
+  };
+  ASSERT_TRUE(poll_until(consumer, record, [&] { return !consumer.assignment().empty(); }));
   {
     Producer producer(props);
     producer.produce("calls", "u", "end");
     producer.produce("updates", "u", "end");
     ASSERT_TRUE(producer.flush(kDeadline));
   }
-  ASSERT_TRUE(poll_until(
-      consumer,
-      [&](const Message& m, const Ack& ack) {
-        if (m.topic == "calls") {
-          if (first_offset < 0) first_offset = m.offset;
-          calls.emplace_back(m.value);
-        } else {
-          updates.emplace_back(m.value);
-        }
-        ack.done();
-      },
-      [&] { return !calls.empty() && calls.back() == "end" && !updates.empty() && updates.back() == "end"; }));
+  ASSERT_TRUE(poll_until(consumer, record, [&] {
+    return !calls.empty() && calls.back() == "end" && !updates.empty() && updates.back() == "end";
+  }));
   EXPECT_EQ(first_offset, 2);
   EXPECT_EQ(calls, (std::vector<std::string>{"m2", "m3", "m4", "end"}));
   EXPECT_EQ(updates, (std::vector<std::string>{"end"}));
