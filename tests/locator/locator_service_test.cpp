@@ -41,6 +41,20 @@ std::string field(const std::string& json, const char* name) {
 
 using kafka::test::wait_until;
 
+// The shared fixture events, split into the location updates
+// (registrations) and the call events, each in the fixture's order.
+struct FixtureEvents {
+  std::vector<std::string> updates;
+  std::vector<std::string> calls;
+};
+FixtureEvents fixture_events() {
+  FixtureEvents events;
+  for (const auto& l : test::read_lines(test::shared_fixture("events.jsonl"))) {
+    (field(l, "schema") == "e911.location-update/v1" ? events.updates : events.calls).push_back(l);
+  }
+  return events;
+}
+
 // A broker with the pipeline's topics, and a locator running on it.
 class LocatorServiceTest : public ::testing::Test {
  protected:
@@ -106,13 +120,9 @@ class LocatorServiceTest : public ::testing::Test {
 };
 
 TEST_F(LocatorServiceTest, FixturesThroughKafkaGiveTheExpectedEmergencyCalls) {
-  const auto events = test::read_lines(test::shared_fixture("events.jsonl"));
   const auto expected = test::read_lines(test::shared_fixture("expected.jsonl"));
   // Registrations first, as they are in a real deployment: made before the call.
-  std::vector<std::string> updates, calls;
-  for (const auto& l : events) {
-    (field(l, "schema") == "e911.location-update/v1" ? updates : calls).push_back(l);
-  }
+  const auto [updates, calls] = fixture_events();
   produce_lines(updates);
   start_service();
   EXPECT_EQ(service_->stats().registered_users, updates.size());
@@ -181,12 +191,8 @@ TEST_F(LocatorServiceTest, BadEventsGoToTheDeadLetterTopicAndDoNotStallThePartit
 }
 
 TEST_F(LocatorServiceTest, RestartLosesNoCallAndRebuildsRegisteredLocations) {
-  const auto events = test::read_lines(test::shared_fixture("events.jsonl"));
   const auto expected = test::read_lines(test::shared_fixture("expected.jsonl"));
-  std::vector<std::string> updates, calls;
-  for (const auto& l : events) {
-    (field(l, "schema") == "e911.location-update/v1" ? updates : calls).push_back(l);
-  }
+  const auto [updates, calls] = fixture_events();
   produce_lines(updates);
   const std::size_t half = calls.size() / 2;
   produce_lines({calls.begin(), calls.begin() + static_cast<std::ptrdiff_t>(half)});
