@@ -172,14 +172,14 @@ int run_audit_serve(Args args) {
     return 2;
   }
   auditor::api::AuditApiOptions options;
-  if (!split_listen(api.listen, options.bind, options.port)) {
+  if (!split_listen(api.listen, options.listen.bind, options.listen.port)) {
     std::cerr << "e911 audit serve: auditor.api.listen: expected HOST:PORT (127.0.0.1:8095, [::1]:8095), got '"
               << api.listen << "' (" << config->origin("auditor.api.listen") << ")\n";
     return 2;
   }
-  options.threads = static_cast<std::size_t>(api.threads);
-  options.tls_certificate = api.tls_cert_file;
-  options.tls_private_key = api.tls_key_file;
+  options.listen.max_threads = static_cast<std::size_t>(api.threads);
+  options.listen.tls_certificate = api.tls_cert_file;
+  options.listen.tls_private_key = api.tls_key_file;
   options.verify_cache = verify_cache;
 
   // Block the stop and reload signals before any thread exists, so every

@@ -1,8 +1,27 @@
 #include "common/net/hosted_endpoint.h"
 
+#include <stdexcept>
+
 #include "common/net/http_server.h"
+#include "common/net/tls_context.h"
 
 namespace e911::net {
+
+HttpServerOptions endpoint_server_options(const std::string& name, const EndpointOptions& options) {
+  if (options.max_threads < 1) throw std::invalid_argument(name + ": max_threads must be >= 1");
+  if (options.tls_certificate.empty() != options.tls_private_key.empty()) {
+    throw std::invalid_argument(name + ": set both the TLS certificate and its key, or neither");
+  }
+  HttpServerOptions http;
+  http.name = name;
+  http.bind = options.bind;
+  http.port = options.port;
+  if (!options.tls_certificate.empty()) {
+    http.tls = server_tls_context(options.tls_certificate, options.tls_private_key, name);
+  }
+  http.max_handlers = options.max_threads;
+  return http;
+}
 
 HostedEndpoint::HostedEndpoint() = default;
 HostedEndpoint::~HostedEndpoint() { stop(); }

@@ -4,6 +4,7 @@
 // owner once it runs on the one HttpServer: where it listens, and its stop.
 // The endpoint builds its handler and options, then hosts the server.
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -11,6 +12,27 @@
 namespace e911::net {
 
 class HttpServer;
+struct HttpServerOptions;
+
+// Where and how an endpoint listens, as its owner configures it (the
+// acknowledgement endpoint's AckServerOptions, the audit API's listen).
+struct EndpointOptions {
+  std::string bind = "127.0.0.1";
+  std::uint16_t port = 0;       // 0: the kernel picks a free port, see port()
+  std::size_t max_threads = 8;  // requests handled at once
+  // PEM files. Both set: HTTPS (TLS 1.2 at least); both empty: plain HTTP.
+  // The private key must not be passphrase-protected. ({}: designated
+  // initializers may omit them under -Wextra.)
+  std::string tls_certificate{};
+  std::string tls_private_key{};
+};
+
+// The server options of the endpoint `name` ("audit API") that `options`
+// give: name, bind, port, max_handlers and, with both PEM files, the TLS
+// server context; the endpoint adds its own (body size, headers). Throws
+// std::invalid_argument("<name>: ...") for max_threads 0 or only one of the
+// TLS files, std::runtime_error when the TLS files cannot be loaded.
+HttpServerOptions endpoint_server_options(const std::string& name, const EndpointOptions& options);
 
 class HostedEndpoint {
  public:

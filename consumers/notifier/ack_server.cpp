@@ -16,7 +16,6 @@
 #include "consumers/notifier/ack_token.h"
 #include "consumers/notifier/alert_text.h"
 #include "common/net/http_server.h"
-#include "common/net/tls_context.h"
 
 namespace e911::notifier {
 namespace {
@@ -284,18 +283,7 @@ net::HttpResponse route(AckDesk& desk, const net::HttpRequest& req) {
 }  // namespace
 
 AckServer::AckServer(AckDesk& desk, AckServerOptions options) {
-  if (options.max_threads < 1) throw std::invalid_argument("acknowledgement endpoint: max_threads must be >= 1");
-  if (options.tls_certificate.empty() != options.tls_private_key.empty()) {
-    throw std::invalid_argument("acknowledgement endpoint: set both the TLS certificate and its key, or neither");
-  }
-  net::HttpServerOptions http;
-  http.name = "acknowledgement endpoint";
-  http.bind = options.bind;
-  http.port = options.port;
-  if (!options.tls_certificate.empty()) {
-    http.tls = net::server_tls_context(options.tls_certificate, options.tls_private_key, "acknowledgement endpoint");
-  }
-  http.max_handlers = options.max_threads;
+  net::HttpServerOptions http = net::endpoint_server_options("acknowledgement endpoint", options);
   http.max_body_bytes = kMaxAckBodyBytes;
   http.response_headers = {{"Cache-Control", "no-store"},
                            {"X-Content-Type-Options", "nosniff"},

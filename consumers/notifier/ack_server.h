@@ -33,7 +33,6 @@
 // serve HTTPS itself.
 
 #include <cstddef>
-#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -42,16 +41,8 @@
 
 namespace e911::notifier {
 
-struct AckServerOptions {
-  std::string bind = "127.0.0.1";
-  std::uint16_t port = 0;  // 0: the kernel picks a free port, see port()
-  std::size_t max_threads = 8;  // requests handled at once
-  // PEM files. Both set: HTTPS (TLS 1.2 at least); both empty: plain HTTP.
-  // The private key must not be passphrase-protected. ({}: designated
-  // initializers may omit them under -Wextra.)
-  std::string tls_certificate{};
-  std::string tls_private_key{};
-};
+// bind, port, max_threads, tls_certificate, tls_private_key.
+using AckServerOptions = net::EndpointOptions;
 
 // The largest POST body read; a larger one is answered 413.
 inline constexpr std::size_t kMaxAckBodyBytes = 8 * 1024;

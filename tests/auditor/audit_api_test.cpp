@@ -508,7 +508,7 @@ TEST_P(AuditApiTest, ServesHttpsWithTheConfiguredCertificate) {
                           "-subj /CN=e911-audit-test -addext 'subjectAltName=IP:127.0.0.1,DNS:localhost' -keyout '" +
                           key + "' -out '" + cert + "' 2>/dev/null";
   ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
-  server_ = start({.tls_certificate = cert, .tls_private_key = key});
+  server_ = start({.listen = {.tls_certificate = cert, .tls_private_key = key}});
   EXPECT_TRUE(server_->tls());
   // The certificate verified against the test CA (itself), host name and all.
   Poco::Net::HTTPSClientSession session("127.0.0.1", server_->port(), net::client_tls_context(true, cert));
@@ -521,13 +521,13 @@ TEST_P(AuditApiTest, ServesHttpsWithTheConfiguredCertificate) {
   EXPECT_EQ(r.status, 401);
 
   // Only one of the two files, or a key that is not the certificate's.
-  EXPECT_THROW(start({.tls_certificate = cert}), std::invalid_argument);
+  EXPECT_THROW(start({.listen = {.tls_certificate = cert}}), std::invalid_argument);
   const std::string other_key = dir_.file("other.key");
   ASSERT_EQ(std::system(("openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out '" + other_key +
                          "' 2>/dev/null")
                             .c_str()),
             0);
-  EXPECT_THROW(start({.tls_certificate = cert, .tls_private_key = other_key}), std::runtime_error);
+  EXPECT_THROW(start({.listen = {.tls_certificate = cert, .tls_private_key = other_key}}), std::runtime_error);
 }
 
 // ---- the command ----

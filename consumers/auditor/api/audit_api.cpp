@@ -21,7 +21,6 @@
 #include "consumers/auditor/query/call_rendering.h"
 #include "consumers/auditor/journal/chain_verifier.h"
 #include "common/net/http_server.h"
-#include "common/net/tls_context.h"
 
 namespace e911::auditor::api {
 namespace {
@@ -367,19 +366,7 @@ class AuditApiServer::Service {
 
 AuditApiServer::AuditApiServer(AuditStore& store, ApiTokenFile& tokens, Keyring keyring,
                                observability::MetricsRegistry metrics, AuditApiOptions options) {
-  if (options.threads < 1) throw std::invalid_argument("audit API: threads must be >= 1");
-  if (options.tls_certificate.empty() != options.tls_private_key.empty()) {
-    throw std::invalid_argument(
-        "audit API: set both auditor.api.tls.cert.file and auditor.api.tls.key.file, or neither");
-  }
-  net::HttpServerOptions http;
-  http.name = "audit API";
-  http.bind = options.bind;
-  http.port = options.port;
-  if (!options.tls_certificate.empty()) {
-    http.tls = net::server_tls_context(options.tls_certificate, options.tls_private_key, "audit API");
-  }
-  http.max_handlers = options.threads;
+  net::HttpServerOptions http = net::endpoint_server_options("audit API", options.listen);
   http.priority_paths = {"/healthz"};
   // A small body still reaches the API, which says it takes none.
   http.max_body_bytes = 4096;
@@ -398,7 +385,7 @@ AuditApiServer::AuditApiServer(AuditStore& store, ApiTokenFile& tokens, Keyring 
   logger().info("audit API listening", {{"address", bind_address()},
                                         {"port", port()},
                                         {"tls", tls()},
-                                        {"threads", options.threads}});
+                                        {"threads", options.listen.max_threads}});
 }
 
 AuditApiServer::~AuditApiServer() {

@@ -31,8 +31,6 @@
 // registry must outlive it.
 
 #include <chrono>
-#include <cstddef>
-#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -45,12 +43,7 @@
 namespace e911::auditor::api {
 
 struct AuditApiOptions {
-  std::string bind = "127.0.0.1";
-  std::uint16_t port = 0;  // 0: the kernel picks a free port, see port()
-  std::size_t threads = 8;  // requests handled at once
-  // PEM files. Both set: HTTPS (TLS 1.2 at least); both empty: plain HTTP.
-  std::string tls_certificate{};
-  std::string tls_private_key{};
+  net::EndpointOptions listen{};  // bind, port, max_threads, the TLS files
   // How long a /v1/verify result is served again before the journal is
   // verified anew (0: every request verifies). Verifying reads the whole
   // journal: a million entries take 20 s to 1.5 min.
@@ -60,7 +53,7 @@ struct AuditApiOptions {
 class AuditApiServer final : public net::HostedEndpoint {
  public:
   // Binds and starts. Throws std::invalid_argument for inconsistent options
-  // (threads 0, only one of the TLS files), std::runtime_error if it cannot
+  // (max_threads 0, only one of the TLS files), std::runtime_error if it cannot
   // listen or the TLS files cannot be loaded.
   AuditApiServer(AuditStore& store, ApiTokenFile& tokens, Keyring keyring, observability::MetricsRegistry metrics,
                  AuditApiOptions options = {});
