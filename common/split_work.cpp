@@ -2,21 +2,16 @@
 
 #include <pthread.h>
 
-#include <algorithm>
+#include <utility>
 
 namespace e911 {
 
-namespace {
-// Indices taken at a time: small enough to balance two threads over a
-// batch of a few hundred, large enough that the lock is not the work.
-constexpr std::size_t kChunk = 8;
-}  // namespace
-
 SplitWork::SplitWork(const char* thread_name) : helper_([this] { helper_loop(); }) {
-  pthread_setname_np(helper_.native_handle(), thread_name);  // best effort (15 characters)
+  pthread_setname_np(helper_.native_handle(), thread_name);  // best effort
 }
 
 SplitWork::~SplitWork() {
+  finish();
   {
     std::lock_guard lock(mu_);
     stop_ = true;
@@ -25,52 +20,53 @@ SplitWork::~SplitWork() {
   helper_.join();
 }
 
-void SplitWork::run(std::size_t n, const std::function<void(std::size_t)>& work) {
-  if (n == 0) return;
+void SplitWork::start(std::size_t n, std::function<void(std::size_t)> work) {
+  finish();
   {
     std::lock_guard lock(mu_);
-    work_ = &work;
+    if (n > capacity_) {
+      state_ = std::make_unique<std::atomic<std::uint8_t>[]>(n);
+      capacity_ = n;
+    }
+    for (std::size_t i = 0; i < n; ++i) state_[i].store(kOpen, std::memory_order_relaxed);
+    work_ = std::move(work);
     n_ = n;
-    next_ = 0;
-    error_ = nullptr;
+    closing_.store(false);
     job_open_ = true;
     ++generation_;
   }
   wake_.notify_one();
-  take_chunks();
-  std::exception_ptr error;
-  {
-    std::unique_lock lock(mu_);
-    // A helper that has not joined by now finds the job closed and skips
-    // it; one that joined finishes its chunk.
-    job_open_ = false;
-    done_.wait(lock, [this] { return !helper_active_; });
-    work_ = nullptr;
-    error = std::exchange(error_, nullptr);
-  }
-  if (error) std::rethrow_exception(error);
 }
 
-void SplitWork::take_chunks() {
-  for (;;) {
-    const std::function<void(std::size_t)>* work = nullptr;
-    std::size_t begin = 0;
-    std::size_t end = 0;
-    {
-      std::lock_guard lock(mu_);
-      if (next_ >= n_ || error_) return;
-      work = work_;
-      begin = next_;
-      end = std::min(n_, begin + kChunk);
-      next_ = end;
-    }
+bool SplitWork::take(std::size_t i) {
+  if (i >= n_) return false;
+  auto& s = state_[i];
+  auto seen = s.load(std::memory_order_acquire);
+  if (seen == kOpen && s.compare_exchange_strong(seen, kOwner, std::memory_order_acq_rel)) return false;
+  return seen == kDone;
+}
+
+void SplitWork::finish() {
+  std::unique_lock lock(mu_);
+  if (!job_open_) return;
+  closing_.store(true);
+  job_open_ = false;
+  idle_.wait(lock, [this] { return !helper_active_; });
+  work_ = nullptr;  // the states stay: take() after finish() says what was done
+}
+
+void SplitWork::run_job(std::size_t n) {
+  for (std::size_t k = n; k-- > 0;) {
+    if (closing_.load(std::memory_order_relaxed)) return;
+    auto& s = state_[k];
+    auto expected = static_cast<std::uint8_t>(kOpen);
+    if (!s.compare_exchange_strong(expected, kHelper, std::memory_order_acq_rel)) return;  // met the owner
     try {
-      for (std::size_t i = begin; i < end; ++i) (*work)(i);
+      work_(k);
     } catch (...) {
-      std::lock_guard lock(mu_);
-      if (!error_) error_ = std::current_exception();
-      return;
+      continue;  // stays kHelper: the owner does it itself
     }
+    s.store(kDone, std::memory_order_release);
   }
 }
 
@@ -82,11 +78,12 @@ void SplitWork::helper_loop() {
     if (stop_) return;
     seen = generation_;
     helper_active_ = true;
+    const auto n = n_;
     lock.unlock();
-    take_chunks();
+    run_job(n);
     lock.lock();
     helper_active_ = false;
-    done_.notify_one();
+    idle_.notify_one();
   }
 }
 

@@ -1,51 +1,69 @@
 #pragma once
-// Runs independent, per-index work over [0, n) on the calling thread and
-// one helper thread kept for the purpose: a consumer loop decodes a batch
-// of events on two cores instead of one, and then handles them in order on
-// its own thread. Both threads take chunks of indices from one counter, so
-// a helper that starts late (or is preempted) takes less, never delays the
-// caller by more than one chunk.
+// A helper thread that works through a job from its end while the owner
+// walks it from its start: a consumer loop has a batch of events decoded
+// on a second core while it handles them, in order, on its own thread.
+// The owner never waits for the helper's pace: an item the helper has not
+// finished when the owner reaches it is done by the owner itself (the
+// helper's result, if it comes, goes unused), so where they meet depends
+// only on how fast each is. Only finish() waits, for the one item the
+// helper may have in hand.
 
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
-#include <exception>
+#include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <thread>
-#include <utility>
 
 namespace e911 {
 
 class SplitWork {
  public:
-  // Starts the helper thread (named `thread_name` where the system allows).
+  // Starts the helper thread (named `thread_name`, at most 15 characters,
+  // where the system allows).
   explicit SplitWork(const char* thread_name = "split-work");
-  ~SplitWork();  // stops and joins the helper
+  ~SplitWork();  // finishes the job in hand, stops and joins the helper
   SplitWork(const SplitWork&) = delete;
   SplitWork& operator=(const SplitWork&) = delete;
 
-  // Calls work(i) once for every i in [0, n), from this thread and the
-  // helper, and returns when all calls returned. `work` must be safe to
-  // run on two threads at once for different i. An exception thrown by a
-  // call is rethrown here (the first one; the rest of the indices may then
-  // not have run). Not reentrant: one run() at a time.
-  void run(std::size_t n, const std::function<void(std::size_t)>& work);
+  // Offers items [0, n) to the helper, which calls work(i) from n - 1
+  // down, each i at most once, until it meets the owner or finish() is
+  // called. `work` must be safe to run while the owner works on other
+  // items, and outlive the job. A job in hand is finished first.
+  void start(std::size_t n, std::function<void(std::size_t)> work);
+
+  // The owner's turn at item i (each once; after finish() too): true if the
+  // helper's work(i) has returned (its results are visible to the owner
+  // now); false if the owner must do item i itself: the helper had not
+  // started it (and now will not) or is still at it (or it threw).
+  bool take(std::size_t i);
+
+  // Whether the helper's work(i) has returned, without taking item i.
+  bool done(std::size_t i) const { return i < n_ && state_[i].load(std::memory_order_acquire) == kDone; }
+
+  // Ends the job: the helper starts no further item, and once this returns
+  // it touches nothing of the job. Idempotent.
+  void finish();
 
  private:
+  enum : std::uint8_t { kOpen = 0, kHelper = 1, kDone = 2, kOwner = 3 };
   void helper_loop();
-  void take_chunks();
+  void run_job(std::size_t n);
 
   std::mutex mu_;
   std::condition_variable wake_;  // the helper: a job or stop
-  std::condition_variable done_;  // the caller: the helper left the job
-  const std::function<void(std::size_t)>* work_ = nullptr;
+  std::condition_variable idle_;  // finish(): the helper left the job
+  std::function<void(std::size_t)> work_;
+  std::unique_ptr<std::atomic<std::uint8_t>[]> state_;  // per item, for the job in hand
+  std::size_t capacity_ = 0;
   std::size_t n_ = 0;
-  std::size_t next_ = 0;        // the first index no thread has taken (under mu_)
-  std::size_t generation_ = 0;  // one per run(): the helper joins each job once
-  bool job_open_ = false;       // run() has not yet finished its own share
-  bool helper_active_ = false;  // the helper is taking chunks of the current job
+  std::size_t generation_ = 0;      // one per start(): the helper joins each job once
+  bool job_open_ = false;           // under mu_: started, not finished
+  std::atomic<bool> closing_{false};  // finish() called: no further item
+  bool helper_active_ = false;      // under mu_: the helper is in the job
   bool stop_ = false;
-  std::exception_ptr error_;
   std::thread helper_;
 };
 

@@ -170,7 +170,7 @@ const std::shared_ptr<detail::PartitionSlot>* Consumer::slot_of(const void* topi
 }
 
 std::size_t Consumer::poll_batch(const Handler& handler, std::size_t max, std::chrono::milliseconds timeout,
-                                 const BatchStart& batch_start) {
+                                 const BatchHook& batch) {
   if (closed_) throw KafkaError("consumer " + name_ + " is closed");
   batch_.clear();
   max = std::max<std::size_t>(max, 1);
@@ -207,12 +207,21 @@ std::size_t Consumer::poll_batch(const Handler& handler, std::size_t max, std::c
   // until the message's turn, then by its Ack.
   views_.clear();
   for (const auto& item : items) views_.push_back(view_of(*item.msg, item.slot->topic));
-  if (batch_start && !views_.empty()) batch_start(std::span<const Message>(views_));
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    Ack ack;
-    ack.offset_ = items[i].msg->offset();
-    ack.slot_ = std::move(items[i].slot);  // holds views_[i]'s topic while it is handled
-    handler(views_[i], ack);
+  struct BatchScope {
+    const BatchHook& hook;
+    ~BatchScope() {
+      if (hook) hook({});
+    }
+  };
+  {
+    const BatchScope scope{batch};
+    if (batch && !views_.empty()) batch(std::span<const Message>(views_));
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      Ack ack;
+      ack.offset_ = items[i].msg->offset();
+      ack.slot_ = std::move(items[i].slot);  // holds views_[i]'s topic while it is handled
+      handler(views_[i], ack);
+    }
   }
   views_.clear();
   store_completed();

@@ -108,9 +108,11 @@ class Consumer {
  public:
   using Handler = std::function<void(const Message&, const Ack&)>;
   // Sees a whole batch before its first message is handled (the same
-  // views, in the same order): for work that is cheaper done for many
-  // messages at once, such as decoding them on more than one core.
-  using BatchStart = std::function<void(std::span<const Message>)>;
+  // views, in the same order), for work that is cheaper done for many
+  // messages at once, such as decoding them on another core; then an
+  // empty span once the batch is handled (also when a handler threw; that
+  // call must not throw): the views are not valid after it returns.
+  using BatchHook = std::function<void(std::span<const Message>)>;
 
   // Defaults: enable.auto.commit=true, auto.offset.reset=earliest (a new
   // group must not skip emergency calls already in the topic). Required:
@@ -129,9 +131,9 @@ class Consumer {
   // Waits up to `timeout` for a first message, takes up to `max` that are
   // ready (never waiting for more), and hands them to `handler` in order.
   // Returns how many were handled. Errors as poll().
-  // `batch_start`, when set, is called once with the batch first.
+  // `batch`, when set: see BatchHook.
   std::size_t poll_batch(const Handler& handler, std::size_t max, std::chrono::milliseconds timeout,
-                         const BatchStart& batch_start = {});
+                         const BatchHook& batch = {});
 
   // poll() until `stop` is set (e.g. by SIGTERM, see stop_signal.h), then
   // close(). The message in hand is finished first. If the handler throws,

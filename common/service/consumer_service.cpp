@@ -118,8 +118,8 @@ void ConsumerService::loop(kafka::Consumer& consumer, ConsumerHooks& hooks, cons
   const kafka::Consumer::Handler handle = [&hooks](const kafka::Message& m, const kafka::Ack& ack) {
     hooks.handle(m, ack);
   };
-  const kafka::Consumer::BatchStart batch_start = [&hooks](std::span<const kafka::Message> batch) {
-    hooks.batch_start(batch);
+  const kafka::Consumer::BatchHook batch = [&hooks](std::span<const kafka::Message> messages) {
+    hooks.batch(messages);
   };
   started_.store(true);
   log_.info("consuming", {{"topics", joined(options_.topics)}, {"group_id", options_.group_id},
@@ -134,7 +134,7 @@ void ConsumerService::loop(kafka::Consumer& consumer, ConsumerHooks& hooks, cons
       if (has_partitions_.load()) last_assigned_ms_.store(steady_ms(now));
     }
     hooks.turn(now);
-    const auto handled = consumer.poll_batch(handle, options_.batch_max, options_.poll_timeout, batch_start);
+    const auto handled = consumer.poll_batch(handle, options_.batch_max, options_.poll_timeout, batch);
     hooks.after_poll(handled);
   }
 }

@@ -10,8 +10,9 @@
 //   starting()                     once: the producer is up, nothing consumed yet
 //   repeat until stop or fail():
 //     turn(now)                    registry reloads and such
-//     batch_start(messages)        the ready messages, up to batch_max
+//     batch(messages)              the ready messages, up to batch_max
 //     handle(message, ack) ...     each of them, in order
+//     batch({})                    they are handled
 //     after_poll(n)                batched work (n may be 0: nothing came)
 //   the consumer closes (in-flight work drained, offsets committed)
 //   stopped()                      workers down; then the producer flushes
@@ -93,9 +94,9 @@ class ConsumerHooks {
  public:
   virtual ~ConsumerHooks() = default;
   virtual void starting(ConsumerService&) {}
-  // Before the messages of a batch are handled, the whole batch at once
-  // (kafka::Consumer::BatchStart).
-  virtual void batch_start(std::span<const kafka::Message> batch) { (void)batch; }
+  // The whole batch before its messages are handled, then an empty span
+  // once they are (kafka::Consumer::BatchHook).
+  virtual void batch(std::span<const kafka::Message> messages) { (void)messages; }
   virtual void handle(const kafka::Message& message, const kafka::Ack& ack) = 0;
   virtual void after_poll(std::size_t handled) { (void)handled; }
   virtual void turn(Clock::time_point now) { (void)now; }

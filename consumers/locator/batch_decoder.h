@@ -1,10 +1,12 @@
 #pragma once
-// Decodes the call events of a consumed batch on two cores before the
+// Decodes the call events of a consumed batch on a second core while the
 // locator handles them one by one, in order, on its own thread: decoding
-// (JSON parse and validation) is most of an event's cost and needs no
-// state, while resolving needs the locator's state and its order. Small
-// batches (a quiet stream: one call at a time) are left to be decoded
-// when handled, where a second thread would only add a hand-off.
+// (JSON parse and validation) is about half of an event's cost and needs
+// no state, while resolving needs the locator's state and its order. The
+// helper decodes from the end of the batch; an event it has not decoded
+// when the locator reaches it is decoded then, as without the helper.
+// Small batches (a quiet stream: one call at a time) are not offered to
+// the helper, where a hand-off would only add to the latency.
 
 #include <cstddef>
 #include <cstdint>
@@ -23,16 +25,21 @@ namespace e911::locator {
 
 class BatchDecoder {
  public:
-  // Batches of at least `min_batch` messages are decoded ahead, on the
-  // calling thread and a helper; with `helper` false (one core) nothing is.
+  // Batches of at least `min_batch` messages are offered to a helper
+  // thread; with `helper` false (one core) none is started.
   BatchDecoder(const LocatorCore& core, bool helper, std::size_t min_batch = 32);
 
-  // The batch about to be handled: decodes it, or not (see above).
-  void decode(std::span<const kafka::Message> batch);
+  // The batch about to be handled (kafka::Consumer::BatchHook): offers it
+  // to the helper; an empty span: the batch is handled, the helper leaves
+  // it (its views are about to go).
+  void batch(std::span<const kafka::Message> messages);
 
-  // The decoded event for `message` if decode() did it (asked for in
-  // batch order; valid until the next decode()); null: decode it now.
+  // The decoded event for `message` if the helper decoded it (asked for
+  // in batch order; valid until the next batch()); null: decode it now.
   const Result<InputEvent>* take(const kafka::Message& message);
+
+  // Whether the helper has decoded the batch's i-th message (not taking it).
+  bool ready(std::size_t i) const { return split_ && i < decoded_.size() && split_->done(i); }
 
  private:
   struct Decoded {
@@ -43,6 +50,7 @@ class BatchDecoder {
   const LocatorCore& core_;
   std::size_t min_batch_;
   std::unique_ptr<SplitWork> split_;
+  std::span<const kafka::Message> messages_;  // the batch offered
   std::vector<Decoded> decoded_;
   std::size_t next_ = 0;
 };

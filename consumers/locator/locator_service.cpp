@@ -227,7 +227,7 @@ struct LocatorService::State : service::ConsumerHooks {
 
   void stopped() override { updates.reset(); }
 
-  void batch_start(std::span<const kafka::Message> batch) override { decoder.decode(batch); }
+  void batch(std::span<const kafka::Message> messages) override { decoder.batch(messages); }
 
   void handle(const kafka::Message& msg, const kafka::Ack& ack) override {
     ++n_call_events;

@@ -1,4 +1,5 @@
-// SplitWork: every index once, on two threads, errors brought back.
+// SplitWork: the helper works from the end, the owner from the start;
+// each item's result is the owner's only once the helper finished it.
 
 #include "common/split_work.h"
 
@@ -9,53 +10,99 @@
 #include <memory>
 #include <stdexcept>
 #include <thread>
-#include <vector>
+
+#include "tests/support/wait.h"
 
 namespace e911 {
 namespace {
 
-TEST(SplitWork, RunsEveryIndexExactlyOnceWhateverTheSize) {
+using namespace std::chrono_literals;
+
+TEST(SplitWork, EachItemIsTheHelpersOnlyOnceItsWorkReturned) {
   SplitWork split;
-  for (const std::size_t n : {0, 1, 7, 8, 9, 64, 1000}) {
-    for (int round = 0; round < 50; ++round) {
-      auto counts = std::make_unique<std::atomic<int>[]>(n + 1);
-      split.run(n, [&](std::size_t i) { counts[i].fetch_add(1); });
-      for (std::size_t i = 0; i < n; ++i) ASSERT_EQ(counts[i].load(), 1) << "n=" << n << " i=" << i;
+  for (const std::size_t n : {1, 2, 7, 64, 500}) {
+    for (int round = 0; round < 40; ++round) {
+      auto started = std::make_unique<std::atomic<int>[]>(n);
+      auto finished = std::make_unique<std::atomic<int>[]>(n);
+      split.start(n, [&](std::size_t i) {
+        started[i].fetch_add(1);
+        finished[i].fetch_add(1);
+      });
+      for (std::size_t i = 0; i < n; ++i) {
+        if (split.take(i)) {
+          ASSERT_EQ(finished[i].load(), 1) << "n=" << n << " i=" << i;
+        }
+      }
+      split.finish();
+      for (std::size_t i = 0; i < n; ++i) ASSERT_LE(started[i].load(), 1) << "n=" << n << " i=" << i;
     }
   }
 }
 
-TEST(SplitWork, TheHelperTakesPartOfTheWork) {
-  // Index 0 waits until another thread has run an index of another chunk:
-  // that can only happen if the helper takes chunks while the caller is
-  // busy with its first one.
+TEST(SplitWork, TheHelperWorksFromTheEndUntilItMeetsTheOwner) {
   SplitWork split;
-  std::atomic<bool> other_thread_ran{false};
-  std::atomic<std::thread::id> first_thread{};
-  split.run(64, [&](std::size_t i) {
-    if (i == 0) {
-      first_thread.store(std::this_thread::get_id());
-      const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-      while (!other_thread_ran.load() && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
-      return;
-    }
-    if (i >= 8 && first_thread.load() != std::thread::id{} && first_thread.load() != std::this_thread::get_id()) {
-      other_thread_ran.store(true);
-    }
-  });
-  EXPECT_TRUE(other_thread_ran.load());
+  auto done = std::make_unique<std::atomic<bool>[]>(64);
+  split.start(64, [&](std::size_t i) { done[i].store(true); });
+  // The owner takes nothing yet: the helper goes through every item.
+  ASSERT_TRUE(test::wait_until([&] { return done[0].load(); }, 20s));
+  split.finish();
+  for (std::size_t i = 0; i < 64; ++i) EXPECT_TRUE(split.take(i)) << i;
 }
 
-TEST(SplitWork, AnErrorComesBackToTheCallerAndTheNextRunWorks) {
+TEST(SplitWork, AnItemTheOwnerReachedFirstIsNeverStartedByTheHelper) {
   SplitWork split;
-  EXPECT_THROW(split.run(100,
-                         [](std::size_t i) {
-                           if (i == 42) throw std::runtime_error("index 42");
-                         }),
-               std::runtime_error);
-  std::atomic<std::size_t> ran{0};
-  split.run(100, [&](std::size_t) { ran.fetch_add(1); });
-  EXPECT_EQ(ran.load(), 100u);
+  std::atomic<bool> release{false};
+  auto started = std::make_unique<std::atomic<bool>[]>(10);
+  split.start(10, [&](std::size_t i) {
+    started[i].store(true);
+    if (i == 9) test::wait_until([&] { return release.load(); }, 20s);
+  });
+  ASSERT_TRUE(test::wait_until([&] { return started[9].load(); }, 20s));
+  for (std::size_t i = 0; i < 9; ++i) EXPECT_FALSE(split.take(i)) << i;  // the helper is held at 9
+  EXPECT_FALSE(split.take(9));                                          // still at it: the owner's
+  release.store(true);
+  split.finish();
+  for (std::size_t i = 0; i < 9; ++i) EXPECT_FALSE(started[i].load()) << i;
+}
+
+TEST(SplitWork, FinishWaitsForTheItemTheHelperHasInHand) {
+  SplitWork split;
+  std::atomic<bool> entered{false}, release{false}, left{false}, finishing{false};
+  split.start(1, [&](std::size_t) {
+    entered.store(true);
+    test::wait_until([&] { return release.load(); }, 20s);
+    left.store(true);
+  });
+  ASSERT_TRUE(test::wait_until([&] { return entered.load(); }, 20s));
+  bool left_when_finished = false;
+  std::thread owner([&] {
+    finishing.store(true);
+    split.finish();
+    left_when_finished = left.load();
+  });
+  ASSERT_TRUE(test::wait_until([&] { return finishing.load(); }, 20s));
+  release.store(true);
+  owner.join();
+  EXPECT_TRUE(left_when_finished);
+}
+
+TEST(SplitWork, AnItemWhoseWorkThrewIsTheOwnersAndTheNextJobWorks) {
+  SplitWork split;
+  auto done = std::make_unique<std::atomic<bool>[]>(3);
+  split.start(3, [&](std::size_t i) {
+    if (i == 1) throw std::runtime_error("item 1");
+    done[i].store(true);
+  });
+  ASSERT_TRUE(test::wait_until([&] { return done[0].load(); }, 20s));
+  split.finish();
+  EXPECT_TRUE(split.take(0));
+  EXPECT_FALSE(split.take(1));
+  EXPECT_TRUE(split.take(2));
+  std::atomic<bool> again{false};
+  split.start(1, [&](std::size_t) { again.store(true); });
+  ASSERT_TRUE(test::wait_until([&] { return again.load(); }, 20s));
+  split.finish();
+  EXPECT_TRUE(split.take(0));
 }
 
 }  // namespace
