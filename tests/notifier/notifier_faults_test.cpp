@@ -64,6 +64,16 @@ std::string call_numbered(const std::string& id) {
   return doc;
 }
 
+// Notification id -> the statuses of its records on e911.notifications.
+using StatusesById = std::map<std::string, std::multiset<std::string>>;
+
+// How many records, over every alert, have `status`.
+std::size_t count_status(const StatusesById& seen, const std::string& status) {
+  std::size_t n = 0;
+  for (const auto& [id, statuses] : seen) n += statuses.count(status);
+  return n;
+}
+
 // What the SMTP server received: Message-ID and recipient of each message.
 struct Mailbox {
   std::vector<std::string> message_ids;
@@ -135,9 +145,9 @@ class NotifierFaultsTest : public NotifierKafkaTest {
     producer_->produce(topics_.emergency_calls, key, call_json);
   }
 
-  // (notification id -> statuses seen) on e911.notifications.
-  std::map<std::string, std::multiset<std::string>> records() {
-    std::map<std::string, std::multiset<std::string>> out;
+  // The records on e911.notifications so far.
+  StatusesById records() {
+    StatusesById out;
     kafka::read_to_end(props_, topics_.notifications, [&](const kafka::Message& m) {
       rapidjson::Document d;
       d.Parse(m.value.data(), m.value.size());
@@ -193,13 +203,8 @@ TEST_F(NotifierFaultsTest, RelayDownWhenTheCallArrivesIsDeliveredOnceItIsUp) {
   EXPECT_EQ(mails(), 3u);
   EXPECT_EQ(service->stats().alerts_failed, 0u);
   EXPECT_EQ(service->stats().escalations, 0u);
-  std::map<std::string, std::multiset<std::string>> seen;
-  ASSERT_TRUE(wait_until([&] {
-    seen = records();
-    std::size_t sent = 0;
-    for (const auto& [id, statuses] : seen) sent += statuses.count("sent");
-    return sent == 3;
-  }));
+  StatusesById seen;
+  ASSERT_TRUE(wait_until([&] { return count_status(seen = records(), "sent") == 3; }));
   for (const auto& [id, statuses] : seen) {
     EXPECT_GE(statuses.count("retrying"), 2u) << id;
     EXPECT_EQ(statuses.count("sent"), 1u) << id;
@@ -220,16 +225,9 @@ TEST_F(NotifierFaultsTest, Rejected550IsNotRetriedAndTheFallbackListIsAlerted) {
   EXPECT_EQ(service->stats().alerts_failed, 3u);
   EXPECT_EQ(service->stats().attempts_failed, 0u);  // a 550 is not retried
   EXPECT_EQ(service->stats().escalations, 1u);
-  std::map<std::string, std::multiset<std::string>> seen;
-  ASSERT_TRUE(wait_until([&] {
-    seen = records();
-    std::size_t escalated = 0;
-    for (const auto& [id, statuses] : seen) escalated += statuses.count("escalated");
-    return escalated == 3;
-  }));
-  std::size_t failed = 0;
-  for (const auto& [id, statuses] : seen) failed += statuses.count("failed");
-  EXPECT_EQ(failed, 3u);
+  StatusesById seen;
+  ASSERT_TRUE(wait_until([&] { return count_status(seen = records(), "escalated") == 3; }));
+  EXPECT_EQ(count_status(seen, "failed"), 3u);
 }
 
 // The whole process, killed with SIGKILL mid-burst and restarted on the
@@ -276,7 +274,7 @@ TEST_F(NotifierFaultsTest, SigkillMidBurstLosesNoAlert) {
 
   // Every alert's "sent" record reaches e911.notifications (none lost with
   // the process), each at least once.
-  std::map<std::string, std::multiset<std::string>> seen;
+  StatusesById seen;
   ASSERT_TRUE(wait_until([&] {
     seen = records();
     std::size_t with_sent = 0;
