@@ -109,6 +109,19 @@ class ScriptedTransport : public Transport {
   std::vector<OutgoingAlert> sent_;
 };
 
+// london-security: the desk (email + SMS) and the duty manager (SMS).
+constexpr const char* kDeskEmail = "security.london@example.com";
+constexpr const char* kDeskSms = "+442079460000";
+constexpr const char* kManagerSms = "+447700900123";
+
+// The acknowledgement token of an alert, from its link.
+std::string token_in(const std::string& text) {
+  const std::string marker = "/ack/";
+  const auto at = text.find(marker);
+  if (at == std::string::npos) return {};
+  return text.substr(at + marker.size(), 44);
+}
+
 class NotifierServiceTest : public NotifierKafkaTest {
  protected:
   void SetUp() override {
@@ -163,6 +176,25 @@ class NotifierServiceTest : public NotifierKafkaTest {
     kafka::read_to_end(props_, topics_.notifications, [&](const kafka::Message& m) { out.emplace_back(m.value); });
     return out;
   }
+  // Starts the service on `o`, produces the London call and waits for the
+  // desk's e-mail: the acknowledgement token in its link (a failure and ""
+  // when no e-mail comes).
+  std::string desk_token_after_the_london_call(NotifierServiceOptions o) {
+    start_service(std::move(o));
+    produce(test_data::kLondonSubnet);
+    if (!wait_until([&] { return email_->count_to(kDeskEmail) == 1; })) {
+      ADD_FAILURE() << "the desk's e-mail was not sent";
+      return {};
+    }
+    return token_in(email_->sent().at(0).text);
+  }
+
+  // london-security's three contacts were each alerted once.
+  void expect_each_london_contact_alerted_once() {
+    EXPECT_EQ(sms_->count_to(kDeskSms), 1u);
+    EXPECT_EQ(sms_->count_to(kManagerSms), 1u);
+    EXPECT_EQ(email_->count_to(kDeskEmail), 1u);
+  }
   std::vector<std::string> notifications_with(const std::string& status, std::size_t at_least) {
     std::vector<std::string> matching;
     wait_until([&] {
@@ -183,18 +215,11 @@ class NotifierServiceTest : public NotifierKafkaTest {
   std::unique_ptr<service::BackgroundService> run_;  // runs service_
 };
 
-// london-security: the desk (email + SMS) and the duty manager (SMS).
-constexpr const char* kDeskEmail = "security.london@example.com";
-constexpr const char* kDeskSms = "+442079460000";
-constexpr const char* kManagerSms = "+447700900123";
-
 TEST_F(NotifierServiceTest, AlertsEveryContactOnEveryChannelAndRecordsIt) {
   start_service();
   produce(test_data::kLondonSubnet);
   ASSERT_TRUE(wait_until([&] { return service_->stats().alerts_sent == 3; }));
-  EXPECT_EQ(sms_->count_to(kDeskSms), 1u);
-  EXPECT_EQ(sms_->count_to(kManagerSms), 1u);
-  EXPECT_EQ(email_->count_to(kDeskEmail), 1u);
+  expect_each_london_contact_alerted_once();
   EXPECT_TRUE(webhook_->sent().empty());
 
   const auto email = email_->sent().at(0);
@@ -229,9 +254,7 @@ TEST_F(NotifierServiceTest, ARedeliveredCallAlertsNobodyTwice) {
   start_service();
   produce(test_data::kLondonSubnet);
   ASSERT_TRUE(wait_until([&] { return service_->stats().duplicate_calls == 1; }));
-  EXPECT_EQ(sms_->count_to(kDeskSms), 1u);
-  EXPECT_EQ(sms_->count_to(kManagerSms), 1u);
-  EXPECT_EQ(email_->count_to(kDeskEmail), 1u);
+  expect_each_london_contact_alerted_once();
 }
 
 TEST_F(NotifierServiceTest, TransientFailuresAreRetriedUntilDelivered) {
@@ -294,21 +317,11 @@ TEST_F(NotifierServiceTest, WithoutAnAcknowledgementTheFallbackListIsAlerted) {
   EXPECT_NE(soc.text.find("ESCALATED: london-security did not acknowledge within 300 ms"), std::string::npos);
 }
 
-// The acknowledgement token of an alert, from its link.
-std::string token_in(const std::string& text) {
-  const std::string marker = "/ack/";
-  const auto at = text.find(marker);
-  if (at == std::string::npos) return {};
-  return text.substr(at + marker.size(), 44);
-}
 
 TEST_F(NotifierServiceTest, AnAcknowledgedCallIsNotEscalated) {
   auto o = options();
   o.ack_timeout = std::chrono::milliseconds(1500);
-  start_service(std::move(o));
-  produce(test_data::kLondonSubnet);
-  ASSERT_TRUE(wait_until([&] { return email_->count_to(kDeskEmail) == 1; }));
-  const auto token = token_in(email_->sent().at(0).text);
+  const auto token = desk_token_after_the_london_call(std::move(o));
   ASSERT_EQ(token.size(), 44u);
 
   auto view = service_->look_up(token);
@@ -343,10 +356,7 @@ TEST_F(NotifierServiceTest, AnAcknowledgedCallIsNotEscalated) {
 TEST_F(NotifierServiceTest, ExpiredLinksChangeNothing) {
   auto o = options();
   o.ack_link_ttl = std::chrono::milliseconds(0);
-  start_service(std::move(o));
-  produce(test_data::kLondonSubnet);
-  ASSERT_TRUE(wait_until([&] { return email_->count_to(kDeskEmail) == 1; }));
-  const auto token = token_in(email_->sent().at(0).text);
+  const auto token = desk_token_after_the_london_call(std::move(o));
   ASSERT_TRUE(wait_until([&] { return service_->look_up(token).kind == AckView::Kind::expired; }));
   EXPECT_EQ(service_->acknowledge(token, "late").kind, AckView::Kind::expired);
   EXPECT_EQ(service_->stats().acknowledgements, 0u);
