@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -15,6 +16,7 @@
 
 #include "cli/audit_journal_access.h"
 #include "cli/audit_subcommands.h"
+#include "cli/command_line.h"
 #include "cli/options.h"
 #include "common/timestamp.h"
 #include "consumers/auditor/store/audit_store.h"
@@ -86,9 +88,12 @@ constexpr const char* kReportHelp =
     "  --site S            one site\n"
     "  --format F          text (default), json or csv\n";
 
-int usage_error(const std::string& command, const std::string& message, const char* help) {
-  std::cerr << "e911 audit " << command << ": " << message << "\n\n" << help << kStoreHelp;
-  return 2;
+// The command line of `e911 audit <command>`: its help is `help` and the
+// store options'; a usage error is set apart from it by a blank line.
+CommandLine audit_command_line(const std::string& command, const char* help, Args args,
+                               std::set<std::string_view> valued, std::set<std::string_view> flags) {
+  return CommandLine("audit " + command, std::string(help) + kStoreHelp, args, std::move(valued), std::move(flags),
+                     "\n\n");
 }
 
 // Reads the filter options of `names` that `opts` was given into
@@ -135,25 +140,19 @@ std::unique_ptr<AuditStore> open_store(const Options& opts, const std::string& c
 
 int run_audit_query(Args args) {
   const std::string command = "query";
-  Options opts(args,
-               {"--config", "--store", "--from", "--to", "--site", "--caller", "--class", "--dispatchable",
-                "--notified", "--format", "--limit", "--cursor"},
-               {"--all"});
-  if (opts.help()) {
-    std::cout << kQueryHelp << kStoreHelp;
-    return 0;
-  }
-  if (!opts.ok()) return usage_error(command, opts.error(), kQueryHelp);
-  if (!opts.positional().empty()) {
-    return usage_error(command, "unexpected argument '" + opts.positional()[0] + "'", kQueryHelp);
-  }
+  const CommandLine line = audit_command_line(command, kQueryHelp, args,
+                                              {"--config", "--store", "--from", "--to", "--site", "--caller", "--class",
+                                               "--dispatchable", "--notified", "--format", "--limit", "--cursor"},
+                                              {"--all"});
+  if (const auto done = line.early_exit()) return *done;
+  const Options& opts = line.options();
   CallFilter filter;
   if (const auto e = read_filter(opts, {"from", "to", "site", "caller", "class", "dispatchable", "notified"}, filter)) {
-    return usage_error(command, *e, kQueryHelp);
+    return line.usage_error(*e);
   }
   const auto format = opts.value("--format").value_or("json");
   if (format != "json" && format != "jsonl" && format != "csv") {
-    return usage_error(command, "--format: expected json, jsonl or csv, got \"" + format + "\"", kQueryHelp);
+    return line.usage_error("--format: expected json, jsonl or csv, got \"" + format + "\"");
   }
   const bool all = opts.flag("--all");
   auditor::PageRequest page;
@@ -161,13 +160,12 @@ int run_audit_query(Args args) {
   if (const auto v = opts.value("--limit")) {
     const auto n = parse_whole_number(*v, 1, auditor::kMaxPageSize);
     if (!n) {
-      return usage_error(command, "--limit: expected 1 to " + std::to_string(auditor::kMaxPageSize) + ", got \"" + *v + "\"",
-                         kQueryHelp);
+      return line.usage_error("--limit: expected 1 to " + std::to_string(auditor::kMaxPageSize) + ", got \"" + *v + "\"");
     }
     page.limit = static_cast<std::size_t>(*n);
   }
   if (const auto v = opts.value("--cursor")) {
-    if (all) return usage_error(command, "--cursor: not with --all (which writes every page)", kQueryHelp);
+    if (all) return line.usage_error("--cursor: not with --all (which writes every page)");
     page.cursor = *v;
   }
 
@@ -177,7 +175,7 @@ int run_audit_query(Args args) {
     auto result = auditor::query_calls(*store, filter, page);
     // Only the cursor and the limit can be wrong, and only the first page
     // can say so: nothing is written before.
-    if (!result) return usage_error(command, "--" + result.error().message, kQueryHelp);
+    if (!result) return line.usage_error("--" + result.error().message);
     std::size_t written = 0;
     if (format == "json") std::cout << "[";
     if (format == "csv") std::cout << auditor::calls_csv_header();
@@ -210,18 +208,15 @@ int run_audit_query(Args args) {
 
 int run_audit_show(Args args) {
   const std::string command = "show";
-  Options opts(args, {"--config", "--store", "--format"}, {});
-  if (opts.help()) {
-    std::cout << kShowHelp << kStoreHelp;
-    return 0;
-  }
-  if (!opts.ok()) return usage_error(command, opts.error(), kShowHelp);
-  if (opts.positional().size() != 1) return usage_error(command, "expected one CALL_ID", kShowHelp);
+  const CommandLine line = audit_command_line(command, kShowHelp, args, {"--config", "--store", "--format"}, {});
+  if (const auto done = line.early_exit(/*positional_allowed=*/true)) return *done;
+  const Options& opts = line.options();
+  if (opts.positional().size() != 1) return line.usage_error("expected one CALL_ID");
   const auto& call_id = opts.positional()[0];
-  if (call_id.empty()) return usage_error(command, "CALL_ID: empty", kShowHelp);
+  if (call_id.empty()) return line.usage_error("CALL_ID: empty");
   const auto format = opts.value("--format").value_or("text");
   if (format != "text" && format != "json") {
-    return usage_error(command, "--format: expected text or json, got \"" + format + "\"", kShowHelp);
+    return line.usage_error("--format: expected text or json, got \"" + format + "\"");
   }
   auto store = open_store(opts, command);
   if (!store) return 2;
@@ -241,20 +236,15 @@ int run_audit_show(Args args) {
 
 int run_audit_report(Args args) {
   const std::string command = "report";
-  Options opts(args, {"--config", "--store", "--from", "--to", "--site", "--format"}, {});
-  if (opts.help()) {
-    std::cout << kReportHelp << kStoreHelp;
-    return 0;
-  }
-  if (!opts.ok()) return usage_error(command, opts.error(), kReportHelp);
-  if (!opts.positional().empty()) {
-    return usage_error(command, "unexpected argument '" + opts.positional()[0] + "'", kReportHelp);
-  }
+  const CommandLine line =
+      audit_command_line(command, kReportHelp, args, {"--config", "--store", "--from", "--to", "--site", "--format"}, {});
+  if (const auto done = line.early_exit()) return *done;
+  const Options& opts = line.options();
   CallFilter filter;
-  if (const auto e = read_filter(opts, {"from", "to", "site"}, filter)) return usage_error(command, *e, kReportHelp);
+  if (const auto e = read_filter(opts, {"from", "to", "site"}, filter)) return line.usage_error(*e);
   const auto format = opts.value("--format").value_or("text");
   if (format != "text" && format != "json" && format != "csv") {
-    return usage_error(command, "--format: expected text, json or csv, got \"" + format + "\"", kReportHelp);
+    return line.usage_error("--format: expected text, json or csv, got \"" + format + "\"");
   }
   auto store = open_store(opts, command);
   if (!store) return 2;

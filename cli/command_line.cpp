@@ -5,9 +5,12 @@
 
 namespace e911::cli {
 
-CommandLine::CommandLine(std::string name, const char* help, Args args, std::set<std::string_view> valued,
+CommandLine::CommandLine(std::string name, std::string help, Args args, std::set<std::string_view> valued,
                          std::set<std::string_view> flags, const char* separator)
-    : name_(std::move(name)), help_(help), separator_(separator), options_(args, std::move(valued), std::move(flags)) {}
+    : name_(std::move(name)),
+      help_(std::move(help)),
+      separator_(separator),
+      options_(args, std::move(valued), std::move(flags)) {}
 
 std::optional<int> CommandLine::early_exit(bool positional_allowed) const {
   if (options_.help()) {

@@ -17,7 +17,7 @@ class CommandLine {
  public:
   // `name` as the user typed it ("locator", "audit serve"); `help` is
   // printed after a usage error, `separator` apart from the message.
-  CommandLine(std::string name, const char* help, Args args, std::set<std::string_view> valued,
+  CommandLine(std::string name, std::string help, Args args, std::set<std::string_view> valued,
               std::set<std::string_view> flags, const char* separator = "\n");
 
   // The exit code when the command ends before it starts: 0 after --help,
@@ -32,7 +32,7 @@ class CommandLine {
 
  private:
   std::string name_;
-  const char* help_;
+  std::string help_;
   const char* separator_;
   Options options_;
 };
