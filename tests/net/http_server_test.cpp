@@ -24,6 +24,17 @@ namespace {
 using test::RawClient;
 using test::status_of;
 
+// Sends one byte at a time, each sooner than any per-read timeout, for as
+// long as the server keeps taking them without an answer (at most
+// test::kDeadline).
+void trickle(RawClient& c) {
+  const auto give_up = std::chrono::steady_clock::now() + test::kDeadline;
+  while (!c.closed() && c.received().empty() && std::chrono::steady_clock::now() < give_up) {
+    if (!c.send("x")) break;
+    c.receive(std::chrono::milliseconds(20));
+  }
+}
+
 // A gate handlers can be held at until the test opens it.
 class Gate {
  public:
@@ -191,13 +202,7 @@ TEST_F(HttpServerTest, AHeadTricklingInIsCutOffAtItsDeadline) {
   const auto server = start(o);
   RawClient c(server->port());
   c.send("GET /slow HTTP/1.1\r\nHost: t\r\nX-Slow: ");
-  // One byte at a time, each sooner than any per-read timeout, for as long
-  // as the server keeps taking them.
-  const auto give_up = std::chrono::steady_clock::now() + test::kDeadline;
-  while (!c.closed() && c.received().empty() && std::chrono::steady_clock::now() < give_up) {
-    if (!c.send("x")) break;
-    c.receive(std::chrono::milliseconds(20));
-  }
+  trickle(c);
   const auto r = c.response();
   ASSERT_TRUE(r) << "cut off without an answer";
   EXPECT_EQ(status_of(*r), 408) << *r;
@@ -212,11 +217,7 @@ TEST_F(HttpServerTest, ABodyTricklingInIsCutOffAtItsDeadline) {
   const auto server = start(o);
   RawClient c(server->port());
   c.send("POST /slow HTTP/1.1\r\nHost: t\r\nContent-Length: 1000\r\n\r\n");
-  const auto give_up = std::chrono::steady_clock::now() + test::kDeadline;
-  while (!c.closed() && c.received().empty() && std::chrono::steady_clock::now() < give_up) {
-    if (!c.send("x")) break;
-    c.receive(std::chrono::milliseconds(20));
-  }
+  trickle(c);
   EXPECT_EQ(status_of(c.response().value_or("")), 408);
   EXPECT_EQ(handled_.load(), 0);
 }
