@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <stdexcept>
 #include <string>
 #include <variant>
 #include <vector>
@@ -18,12 +19,16 @@
 namespace e911::locator {
 namespace {
 
+// A locator on the shared reference registry.
+std::unique_ptr<LocatorCore> reference_core() {
+  auto load = registry::load_registry_file(test::shared_fixture("registry.yaml"));
+  if (!load.ok()) throw std::runtime_error("the reference registry does not load");
+  return std::make_unique<LocatorCore>(load.registry);
+}
+
 class BatchDecoderTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto load = registry::load_registry_file(test::shared_fixture("registry.yaml"));
-    ASSERT_TRUE(load.ok());
-    core_ = std::make_unique<LocatorCore>(load.registry);
     // The shared fixture's events, a malformed one and a tombstone among them.
     payloads_ = test::read_lines(test::shared_fixture("events.jsonl"));
     ASSERT_FALSE(payloads_.empty());
@@ -41,7 +46,7 @@ class BatchDecoderTest : public ::testing::Test {
     }
   }
 
-  std::unique_ptr<LocatorCore> core_;
+  std::unique_ptr<LocatorCore> core_ = reference_core();
   std::vector<std::string> payloads_;
   std::vector<kafka::Message> batch_;
 };
