@@ -1,6 +1,7 @@
 #include "common/split_work.h"
 
 #include <pthread.h>
+#include <sched.h>
 
 #include <utility>
 
@@ -8,6 +9,12 @@ namespace e911 {
 
 SplitWork::SplitWork(const char* thread_name) : helper_([this] { helper_loop(); }) {
   pthread_setname_np(helper_.native_handle(), thread_name);  // best effort
+  // A helper woken for a job must not preempt its owner, which woke it and
+  // is about to do the same work from the other end: SCHED_BATCH threads do
+  // not preempt on wakeup (they run on an idle core, or at the next tick).
+  // Best effort: where it is refused, the helper stays SCHED_OTHER.
+  const sched_param param{};
+  (void)pthread_setschedparam(helper_.native_handle(), SCHED_BATCH, &param);
 }
 
 SplitWork::~SplitWork() {

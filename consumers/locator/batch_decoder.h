@@ -38,6 +38,9 @@ class BatchDecoder {
   // in batch order; valid until the next batch()); null: decode it now.
   const Result<InputEvent>* take(const kafka::Message& message);
 
+  // Whether the batch in hand was offered to the helper (a backlog).
+  bool ahead() const { return !decoded_.empty(); }
+
   // Whether the helper has decoded the batch's i-th message (not taking it).
   bool ready(std::size_t i) const { return split_ && i < decoded_.size() && split_->done(i); }
 

@@ -190,6 +190,48 @@ TEST_F(LocatorServiceTest, BadEventsGoToTheDeadLetterTopicAndDoNotStallThePartit
   EXPECT_EQ(calls, (std::set<std::string>{"c-b8", "c-after-bad"}));
 }
 
+// `json` with `suffix` appended to the string value of member `name`.
+std::string with_suffix(std::string json, const std::string& name, const std::string& suffix) {
+  for (const std::string& opener : {"\"" + name + "\":\"", "\"" + name + "\": \""}) {
+    const auto at = json.find(opener);
+    if (at == std::string::npos) continue;
+    json.insert(json.find('"', at + opener.size()), suffix);
+    break;
+  }
+  return json;
+}
+
+TEST_F(LocatorServiceTest, ABacklogDecodedAheadGivesTheSameCalls) {
+  // The fixture's calls ten times over (fresh event and call ids), waiting
+  // before the service starts: the batches are large, so they are decoded
+  // ahead on the helper thread and their emergency calls sent together.
+  const auto expected = test::read_lines(test::shared_fixture("expected.jsonl"));
+  const auto [updates, calls] = fixture_events();
+  produce_lines(updates);
+  std::vector<std::string> backlog;
+  std::vector<std::string> expected_all;
+  for (int r = 0; r < 10; ++r) {
+    const std::string suffix = "-r" + std::to_string(r);
+    for (const auto& c : calls) backlog.push_back(with_suffix(with_suffix(c, "event_id", suffix), "call_id", suffix));
+    for (const auto& e : expected) expected_all.push_back(with_suffix(e, "call_id", suffix));
+  }
+  produce_lines(backlog);
+  start_service();
+  ASSERT_TRUE(wait_until([&] { return service_->stats().emergency_calls >= expected_all.size(); }));
+  stop_service();
+
+  std::map<std::string, std::string> by_call;
+  for (const auto& m : read_topic(topics_.emergency_calls)) by_call[field(m, "call_id")] = m;
+  ASSERT_EQ(by_call.size(), expected_all.size());
+  for (const auto& e : expected_all) {
+    const auto call_id = field(e, "call_id");
+    ASSERT_TRUE(by_call.count(call_id)) << call_id << " not conveyed";
+    test::expect_matches(e, by_call[call_id]);
+  }
+  EXPECT_EQ(service_->stats().call_events, backlog.size());
+  EXPECT_EQ(service_->stats().dead_letters, 0u);
+}
+
 TEST_F(LocatorServiceTest, RestartLosesNoCallAndRebuildsRegisteredLocations) {
   const auto expected = test::read_lines(test::shared_fixture("expected.jsonl"));
   const auto [updates, calls] = fixture_events();
