@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "common/phone_number.h"
-#include "consumers/locator/pidf_lo.h"
+#include "common/pidf_lo.h"
 
 namespace e911::locator {
 namespace {

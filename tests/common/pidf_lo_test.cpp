@@ -3,7 +3,7 @@
 // documents in the shapes real devices send are parsed, and hostile input
 // is refused with a reason.
 
-#include "consumers/locator/pidf_lo.h"
+#include "common/pidf_lo.h"
 
 #include <Poco/AutoPtr.h>
 #include <Poco/DOM/DOMParser.h>
@@ -23,7 +23,7 @@
 
 #include "tests/support/files.h"
 
-namespace e911::locator {
+namespace e911 {
 namespace {
 
 constexpr const char* kPidf = "urn:ietf:params:xml:ns:pidf";
@@ -574,4 +574,4 @@ TEST(PidfLoParse, RejectsLocationsItCannotTrust) {
 }
 
 }  // namespace
-}  // namespace e911::locator
+}  // namespace e911

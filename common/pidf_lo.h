@@ -38,7 +38,7 @@
 #include "common/events.h"
 #include "common/timestamp.h"
 
-namespace e911::locator {
+namespace e911 {
 
 // A WGS 84 position; with accuracy_m it is rendered as a gs:Circle of that
 // radius, without it as a gml:Point.
@@ -88,4 +88,4 @@ inline constexpr std::size_t kMaxPidfLoBytes = 16 * 1024;
 // A valid document without any location yields a value with neither.
 std::optional<EndpointLocation> parse_pidf_lo(std::string_view xml, std::string& error);
 
-}  // namespace e911::locator
+}  // namespace e911

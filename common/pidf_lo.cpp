@@ -1,4 +1,4 @@
-#include "consumers/locator/pidf_lo.h"
+#include "common/pidf_lo.h"
 
 #include <Poco/AutoPtr.h>
 #include <Poco/DOM/DOMParser.h>
@@ -21,7 +21,7 @@
 #include "common/text.h"
 #include "common/utf8.h"
 
-namespace e911::locator {
+namespace e911 {
 namespace {
 
 namespace ns {
@@ -579,4 +579,4 @@ std::optional<EndpointLocation> parse_pidf_lo(std::string_view xml, std::string&
   return out;
 }
 
-}  // namespace e911::locator
+}  // namespace e911
