@@ -18,5 +18,6 @@ int run_auditor(Args args);
 int run_audit(Args args);
 int run_demo(Args args);
 int run_simulate(Args args);
+int run_ingest(Args args);
 
 }  // namespace e911::cli

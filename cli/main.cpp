@@ -14,6 +14,8 @@ constexpr e911::cli::Subcommand kCommands[] = {
     {"resolve", "resolve call events from standard input offline (JSON lines in, emergency calls out)",
      e911::cli::run_resolve},
     {"registry", "check or import the site registry (`e911 registry --help`)", e911::cli::run_registry},
+    {"ingest", "turn SIP mirrored by proxies and platform webhooks into call events (`e911 ingest --help`)",
+     e911::cli::run_ingest},
     {"locator", "run the locator consumer against a Kafka cluster", e911::cli::run_locator},
     {"notifier", "run the notifier (e-mail, SMS and webhook alerts) against a Kafka cluster",
      e911::cli::run_notifier},

@@ -178,7 +178,28 @@ CallClass DialPlan::match(std::string_view country, std::string_view digits) con
   return CallClass::none;
 }
 
+CallClass service_urn_class(std::string_view dialed) {
+  // URNs compare case-insensitively (RFC 8141, RFC 5031 section 3).
+  constexpr std::size_t kLongestUrn = 64;
+  if (dialed.size() > kLongestUrn || dialed.size() < 4) return CallClass::none;
+  std::string lower(dialed);
+  for (auto& c : lower)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  const auto is = [&](std::string_view service) {
+    return lower == service || (lower.size() > service.size() && lower.starts_with(service) && lower[service.size()] == '.');
+  };
+  if (is("urn:service:sos")) return CallClass::emergency;
+  if (is("urn:service:test.sos")) return CallClass::test;
+  return CallClass::none;
+}
+
 Classification DialPlan::classify(std::string_view dialed, std::string_view country) const {
+  if (const CallClass cls = service_urn_class(dialed); cls != CallClass::none) {
+    std::string urn(dialed);
+    for (auto& c : urn)
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return {cls, false, urn};
+  }
   DialedDigits digits;
   if (!digits.parse(dialed, max_dialed_digits_)) return {};
   const CountryCode code(country);
@@ -201,7 +222,7 @@ Classification DialPlan::classify(std::string_view dialed, std::string_view coun
 bool DialPlan::maybe_emergency(std::string_view dialed) const {
   // Exactly classify()'s first rejection, so it can never disagree with it.
   DialedDigits digits;
-  return digits.parse(dialed, max_dialed_digits_);
+  return digits.parse(dialed, max_dialed_digits_) || service_urn_class(dialed) != CallClass::none;
 }
 
 }  // namespace e911::registry

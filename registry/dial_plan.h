@@ -11,6 +11,10 @@
 //   Canadian carriers and PBX vendors provide to check that 911 calls deliver
 //   the right callback number and address without reaching a PSAP.
 // A country the registry lists uses only its listed numbers.
+// - service URNs (RFC 5031), in every country and without one:
+//   urn:service:sos and urn:service:sos.* (police, fire, ambulance...) are
+//   emergency calls, urn:service:test.sos and its sub-services (RFC 6881)
+//   test calls; the number classified is the URN in lower case.
 
 #include <cstddef>
 #include <map>
@@ -27,6 +31,9 @@ struct CountryNumbers {
 };
 
 enum class CallClass { none, emergency, test };
+
+// The class of an RFC 5031 service URN (any case); none for anything else.
+CallClass service_urn_class(std::string_view dialed);
 
 struct Classification {
   CallClass cls = CallClass::none;

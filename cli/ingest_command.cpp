@@ -1,0 +1,158 @@
+// `e911 ingest <subcommand>`: the front door from telephony (SIP mirrored
+// by proxies, platform webhooks) to call events, and its offline decoder
+// (CONTRACT.md "SIP messages offline").
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <regex>
+#include <string>
+
+#include "cli/commands.h"
+#include "cli/options.h"
+#include "cli/subcommands.h"
+#include "common/text.h"
+#include "common/timestamp.h"
+#include "producers/ingest/mirror.h"
+#include "producers/ingest/sip_call_event.h"
+#include "producers/ingest/sip_message.h"
+
+namespace e911::cli {
+namespace {
+
+constexpr const char* kDecodeHelp =
+    "usage: e911 ingest decode-sip [--user-id-from from|p-asserted-identity] [--user-id-pattern REGEX] FILE...\n"
+    "\n"
+    "Decodes SIP messages offline with the parser the ingest runs: each FILE holds\n"
+    "one SIP message (CRLF or LF line ends; a HEP v3 packet is unwrapped). One\n"
+    "call event (CONTRACT.md, JSON) is written per file, in order, to standard\n"
+    "output: call.initiated for an INVITE, call.answered for a 2xx to it,\n"
+    "call.ended for BYE, CANCEL or a final non-2xx; the messages of one SIP\n"
+    "dialog share a call_id. A file that is not a SIP message the ingest can use\n"
+    "is reported on standard error as `FILE: reason`; the other files are still\n"
+    "decoded and the exit status is then 1.\n"
+    "\n"
+    "  --user-id-from H      the identity that becomes caller.user_id: the From\n"
+    "                        (default) or the P-Asserted-Identity\n"
+    "  --user-id-pattern RE  a regular expression applied to that identity's URI;\n"
+    "                        its first group (or the whole match) is the user id,\n"
+    "                        the user part when it does not match\n"
+    "\n"
+    "The time of an event is the mirror's capture time (HEP, X-Siptrace-Time),\n"
+    "else the message's Date header, else now.\n";
+
+constexpr std::size_t kMaxFileBytes = 64 * 1024;
+
+// Reads at most kMaxFileBytes + 1 bytes, so an oversized file is reported
+// as such without being read whole.
+bool read_file(const std::string& path, std::string& out, std::string& error) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = "cannot be read";
+    return false;
+  }
+  out.resize(kMaxFileBytes + 1);
+  in.read(out.data(), static_cast<std::streamsize>(out.size()));
+  out.resize(static_cast<std::size_t>(in.gcount()));
+  if (in.bad()) {
+    error = "cannot be read";
+    return false;
+  }
+  return true;
+}
+
+int run_decode_sip(Args args) {
+  Options opts(args, {"--user-id-from", "--user-id-pattern"}, {});
+  if (opts.help()) {
+    std::cout << kDecodeHelp;
+    return 0;
+  }
+  if (!opts.ok() || opts.positional().empty()) {
+    std::cerr << "e911 ingest decode-sip: " << (opts.ok() ? "no FILE given" : opts.error()) << "\n" << kDecodeHelp;
+    return 2;
+  }
+  ingest::SipDecodeOptions options;
+  options.use_date_header = true;
+  if (const auto from = opts.value("--user-id-from")) {
+    if (*from == "from") options.identity.header = ingest::IdentityMapping::Header::from;
+    else if (*from == "p-asserted-identity") options.identity.header = ingest::IdentityMapping::Header::p_asserted_identity;
+    else {
+      std::cerr << "e911 ingest decode-sip: --user-id-from: expected from or p-asserted-identity, got "
+                << quote_for_message(*from) << "\n";
+      return 2;
+    }
+  }
+  if (const auto pattern = opts.value("--user-id-pattern")) {
+    try {
+      options.identity.pattern.emplace(*pattern, std::regex::ECMAScript);
+      options.identity.pattern_text = *pattern;
+    } catch (const std::regex_error& e) {
+      std::cerr << "e911 ingest decode-sip: --user-id-pattern: not a regular expression: " << e.what() << "\n";
+      return 2;
+    }
+  }
+  ingest::SipCallDecoder decoder(std::move(options));
+  bool any_bad = false;
+  std::string bytes, error;
+  for (const auto& path : opts.positional()) {
+    const auto fail = [&](const std::string& reason) {
+      std::fprintf(stderr, "%s: %s\n", path.c_str(), reason.c_str());
+      any_bad = true;
+    };
+    if (!read_file(path, bytes, error)) {
+      fail(error);
+      continue;
+    }
+    if (bytes.size() > kMaxFileBytes) {
+      fail("larger than " + std::to_string(kMaxFileBytes) + " bytes: not one SIP message");
+      continue;
+    }
+    std::string_view sip = bytes;
+    ingest::MirrorInfo mirror{.transport = "file"};
+    if (ingest::is_hep3(sip)) {
+      auto hep = ingest::decode_hep3(sip);
+      if (!hep) {
+        fail(hep.error().message);
+        continue;
+      }
+      sip = hep->sip;
+      mirror = hep->info;
+    }
+    auto message = ingest::parse_sip_message(sip);
+    if (!message) {
+      fail(message.error().message);
+      continue;
+    }
+    if (mirror.transport == "file") {
+      mirror = ingest::siptrace_info(*message);
+      mirror.transport = "file";
+    }
+    auto event = decoder.decode(*message, mirror, now_millis());
+    if (!event) {
+      fail(event.error().message);
+      continue;
+    }
+    const auto json = ingest::encode_sip_call_event(*event);
+    std::fwrite(json.data(), 1, json.size(), stdout);
+    std::fputc('\n', stdout);
+  }
+  std::fflush(stdout);
+  return any_bad ? 1 : 0;
+}
+
+constexpr Subcommand kSubcommands[] = {
+    {"decode-sip", "decode SIP message files into call events, as the ingest would (offline)", run_decode_sip},
+};
+
+}  // namespace
+
+int run_ingest(Args args) {
+  return run_subcommand({.program = "e911 ingest",
+                         .noun = "subcommand",
+                         .entries = kSubcommands,
+                         .name_width = 12,
+                         .footer = "Run `e911 ingest <subcommand> --help`; docs/ingest.md describes the service."},
+                        args);
+}
+
+}  // namespace e911::cli

@@ -1,0 +1,185 @@
+#include "producers/ingest/sip_address.h"
+
+#include "common/text.h"
+#include "producers/ingest/sip_message.h"
+
+namespace e911::ingest {
+namespace {
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// RFC 3966 visual separators, which carry no meaning in a number.
+bool is_visual_separator(char c) { return c == '-' || c == '.' || c == '(' || c == ')' || c == ' '; }
+
+std::string without_visual_separators(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s)
+    if (!is_visual_separator(c)) out.push_back(c);
+  return out;
+}
+
+// The end of a quoted string starting at `open` (the index of its '"'),
+// i.e. the index of the closing quote, or npos.
+std::size_t closing_quote(std::string_view s, std::size_t open) {
+  for (std::size_t i = open + 1; i < s.size(); ++i) {
+    if (s[i] == '\\') ++i;
+    else if (s[i] == '"') return i;
+  }
+  return std::string_view::npos;
+}
+
+std::string unquote(std::string_view quoted) {
+  std::string out;
+  out.reserve(quoted.size());
+  for (std::size_t i = 0; i < quoted.size(); ++i) {
+    if (quoted[i] == '\\' && i + 1 < quoted.size()) ++i;
+    out.push_back(quoted[i]);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<std::string> percent_decode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '%') {
+      out.push_back(text[i]);
+      continue;
+    }
+    if (i + 2 >= text.size()) return std::nullopt;
+    const int hi = hex_value(text[i + 1]), lo = hex_value(text[i + 2]);
+    if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) return std::nullopt;
+    out.push_back(static_cast<char>(hi * 16 + lo));
+    i += 2;
+  }
+  return out;
+}
+
+bool is_phone_number(std::string_view s) {
+  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
+  if (s.empty()) return false;
+  for (char c : s)
+    if (c < '0' || c > '9') return false;
+  return true;
+}
+
+std::optional<NameAddr> parse_name_addr(std::string_view value) {
+  value = trim(value);
+  if (value.empty()) return std::nullopt;
+  NameAddr out;
+  std::size_t pos = 0;
+  if (value.front() == '"') {
+    const auto close = closing_quote(value, 0);
+    if (close == std::string_view::npos) return std::nullopt;
+    out.display_name = unquote(value.substr(1, close - 1));
+    pos = close + 1;
+  }
+  const auto open = value.find('<', pos);
+  if (open != std::string_view::npos) {
+    if (out.display_name.empty()) out.display_name = std::string(trim(value.substr(pos, open - pos)));
+    const auto close = value.find('>', open);
+    if (close == std::string_view::npos) return std::nullopt;
+    out.uri = trim(value.substr(open + 1, close - open - 1));
+    const auto semi = value.find(';', close);
+    if (semi != std::string_view::npos) out.params = value.substr(semi);
+  } else {
+    if (pos != 0) return std::nullopt;  // a display name needs <...>
+    // addr-spec: header parameters start at the first ';' (RFC 3261 20.10).
+    const auto semi = value.find(';');
+    out.uri = trim(value.substr(0, semi));
+    if (semi != std::string_view::npos) out.params = value.substr(semi);
+  }
+  if (out.uri.empty()) return std::nullopt;
+  return out;
+}
+
+std::optional<Uri> parse_uri(std::string_view text) {
+  text = trim(text);
+  const auto colon = text.find(':');
+  if (colon == 0 || colon == std::string_view::npos) return std::nullopt;
+  Uri out;
+  out.scheme = to_lower_ascii(text.substr(0, colon));
+  for (char c : out.scheme)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.')) return std::nullopt;
+  auto rest = text.substr(colon + 1);
+  if (out.scheme == "tel") {
+    const auto semi = rest.find(';');
+    out.user = without_visual_separators(rest.substr(0, semi));
+    if (semi != std::string_view::npos) out.params = rest.substr(semi);
+    return out;
+  }
+  if (out.scheme == "urn") {
+    out.user = to_lower_ascii(rest.substr(0, rest.find_first_of(";?")));
+    return out;
+  }
+  if (out.scheme != "sip" && out.scheme != "sips") {
+    out.host = rest;
+    return out;
+  }
+  rest = rest.substr(0, rest.find('?'));  // headers of the URI are not needed
+  const auto at = rest.rfind('@');
+  if (at != std::string_view::npos) {
+    auto userinfo = rest.substr(0, at);
+    rest = rest.substr(at + 1);
+    const auto semi = userinfo.find(';');
+    if (semi != std::string_view::npos) {
+      out.user_params = userinfo.substr(semi);
+      userinfo = userinfo.substr(0, semi);
+    }
+    userinfo = userinfo.substr(0, userinfo.find(':'));  // a password, never wanted
+    auto decoded = percent_decode(userinfo);
+    if (!decoded) return std::nullopt;
+    out.user = std::move(*decoded);
+  }
+  const auto semi = rest.find(';');
+  auto hostport = rest.substr(0, semi);
+  if (semi != std::string_view::npos) out.params = rest.substr(semi);
+  if (!hostport.empty() && hostport.front() == '[') {
+    const auto close = hostport.find(']');
+    out.host = close == std::string_view::npos ? hostport : hostport.substr(0, close + 1);
+  } else {
+    out.host = hostport.substr(0, hostport.find(':'));
+  }
+  // A telephone-number user (user=phone) may carry visual separators too.
+  if (find_param(out.params, "user") == std::optional<std::string>("phone")) out.user = without_visual_separators(out.user);
+  return out;
+}
+
+std::optional<std::string> find_param(std::string_view params, std::string_view name) {
+  std::size_t pos = 0;
+  while (pos < params.size()) {
+    const auto semi = params.find(';', pos);
+    if (semi == std::string_view::npos) break;
+    std::size_t end = semi + 1;
+    // A quoted value may hold ';'.
+    while (end < params.size() && params[end] != ';') {
+      if (params[end] == '"') {
+        const auto close = closing_quote(params, end);
+        if (close == std::string_view::npos) return std::nullopt;
+        end = close;
+      }
+      ++end;
+    }
+    const auto item = trim(params.substr(semi + 1, end - semi - 1));
+    const auto eq = item.find('=');
+    const auto key = trim(item.substr(0, eq));
+    if (equals_ignore_case(key, name)) {
+      if (eq == std::string_view::npos) return std::string();
+      const auto v = trim(item.substr(eq + 1));
+      if (v.size() >= 2 && v.front() == '"' && v.back() == '"') return unquote(v.substr(1, v.size() - 2));
+      return std::string(v);
+    }
+    pos = end;
+  }
+  return std::nullopt;
+}
+
+}  // namespace e911::ingest

@@ -1,0 +1,479 @@
+#include "producers/ingest/sip_call_event.h"
+
+#include <Poco/DateTime.h>
+#include <Poco/DateTimeFormat.h>
+#include <Poco/DateTimeParser.h>
+#include <Poco/SHA2Engine.h>
+#include <Poco/Timestamp.h>
+
+#include <charconv>
+
+#include "common/json_writer.h"
+#include "common/mac_address.h"
+#include "common/pidf_lo.h"
+#include "common/text.h"
+#include "producers/ingest/multipart.h"
+#include "producers/ingest/sip_address.h"
+
+namespace e911::ingest {
+namespace {
+
+std::string sha256_prefix(std::string_view text, std::size_t hex_chars) {
+  Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
+  engine.update(text.data(), static_cast<unsigned>(text.size()));
+  const auto hex = Poco::DigestEngine::digestToHex(engine.digest());
+  return hex.substr(0, hex_chars);
+}
+
+struct Identity {
+  std::string display_name;
+  std::string_view uri_text;
+  Uri uri;
+};
+
+std::optional<Identity> identity_of(std::string_view value) {
+  const auto na = parse_name_addr(value);
+  if (!na) return std::nullopt;
+  auto uri = parse_uri(na->uri);
+  if (!uri) return std::nullopt;
+  return Identity{na->display_name, na->uri, std::move(*uri)};
+}
+
+std::optional<Identity> first_identity(const SipMessage& m, std::string_view header) {
+  for (const auto v : m.values(header))
+    if (auto id = identity_of(v)) return id;
+  return std::nullopt;
+}
+
+// A number that can be dialled back: E.164 with '+', or at least 8 digits
+// (an extension is not a callback number).
+bool is_callback_number(std::string_view s) {
+  return is_phone_number(s) && (s.front() == '+' || s.size() >= 8);
+}
+
+std::string callback_of(const SipMessage& m, const std::optional<Identity>& from) {
+  const auto pai = m.values("P-Asserted-Identity");
+  // RFC 3325: up to one sip and one tel identity; the tel one is the number.
+  for (const auto v : pai)
+    if (auto id = identity_of(v); id && id->uri.scheme == "tel" && is_callback_number(id->uri.user)) return id->uri.user;
+  for (const auto v : pai)
+    if (auto id = identity_of(v); id && is_callback_number(id->uri.user)) return id->uri.user;
+  if (auto rpid = first_identity(m, "Remote-Party-ID"); rpid && is_callback_number(rpid->uri.user)) return rpid->uri.user;
+  if (from && is_callback_number(from->uri.user)) return from->uri.user;
+  return {};
+}
+
+std::string user_id_of(const IdentityMapping& mapping, const Identity& id) {
+  if (mapping.pattern) {
+    std::match_results<std::string_view::const_iterator> match;
+    if (std::regex_search(id.uri_text.begin(), id.uri_text.end(), match, *mapping.pattern)) {
+      const auto& group = match.size() > 1 && match[1].matched ? match[1] : match[0];
+      if (group.length() > 0) return group.str();
+    }
+  }
+  return id.uri.user;
+}
+
+// `SIP/2.0/UDP 10.40.1.23:5060;branch=z9hG4bK...;received=...`: the host of the sent-by.
+std::string_view via_host(std::string_view via) {
+  const auto sp = via.find_first_of(" \t");
+  if (sp == std::string_view::npos) return {};
+  auto sent_by = trim(via.substr(sp + 1));
+  sent_by = trim(sent_by.substr(0, sent_by.find(';')));
+  if (!sent_by.empty() && sent_by.front() == '[') {
+    const auto close = sent_by.find(']');
+    return close == std::string_view::npos ? std::string_view{} : sent_by.substr(1, close - 1);
+  }
+  return sent_by.substr(0, sent_by.find(':'));
+}
+
+std::string_view via_params(std::string_view via) {
+  const auto semi = via.find(';');
+  return semi == std::string_view::npos ? std::string_view{} : via.substr(semi);
+}
+
+// PureConnect's ININAttr: "uu_StationMacAddress=...;uu_StationIPAddress=...".
+std::optional<std::string> inin_attribute(const SipMessage& m, std::string_view key) {
+  const auto value = m.header("ININAttr");
+  if (!value) return std::nullopt;
+  auto v = trim(*value);
+  if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
+  return find_param(";" + std::string(v), key);
+}
+
+Device device_of(const SipMessage& m, const MirrorInfo& mirror) {
+  Device d;
+  if (auto mac = inin_attribute(m, "uu_StationMacAddress")) d.mac = MacAddress::parse(trim(*mac));
+  if (auto name = inin_attribute(m, "uu_StationName"); name && !trim(*name).empty()) d.id = std::string(trim(*name));
+  for (const auto contact : m.values("Contact")) {
+    const auto na = parse_name_addr(contact);
+    if (!na) continue;
+    // Cisco UCM phones name themselves SEP + their MAC.
+    if (auto cisco = find_param(na->params, "+u.sip!devicename.ccm.cisco.com"); cisco && !cisco->empty()) {
+      d.id = *cisco;
+      d.kind = "desk-phone";
+      if (cisco->size() == 15 && equals_ignore_case(std::string_view(*cisco).substr(0, 3), "SEP") && !d.mac)
+        d.mac = MacAddress::parse(std::string_view(*cisco).substr(3));
+    } else if (auto instance = find_param(na->params, "+sip.instance"); instance && d.id.empty()) {
+      auto v = trim(*instance);
+      if (v.size() >= 2 && v.front() == '<' && v.back() == '>') v = v.substr(1, v.size() - 2);
+      d.id = std::string(v);
+    }
+  }
+  for (const auto pani : m.values("P-Access-Network-Info")) {
+    const auto semi = pani.find(';');
+    const auto access_type = trim(pani.substr(0, semi));
+    if (access_type.size() < 11 || !equals_ignore_case(access_type.substr(0, 11), "IEEE-802.11")) continue;
+    if (semi == std::string_view::npos) continue;
+    if (auto node = find_param(pani.substr(semi), "i-wlan-node-id")) {
+      if (auto bssid = MacAddress::parse(*node)) {
+        d.bssid = bssid;
+        break;
+      }
+    }
+  }
+  if (auto ip = inin_attribute(m, "uu_StationIPAddress")) d.ip = IpAddress::parse(trim(*ip));
+  if (!d.ip && mirror.source_ip) d.ip = mirror.source_ip;
+  if (!d.ip) {
+    const auto vias = m.values("Via");
+    if (!vias.empty()) {
+      if (auto received = find_param(via_params(vias.back()), "received")) d.ip = IpAddress::parse(*received);
+      if (!d.ip) d.ip = IpAddress::parse(via_host(vias.back()));
+    }
+  }
+  return d;
+}
+
+std::optional<EpochMillis> date_header(const SipMessage& m) {
+  const auto value = m.header("Date");
+  if (!value) return std::nullopt;
+  Poco::DateTime dt;
+  int tzd = 0;
+  if (!Poco::DateTimeParser::tryParse(Poco::DateTimeFormat::RFC1123_FORMAT, std::string(*value), dt, tzd))
+    return std::nullopt;
+  dt.makeUTC(tzd);
+  return static_cast<EpochMillis>(dt.timestamp().epochMicroseconds() / 1000);
+}
+
+struct CSeq {
+  std::string_view number;
+  std::string_view method;
+};
+
+Result<CSeq> cseq_of(const SipMessage& m) {
+  const auto value = m.header("CSeq");
+  if (!value) return Error{"CSeq: missing"};
+  const auto sp = value->find_first_of(" \t");
+  CSeq c{value->substr(0, sp), sp == std::string_view::npos ? std::string_view{} : trim(value->substr(sp + 1))};
+  if (c.number.empty() || c.number.size() > 10 || !is_phone_number(c.number) || c.number.front() == '+' ||
+      c.method.empty())
+    return Error{"CSeq: not \"number METHOD\": " + quote_for_message(*value, 40)};
+  return c;
+}
+
+// The conveyed location (RFC 6442): by value, the PIDF-LO of the body part
+// the Geolocation cid: names; by reference, the URIs.
+void read_location(const SipMessage& m, SipCallEvent& out) {
+  std::string cid;
+  bool has_cid = false;
+  for (const auto value : m.values("Geolocation")) {
+    const auto na = parse_name_addr(value);
+    if (!na) continue;
+    const auto inserted_by = find_param(na->params, "inserted-by");
+    if (na->uri.size() > 4 && equals_ignore_case(na->uri.substr(0, 4), "cid:")) {
+      if (has_cid) continue;  // the first location by value is the one used
+      auto decoded = percent_decode(na->uri.substr(4));
+      if (!decoded) continue;
+      cid = std::move(*decoded);
+      has_cid = true;
+      if (inserted_by) out.location_inserted_by = *inserted_by;
+      continue;
+    }
+    const auto uri = parse_uri(na->uri);
+    if (!uri) continue;
+    if (uri->scheme == "http" || uri->scheme == "https" || uri->scheme == "sip" || uri->scheme == "sips" ||
+        uri->scheme == "pres") {
+      out.geolocation.emplace_back(na->uri);
+      if (inserted_by && out.location_inserted_by.empty()) out.location_inserted_by = *inserted_by;
+    }
+  }
+  if (const auto routing = m.header("Geolocation-Routing")) out.geolocation_routing = to_lower_ascii(*routing);
+
+  const auto content_type = m.header("Content-Type");
+  if (!content_type || m.body().empty()) {
+    if (has_cid) out.location_error = "Geolocation cid:" + cid + ": the message has no body";
+    return;
+  }
+  const auto type = parse_media_type(*content_type);
+  std::vector<BodyPart> parts;
+  if (type.type.starts_with("multipart/")) {
+    const auto boundary = find_param(type.params, "boundary");
+    auto parsed = parse_multipart(m.body(), boundary.value_or(""));
+    if (!parsed) {
+      out.location_error = parsed.error().message;
+      return;
+    }
+    parts = std::move(*parsed);
+  } else {
+    const auto id = m.header("Content-ID").value_or("");
+    parts.push_back({type, id.size() >= 2 && id.front() == '<' ? id.substr(1, id.size() - 2) : id, m.body()});
+  }
+  const BodyPart* pidf = nullptr;
+  for (const auto& p : parts) {
+    if (has_cid ? p.content_id == cid : p.content_type.type == "application/pidf+xml") {
+      pidf = &p;
+      break;
+    }
+  }
+  if (!pidf) {
+    if (has_cid) out.location_error = "Geolocation cid:" + cid + ": no body part has that Content-ID";
+    return;
+  }
+  if (pidf->content_type.type != "application/pidf+xml") {
+    out.location_error = "Geolocation cid:" + cid + ": the part is " + pidf->content_type.type +
+                         ", not application/pidf+xml";
+    return;
+  }
+  std::string error;
+  if (!parse_pidf_lo(pidf->body, error)) {
+    out.location_error = "PIDF-LO: " + error;
+    return;
+  }
+  out.event.pidf_lo = std::string(pidf->body);
+}
+
+// Caller, device and dialed of the INVITE that starts a call.
+std::optional<Error> read_invite(const SipMessage& m, const MirrorInfo& mirror, const IdentityMapping& mapping,
+                                 SipCallEvent& out) {
+  auto dialed = dialed_of(m.request_uri(), m.header("To").value_or(""));
+  if (!dialed) return dialed.error();
+  out.event.dialed = std::move(*dialed);
+  const auto from = first_identity(m, "From");
+  if (!from) return Error{"From: missing or not an address"};
+  const auto pai = first_identity(m, "P-Asserted-Identity");
+  const auto rpid = first_identity(m, "Remote-Party-ID");
+  auto& caller = out.event.caller;
+  caller.name = from->display_name;
+  if (caller.name.empty() && pai) caller.name = pai->display_name;
+  if (caller.name.empty() && rpid) caller.name = rpid->display_name;
+  caller.callback = callback_of(m, from);
+  if (is_phone_number(from->uri.user) && from->uri.user.front() != '+' && from->uri.user.size() <= 8)
+    caller.extension = from->uri.user;
+  const auto& keyed =
+      mapping.header == IdentityMapping::Header::p_asserted_identity && pai ? *pai : *from;
+  caller.user_id = user_id_of(mapping, keyed);
+  out.event.device = device_of(m, mirror);
+  if (out.event.subject_id().empty()) return Error{"From: no user part and no device id to key the caller by"};
+  read_location(m, out);
+  if (const auto hint = m.header("X-MS-UserLocation")) {
+    const auto v = to_lower_ascii(*hint);
+    if (v == "internal" || v == "external") out.user_location = v;
+  }
+  return std::nullopt;
+}
+
+// Caller and dialed of a later message whose INVITE was not seen: the
+// From is taken as the caller and the To as the number dialed.
+std::optional<Error> read_unknown_dialog(const SipMessage& m, SipCallEvent& out) {
+  const auto from = first_identity(m, "From");
+  const auto to = first_identity(m, "To");
+  if (!from || !to) return Error{"From or To: missing or not an address"};
+  out.event.caller.user_id = from->uri.user;
+  out.event.caller.name = from->display_name;
+  out.event.dialed = to->uri.scheme == "urn" ? "urn:" + to->uri.user : to->uri.user;
+  if (out.event.dialed.empty()) return Error{"To: no number (and the dialog's INVITE was not seen)"};
+  if (out.event.caller.user_id.empty()) return Error{"From: no user part (and the dialog's INVITE was not seen)"};
+  return std::nullopt;
+}
+
+void write_string_array(json::Writer& w, std::string_view key, const std::vector<std::string>& values) {
+  if (values.empty()) return;
+  w.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
+  w.StartArray();
+  for (const auto& v : values) w.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
+  w.EndArray();
+}
+
+}  // namespace
+
+Result<std::string> dialed_of(std::string_view request_uri, std::string_view to_value) {
+  const auto uri = parse_uri(request_uri);
+  if (!uri) return Error{"Request-URI: not a URI: " + quote_for_message(request_uri, 60)};
+  if (uri->scheme == "urn") {
+    // RFC 5031 emergency services, and the RFC 6881 test service.
+    const auto& s = uri->user;
+    if (s == "service:sos" || s.starts_with("service:sos.") || s == "service:test.sos" ||
+        s.starts_with("service:test.sos."))
+      return "urn:" + s;
+    return Error{"Request-URI: " + quote_for_message(request_uri, 60) + " is not an emergency service URN"};
+  }
+  std::string number = uri->user;
+  if (number.empty() && (uri->scheme == "sip" || uri->scheme == "sips")) {
+    if (const auto to = parse_name_addr(to_value)) {
+      if (const auto to_uri = parse_uri(to->uri)) number = to_uri->user;
+    }
+  }
+  if (number.empty()) return Error{"Request-URI: no number dialed in " + quote_for_message(request_uri, 60)};
+  if (!is_clean_utf8(number)) return Error{"Request-URI: the user part is not clean UTF-8"};
+  return number;
+}
+
+const SipDialogs::Dialog* SipDialogs::find(const std::string& sip_call_id) const {
+  const auto it = by_id_.find(sip_call_id);
+  return it == by_id_.end() ? nullptr : &it->second.dialog;
+}
+
+SipDialogs::Dialog& SipDialogs::begin(const std::string& sip_call_id, const CallEvent& initiated) {
+  if (auto it = by_id_.find(sip_call_id); it != by_id_.end()) {
+    it->second.dialog.initiated = initiated;
+    return it->second.dialog;
+  }
+  if (by_id_.size() >= capacity_ && !order_.empty()) {
+    by_id_.erase(order_.front());
+    order_.pop_front();
+  }
+  order_.push_back(sip_call_id);
+  auto& entry = by_id_[sip_call_id];
+  entry.dialog.initiated = initiated;
+  entry.position = std::prev(order_.end());
+  return entry.dialog;
+}
+
+void SipDialogs::answered(const std::string& sip_call_id, EpochMillis at) {
+  if (auto it = by_id_.find(sip_call_id); it != by_id_.end() && !it->second.dialog.answered_at)
+    it->second.dialog.answered_at = at;
+}
+
+void SipDialogs::end(const std::string& sip_call_id) {
+  if (auto it = by_id_.find(sip_call_id); it != by_id_.end()) {
+    order_.erase(it->second.position);
+    by_id_.erase(it);
+  }
+}
+
+Result<SipCallEvent> SipCallDecoder::decode(const SipMessage& m, const MirrorInfo& mirror, EpochMillis now) {
+  const auto sip_call_id = m.header("Call-ID");
+  if (!sip_call_id || sip_call_id->empty()) return Error{"Call-ID: missing"};
+  if (!is_clean_utf8(*sip_call_id)) return Error{"Call-ID: not clean UTF-8"};
+  const auto cseq = cseq_of(m);
+  if (!cseq) return cseq.error();
+  const auto vias = m.values("Via");
+  if (vias.empty()) return Error{"Via: missing"};
+
+  SipCallEvent out;
+  out.sip_call_id = std::string(*sip_call_id);
+  auto& e = out.event;
+  e.call_id = "sip-" + sha256_prefix(out.sip_call_id, 24);
+  e.occurred_at = mirror.captured_at.value_or(now);
+  if (!mirror.captured_at && options_.use_date_header) e.occurred_at = date_header(m).value_or(now);
+
+  const auto* dialog = dialogs_.find(out.sip_call_id);
+  std::string kind;  // the method, or the status code, in the event id
+  if (m.is_request()) {
+    kind = std::string(m.method());
+    if (m.method() == "INVITE") {
+      if (const auto to = parse_name_addr(m.header("To").value_or("")); to && find_param(to->params, "tag"))
+        return Error{"re-INVITE within an established dialog: not a call event"};
+      if (!equals_ignore_case(cseq->method, "INVITE")) return Error{"CSeq: method is not INVITE"};
+      e.type = CallEventType::initiated;
+      if (auto err = read_invite(m, mirror, options_.identity, out)) return *err;
+      dialogs_.begin(out.sip_call_id, e);
+    } else if (m.method() == "BYE" || m.method() == "CANCEL") {
+      e.type = CallEventType::ended;
+      if (dialog && dialog->answered_at) out.duration_ms = std::max<std::int64_t>(0, e.occurred_at - *dialog->answered_at);
+      else if (dialog) out.duration_ms = 0;
+    } else {
+      return Error{std::string(m.method()) + " request: not a call event"};
+    }
+  } else {
+    kind = std::to_string(m.status());
+    if (!equals_ignore_case(cseq->method, "INVITE"))
+      return Error{"response " + kind + " to " + std::string(cseq->method) + ": not a call event"};
+    if (m.status() < 200) return Error{"provisional response " + kind + ": not a call event"};
+    out.status = m.status();
+    if (m.status() < 300) {
+      e.type = CallEventType::answered;
+    } else {
+      e.type = CallEventType::ended;
+      out.duration_ms = 0;
+    }
+  }
+  if (e.type != CallEventType::initiated) {
+    if (dialog) {
+      const auto& first = dialog->initiated;
+      e.dialed = first.dialed;
+      e.caller = first.caller;
+      e.device = first.device;
+      e.site_id = first.site_id;
+    } else if (auto err = read_unknown_dialog(m, out)) {
+      return *err;
+    }
+    if (e.type == CallEventType::answered) dialogs_.answered(out.sip_call_id, e.occurred_at);
+    else dialogs_.end(out.sip_call_id);
+  }
+  const auto bottom_via = vias.back();
+  const auto branch = find_param(via_params(bottom_via), "branch");
+  const std::string identity = out.sip_call_id + "\n" + std::string(cseq->number) + " " +
+                               to_upper_ascii(cseq->method) + "\n" + kind + "\n" +
+                               (branch ? *branch : std::string(bottom_via));
+  e.event_id = "sip-" + sha256_prefix(identity, 32);
+  return out;
+}
+
+std::string encode_sip_call_event(const SipCallEvent& s) {
+  const auto& e = s.event;
+  rapidjson::StringBuffer buffer;
+  json::Writer w(buffer);
+  w.StartObject();
+  json::put(w, "schema", kCallEventSchema);
+  json::put(w, "event_id", e.event_id);
+  json::put(w, "call_id", e.call_id);
+  json::put(w, "type",
+            e.type == CallEventType::initiated ? "call.initiated"
+            : e.type == CallEventType::answered ? "call.answered"
+                                                 : "call.ended");
+  json::put(w, "occurred_at", format_rfc3339(e.occurred_at));
+  json::put(w, "dialed", e.dialed);
+  w.Key("caller");
+  w.StartObject();
+  json::put_if(w, "user_id", e.caller.user_id);
+  json::put_if(w, "name", e.caller.name);
+  json::put_if(w, "extension", e.caller.extension);
+  json::put_if(w, "callback", e.caller.callback);
+  w.EndObject();
+  const auto& d = e.device;
+  if (!d.id.empty() || !d.kind.empty() || d.mac || d.ip || d.bssid || d.geo) {
+    w.Key("device");
+    w.StartObject();
+    json::put_if(w, "id", d.id);
+    json::put_if(w, "kind", d.kind);
+    if (d.mac) json::put(w, "mac", d.mac->to_string());
+    if (d.ip) json::put(w, "ip", d.ip->to_string());
+    if (d.bssid) json::put(w, "bssid", d.bssid->to_string());
+    if (d.geo) json::put_geo(w, *d.geo);
+    w.EndObject();
+  }
+  json::put_if(w, "site_id", e.site_id);
+  json::put_if(w, "pidf_lo", e.pidf_lo);
+  if (s.duration_ms) {
+    w.Key("duration_ms");
+    w.Int64(*s.duration_ms);
+  }
+  w.Key("sip");
+  w.StartObject();
+  json::put(w, "call_id", s.sip_call_id);
+  if (s.status) {
+    w.Key("status");
+    w.Int(*s.status);
+  }
+  write_string_array(w, "geolocation", s.geolocation);
+  json::put_if(w, "geolocation_routing", s.geolocation_routing);
+  json::put_if(w, "location_inserted_by", s.location_inserted_by);
+  json::put_if(w, "location_error", s.location_error);
+  json::put_if(w, "user_location", s.user_location);
+  w.EndObject();
+  w.EndObject();
+  return {buffer.GetString(), buffer.GetSize()};
+}
+
+}  // namespace e911::ingest

@@ -1,0 +1,85 @@
+#pragma once
+// One SIP message (RFC 3261 section 7): its start line, headers and body,
+// parsed without copying and never past its input. The decoder is written
+// here rather than taken from a SIP library: GNU oSIP and Sofia-SIP were
+// measured and both parse an INVITE slower than the project decodes the
+// same call event from JSON (docs/decisions/0007-sip-parser.md).
+//
+// What real proxies and phones send is accepted: CRLF or bare LF line ends,
+// leading CRLF keep-alives, folded header lines (joined by one space),
+// compact header names (f: t: i: m: l: c: v: ...), header names in any case,
+// and a datagram holding bytes past Content-Length (discarded, RFC 3261
+// 18.3). Refused, each with a reason: more than SipLimits allows, a start
+// line that is neither a request nor a status line, a header line without
+// a name, NUL bytes in the headers, headers not ended by an empty line, a
+// body shorter than its Content-Length.
+//
+// Views point into the parsed input, which must outlive the message; only
+// folded header values are copied (into the message).
+
+#include <cstddef>
+#include <deque>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+
+namespace e911::ingest {
+
+struct SipLimits {
+  std::size_t max_bytes = 64 * 1024;  // the largest UDP datagram
+  std::size_t max_headers = 256;
+  std::size_t max_header_bytes = 16 * 1024;  // one header's value, unfolded
+};
+
+struct SipHeader {
+  std::string_view name;  // as written; a compact form is replaced by its full name ("Call-ID" for "i")
+  std::string_view value;  // trimmed; folded lines joined by single spaces
+};
+
+class SipMessage {
+ public:
+  bool is_request() const { return status_ == 0; }
+  std::string_view method() const { return method_; }            // requests only
+  std::string_view request_uri() const { return request_uri_; }  // requests only
+  int status() const { return status_; }                         // responses only: 100..699
+  std::string_view reason() const { return reason_; }
+
+  const std::vector<SipHeader>& headers() const { return headers_; }
+  // The first header of that name (case-insensitive, compact forms
+  // included), or nullopt.
+  std::optional<std::string_view> header(std::string_view name) const;
+  // Every value of a header that may be a comma-separated list (Via,
+  // Contact, P-Asserted-Identity, Geolocation...), across all its header
+  // lines, in order; commas inside quotes or <> do not split.
+  std::vector<std::string_view> values(std::string_view name) const;
+
+  std::string_view body() const { return body_; }
+  // Bytes after the body that Content-Length left out.
+  std::size_t trailing_bytes() const { return trailing_; }
+
+  friend Result<SipMessage> parse_sip_message(std::string_view text, const SipLimits& limits);
+
+ private:
+  std::string_view method_, request_uri_, reason_, body_;
+  int status_ = 0;
+  std::size_t trailing_ = 0;
+  std::vector<SipHeader> headers_;
+  std::deque<std::string> unfolded_;  // element addresses stay put as it grows
+};
+
+Result<SipMessage> parse_sip_message(std::string_view text, const SipLimits& limits = {});
+
+// Splits a header value at commas that are not inside a quoted string or
+// <...>; parts are trimmed, empty ones dropped.
+std::vector<std::string_view> split_header_list(std::string_view value);
+
+// The full name of a compact header form ("i" -> "Call-ID"), or the name
+// itself when it is not one.
+std::string_view full_header_name(std::string_view name);
+
+bool equals_ignore_case(std::string_view a, std::string_view b);
+
+}  // namespace e911::ingest
