@@ -186,7 +186,8 @@ CallClass service_urn_class(std::string_view dialed) {
   for (auto& c : lower)
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   const auto is = [&](std::string_view service) {
-    return lower == service || (lower.size() > service.size() && lower.starts_with(service) && lower[service.size()] == '.');
+    return lower == service ||
+           (lower.size() > service.size() + 1 && lower.starts_with(service) && lower[service.size()] == '.');
   };
   if (is("urn:service:sos")) return CallClass::emergency;
   if (is("urn:service:test.sos")) return CallClass::test;

@@ -14,6 +14,7 @@
 #include "common/text.h"
 #include "producers/ingest/multipart.h"
 #include "producers/ingest/sip_address.h"
+#include "registry/dial_plan.h"
 
 namespace e911::ingest {
 namespace {
@@ -301,10 +302,8 @@ Result<std::string> dialed_of(std::string_view request_uri, std::string_view to_
   if (!uri) return Error{"Request-URI: not a URI: " + quote_for_message(request_uri, 60)};
   if (uri->scheme == "urn") {
     // RFC 5031 emergency services, and the RFC 6881 test service.
-    const auto& s = uri->user;
-    if (s == "service:sos" || s.starts_with("service:sos.") || s == "service:test.sos" ||
-        s.starts_with("service:test.sos."))
-      return "urn:" + s;
+    std::string urn = "urn:" + uri->user;
+    if (registry::service_urn_class(urn) != registry::CallClass::none) return urn;
     return Error{"Request-URI: " + quote_for_message(request_uri, 60) + " is not an emergency service URN"};
   }
   std::string number = uri->user;

@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/text.h"
 #include "registry/registry_loader.h"
 #include "tests/support/files.h"
 
@@ -343,6 +344,30 @@ TEST(DialPlan, SharedReferenceRegistry) {
   EXPECT_EQ(plan.classify("112", "DE").cls, CallClass::emergency);
   EXPECT_EQ(plan.classify("110", "DE").cls, CallClass::emergency);
   EXPECT_EQ(plan.classify("911", "").cls, CallClass::none);
+}
+
+// RFC 5031 service URNs are emergency calls in every country and without
+// one; RFC 6881's test service is a test call; other URNs are neither.
+TEST(DialPlan, ServiceUrns) {
+  const auto plan = reference_plan();
+  for (const char* urn : {"urn:service:sos", "URN:Service:SOS", "urn:service:sos.fire", "urn:service:sos.ambulance"}) {
+    SCOPED_TRACE(urn);
+    EXPECT_TRUE(plan.maybe_emergency(urn));
+    for (const char* country : {"US", "GB", "", "ZZ"}) {
+      const auto c = plan.classify(urn, country);
+      EXPECT_EQ(c.cls, CallClass::emergency);
+      EXPECT_EQ(c.number, to_lower_ascii(urn));
+      EXPECT_FALSE(c.via_dial_prefix);
+    }
+  }
+  EXPECT_EQ(plan.classify("urn:service:test.sos", "US").cls, CallClass::test);
+  EXPECT_EQ(plan.classify("urn:service:test.sos.fire", "DE").cls, CallClass::test);
+  for (const char* other : {"urn:service:sosx", "urn:service:counseling", "urn:service:sos.", "urn:nena:service:sos",
+                            "sos", "urn:service:test.sosx"}) {
+    SCOPED_TRACE(other);
+    EXPECT_EQ(plan.classify(other, "US").cls, CallClass::none);
+    EXPECT_FALSE(plan.maybe_emergency(other));
+  }
 }
 
 }  // namespace

@@ -1,0 +1,239 @@
+#include "producers/ingest/sip_call_event.h"
+
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+
+#include <string>
+
+#include "common/events.h"
+#include "producers/ingest/mirror.h"
+#include "tests/support/files.h"
+
+namespace e911::ingest {
+namespace {
+
+std::string sip_file(const std::string& name) { return test::read_file(test::source_dir() + "/tests/ingest/sip/" + name); }
+
+// Decodes one file's message with `decoder`; the text must outlive the result's use.
+Result<SipCallEvent> decode_file(SipCallDecoder& decoder, const std::string& text, MirrorInfo mirror = {},
+                                 EpochMillis now = 1'700'000'000'000) {
+  auto m = parse_sip_message(text);
+  if (!m) return m.error();
+  return decoder.decode(*m, mirror, now);
+}
+
+TEST(SipCallEvent, CiscoInviteGivesCallerDeviceAndNetwork) {
+  SipCallDecoder decoder;
+  const auto text = sip_file("cisco-911.sip");
+  const auto e = decode_file(decoder, text);
+  ASSERT_TRUE(e.ok()) << e.error().message;
+  EXPECT_EQ(e->event.type, CallEventType::initiated);
+  EXPECT_EQ(e->event.dialed, "911");
+  EXPECT_EQ(e->event.caller.user_id, "5001");
+  EXPECT_EQ(e->event.caller.name, "John Smith");
+  EXPECT_EQ(e->event.caller.extension, "5001");
+  EXPECT_EQ(e->event.caller.callback, "+15125550101");
+  EXPECT_EQ(e->event.device.id, "SEP9C57AD12A4E0");
+  ASSERT_TRUE(e->event.device.mac);
+  EXPECT_EQ(e->event.device.mac->to_string(), "9c:57:ad:12:a4:e0");
+  ASSERT_TRUE(e->event.device.bssid);
+  EXPECT_EQ(e->event.device.bssid->to_string(), "00:11:22:33:44:55");
+  ASSERT_TRUE(e->event.device.ip);
+  EXPECT_EQ(e->event.device.ip->to_string(), "10.40.1.23");
+  EXPECT_EQ(e->sip_call_id, "a84b4c76e66710@10.40.1.23");
+  EXPECT_EQ(e->event.occurred_at, 1'700'000'000'000);
+}
+
+TEST(SipCallEvent, PureConnectAttributesWinOverTheMirrorAndVia) {
+  SipCallDecoder decoder;
+  const auto text = sip_file("pureconnect-911.sip");
+  const auto e = decode_file(decoder, text, MirrorInfo{.source_ip = IpAddress::parse("192.0.2.1")});
+  ASSERT_TRUE(e.ok()) << e.error().message;
+  EXPECT_EQ(e->event.device.mac->to_string(), "00:04:f2:15:c2:85");
+  EXPECT_EQ(e->event.device.ip->to_string(), "10.20.3.45");
+  EXPECT_EQ(e->event.caller.callback, "+15125550142");  // tel: with visual separators
+  EXPECT_EQ(e->event.caller.extension, "");             // "jdoe" is not an extension
+}
+
+TEST(SipCallEvent, PidfLoByValueAndTheNetworkTheEndpointSaw) {
+  SipCallDecoder decoder;
+  const auto text = sip_file("pidf-112.sip");
+  const auto e = decode_file(decoder, text);
+  ASSERT_TRUE(e.ok()) << e.error().message;
+  EXPECT_EQ(e->event.dialed, "112");  // tel:112;phone-context=+49
+  EXPECT_NE(e->event.pidf_lo.find("<ca:A6>Beispielstrasse</ca:A6>"), std::string::npos);
+  EXPECT_EQ(e->location_error, "");
+  EXPECT_EQ(e->location_inserted_by, "softphone.example.com");
+  EXPECT_EQ(e->geolocation_routing, "yes");
+  EXPECT_EQ(e->user_location, "external");
+  EXPECT_EQ(e->event.device.id, "urn:uuid:f81d4fae-7dec-11d0-a765-00a0c91e6bf6");
+  EXPECT_EQ(e->event.device.bssid->to_string(), "a0:b1:c2:d3:e4:f5");
+  // Two Vias: the mirror's source would be a hop, so the bottom Via's received.
+  EXPECT_EQ(e->event.device.ip->to_string(), "198.51.100.23");
+  EXPECT_EQ(e->event.caller.callback, "+493012345678");
+}
+
+TEST(SipCallEvent, ServiceUrnCompactFormsAndTheTelIdentity) {
+  SipCallDecoder decoder;
+  const auto text = sip_file("urn-sos-compact.sip");
+  const auto e = decode_file(decoder, text);
+  ASSERT_TRUE(e.ok()) << e.error().message;
+  EXPECT_EQ(e->event.dialed, "urn:service:sos");
+  EXPECT_EQ(e->event.caller.user_id, "u-5001");
+  EXPECT_EQ(e->event.caller.callback, "+442079460101");
+}
+
+TEST(SipCallEvent, ALocationThatCannotBeUsedIsDroppedWithItsReasonAndTheCallKept) {
+  SipCallDecoder decoder;
+  for (const auto& [file, reason] : {std::pair{"wrong-boundary.sip", "does not occur in the body"},
+                                     std::pair{"hostile-pidf.sip", "DOCTYPE not allowed"}}) {
+    SCOPED_TRACE(file);
+    const auto text = sip_file(file);
+    const auto e = decode_file(decoder, text);
+    ASSERT_TRUE(e.ok()) << e.error().message;
+    EXPECT_TRUE(e->event.pidf_lo.empty());
+    EXPECT_NE(e->location_error.find(reason), std::string::npos) << e->location_error;
+  }
+}
+
+TEST(SipCallEvent, DialogLifecycleSharesTheCallIdAndMeasuresTheDuration) {
+  SipCallDecoder decoder;
+  const auto invite = sip_file("cisco-911.sip"), ok = sip_file("200-ok.sip"), ringing = sip_file("180-ringing.sip"),
+             bye = sip_file("bye.sip");
+  const auto started = decode_file(decoder, invite, {}, 1'000);
+  ASSERT_TRUE(started.ok());
+  const auto provisional = decode_file(decoder, ringing, {}, 1'500);
+  ASSERT_FALSE(provisional.ok());
+  EXPECT_NE(provisional.error().message.find("provisional response 180"), std::string::npos);
+  const auto answered = decode_file(decoder, ok, {}, 2'000);
+  ASSERT_TRUE(answered.ok()) << answered.error().message;
+  EXPECT_EQ(answered->event.type, CallEventType::answered);
+  EXPECT_EQ(answered->status, 200);
+  const auto ended = decode_file(decoder, bye, {}, 62'000);
+  ASSERT_TRUE(ended.ok()) << ended.error().message;
+  EXPECT_EQ(ended->event.type, CallEventType::ended);
+  EXPECT_EQ(ended->duration_ms, 60'000);
+  for (const auto* e : {&*answered, &*ended}) {
+    EXPECT_EQ(e->event.call_id, started->event.call_id);
+    EXPECT_EQ(e->event.caller.user_id, "5001");  // from the INVITE
+    EXPECT_EQ(e->event.dialed, "911");
+  }
+  EXPECT_NE(answered->event.event_id, started->event.event_id);
+  EXPECT_NE(ended->event.event_id, answered->event.event_id);
+  EXPECT_EQ(decoder.dialogs().size(), 0u);
+}
+
+TEST(SipCallEvent, AFinalFailureEndsTheCall) {
+  SipCallDecoder decoder;
+  const auto invite = sip_file("pureconnect-911.sip"), busy = sip_file("486-busy.sip");
+  ASSERT_TRUE(decode_file(decoder, invite).ok());
+  const auto ended = decode_file(decoder, busy);
+  ASSERT_TRUE(ended.ok()) << ended.error().message;
+  EXPECT_EQ(ended->event.type, CallEventType::ended);
+  EXPECT_EQ(ended->status, 486);
+  EXPECT_EQ(ended->duration_ms, 0);
+  EXPECT_EQ(ended->event.caller.callback, "+15125550142");
+}
+
+// A retransmission, the same INVITE mirrored twice, and the copy the proxy
+// forwarded (its own Via on top) are one event; another call is not.
+TEST(SipCallEvent, EventIdsAbsorbRetransmissionsAndCopiesFromOtherHops) {
+  const auto invite = sip_file("cisco-911.sip");
+  SipCallDecoder a, b;
+  const auto first = decode_file(a, invite, {}, 1'000);
+  const auto again = decode_file(b, invite, {.transport = "hep"}, 9'000);
+  std::string forwarded = invite;
+  forwarded.insert(forwarded.find("Via:"), "Via: SIP/2.0/UDP 192.0.2.5:5060;branch=z9hG4bKproxy1\r\n");
+  const auto copy = decode_file(b, forwarded, {}, 9'500);
+  ASSERT_TRUE(first.ok() && again.ok() && copy.ok());
+  EXPECT_EQ(first->event.event_id, again->event.event_id);
+  EXPECT_EQ(first->event.event_id, copy->event.event_id);
+  std::string other = invite;
+  other.replace(other.find("a84b4c76e66710"), 14, "b84b4c76e66710");
+  const auto different = decode_file(b, other);
+  ASSERT_TRUE(different.ok());
+  EXPECT_NE(different->event.event_id, first->event.event_id);
+  EXPECT_NE(different->event.call_id, first->event.call_id);
+}
+
+TEST(SipCallEvent, WhatIsNotACallEvent) {
+  SipCallDecoder decoder;
+  const struct {
+    std::string text, reason;
+  } cases[] = {
+      {"OPTIONS sip:h SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nCall-ID: o\r\nCSeq: 1 OPTIONS\r\n\r\n",
+       "OPTIONS request: not a call event"},
+      {"INVITE sip:911@h SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:a@h>;tag=1\r\n"
+       "To: <sip:911@h>;tag=2\r\nCall-ID: re\r\nCSeq: 2 INVITE\r\n\r\n",
+       "re-INVITE"},
+      {"INVITE sip:911@h SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nCSeq: 1 INVITE\r\n\r\n", "Call-ID: missing"},
+      {"INVITE sip:911@h SIP/2.0\r\nVia: SIP/2.0/UDP h\r\nCall-ID: c\r\nCSeq: x INVITE\r\n\r\n", "CSeq: not"},
+      {"INVITE sip:911@h SIP/2.0\r\nCall-ID: c\r\nCSeq: 1 INVITE\r\n\r\n", "Via: missing"},
+      {"INVITE sip:911@h SIP/2.0\r\nVia: SIP/2.0/UDP h\r\nCall-ID: c\r\nCSeq: 1 INVITE\r\n\r\n", "From: missing"},
+      {"INVITE urn:service:counseling SIP/2.0\r\nVia: SIP/2.0/UDP h\r\nFrom: <sip:a@h>\r\nCall-ID: c\r\n"
+       "CSeq: 1 INVITE\r\n\r\n",
+       "not an emergency service URN"},
+      {"SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP h\r\nCall-ID: c\r\nCSeq: 3 BYE\r\n\r\n", "response 200 to BYE"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.text);
+    const auto e = decode_file(decoder, c.text);
+    ASSERT_FALSE(e.ok());
+    EXPECT_NE(e.error().message.find(c.reason), std::string::npos) << e.error().message;
+  }
+}
+
+TEST(SipCallEvent, UserIdMappings) {
+  const auto invite = sip_file("pidf-112.sip");
+  SipDecodeOptions regex;
+  regex.identity.pattern.emplace("^sip:([^@]+)@example\\.com$");
+  SipCallDecoder by_regex(regex);
+  EXPECT_EQ(decode_file(by_regex, invite)->event.caller.user_id, "alice");
+  SipDecodeOptions pai;
+  pai.identity.header = IdentityMapping::Header::p_asserted_identity;
+  SipCallDecoder by_pai(pai);
+  EXPECT_EQ(decode_file(by_pai, invite)->event.caller.user_id, "+493012345678");
+  SipDecodeOptions unmatched;
+  unmatched.identity.pattern.emplace("^tel:(.*)$");
+  SipCallDecoder fallback(unmatched);
+  EXPECT_EQ(decode_file(fallback, invite)->event.caller.user_id, "alice");
+}
+
+// The JSON is a call event the project's own decoder accepts, and carries
+// what the INVITE carried.
+TEST(SipCallEvent, EncodedEventsDecodeAsContractCallEvents) {
+  SipCallDecoder decoder;
+  for (const char* file : {"cisco-911.sip", "pidf-112.sip", "urn-sos-compact.sip", "pureconnect-911.sip"}) {
+    SCOPED_TRACE(file);
+    const auto text = sip_file(file);
+    const auto e = decode_file(decoder, text);
+    ASSERT_TRUE(e.ok());
+    const auto json = encode_sip_call_event(*e);
+    const auto decoded = decode_input_event(json);
+    ASSERT_TRUE(decoded.ok()) << decoded.error().message << "\n" << json;
+    const auto& call = std::get<CallEvent>(*decoded);
+    EXPECT_EQ(call.event_id, e->event.event_id);
+    EXPECT_EQ(call.dialed, e->event.dialed);
+    EXPECT_EQ(call.caller.callback, e->event.caller.callback);
+    EXPECT_EQ(call.pidf_lo, e->event.pidf_lo);
+    rapidjson::Document doc;
+    doc.Parse(json.c_str());
+    ASSERT_TRUE(doc.IsObject());
+    EXPECT_EQ(std::string(doc["sip"]["call_id"].GetString()), e->sip_call_id);
+  }
+}
+
+TEST(SipDialogs, ForgetsTheOldestBeyondItsCapacity) {
+  SipDialogs dialogs(2);
+  dialogs.begin("a", {});
+  dialogs.begin("b", {});
+  dialogs.begin("c", {});
+  EXPECT_EQ(dialogs.size(), 2u);
+  EXPECT_EQ(dialogs.find("a"), nullptr);
+  EXPECT_NE(dialogs.find("c"), nullptr);
+  dialogs.end("b");
+  EXPECT_EQ(dialogs.find("b"), nullptr);
+}
+
+}  // namespace
+}  // namespace e911::ingest
