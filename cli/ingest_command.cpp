@@ -8,11 +8,16 @@
 #include <regex>
 #include <string>
 
+#include "cli/command_line.h"
 #include "cli/commands.h"
+#include "cli/component_config.h"
 #include "cli/options.h"
-#include "cli/subcommands.h"
+#include "common/log.h"
+#include "common/service/service_runner.h"
 #include "common/text.h"
 #include "common/timestamp.h"
+#include "producers/ingest/ingest_config.h"
+#include "producers/ingest/ingest_service.h"
 #include "producers/ingest/mirror.h"
 #include "producers/ingest/sip_call_event.h"
 #include "producers/ingest/sip_message.h"
@@ -140,19 +145,50 @@ int run_decode_sip(Args args) {
   return any_bad ? 1 : 0;
 }
 
-constexpr Subcommand kSubcommands[] = {
-    {"decode-sip", "decode SIP message files into call events, as the ingest would (offline)", run_decode_sip},
-};
+constexpr const char* kRunHelp =
+    "usage: e911 ingest [--config FILE] [--sip-udp HOST:PORT] [--sip-tcp HOST:PORT] [--metrics-port N]\n"
+    "       e911 ingest decode-sip FILE...   (`e911 ingest decode-sip --help`)\n"
+    "\n"
+    "Listens where SIP proxies mirror their signalling (Kamailio siptrace, HEP v3\n"
+    "from Kamailio, OpenSIPS, FreeSWITCH, Asterisk; UDP and TCP) and produces each\n"
+    "emergency call's INVITE, answer and end as call events to the call-events\n"
+    "topic. It only listens: calls never wait for it. Runs until SIGTERM or SIGINT.\n"
+    "\n"
+    "  --config FILE         YAML configuration (docs/ingest.md): kafka.* goes to\n"
+    "                        librdkafka as it is, topics.*, metrics.*, ingest.*\n"
+    "  --sip-udp HOST:PORT   the UDP mirror socket (overrides ingest.sip.udp;\n"
+    "                        default 127.0.0.1:9060; port 0 picks a free one)\n"
+    "  --sip-tcp HOST:PORT   the TCP mirror socket (overrides ingest.sip.tcp; off\n"
+    "                        by default)\n"
+    "  --metrics-port N      port of /metrics and /healthz (overrides metrics.port)\n"
+    "\n"
+    "Environment overrides: E911_KAFKA_<PROPERTY>, E911_INGEST_SIP_UDP...; the HEP\n"
+    "auth key as ingest.hep.auth_key.file or E911_INGEST_HEP_AUTH_KEY_FILE. Logs\n"
+    "are JSON lines on standard error.\n";
+
+int run_ingest_service(Args args) {
+  const CommandLine command("ingest", kRunHelp, args, {"--config", "--sip-udp", "--sip-tcp", "--metrics-port"}, {});
+  if (const auto done = command.early_exit()) return *done;
+  const Options& opts = command.options();
+  auto config = load_component_config(
+      opts, "ingest", ingest::ingest_config_keys(),
+      {{"--sip-udp", "ingest.sip.udp"}, {"--sip-tcp", "ingest.sip.tcp"}, {"--metrics-port", "metrics.port"}});
+  if (!config) return 2;
+  auto options = ingest::ingest_setup(*config);
+  if (!options) return command.usage_error(options.error().message);
+  Logger("ingest").info("starting", {{"config", config->to_log_json()}});
+  return service::run_in_foreground(foreground_options("ingest", *config, /*reload_on_sighup=*/false),
+                                     [&](observability::MetricsRegistry& metrics) {
+                                       return std::make_unique<ingest::IngestService>(*options, metrics);
+                                     });
+}
 
 }  // namespace
 
+// `e911 ingest decode-sip ...` decodes offline; `e911 ingest [options]` runs the service.
 int run_ingest(Args args) {
-  return run_subcommand({.program = "e911 ingest",
-                         .noun = "subcommand",
-                         .entries = kSubcommands,
-                         .name_width = 12,
-                         .footer = "Run `e911 ingest <subcommand> --help`; docs/ingest.md describes the service."},
-                        args);
+  if (!args.empty() && args[0] == "decode-sip") return run_decode_sip(args.subspan(1));
+  return run_ingest_service(args);
 }
 
 }  // namespace e911::cli

@@ -201,7 +201,8 @@ bool is_secret_config_key(std::string_view key) {
   const std::string k = to_lower_ascii(key);
   static constexpr std::string_view kMarkers[] = {
       "password", "passwd",  "passphrase", "secret",      "token",   "credential",         "private",
-      "apikey",   "api_key", "api.key",    "ssl.key.pem", "ssl_key", "oauthbearer.config", "oauthbearer.extensions"};
+      "apikey",   "api_key", "api.key",    "ssl.key.pem", "ssl_key", "oauthbearer.config", "oauthbearer.extensions",
+      "auth_key"};
   for (const auto m : kMarkers) {
     if (k.find(m) != std::string::npos) return true;
   }

@@ -1,0 +1,70 @@
+#include "producers/ingest/ingest_config.h"
+
+#include <regex>
+
+#include "common/text.h"
+#include "registry/registry_loader.h"
+
+namespace e911::ingest {
+
+const std::vector<ConfigKey>& ingest_config_keys() {
+  static const std::vector<ConfigKey> keys = {
+      ConfigKey::text("ingest.sip.udp", "127.0.0.1:9060"),
+      ConfigKey::text("ingest.sip.tcp", ""),
+      ConfigKey::integer("ingest.sip.max_message_bytes", 65535, 1024, 65535),
+      ConfigKey::text("ingest.hep.auth_key"),
+      ConfigKey::text("ingest.non_emergency", "drop"),
+      ConfigKey::text("ingest.user_id.from", "from"),
+      ConfigKey::text("ingest.user_id.pattern"),
+      ConfigKey::text("ingest.registry"),
+  };
+  return keys;
+}
+
+Result<IngestServiceOptions> ingest_setup(const Config& config) {
+  IngestServiceOptions options;
+  options.kafka = config.kafka_properties();
+  if (!options.kafka.count("bootstrap.servers")) {
+    return Error{
+        "kafka.bootstrap.servers is not set (the kafka: section of --config, or E911_KAFKA_BOOTSTRAP_SERVERS)"};
+  }
+  options.topics = config.topics();
+  options.dead_letter_max_payload = static_cast<std::size_t>(config.get_int("dead_letter.max_payload_bytes"));
+  options.sip.udp = config.get_or("ingest.sip.udp", "");
+  options.sip.tcp = config.get_or("ingest.sip.tcp", "");
+  if (options.sip.udp.empty() && options.sip.tcp.empty())
+    return Error{"ingest.sip.udp and ingest.sip.tcp are both empty: the ingest would listen nowhere"};
+  options.sip.max_record_bytes = static_cast<std::size_t>(config.get_int("ingest.sip.max_message_bytes"));
+  auto& ingest = options.ingest;
+  ingest.limits.max_bytes = options.sip.max_record_bytes;
+  ingest.hep_auth_key = config.get_or("ingest.hep.auth_key", "");
+  const auto policy = config.get_or("ingest.non_emergency", "drop");
+  if (policy == "forward") ingest.forward_non_emergency = true;
+  else if (policy != "drop")
+    return Error{"ingest.non_emergency: expected drop or forward, got " + quote_for_message(policy)};
+  const auto from = config.get_or("ingest.user_id.from", "from");
+  if (from == "p-asserted-identity") ingest.decode.identity.header = IdentityMapping::Header::p_asserted_identity;
+  else if (from != "from")
+    return Error{"ingest.user_id.from: expected from or p-asserted-identity, got " + quote_for_message(from)};
+  if (const auto pattern = config.get("ingest.user_id.pattern"); pattern && !pattern->empty()) {
+    try {
+      ingest.decode.identity.pattern.emplace(*pattern, std::regex::ECMAScript);
+      ingest.decode.identity.pattern_text = *pattern;
+    } catch (const std::regex_error& e) {
+      return Error{"ingest.user_id.pattern: not a regular expression: " + std::string(e.what())};
+    }
+  }
+  if (const auto registry = config.get("ingest.registry"); registry && !registry->empty()) {
+    auto load = registry::load_registry_file(*registry);
+    if (!load.ok()) {
+      std::string why = load.errors.empty() ? "" : ": " + registry::format_diagnostic(*registry, load.errors.front());
+      return Error{"ingest.registry: " + *registry + " does not load" + why};
+    }
+    // The registry's dial prefixes and numbers decide which calls may be emergency calls.
+    const auto keep = load.registry;
+    ingest.dial_plan = std::shared_ptr<const registry::DialPlan>(keep, &keep->dial_plan());
+  }
+  return options;
+}
+
+}  // namespace e911::ingest
