@@ -15,6 +15,9 @@ packages=(
   kcat python3 python3-jsonschema python3-yaml python3-aiosmtpd prometheus libxml2-utils curl tzdata
   # the notifier's SMS gateway (bearerbox, smsbox, fakesmsc) and test certificates
   kannel kannel-extras openssl
+  # the ingest's SIP peers: sipp (callers and the carrier) and the Kamailio
+  # proxy that mirrors to it
+  sip-tester kamailio
   # the auditor's stores: a PostgreSQL server the tests start themselves,
   # and the sqlite3 client the tampering tests use
   postgresql sqlite3
@@ -34,10 +37,13 @@ sudo=""
 echo "ops/install-deps.sh: installing ${missing[*]}"
 $sudo apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-# The prometheus package starts a system service; the tests run their own.
-if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet prometheus 2>/dev/null; then
-  $sudo systemctl stop prometheus || true
-fi
+# The prometheus and kamailio packages start system services; the tests
+# run their own.
+for service in prometheus kamailio; do
+  if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet "$service" 2>/dev/null; then
+    $sudo systemctl stop "$service" || true
+  fi
+done
 # So does the postgresql package (a cluster on port 5432); the tests start
 # their own server in a temporary directory on another port and need none.
 if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet postgresql 2>/dev/null; then

@@ -40,13 +40,14 @@ struct IngestService::Metrics {
     std::atomic<std::uint64_t> events{0}, delivered{0}, delivery_failures{0}, duplicates{0}, ignored{0}, rejected{0};
   };
   std::shared_ptr<Counts> counts = std::make_shared<Counts>();
+  observability::MetricsRegistry registry;  // keeps the families below alive
   prometheus::Family<prometheus::Counter>* messages = nullptr;
   prometheus::Family<prometheus::Counter>* events = nullptr;
   prometheus::Counter* location_dropped = nullptr;
   prometheus::Counter* delivery_failures = nullptr;
   prometheus::Counter* stream_errors = nullptr;
 
-  explicit Metrics(observability::MetricsRegistry& registry) {
+  explicit Metrics(observability::MetricsRegistry r) : registry(std::move(r)) {
     messages = &registry.counter("ingest", "messages",
                                  "Messages received from mirrors and webhooks, by transport and outcome (event, "
                                  "duplicate, ignored, rejected)");
