@@ -20,6 +20,7 @@
 #include "producers/ingest/ingest_service.h"
 #include "tests/ingest/sip_peers.h"
 #include "tests/kafka/kafka_test_util.h"
+#include "tests/support/emitted.h"
 
 namespace e911::ingest {
 namespace {
@@ -62,10 +63,11 @@ class SipProxyTest : public ::testing::TestWithParam<test::MirrorFormat> {
     service_.reset();
   }
 
-  // The call events on the topic, parsed.
+  // The call events on the topic, parsed (and kept for the schemas_emitted test).
   std::vector<std::shared_ptr<rapidjson::Document>> events() {
     std::vector<std::shared_ptr<rapidjson::Document>> out;
     kafka::read_to_end(props_, topics_.call_events, [&](const kafka::Message& m) {
+      test::record_emitted("ingest-call-events", m.value);
       auto doc = std::make_shared<rapidjson::Document>();
       doc->Parse(m.value.data(), m.value.size());
       out.push_back(doc);
