@@ -19,7 +19,8 @@
 #include "common/service/background_service.h"
 #include "producers/ingest/ingest_service.h"
 #include "tests/ingest/sip_peers.h"
-#include "tests/kafka/kafka_test_util.h"
+#include "tests/support/temp_dir.h"
+#include "tests/support/wait.h"
 #include "tests/support/emitted.h"
 
 namespace e911::ingest {
@@ -36,7 +37,7 @@ class SipProxyTest : public ::testing::TestWithParam<test::MirrorFormat> {
  protected:
   void SetUp() override {
     for (const auto& name : {topics_.call_events, topics_.dead_letter}) broker_.create_topic(name, 1);
-    props_ = kafka::test::test_properties(broker_);
+    props_ = broker_.client_properties();
     start_ingest();
     proxy_ = std::make_unique<test::SipProxy>(dir_, ingest_port_, GetParam());
   }

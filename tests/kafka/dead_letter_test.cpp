@@ -20,6 +20,7 @@
 #include "common/kafka/producer.h"
 #include "common/kafka/topic_reader.h"
 #include "tests/kafka/kafka_test_util.h"
+#include "tests/support/files.h"
 
 namespace e911::kafka {
 namespace {
