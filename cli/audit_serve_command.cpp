@@ -22,7 +22,7 @@
 #include "cli/options.h"
 #include "common/log.h"
 #include "common/observability/observability_server.h"
-#include "consumers/auditor/api/api_tokens.h"
+#include "common/net/api_tokens.h"
 #include "consumers/auditor/api/audit_api.h"
 #include "consumers/auditor/store/audit_store.h"
 #include "consumers/auditor/auditor_config.h"
@@ -106,7 +106,7 @@ std::string read_secret_line() {
 
 int hash_token() {
   const std::string token = read_secret_line();
-  auto hash = auditor::api::hash_new_api_token(token);
+  auto hash = net::hash_new_api_token(token);
   if (!hash) {
     std::cerr << "e911 audit serve --hash-token: " << hash.error().message << "\n";
     return 2;
@@ -193,7 +193,7 @@ int run_audit_serve(Args args) {
 
   const Logger log("audit-api");
   try {
-    auditor::api::ApiTokenFile tokens(api.tokens_file);
+    net::ApiTokenFile tokens(api.tokens_file);
     auto store = auditor::open_audit_store(settings->store_url);
     observability::MetricsRegistry metrics;
     auditor::api::AuditApiServer server(*store, tokens, settings->keyring, metrics, options);

@@ -3,7 +3,6 @@
 #include <Poco/DateTime.h>
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeParser.h>
-#include <Poco/SHA2Engine.h>
 #include <Poco/Timestamp.h>
 
 #include <charconv>
@@ -11,6 +10,7 @@
 #include "common/json_writer.h"
 #include "common/mac_address.h"
 #include "common/pidf_lo.h"
+#include "common/sha256.h"
 #include "common/text.h"
 #include "producers/ingest/multipart.h"
 #include "producers/ingest/sip_address.h"
@@ -19,12 +19,7 @@
 namespace e911::ingest {
 namespace {
 
-std::string sha256_prefix(std::string_view text, std::size_t hex_chars) {
-  Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
-  engine.update(text.data(), static_cast<unsigned>(text.size()));
-  const auto hex = Poco::DigestEngine::digestToHex(engine.digest());
-  return hex.substr(0, hex_chars);
-}
+std::string sha256_prefix(std::string_view text, std::size_t hex_chars) { return sha256_hex(text).substr(0, hex_chars); }
 
 struct Identity {
   std::string display_name;

@@ -99,7 +99,7 @@ class AuditApiTest : public test::StoreTest {
     store_ = open_audit_store(url_);
     fill_journal();
     write_tokens(token_line("auditor", kToken));
-    tokens_ = std::make_unique<ApiTokenFile>(tokens_path_);
+    tokens_ = std::make_unique<net::ApiTokenFile>(tokens_path_);
     server_ = start({});
   }
 
@@ -187,7 +187,7 @@ class AuditApiTest : public test::StoreTest {
   std::string tokens_path_ = dir_.file("tokens");
   Signer signer_ = test::signer(SigningAlgorithm::hs256, "k-api");
   std::unique_ptr<AuditStore> store_;
-  std::unique_ptr<ApiTokenFile> tokens_;
+  std::unique_ptr<net::ApiTokenFile> tokens_;
   observability::MetricsRegistry metrics_;
   std::unique_ptr<AuditApiServer> server_;  // last: stopped first
 };
@@ -538,7 +538,7 @@ TEST(AuditServeCommand, HashTokenReadsTheTokenFromStandardInput) {
   auto r = e911::test::run_e911("audit serve --hash-token", token_file);
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, sha256_hex(kToken) + "\n");
-  EXPECT_TRUE(parse_api_tokens("me " + r.out, "t")) << "the output makes a tokens line";
+  EXPECT_TRUE(net::parse_api_tokens("me " + r.out, "t")) << "the output makes a tokens line";
 
   r = e911::test::run_e911("audit serve --hash-token", dir.write("short", "secret\n"));
   EXPECT_EQ(r.exit_code, 2);

@@ -70,7 +70,7 @@ struct Outcome {
 
 class AuditApiServer::Service {
  public:
-  Service(AuditStore& store, ApiTokenFile& tokens, Keyring keyring, observability::MetricsRegistry metrics,
+  Service(AuditStore& store, net::ApiTokenFile& tokens, Keyring keyring, observability::MetricsRegistry metrics,
           std::chrono::seconds verify_cache)
       : metrics_(std::move(metrics)),
         store_(store),
@@ -196,14 +196,14 @@ class AuditApiServer::Service {
 
   std::optional<HttpResponse> unauthenticated(const HttpRequest& req, Outcome& outcome) {
     const auto authorization = req.header("Authorization");
-    const auto token = authorization ? bearer_token(*authorization) : std::nullopt;
-    ApiTokenFile::Check check;
+    const auto token = authorization ? net::bearer_token(*authorization) : std::nullopt;
+    net::ApiTokenFile::Check check;
     if (token) check = tokens_.check(*token);
-    if (check.outcome == ApiTokenFile::Outcome::accepted) {
+    if (check.outcome == net::ApiTokenFile::Outcome::accepted) {
       outcome.client = check.name;
       return std::nullopt;
     }
-    if (check.outcome == ApiTokenFile::Outcome::unavailable) {
+    if (check.outcome == net::ApiTokenFile::Outcome::unavailable) {
       return send(outcome, 503, kJson,
                   error_json("authentication is unavailable: the server's tokens file cannot be used (see its log)"));
     }
@@ -352,7 +352,7 @@ class AuditApiServer::Service {
 
   observability::MetricsRegistry metrics_;  // keeps the families below alive
   AuditStore& store_;
-  ApiTokenFile& tokens_;
+  net::ApiTokenFile& tokens_;
   const Keyring keyring_;
   const std::chrono::seconds verify_cache_;
   prometheus::Family<prometheus::Counter>& requests_;
@@ -364,7 +364,7 @@ class AuditApiServer::Service {
 
 // ----------------------------------------------------------------- server ----
 
-AuditApiServer::AuditApiServer(AuditStore& store, ApiTokenFile& tokens, Keyring keyring,
+AuditApiServer::AuditApiServer(AuditStore& store, net::ApiTokenFile& tokens, Keyring keyring,
                                observability::MetricsRegistry metrics, AuditApiOptions options) {
   net::HttpServerOptions http = net::endpoint_server_options("audit API", options.listen);
   http.priority_paths = {"/healthz"};

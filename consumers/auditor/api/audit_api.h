@@ -36,7 +36,7 @@
 
 #include "common/net/hosted_endpoint.h"
 #include "common/observability/metrics_registry.h"
-#include "consumers/auditor/api/api_tokens.h"
+#include "common/net/api_tokens.h"
 #include "consumers/auditor/store/audit_store.h"
 #include "consumers/auditor/journal/entry_signer.h"
 
@@ -55,7 +55,7 @@ class AuditApiServer final : public net::HostedEndpoint {
   // Binds and starts. Throws std::invalid_argument for inconsistent options
   // (max_threads 0, only one of the TLS files), std::runtime_error if it cannot
   // listen or the TLS files cannot be loaded.
-  AuditApiServer(AuditStore& store, ApiTokenFile& tokens, Keyring keyring, observability::MetricsRegistry metrics,
+  AuditApiServer(AuditStore& store, net::ApiTokenFile& tokens, Keyring keyring, observability::MetricsRegistry metrics,
                  AuditApiOptions options = {});
   // Stops the server before the service it calls goes.
   ~AuditApiServer();

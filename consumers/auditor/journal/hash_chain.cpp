@@ -1,7 +1,5 @@
 #include "consumers/auditor/journal/hash_chain.h"
 
-#include <Poco/Crypto/DigestEngine.h>
-#include <Poco/Crypto/OpenSSLInitializer.h>
 
 #include <stdexcept>
 
@@ -29,17 +27,6 @@ std::string entry_signing_input(const AuditEntry& entry) {
   out += std::to_string(entry.seq);
   out += '}';
   return out;
-}
-
-std::string sha256_hex(std::string_view data) {
-  // OpenSSL's SHA-256 (Poco::Crypto), not Poco::SHA2Engine: several times
-  // faster, and verifying a million entries hashes a million inputs.
-  // See entry_signer.cpp: a live initializer spares each digest engine
-  // from initializing OpenSSL again.
-  static const Poco::Crypto::OpenSSLInitializer openssl;
-  Poco::Crypto::DigestEngine sha256("SHA256");
-  sha256.update(data.data(), data.size());
-  return Poco::DigestEngine::digestToHex(sha256.digest());
 }
 
 std::string entry_hash(const AuditEntry& entry) { return sha256_hex(entry_signing_input(entry)); }

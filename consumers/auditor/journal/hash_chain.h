@@ -19,6 +19,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/sha256.h"
 #include "common/timestamp.h"
 #include "consumers/auditor/journal/audit_entry.h"
 #include "consumers/auditor/journal/entry_signer.h"
@@ -26,9 +27,7 @@
 namespace e911::auditor {
 
 std::string entry_signing_input(const AuditEntry& entry);
-std::string entry_hash(const AuditEntry& entry);  // hex SHA-256 of entry_signing_input()
-std::string sha256_hex(std::string_view data);
-
+std::string entry_hash(const AuditEntry& entry);  
 // The entry after `previous` (nullptr: the first entry, seq 1 after
 // kGenesisHash), hashed and signed with `signer`. `payload` is
 // canonicalized here if it is not canonical already; throws

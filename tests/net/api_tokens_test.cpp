@@ -1,6 +1,6 @@
 // The HTTP API's bearer tokens file (consumers/auditor/api_tokens.h).
 
-#include "consumers/auditor/api/api_tokens.h"
+#include "common/net/api_tokens.h"
 
 #include <gtest/gtest.h>
 
@@ -14,7 +14,7 @@
 #include "tests/auditor/audit_test_support.h"
 #include "tests/observability/log_capture.h"
 
-namespace e911::auditor::api {
+namespace e911::net {
 namespace {
 
 const std::string kAliceToken = "alice-0123456789abcdefghijklmnopqrstuvwxyz";
@@ -148,4 +148,4 @@ TEST_F(ApiTokenFileTest, ReloadRereadsEvenAnUnchangedLookingFile) {
 }
 
 }  // namespace
-}  // namespace e911::auditor::api
+}  // namespace e911::net

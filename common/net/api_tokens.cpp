@@ -1,4 +1,4 @@
-#include "consumers/auditor/api/api_tokens.h"
+#include "common/net/api_tokens.h"
 
 #include <openssl/crypto.h>
 #include <sys/stat.h>
@@ -14,9 +14,9 @@
 
 #include "common/log.h"
 #include "common/text.h"
-#include "consumers/auditor/journal/hash_chain.h"
+#include "common/sha256.h"
 
-namespace e911::auditor::api {
+namespace e911::net {
 namespace {
 
 constexpr std::size_t kMaxNameChars = 64;
@@ -205,4 +205,4 @@ std::size_t ApiTokenFile::size() const {
   return tokens_.size();
 }
 
-}  // namespace e911::auditor::api
+}  // namespace e911::net

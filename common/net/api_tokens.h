@@ -31,7 +31,7 @@
 
 #include "common/result.h"
 
-namespace e911::auditor::api {
+namespace e911::net {
 
 struct ApiToken {
   std::string name;    // 1-64 characters of [A-Za-z0-9._@-]
@@ -98,4 +98,4 @@ class ApiTokenFile {
   bool usable_ = false;                 // false: reject everything (unreadable/invalid file)
 };
 
-}  // namespace e911::auditor::api
+}  // namespace e911::net
