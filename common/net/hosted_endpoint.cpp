@@ -36,4 +36,14 @@ std::uint16_t HostedEndpoint::port() const { return server_->port(); }
 const std::string& HostedEndpoint::bind_address() const { return server_->bind_address(); }
 bool HostedEndpoint::tls() const { return server_->tls(); }
 
+HttpHeaders security_headers(std::string_view content_security_policy, bool tls) {
+  HttpHeaders headers{{"Cache-Control", "no-store"},
+                      {"X-Content-Type-Options", "nosniff"},
+                      {"Referrer-Policy", "no-referrer"},
+                      {"X-Frame-Options", "DENY"},
+                      {"Content-Security-Policy", std::string(content_security_policy)}};
+  if (tls) headers.push_back({"Strict-Transport-Security", "max-age=31536000"});
+  return headers;
+}
+
 }  // namespace e911::net

@@ -8,6 +8,9 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
+
+#include "common/net/http_message.h"
 
 namespace e911::net {
 
@@ -33,6 +36,11 @@ struct EndpointOptions {
 // std::invalid_argument("<name>: ...") for max_threads 0 or only one of the
 // TLS files, std::runtime_error when the TLS files cannot be loaded.
 HttpServerOptions endpoint_server_options(const std::string& name, const EndpointOptions& options);
+
+// The security headers every endpoint answers with: no caching, no MIME
+// sniffing, no framing, no referrer, this Content-Security-Policy, and
+// HSTS when it serves TLS.
+HttpHeaders security_headers(std::string_view content_security_policy, bool tls);
 
 class HostedEndpoint {
  public:

@@ -285,11 +285,7 @@ net::HttpResponse route(AckDesk& desk, const net::HttpRequest& req) {
 AckServer::AckServer(AckDesk& desk, AckServerOptions options) {
   net::HttpServerOptions http = net::endpoint_server_options("acknowledgement endpoint", options);
   http.max_body_bytes = kMaxAckBodyBytes;
-  http.response_headers = {{"Cache-Control", "no-store"},
-                           {"X-Content-Type-Options", "nosniff"},
-                           {"Referrer-Policy", "no-referrer"},
-                           {"X-Frame-Options", "DENY"},
-                           {"Content-Security-Policy", kContentSecurityPolicy}};
+  http.response_headers = net::security_headers(kContentSecurityPolicy, http.tls != nullptr);
   http.error_response = refusal;
   host(std::make_unique<net::HttpServer>(
       [&desk](const net::HttpRequest& req) {

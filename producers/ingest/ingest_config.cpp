@@ -17,6 +17,15 @@ const std::vector<ConfigKey>& ingest_config_keys() {
       ConfigKey::text("ingest.user_id.from", "from"),
       ConfigKey::text("ingest.user_id.pattern"),
       ConfigKey::text("ingest.registry"),
+      ConfigKey::boolean("ingest.http.enabled", false),
+      ConfigKey::text("ingest.http.bind", "127.0.0.1"),
+      ConfigKey::integer("ingest.http.port", 8096, 0, 65535),
+      ConfigKey::integer("ingest.http.max_threads", 8, 1, 256),
+      ConfigKey::integer("ingest.http.max_body_bytes", 1 << 20, 1024, 16 << 20),
+      ConfigKey::integer("ingest.http.ack_timeout_ms", 10000, 100, 120000),
+      ConfigKey::text("ingest.http.tokens_file"),
+      ConfigKey::text("ingest.http.tls_certificate", ""),
+      ConfigKey::text("ingest.http.tls_private_key", ""),
   };
   return keys;
 }
@@ -32,8 +41,26 @@ Result<IngestServiceOptions> ingest_setup(const Config& config) {
   options.dead_letter_max_payload = static_cast<std::size_t>(config.get_int("dead_letter.max_payload_bytes"));
   options.sip.udp = config.get_or("ingest.sip.udp", "");
   options.sip.tcp = config.get_or("ingest.sip.tcp", "");
-  if (options.sip.udp.empty() && options.sip.tcp.empty())
-    return Error{"ingest.sip.udp and ingest.sip.tcp are both empty: the ingest would listen nowhere"};
+  if (config.get_bool("ingest.http.enabled")) {
+    WebhookOptions http;
+    http.listen.bind = config.get_or("ingest.http.bind", "127.0.0.1");
+    http.listen.port = static_cast<std::uint16_t>(config.get_int("ingest.http.port"));
+    http.listen.max_threads = static_cast<std::size_t>(config.get_int("ingest.http.max_threads"));
+    http.listen.tls_certificate = config.get_or("ingest.http.tls_certificate", "");
+    http.listen.tls_private_key = config.get_or("ingest.http.tls_private_key", "");
+    if (http.listen.tls_certificate.empty() != http.listen.tls_private_key.empty())
+      return Error{"ingest.http.tls_certificate and ingest.http.tls_private_key: set both, or neither"};
+    http.max_body_bytes = static_cast<std::size_t>(config.get_int("ingest.http.max_body_bytes"));
+    http.tokens_file = config.get_or("ingest.http.tokens_file", "");
+    if (http.tokens_file.empty())
+      return Error{"ingest.http.tokens_file: required when ingest.http.enabled is true (bearer tokens, "
+                   "docs/ingest.md)"};
+    options.http = std::move(http);
+    options.http_ack_timeout = std::chrono::milliseconds(config.get_int("ingest.http.ack_timeout_ms"));
+  }
+  if (options.sip.udp.empty() && options.sip.tcp.empty() && !options.http)
+    return Error{"ingest.sip.udp and ingest.sip.tcp are both empty and ingest.http is off: the ingest would listen "
+                 "nowhere"};
   options.sip.max_record_bytes = static_cast<std::size_t>(config.get_int("ingest.sip.max_message_bytes"));
   auto& ingest = options.ingest;
   ingest.limits.max_bytes = options.sip.max_record_bytes;

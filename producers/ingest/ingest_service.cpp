@@ -2,6 +2,7 @@
 
 #include <array>
 #include <chrono>
+#include <condition_variable>
 
 #include "common/kafka/dead_letter_writer.h"
 #include "common/kafka/producer.h"
@@ -75,6 +76,7 @@ struct IngestService::Runtime {
   std::unique_ptr<kafka::Producer> producer;
   std::unique_ptr<kafka::DeadLetterWriter> dead_letters;
   std::unique_ptr<SipListeners> listeners;
+  std::unique_ptr<WebhookServer> http;
 };
 
 IngestService::IngestService(IngestServiceOptions options, observability::MetricsRegistry metrics)
@@ -84,6 +86,11 @@ IngestService::~IngestService() = default;
 
 std::optional<std::uint16_t> IngestService::sip_udp_port() const {
   const auto p = udp_port_.load();
+  return p ? std::optional<std::uint16_t>(p) : std::nullopt;
+}
+
+std::optional<std::uint16_t> IngestService::http_port() const {
+  const auto p = http_port_.load();
   return p ? std::optional<std::uint16_t>(p) : std::nullopt;
 }
 
@@ -107,45 +114,16 @@ observability::HealthStatus IngestService::health() const {
   return observability::HealthStatus::ok("listening");
 }
 
-void IngestService::handle(std::string_view record, std::string_view socket_transport) {
-  const auto now = now_millis();
-  IngestResult result;
-  {
-    std::lock_guard lock(ingest_mu_);
-    result = ingest_.handle_packet(record, now);
-  }
+void IngestService::record(const IngestResult& result, std::string_view payload, std::string_view where) {
+  static const Logger log("ingest");
   auto& counts = *metrics_->counts;
   metrics_->messages->Add({{"transport", result.transport}, {"outcome", outcome_name(result.kind)}}).Increment();
-  static const Logger log("ingest");
   switch (result.kind) {
-    case IngestResult::Kind::event: {
+    case IngestResult::Kind::event:
       ++counts.events;
       metrics_->events->Add({{"type", type_name(result.type)}}).Increment();
       if (result.location_dropped) metrics_->location_dropped->Increment();
-      auto shared = metrics_->counts;
-      auto* failures = metrics_->delivery_failures;
-      const std::string event_id = result.event_id;
-      try {
-        runtime_->producer->produce(options_.topics.call_events, result.key, result.json, {},
-                                    [shared, failures, event_id](const kafka::DeliveryReport& report) {
-                                      if (report.ok()) {
-                                        ++shared->delivered;
-                                        return;
-                                      }
-                                      ++shared->delivery_failures;
-                                      failures->Increment();
-                                      Logger("ingest").error("call event not delivered",
-                                                             {{"event_id", event_id}, {"error", report.error}});
-                                    });
-      } catch (const std::exception& e) {
-        ++counts.delivery_failures;
-        metrics_->delivery_failures->Increment();
-        log.error("call event not enqueued", {{"event_id", event_id}, {"error", e.what()}});
-      }
-      log.debug("call event", {{"event_id", result.event_id}, {"type", type_name(result.type)},
-                               {"transport", result.transport}});
       break;
-    }
     case IngestResult::Kind::duplicate:
       ++counts.duplicates;
       break;
@@ -154,23 +132,96 @@ void IngestService::handle(std::string_view record, std::string_view socket_tran
       break;
     case IngestResult::Kind::rejected: {
       ++counts.rejected;
-      kafka::DeadLetterRecord record_out;
-      record_out.component = "ingest";
-      record_out.reason = result.reason;
-      record_out.topic = result.transport + "/" + std::string(socket_transport);
-      record_out.payload = std::string(record);
-      record_out.at = now;
+      kafka::DeadLetterRecord dead;
+      dead.component = "ingest";
+      dead.reason = result.reason;
+      dead.topic = result.transport + "/" + std::string(where);
+      dead.payload = std::string(payload);
+      dead.at = now_millis();
       try {
-        runtime_->dead_letters->write(record_out);
+        runtime_->dead_letters->write(dead);
       } catch (const std::exception& e) {
         log.error("dead-letter record not enqueued", {{"error", e.what()}});
       }
       // The reason names what is wrong; the message itself (personal data) stays out of the log.
-      log.warn("SIP message rejected", {{"reason", result.reason}, {"transport", result.transport},
-                                        {"socket", std::string(socket_transport)}, {"bytes", std::to_string(record.size())}});
+      log.warn("input rejected", {{"reason", result.reason}, {"transport", result.transport},
+                                  {"via", std::string(where)}, {"bytes", std::to_string(payload.size())}});
       break;
     }
   }
+}
+
+void IngestService::handle(std::string_view record_bytes, std::string_view socket) {
+  IngestResult result;
+  {
+    std::lock_guard lock(ingest_mu_);
+    result = ingest_.handle_packet(record_bytes, now_millis());
+  }
+  record(result, record_bytes, socket);
+  if (result.kind != IngestResult::Kind::event) return;
+  // A mirror cannot resend: a failure is logged and counted.
+  auto shared = metrics_->counts;
+  auto* failures = metrics_->delivery_failures;
+  const std::string event_id = result.event_id;
+  try {
+    runtime_->producer->produce(options_.topics.call_events, result.key, result.json, {},
+                                [shared, failures, event_id](const kafka::DeliveryReport& report) {
+                                  if (report.ok()) {
+                                    ++shared->delivered;
+                                    return;
+                                  }
+                                  ++shared->delivery_failures;
+                                  failures->Increment();
+                                  Logger("ingest").error("call event not delivered",
+                                                         {{"event_id", event_id}, {"error", report.error}});
+                                });
+  } catch (const std::exception& e) {
+    ++shared->delivery_failures;
+    failures->Increment();
+    Logger("ingest").error("call event not enqueued", {{"event_id", event_id}, {"error", e.what()}});
+  }
+}
+
+std::optional<std::string> IngestService::publish(const std::vector<OutgoingEvent>& events) {
+  struct Pending {
+    std::mutex mu;
+    std::condition_variable done;
+    std::size_t left = 0;
+    std::string error;
+  };
+  auto pending = std::make_shared<Pending>();
+  pending->left = events.size();
+  auto shared = metrics_->counts;
+  auto* failures = metrics_->delivery_failures;
+  const auto finish = [pending](const std::string& error) {
+    std::lock_guard lock(pending->mu);
+    if (!error.empty() && pending->error.empty()) pending->error = error;
+    --pending->left;
+    pending->done.notify_all();
+  };
+  for (const auto& e : events) {
+    try {
+      runtime_->producer->produce(options_.topics.call_events, e.key, e.json, {},
+                                  [finish, shared, failures](const kafka::DeliveryReport& report) {
+                                    if (report.ok()) {
+                                      ++shared->delivered;
+                                    } else {
+                                      ++shared->delivery_failures;
+                                      failures->Increment();
+                                    }
+                                    finish(report.ok() ? "" : "Kafka: " + report.error);
+                                  });
+    } catch (const std::exception& ex) {
+      ++shared->delivery_failures;
+      failures->Increment();
+      finish(std::string("Kafka: ") + ex.what());
+    }
+  }
+  std::unique_lock lock(pending->mu);
+  if (!pending->done.wait_for(lock, options_.http_ack_timeout, [&] { return pending->left == 0; }))
+    return "Kafka did not acknowledge within " + std::to_string(options_.http_ack_timeout.count()) + " ms";
+  if (!pending->error.empty()) return pending->error;
+  return std::nullopt;
 }
 
 void IngestService::run(const std::atomic<bool>& stop) {
@@ -198,15 +249,33 @@ void IngestService::run(const std::atomic<bool>& stop) {
     runtime_.reset();
     throw;
   }
+  if (options_.http) {
+    WebhookSink sink;
+    sink.publish = [this](const std::vector<OutgoingEvent>& events) { return publish(events); };
+    sink.decode_sip = [this](std::string_view sip) {
+      std::lock_guard lock(ingest_mu_);
+      return ingest_.handle_sip(sip, MirrorInfo{.transport = "http"}, now_millis());
+    };
+    sink.record = [this](const IngestResult& result, std::string_view payload) { record(result, payload, "http"); };
+    try {
+      runtime_->http = std::make_unique<WebhookServer>(*options_.http, std::move(sink));
+    } catch (...) {
+      std::lock_guard lock(runtime_mu_);
+      runtime_.reset();
+      throw;
+    }
+    http_port_ = runtime_->http->port();
+  }
   udp_port_ = runtime_->listeners->udp_port().value_or(0);
   tcp_port_ = runtime_->listeners->tcp_port().value_or(0);
-  log.info("listening", {{"sip_udp", options_.sip.udp.empty() ? "off" : options_.sip.udp},
+  log.info("listening", {{"http_port", std::to_string(http_port_.load())}, {"sip_udp", options_.sip.udp.empty() ? "off" : options_.sip.udp},
                          {"sip_udp_port", std::to_string(udp_port_.load())},
                          {"sip_tcp", options_.sip.tcp.empty() ? "off" : options_.sip.tcp},
                          {"sip_tcp_port", std::to_string(tcp_port_.load())}});
   started_ = true;
   while (!stop.load()) runtime_->listeners->poll(std::chrono::milliseconds(200));
   runtime_->listeners->close();
+  if (runtime_->http) runtime_->http.reset();  // requests in progress end first
   started_ = false;
   if (!runtime_->producer->drain(std::chrono::seconds(10)))
     log.error("stopping with call events not acknowledged by Kafka");

@@ -17,6 +17,8 @@
 // producer has a fatal error.
 
 #include <atomic>
+#include <chrono>
+#include <vector>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -30,6 +32,7 @@
 #include "common/service/service.h"
 #include "producers/ingest/sip_ingest.h"
 #include "producers/ingest/sip_listener.h"
+#include "producers/ingest/webhook_server.h"
 
 namespace e911::ingest {
 
@@ -38,6 +41,10 @@ struct IngestServiceOptions {
   Config::Topics topics{};
   SipListenerOptions sip{};
   SipIngestOptions ingest{};
+  std::optional<WebhookOptions> http{};  // none: no HTTP endpoint
+  // How long an HTTP request waits for Kafka's acknowledgement before it is
+  // answered 503 (the sender retries).
+  std::chrono::milliseconds http_ack_timeout{10000};
   std::size_t dead_letter_max_payload = 64 * 1024;
 };
 
@@ -70,11 +77,17 @@ class IngestService final : public service::Service {
   // The bound ports, once started (the real ones when configured as 0).
   std::optional<std::uint16_t> sip_udp_port() const;
   std::optional<std::uint16_t> sip_tcp_port() const;
+  std::optional<std::uint16_t> http_port() const;
 
  private:
   struct Metrics;
   struct Runtime;
-  void handle(std::string_view record, std::string_view transport);
+  // A record from a mirror socket: decoded, counted, produced.
+  void handle(std::string_view record, std::string_view socket);
+  // Counts a result and dead-letters rejected input (`where` it came in).
+  void record(const IngestResult& result, std::string_view payload, std::string_view where);
+  // Produces and waits for Kafka (HTTP requests): nullopt when all were acknowledged.
+  std::optional<std::string> publish(const std::vector<OutgoingEvent>& events);
 
   IngestServiceOptions options_;
   std::unique_ptr<Metrics> metrics_;
@@ -83,7 +96,7 @@ class IngestService final : public service::Service {
   mutable std::mutex runtime_mu_;      // runtime_ as health() sees it
   std::unique_ptr<Runtime> runtime_;  // producer, dead-letter writer, listeners: while running
   std::atomic<bool> started_{false};
-  std::atomic<std::uint16_t> udp_port_{0}, tcp_port_{0};
+  std::atomic<std::uint16_t> udp_port_{0}, tcp_port_{0}, http_port_{0};
 };
 
 }  // namespace e911::ingest

@@ -370,12 +370,7 @@ AuditApiServer::AuditApiServer(AuditStore& store, net::ApiTokenFile& tokens, Key
   http.priority_paths = {"/healthz"};
   // A small body still reaches the API, which says it takes none.
   http.max_body_bytes = 4096;
-  http.response_headers = {{"Cache-Control", "no-store"},
-                           {"X-Content-Type-Options", "nosniff"},
-                           {"Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"},
-                           {"X-Frame-Options", "DENY"},
-                           {"Referrer-Policy", "no-referrer"}};
-  if (http.tls) http.response_headers.push_back({"Strict-Transport-Security", "max-age=31536000"});
+  http.response_headers = net::security_headers("default-src 'none'; frame-ancestors 'none'", http.tls != nullptr);
   service_ = std::make_unique<Service>(store, tokens, std::move(keyring), std::move(metrics), options.verify_cache);
   http.error_response = [service = service_.get()](int status, std::string_view message) {
     return service->refusal(status, message);

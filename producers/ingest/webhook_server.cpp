@@ -1,0 +1,167 @@
+#include "producers/ingest/webhook_server.h"
+
+#include <stdexcept>
+
+#include "common/events.h"
+#include "common/json_writer.h"
+#include "common/log.h"
+#include "common/net/http_server.h"
+#include "common/text.h"
+
+namespace e911::ingest {
+namespace {
+
+const Logger& logger() {
+  static const Logger log("ingest");
+  return log;
+}
+
+net::HttpResponse json_response(int status, const std::function<void(json::Writer&)>& fill) {
+  rapidjson::StringBuffer buffer;
+  json::Writer w(buffer);
+  w.StartObject();
+  fill(w);
+  w.EndObject();
+  net::HttpResponse r;
+  r.status = status;
+  r.content_type = "application/json";
+  r.body.assign(buffer.GetString(), buffer.GetSize());
+  return r;
+}
+
+net::HttpResponse error_response(int status, std::string_view message) {
+  return json_response(status, [&](json::Writer& w) { json::put(w, "error", message); });
+}
+
+// The media type of a Content-Type header, lower case, without parameters.
+std::string media_type(const net::HttpRequest& req) {
+  const auto value = req.header("Content-Type").value_or("");
+  return to_lower_ascii(trim(value.substr(0, value.find(';'))));
+}
+
+}  // namespace
+
+class WebhookServer::Handler {
+ public:
+  Handler(net::ApiTokenFile& tokens, WebhookSink sink, std::size_t max_events)
+      : tokens_(tokens), sink_(std::move(sink)), max_events_(max_events) {}
+
+  net::HttpResponse handle(const net::HttpRequest& req) {
+    if (req.path != "/v1/call-events" && req.path != "/v1/sip") return error_response(404, "no such endpoint");
+    const auto authorization = req.header("Authorization");
+    const auto token = authorization ? net::bearer_token(*authorization) : std::nullopt;
+    const auto check = token ? tokens_.check(*token) : net::ApiTokenFile::Check{};
+    if (check.outcome == net::ApiTokenFile::Outcome::unavailable)
+      return error_response(503, "the tokens file cannot be read; every token is refused until it is fixed");
+    if (check.outcome != net::ApiTokenFile::Outcome::accepted) {
+      auto r = error_response(401, token ? "the bearer token is not known" : "a bearer token is required");
+      r.set("WWW-Authenticate", "Bearer");
+      return r;
+    }
+    if (req.method != "POST") {
+      auto r = error_response(405, "only POST");
+      r.set("Allow", "POST");
+      return r;
+    }
+    logger().debug("webhook request", {{"path", req.path}, {"token", check.name}});
+    return req.path == "/v1/sip" ? post_sip(req) : post_call_events(req);
+  }
+
+ private:
+  net::HttpResponse post_call_events(const net::HttpRequest& req) {
+    const auto type = media_type(req);
+    std::vector<std::string_view> documents;
+    if (type == "application/json") {
+      documents.push_back(req.body);
+    } else if (type == "application/x-ndjson" || type == "application/jsonl" || type == "application/json-lines") {
+      std::string_view rest = req.body;
+      while (!rest.empty()) {
+        const auto nl = rest.find('\n');
+        documents.push_back(rest.substr(0, nl));
+        rest = nl == std::string_view::npos ? std::string_view{} : rest.substr(nl + 1);
+      }
+    } else {
+      return error_response(415, "Content-Type must be application/json (one call event) or application/x-ndjson "
+                                 "(JSON lines)");
+    }
+    std::vector<OutgoingEvent> events;
+    std::size_t line = 0;
+    for (const auto document : documents) {
+      ++line;
+      if (trim(document).empty()) continue;
+      if (events.size() == max_events_) {
+        return error_response(413, "more than " + std::to_string(max_events_) + " events in one request");
+      }
+      auto decoded = decode_input_event(document);
+      std::string reason;
+      if (!decoded) reason = decoded.error().message;
+      else if (!std::holds_alternative<CallEvent>(*decoded))
+        reason = "a location update: this endpoint takes call events (e911.call-event/v1)";
+      if (!reason.empty()) {
+        if (documents.size() > 1) reason = "line " + std::to_string(line) + ": " + reason;
+        sink_.record({.kind = IngestResult::Kind::rejected, .reason = reason, .transport = "http"}, document);
+        return error_response(400, reason);
+      }
+      events.push_back({std::get<CallEvent>(*decoded).subject_id(), std::string(trim(document))});
+    }
+    if (events.empty()) return error_response(400, "no call event in the body");
+    auto response = published(events, {});
+    if (response.status == 202)
+      for (std::size_t i = 0; i < events.size(); ++i) sink_.record({.kind = IngestResult::Kind::event, .transport = "http"}, {});
+    return response;
+  }
+
+  net::HttpResponse post_sip(const net::HttpRequest& req) {
+    if (media_type(req) != "message/sip") return error_response(415, "Content-Type must be message/sip");
+    auto result = sink_.decode_sip(req.body);
+    sink_.record(result, req.body);
+    switch (result.kind) {
+      case IngestResult::Kind::event:
+        return published({{result.key, result.json}}, result.event_id);
+      case IngestResult::Kind::duplicate:
+      case IngestResult::Kind::ignored:
+        return json_response(200, [&](json::Writer& w) {
+          json::put(w, "outcome", result.kind == IngestResult::Kind::duplicate ? "duplicate" : "ignored");
+          json::put(w, "reason", result.reason);
+        });
+      case IngestResult::Kind::rejected:
+        break;
+    }
+    return error_response(400, result.reason);
+  }
+
+  net::HttpResponse published(const std::vector<OutgoingEvent>& events, const std::string& event_id) {
+    if (const auto error = sink_.publish(events)) {
+      auto r = error_response(503, "not stored: " + *error + "; retry");
+      r.set("Retry-After", "5");
+      return r;
+    }
+    return json_response(202, [&](json::Writer& w) {
+      w.Key("accepted");
+      w.Uint64(events.size());
+      json::put_if(w, "event_id", event_id);
+    });
+  }
+
+  net::ApiTokenFile& tokens_;
+  WebhookSink sink_;
+  std::size_t max_events_;
+};
+
+WebhookServer::WebhookServer(WebhookOptions options, WebhookSink sink) {
+  if (options.tokens_file.empty())
+    throw std::runtime_error("ingest: the HTTP endpoint needs a tokens file (ingest.http.tokens_file)");
+  tokens_ = std::make_unique<net::ApiTokenFile>(options.tokens_file);
+  handler_ = std::make_unique<Handler>(*tokens_, std::move(sink), options.max_events_per_request);
+  net::HttpServerOptions http = net::endpoint_server_options("ingest HTTP endpoint", options.listen);
+  http.max_body_bytes = options.max_body_bytes;
+  http.response_headers = net::security_headers("default-src 'none'; frame-ancestors 'none'", http.tls != nullptr);
+  http.error_response = [](int status, std::string_view message) { return error_response(status, message); };
+  host(std::make_unique<net::HttpServer>([h = handler_.get()](const net::HttpRequest& req) { return h->handle(req); },
+                                         std::move(http)));
+  logger().info("HTTP endpoint listening", {{"address", bind_address()}, {"port", port()}, {"tls", tls()}});
+}
+
+WebhookServer::~WebhookServer() { stop(); }
+
+}  // namespace e911::ingest

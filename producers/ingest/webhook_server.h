@@ -1,0 +1,73 @@
+#pragma once
+// The ingest's HTTP front door, for producers that cannot mirror SIP:
+//
+//   POST /v1/call-events   the project's own call events: one JSON object
+//                          (application/json) or JSON lines
+//                          (application/x-ndjson, application/jsonl)
+//   POST /v1/sip           one raw SIP message (message/sip), decoded as a
+//                          mirrored one would be
+//
+// Every request carries a bearer token from the tokens file (hashed,
+// reloaded when it changes: common/net/api_tokens.h). A request is answered
+// 202 only once Kafka has acknowledged all its events (acks=all), so a
+// platform's own retry covers a broker outage (503 with Retry-After); a
+// repeat is absorbed downstream by its event_id. Bad input is answered 400
+// with a reason naming the line and field, counted, and dead-lettered; a
+// request with one bad line produces nothing (the sender retries it whole,
+// corrected).
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/net/api_tokens.h"
+#include "common/net/hosted_endpoint.h"
+#include "producers/ingest/sip_ingest.h"
+
+namespace e911::ingest {
+
+struct WebhookOptions {
+  net::EndpointOptions listen{};
+  std::string tokens_file{};  // NAME SHA256HEX lines; required
+  std::size_t max_body_bytes = 1 << 20;
+  std::size_t max_events_per_request = 1000;
+};
+
+// A call event ready for Kafka.
+struct OutgoingEvent {
+  std::string key;  // the caller's user id, else the device id
+  std::string json;
+};
+
+// What the endpoint needs from the service it runs in.
+struct WebhookSink {
+  // Produces the events and waits for Kafka's acknowledgements: nullopt
+  // when all were acknowledged, else why not.
+  std::function<std::optional<std::string>(const std::vector<OutgoingEvent>&)> publish;
+  // Decodes a posted SIP message (the service's SipIngest, serialised).
+  std::function<IngestResult(std::string_view sip)> decode_sip;
+  // Counts a request's outcome and dead-letters rejected input.
+  std::function<void(const IngestResult& result, std::string_view payload)> record;
+};
+
+class WebhookServer final : public net::HostedEndpoint {
+ public:
+  // Reads the tokens file and starts listening. Throws std::runtime_error
+  // (no tokens file, cannot listen, TLS files unreadable) or
+  // std::invalid_argument (inconsistent options).
+  WebhookServer(WebhookOptions options, WebhookSink sink);
+  ~WebhookServer();
+
+  class Handler;  // webhook_server.cpp
+
+ private:
+  std::unique_ptr<net::ApiTokenFile> tokens_;
+  std::unique_ptr<Handler> handler_;
+};
+
+}  // namespace e911::ingest

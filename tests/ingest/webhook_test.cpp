@@ -1,0 +1,151 @@
+// The ingest's HTTP front door (POST /v1/call-events, POST /v1/sip) on the
+// embedded broker: answered 202 only once Kafka acknowledged, bearer
+// tokens checked, bad input refused with a reason naming the line and
+// dead-lettered, a SIP message decoded as a mirrored one would be.
+
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <gtest/gtest.h>
+
+#include <istream>
+#include <iterator>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/kafka/embedded_broker.h"
+#include "common/kafka/topic_reader.h"
+#include "common/service/background_service.h"
+#include "common/sha256.h"
+#include "producers/ingest/ingest_service.h"
+#include "tests/support/files.h"
+#include "tests/support/temp_dir.h"
+#include "tests/support/wait.h"
+
+namespace e911::ingest {
+namespace {
+
+constexpr const char* kToken = "ingest-test-token-0123456789abcdefghijkl";
+
+struct Reply {
+  int status = 0;
+  std::string body;
+  std::string www_authenticate;
+};
+
+class WebhookTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    for (const auto& name : {topics_.call_events, topics_.dead_letter}) broker_.create_topic(name, 1);
+    IngestServiceOptions o;
+    o.kafka = broker_.client_properties();
+    o.topics = topics_;
+    o.sip.udp = "127.0.0.1:0";
+    WebhookOptions http;
+    http.tokens_file = dir_.write("tokens", "pbx " + sha256_hex(kToken) + "\n");
+    o.http = http;
+    service_ = std::make_unique<IngestService>(o, observability::MetricsRegistry());
+    run_ = std::make_unique<service::BackgroundService>(*service_);
+    ASSERT_TRUE(test::wait_until([&] { return service_->started(); })) << run_->error();
+  }
+  void TearDown() override {
+    run_->stop();
+    EXPECT_EQ(run_->error(), "");
+  }
+
+  Reply post(const std::string& path, const std::string& content_type, const std::string& body,
+             const std::string& token = kToken, const std::string& method = "POST") {
+    Poco::Net::HTTPClientSession session("127.0.0.1", *service_->http_port());
+    Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
+    if (!token.empty()) request.set("Authorization", "Bearer " + token);
+    if (!content_type.empty()) request.setContentType(content_type);
+    request.setContentLength(static_cast<std::streamsize>(body.size()));
+    session.sendRequest(request) << body;
+    Poco::Net::HTTPResponse response;
+    auto& in = session.receiveResponse(response);
+    Reply r{static_cast<int>(response.getStatus()), std::string(std::istreambuf_iterator<char>(in), {}),
+            response.get("WWW-Authenticate", "")};
+    return r;
+  }
+
+  std::vector<std::string> topic(const std::string& name) {
+    std::vector<std::string> out;
+    kafka::read_to_end(broker_.client_properties(), name, [&](const kafka::Message& m) { out.emplace_back(m.value); });
+    return out;
+  }
+
+  static std::string call_event(const std::string& id) {
+    return R"({"schema":"e911.call-event/v1","event_id":")" + id + R"(","call_id":"c-)" + id +
+           R"(","type":"call.initiated","occurred_at":"2026-11-21T10:15:00Z","dialed":"911","caller":{"user_id":"u-1"}})";
+  }
+
+  test::TempDir dir_;
+  kafka::EmbeddedBroker broker_;
+  Config::Topics topics_ = Config().topics();
+  std::unique_ptr<IngestService> service_;
+  std::unique_ptr<service::BackgroundService> run_;
+};
+
+TEST_F(WebhookTest, CallEventsAreAcceptedOnceKafkaHasThem) {
+  auto r = post("/v1/call-events", "application/json", call_event("h-1"));
+  EXPECT_EQ(r.status, 202) << r.body;
+  EXPECT_EQ(r.body, R"({"accepted":1})");
+  r = post("/v1/call-events", "application/x-ndjson", call_event("h-2") + "\n\n" + call_event("h-3") + "\n");
+  EXPECT_EQ(r.status, 202) << r.body;
+  EXPECT_EQ(r.body, R"({"accepted":2})");
+  // Acknowledged means on the topic, already.
+  const auto events = topic(topics_.call_events);
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_NE(events[2].find("\"h-3\""), std::string::npos);
+}
+
+TEST_F(WebhookTest, RefusesWithoutAValidToken) {
+  for (const std::string& token : {std::string(), std::string("not-the-token-0123456789abcdefghijklmn")}) {
+    const auto r = post("/v1/call-events", "application/json", call_event("t-1"), token);
+    EXPECT_EQ(r.status, 401) << r.body;
+    EXPECT_EQ(r.www_authenticate, "Bearer");
+  }
+  EXPECT_TRUE(topic(topics_.call_events).empty());
+}
+
+TEST_F(WebhookTest, BadInputIsRefusedWithTheLineAndFieldAndDeadLettered) {
+  auto r = post("/v1/call-events", "application/x-ndjson",
+                call_event("b-1") + "\n" + R"({"schema":"e911.call-event/v1","event_id":"b-2"})" + "\n");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("line 2: call_id: missing"), std::string::npos) << r.body;
+  r = post("/v1/call-events", "application/json", "{not json");
+  EXPECT_EQ(r.status, 400);
+  r = post("/v1/call-events", "text/plain", call_event("b-3"));
+  EXPECT_EQ(r.status, 415);
+  r = post("/v1/call-events", "application/json", call_event("b-4"), kToken, "PUT");
+  EXPECT_EQ(r.status, 405);
+  r = post("/v1/nothing", "application/json", "{}");
+  EXPECT_EQ(r.status, 404);
+  // Nothing of a refused request was produced; the bad documents are dead letters.
+  EXPECT_TRUE(topic(topics_.call_events).empty());
+  ASSERT_TRUE(test::wait_until([&] { return topic(topics_.dead_letter).size() == 2; }));
+  EXPECT_NE(topic(topics_.dead_letter)[0].find("\"http/http\""), std::string::npos);
+}
+
+TEST_F(WebhookTest, ASipMessageIsDecodedAsAMirroredOneWouldBe) {
+  const auto invite = test::read_file(test::source_dir() + "/tests/ingest/sip/cisco-911.sip");
+  auto r = post("/v1/sip", "message/sip", invite);
+  EXPECT_EQ(r.status, 202) << r.body;
+  EXPECT_NE(r.body.find("\"event_id\":\"sip-"), std::string::npos) << r.body;
+  r = post("/v1/sip", "message/sip", invite);
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("\"outcome\":\"duplicate\""), std::string::npos) << r.body;
+  r = post("/v1/sip", "message/sip", test::read_file(test::source_dir() + "/tests/ingest/sip/180-ringing.sip"));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("\"outcome\":\"ignored\""), std::string::npos) << r.body;
+  r = post("/v1/sip", "message/sip", test::read_file(test::source_dir() + "/tests/ingest/sip/short-body.sip"));
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("body shorter than Content-Length"), std::string::npos) << r.body;
+  const auto events = topic(topics_.call_events);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_NE(events[0].find("\"dialed\":\"911\""), std::string::npos);
+}
+
+}  // namespace
+}  // namespace e911::ingest
