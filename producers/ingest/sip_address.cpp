@@ -149,11 +149,12 @@ std::optional<Uri> parse_uri(std::string_view text) {
     out.host = hostport.substr(0, hostport.find(':'));
   }
   // A telephone-number user (user=phone) may carry visual separators too.
-  if (find_param(out.params, "user") == std::optional<std::string>("phone")) out.user = without_visual_separators(out.user);
+  if (const auto user = find_param(out.params, "user"); user && equals_ignore_case(*user, "phone"))
+    out.user = without_visual_separators(out.user);
   return out;
 }
 
-std::optional<std::string> find_param(std::string_view params, std::string_view name) {
+std::optional<std::string_view> find_param(std::string_view params, std::string_view name) {
   std::size_t pos = 0;
   while (pos < params.size()) {
     const auto semi = params.find(';', pos);
@@ -172,10 +173,10 @@ std::optional<std::string> find_param(std::string_view params, std::string_view 
     const auto eq = item.find('=');
     const auto key = trim(item.substr(0, eq));
     if (equals_ignore_case(key, name)) {
-      if (eq == std::string_view::npos) return std::string();
+      if (eq == std::string_view::npos) return std::string_view{};
       const auto v = trim(item.substr(eq + 1));
-      if (v.size() >= 2 && v.front() == '"' && v.back() == '"') return unquote(v.substr(1, v.size() - 2));
-      return std::string(v);
+      if (v.size() >= 2 && v.front() == '"' && v.back() == '"') return v.substr(1, v.size() - 2);
+      return v;
     }
     pos = end;
   }

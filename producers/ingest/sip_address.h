@@ -33,8 +33,10 @@ struct Uri {
 std::optional<Uri> parse_uri(std::string_view text);
 
 // The value of parameter `name` (case-insensitive) in a ";a=1;b=\"x\"" list,
-// unquoted; "" for a parameter without a value; nullopt when absent.
-std::optional<std::string> find_param(std::string_view params, std::string_view name);
+// without its quotes (backslash escapes inside them kept as sent: the
+// parameters read here never hold any); "" for a parameter without a value;
+// nullopt when absent. A view into `params`.
+std::optional<std::string_view> find_param(std::string_view params, std::string_view name);
 
 // RFC 3986 percent-decoding; nullopt on a malformed escape or a NUL.
 std::optional<std::string> percent_decode(std::string_view text);

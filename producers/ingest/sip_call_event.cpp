@@ -12,8 +12,10 @@
 #include "common/pidf_lo.h"
 #include "common/sha256.h"
 #include "common/text.h"
+#include "common/utf8.h"
 #include "producers/ingest/multipart.h"
 #include "producers/ingest/sip_address.h"
+#include "producers/ingest/xml_screen.h"
 #include "registry/dial_plan.h"
 
 namespace e911::ingest {
@@ -41,21 +43,37 @@ std::optional<Identity> first_identity(const SipMessage& m, std::string_view hea
   return std::nullopt;
 }
 
+// The caller's identities, each parsed once.
+struct Identities {
+  std::optional<Identity> from;
+  std::vector<Identity> asserted;  // P-Asserted-Identity: a sip and a tel identity at most (RFC 3325)
+  std::optional<Identity> remote_party;
+};
+
+Identities identities_of(const SipMessage& m) {
+  Identities ids;
+  // From is a single name-addr: no list to split.
+  if (const auto from = m.header("From")) ids.from = identity_of(*from);
+  for (const auto v : m.values("P-Asserted-Identity"))
+    if (auto id = identity_of(v)) ids.asserted.push_back(std::move(*id));
+  if (m.header("Remote-Party-ID")) ids.remote_party = first_identity(m, "Remote-Party-ID");
+  return ids;
+}
+
 // A number that can be dialled back: E.164 with '+', or at least 8 digits
 // (an extension is not a callback number).
 bool is_callback_number(std::string_view s) {
   return is_phone_number(s) && (s.front() == '+' || s.size() >= 8);
 }
 
-std::string callback_of(const SipMessage& m, const std::optional<Identity>& from) {
-  const auto pai = m.values("P-Asserted-Identity");
+std::string callback_of(const Identities& ids) {
   // RFC 3325: up to one sip and one tel identity; the tel one is the number.
-  for (const auto v : pai)
-    if (auto id = identity_of(v); id && id->uri.scheme == "tel" && is_callback_number(id->uri.user)) return id->uri.user;
-  for (const auto v : pai)
-    if (auto id = identity_of(v); id && is_callback_number(id->uri.user)) return id->uri.user;
-  if (auto rpid = first_identity(m, "Remote-Party-ID"); rpid && is_callback_number(rpid->uri.user)) return rpid->uri.user;
-  if (from && is_callback_number(from->uri.user)) return from->uri.user;
+  for (const auto& id : ids.asserted)
+    if (id.uri.scheme == "tel" && is_callback_number(id.uri.user)) return id.uri.user;
+  for (const auto& id : ids.asserted)
+    if (is_callback_number(id.uri.user)) return id.uri.user;
+  if (ids.remote_party && is_callback_number(ids.remote_party->uri.user)) return ids.remote_party->uri.user;
+  if (ids.from && is_callback_number(ids.from->uri.user)) return ids.from->uri.user;
   return {};
 }
 
@@ -89,27 +107,45 @@ std::string_view via_params(std::string_view via) {
 }
 
 // PureConnect's ININAttr: "uu_StationMacAddress=...;uu_StationIPAddress=...".
-std::optional<std::string> inin_attribute(const SipMessage& m, std::string_view key) {
+struct InteractionAttributes {
+  std::string_view mac, ip, station;
+};
+
+InteractionAttributes inin_attributes(const SipMessage& m) {
+  InteractionAttributes out;
   const auto value = m.header("ININAttr");
-  if (!value) return std::nullopt;
+  if (!value) return out;
   auto v = trim(*value);
   if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
-  return find_param(";" + std::string(v), key);
+  while (!v.empty()) {
+    const auto semi = v.find(';');
+    const auto item = trim(v.substr(0, semi));
+    v = semi == std::string_view::npos ? std::string_view{} : v.substr(semi + 1);
+    const auto eq = item.find('=');
+    if (eq == std::string_view::npos) continue;
+    const auto key = trim(item.substr(0, eq));
+    const auto val = trim(item.substr(eq + 1));
+    if (equals_ignore_case(key, "uu_StationMacAddress")) out.mac = val;
+    else if (equals_ignore_case(key, "uu_StationIPAddress")) out.ip = val;
+    else if (equals_ignore_case(key, "uu_StationName")) out.station = val;
+  }
+  return out;
 }
 
-Device device_of(const SipMessage& m, const MirrorInfo& mirror) {
+Device device_of(const SipMessage& m, const MirrorInfo& mirror, const std::vector<std::string_view>& vias) {
   Device d;
-  if (auto mac = inin_attribute(m, "uu_StationMacAddress")) d.mac = MacAddress::parse(trim(*mac));
-  if (auto name = inin_attribute(m, "uu_StationName"); name && !trim(*name).empty()) d.id = std::string(trim(*name));
+  const auto inin = inin_attributes(m);
+  if (!inin.mac.empty()) d.mac = MacAddress::parse(inin.mac);
+  if (!inin.station.empty()) d.id = std::string(inin.station);
   for (const auto contact : m.values("Contact")) {
     const auto na = parse_name_addr(contact);
     if (!na) continue;
     // Cisco UCM phones name themselves SEP + their MAC.
     if (auto cisco = find_param(na->params, "+u.sip!devicename.ccm.cisco.com"); cisco && !cisco->empty()) {
-      d.id = *cisco;
+      d.id = std::string(*cisco);
       d.kind = "desk-phone";
-      if (cisco->size() == 15 && equals_ignore_case(std::string_view(*cisco).substr(0, 3), "SEP") && !d.mac)
-        d.mac = MacAddress::parse(std::string_view(*cisco).substr(3));
+      if (cisco->size() == 15 && equals_ignore_case(cisco->substr(0, 3), "SEP") && !d.mac)
+        d.mac = MacAddress::parse(cisco->substr(3));
     } else if (auto instance = find_param(na->params, "+sip.instance"); instance && d.id.empty()) {
       auto v = trim(*instance);
       if (v.size() >= 2 && v.front() == '<' && v.back() == '>') v = v.substr(1, v.size() - 2);
@@ -128,10 +164,9 @@ Device device_of(const SipMessage& m, const MirrorInfo& mirror) {
       }
     }
   }
-  if (auto ip = inin_attribute(m, "uu_StationIPAddress")) d.ip = IpAddress::parse(trim(*ip));
+  if (!inin.ip.empty()) d.ip = IpAddress::parse(inin.ip);
   if (!d.ip && mirror.source_ip) d.ip = mirror.source_ip;
   if (!d.ip) {
-    const auto vias = m.values("Via");
     if (!vias.empty()) {
       if (auto received = find_param(via_params(vias.back()), "received")) d.ip = IpAddress::parse(*received);
       if (!d.ip) d.ip = IpAddress::parse(via_host(vias.back()));
@@ -182,7 +217,7 @@ void read_location(const SipMessage& m, SipCallEvent& out) {
       if (!decoded) continue;
       cid = std::move(*decoded);
       has_cid = true;
-      if (inserted_by) out.location_inserted_by = *inserted_by;
+      if (inserted_by) out.location_inserted_by = std::string(*inserted_by);
       continue;
     }
     const auto uri = parse_uri(na->uri);
@@ -190,7 +225,7 @@ void read_location(const SipMessage& m, SipCallEvent& out) {
     if (uri->scheme == "http" || uri->scheme == "https" || uri->scheme == "sip" || uri->scheme == "sips" ||
         uri->scheme == "pres") {
       out.geolocation.emplace_back(na->uri);
-      if (inserted_by && out.location_inserted_by.empty()) out.location_inserted_by = *inserted_by;
+      if (inserted_by && out.location_inserted_by.empty()) out.location_inserted_by = std::string(*inserted_by);
     }
   }
   if (const auto routing = m.header("Geolocation-Routing")) out.geolocation_routing = to_lower_ascii(*routing);
@@ -204,7 +239,7 @@ void read_location(const SipMessage& m, SipCallEvent& out) {
   std::vector<BodyPart> parts;
   if (type.type.starts_with("multipart/")) {
     const auto boundary = find_param(type.params, "boundary");
-    auto parsed = parse_multipart(m.body(), boundary.value_or(""));
+    auto parsed = parse_multipart(m.body(), boundary.value_or(std::string_view{}));
     if (!parsed) {
       out.location_error = parsed.error().message;
       return;
@@ -230,9 +265,8 @@ void read_location(const SipMessage& m, SipCallEvent& out) {
                          ", not application/pidf+xml";
     return;
   }
-  std::string error;
-  if (!parse_pidf_lo(pidf->body, error)) {
-    out.location_error = "PIDF-LO: " + error;
+  if (const auto error = xml_screen_error(pidf->body, kMaxPidfLoBytes)) {
+    out.location_error = "PIDF-LO: " + *error;
     return;
   }
   out.event.pidf_lo = std::string(pidf->body);
@@ -240,25 +274,27 @@ void read_location(const SipMessage& m, SipCallEvent& out) {
 
 // Caller, device and dialed of the INVITE that starts a call.
 std::optional<Error> read_invite(const SipMessage& m, const MirrorInfo& mirror, const IdentityMapping& mapping,
-                                 SipCallEvent& out) {
+                                 const std::vector<std::string_view>& vias, SipCallEvent& out) {
   auto dialed = dialed_of(m.request_uri(), m.header("To").value_or(""));
   if (!dialed) return dialed.error();
   out.event.dialed = std::move(*dialed);
-  const auto from = first_identity(m, "From");
-  if (!from) return Error{"From: missing or not an address"};
-  const auto pai = first_identity(m, "P-Asserted-Identity");
-  const auto rpid = first_identity(m, "Remote-Party-ID");
+  const auto ids = identities_of(m);
+  if (!ids.from) return Error{"From: missing or not an address"};
+  const auto& from = *ids.from;
+  const Identity* pai = ids.asserted.empty() ? nullptr : &ids.asserted.front();
   auto& caller = out.event.caller;
-  caller.name = from->display_name;
+  caller.name = from.display_name;
   if (caller.name.empty() && pai) caller.name = pai->display_name;
-  if (caller.name.empty() && rpid) caller.name = rpid->display_name;
-  caller.callback = callback_of(m, from);
-  if (is_phone_number(from->uri.user) && from->uri.user.front() != '+' && from->uri.user.size() <= 8)
-    caller.extension = from->uri.user;
-  const auto& keyed =
-      mapping.header == IdentityMapping::Header::p_asserted_identity && pai ? *pai : *from;
+  if (caller.name.empty() && ids.remote_party) caller.name = ids.remote_party->display_name;
+  caller.callback = callback_of(ids);
+  if (is_phone_number(from.uri.user) && from.uri.user.front() != '+' && from.uri.user.size() <= 8)
+    caller.extension = from.uri.user;
+  const auto& keyed = mapping.header == IdentityMapping::Header::p_asserted_identity && pai ? *pai : from;
   caller.user_id = user_id_of(mapping, keyed);
-  out.event.device = device_of(m, mirror);
+  if (!is_clean_utf8(caller.name)) caller.name = utf8::repaired(caller.name);
+  if (!is_clean_utf8(caller.user_id)) caller.user_id = utf8::repaired(caller.user_id);
+  out.event.device = device_of(m, mirror, vias);
+  if (!is_clean_utf8(out.event.device.id)) out.event.device.id = utf8::repaired(out.event.device.id);
   if (out.event.subject_id().empty()) return Error{"From: no user part and no device id to key the caller by"};
   read_location(m, out);
   if (const auto hint = m.header("X-MS-UserLocation")) {
@@ -271,8 +307,8 @@ std::optional<Error> read_invite(const SipMessage& m, const MirrorInfo& mirror, 
 // Caller and dialed of a later message whose INVITE was not seen: the
 // From is taken as the caller and the To as the number dialed.
 std::optional<Error> read_unknown_dialog(const SipMessage& m, SipCallEvent& out) {
-  const auto from = first_identity(m, "From");
-  const auto to = first_identity(m, "To");
+  const auto from = identity_of(m.header("From").value_or(""));
+  const auto to = identity_of(m.header("To").value_or(""));
   if (!from || !to) return Error{"From or To: missing or not an address"};
   out.event.caller.user_id = from->uri.user;
   out.event.caller.name = from->display_name;
@@ -317,9 +353,9 @@ const SipDialogs::Dialog* SipDialogs::find(const std::string& sip_call_id) const
   return it == by_id_.end() ? nullptr : &it->second.dialog;
 }
 
-SipDialogs::Dialog& SipDialogs::begin(const std::string& sip_call_id, const CallEvent& initiated) {
+SipDialogs::Dialog& SipDialogs::begin(const std::string& sip_call_id, CallEvent initiated) {
   if (auto it = by_id_.find(sip_call_id); it != by_id_.end()) {
-    it->second.dialog.initiated = initiated;
+    it->second.dialog.initiated = std::move(initiated);
     return it->second.dialog;
   }
   if (by_id_.size() >= capacity_ && !order_.empty()) {
@@ -328,7 +364,7 @@ SipDialogs::Dialog& SipDialogs::begin(const std::string& sip_call_id, const Call
   }
   order_.push_back(sip_call_id);
   auto& entry = by_id_[sip_call_id];
-  entry.dialog.initiated = initiated;
+  entry.dialog.initiated = std::move(initiated);
   entry.position = std::prev(order_.end());
   return entry.dialog;
 }
@@ -370,8 +406,14 @@ Result<SipCallEvent> SipCallDecoder::decode(const SipMessage& m, const MirrorInf
         return Error{"re-INVITE within an established dialog: not a call event"};
       if (!equals_ignore_case(cseq->method, "INVITE")) return Error{"CSeq: method is not INVITE"};
       e.type = CallEventType::initiated;
-      if (auto err = read_invite(m, mirror, options_.identity, out)) return *err;
-      dialogs_.begin(out.sip_call_id, e);
+      if (auto err = read_invite(m, mirror, options_.identity, vias, out)) return *err;
+      // What later messages of the dialog repeat: who, from what, dialing what.
+      CallEvent remembered;
+      remembered.dialed = e.dialed;
+      remembered.caller = e.caller;
+      remembered.device = e.device;
+      remembered.site_id = e.site_id;
+      dialogs_.begin(out.sip_call_id, std::move(remembered));
     } else if (m.method() == "BYE" || m.method() == "CANCEL") {
       e.type = CallEventType::ended;
       if (dialog && dialog->answered_at) out.duration_ms = std::max<std::int64_t>(0, e.occurred_at - *dialog->answered_at);
@@ -409,7 +451,7 @@ Result<SipCallEvent> SipCallDecoder::decode(const SipMessage& m, const MirrorInf
   const auto branch = find_param(via_params(bottom_via), "branch");
   const std::string identity = out.sip_call_id + "\n" + std::string(cseq->number) + " " +
                                to_upper_ascii(cseq->method) + "\n" + kind + "\n" +
-                               (branch ? *branch : std::string(bottom_via));
+                               std::string(branch ? *branch : bottom_via);
   e.event_id = "sip-" + sha256_prefix(identity, 32);
   return out;
 }

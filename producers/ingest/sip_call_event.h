@@ -77,11 +77,11 @@ class SipDialogs {
   explicit SipDialogs(std::size_t capacity = 100'000) : capacity_(capacity) {}
 
   struct Dialog {
-    CallEvent initiated;
+    CallEvent initiated;  // the INVITE's dialed, caller, device and site (no ids, no PIDF-LO)
     std::optional<EpochMillis> answered_at;
   };
   const Dialog* find(const std::string& sip_call_id) const;
-  Dialog& begin(const std::string& sip_call_id, const CallEvent& initiated);
+  Dialog& begin(const std::string& sip_call_id, CallEvent initiated);
   void answered(const std::string& sip_call_id, EpochMillis at);
   void end(const std::string& sip_call_id);
   std::size_t size() const { return by_id_.size(); }

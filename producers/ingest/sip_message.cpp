@@ -117,6 +117,11 @@ std::string_view full_header_name(std::string_view name) {
 
 std::vector<std::string_view> split_header_list(std::string_view value) {
   std::vector<std::string_view> out;
+  if (value.find(',') == std::string_view::npos) {  // most headers: one value, nothing to scan
+    const auto v = trim(value);
+    if (!v.empty()) out.push_back(v);
+    return out;
+  }
   bool quoted = false;
   int angle = 0;
   std::size_t start = 0;
@@ -165,6 +170,7 @@ Result<SipMessage> parse_sip_message(std::string_view text, const SipLimits& lim
   if (pos == text.size()) return Error{"empty message (only line ends: a keep-alive)"};
 
   SipMessage m;
+  m.headers_.reserve(24);
   std::string_view line;
   std::size_t next = 0;
   if (!next_line(text, pos, line, next)) return Error{"not a SIP message: no line end after the start line"};

@@ -86,7 +86,7 @@ TEST(SipCallEvent, ServiceUrnCompactFormsAndTheTelIdentity) {
 TEST(SipCallEvent, ALocationThatCannotBeUsedIsDroppedWithItsReasonAndTheCallKept) {
   SipCallDecoder decoder;
   for (const auto& [file, reason] : {std::pair{"wrong-boundary.sip", "does not occur in the body"},
-                                     std::pair{"hostile-pidf.sip", "DOCTYPE not allowed"}}) {
+                                     std::pair{"hostile-pidf.sip", "DOCTYPE"}}) {
     SCOPED_TRACE(file);
     const auto text = sip_file(file);
     const auto e = decode_file(decoder, text);
