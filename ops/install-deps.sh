@@ -18,6 +18,8 @@ packages=(
   # the ingest's SIP peers: sipp (callers and the carrier) and the Kamailio
   # proxy that mirrors to it
   sip-tester kamailio
+  # the SIP parsers' fuzz target: clang with libFuzzer
+  clang libclang-rt-14-dev
   # the auditor's stores: a PostgreSQL server the tests start themselves,
   # and the sqlite3 client the tampering tests use
   postgresql sqlite3
