@@ -27,11 +27,6 @@ std::optional<Config> load_component_config(const Options& opts, std::string_vie
   return std::move(*config);
 }
 
-std::optional<std::string> kafka_settings_error(const Config& config) {
-  if (config.kafka_properties().count("bootstrap.servers")) return std::nullopt;
-  return "kafka.bootstrap.servers is not set (the kafka: section of --config, or E911_KAFKA_BOOTSTRAP_SERVERS)";
-}
-
 service::ForegroundOptions foreground_options(std::string_view command, const Config& config, bool reload_on_sighup) {
   service::ForegroundOptions o;
   o.command = std::string(command);

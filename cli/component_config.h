@@ -22,8 +22,6 @@ std::optional<Config> load_component_config(const Options& opts, std::string_vie
                                             std::vector<ConfigKey> keys,
                                             const std::vector<std::pair<const char*, const char*>>& overrides);
 
-// Why the configuration cannot reach Kafka (no bootstrap servers), if so.
-std::optional<std::string> kafka_settings_error(const Config& config);
 
 // How `e911 <command>` runs in the foreground: metrics.bind and
 // metrics.port from the configuration.

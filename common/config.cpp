@@ -444,4 +444,9 @@ std::string Config::to_log_json() const {
   return buf.GetString();
 }
 
+std::optional<std::string> kafka_settings_error(const Config& config) {
+  if (config.kafka_properties().count("bootstrap.servers")) return std::nullopt;
+  return "kafka.bootstrap.servers is not set (the kafka: section of --config, or E911_KAFKA_BOOTSTRAP_SERVERS)";
+}
+
 }  // namespace e911

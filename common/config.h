@@ -144,4 +144,7 @@ class Config {
   friend class ConfigLoader;
 };
 
+// Why the configuration cannot reach Kafka (no bootstrap servers), if so.
+std::optional<std::string> kafka_settings_error(const Config& config);
+
 }  // namespace e911

@@ -1,6 +1,8 @@
 #include "common/sha256.h"
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include <memory>
 #include <stdexcept>
@@ -25,6 +27,16 @@ EVP_MD_CTX* thread_context() {
   return ctx.get();
 }
 
+std::string to_hex(const unsigned char* bytes, unsigned int length) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex(length * 2, '\0');
+  for (unsigned int i = 0; i < length; ++i) {
+    hex[2 * i] = kHex[bytes[i] >> 4];
+    hex[2 * i + 1] = kHex[bytes[i] & 0xf];
+  }
+  return hex;
+}
+
 }  // namespace
 
 std::string sha256_hex(std::string_view data) {
@@ -34,13 +46,22 @@ std::string sha256_hex(std::string_view data) {
   if (EVP_DigestInit_ex(ctx, sha256_algorithm(), nullptr) != 1 || EVP_DigestUpdate(ctx, data.data(), data.size()) != 1 ||
       EVP_DigestFinal_ex(ctx, digest, &length) != 1)
     throw std::runtime_error("SHA-256: OpenSSL failed");
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex(length * 2, '\0');
-  for (unsigned int i = 0; i < length; ++i) {
-    hex[2 * i] = kHex[digest[i] >> 4];
-    hex[2 * i + 1] = kHex[digest[i] & 0xf];
-  }
-  return hex;
+  return to_hex(digest, length);
+}
+
+std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  static const unsigned char kNoKey = 0;
+  const auto* k = key.empty() ? &kNoKey : reinterpret_cast<const unsigned char*>(key.data());
+  if (!HMAC(sha256_algorithm(), k, static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
+            data.size(), mac, &length))
+    throw std::runtime_error("HMAC-SHA256: OpenSSL failed");
+  return to_hex(mac, length);
+}
+
+bool constant_time_equal(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 }  // namespace e911

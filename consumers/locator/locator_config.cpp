@@ -15,10 +15,7 @@ Result<LocatorServiceOptions> locator_setup(const Config& config) {
   if (!registry || registry->empty()) return Error{"no registry: give --registry FILE or set locator.registry"};
   LocatorServiceOptions options;
   options.kafka = config.kafka_properties();
-  if (!options.kafka.count("bootstrap.servers")) {
-    return Error{
-        "kafka.bootstrap.servers is not set (the kafka: section of --config, or E911_KAFKA_BOOTSTRAP_SERVERS)"};
-  }
+  if (const auto error = kafka_settings_error(config)) return Error{*error};
   options.topics = config.topics();
   options.group_id = config.get_or("locator.group_id", "e911-locator");
   options.instance_id = config.instance_id("locator");

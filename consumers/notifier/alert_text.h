@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/sha256.h"
 #include "consumers/notifier/emergency_call_view.h"
 #include "consumers/notifier/sms.h"
 
@@ -135,8 +136,6 @@ inline constexpr std::string_view kSignatureHeader = "X-E911-Signature";
 // Teams (Office 365 connector) incoming webhooks both display.
 std::string render_webhook(const EmergencyCallView& call, const AlertSite& site, const AlertExtras& extras = {});
 
-// Lower-case hex HMAC-SHA256 of `body` under `key`.
-std::string hmac_sha256_hex(std::string_view key, std::string_view body);
 // The kSignatureHeader value: "sha256=<hex>".
 std::string webhook_signature(std::string_view key, std::string_view body);
 

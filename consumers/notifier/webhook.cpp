@@ -1,7 +1,4 @@
 // Webhook bodies and their signature (declared in alert_text.h).
-#include <Poco/DigestEngine.h>
-#include <Poco/HMACEngine.h>
-#include <Poco/SHA2Engine.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -9,6 +6,7 @@
 #include <vector>
 
 #include "common/json_writer.h"
+#include "common/sha256.h"
 #include "common/timestamp.h"
 #include "consumers/notifier/alert_text.h"
 
@@ -18,15 +16,6 @@ namespace {
 using json::put;
 using json::put_if;
 using json::Writer;
-
-// Poco 1.11 (Debian 12) SHA2Engine lacks the BLOCK_SIZE and DIGEST_SIZE
-// constants HMACEngine reads (pocoproject/poco#3421, fixed in later
-// releases by SHA2Engine256): this adapter supplies them for SHA-256.
-class Sha256Engine : public Poco::SHA2Engine {
- public:
-  enum { BLOCK_SIZE = 64, DIGEST_SIZE = 32 };
-  Sha256Engine() : Poco::SHA2Engine(Poco::SHA2Engine::SHA_256) {}
-};
 
 // Slack reads & < > as control characters (<!channel> would ping a whole
 // channel, so a caller named that must not); Teams renders the entities.
@@ -129,12 +118,6 @@ std::string render_webhook(const EmergencyCallView& call, const AlertSite& site,
   put_if(w, "ack_url", f.ack_url);
   w.EndObject();
   return std::string(buf.GetString(), buf.GetSize());
-}
-
-std::string hmac_sha256_hex(std::string_view key, std::string_view body) {
-  Poco::HMACEngine<Sha256Engine> hmac(key.empty() ? "" : key.data(), key.size());
-  hmac.update(body.data(), body.size());
-  return Poco::DigestEngine::digestToHex(hmac.digest());
 }
 
 std::string webhook_signature(std::string_view key, std::string_view body) {

@@ -26,6 +26,7 @@ const std::vector<ConfigKey>& ingest_config_keys() {
       ConfigKey::text("ingest.http.tokens_file"),
       ConfigKey::text("ingest.http.tls_certificate", ""),
       ConfigKey::text("ingest.http.tls_private_key", ""),
+      ConfigKey::text("ingest.zoom.secret_token", ""),
   };
   return keys;
 }
@@ -33,10 +34,7 @@ const std::vector<ConfigKey>& ingest_config_keys() {
 Result<IngestServiceOptions> ingest_setup(const Config& config) {
   IngestServiceOptions options;
   options.kafka = config.kafka_properties();
-  if (!options.kafka.count("bootstrap.servers")) {
-    return Error{
-        "kafka.bootstrap.servers is not set (the kafka: section of --config, or E911_KAFKA_BOOTSTRAP_SERVERS)"};
-  }
+  if (const auto error = kafka_settings_error(config)) return Error{*error};
   options.topics = config.topics();
   options.dead_letter_max_payload = static_cast<std::size_t>(config.get_int("dead_letter.max_payload_bytes"));
   options.sip.udp = config.get_or("ingest.sip.udp", "");
@@ -52,9 +50,10 @@ Result<IngestServiceOptions> ingest_setup(const Config& config) {
       return Error{"ingest.http.tls_certificate and ingest.http.tls_private_key: set both, or neither"};
     http.max_body_bytes = static_cast<std::size_t>(config.get_int("ingest.http.max_body_bytes"));
     http.tokens_file = config.get_or("ingest.http.tokens_file", "");
-    if (http.tokens_file.empty())
+    http.zoom_secret_token = config.get_or("ingest.zoom.secret_token", "");
+    if (http.tokens_file.empty() && http.zoom_secret_token.empty())
       return Error{"ingest.http.tokens_file: required when ingest.http.enabled is true (bearer tokens, "
-                   "docs/ingest.md)"};
+                   "docs/ingest.md), unless it serves only Zoom (ingest.zoom.secret_token)"};
     options.http = std::move(http);
     options.http_ack_timeout = std::chrono::milliseconds(config.get_int("ingest.http.ack_timeout_ms"));
   }

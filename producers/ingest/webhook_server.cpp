@@ -7,6 +7,8 @@
 #include "common/log.h"
 #include "common/net/http_server.h"
 #include "common/text.h"
+#include "common/timestamp.h"
+#include "producers/ingest/zoom_webhook.h"
 
 namespace e911::ingest {
 namespace {
@@ -43,14 +45,16 @@ std::string media_type(const net::HttpRequest& req) {
 
 class WebhookServer::Handler {
  public:
-  Handler(net::ApiTokenFile& tokens, WebhookSink sink, std::size_t max_events)
-      : tokens_(tokens), sink_(std::move(sink)), max_events_(max_events) {}
+  Handler(net::ApiTokenFile* tokens, WebhookSink sink, std::size_t max_events, std::string zoom_secret)
+      : tokens_(tokens), sink_(std::move(sink)), max_events_(max_events), zoom_secret_(std::move(zoom_secret)) {}
 
   net::HttpResponse handle(const net::HttpRequest& req) {
+    if (req.path == "/v1/zoom") return post_zoom(req);
     if (req.path != "/v1/call-events" && req.path != "/v1/sip") return error_response(404, "no such endpoint");
+    if (!tokens_) return error_response(404, "no such endpoint (no tokens file: only /v1/zoom is served)");
     const auto authorization = req.header("Authorization");
     const auto token = authorization ? net::bearer_token(*authorization) : std::nullopt;
-    const auto check = token ? tokens_.check(*token) : net::ApiTokenFile::Check{};
+    const auto check = token ? tokens_->check(*token) : net::ApiTokenFile::Check{};
     if (check.outcome == net::ApiTokenFile::Outcome::unavailable)
       return error_response(503, "the tokens file cannot be read; every token is refused until it is fixed");
     if (check.outcome != net::ApiTokenFile::Outcome::accepted) {
@@ -111,6 +115,51 @@ class WebhookServer::Handler {
     return response;
   }
 
+  // Zoom authenticates with its signature, not a bearer token.
+  net::HttpResponse post_zoom(const net::HttpRequest& req) {
+    if (zoom_secret_.empty()) return error_response(404, "Zoom webhooks are not configured (ingest.zoom.secret_token)");
+    if (req.method != "POST") {
+      auto r = error_response(405, "only POST");
+      r.set("Allow", "POST");
+      return r;
+    }
+    if (const auto bad = zoom_signature_error(zoom_secret_, req.header("x-zm-request-timestamp").value_or(""),
+                                              req.header("x-zm-signature").value_or(""), req.body, now_millis())) {
+      // Counted, not dead-lettered: an unsigned body is not input anyone vouched for.
+      sink_.record({.kind = IngestResult::Kind::ignored, .reason = *bad, .transport = "zoom"}, {});
+      logger().warn("Zoom webhook refused", {{"reason", *bad}, {"client", req.client_address}});
+      return error_response(401, *bad);
+    }
+    auto outcome = handle_zoom_event(req.body, zoom_secret_);
+    if (!outcome) {
+      sink_.record({.kind = IngestResult::Kind::rejected, .reason = outcome.error().message, .transport = "zoom"},
+                   req.body);
+      return error_response(400, outcome.error().message);
+    }
+    switch (outcome->kind) {
+      case ZoomOutcome::Kind::validation: {
+        net::HttpResponse r;
+        r.content_type = "application/json";
+        r.body = outcome->response;
+        return r;
+      }
+      case ZoomOutcome::Kind::ignored:
+        sink_.record({.kind = IngestResult::Kind::ignored, .reason = outcome->reason, .transport = "zoom"}, {});
+        return json_response(200, [&](json::Writer& w) {
+          json::put(w, "outcome", "ignored");
+          json::put(w, "reason", outcome->reason);
+        });
+      case ZoomOutcome::Kind::call_event:
+        break;
+    }
+    auto response = published({{outcome->key, outcome->json}}, {});
+    if (response.status == 202) {
+      sink_.record({.kind = IngestResult::Kind::event, .transport = "zoom"}, {});
+      response.status = 200;  // what Zoom expects of a delivered event
+    }
+    return response;
+  }
+
   net::HttpResponse post_sip(const net::HttpRequest& req) {
     if (media_type(req) != "message/sip") return error_response(415, "Content-Type must be message/sip");
     auto result = sink_.decode_sip(req.body);
@@ -143,16 +192,18 @@ class WebhookServer::Handler {
     });
   }
 
-  net::ApiTokenFile& tokens_;
+  net::ApiTokenFile* tokens_;  // null: only /v1/zoom
   WebhookSink sink_;
   std::size_t max_events_;
+  std::string zoom_secret_;
 };
 
 WebhookServer::WebhookServer(WebhookOptions options, WebhookSink sink) {
-  if (options.tokens_file.empty())
+  if (options.tokens_file.empty() && options.zoom_secret_token.empty())
     throw std::runtime_error("ingest: the HTTP endpoint needs a tokens file (ingest.http.tokens_file)");
-  tokens_ = std::make_unique<net::ApiTokenFile>(options.tokens_file);
-  handler_ = std::make_unique<Handler>(*tokens_, std::move(sink), options.max_events_per_request);
+  if (!options.tokens_file.empty()) tokens_ = std::make_unique<net::ApiTokenFile>(options.tokens_file);
+  handler_ = std::make_unique<Handler>(tokens_.get(), std::move(sink), options.max_events_per_request,
+                                       options.zoom_secret_token);
   net::HttpServerOptions http = net::endpoint_server_options("ingest HTTP endpoint", options.listen);
   http.max_body_bytes = options.max_body_bytes;
   http.response_headers = net::security_headers("default-src 'none'; frame-ancestors 'none'", http.tls != nullptr);

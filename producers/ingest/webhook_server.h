@@ -6,8 +6,11 @@
 //                          (application/x-ndjson, application/jsonl)
 //   POST /v1/sip           one raw SIP message (message/sip), decoded as a
 //                          mirrored one would be
+//   POST /v1/zoom          Zoom Phone webhooks (phone.emergency_alert, the
+//                          URL validation challenge), authenticated by
+//                          Zoom's own signature (zoom_webhook.h)
 //
-// Every request carries a bearer token from the tokens file (hashed,
+// Every other request carries a bearer token from the tokens file (hashed,
 // reloaded when it changes: common/net/api_tokens.h). A request is answered
 // 202 only once Kafka has acknowledged all its events (acks=all), so a
 // platform's own retry covers a broker outage (503 with Retry-After); a
@@ -36,6 +39,7 @@ struct WebhookOptions {
   std::string tokens_file{};  // NAME SHA256HEX lines; required
   std::size_t max_body_bytes = 1 << 20;
   std::size_t max_events_per_request = 1000;
+  std::string zoom_secret_token{};  // the Zoom app's secret token; empty: /v1/zoom is off
 };
 
 // A call event ready for Kafka.
@@ -61,6 +65,7 @@ class WebhookServer final : public net::HostedEndpoint {
   // (no tokens file, cannot listen, TLS files unreadable) or
   // std::invalid_argument (inconsistent options).
   WebhookServer(WebhookOptions options, WebhookSink sink);
+  // Needs a tokens file unless only /v1/zoom is served (a secret token set).
   ~WebhookServer();
 
   class Handler;  // webhook_server.cpp

@@ -17,7 +17,10 @@
 #include "common/kafka/embedded_broker.h"
 #include "common/kafka/topic_reader.h"
 #include "common/service/background_service.h"
+#include "common/events.h"
+#include "common/pidf_lo.h"
 #include "common/sha256.h"
+#include "common/timestamp.h"
 #include "producers/ingest/ingest_service.h"
 #include "tests/support/files.h"
 #include "tests/support/temp_dir.h"
@@ -27,6 +30,21 @@ namespace e911::ingest {
 namespace {
 
 constexpr const char* kToken = "ingest-test-token-0123456789abcdefghijkl";
+constexpr const char* kZoomSecret = "zoom-test-secret-token";
+
+// A phone.emergency_alert in the shape of Zoom's documentation (the
+// PhoneEmergencyAlertEvent type of Zoom's own SDK, Rivet).
+constexpr const char* kZoomAlert = R"({"event":"phone.emergency_alert","event_ts":1764160500000,"payload":{
+  "account_id":"D8cJuqWVQ623CI4Q8yQK0Q","object":{"call_id":"7039214785652154437",
+  "callee":{"phone_number":"911"},
+  "caller":{"id":"z8yCxjabzwrcs8NLdDLs8T","display_name":"Ana Lima","extension_number":"5002",
+            "extension_type":"user","phone_number":"+15125550102","site_id":"8f71O6rWT8KFUGQmJIFAdQ",
+            "site_name":"Austin","timezone":"America/Chicago"},
+  "deliver_to":"PSAP","router":"Zoom",
+  "emergency_address":{"address_line1":"100 Congress Ave","address_line2":"Floor 1","city":"Austin",
+                       "country":"US","state_code":"TX","zip":"78701"},
+  "location":{"bssid":["00:11:22:33:44:66"],"gps":["30.2642,-97.7448"],"ip":["10.60.1.44"]},
+  "ringing_start_time":"2026-11-26T12:35:00Z"}}})";
 
 struct Reply {
   int status = 0;
@@ -44,6 +62,7 @@ class WebhookTest : public ::testing::Test {
     o.sip.udp = "127.0.0.1:0";
     WebhookOptions http;
     http.tokens_file = dir_.write("tokens", "pbx " + sha256_hex(kToken) + "\n");
+    http.zoom_secret_token = kZoomSecret;
     o.http = http;
     service_ = std::make_unique<IngestService>(o, observability::MetricsRegistry());
     run_ = std::make_unique<service::BackgroundService>(*service_);
@@ -55,11 +74,13 @@ class WebhookTest : public ::testing::Test {
   }
 
   Reply post(const std::string& path, const std::string& content_type, const std::string& body,
-             const std::string& token = kToken, const std::string& method = "POST") {
+             const std::string& token = kToken, const std::string& method = "POST",
+             const std::vector<std::pair<std::string, std::string>>& headers = {}) {
     Poco::Net::HTTPClientSession session("127.0.0.1", *service_->http_port());
     Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
     if (!token.empty()) request.set("Authorization", "Bearer " + token);
     if (!content_type.empty()) request.setContentType(content_type);
+    for (const auto& [name, value] : headers) request.set(name, value);
     request.setContentLength(static_cast<std::streamsize>(body.size()));
     session.sendRequest(request) << body;
     Poco::Net::HTTPResponse response;
@@ -145,6 +166,72 @@ TEST_F(WebhookTest, ASipMessageIsDecodedAsAMirroredOneWouldBe) {
   const auto events = topic(topics_.call_events);
   ASSERT_EQ(events.size(), 1u);
   EXPECT_NE(events[0].find("\"dialed\":\"911\""), std::string::npos);
+}
+
+// Signs `body` as Zoom does, `age_s` seconds ago.
+std::vector<std::pair<std::string, std::string>> zoom_headers(const std::string& body, long age_s = 0,
+                                                              const std::string& secret = kZoomSecret) {
+  const auto ts = std::to_string(now_millis() / 1000 - age_s);
+  return {{"x-zm-request-timestamp", ts}, {"x-zm-signature", "v0=" + hmac_sha256_hex(secret, "v0:" + ts + ":" + body)}};
+}
+
+TEST_F(WebhookTest, ZoomUrlValidationIsAnswered) {
+  const std::string body =
+      R"({"payload":{"plainToken":"qgg8vlvZRS6UYooatFL8Aw"},"event_ts":1654503849680,"event":"endpoint.url_validation"})";
+  const auto r = post("/v1/zoom", "application/json", body, "", "POST", zoom_headers(body));
+  EXPECT_EQ(r.status, 200) << r.body;
+  // The token computed independently (Python's hmac) for this secret.
+  EXPECT_EQ(r.body, std::string(R"({"plainToken":"qgg8vlvZRS6UYooatFL8Aw","encryptedToken":")") +
+                        "189bad60d71b25fc9705f43e5883e837f2d813ec93ba913b641fbe02d931744f\"}");
+}
+
+TEST_F(WebhookTest, ZoomEmergencyAlertBecomesACallEvent) {
+  const std::string body = kZoomAlert;
+  auto r = post("/v1/zoom", "application/json", body, "", "POST", zoom_headers(body));
+  EXPECT_EQ(r.status, 200) << r.body;
+  const auto events = topic(topics_.call_events);
+  ASSERT_EQ(events.size(), 1u);
+  const auto decoded = decode_input_event(events[0]);
+  ASSERT_TRUE(decoded.ok()) << decoded.error().message;
+  const auto& e = std::get<CallEvent>(*decoded);
+  EXPECT_EQ(e.call_id, "zoom-7039214785652154437");
+  EXPECT_EQ(e.dialed, "911");
+  EXPECT_EQ(e.caller.user_id, "z8yCxjabzwrcs8NLdDLs8T");
+  EXPECT_EQ(e.caller.name, "Ana Lima");
+  EXPECT_EQ(e.caller.extension, "5002");
+  EXPECT_EQ(e.caller.callback, "+15125550102");
+  EXPECT_EQ(e.device.ip->to_string(), "10.60.1.44");
+  EXPECT_EQ(e.device.bssid->to_string(), "00:11:22:33:44:66");
+  ASSERT_TRUE(e.device.geo);
+  EXPECT_DOUBLE_EQ(e.device.geo->lat, 30.2642);
+  EXPECT_EQ(format_rfc3339(e.occurred_at), "2026-11-26T12:35:00.000Z");
+  std::string error;
+  const auto conveyed = parse_pidf_lo(e.pidf_lo, error);
+  ASSERT_TRUE(conveyed && conveyed->address) << error;
+  EXPECT_EQ(conveyed->address->street, "100 Congress Ave");
+  EXPECT_EQ(conveyed->address->state, "TX");
+  EXPECT_EQ(conveyed->address->postal_code, "78701");
+  // Zoom retries until it sees a 2xx: the repeat has the same event id.
+  r = post("/v1/zoom", "application/json", body, "", "POST", zoom_headers(body));
+  EXPECT_EQ(r.status, 200);
+  const auto again = topic(topics_.call_events);
+  ASSERT_EQ(again.size(), 2u);
+  EXPECT_EQ(std::get<CallEvent>(*decode_input_event(again[1])).event_id, e.event_id);
+}
+
+TEST_F(WebhookTest, ZoomRequestsWithoutTheRightSignatureAreRefused) {
+  const std::string body = kZoomAlert;
+  for (const auto& headers : {zoom_headers(body, 0, "another-secret"), zoom_headers(body, 3600),
+                              std::vector<std::pair<std::string, std::string>>{}}) {
+    const auto r = post("/v1/zoom", "application/json", body, "", "POST", headers);
+    EXPECT_EQ(r.status, 401) << r.body;
+  }
+  // Signed, but not an event the ingest can use: 400 with the field.
+  const std::string broken = R"({"event":"phone.emergency_alert","payload":{"object":{"callee":{},"caller":{}}}})";
+  const auto r = post("/v1/zoom", "application/json", broken, "", "POST", zoom_headers(broken));
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("payload.object.call_id: missing"), std::string::npos) << r.body;
+  EXPECT_TRUE(topic(topics_.call_events).empty());
 }
 
 }  // namespace
