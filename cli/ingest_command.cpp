@@ -5,7 +5,6 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
-#include <regex>
 #include <string>
 
 #include "cli/command_line.h"
@@ -16,6 +15,7 @@
 #include "common/service/service_runner.h"
 #include "common/text.h"
 #include "common/timestamp.h"
+#include "producers/ingest/identity_pattern.h"
 #include "producers/ingest/ingest_config.h"
 #include "producers/ingest/ingest_service.h"
 #include "producers/ingest/mirror.h"
@@ -88,11 +88,8 @@ int run_decode_sip(Args args) {
     }
   }
   if (const auto pattern = opts.value("--user-id-pattern")) {
-    try {
-      options.identity.pattern.emplace(*pattern, std::regex::ECMAScript);
-      options.identity.pattern_text = *pattern;
-    } catch (const std::regex_error& e) {
-      std::cerr << "e911 ingest decode-sip: --user-id-pattern: not a regular expression: " << e.what() << "\n";
+    if (const auto err = ingest::set_user_id_pattern(options.identity, *pattern)) {
+      std::cerr << "e911 ingest decode-sip: --user-id-pattern: " << err->message << "\n";
       return 2;
     }
   }
@@ -152,7 +149,10 @@ constexpr const char* kRunHelp =
     "Listens where SIP proxies mirror their signalling (Kamailio siptrace, HEP v3\n"
     "from Kamailio, OpenSIPS, FreeSWITCH, Asterisk; UDP and TCP) and produces each\n"
     "emergency call's INVITE, answer and end as call events to the call-events\n"
-    "topic. It only listens: calls never wait for it. Runs until SIGTERM or SIGINT.\n"
+    "topic. It only listens: calls never wait for it. With ingest.http.enabled it\n"
+    "also takes POST /v1/call-events (JSON, JSON lines), POST /v1/sip (message/sip)\n"
+    "and, with ingest.zoom.secret_token, Zoom Phone emergency alerts on /v1/zoom,\n"
+    "each answered once Kafka has the events. Runs until SIGTERM or SIGINT.\n"
     "\n"
     "  --config FILE         YAML configuration (docs/ingest.md): kafka.* goes to\n"
     "                        librdkafka as it is, topics.*, metrics.*, ingest.*\n"
@@ -163,8 +163,9 @@ constexpr const char* kRunHelp =
     "  --metrics-port N      port of /metrics and /healthz (overrides metrics.port)\n"
     "\n"
     "Environment overrides: E911_KAFKA_<PROPERTY>, E911_INGEST_SIP_UDP...; the HEP\n"
-    "auth key as ingest.hep.auth_key.file or E911_INGEST_HEP_AUTH_KEY_FILE. Logs\n"
-    "are JSON lines on standard error.\n";
+    "auth key as ingest.hep.auth_key.file or E911_INGEST_HEP_AUTH_KEY_FILE, the Zoom\n"
+    "secret token as ingest.zoom.secret_token.file. Logs are JSON lines on standard\n"
+    "error.\n";
 
 int run_ingest_service(Args args) {
   const CommandLine command("ingest", kRunHelp, args, {"--config", "--sip-udp", "--sip-tcp", "--metrics-port"}, {});

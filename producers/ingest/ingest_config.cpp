@@ -1,8 +1,7 @@
 #include "producers/ingest/ingest_config.h"
 
-#include <regex>
-
 #include "common/text.h"
+#include "producers/ingest/identity_pattern.h"
 #include "registry/registry_loader.h"
 
 namespace e911::ingest {
@@ -73,12 +72,8 @@ Result<IngestServiceOptions> ingest_setup(const Config& config) {
   else if (from != "from")
     return Error{"ingest.user_id.from: expected from or p-asserted-identity, got " + quote_for_message(from)};
   if (const auto pattern = config.get("ingest.user_id.pattern"); pattern && !pattern->empty()) {
-    try {
-      ingest.decode.identity.pattern.emplace(*pattern, std::regex::ECMAScript);
-      ingest.decode.identity.pattern_text = *pattern;
-    } catch (const std::regex_error& e) {
-      return Error{"ingest.user_id.pattern: not a regular expression: " + std::string(e.what())};
-    }
+    if (auto err = set_user_id_pattern(ingest.decode.identity, *pattern))
+      return Error{"ingest.user_id.pattern: " + err->message};
   }
   if (const auto registry = config.get("ingest.registry"); registry && !registry->empty()) {
     auto load = registry::load_registry_file(*registry);

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "common/events.h"
+#include "producers/ingest/identity_pattern.h"
 #include "producers/ingest/mirror.h"
 #include "tests/support/files.h"
 
@@ -186,7 +187,7 @@ TEST(SipCallEvent, WhatIsNotACallEvent) {
 TEST(SipCallEvent, UserIdMappings) {
   const auto invite = sip_file("pidf-112.sip");
   SipDecodeOptions regex;
-  regex.identity.pattern.emplace("^sip:([^@]+)@example\\.com$");
+  ASSERT_EQ(set_user_id_pattern(regex.identity, "^sip:([^@]+)@example\\.com$"), std::nullopt);
   SipCallDecoder by_regex(regex);
   EXPECT_EQ(decode_file(by_regex, invite)->event.caller.user_id, "alice");
   SipDecodeOptions pai;
@@ -194,7 +195,7 @@ TEST(SipCallEvent, UserIdMappings) {
   SipCallDecoder by_pai(pai);
   EXPECT_EQ(decode_file(by_pai, invite)->event.caller.user_id, "+493012345678");
   SipDecodeOptions unmatched;
-  unmatched.identity.pattern.emplace("^tel:(.*)$");
+  ASSERT_EQ(set_user_id_pattern(unmatched.identity, "^tel:(.*)$"), std::nullopt);
   SipCallDecoder fallback(unmatched);
   EXPECT_EQ(decode_file(fallback, invite)->event.caller.user_id, "alice");
 }
