@@ -6,6 +6,7 @@
 // datagrams or a TCP stream; stream_record_length() finds where one record
 // ends in a stream.
 
+#include <concepts>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -29,6 +30,11 @@ bool is_hep3(std::string_view packet);
 // SIP (protocol type other than 1), a compressed payload, and, when
 // `auth_key` is set, a missing or different auth key.
 Result<MirroredMessage> decode_hep3(std::string_view packet, std::string_view auth_key = {});
+// Refused at compile time: the result would view a std::string that dies
+// at the end of the statement (a temporary).
+template <typename T>
+  requires std::same_as<T, std::string>
+Result<MirroredMessage> decode_hep3(T&& packet, std::string_view auth_key = {}) = delete;
 
 // The X-Siptrace-Fromip / -Time / -Dir headers siptrace adds. The source is
 // the device's only when the proxy received the message (Dir "in") straight

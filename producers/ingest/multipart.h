@@ -4,6 +4,7 @@
 // INVITE carries SDP and a PIDF-LO together (RFC 6442 section 4.1). Parts
 // are views into the body; nothing is read past it.
 
+#include <concepts>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -35,5 +36,10 @@ inline constexpr std::size_t kMaxBodyParts = 16;
 // delimiter, more than kMaxBodyParts parts, a part whose headers are not
 // ended by an empty line.
 Result<std::vector<BodyPart>> parse_multipart(std::string_view body, std::string_view boundary);
+// Refused at compile time: the parts would view a std::string that dies
+// at the end of the statement (a temporary).
+template <typename T>
+  requires std::same_as<T, std::string>
+Result<std::vector<BodyPart>> parse_multipart(T&& body, std::string_view boundary) = delete;
 
 }  // namespace e911::ingest

@@ -17,6 +17,7 @@
 // Views point into the parsed input, which must outlive the message; only
 // folded header values are copied (into the message).
 
+#include <concepts>
 #include <cstddef>
 #include <deque>
 #include <optional>
@@ -71,6 +72,11 @@ class SipMessage {
 };
 
 Result<SipMessage> parse_sip_message(std::string_view text, const SipLimits& limits = {});
+// Refused at compile time: the result would view a std::string that dies
+// at the end of the statement (a temporary).
+template <typename T>
+  requires std::same_as<T, std::string>
+Result<SipMessage> parse_sip_message(T&& text, const SipLimits& limits = {}) = delete;
 
 // Splits a header value at commas that are not inside a quoted string or
 // <...>; parts are trimmed, empty ones dropped.

@@ -63,14 +63,16 @@ TEST(Hep3, DecodesThePayloadSourceAndTime) {
 }
 
 TEST(Hep3, AuthKeyIsCheckedWhenConfigured) {
-  EXPECT_TRUE(decode_hep3(hep_packet(kSip, "s3cret"), "s3cret").ok());
-  EXPECT_FALSE(decode_hep3(hep_packet(kSip, "wrong"), "s3cret").ok());
-  EXPECT_FALSE(decode_hep3(hep_packet(kSip), "s3cret").ok());
+  const auto right = hep_packet(kSip, "s3cret"), wrong = hep_packet(kSip, "wrong"), none = hep_packet(kSip);
+  EXPECT_TRUE(decode_hep3(right, "s3cret").ok());
+  EXPECT_FALSE(decode_hep3(wrong, "s3cret").ok());
+  EXPECT_FALSE(decode_hep3(none, "s3cret").ok());
 }
 
 TEST(Hep3, RefusesBrokenPackets) {
   const auto good = hep_packet(kSip);
-  EXPECT_NE(decode_hep3(hep_packet(kSip, "", false)).error().message.find("length field says"), std::string::npos);
+  const auto misstated = hep_packet(kSip, "", false);
+  EXPECT_NE(decode_hep3(misstated).error().message.find("length field says"), std::string::npos);
   // Every truncation is refused without reading past the end.
   for (std::size_t n = 0; n < good.size(); ++n) {
     std::string cut = good.substr(0, n);
@@ -85,13 +87,15 @@ TEST(Hep3, RefusesBrokenPackets) {
   std::string body;
   chunk(body, 0x10, "gz");
   put16(compressed, static_cast<std::uint16_t>(6 + body.size()));
-  EXPECT_NE(decode_hep3(compressed + body).error().message.find("compressed"), std::string::npos);
+  compressed += body;
+  EXPECT_NE(decode_hep3(compressed).error().message.find("compressed"), std::string::npos);
   std::string rtcp = "HEP3";
   body.clear();
   chunk(body, 0x0b, std::string(1, '\x05'));
   chunk(body, 0x0f, "x");
   put16(rtcp, static_cast<std::uint16_t>(6 + body.size()));
-  EXPECT_NE(decode_hep3(rtcp + body).error().message.find("not SIP"), std::string::npos);
+  rtcp += body;
+  EXPECT_NE(decode_hep3(rtcp).error().message.find("not SIP"), std::string::npos);
   EXPECT_FALSE(decode_hep3("HEP2xxxx").ok());
 }
 

@@ -59,7 +59,7 @@ TEST(SipMessage, ParsesAResponseWithLfLineEnds) {
 }
 
 TEST(SipMessage, CompactFormsAndFoldedHeaders) {
-  const auto m = parse_sip_message(crlf(
+  const std::string text = crlf(
       "\n\nINVITE tel:112 SIP/2.0\n"
       "v: SIP/2.0/UDP h;branch=z9hG4bK1\n"
       "f: <sip:a@h>;tag=1\n"
@@ -69,7 +69,8 @@ TEST(SipMessage, CompactFormsAndFoldedHeaders) {
       "   second\n"
       "\tthird\n"
       "m: <sip:a@h>\n"
-      "l: 0\n\n"));
+      "l: 0\n\n");
+  const auto m = parse_sip_message(text);  // the message views `text`: it must outlive m
   ASSERT_TRUE(m.ok()) << m.error().message;
   EXPECT_EQ(m->header("Call-ID"), "folded@h");
   EXPECT_EQ(m->header("From"), "<sip:a@h>;tag=1");
