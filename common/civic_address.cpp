@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <array>
+#include <utility>
+
+#include "common/text.h"
 
 namespace e911 {
 
@@ -55,6 +58,32 @@ bool is_iso3166_alpha2(std::string_view code) {
     if (kIsoCodes.substr(i, 2) == code) return true;
   }
   return false;
+}
+
+std::optional<std::string> country_code(std::string_view code_or_name) {
+  const std::string key = to_lower_ascii(trim(code_or_name));
+  if (key.size() == 2) {
+    std::string code = to_upper_ascii(key);
+    if (is_iso3166_alpha2(code)) return code;
+    return std::nullopt;
+  }
+  // Names as Microsoft Teams, Zoom and registries spell them, for the
+  // countries whose address rules the product knows.
+  static constexpr std::pair<std::string_view, std::string_view> kNames[] = {
+      {"united states", "US"}, {"united states of america", "US"}, {"usa", "US"}, {"canada", "CA"},
+      {"united kingdom", "GB"}, {"great britain", "GB"}, {"ireland", "IE"}, {"france", "FR"},
+      {"germany", "DE"}, {"netherlands", "NL"}, {"the netherlands", "NL"}, {"belgium", "BE"},
+      {"spain", "ES"}, {"italy", "IT"}, {"portugal", "PT"}, {"poland", "PL"}, {"sweden", "SE"},
+      {"denmark", "DK"}, {"norway", "NO"}, {"finland", "FI"}, {"switzerland", "CH"}, {"austria", "AT"},
+      {"australia", "AU"}, {"new zealand", "NZ"}, {"mexico", "MX"}, {"india", "IN"}, {"japan", "JP"},
+      {"singapore", "SG"}, {"brazil", "BR"}, {"luxembourg", "LU"}, {"czechia", "CZ"},
+      {"czech republic", "CZ"}, {"hungary", "HU"}, {"romania", "RO"}, {"greece", "GR"},
+      {"iceland", "IS"}, {"israel", "IL"}, {"south africa", "ZA"}, {"philippines", "PH"},
+  };
+  for (const auto& [name, code] : kNames) {
+    if (name == key) return std::string(code);
+  }
+  return std::nullopt;
 }
 
 std::string one_line(const CivicAddress& a) {

@@ -2,6 +2,7 @@
 // A civic address with the friendly field names of CONTRACT.md, each mapped
 // to its RFC 5139 / PIDF-LO civic element.
 
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -44,6 +45,12 @@ struct CivicField {
 std::span<const CivicField> civic_fields();
 
 bool is_iso3166_alpha2(std::string_view code);
+
+// The ISO 3166-1 alpha-2 code for what platforms put in a country field: a
+// code in either case ("us"), or the English short name of a country the
+// product is deployed in ("United States", "United Kingdom", "Germany"...;
+// case and surrounding spaces ignored). nullopt for anything else.
+std::optional<std::string> country_code(std::string_view code_or_name);
 
 // "500 Example Ave, Unit 4B, Austin, TX 78701, US": for labels and alerts.
 std::string one_line(const CivicAddress& a);

@@ -24,9 +24,19 @@ std::string base64url_encode(std::string_view bytes);
 // and non-zero trailing bits, hence this one. nullopt when not such text.
 std::optional<std::string> base64url_decode(std::string_view text);
 
+// RFC 4648 section 4 (the standard alphabet), strictly as above, with or
+// without its padding; no line breaks. What platforms send as "base64"
+// (Microsoft Graph's encrypted notifications). nullopt when not such text.
+std::optional<std::string> base64_decode(std::string_view text);
+
 // Every byte but the RFC 3986 unreserved characters (A-Z a-z 0-9 - . _ ~)
 // as %XX, upper-case hex: safe in a path segment, a query name or value,
 // and an application/x-www-form-urlencoded body.
 std::string percent_encode(std::string_view text);
+
+// The inverse of percent-encoding (RFC 3986 section 2.1); '+' is a space
+// when `plus_is_space` (query strings and form bodies). nullopt on a '%'
+// not followed by two hex digits.
+std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space);
 
 }  // namespace e911

@@ -80,6 +80,9 @@ struct LocationUpdate {
 
 using InputEvent = std::variant<CallEvent, LocationUpdate>;
 
+// "call.initiated", "call.answered", "call.ended".
+const char* call_event_type_name(CallEventType type);
+
 // Decodes either event kind, chosen by its "schema" field.
 Result<InputEvent> decode_input_event(std::string_view payload, const JsonLimits& limits = {});
 

@@ -23,4 +23,9 @@ void put_or_null(Writer& w, std::string_view key, std::string_view value);
 // "geo": {"lat": ..., "lon": ...[, "accuracy_m": ...]}
 void put_geo(Writer& w, const GeoPoint& geo);
 
+// The contract's call-event fields of `e` (schema, ids, type, time, dialed,
+// caller, device, site, PIDF-LO; empty ones left out) into an open object,
+// for producers that add their own section and close it.
+void put_call_event_fields(Writer& w, const CallEvent& e);
+
 }  // namespace e911::json

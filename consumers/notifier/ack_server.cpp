@@ -11,6 +11,7 @@
 #include <string_view>
 #include <utility>
 
+#include "common/encoding.h"
 #include "common/log.h"
 #include "common/timestamp.h"
 #include "consumers/notifier/ack_token.h"
@@ -88,11 +89,9 @@ std::string media_type(const std::string& content_type) {
 // One name or value of a form: '+' is a space, then percent-decoding.
 // Throws Poco::SyntaxException on bad percent-encoding.
 std::string form_decode(std::string_view text) {
-  std::string plus_as_space(text);
-  std::replace(plus_as_space.begin(), plus_as_space.end(), '+', ' ');
-  std::string out;
-  Poco::URI::decode(plus_as_space, out);
-  return out;
+  auto decoded = percent_decode(text, /*plus_is_space=*/true);
+  if (!decoded) throw Poco::SyntaxException("bad percent-encoding in the form");
+  return std::move(*decoded);
 }
 
 // The first `comment` field of a form body; empty when absent. Throws

@@ -5,6 +5,32 @@
 #include "registry/registry_loader.h"
 
 namespace e911::ingest {
+namespace {
+
+// Teams via Graph: the clientState and the certificate's private key (and
+// the previous one while a subscription moves to a new certificate).
+Result<bool> teams_setup(const Config& config, WebhookOptions& http) {
+  const auto client_state = config.get_or("ingest.teams.client_state", "");
+  const auto key_file = config.get_or("ingest.teams.private_key_file", "");
+  const auto previous = config.get_or("ingest.teams.previous_private_key_file", "");
+  if (client_state.empty() && key_file.empty() && previous.empty()) return false;
+  if (client_state.empty())
+    return Error{"ingest.teams.client_state: required with ingest.teams.private_key_file (the secret the Graph "
+                 "subscription was created with)"};
+  if (client_state.size() > 255) return Error{"ingest.teams.client_state: longer than Graph's 255 characters"};
+  if (key_file.empty())
+    return Error{"ingest.teams.private_key_file: required with ingest.teams.client_state (the key of the "
+                 "certificate given to the Graph subscription)"};
+  std::vector<std::pair<std::string, std::string>> keys = {{config.get_or("ingest.teams.certificate_id", ""), key_file}};
+  if (!previous.empty()) keys.emplace_back(config.get_or("ingest.teams.previous_certificate_id", ""), previous);
+  auto decryptor = GraphDecryptor::from_files(keys);
+  if (!decryptor) return Error{"ingest.teams: " + decryptor.error().message};
+  http.graph_client_state = client_state;
+  http.graph_decryptor = std::make_shared<const GraphDecryptor>(std::move(*decryptor));
+  return true;
+}
+
+}  // namespace
 
 const std::vector<ConfigKey>& ingest_config_keys() {
   static const std::vector<ConfigKey> keys = {
@@ -26,6 +52,11 @@ const std::vector<ConfigKey>& ingest_config_keys() {
       ConfigKey::text("ingest.http.tls_certificate", ""),
       ConfigKey::text("ingest.http.tls_private_key", ""),
       ConfigKey::text("ingest.zoom.secret_token", ""),
+      ConfigKey::text("ingest.teams.client_state", ""),
+      ConfigKey::text("ingest.teams.private_key_file", ""),
+      ConfigKey::text("ingest.teams.certificate_id", ""),
+      ConfigKey::text("ingest.teams.previous_private_key_file", ""),
+      ConfigKey::text("ingest.teams.previous_certificate_id", ""),
   };
   return keys;
 }
@@ -50,9 +81,11 @@ Result<IngestServiceOptions> ingest_setup(const Config& config) {
     http.max_body_bytes = static_cast<std::size_t>(config.get_int("ingest.http.max_body_bytes"));
     http.tokens_file = config.get_or("ingest.http.tokens_file", "");
     http.zoom_secret_token = config.get_or("ingest.zoom.secret_token", "");
-    if (http.tokens_file.empty() && http.zoom_secret_token.empty())
+    if (auto teams = teams_setup(config, http); !teams) return teams.error();
+    if (http.tokens_file.empty() && http.zoom_secret_token.empty() && !http.graph_decryptor)
       return Error{"ingest.http.tokens_file: required when ingest.http.enabled is true (bearer tokens, "
-                   "docs/ingest.md), unless it serves only Zoom (ingest.zoom.secret_token)"};
+                   "docs/ingest.md), unless it serves only Zoom (ingest.zoom.secret_token) or Teams "
+                   "(ingest.teams.*)"};
     options.http = std::move(http);
     options.http_ack_timeout = std::chrono::milliseconds(config.get_int("ingest.http.ack_timeout_ms"));
   }

@@ -25,15 +25,6 @@ const char* outcome_name(IngestResult::Kind kind) {
   return "rejected";
 }
 
-const char* type_name(CallEventType type) {
-  switch (type) {
-    case CallEventType::initiated: return "call.initiated";
-    case CallEventType::answered: return "call.answered";
-    case CallEventType::ended: return "call.ended";
-  }
-  return "call.initiated";
-}
-
 }  // namespace
 
 struct IngestService::Metrics {
@@ -68,7 +59,7 @@ struct IngestService::Metrics {
     for (const auto* t : kTransports)
       for (const auto* o : kOutcomes) messages->Add({{"transport", t}, {"outcome", o}});
     for (auto type : {CallEventType::initiated, CallEventType::answered, CallEventType::ended})
-      events->Add({{"type", type_name(type)}});
+      events->Add({{"type", call_event_type_name(type)}});
   }
 };
 
@@ -121,7 +112,7 @@ void IngestService::record(const IngestResult& result, std::string_view payload,
   switch (result.kind) {
     case IngestResult::Kind::event:
       ++counts.events;
-      metrics_->events->Add({{"type", type_name(result.type)}}).Increment();
+      metrics_->events->Add({{"type", call_event_type_name(result.type)}}).Increment();
       if (result.location_dropped) metrics_->location_dropped->Increment();
       break;
     case IngestResult::Kind::duplicate:

@@ -461,36 +461,7 @@ std::string encode_sip_call_event(const SipCallEvent& s) {
   rapidjson::StringBuffer buffer;
   json::Writer w(buffer);
   w.StartObject();
-  json::put(w, "schema", kCallEventSchema);
-  json::put(w, "event_id", e.event_id);
-  json::put(w, "call_id", e.call_id);
-  json::put(w, "type",
-            e.type == CallEventType::initiated ? "call.initiated"
-            : e.type == CallEventType::answered ? "call.answered"
-                                                 : "call.ended");
-  json::put(w, "occurred_at", format_rfc3339(e.occurred_at));
-  json::put(w, "dialed", e.dialed);
-  w.Key("caller");
-  w.StartObject();
-  json::put_if(w, "user_id", e.caller.user_id);
-  json::put_if(w, "name", e.caller.name);
-  json::put_if(w, "extension", e.caller.extension);
-  json::put_if(w, "callback", e.caller.callback);
-  w.EndObject();
-  const auto& d = e.device;
-  if (!d.id.empty() || !d.kind.empty() || d.mac || d.ip || d.bssid || d.geo) {
-    w.Key("device");
-    w.StartObject();
-    json::put_if(w, "id", d.id);
-    json::put_if(w, "kind", d.kind);
-    if (d.mac) json::put(w, "mac", d.mac->to_string());
-    if (d.ip) json::put(w, "ip", d.ip->to_string());
-    if (d.bssid) json::put(w, "bssid", d.bssid->to_string());
-    if (d.geo) json::put_geo(w, *d.geo);
-    w.EndObject();
-  }
-  json::put_if(w, "site_id", e.site_id);
-  json::put_if(w, "pidf_lo", e.pidf_lo);
+  json::put_call_event_fields(w, e);
   if (s.duration_ms) {
     w.Key("duration_ms");
     w.Int64(*s.duration_ms);

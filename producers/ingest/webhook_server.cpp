@@ -8,6 +8,7 @@
 #include "common/net/http_server.h"
 #include "common/text.h"
 #include "common/timestamp.h"
+#include "producers/ingest/graph_webhook.h"
 #include "producers/ingest/zoom_webhook.h"
 
 namespace e911::ingest {
@@ -45,13 +46,19 @@ std::string media_type(const net::HttpRequest& req) {
 
 class WebhookServer::Handler {
  public:
-  Handler(net::ApiTokenFile* tokens, WebhookSink sink, std::size_t max_events, std::string zoom_secret)
-      : tokens_(tokens), sink_(std::move(sink)), max_events_(max_events), zoom_secret_(std::move(zoom_secret)) {}
+  Handler(net::ApiTokenFile* tokens, WebhookSink sink, const WebhookOptions& options)
+      : tokens_(tokens),
+        sink_(std::move(sink)),
+        max_events_(options.max_events_per_request),
+        zoom_secret_(options.zoom_secret_token),
+        graph_{options.graph_client_state, options.graph_decryptor.get()},
+        graph_decryptor_(options.graph_decryptor) {}
 
   net::HttpResponse handle(const net::HttpRequest& req) {
     if (req.path == "/v1/zoom") return post_zoom(req);
+    if (req.path == "/v1/teams") return post_teams(req);
     if (req.path != "/v1/call-events" && req.path != "/v1/sip") return error_response(404, "no such endpoint");
-    if (!tokens_) return error_response(404, "no such endpoint (no tokens file: only /v1/zoom is served)");
+    if (!tokens_) return error_response(404, "no such endpoint (no tokens file: only the platforms' webhooks are served)");
     const auto authorization = req.header("Authorization");
     const auto token = authorization ? net::bearer_token(*authorization) : std::nullopt;
     const auto check = token ? tokens_->check(*token) : net::ApiTokenFile::Check{};
@@ -160,6 +167,72 @@ class WebhookServer::Handler {
     return response;
   }
 
+  // Graph authenticates each notification by the subscription's clientState.
+  net::HttpResponse post_teams(const net::HttpRequest& req) {
+    if (!graph_decryptor_)
+      return error_response(404, "Teams notifications are not configured (ingest.teams.client_state, "
+                                 "ingest.teams.private_key_file)");
+    if (req.method != "POST") {
+      auto r = error_response(405, "only POST");
+      r.set("Allow", "POST");
+      return r;
+    }
+    // The subscription's handshake: the token back, as plain text, at once.
+    if (auto token = graph_validation_token(req.query)) {
+      if (!*token) return error_response(400, token->error().message);
+      logger().info("Graph subscription validation answered", {{"client", req.client_address}});
+      net::HttpResponse r;
+      r.content_type = "text/plain; charset=utf-8";
+      r.body = **token;
+      return r;
+    }
+    auto items = handle_graph_notifications(req.body, graph_);
+    if (!items) {
+      sink_.record({.kind = IngestResult::Kind::rejected, .reason = items.error().message, .transport = "teams"},
+                   req.body);
+      return error_response(400, items.error().message);
+    }
+    std::vector<OutgoingEvent> events;
+    bool any_authenticated = false;
+    std::string first_refusal;
+    for (const auto& item : *items) {
+      any_authenticated = any_authenticated || item.authenticated;
+      switch (item.kind) {
+        case GraphItem::Kind::call_event:
+          events.push_back({item.key, item.json});
+          break;
+        case GraphItem::Kind::ignored:
+          sink_.record({.kind = IngestResult::Kind::ignored, .reason = item.reason, .transport = "teams"}, {});
+          logger().info("Graph notification ignored", {{"reason", item.reason}});
+          break;
+        case GraphItem::Kind::rejected:
+          if (!item.authenticated) {
+            // Counted, not dead-lettered: nobody vouched for it.
+            sink_.record({.kind = IngestResult::Kind::ignored, .reason = item.reason, .transport = "teams"}, {});
+            logger().warn("Graph notification refused", {{"reason", item.reason}, {"client", req.client_address}});
+            if (first_refusal.empty()) first_refusal = item.reason;
+          } else {
+            sink_.record({.kind = IngestResult::Kind::rejected, .reason = item.reason, .transport = "teams"}, req.body);
+          }
+          break;
+      }
+    }
+    if (!any_authenticated && !items->empty()) return error_response(403, first_refusal);
+    if (!events.empty()) {
+      auto response = published(events, {});
+      if (response.status != 202) return response;
+      for (std::size_t i = 0; i < events.size(); ++i)
+        sink_.record({.kind = IngestResult::Kind::event, .transport = "teams"}, {});
+      return response;
+    }
+    // Nothing to publish (lifecycle notifications, or rejected ones now in
+    // the dead-letter topic): accepted, so Graph does not retry them.
+    return json_response(202, [&](json::Writer& w) {
+      w.Key("accepted");
+      w.Uint64(0);
+    });
+  }
+
   net::HttpResponse post_sip(const net::HttpRequest& req) {
     if (media_type(req) != "message/sip") return error_response(415, "Content-Type must be message/sip");
     auto result = sink_.decode_sip(req.body);
@@ -192,18 +265,21 @@ class WebhookServer::Handler {
     });
   }
 
-  net::ApiTokenFile* tokens_;  // null: only /v1/zoom
+  net::ApiTokenFile* tokens_;  // null: only the platforms' webhooks
   WebhookSink sink_;
   std::size_t max_events_;
   std::string zoom_secret_;
+  GraphSettings graph_;
+  std::shared_ptr<const GraphDecryptor> graph_decryptor_;
 };
 
 WebhookServer::WebhookServer(WebhookOptions options, WebhookSink sink) {
-  if (options.tokens_file.empty() && options.zoom_secret_token.empty())
+  if (options.tokens_file.empty() && options.zoom_secret_token.empty() && !options.graph_decryptor)
     throw std::runtime_error("ingest: the HTTP endpoint needs a tokens file (ingest.http.tokens_file)");
+  if (options.graph_decryptor && options.graph_client_state.empty())
+    throw std::invalid_argument("ingest: Teams notifications need the subscription's clientState");
   if (!options.tokens_file.empty()) tokens_ = std::make_unique<net::ApiTokenFile>(options.tokens_file);
-  handler_ = std::make_unique<Handler>(tokens_.get(), std::move(sink), options.max_events_per_request,
-                                       options.zoom_secret_token);
+  handler_ = std::make_unique<Handler>(tokens_.get(), std::move(sink), options);
   net::HttpServerOptions http = net::endpoint_server_options("ingest HTTP endpoint", options.listen);
   http.max_body_bytes = options.max_body_bytes;
   http.response_headers = net::security_headers("default-src 'none'; frame-ancestors 'none'", http.tls != nullptr);

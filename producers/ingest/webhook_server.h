@@ -9,6 +9,10 @@
 //   POST /v1/zoom          Zoom Phone webhooks (phone.emergency_alert, the
 //                          URL validation challenge), authenticated by
 //                          Zoom's own signature (zoom_webhook.h)
+//   POST /v1/teams         Microsoft Graph change notifications for Teams
+//                          emergency calls (the validation handshake,
+//                          encrypted resource data), authenticated by the
+//                          subscription's clientState (graph_webhook.h)
 //
 // Every other request carries a bearer token from the tokens file (hashed,
 // reloaded when it changes: common/net/api_tokens.h). A request is answered
@@ -30,6 +34,7 @@
 
 #include "common/net/api_tokens.h"
 #include "common/net/hosted_endpoint.h"
+#include "producers/ingest/graph_decryptor.h"
 #include "producers/ingest/sip_ingest.h"
 
 namespace e911::ingest {
@@ -40,6 +45,9 @@ struct WebhookOptions {
   std::size_t max_body_bytes = 1 << 20;
   std::size_t max_events_per_request = 1000;
   std::string zoom_secret_token{};  // the Zoom app's secret token; empty: /v1/zoom is off
+  // Teams via Microsoft Graph; both set, or /v1/teams is off.
+  std::string graph_client_state{};
+  std::shared_ptr<const GraphDecryptor> graph_decryptor{};
 };
 
 // A call event ready for Kafka.
@@ -65,7 +73,7 @@ class WebhookServer final : public net::HostedEndpoint {
   // (no tokens file, cannot listen, TLS files unreadable) or
   // std::invalid_argument (inconsistent options).
   WebhookServer(WebhookOptions options, WebhookSink sink);
-  // Needs a tokens file unless only /v1/zoom is served (a secret token set).
+  // Needs a tokens file unless it serves only the platforms' webhooks.
   ~WebhookServer();
 
   class Handler;  // webhook_server.cpp

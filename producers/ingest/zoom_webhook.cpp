@@ -129,6 +129,7 @@ Result<ZoomOutcome> handle_zoom_event(std::string_view body, std::string_view se
     if (const auto ip = first_string(loc->value, "ip"); !ip.empty()) e.device.ip = IpAddress::parse(ip);
     if (const auto bssid = first_string(loc->value, "bssid"); !bssid.empty()) e.device.bssid = MacAddress::parse(bssid);
     if (const auto gps = first_string(loc->value, "gps"); !gps.empty()) e.device.geo = parse_lat_lon(gps);
+    if (e.device.ip || e.device.bssid || e.device.geo) e.device.kind = "softphone";
   }
   if (const auto addr = object->FindMember("emergency_address"); addr != object->MemberEnd() && addr->value.IsObject()) {
     FieldReader r(addr->value, "payload.object.emergency_address", limits);
@@ -159,29 +160,7 @@ Result<ZoomOutcome> handle_zoom_event(std::string_view body, std::string_view se
   rapidjson::StringBuffer buffer;
   json::Writer w(buffer);
   w.StartObject();
-  json::put(w, "schema", kCallEventSchema);
-  json::put(w, "event_id", e.event_id);
-  json::put(w, "call_id", e.call_id);
-  json::put(w, "type", "call.initiated");
-  json::put(w, "occurred_at", format_rfc3339(e.occurred_at));
-  json::put(w, "dialed", e.dialed);
-  w.Key("caller");
-  w.StartObject();
-  json::put(w, "user_id", e.caller.user_id);
-  json::put_if(w, "name", e.caller.name);
-  json::put_if(w, "extension", e.caller.extension);
-  json::put_if(w, "callback", e.caller.callback);
-  w.EndObject();
-  if (e.device.ip || e.device.bssid || e.device.geo) {
-    w.Key("device");
-    w.StartObject();
-    json::put(w, "kind", "softphone");
-    if (e.device.ip) json::put(w, "ip", e.device.ip->to_string());
-    if (e.device.bssid) json::put(w, "bssid", e.device.bssid->to_string());
-    if (e.device.geo) json::put_geo(w, *e.device.geo);
-    w.EndObject();
-  }
-  json::put_if(w, "pidf_lo", e.pidf_lo);
+  json::put_call_event_fields(w, e);
   w.Key("zoom");
   w.StartObject();
   json::put(w, "call_id", call_id);

@@ -43,6 +43,22 @@ TEST(Encoding, Base64UrlRoundTripsAndRefusesOtherSpellings) {
   EXPECT_FALSE(base64url_decode("Zm 8"));
 }
 
+TEST(Encoding, Base64DecodesWithOrWithoutPaddingAndNothingElse) {
+  for (const std::string& bytes : {std::string(""), std::string("f"), std::string("fo"), std::string("foo"),
+                                   std::string(33, '\xfb'), std::string("\0\x01\x02", 3)}) {
+    const auto back = base64_decode(base64_encode(bytes));
+    ASSERT_TRUE(back) << base64_encode(bytes);
+    EXPECT_EQ(*back, bytes);
+  }
+  EXPECT_EQ(base64_decode("Zg"), "f");
+  EXPECT_EQ(base64_decode("+/8="), std::string("\xfb\xff", 2));
+  EXPECT_FALSE(base64_decode("Zg="));    // half padded
+  EXPECT_FALSE(base64_decode("Z==="));   // no byte ends here
+  EXPECT_FALSE(base64_decode("Zg==Zg==")) << "padding inside";
+  EXPECT_FALSE(base64_decode("-_8"));    // base64url, not base64
+  EXPECT_FALSE(base64_decode("Zm9v\nYmFy"));
+}
+
 TEST(Encoding, PercentEncodingKeepsOnlyUnreservedCharacters) {
   EXPECT_EQ(percent_encode("AZaz09-._~"), "AZaz09-._~");
   EXPECT_EQ(percent_encode("a b&c=d/e?f#g+h%i"), "a%20b%26c%3Dd%2Fe%3Ff%23g%2Bh%25i");

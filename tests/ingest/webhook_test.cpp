@@ -22,6 +22,7 @@
 #include "common/sha256.h"
 #include "common/timestamp.h"
 #include "producers/ingest/ingest_service.h"
+#include "tests/ingest/graph_notifications.h"
 #include "tests/support/files.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/wait.h"
@@ -31,6 +32,7 @@ namespace {
 
 constexpr const char* kToken = "ingest-test-token-0123456789abcdefghijkl";
 constexpr const char* kZoomSecret = "zoom-test-secret-token";
+constexpr const char* kTeamsClientState = "teams-client-state-5f1c0d";
 
 // A phone.emergency_alert in the shape of Zoom's documentation (the
 // PhoneEmergencyAlertEvent type of Zoom's own SDK, Rivet).
@@ -63,6 +65,10 @@ class WebhookTest : public ::testing::Test {
     WebhookOptions http;
     http.tokens_file = dir_.write("tokens", "pbx " + sha256_hex(kToken) + "\n");
     http.zoom_secret_token = kZoomSecret;
+    http.graph_client_state = kTeamsClientState;
+    auto decryptor = GraphDecryptor::create({{"e911-test-cert", teams_keys().private_pem}});
+    ASSERT_TRUE(decryptor.ok()) << decryptor.error().message;
+    http.graph_decryptor = std::make_shared<const GraphDecryptor>(std::move(*decryptor));
     o.http = http;
     service_ = std::make_unique<IngestService>(o, observability::MetricsRegistry());
     run_ = std::make_unique<service::BackgroundService>(*service_);
@@ -99,6 +105,11 @@ class WebhookTest : public ::testing::Test {
   static std::string call_event(const std::string& id) {
     return R"({"schema":"e911.call-event/v1","event_id":")" + id + R"(","call_id":"c-)" + id +
            R"(","type":"call.initiated","occurred_at":"2026-11-21T10:15:00Z","dialed":"911","caller":{"user_id":"u-1"}})";
+  }
+
+  static const test::GraphKeyPair& teams_keys() {
+    static const test::GraphKeyPair keys = test::make_graph_key_pair();
+    return keys;
   }
 
   test::TempDir dir_;
@@ -231,6 +242,64 @@ TEST_F(WebhookTest, ZoomRequestsWithoutTheRightSignatureAreRefused) {
   const auto r = post("/v1/zoom", "application/json", broken, "", "POST", zoom_headers(broken));
   EXPECT_EQ(r.status, 400);
   EXPECT_NE(r.body.find("payload.object.call_id: missing"), std::string::npos) << r.body;
+  EXPECT_TRUE(topic(topics_.call_events).empty());
+}
+
+TEST_F(WebhookTest, TeamsSubscriptionValidationIsEchoedAsPlainText) {
+  Poco::Net::HTTPClientSession session("127.0.0.1", *service_->http_port());
+  Poco::Net::HTTPRequest request("POST", "/v1/teams?validationToken=Validation%3a+Testing+client+application+reachability",
+                                 Poco::Net::HTTPMessage::HTTP_1_1);
+  request.setContentType("text/plain");
+  request.setContentLength(0);
+  session.sendRequest(request);
+  Poco::Net::HTTPResponse response;
+  auto& in = session.receiveResponse(response);
+  EXPECT_EQ(response.getStatus(), 200);
+  EXPECT_EQ(response.getContentType(), "text/plain; charset=utf-8");
+  EXPECT_EQ(response.get("X-Content-Type-Options", ""), "nosniff");
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), "Validation: Testing client application reachability");
+}
+
+TEST_F(WebhookTest, TeamsEmergencyCallNotificationBecomesACallEvent) {
+  const auto body = test::graph_notification_body(
+      kTeamsClientState,
+      test::graph_encrypt(teams_keys().public_pem, test::graph_emergency_call_resource("7d2e0c55-0001")));
+  auto r = post("/v1/teams", "application/json", body, "");
+  EXPECT_EQ(r.status, 202) << r.body;
+  const auto events = topic(topics_.call_events);
+  ASSERT_EQ(events.size(), 1u);
+  const auto e = std::get<CallEvent>(*decode_input_event(events[0]));
+  EXPECT_EQ(e.call_id, "teams-7d2e0c55-0001");
+  EXPECT_EQ(e.caller.user_id, "ana.lima@example.com");
+  EXPECT_EQ(e.dialed, "911");
+  EXPECT_FALSE(e.pidf_lo.empty());
+  // Graph retries a notification it saw no 2xx for: the repeat keeps its event id.
+  r = post("/v1/teams", "application/json", body, "");
+  EXPECT_EQ(r.status, 202);
+  const auto again = topic(topics_.call_events);
+  ASSERT_EQ(again.size(), 2u);
+  EXPECT_EQ(std::get<CallEvent>(*decode_input_event(again[1])).event_id, e.event_id);
+}
+
+TEST_F(WebhookTest, TeamsNotificationsOfAnotherSubscriptionOrTamperedAreRefused) {
+  const auto resource = test::graph_emergency_call_resource("7d2e0c55-0002");
+  auto r = post("/v1/teams", "application/json",
+                test::graph_notification_body("guessed", test::graph_encrypt(teams_keys().public_pem, resource)), "");
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_NE(r.body.find("clientState: does not match"), std::string::npos) << r.body;
+  EXPECT_TRUE(topic(topics_.dead_letter).empty()) << "an unauthenticated body is not dead-lettered";
+
+  // Ours, but tampered with: accepted (Graph must not retry it), dead-lettered with the reason.
+  auto content = test::graph_encrypt(teams_keys().public_pem, resource);
+  content.data_signature = content.data_signature == "AAAA" ? "BBBB" : "AAAA";
+  r = post("/v1/teams", "application/json", test::graph_notification_body(kTeamsClientState, content), "");
+  EXPECT_EQ(r.status, 202) << r.body;
+  const auto dead = topic(topics_.dead_letter);
+  ASSERT_EQ(dead.size(), 1u);
+  EXPECT_NE(dead[0].find("dataSignature: does not match"), std::string::npos) << dead[0];
+
+  r = post("/v1/teams", "application/json", "{\"value\":", "");
+  EXPECT_EQ(r.status, 400) << r.body;
   EXPECT_TRUE(topic(topics_.call_events).empty());
 }
 

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "common/text.h"
+#include "common/encoding.h"
 #include "consumers/auditor/query/call_filter_params.h"
 
 namespace e911::auditor::api {
@@ -15,35 +16,6 @@ constexpr std::size_t kQuotedChars = 60;
 
 ParamError error(std::string parameter, std::string message) {
   return ParamError{std::move(parameter), std::move(message)};
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// Percent-decoding; '+' is a space when `plus_is_space` (query strings).
-std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c == '%') {
-      if (i + 2 >= text.size()) return std::nullopt;
-      const int hi = hex_value(text[i + 1]);
-      const int lo = hex_value(text[i + 2]);
-      if (hi < 0 || lo < 0) return std::nullopt;
-      out += static_cast<char>(hi * 16 + lo);
-      i += 2;
-    } else if (c == '+' && plus_is_space) {
-      out += ' ';
-    } else {
-      out += c;
-    }
-  }
-  return out;
 }
 
 bool plain_name(std::string_view name) {
