@@ -23,7 +23,6 @@ struct CtxFree {
 struct CipherFree {
   void operator()(EVP_CIPHER_CTX* c) const { EVP_CIPHER_CTX_free(c); }
 };
-using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyFree>;
 
 // Larger than any resource Graph sends for a call; bounds what is decrypted.
 constexpr std::size_t kMaxDataBytes = 256 * 1024;
@@ -73,12 +72,23 @@ std::optional<std::string> aes_cbc_decrypt(std::string_view key, std::string_vie
   return out;
 }
 
+// An RSA private key from PEM text; the error says what is wrong with it.
+Result<std::shared_ptr<EVP_PKEY>> read_rsa_key(std::string_view pem) {
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), &BIO_free);
+  std::shared_ptr<EVP_PKEY> key(bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr) : nullptr,
+                                PkeyFree{});
+  if (!key) return Error{"not a PEM private key (unencrypted PKCS#8 or RSA)"};
+  if (EVP_PKEY_get_base_id(key.get()) != EVP_PKEY_RSA)
+    return Error{"not an RSA key (Graph encrypts the data key with RSA-OAEP)"};
+  return key;
+}
+
 }  // namespace
 
 struct GraphDecryptor::Impl {
   struct Loaded {
     std::string certificate_id;
-    PkeyPtr key;
+    std::shared_ptr<EVP_PKEY> key;
   };
   std::vector<Loaded> keys;
 };
@@ -95,13 +105,9 @@ Result<GraphDecryptor> GraphDecryptor::create(const std::vector<Key>& keys) {
     const auto& k = keys[i];
     const std::string name =
         "key " + std::to_string(i + 1) + (k.certificate_id.empty() ? "" : " (" + k.certificate_id + ")");
-    std::unique_ptr<BIO, decltype(&BIO_free)> bio(
-        BIO_new_mem_buf(k.private_key_pem.data(), static_cast<int>(k.private_key_pem.size())), &BIO_free);
-    PkeyPtr key(bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr) : nullptr);
-    if (!key) return Error{name + ": not a PEM private key (unencrypted PKCS#8 or RSA)"};
-    if (EVP_PKEY_get_base_id(key.get()) != EVP_PKEY_RSA)
-      return Error{name + ": not an RSA key (Graph encrypts the data key with RSA-OAEP)"};
-    impl->keys.push_back({k.certificate_id, std::move(key)});
+    auto key = read_rsa_key(k.private_key_pem);
+    if (!key) return Error{name + ": " + key.error().message};
+    impl->keys.push_back({k.certificate_id, std::move(*key)});
   }
   return GraphDecryptor(std::move(impl));
 }
@@ -115,11 +121,10 @@ Result<GraphDecryptor> GraphDecryptor::from_files(
     std::ostringstream text;
     text << in.rdbuf();
     if (text.str().size() > kMaxKeyFileBytes) return Error{path + ": larger than a private key file can be"};
+    if (auto key = read_rsa_key(text.str()); !key) return Error{path + ": " + key.error().message};
     keys.push_back({id, text.str()});
   }
-  auto made = create(keys);
-  if (!made) return Error{"private key " + made.error().message};
-  return made;
+  return create(keys);
 }
 
 Result<std::string> GraphDecryptor::decrypt(const GraphEncryptedContent& c) const {

@@ -12,7 +12,7 @@
 namespace e911::ingest {
 namespace {
 
-constexpr std::array<const char*, 4> kTransports{"siptrace", "hep", "http", "zoom"};
+constexpr std::array<const char*, 5> kTransports{"siptrace", "hep", "http", "zoom", "teams"};
 constexpr std::array<const char*, 4> kOutcomes{"event", "duplicate", "ignored", "rejected"};
 
 const char* outcome_name(IngestResult::Kind kind) {
