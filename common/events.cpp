@@ -186,13 +186,4 @@ Result<InputEvent> decode_input_event(std::string_view payload, const JsonLimits
   return Error{"schema: unknown event schema " + quote_for_message(schema)};
 }
 
-const char* call_event_type_name(CallEventType type) {
-  switch (type) {
-    case CallEventType::initiated: return "call.initiated";
-    case CallEventType::answered: return "call.answered";
-    case CallEventType::ended: return "call.ended";
-  }
-  return "call.initiated";
-}
-
 }  // namespace e911

@@ -81,7 +81,14 @@ struct LocationUpdate {
 using InputEvent = std::variant<CallEvent, LocationUpdate>;
 
 // "call.initiated", "call.answered", "call.ended".
-const char* call_event_type_name(CallEventType type);
+constexpr const char* call_event_type_name(CallEventType type) {
+  switch (type) {
+    case CallEventType::initiated: return "call.initiated";
+    case CallEventType::answered: return "call.answered";
+    case CallEventType::ended: return "call.ended";
+  }
+  return "call.initiated";
+}
 
 // Decodes either event kind, chosen by its "schema" field.
 Result<InputEvent> decode_input_event(std::string_view payload, const JsonLimits& limits = {});
