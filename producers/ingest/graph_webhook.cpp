@@ -63,7 +63,8 @@ std::string location_pidf(const rapidjson::Value& location, const std::string& p
   in.timestamp = at;
   if (const auto addr = location.FindMember("address"); addr != location.MemberEnd() && addr->value.IsObject()) {
     const auto& a = addr->value;
-    FieldReader r(a, path + ".address", JsonLimits{});
+    const JsonLimits limits;  // FieldReader keeps a reference: it must outlive the reader
+    FieldReader r(a, path + ".address", limits);
     CivicAddress c;
     const std::string country = civic(a, "countryOrRegion", r);
     const std::string pre = civic(a, "preDirectional", r), street = civic(a, "street", r),
