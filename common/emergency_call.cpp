@@ -26,13 +26,7 @@ void write_device(Writer& w, const Device& d) {
   put_if(w, "kind", d.kind);
   if (d.mac) put(w, "mac", d.mac->to_string());
   if (d.ip) put(w, "ip", d.ip->to_string());
-  if (d.lldp) {
-    w.Key("lldp");
-    w.StartObject();
-    put(w, "chassis_id", d.lldp->chassis_id);
-    put(w, "port_id", d.lldp->port_id);
-    w.EndObject();
-  }
+  if (d.lldp) json::put_lldp(w, *d.lldp);
   if (d.bssid) put(w, "bssid", d.bssid->to_string());
   w.Key("vpn");
   w.Bool(d.vpn);
@@ -53,13 +47,7 @@ std::string encode_emergency_call(const EmergencyCall& c) {
   put(w, "occurred_at", format_rfc3339(c.occurred_at));
   put_or_null(w, "country", c.country);
 
-  w.Key("caller");
-  w.StartObject();
-  put_if(w, "user_id", c.caller.user_id);
-  put_if(w, "name", c.caller.name);
-  put_if(w, "extension", c.caller.extension);
-  put_if(w, "callback", c.caller.callback);
-  w.EndObject();
+  json::put_caller(w, c.caller);
 
   w.Key("device");
   write_device(w, c.device);

@@ -38,6 +38,24 @@ void put_geo(Writer& w, const GeoPoint& geo) {
   w.EndObject();
 }
 
+void put_caller(Writer& w, const Caller& c) {
+  w.Key("caller");
+  w.StartObject();
+  put_if(w, "user_id", c.user_id);
+  put_if(w, "name", c.name);
+  put_if(w, "extension", c.extension);
+  put_if(w, "callback", c.callback);
+  w.EndObject();
+}
+
+void put_lldp(Writer& w, const LldpPort& port) {
+  w.Key("lldp");
+  w.StartObject();
+  put(w, "chassis_id", port.chassis_id);
+  put(w, "port_id", port.port_id);
+  w.EndObject();
+}
+
 void put_call_event_fields(Writer& w, const CallEvent& e) {
   put(w, "schema", kCallEventSchema);
   put(w, "event_id", e.event_id);
@@ -45,22 +63,21 @@ void put_call_event_fields(Writer& w, const CallEvent& e) {
   put(w, "type", call_event_type_name(e.type));
   put(w, "occurred_at", format_rfc3339(e.occurred_at));
   put(w, "dialed", e.dialed);
-  w.Key("caller");
-  w.StartObject();
-  put_if(w, "user_id", e.caller.user_id);
-  put_if(w, "name", e.caller.name);
-  put_if(w, "extension", e.caller.extension);
-  put_if(w, "callback", e.caller.callback);
-  w.EndObject();
+  put_caller(w, e.caller);
   const auto& d = e.device;
-  if (!d.id.empty() || !d.kind.empty() || d.mac || d.ip || d.bssid || d.geo) {
+  if (!d.id.empty() || !d.kind.empty() || d.mac || d.ip || d.lldp || d.bssid || d.vpn || d.geo) {
     w.Key("device");
     w.StartObject();
     put_if(w, "id", d.id);
     put_if(w, "kind", d.kind);
     if (d.mac) put(w, "mac", d.mac->to_string());
     if (d.ip) put(w, "ip", d.ip->to_string());
+    if (d.lldp) put_lldp(w, *d.lldp);
     if (d.bssid) put(w, "bssid", d.bssid->to_string());
+    if (d.vpn) {
+      w.Key("vpn");
+      w.Bool(true);
+    }
     if (d.geo) put_geo(w, *d.geo);
     w.EndObject();
   }

@@ -23,6 +23,11 @@ void put_or_null(Writer& w, std::string_view key, std::string_view value);
 // "geo": {"lat": ..., "lon": ...[, "accuracy_m": ...]}
 void put_geo(Writer& w, const GeoPoint& geo);
 
+// "caller": {...} with the fields that are set.
+void put_caller(Writer& w, const Caller& caller);
+// "lldp": {"chassis_id": ..., "port_id": ...}
+void put_lldp(Writer& w, const LldpPort& port);
+
 // The contract's call-event fields of `e` (schema, ids, type, time, dialed,
 // caller, device, site, PIDF-LO; empty ones left out) into an open object,
 // for producers that add their own section and close it.

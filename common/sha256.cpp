@@ -49,7 +49,7 @@ std::string sha256_hex(std::string_view data) {
   return to_hex(digest, length);
 }
 
-std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
+std::string hmac_sha256(std::string_view key, std::string_view data) {
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   static const unsigned char kNoKey = 0;
@@ -57,7 +57,12 @@ std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
   if (!HMAC(sha256_algorithm(), k, static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
             data.size(), mac, &length))
     throw std::runtime_error("HMAC-SHA256: OpenSSL failed");
-  return to_hex(mac, length);
+  return std::string(reinterpret_cast<const char*>(mac), length);
+}
+
+std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
+  const auto mac = hmac_sha256(key, data);
+  return to_hex(reinterpret_cast<const unsigned char*>(mac.data()), static_cast<unsigned int>(mac.size()));
 }
 
 bool constant_time_equal(std::string_view a, std::string_view b) {

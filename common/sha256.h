@@ -10,7 +10,9 @@ namespace e911 {
 
 std::string sha256_hex(std::string_view data);
 
-// HMAC-SHA256 of `data` under `key` (RFC 2104), as lower-case hex.
+// HMAC-SHA256 of `data` under `key` (RFC 2104): the 32 bytes, and as
+// lower-case hex.
+std::string hmac_sha256(std::string_view key, std::string_view data);
 std::string hmac_sha256_hex(std::string_view key, std::string_view data);
 
 // Compares in time that depends only on the lengths (signatures, tokens).

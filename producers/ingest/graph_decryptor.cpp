@@ -151,13 +151,7 @@ Result<std::string> GraphDecryptor::decrypt(const GraphEncryptedContent& c) cons
   if (!aes_cbc_for(key->size()))
     return Error{"encryptedContent.dataKey: " + std::to_string(key->size()) + " bytes is not an AES key"};
   // The signature over the encrypted bytes, checked before decrypting them.
-  std::string signature_hex;
-  static constexpr char kHex[] = "0123456789abcdef";
-  for (unsigned char b : *signature) {
-    signature_hex += kHex[b >> 4];
-    signature_hex += kHex[b & 15];
-  }
-  if (!constant_time_equal(hmac_sha256_hex(*key, *data), signature_hex))
+  if (!constant_time_equal(hmac_sha256(*key, *data), *signature))
     return Error{"encryptedContent.dataSignature: does not match the data (tampered with, or not from Graph)"};
   auto plain = aes_cbc_decrypt(*key, *data);
   if (!plain) return Error{"encryptedContent.data: does not decrypt (bad padding)"};

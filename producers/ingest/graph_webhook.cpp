@@ -69,11 +69,11 @@ std::string location_pidf(const rapidjson::Value& location, const std::string& p
     const std::string country = civic(a, "countryOrRegion", r);
     const std::string pre = civic(a, "preDirectional", r), street = civic(a, "street", r),
                       suffix = civic(a, "streetSuffix", r), post = civic(a, "postDirectional", r);
-    // Graph's street is the name; its suffix and directionals, when given apart, join it (A6).
-    for (const auto& part : {pre, street, suffix, post}) {
-      if (part.empty() || (part == suffix && street.size() >= suffix.size() &&
-                           to_lower_ascii(street).ends_with(to_lower_ascii(suffix))))
-        continue;
+    // Graph's street is the name; its suffix and directionals, when given
+    // apart, join it (A6), unless the street already ends with the suffix.
+    const bool suffix_given = !suffix.empty() && !to_lower_ascii(street).ends_with(to_lower_ascii(suffix));
+    for (const auto& part : {pre, street, suffix_given ? suffix : std::string(), post}) {
+      if (part.empty()) continue;
       if (!c.street.empty()) c.street += ' ';
       c.street += part;
     }

@@ -9,11 +9,11 @@ namespace {
 
 // Teams via Graph: the clientState and the certificate's private key (and
 // the previous one while a subscription moves to a new certificate).
-Result<bool> teams_setup(const Config& config, WebhookOptions& http) {
+std::optional<Error> teams_setup(const Config& config, WebhookOptions& http) {
   const auto client_state = config.get_or("ingest.teams.client_state", "");
   const auto key_file = config.get_or("ingest.teams.private_key_file", "");
   const auto previous = config.get_or("ingest.teams.previous_private_key_file", "");
-  if (client_state.empty() && key_file.empty() && previous.empty()) return false;
+  if (client_state.empty() && key_file.empty() && previous.empty()) return std::nullopt;  // Teams off
   if (client_state.empty())
     return Error{"ingest.teams.client_state: required with ingest.teams.private_key_file (the secret the Graph "
                  "subscription was created with)"};
@@ -27,7 +27,7 @@ Result<bool> teams_setup(const Config& config, WebhookOptions& http) {
   if (!decryptor) return Error{"ingest.teams: " + decryptor.error().message};
   http.graph_client_state = client_state;
   http.graph_decryptor = std::make_shared<const GraphDecryptor>(std::move(*decryptor));
-  return true;
+  return std::nullopt;
 }
 
 }  // namespace
@@ -81,7 +81,7 @@ Result<IngestServiceOptions> ingest_setup(const Config& config) {
     http.max_body_bytes = static_cast<std::size_t>(config.get_int("ingest.http.max_body_bytes"));
     http.tokens_file = config.get_or("ingest.http.tokens_file", "");
     http.zoom_secret_token = config.get_or("ingest.zoom.secret_token", "");
-    if (auto teams = teams_setup(config, http); !teams) return teams.error();
+    if (auto error = teams_setup(config, http)) return *error;
     if (http.tokens_file.empty() && http.zoom_secret_token.empty() && !http.graph_decryptor)
       return Error{"ingest.http.tokens_file: required when ingest.http.enabled is true (bearer tokens, "
                    "docs/ingest.md), unless it serves only Zoom (ingest.zoom.secret_token) or Teams "

@@ -21,12 +21,6 @@ std::string bio_text(BIO* bio) {
   return std::string(data, static_cast<std::size_t>(n));
 }
 
-std::string hex_to_bytes(const std::string& hex) {
-  std::string out;
-  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) out += static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16));
-  return out;
-}
-
 }  // namespace
 
 GraphKeyPair make_graph_key_pair() {
@@ -68,7 +62,7 @@ GraphEncrypted graph_encrypt(const std::string& public_pem, const std::string& r
   wrapped.resize(size);
   const std::string key_bytes(reinterpret_cast<const char*>(aes), sizeof aes);
   return {base64_encode(encrypted), base64_encode(wrapped),
-          base64_encode(hex_to_bytes(hmac_sha256_hex(key_bytes, encrypted)))};
+          base64_encode(hmac_sha256(key_bytes, encrypted))};
 }
 
 std::string graph_notification_body(const std::string& client_state, const GraphEncrypted& content,
