@@ -1,8 +1,9 @@
 // e911 demo: the whole pipeline on the embedded default. An in-process
-// Kafka broker, the locator consuming from it, and simulated traffic
-// (every scenario the registry supports, a malformed event, non-emergency
-// background) produced to it; each emergency call is printed as it comes
-// out of e911.emergency-calls.
+// Kafka broker, the ingest, the locator, the notifier and the auditor, and
+// simulated traffic (every scenario the registry supports, a malformed
+// event, non-emergency background) sent to it, some calls through the
+// ingest's SIP mirror and HTTP doors (demo_traffic.h); each emergency call
+// is printed as it comes out of e911.emergency-calls, with the way it came.
 
 #include <filesystem>
 #include <fstream>
@@ -17,6 +18,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "cli/call_display.h"
+#include "cli/demo_traffic.h"
 #include "cli/commands.h"
 #include "cli/command_line.h"
 #include "cli/options.h"
@@ -26,6 +28,7 @@
 #include "common/kafka/stop_signal.h"
 #include "common/kafka/topic_tail.h"
 #include "common/log.h"
+#include "common/sha256.h"
 #include "common/observability/observability_server.h"
 #include "common/service/background_service.h"
 #include "common/service/wait.h"
@@ -42,6 +45,7 @@
 #include "consumers/notifier/ack_token.h"
 #include "consumers/notifier/notifier_service.h"
 #include "consumers/notifier/outbox_transport.h"
+#include "producers/ingest/ingest_service.h"
 #include "producers/simulator/traffic.h"
 
 namespace e911::cli {
@@ -53,13 +57,17 @@ constexpr const char* kHelp =
     "                 [--metrics-port N] [--state-dir DIR]\n"
     "\n"
     "Runs the pipeline on the embedded default: an in-process Kafka broker on\n"
-    "loopback, the locator, the notifier (alerts written to a local outbox, with\n"
+    "loopback, the ingest (a SIP mirror listener and the HTTP webhook endpoint on\n"
+    "loopback), the locator, the notifier (alerts written to a local outbox, with\n"
     "acknowledgement links served on loopback), the auditor (a signed, hash-chained\n"
     "journal in a SQLite file), and simulated traffic from the registry (office\n"
     "floors, desk phones, Wi-Fi, home workers with and without VPN, the\n"
     "coffee-shop caller, the nomad, 933 test calls, a visitor, dial prefixes,\n"
-    "a malformed event, non-emergency background). Prints every emergency call\n"
-    "as it leaves e911.emergency-calls, then the alerts sent for each, the\n"
+    "a malformed event, non-emergency background, about 2,000 events/s). A third\n"
+    "of the calls come as SIP INVITEs mirrored to the ingest (as Kamailio's\n"
+    "siptrace sends them), a third as HTTP webhooks to it, the rest are produced\n"
+    "to Kafka directly. Prints every emergency call as it leaves\n"
+    "e911.emergency-calls and the way it came, then the alerts sent for each, the\n"
     "compliance report from the audit journal and where the journal is, a\n"
     "summary, and exits 0.\n"
     "\n"
@@ -68,10 +76,11 @@ constexpr const char* kHelp =
     "  --seed N           simulator seed (default 1)\n"
     "  --follow           keep simulating (about one emergency call every 5 s\n"
     "                     among steady background) until Ctrl-C\n"
-    "  --metrics-port N   serve /metrics and /healthz (locator, notifier, auditor) on N\n"
+    "  --metrics-port N   serve /metrics and /healthz (all the components) on N\n"
     "                     (default: a free port, printed)\n"
-    "  --state-dir DIR    where the notifier keeps its state and outbox, and the\n"
-    "                     auditor its journal (audit.db) and demo signing key\n"
+    "  --state-dir DIR    where the notifier keeps its state and outbox, the\n"
+    "                     auditor its journal (audit.db) and demo signing key,\n"
+    "                     and the ingest its demo bearer token's hash\n"
     "                     (default: a new folder under the temp directory, printed)\n"
     "\n"
     "Logs (JSON lines, warnings and errors unless E911_LOG_LEVEL says\n"
@@ -135,21 +144,28 @@ void write_text_file(const std::string& path, const std::string& text) {
   if (!out) throw std::runtime_error("cannot write " + path);
 }
 
-// A fresh HS256 secret for the demo's audit journal, readable by its
-// owner only (a real deployment brings its own: docs/auditor.md).
-void write_demo_secret(const std::string& path) {
+std::string random_hex(int bytes) {
   std::random_device random;
   std::string hex;
-  for (int i = 0; i < 32; ++i) {
+  for (int i = 0; i < bytes; ++i) {
     const auto byte = random() & 0xff;
     static constexpr char kDigits[] = "0123456789abcdef";
     hex += kDigits[byte >> 4];
     hex += kDigits[byte & 0xf];
   }
-  write_text_file(path, hex + "\n");
+  return hex;
+}
+
+// A file readable by its owner only.
+void write_private_file(const std::string& path, const std::string& text) {
+  write_text_file(path, text);
   std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
                                std::filesystem::perm_options::replace);
 }
+
+// A fresh HS256 secret for the demo's audit journal (a real deployment
+// brings its own: docs/auditor.md).
+void write_demo_secret(const std::string& path) { write_private_file(path, random_hex(32) + "\n"); }
 
 // The compliance report over everything the demo journaled, the chain's
 // verification, and how to ask the journal more.
@@ -193,13 +209,17 @@ void write_audit_config(const std::string& path, const std::string& audit_url, c
 }
 
 // What the demo runs in one process: the embedded broker with the
-// pipeline's topics, the locator, the notifier (alerting into a local
-// outbox, acknowledgement links on loopback), the auditor (a SQLite
-// journal signed with a fresh demo key) and one metrics endpoint for the
-// three. Members in dependency order.
+// pipeline's topics, the ingest (SIP mirror listener on loopback UDP, the
+// HTTP endpoint with a fresh bearer token), the locator, the notifier
+// (alerting into a local outbox, acknowledgement links on loopback), the
+// auditor (a SQLite journal signed with a fresh demo key) and one metrics
+// endpoint for them all. Members in dependency order.
 struct DemoPipeline {
-  DemoPipeline(const std::string& registry_path, const std::string& state_dir, std::uint16_t metrics_port)
+  DemoPipeline(const std::string& registry_path, std::shared_ptr<const registry::Registry> registry,
+               const std::string& state_dir, std::uint16_t metrics_port)
       : props(create_topics(broker, topics)),
+        ingest_token(random_hex(24)),
+        ingest(ingest_options(std::move(registry), state_dir), metrics),
         locator(locator_options(registry_path), metrics),
         outbox(std::make_shared<notifier::OutboxTransport>(state_dir + "/outbox")),
         notifier(notifier_options(registry_path, state_dir), metrics),
@@ -214,6 +234,8 @@ struct DemoPipeline {
   }
 
   observability::HealthStatus health() const {
+    const auto i = ingest.health();
+    if (!i.live) return observability::HealthStatus::down("ingest: " + i.reason);
     const auto l = locator.health();
     if (!l.live) return observability::HealthStatus::down("locator: " + l.reason);
     const auto n = notifier.health();
@@ -227,6 +249,8 @@ struct DemoPipeline {
   const Config::Topics topics = Config().topics();
   const kafka::Properties props;
   observability::MetricsRegistry metrics;
+  const std::string ingest_token;
+  ingest::IngestService ingest;
   locator::LocatorService locator;
   std::shared_ptr<notifier::OutboxTransport> outbox;
   notifier::NotifierService notifier;
@@ -246,6 +270,21 @@ struct DemoPipeline {
     broker.create_topic(topics.notifications, 1);
     broker.create_topic(topics.dead_letter, 1);
     return broker.client_properties();
+  }
+  ingest::IngestServiceOptions ingest_options(std::shared_ptr<const registry::Registry> registry,
+                                              const std::string& state_dir) const {
+    ingest::IngestServiceOptions o;
+    o.kafka = props;
+    o.topics = topics;
+    o.sip.udp = "127.0.0.1:0";
+    // The registry's dial prefixes and test numbers count, as ingest.registry makes them.
+    const auto& plan = registry->dial_plan();
+    o.ingest.dial_plan = std::shared_ptr<const registry::DialPlan>(std::move(registry), &plan);
+    ingest::WebhookOptions http;
+    http.tokens_file = state_dir + "/ingest-tokens";
+    write_private_file(http.tokens_file, "demo " + sha256_hex(ingest_token) + "\n");
+    o.http = std::move(http);
+    return o;
   }
   locator::LocatorServiceOptions locator_options(const std::string& registry_path) const {
     locator::LocatorServiceOptions o;
@@ -282,26 +321,29 @@ struct DemoPipeline {
   }
 };
 
-// The three consumers, each on a thread of its own.
+// The ingest and the three consumers, each on a thread of its own.
 struct DemoThreads {
   explicit DemoThreads(DemoPipeline& p)
-      : locator(std::make_unique<service::BackgroundService>(p.locator)),
+      : ingest(std::make_unique<service::BackgroundService>(p.ingest)),
+        locator(std::make_unique<service::BackgroundService>(p.locator)),
         notifier(std::make_unique<service::BackgroundService>(p.notifier)),
         auditor(std::make_unique<service::BackgroundService>(p.auditor)) {}
-  bool any_failed() const { return locator->failed() || notifier->failed() || auditor->failed(); }
-  std::string errors() const { return locator->error() + notifier->error() + auditor->error(); }
+  bool any_failed() const { return ingest->failed() || locator->failed() || notifier->failed() || auditor->failed(); }
+  std::string errors() const { return ingest->error() + locator->error() + notifier->error() + auditor->error(); }
   // Which failed, first.
   std::string failure() const {
-    return locator->failed()    ? "the locator failed: " + locator->error()
+    return ingest->failed()     ? "the ingest failed: " + ingest->error()
+           : locator->failed()  ? "the locator failed: " + locator->error()
            : notifier->failed() ? "the notifier failed: " + notifier->error()
                                 : "the auditor failed: " + auditor->error();
   }
   void stop() {
+    ingest->stop();
     locator->stop();
     notifier->stop();
     auditor->stop();
   }
-  std::unique_ptr<service::BackgroundService> locator, notifier, auditor;
+  std::unique_ptr<service::BackgroundService> ingest, locator, notifier, auditor;
 };
 
 // One pass of the simulator's scenarios, split: the location updates
@@ -325,29 +367,6 @@ ScenarioPass split_scenarios(std::vector<simulator::SimEvent> events) {
   return pass;
 }
 
-// The scenarios' calls, a malformed event, and `background` non-emergency
-// events mixed in between.
-void produce_traffic(kafka::Producer& producer, const Config::Topics& topics, simulator::TrafficSimulator& sim,
-                     const std::vector<simulator::SimEvent>& calls, std::size_t background, std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::size_t background_left = background;
-  const auto send_background = [&](std::size_t n) {
-    for (std::size_t i = 0; i < n && background_left > 0; ++i, --background_left) {
-      const auto b = sim.background();
-      producer.produce(topics.call_events, b.key, b.payload);
-    }
-  };
-  for (const auto& c : calls) {
-    send_background(std::uniform_int_distribution<std::size_t>(0, background / (calls.size() + 1) * 2)(rng));
-    producer.produce(topics.call_events, c.key, c.payload);
-  }
-  producer.produce(topics.call_events, "u-malformed",
-                   R"({"schema":"e911.call-event/v1","event_id":"demo-bad","call_id":"c-bad","type":"call.initiated",)"
-                   R"("occurred_at":"yesterday","dialed":"911","caller":{"user_id":"u-malformed"}})");
-  send_background(background_left);
-  producer.flush(std::chrono::seconds(30));
-}
-
 void print_alerts(const AlertLog& log, const std::map<std::string, std::string>& scenario_of,
                   const std::string& topic) {
   std::cout << "Alerts (Kari's Law notification) as recorded on " << topic << ":\n";
@@ -364,7 +383,8 @@ void print_alerts(const AlertLog& log, const std::map<std::string, std::string>&
   std::cout << std::endl;
 }
 
-void print_summary(const Summary& summary, const AlertLog& alert_log, const DemoPipeline& p) {
+void print_summary(const Summary& summary, const AlertLog& alert_log, const DemoPipeline& p,
+                   const DemoTraffic& traffic) {
   const auto stats = p.locator.stats();
   const auto nstats = p.notifier.stats();
   std::cout << "Summary: " << summary.emergency << " emergency and " << summary.test << " test calls conveyed to "
@@ -380,6 +400,12 @@ void print_summary(const Summary& summary, const AlertLog& alert_log, const Demo
   }
   std::cout << "), " << nstats.alerts_failed << " failed, " << nstats.escalations << " escalated, for "
             << nstats.calls_admitted << " calls; outbox " << p.outbox->dir() << ".\n";
+  auto ways = traffic.counts();
+  const auto istats = p.ingest.stats();
+  std::cout << "Ingest:  " << ways[CallRoute::sip_mirror] << " calls came as SIP INVITEs mirrored to it, "
+            << ways[CallRoute::http_webhook] << " as HTTP webhooks, " << ways[CallRoute::kafka]
+            << " were produced to Kafka directly; it produced " << istats.delivered << " call events, rejected "
+            << istats.rejected << ".\n";
 }
 
 }  // namespace
@@ -409,12 +435,12 @@ int run_demo(Args args) {
   const auto& stop = kafka::install_stop_signal_handlers();
   try {
     const std::string state_dir = opts.value("--state-dir").value_or(make_state_dir());
-    DemoPipeline p(*registry_path, state_dir, static_cast<std::uint16_t>(*metrics_port));
+    DemoPipeline p(*registry_path, load.registry, state_dir, static_cast<std::uint16_t>(*metrics_port));
     const auto& topics = p.topics;
     std::cout << "Embedded Kafka broker: " << p.broker.bootstrap_servers() << "  (e.g. kcat -b "
               << p.broker.bootstrap_servers() << " -X fetch.wait.max.ms=5 -C -t " << topics.emergency_calls << ")"
               << std::endl;
-    std::cout << "Metrics (locator, notifier, auditor): http://127.0.0.1:" << p.endpoint.port()
+    std::cout << "Metrics (ingest, locator, notifier, auditor): http://127.0.0.1:" << p.endpoint.port()
               << "/metrics  health: http://127.0.0.1:" << p.endpoint.port() << "/healthz" << std::endl;
     std::cout << "Notifier state: " << state_dir << "  (alerts in " << p.outbox->dir()
               << ": email/*.eml, sms.jsonl, webhook.jsonl; acknowledgement links on " << p.ack_base_url << ")"
@@ -442,7 +468,8 @@ int run_demo(Args args) {
     producer.flush(std::chrono::seconds(30));
 
     DemoThreads threads(p);
-    if (!wait_until([&] { return (p.locator.started() && p.notifier.started() && p.auditor.started()) ||
+    if (!wait_until([&] { return (p.ingest.started() && p.locator.started() && p.notifier.started() &&
+                                  p.auditor.started()) ||
                                  threads.any_failed(); },
                     std::chrono::seconds(60), stop) ||
         threads.any_failed()) {
@@ -452,19 +479,22 @@ int run_demo(Args args) {
     }
     std::cout << "Locator started: " << p.locator.stats().registered_users << " registered locations, registry "
               << *registry_path << std::endl;
+    std::cout << "Ingest: SIP mirror (siptrace) on udp:127.0.0.1:" << p.ingest.sip_udp_port().value_or(0)
+              << ", webhooks on http://127.0.0.1:" << p.ingest.http_port().value_or(0)
+              << "/v1/call-events (a demo bearer token)" << std::endl;
+    DemoTraffic traffic(producer, topics, load.registry,
+                        {p.ingest.sip_udp_port().value_or(0), p.ingest.http_port().value_or(0), p.ingest_token});
     // Calls produced before the consumer groups' first join would wait for
     // it (seconds on the embedded broker), and show in the alert latencies.
     wait_until([&] { return p.locator.has_partitions() && p.notifier.has_partitions() && p.auditor.has_partitions(); },
                std::chrono::seconds(30), stop);
 
     // The calls again, now that the pipeline runs: the same seed gives the
-    // same scenarios, timed as they are produced rather than before the
-    // start-up. (The scenarios come first on its clock, the background
-    // after: up to `background` ms ahead, which nothing here minds.)
-    sim = simulator::TrafficSimulator(load.registry, *seed, now_millis() - 100, 1);
-    produce_traffic(producer, topics, sim, split_scenarios(sim.scenarios()).calls, *background, *seed);
+    // same scenarios; each call is stamped as it is sent (demo_traffic.h).
+    sim = simulator::TrafficSimulator(load.registry, *seed, now_millis(), 1);
+    traffic.send_pass(sim, split_scenarios(sim.scenarios()).calls, *background, *seed, scenario_of);
     std::cout << "Simulator: " << expected_calls << " emergency and test calls, " << *background
-              << " non-emergency events and 1 malformed event produced to " << topics.call_events << "\n"
+              << " non-emergency events and 1 malformed event sent to " << topics.call_events << "\n"
               << std::endl;
 
     Summary summary;
@@ -475,8 +505,13 @@ int run_demo(Args args) {
             const std::string json(m.value);
             const auto text = describe_emergency_call(json);
             if (!text) return;
-            const auto it = scenario_of.find(call_id_of(json));
-            std::cout << "--- " << (it != scenario_of.end() ? it->second : "simulated call") << "\n" << *text << "\n";
+            const auto id = call_id_of(json);
+            const auto it = scenario_of.find(id);
+            const auto route = traffic.route_of().find(id);
+            std::cout << "--- " << (it != scenario_of.end() ? it->second : "simulated call")
+                      << (route != traffic.route_of().end() ? std::string("  [") + route_text(route->second) + "]" : "")
+                      << "\n"
+                      << *text << "\n";
             std::cout.flush();
             summary.add(json);
             ++printed;
@@ -529,21 +564,23 @@ int run_demo(Args args) {
           next_pass += std::chrono::seconds(30);
           const auto seen = p.locator.stats().location_updates;
           auto again = split_scenarios(sim.scenarios());
-          scenario_of.merge(again.scenario_of);
           for (const auto& u : again.updates) producer.produce(topics.location_updates, u.key, u.payload);
           producer.flush(std::chrono::seconds(30));
           wait_until([&] { return p.locator.stats().location_updates >= seen + again.updates.size(); },
                      std::chrono::seconds(10), stop);
-          for (const auto& c : again.calls) producer.produce(topics.call_events, c.key, c.payload);
+          for (const auto& c : again.calls) {
+            const auto scenario = again.scenario_of.find(call_id_of(c.payload));
+            const auto id = traffic.send_call(c);
+            if (scenario != again.scenario_of.end()) scenario_of[id] = scenario->second;
+          }
         }
-        const auto b = sim.background();
-        producer.produce(topics.call_events, b.key, b.payload);
+        traffic.send_background(sim.background());
         print_calls(std::chrono::milliseconds(20));
       }
     }
 
     threads.stop();
-    print_summary(summary, alert_log, p);
+    print_summary(summary, alert_log, p, traffic);
     if (threads.any_failed()) {
       std::cerr << "e911 demo: " << threads.failure() << "\n";
       return 1;

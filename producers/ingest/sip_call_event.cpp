@@ -381,6 +381,8 @@ void SipDialogs::end(const std::string& sip_call_id) {
   }
 }
 
+std::string call_id_of_sip(std::string_view sip_call_id) { return "sip-" + sha256_prefix(sip_call_id, 24); }
+
 Result<SipCallEvent> SipCallDecoder::decode(const SipMessage& m, const MirrorInfo& mirror, EpochMillis now) {
   const auto sip_call_id = m.header("Call-ID");
   if (!sip_call_id || sip_call_id->empty()) return Error{"Call-ID: missing"};
@@ -393,7 +395,7 @@ Result<SipCallEvent> SipCallDecoder::decode(const SipMessage& m, const MirrorInf
   SipCallEvent out;
   out.sip_call_id = std::string(*sip_call_id);
   auto& e = out.event;
-  e.call_id = "sip-" + sha256_prefix(out.sip_call_id, 24);
+  e.call_id = call_id_of_sip(out.sip_call_id);
   e.occurred_at = mirror.captured_at.value_or(now);
   if (!mirror.captured_at && options_.use_date_header) e.occurred_at = date_header(m).value_or(now);
 

@@ -120,6 +120,9 @@ class SipCallDecoder {
   SipDialogs dialogs_;
 };
 
+// The call_id of every event of the dialog with this SIP Call-ID.
+std::string call_id_of_sip(std::string_view sip_call_id);
+
 // The number dialed of an INVITE's Request-URI (or its To when the URI has
 // no user): the user part or tel: number without ;phone-context and visual
 // separators; "urn:service:sos..." for RFC 5031 emergency URNs. An error

@@ -34,7 +34,7 @@ TEST(DemoCommand, RunsThePipelineAndShowsEveryEmergencyCall) {
   const auto alerts = r.out.find("Alerts (Kari's Law notification) as recorded on e911.notifications:");
   ASSERT_NE(alerts, std::string::npos) << r.out;
   const auto listed = r.out.substr(alerts);
-  EXPECT_EQ(count(listed, "\n  sim-c-"), shown) << listed;
+  EXPECT_EQ(count(listed, "\n  sim-c-") + count(listed, "\n  sip-"), shown) << listed;
   EXPECT_EQ(count(listed, ": no alert"), 0u) << listed;
   const auto test_line = listed.substr(listed.find("933 test call: "));
   EXPECT_NE(test_line.substr(0, test_line.find('\n')).find("sms +15125550100"), std::string::npos) << listed;
@@ -43,6 +43,23 @@ TEST(DemoCommand, RunsThePipelineAndShowsEveryEmergencyCall) {
             std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find("Notifier state: "), std::string::npos);
+
+  // Calls came through each of the ingest's doors and straight to Kafka,
+  // each one shown with the way it came, and the ingest refused none.
+  const auto via_sip = count(r.out, "  [SIP INVITE mirrored to the ingest (siptrace, UDP)]\n");
+  const auto via_http = count(r.out, "  [HTTP webhook to the ingest (POST /v1/call-events)]\n");
+  const auto via_kafka = count(r.out, "  [produced to Kafka directly]\n");
+  EXPECT_GE(via_sip, 2u) << r.out;
+  EXPECT_GE(via_http, 2u) << r.out;
+  EXPECT_GE(via_kafka, 2u) << r.out;
+  EXPECT_EQ(via_sip + via_http + via_kafka, shown) << r.out;
+  EXPECT_EQ(count(listed, "\n  sip-"), via_sip) << listed;
+  EXPECT_NE(r.out.find("Ingest:  " + std::to_string(via_sip) + " calls came as SIP INVITEs mirrored to it, " +
+                       std::to_string(via_http) + " as HTTP webhooks, " + std::to_string(via_kafka) +
+                       " were produced to Kafka directly; it produced " + std::to_string(via_sip + via_http) +
+                       " call events, rejected 0."),
+            std::string::npos)
+      << r.out;
 }
 
 TEST(DemoCommand, ExplainsItsOptions) {

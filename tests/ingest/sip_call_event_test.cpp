@@ -3,11 +3,15 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include <set>
 #include <string>
 
 #include "common/events.h"
 #include "producers/ingest/identity_pattern.h"
 #include "producers/ingest/mirror.h"
+#include "producers/simulator/sip_invite.h"
+#include "producers/simulator/traffic.h"
+#include "registry/registry_loader.h"
 #include "tests/support/files.h"
 
 namespace e911::ingest {
@@ -234,6 +238,49 @@ TEST(SipDialogs, ForgetsTheOldestBeyondItsCapacity) {
   EXPECT_NE(dialogs.find("c"), nullptr);
   dialogs.end("b");
   EXPECT_EQ(dialogs.find("b"), nullptr);
+}
+
+// The demo sends some simulated calls as the INVITEs a phone would send,
+// mirrored by siptrace: the ingest must read back the call they stand for.
+TEST(SipCallEvent, ASimulatedCallsMirroredInviteCarriesTheCall) {
+  const auto load = registry::load_registry_file(test::source_dir() + "/ops/demo/registry.yaml");
+  ASSERT_TRUE(load.ok());
+  simulator::TrafficSimulator sim(load.registry, 3, 1'700'000'000'000, 1);
+  std::set<std::string> carried, not_carried;
+  for (const auto& s : sim.scenarios()) {
+    if (s.kind != simulator::SimEvent::Kind::call) continue;
+    const auto decoded = decode_input_event(s.payload);
+    ASSERT_TRUE(decoded.ok()) << decoded.error().message;
+    const auto& call = std::get<CallEvent>(*decoded);
+    const auto invite = simulator::mirrored_invite(call, *load.registry, 1'700'000'123'456);
+    if (!invite) {
+      not_carried.insert(s.scenario);
+      continue;
+    }
+    carried.insert(s.scenario);
+    const auto m = parse_sip_message(invite->message);
+    ASSERT_TRUE(m.ok()) << s.scenario << ": " << m.error().message;
+    SipCallDecoder decoder;
+    const auto e = decoder.decode(*m, siptrace_info(*m), 0);
+    ASSERT_TRUE(e.ok()) << s.scenario << ": " << e.error().message;
+    EXPECT_EQ(e->event.type, CallEventType::initiated);
+    EXPECT_EQ(e->event.call_id, call_id_of_sip(invite->sip_call_id));
+    EXPECT_EQ(e->event.dialed, call.dialed) << s.scenario;
+    EXPECT_EQ(e->event.caller.user_id, call.caller.user_id);
+    EXPECT_EQ(e->event.caller.name, call.caller.name);
+    EXPECT_EQ(e->event.caller.callback, call.caller.callback);
+    EXPECT_EQ(e->event.device.id, "");  // the simulator's device ids are no SIP instance URNs
+    ASSERT_TRUE(e->event.device.ip) << s.scenario;
+    EXPECT_EQ(*e->event.device.ip, *call.device.ip) << s.scenario;
+    EXPECT_EQ(e->event.device.bssid.has_value(), call.device.bssid.has_value());
+    EXPECT_EQ(e->event.occurred_at, 1'700'000'123'456);  // X-Siptrace-Time
+  }
+  // SIP has no LLDP port, VPN flag or telephony site to carry.
+  EXPECT_TRUE(carried.count("933 test call")) << testing::PrintToString(carried);
+  EXPECT_TRUE(carried.count("emergency number dialled with the outside-line prefix"));
+  EXPECT_TRUE(not_carried.count("desk phone on a known switch port"));
+  EXPECT_TRUE(not_carried.count("home worker on VPN"));
+  EXPECT_TRUE(not_carried.count("visitor from another site"));
 }
 
 }  // namespace
