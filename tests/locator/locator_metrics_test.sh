@@ -40,8 +40,8 @@ while [ -z "$following" ]; do
   IFS= read -r -t "$left" -u 3 line || fail "the demo ended or stalled before following (port=$port)"
   echo "$line" >>"$work/demo.txt"
   case "$line" in
-    "Metrics (locator, notifier, auditor): http://127.0.0.1:"*)
-      port="${line#Metrics (locator, notifier, auditor): http://127.0.0.1:}"; port="${port%%/*}" ;;
+    "Metrics (ingest, locator, notifier, auditor): http://127.0.0.1:"*)
+      port="${line#Metrics (ingest, locator, notifier, auditor): http://127.0.0.1:}"; port="${port%%/*}" ;;
     Following:*) following=1 ;;
   esac
 done
@@ -68,6 +68,11 @@ for series in 'e911_locator_call_events_total{outcome="emergency_call"}' \
               'e911_auditor_ingest_duration_seconds_bucket{' 'e911_auditor_journal_last_seq ' \
               'e911_build_info{' 'process_resident_memory_bytes '; do
   grep -qF "$series" "$work/metrics.txt" || { cat "$work/metrics.txt" >&2; fail "/metrics has no $series"; }
+done
+# The demo's calls through the ingest: SIP mirrored as siptrace sends it, and HTTP.
+for series in 'e911_ingest_messages_total{outcome="event",transport="siptrace"} [1-9]' \
+              'e911_ingest_messages_total{outcome="event",transport="http"} [1-9]'; do
+  grep -qE "^${series//[\{\}]/\\&}" "$work/metrics.txt" || { grep '^e911_ingest' "$work/metrics.txt" >&2; fail "/metrics has no $series"; }
 done
 status=0
 promtool check metrics <"$work/metrics.txt" >"$work/promtool.out" 2>&1 || status=$?
