@@ -18,6 +18,7 @@
 #include "producers/ingest/identity_pattern.h"
 #include "producers/ingest/ingest_config.h"
 #include "producers/ingest/ingest_service.h"
+#include "registry/registry_loader.h"
 #include "producers/ingest/mirror.h"
 #include "producers/ingest/sip_call_event.h"
 #include "producers/ingest/sip_message.h"
@@ -26,7 +27,8 @@ namespace e911::cli {
 namespace {
 
 constexpr const char* kDecodeHelp =
-    "usage: e911 ingest decode-sip [--user-id-from from|p-asserted-identity] [--user-id-pattern REGEX] FILE...\n"
+    "usage: e911 ingest decode-sip [--user-id-from from|p-asserted-identity] [--user-id-pattern REGEX]\n"
+    "                              [--directory REGISTRY] FILE...\n"
     "\n"
     "Decodes SIP messages offline with the parser the ingest runs: each FILE holds\n"
     "one SIP message (CRLF or LF line ends; a HEP v3 packet is unwrapped). One\n"
@@ -42,6 +44,10 @@ constexpr const char* kDecodeHelp =
     "  --user-id-pattern RE  a regular expression applied to that identity's URI;\n"
     "                        its first group (or the whole match) is the user id,\n"
     "                        the user part when it does not match\n"
+    "  --directory REGISTRY  look the caller's SIP URIs, numbers and extension up in\n"
+    "                        the registry's directory: section first (as\n"
+    "                        ingest.user_id.directory does); the above when it\n"
+    "                        lists none of them\n"
     "\n"
     "The time of an event is the mirror's capture time (HEP, X-Siptrace-Time),\n"
     "else the message's Date header, else now.\n";
@@ -67,7 +73,7 @@ bool read_file(const std::string& path, std::string& out, std::string& error) {
 }
 
 int run_decode_sip(Args args) {
-  Options opts(args, {"--user-id-from", "--user-id-pattern"}, {});
+  Options opts(args, {"--user-id-from", "--user-id-pattern", "--directory"}, {});
   if (opts.help()) {
     std::cout << kDecodeHelp;
     return 0;
@@ -92,6 +98,18 @@ int run_decode_sip(Args args) {
       std::cerr << "e911 ingest decode-sip: --user-id-pattern: " << err->message << "\n";
       return 2;
     }
+  }
+  if (const auto path = opts.value("--directory")) {
+    auto load = registry::load_registry_file(*path);
+    if (!load.ok()) {
+      for (const auto& d : load.errors) std::cerr << registry::format_diagnostic(*path, d) << "\n";
+      return 2;
+    }
+    if (!load.registry->has_directory()) {
+      std::cerr << "e911 ingest decode-sip: --directory: " << *path << " has no directory: entries\n";
+      return 2;
+    }
+    options.identity.directory = load.registry;
   }
   ingest::SipCallDecoder decoder(std::move(options));
   bool any_bad = false;

@@ -70,6 +70,16 @@ struct Station {
   std::string name;
 };
 
+// Who a SIP identity is (the ingest's ingest.user_id.directory): the user
+// id registered locations are kept under, for the URIs, numbers and
+// extensions the organisation's phone system gives that person.
+struct DirectoryEntry {
+  std::string user_id;
+  std::vector<std::string> uris;        // canonical "user@host": host in lower case, no port or parameters
+  std::vector<std::string> numbers;     // E.164: "+15125550101"
+  std::vector<std::string> extensions;  // digits: "5001"
+};
+
 struct RegistryData {
   int version = 1;
   EpochMillis stale_after = 12 * 3'600'000;
@@ -81,6 +91,7 @@ struct RegistryData {
   std::map<std::string, NotificationList> notification_lists;
   std::vector<Site> sites;
   std::vector<Station> stations;
+  std::vector<DirectoryEntry> directory;
 };
 
 // A place a network observation maps to: a site, maybe a zone, maybe a room.
@@ -109,6 +120,14 @@ class Registry {
   const Place* by_subnet(const IpAddress& ip) const;
   bool in_vpn_range(const IpAddress& ip) const { return vpn_.lookup(ip) != SubnetIndex::kNone; }
 
+  // The directory: the user id of a SIP or SIPS URI's user and host (the
+  // host in any case), of an E.164 number, of an extension; nullptr when
+  // it lists none.
+  const std::string* user_for_uri(std::string_view user, std::string_view host) const;
+  const std::string* user_for_number(std::string_view e164) const;
+  const std::string* user_for_extension(std::string_view extension) const;
+  bool has_directory() const { return !directory_.empty(); }
+
   const Site& site_of(const Place& p) const { return data_.sites[p.site]; }
   const Zone* zone_of(const Place& p) const;
   // The site's address refined by the zone (floor, overrides) and room.
@@ -131,6 +150,7 @@ class Registry {
   std::unordered_map<std::uint64_t, std::uint32_t> access_points_;
   std::unordered_map<std::uint64_t, std::uint32_t> stations_;
   std::unordered_map<std::string, std::uint32_t> switch_ports_;  // "chassis\nport"
+  std::unordered_map<std::string, std::uint32_t> directory_;     // "uri\nuser@host", "tel\n+1...", "ext\n5001"
 };
 
 }  // namespace e911::registry

@@ -105,6 +105,7 @@ class Loader {
   void load_sites(const YAML::Node& n);
   void load_zone(const YAML::Node& n, const std::string& path, Site& site);
   void load_stations(const YAML::Node& n);
+  void load_directory(const YAML::Node& n);
   void load_prefixes(const YAML::Node& n, const std::string& path, std::vector<IpPrefix>& out,
                      std::vector<Located>* where);
   bool load_address(const YAML::Node& n, const std::string& path, CivicAddress& out, bool require_country);
@@ -125,7 +126,7 @@ void Loader::load(const YAML::Node& root) {
   if (!expect_map(root, "(top level)")) return;
   allow_keys(root, "(top level)",
              {"version", "defaults", "dial_prefixes", "countries", "vpn_ranges", "notification_lists", "sites",
-              "stations"});
+              "stations", "directory"});
   std::string version;
   if (required_scalar(root, "version", "version", version) && version != "1") {
     error(root["version"], "version", "unsupported registry version " + quote_for_message(version) +
@@ -156,6 +157,7 @@ void Loader::load(const YAML::Node& root) {
   if (const auto n = root["sites"]) load_sites(n);
   else error(root, "sites", "missing sites");
   if (root["stations"]) load_stations(root["stations"]);
+  if (root["directory"]) load_directory(root["directory"]);
   cross_check();
 }
 
@@ -429,6 +431,95 @@ void Loader::load_stations(const YAML::Node& n) {
     optional_scalar(s, "name", path, st.name);
     station_where_.push_back(here(s, path));
     data.stations.push_back(std::move(st));
+  }
+}
+
+namespace {
+
+// "sip:jsmith@Corp.Example.com:5061;transport=tls" -> "jsmith@corp.example.com";
+// nullopt when it is no sip: or sips: URI with a user and a host.
+std::optional<std::string> canonical_sip_uri(std::string_view text) {
+  text = trim(text);
+  const auto lower = to_lower_ascii(text.substr(0, 5));
+  if (lower.rfind("sip:", 0) == 0) text.remove_prefix(4);
+  else if (lower.rfind("sips:", 0) == 0) text.remove_prefix(5);
+  else return std::nullopt;
+  const auto at = text.find('@');
+  if (at == std::string_view::npos) return std::nullopt;
+  const auto user = text.substr(0, std::min(at, text.find(';')));  // without ;phone-context and the like
+  if (user.empty()) return std::nullopt;
+  auto host = text.substr(at + 1);
+  host = host.substr(0, host.find(';'));
+  if (!host.empty() && host.front() == '[') {
+    const auto close = host.find(']');
+    if (close == std::string_view::npos) return std::nullopt;
+    host = host.substr(0, close + 1);
+  } else {
+    host = host.substr(0, host.find(':'));
+  }
+  if (host.empty() || user.find_first_of(" \t<>\"") != std::string_view::npos) return std::nullopt;
+  return std::string(user) + "@" + to_lower_ascii(host);
+}
+
+// The number as it is when it is a valid E.164 number (validate_e164).
+std::optional<std::string> canonical_number(std::string_view text) {
+  const auto v = trim(text);
+  if (validate_e164(v)) return std::nullopt;
+  return std::string(v);
+}
+
+}  // namespace
+
+void Loader::load_directory(const YAML::Node& n) {
+  if (!expect_seq(n, "directory")) return;
+  // Each identity names one person: the same URI, number or extension for
+  // two users would key one caller's call to the other's location.
+  std::unordered_map<std::string, std::string> owner;  // "uri\n..." -> user id
+  for (std::size_t i = 0; i < n.size(); ++i) {
+    const YAML::Node e = n[i];
+    const std::string path = "directory[" + std::to_string(i) + "]";
+    if (!expect_map(e, path)) continue;
+    allow_keys(e, path, {"user_id", "uris", "numbers", "extensions"});
+    DirectoryEntry entry;
+    if (!required_scalar(e, "user_id", path, entry.user_id)) continue;
+    const auto identities = [&](const char* key, const char* kind, auto canonical, std::vector<std::string>& out) {
+      const YAML::Node list = e[key];
+      if (!list) return;
+      const std::string lpath = path + "." + key;
+      if (!expect_seq(list, lpath)) return;
+      for (std::size_t j = 0; j < list.size(); ++j) {
+        const std::string ipath = lpath + "[" + std::to_string(j) + "]";
+        std::string text;
+        if (!scalar(list[j], ipath, text)) continue;
+        const std::optional<std::string> value = canonical(text);
+        if (!value) {
+          error(list[j], ipath, std::string("not ") + kind + ": " + quote_for_message(text));
+          continue;
+        }
+        const auto [it, fresh] = owner.emplace(std::string(key) + "\n" + *value, entry.user_id);
+        if (!fresh && it->second != entry.user_id) {
+          error(list[j], ipath, *value + " is also listed for user " + quote_for_message(it->second));
+          continue;
+        }
+        if (fresh) out.push_back(*value);
+      }
+    };
+    identities("uris", "a sip: or sips: URI with a user and a host", canonical_sip_uri, entry.uris);
+    identities("numbers", "a valid E.164 number (+ and 8 to 15 digits, no separators)", canonical_number,
+               entry.numbers);
+    identities("extensions", "an extension (1 to 8 digits)",
+               [](const std::string& t) -> std::optional<std::string> {
+                 const auto v = trim(t);
+                 if (v.empty() || v.size() > 8 || !std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; }))
+                   return std::nullopt;
+                 return std::string(v);
+               },
+               entry.extensions);
+    if (entry.uris.empty() && entry.numbers.empty() && entry.extensions.empty()) {
+      if (!e["uris"] && !e["numbers"] && !e["extensions"]) error(e, path, "no uris, numbers or extensions");
+      continue;
+    }
+    data.directory.push_back(std::move(entry));
   }
 }
 

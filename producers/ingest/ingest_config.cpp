@@ -41,6 +41,7 @@ const std::vector<ConfigKey>& ingest_config_keys() {
       ConfigKey::text("ingest.non_emergency", "drop"),
       ConfigKey::text("ingest.user_id.from", "from"),
       ConfigKey::text("ingest.user_id.pattern"),
+      ConfigKey::boolean("ingest.user_id.directory", false),
       ConfigKey::text("ingest.registry"),
       ConfigKey::boolean("ingest.http.enabled", false),
       ConfigKey::text("ingest.http.bind", "127.0.0.1"),
@@ -117,6 +118,14 @@ Result<IngestServiceOptions> ingest_setup(const Config& config) {
     // The registry's dial prefixes and numbers decide which calls may be emergency calls.
     const auto keep = load.registry;
     ingest.dial_plan = std::shared_ptr<const registry::DialPlan>(keep, &keep->dial_plan());
+    if (config.get_bool("ingest.user_id.directory")) {
+      if (!keep->has_directory())
+        return Error{"ingest.user_id.directory: the registry " + *registry + " has no directory: entries"};
+      ingest.decode.identity.directory = keep;
+    }
+  } else if (config.get_bool("ingest.user_id.directory")) {
+    return Error{"ingest.user_id.directory: needs ingest.registry, the registry whose directory: section maps SIP "
+                 "identities to user ids"};
   }
   return options;
 }

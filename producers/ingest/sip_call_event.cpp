@@ -88,6 +88,30 @@ std::string user_id_of(const IdentityMapping& mapping, const Identity& id) {
   return id.uri.user;
 }
 
+bool is_sip_uri(const Uri& uri) { return uri.scheme == "sip" || uri.scheme == "sips"; }
+
+// The user id the registry's directory lists for the caller: by the
+// identity user ids are keyed by, then by the caller's other SIP URIs, then
+// by number (the callback first, then any E.164 user part), then by
+// extension. nullptr when it lists none of them.
+const std::string* listed_user(const registry::Registry& directory, const Identity& keyed, const Identities& ids,
+                               const Caller& caller) {
+  std::vector<const Identity*> all{&keyed};
+  for (const auto& id : ids.asserted) all.push_back(&id);
+  if (ids.from) all.push_back(&*ids.from);
+  if (ids.remote_party) all.push_back(&*ids.remote_party);
+  for (const auto* id : all) {
+    if (!is_sip_uri(id->uri)) continue;
+    if (const auto* user = directory.user_for_uri(id->uri.user, id->uri.host)) return user;
+  }
+  if (const auto* user = directory.user_for_number(caller.callback)) return user;
+  for (const auto* id : all) {
+    if (id->uri.user.empty() || id->uri.user.front() != '+') continue;
+    if (const auto* user = directory.user_for_number(id->uri.user)) return user;
+  }
+  return directory.user_for_extension(caller.extension);
+}
+
 // `SIP/2.0/UDP 10.40.1.23:5060;branch=z9hG4bK...;received=...`: the host of the sent-by.
 std::string_view via_host(std::string_view via) {
   const auto sp = via.find_first_of(" \t");
@@ -290,7 +314,8 @@ std::optional<Error> read_invite(const SipMessage& m, const MirrorInfo& mirror, 
   if (is_phone_number(from.uri.user) && from.uri.user.front() != '+' && from.uri.user.size() <= 8)
     caller.extension = from.uri.user;
   const auto& keyed = mapping.header == IdentityMapping::Header::p_asserted_identity && pai ? *pai : from;
-  caller.user_id = user_id_of(mapping, keyed);
+  const std::string* listed = mapping.directory ? listed_user(*mapping.directory, keyed, ids, caller) : nullptr;
+  caller.user_id = listed ? *listed : user_id_of(mapping, keyed);
   if (!is_clean_utf8(caller.name)) caller.name = utf8::repaired(caller.name);
   if (!is_clean_utf8(caller.user_id)) caller.user_id = utf8::repaired(caller.user_id);
   out.event.device = device_of(m, mirror, vias);
@@ -306,11 +331,13 @@ std::optional<Error> read_invite(const SipMessage& m, const MirrorInfo& mirror, 
 
 // Caller and dialed of a later message whose INVITE was not seen: the
 // From is taken as the caller and the To as the number dialed.
-std::optional<Error> read_unknown_dialog(const SipMessage& m, SipCallEvent& out) {
+std::optional<Error> read_unknown_dialog(const SipMessage& m, const IdentityMapping& mapping, SipCallEvent& out) {
   const auto from = identity_of(m.header("From").value_or(""));
   const auto to = identity_of(m.header("To").value_or(""));
   if (!from || !to) return Error{"From or To: missing or not an address"};
-  out.event.caller.user_id = from->uri.user;
+  const std::string* listed =
+      mapping.directory ? listed_user(*mapping.directory, *from, Identities{}, out.event.caller) : nullptr;
+  out.event.caller.user_id = listed ? *listed : user_id_of(mapping, *from);
   out.event.caller.name = from->display_name;
   out.event.dialed = to->uri.scheme == "urn" ? "urn:" + to->uri.user : to->uri.user;
   if (out.event.dialed.empty()) return Error{"To: no number (and the dialog's INVITE was not seen)"};
@@ -443,7 +470,7 @@ Result<SipCallEvent> SipCallDecoder::decode(const SipMessage& m, const MirrorInf
       e.caller = first.caller;
       e.device = first.device;
       e.site_id = first.site_id;
-    } else if (auto err = read_unknown_dialog(m, out)) {
+    } else if (auto err = read_unknown_dialog(m, options_.identity, out)) {
       return *err;
     }
     if (e.type == CallEventType::answered) dialogs_.answered(out.sip_call_id, e.occurred_at);

@@ -240,6 +240,47 @@ TEST(SipDialogs, ForgetsTheOldestBeyondItsCapacity) {
   EXPECT_EQ(dialogs.find("b"), nullptr);
 }
 
+// A registry with `directory` as its directory: section.
+std::shared_ptr<const registry::Registry> registry_with_directory(const std::string& directory) {
+  auto load = registry::load_registry(R"(version: 1
+notification_lists:
+  sec: [{name: "Desk", email: "desk@example.com"}]
+sites:
+  - {id: a, notify: sec, address: {country: US, city: Austin, street: "Congress Ave", house_number: "100"}}
+directory:
+)" + directory);
+  EXPECT_TRUE(load.ok()) << (load.errors.empty() ? "" : registry::format_diagnostic("r", load.errors.front()));
+  return load.registry;
+}
+
+std::string user_id_with(const std::string& directory, const std::string& file) {
+  SipDecodeOptions options;
+  options.identity.directory = registry_with_directory(directory);
+  SipCallDecoder decoder(std::move(options));
+  const auto text = sip_file(file);
+  const auto e = decode_file(decoder, text);
+  if (!e.ok()) return "error: " + e.error().message;
+  return e->event.caller.user_id;
+}
+
+TEST(SipCallEvent, TheRegistryDirectoryKeysCallersBeforeTheUserPart) {
+  // By URI (the From's host in another case), by number (the asserted
+  // identity), by extension (the From's user part), in that order.
+  EXPECT_EQ(user_id_with("  - {user_id: u-jdoe, uris: [\"sip:jdoe@PBX.example.com\"]}\n", "pureconnect-911.sip"),
+            "u-jdoe");
+  EXPECT_EQ(user_id_with("  - {user_id: u-jdoe, numbers: [\"+15125550142\"]}\n", "pureconnect-911.sip"), "u-jdoe");
+  EXPECT_EQ(user_id_with("  - {user_id: u-jsmith, numbers: [\"+15125550101\"]}\n", "cisco-911.sip"), "u-jsmith");
+  EXPECT_EQ(user_id_with("  - {user_id: u-ext, extensions: [\"5001\"]}\n", "cisco-911.sip"), "u-ext");
+  EXPECT_EQ(user_id_with("  - {user_id: u-ext, extensions: [\"5001\"]}\n"
+                         "  - {user_id: u-uri, uris: [\"sip:5001@pbx.example.com\"]}\n",
+                         "cisco-911.sip"),
+            "u-uri");
+  // Listed nowhere: the user part, as without a directory.
+  EXPECT_EQ(user_id_with("  - {user_id: u-other, extensions: [\"7777\"]}\n", "cisco-911.sip"), "5001");
+  EXPECT_EQ(user_id_with("  - {user_id: u-other, uris: [\"sip:jdoe@other.example.com\"]}\n", "pureconnect-911.sip"),
+            "jdoe");
+}
+
 // The demo sends some simulated calls as the INVITEs a phone would send,
 // mirrored by siptrace: the ingest must read back the call they stand for.
 TEST(SipCallEvent, ASimulatedCallsMirroredInviteCarriesTheCall) {

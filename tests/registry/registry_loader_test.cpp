@@ -121,6 +121,56 @@ stations:
   for (const auto& e : errors) EXPECT_TRUE(e.starts_with("r.yaml:")) << e;
 }
 
+// The directory the ingest keys callers by (ingest.user_id.directory).
+TEST(RegistryLoader, DirectoryMapsSipIdentitiesToUserIds) {
+  const auto load = load_registry(std::string(kMinimal) + R"(directory:
+  - user_id: jsmith
+    uris: ["sip:jsmith@Corp.Example.com", "sips:john.smith@corp.example.com:5061;transport=tls"]
+    numbers: ["+15125550101"]
+    extensions: ["5001"]
+  - {user_id: adoe, uris: ["sip:+15125550142;phone-context=corp@pbx.example.com"]}
+)");
+  ASSERT_TRUE(load.ok()) << (load.errors.empty() ? "" : format_diagnostic("r.yaml", load.errors.front()));
+  const auto& r = *load.registry;
+  ASSERT_TRUE(r.has_directory());
+  const auto user = [](const std::string* u) { return u ? *u : std::string("(none)"); };
+  EXPECT_EQ(user(r.user_for_uri("jsmith", "corp.example.com")), "jsmith");
+  EXPECT_EQ(user(r.user_for_uri("jsmith", "CORP.example.COM")), "jsmith");   // hosts in any case
+  EXPECT_EQ(user(r.user_for_uri("john.smith", "corp.example.com")), "jsmith");  // sips:, port and params dropped
+  EXPECT_EQ(user(r.user_for_uri("JSmith", "corp.example.com")), "(none)");     // the user part is case-sensitive
+  EXPECT_EQ(user(r.user_for_uri("jsmith", "other.example.com")), "(none)");
+  EXPECT_EQ(user(r.user_for_uri("+15125550142", "pbx.example.com")), "adoe");  // user parameters dropped
+  EXPECT_EQ(user(r.user_for_number("+15125550101")), "jsmith");
+  EXPECT_EQ(user(r.user_for_extension("5001")), "jsmith");
+  EXPECT_EQ(user(r.user_for_extension("5002")), "(none)");
+  EXPECT_FALSE(load_registry(kMinimal).registry->has_directory());
+}
+
+TEST(RegistryLoader, DirectoryMistakesAreNamed) {
+  const auto errors = errors_for(std::string(kMinimal) + R"(directory:
+  - {user_id: a, uris: ["jsmith@corp.example.com", "sip:@corp.example.com"], numbers: ["+1 512 555 0101"]}
+  - {user_id: b, extensions: ["50011234567"], uri: ["sip:x@y"]}
+  - {user_id: c, uris: ["sip:dup@corp.example.com"], extensions: ["5001"]}
+  - {user_id: d, uris: ["sip:DUP@corp.example.com", "sip:dup@CORP.example.com"], extensions: ["5001"]}
+  - {user_id: e}
+  - {uris: ["sip:f@corp.example.com"]}
+)");
+  for (const char* needle : {
+           "directory[0].uris[0]: not a sip: or sips: URI with a user and a host: \"jsmith@corp.example.com\"",
+           "directory[0].uris[1]: not a sip: or sips: URI",
+           "directory[0].numbers[0]: not a valid E.164 number",
+           "directory[1].extensions[0]: not an extension (1 to 8 digits)",
+           "directory[1]: unknown key \"uri\"",
+           "directory[3].uris[1]: dup@corp.example.com is also listed for user \"c\"",
+           "directory[3].extensions[0]: 5001 is also listed for user \"c\"",
+           "directory[4]: no uris, numbers or extensions",
+           "directory[5]: missing user_id",
+       }) {
+    EXPECT_TRUE(has_error(errors, needle)) << "missing error: " << needle << "\n" << testing::PrintToString(errors);
+  }
+  EXPECT_FALSE(has_error(errors, "directory[3].uris[0]")) << "DUP is another user part than dup";
+}
+
 TEST(RegistryLoader, SyntaxErrorsAndWrongShapes) {
   EXPECT_TRUE(has_error(errors_for("version: 1\nsites: [\n"), "YAML syntax error"));
   EXPECT_TRUE(has_error(errors_for(""), "the registry is empty"));
