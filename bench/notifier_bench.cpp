@@ -706,6 +706,65 @@ bool wait_for_alerts(const Delivery& delivery, std::uint64_t target, std::chrono
   return true;
 }
 
+// The alerting path of (b) and (d) on `cluster`: the locator and the
+// notifier (its e-mail through `delivery`) each on a thread of its own, a
+// reader of e911.emergency-calls (the locator's leg) and one of the bare
+// hop's topic, the threads labelled.
+struct AlertingPath {
+  AlertingPath(const Args& args, const BenchCluster& cluster, const std::string& registry_path,
+               const Delivery& delivery, const std::string& state_dir, ThreadLabels& labels)
+      : locator("locator-loop", locator_options(cluster.props, registry_path, cluster.topics),
+                observability::MetricsRegistry()),
+        locator_labelled(started(locator.thread(), labels, "locator event loop", "locator")),
+        notifier("notifier",
+                 notifier_options(args, cluster.props, cluster.topics, registry_path, state_dir, delivery.transport()),
+                 observability::MetricsRegistry()),
+        notifier_labelled(started(notifier.thread(), labels, "notifier consumer loop", "notifier")),
+        downstream(cluster.props, "bench-downstream", cluster.topics.emergency_calls, call_id_of, "rd-downstream"),
+        hop_reader(cluster.props, "bench-hop", cluster.hop_topic,
+                   [](const kafka::Message& m) -> std::optional<std::string> {
+                     if (!m.key) return std::nullopt;
+                     return std::string(*m.key);
+                   },
+                   "rd-bare-hop") {}
+  // Throws when a service failed.
+  void check() {
+    locator.thread().check();
+    notifier.thread().check();
+  }
+  void stop() {
+    downstream.stop();
+    hop_reader.stop();
+    notifier.thread().stop();
+    locator.thread().stop();
+  }
+
+  // Waits until the service runs; labels its thread and the threads it
+  // started (before the next service starts its own).
+  static bool started(ServiceThread& thread, ThreadLabels& labels, const char* loop, const char* owner) {
+    thread.wait_started();
+    labels.set(thread.tid(), loop);
+    labels.claim(owner);
+    return true;
+  }
+
+  bench::RunningService<locator::LocatorService> locator;
+  bool locator_labelled;
+  bench::RunningService<notifier::NotifierService> notifier;
+  bool notifier_labelled;
+  Reader downstream;
+  Reader hop_reader;
+};
+
+// Bare hops' latencies (ms) from when each was produced to when it was read.
+std::vector<double> hop_latencies(const std::unordered_map<std::string, Clock::time_point>& sent, const Reader& reader) {
+  std::vector<double> out;
+  for (const auto& [key, at] : sent) {
+    if (const auto read = reader.seen(key)) out.push_back(ms_between(at, *read));
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------------------
 // (a) An emergency call readable on Kafka -> its alerts accepted by SMTP.
 
@@ -971,34 +1030,15 @@ void run_first_alert(const Args& args, const std::string& registry_path, ThreadL
   Delivery delivery(args, tmp.root().string() + "/outbox");
   if (delivery.sink_tid()) labels.set(delivery.sink_tid(), "SMTP sink");
   std::printf("  delivery: %s\n", delivery.what().c_str());
-  bench::RunningService<locator::LocatorService> locator("locator-loop", locator_options(props, registry_path, topics),
-                                                         observability::MetricsRegistry());
-  locator.thread().wait_started();
-  labels.set(locator.thread().tid(), "locator event loop");
-  labels.claim("locator");
-  bench::RunningService<notifier::NotifierService> notifier("notifier", notifier_options(args, props, topics, registry_path, tmp.root().string() + "/state", delivery.transport()),
-                                                           observability::MetricsRegistry());
-  notifier.thread().wait_started();
-  labels.set(notifier.thread().tid(), "notifier consumer loop");
-  labels.claim("notifier");
-  Reader downstream(props, "bench-downstream", topics.emergency_calls, call_id_of, "rd-downstream");
-  Reader hop_reader(props, "bench-hop", cluster.hop_topic,
-                    [](const kafka::Message& m) -> std::optional<std::string> {
-                      if (!m.key) return std::nullopt;
-                      return std::string(*m.key);
-                    },
-                    "rd-bare-hop");
+  AlertingPath path(args, cluster, registry_path, delivery, tmp.root().string() + "/state", labels);
+  auto& downstream = path.downstream;
   labels.claim("bench readers and producers");
 
   const auto t_join = Clock::now();
   const auto probe = probe_until(
       cluster, producers, probes, std::chrono::milliseconds(200),
-      [&] { return delivery.accepted() != 0 && downstream.count() != 0 && hop_reader.count() != 0; },
-      [&] {
-        locator.thread().check();
-        notifier.thread().check();
-      },
-      [&] { return downstream.error() + hop_reader.error(); });
+      [&] { return delivery.accepted() != 0 && downstream.count() != 0 && path.hop_reader.count() != 0; },
+      [&] { path.check(); }, [&] { return downstream.error() + path.hop_reader.error(); });
   std::printf("  all paths delivering %.1f s after start (%zu probe(s)); pacing...\n",
               seconds_between(t_join, Clock::now()), probe);
   std::this_thread::sleep_for(std::chrono::seconds(1));  // the probes' alerts drain
@@ -1029,20 +1069,14 @@ void run_first_alert(const Args& args, const std::string& registry_path, ThreadL
   const auto late = pacing.late;
   const auto expected_alerts =
       accepted_before + static_cast<std::uint64_t>(emergency_sent) * static_cast<std::uint64_t>(args.recipients);
-  const bool all = wait_for_alerts(delivery, expected_alerts, std::chrono::seconds(20), [&] {
-    locator.thread().check();
-    notifier.thread().check();
-  });
+  const bool all = wait_for_alerts(delivery, expected_alerts, std::chrono::seconds(20), [&] { path.check(); });
   const auto drained = Clock::now();
   const auto threads1 = sample_threads();
   const double cpu1 = process_cpu_seconds();
   const double wall = seconds_between(start, drained);
-  const auto lst = locator->stats();
-  const auto nst = notifier->stats();
-  downstream.stop();
-  hop_reader.stop();
-  notifier.thread().stop();
-  locator.thread().stop();
+  const auto lst = path.locator->stats();
+  const auto nst = path.notifier->stats();
+  path.stop();
 
   const double achieved = pacing.achieved_rate;
   std::printf("  paced %s call events (%.1f events/s achieved over the measured part, %zu tick(s) late by > 1 "
@@ -1065,7 +1099,7 @@ void run_first_alert(const Args& args, const std::string& registry_path, ThreadL
     }
     ++count[r.call_id];
   }
-  std::vector<double> first, last, locator_leg, hop;
+  std::vector<double> first, last, locator_leg;
   for (const auto& [id, sent] : call_sent) {
     if (const auto it = per_call.find(id); it != per_call.end()) {
       first.push_back(ms_between(sent, it->second.first));
@@ -1073,9 +1107,7 @@ void run_first_alert(const Args& args, const std::string& registry_path, ThreadL
     }
     if (const auto at = downstream.seen(id)) locator_leg.push_back(ms_between(sent, *at));
   }
-  for (const auto& [key, sent] : hop_sent) {
-    if (const auto at = hop_reader.seen(key)) hop.push_back(ms_between(sent, *at));
-  }
+  const auto hop = hop_latencies(hop_sent, path.hop_reader);
   std::printf("  measured: %zu emergency calls (%zu with a first alert, %zu with all %d), %zu bare hops (%zu read)\n\n",
               measured_calls, first.size(), last.size(), args.recipients, hop_sent.size(), hop.size());
   print_header();
@@ -1357,26 +1389,10 @@ void run_sip_to_alert(const Args& args, const std::string& registry_path, Thread
   ingest.thread().wait_started();
   labels.set(ingest.thread().tid(), "ingest");
   labels.claim("ingest");
-  bench::RunningService<locator::LocatorService> locator("locator-loop", locator_options(props, registry_path, topics),
-                                                         observability::MetricsRegistry());
-  locator.thread().wait_started();
-  labels.set(locator.thread().tid(), "locator event loop");
-  labels.claim("locator");
-  bench::RunningService<notifier::NotifierService> notifier(
-      "notifier",
-      notifier_options(args, props, topics, registry_path, tmp.root().string() + "/state", delivery.transport()),
-      observability::MetricsRegistry());
-  notifier.thread().wait_started();
-  labels.set(notifier.thread().tid(), "notifier consumer loop");
-  labels.claim("notifier");
+  AlertingPath path(args, cluster, registry_path, delivery, tmp.root().string() + "/state", labels);
+  auto& downstream = path.downstream;
+  auto& hop_reader = path.hop_reader;
   Reader ingested(props, "bench-ingested", topics.call_events, call_id_of, "rd-ingested");
-  Reader downstream(props, "bench-downstream", topics.emergency_calls, call_id_of, "rd-downstream");
-  Reader hop_reader(props, "bench-hop", cluster.hop_topic,
-                    [](const kafka::Message& m) -> std::optional<std::string> {
-                      if (!m.key) return std::nullopt;
-                      return std::string(*m.key);
-                    },
-                    "rd-bare-hop");
   labels.claim("bench readers and producers");
 
   const int sock = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -1391,8 +1407,7 @@ void run_sip_to_alert(const Args& args, const std::string& registry_path, Thread
   };
   const auto check = [&] {
     ingest.thread().check();
-    locator.thread().check();
-    notifier.thread().check();
+    path.check();
   };
 
   const auto t_join = Clock::now();
@@ -1451,13 +1466,10 @@ void run_sip_to_alert(const Args& args, const std::string& registry_path, Thread
   const double cpu1 = process_cpu_seconds();
   const double wall = seconds_between(start, drained);
   const auto ist = ingest->stats();
-  const auto lst = locator->stats();
-  const auto nst = notifier->stats();
+  const auto lst = path.locator->stats();
+  const auto nst = path.notifier->stats();
   ingested.stop();
-  downstream.stop();
-  hop_reader.stop();
-  notifier.thread().stop();
-  locator.thread().stop();
+  path.stop();
   ingest.thread().stop();
 
   const double achieved = stream.size() > warmup_n ? static_cast<double>(stream.size() - warmup_n) /
@@ -1483,15 +1495,13 @@ void run_sip_to_alert(const Args& args, const std::string& registry_path, Thread
     auto [it, fresh] = first_at.try_emplace(r.call_id, r.accepted);
     if (!fresh) it->second = std::min(it->second, r.accepted);
   }
-  std::vector<double> first, ingest_leg, locator_leg, hop;
+  std::vector<double> first, ingest_leg, locator_leg;
   for (const auto& [id, sent] : call_sent) {
     if (const auto it = first_at.find(id); it != first_at.end()) first.push_back(ms_between(sent, it->second));
     if (const auto at = ingested.seen(id)) ingest_leg.push_back(ms_between(sent, *at));
     if (const auto at = downstream.seen(id)) locator_leg.push_back(ms_between(sent, *at));
   }
-  for (const auto& [key, sent] : hop_sent) {
-    if (const auto at = hop_reader.seen(key)) hop.push_back(ms_between(sent, *at));
-  }
+  const auto hop = hop_latencies(hop_sent, hop_reader);
   std::printf("  measured: %zu emergency calls (%zu with a first alert), %zu bare hops (%zu read), %zu SMTP "
               "exchanges\n\n",
               call_sent.size(), first.size(), hop_sent.size(), hop.size(), smtp.size());
