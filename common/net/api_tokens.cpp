@@ -23,10 +23,6 @@ constexpr std::size_t kMaxNameChars = 64;
 constexpr std::size_t kHashChars = 64;
 constexpr std::size_t kMaxFileBytes = 1 << 20;
 
-const Logger& logger() {
-  static const Logger log("audit-api");
-  return log;
-}
 
 bool is_name_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
@@ -133,12 +129,13 @@ Result<std::string> hash_new_api_token(std::string_view token) {
 
 // ------------------------------------------------------------ the file ----
 
-ApiTokenFile::ApiTokenFile(std::string path) : path_(std::move(path)) {
+ApiTokenFile::ApiTokenFile(std::string path, std::string config_key, std::string component)
+    : path_(std::move(path)), config_key_(std::move(config_key)), log_(std::move(component)) {
   std::lock_guard lock(mu_);
   load_locked(stamp_of(path_));
-  if (!usable_) throw std::runtime_error("auditor.api.tokens.file " + path_ + ": not usable (see the log line above)");
+  if (!usable_) throw std::runtime_error(config_key_ + " " + path_ + ": not usable (see the log line above)");
   if (tokens_.empty()) {
-    throw std::runtime_error("auditor.api.tokens.file " + path_ +
+    throw std::runtime_error(config_key_ + " " + path_ +
                              ": holds no token (add a line NAME SHA256HEX; `e911 audit serve --hash-token`)");
   }
 }
@@ -160,7 +157,7 @@ void ApiTokenFile::load_locked(const std::optional<Stamp>& stamp) {
   tokens_.clear();
   std::ifstream in(path_, std::ios::binary);
   if (!in) {
-    logger().error("cannot read the API tokens file: every request is refused until it can be read",
+    log_.error("cannot read the API tokens file: every request is refused until it can be read",
                    {{"file", path_}, {"error", std::strerror(errno)}});
     return;
   }
@@ -169,20 +166,20 @@ void ApiTokenFile::load_locked(const std::optional<Stamp>& stamp) {
   while (in.read(buf, sizeof buf) || in.gcount() > 0) {
     text.append(buf, static_cast<std::size_t>(in.gcount()));
     if (text.size() > kMaxFileBytes) {
-      logger().error("the API tokens file is larger than 1 MiB: every request is refused until it is fixed",
+      log_.error("the API tokens file is larger than 1 MiB: every request is refused until it is fixed",
                      {{"file", path_}});
       return;
     }
   }
   auto parsed = parse_api_tokens(text, path_);
   if (!parsed) {
-    logger().error("the API tokens file is not valid: every request is refused until it is fixed",
+    log_.error("the API tokens file is not valid: every request is refused until it is fixed",
                    {{"file", path_}, {"error", parsed.error().message}});
     return;
   }
   tokens_ = std::move(*parsed);
   usable_ = true;
-  logger().info("API tokens loaded", {{"file", path_}, {"names", tokens_.size()}});
+  log_.info("API tokens loaded", {{"file", path_}, {"names", tokens_.size()}});
 }
 
 ApiTokenFile::Check ApiTokenFile::check(std::string_view presented) {

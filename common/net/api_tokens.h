@@ -29,6 +29,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/log.h"
 #include "common/result.h"
 
 namespace e911::net {
@@ -64,8 +65,10 @@ class ApiTokenFile {
  public:
   // Reads it; throws std::runtime_error naming the file (and line) when it
   // cannot be read, does not parse or holds no token: the server refuses
-  // to start without one.
-  explicit ApiTokenFile(std::string path);
+  // to start without one. `config_key` names the file in errors and
+  // `component` is the log lines' (the endpoint's own).
+  explicit ApiTokenFile(std::string path, std::string config_key = "auditor.api.tokens.file",
+                        std::string component = "audit-api");
 
   enum class Outcome { accepted, rejected, unavailable };
   struct Check {
@@ -92,6 +95,8 @@ class ApiTokenFile {
   void load_locked(const std::optional<Stamp>& stamp);
 
   std::string path_;
+  std::string config_key_;
+  Logger log_;
   mutable std::mutex mu_;
   std::optional<Stamp> stamp_;          // of what was read last (nullopt: could not stat)
   std::vector<ApiToken> tokens_;

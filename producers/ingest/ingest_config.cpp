@@ -49,6 +49,8 @@ const std::vector<ConfigKey>& ingest_config_keys() {
       ConfigKey::integer("ingest.http.max_threads", 8, 1, 256),
       ConfigKey::integer("ingest.http.max_body_bytes", 1 << 20, 1024, 16 << 20),
       ConfigKey::integer("ingest.http.ack_timeout_ms", 10000, 100, 120000),
+      ConfigKey::integer("ingest.http.rate_limit.per_second", 100, 0, 1'000'000),
+      ConfigKey::integer("ingest.http.rate_limit.burst", 200, 1, 1'000'000),
       ConfigKey::text("ingest.http.tokens_file"),
       ConfigKey::text("ingest.http.tls_certificate", ""),
       ConfigKey::text("ingest.http.tls_private_key", ""),
@@ -80,6 +82,8 @@ Result<IngestServiceOptions> ingest_setup(const Config& config) {
     if (http.listen.tls_certificate.empty() != http.listen.tls_private_key.empty())
       return Error{"ingest.http.tls_certificate and ingest.http.tls_private_key: set both, or neither"};
     http.max_body_bytes = static_cast<std::size_t>(config.get_int("ingest.http.max_body_bytes"));
+    http.rate_limit.per_second = static_cast<double>(config.get_int("ingest.http.rate_limit.per_second"));
+    http.rate_limit.burst = static_cast<double>(config.get_int("ingest.http.rate_limit.burst"));
     http.tokens_file = config.get_or("ingest.http.tokens_file", "");
     http.zoom_secret_token = config.get_or("ingest.zoom.secret_token", "");
     if (auto error = teams_setup(config, http)) return *error;

@@ -38,6 +38,7 @@ struct IngestService::Metrics {
   prometheus::Counter* location_dropped = nullptr;
   prometheus::Counter* delivery_failures = nullptr;
   prometheus::Counter* stream_errors = nullptr;
+  prometheus::Family<prometheus::Counter>* rate_limited = nullptr;
 
   explicit Metrics(observability::MetricsRegistry r) : registry(std::move(r)) {
     messages = &registry.counter("ingest", "messages",
@@ -55,6 +56,10 @@ struct IngestService::Metrics {
              .Add({});
     stream_errors = &registry.counter("ingest", "stream_errors", "TCP mirror connections closed on unframeable input")
                          .Add({});
+    rate_limited = &registry.counter("ingest", "http_rate_limited",
+                                     "HTTP requests answered 429 because their client was over ingest.http.rate_limit "
+                                     "(the sender retries), by transport");
+    for (const auto* t : {"http", "zoom", "teams"}) rate_limited->Add({{"transport", t}});
     // Every series at 0 from start-up, so the first one after a restart shows in increase().
     for (const auto* t : kTransports)
       for (const auto* o : kOutcomes) messages->Add({{"transport", t}, {"outcome", o}});
@@ -248,6 +253,9 @@ void IngestService::run(const std::atomic<bool>& stop) {
       return ingest_.handle_sip(sip, MirrorInfo{.transport = "http"}, now_millis());
     };
     sink.record = [this](const IngestResult& result, std::string_view payload) { record(result, payload, "http"); };
+    sink.rate_limited = [this](std::string_view transport) {
+      metrics_->rate_limited->Add({{"transport", std::string(transport)}}).Increment();
+    };
     try {
       runtime_->http = std::make_unique<WebhookServer>(*options_.http, std::move(sink));
     } catch (...) {

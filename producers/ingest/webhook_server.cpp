@@ -52,16 +52,26 @@ class WebhookServer::Handler {
         max_events_(options.max_events_per_request),
         zoom_secret_(options.zoom_secret_token),
         graph_{options.graph_client_state, options.graph_decryptor.get()},
-        graph_decryptor_(options.graph_decryptor) {}
+        graph_decryptor_(options.graph_decryptor),
+        limiter_(options.rate_limit) {}
 
   net::HttpResponse handle(const net::HttpRequest& req) {
-    if (req.path == "/v1/zoom") return post_zoom(req);
-    if (req.path == "/v1/teams") return post_teams(req);
+    // The platforms sign their requests rather than carry a token: their
+    // client is the address they come from.
+    const std::string peer = "ip:" + req.client_address;
+    if (req.path == "/v1/zoom" || req.path == "/v1/teams") {
+      const bool zoom = req.path == "/v1/zoom";
+      if (auto limited = over_limit(peer, zoom ? "zoom" : "teams")) return std::move(*limited);
+      return zoom ? post_zoom(req) : post_teams(req);
+    }
     if (req.path != "/v1/call-events" && req.path != "/v1/sip") return error_response(404, "no such endpoint");
     if (!tokens_) return error_response(404, "no such endpoint (no tokens file: only the platforms' webhooks are served)");
     const auto authorization = req.header("Authorization");
     const auto token = authorization ? net::bearer_token(*authorization) : std::nullopt;
     const auto check = token ? tokens_->check(*token) : net::ApiTokenFile::Check{};
+    // A refused token counts against its address: guessing is throttled too.
+    const bool accepted = check.outcome == net::ApiTokenFile::Outcome::accepted;
+    if (auto limited = over_limit(accepted ? "token:" + check.name : peer, "http")) return std::move(*limited);
     if (check.outcome == net::ApiTokenFile::Outcome::unavailable)
       return error_response(503, "the tokens file cannot be read; every token is refused until it is fixed");
     if (check.outcome != net::ApiTokenFile::Outcome::accepted) {
@@ -79,6 +89,17 @@ class WebhookServer::Handler {
   }
 
  private:
+  // 429 when `client` is over its rate (ingest.http.rate_limit), counted.
+  std::optional<net::HttpResponse> over_limit(const std::string& client, std::string_view transport) {
+    const auto decision = limiter_.admit(client, net::RequestRateLimiter::Clock::now());
+    if (decision.allowed) return {};
+    if (sink_.rate_limited) sink_.rate_limited(transport);
+    auto r = error_response(429, "too many requests from this client; retry after " +
+                                     std::to_string(decision.retry_after_seconds) + " s");
+    r.set("Retry-After", std::to_string(decision.retry_after_seconds));
+    return r;
+  }
+
   net::HttpResponse post_call_events(const net::HttpRequest& req) {
     const auto type = media_type(req);
     std::vector<std::string_view> documents;
@@ -271,6 +292,7 @@ class WebhookServer::Handler {
   std::string zoom_secret_;
   GraphSettings graph_;
   std::shared_ptr<const GraphDecryptor> graph_decryptor_;
+  net::RequestRateLimiter limiter_;
 };
 
 WebhookServer::WebhookServer(WebhookOptions options, WebhookSink sink) {
@@ -278,7 +300,7 @@ WebhookServer::WebhookServer(WebhookOptions options, WebhookSink sink) {
     throw std::runtime_error("ingest: the HTTP endpoint needs a tokens file (ingest.http.tokens_file)");
   if (options.graph_decryptor && options.graph_client_state.empty())
     throw std::invalid_argument("ingest: Teams notifications need the subscription's clientState");
-  if (!options.tokens_file.empty()) tokens_ = std::make_unique<net::ApiTokenFile>(options.tokens_file);
+  if (!options.tokens_file.empty()) tokens_ = std::make_unique<net::ApiTokenFile>(options.tokens_file, "ingest.http.tokens_file", "ingest");
   handler_ = std::make_unique<Handler>(tokens_.get(), std::move(sink), options);
   net::HttpServerOptions http = net::endpoint_server_options("ingest HTTP endpoint", options.listen);
   http.max_body_bytes = options.max_body_bytes;

@@ -34,6 +34,7 @@
 
 #include "common/net/api_tokens.h"
 #include "common/net/hosted_endpoint.h"
+#include "common/net/rate_limiter.h"
 #include "producers/ingest/graph_decryptor.h"
 #include "producers/ingest/sip_ingest.h"
 
@@ -44,6 +45,9 @@ struct WebhookOptions {
   std::string tokens_file{};  // NAME SHA256HEX lines; required
   std::size_t max_body_bytes = 1 << 20;
   std::size_t max_events_per_request = 1000;
+  // Requests per client (a bearer token's name, else the peer's address);
+  // over it: 429 with Retry-After, counted.
+  net::RateLimit rate_limit{};
   std::string zoom_secret_token{};  // the Zoom app's secret token; empty: /v1/zoom is off
   // Teams via Microsoft Graph; both set, or /v1/teams is off.
   std::string graph_client_state{};
@@ -65,6 +69,8 @@ struct WebhookSink {
   std::function<IngestResult(std::string_view sip)> decode_sip;
   // Counts a request's outcome and dead-letters rejected input.
   std::function<void(const IngestResult& result, std::string_view payload)> record;
+  // Counts a request refused for its client's rate ("http", "zoom", "teams"); may be empty.
+  std::function<void(std::string_view transport)> rate_limited{};
 };
 
 class WebhookServer final : public net::HostedEndpoint {

@@ -52,6 +52,7 @@ struct Reply {
   int status = 0;
   std::string body;
   std::string www_authenticate;
+  std::string retry_after;
 };
 
 class WebhookTest : public ::testing::Test {
@@ -69,8 +70,9 @@ class WebhookTest : public ::testing::Test {
     auto decryptor = GraphDecryptor::create({{"e911-test-cert", teams_keys().private_pem}});
     ASSERT_TRUE(decryptor.ok()) << decryptor.error().message;
     http.graph_decryptor = std::make_shared<const GraphDecryptor>(std::move(*decryptor));
+    http.rate_limit = rate_limit_;
     o.http = http;
-    service_ = std::make_unique<IngestService>(o, observability::MetricsRegistry());
+    service_ = std::make_unique<IngestService>(o, metrics_);
     run_ = std::make_unique<service::BackgroundService>(*service_);
     ASSERT_TRUE(test::wait_until([&] { return service_->started(); })) << run_->error();
   }
@@ -92,7 +94,7 @@ class WebhookTest : public ::testing::Test {
     Poco::Net::HTTPResponse response;
     auto& in = session.receiveResponse(response);
     Reply r{static_cast<int>(response.getStatus()), std::string(std::istreambuf_iterator<char>(in), {}),
-            response.get("WWW-Authenticate", "")};
+            response.get("WWW-Authenticate", ""), response.get("Retry-After", "")};
     return r;
   }
 
@@ -112,6 +114,8 @@ class WebhookTest : public ::testing::Test {
     return keys;
   }
 
+  net::RateLimit rate_limit_{};  // before SetUp: a fixture's own limit
+  observability::MetricsRegistry metrics_;
   test::TempDir dir_;
   kafka::EmbeddedBroker broker_;
   Config::Topics topics_ = Config().topics();
@@ -304,6 +308,35 @@ TEST_F(WebhookTest, TeamsNotificationsOfAnotherSubscriptionOrTamperedAreRefused)
   r = post("/v1/teams", "application/json", "{\"value\":", "");
   EXPECT_EQ(r.status, 400) << r.body;
   EXPECT_TRUE(topic(topics_.call_events).empty());
+}
+
+// Two requests at once per client, then (practically) none: the third is
+// refused 429 with Retry-After and counted; another client, and the
+// platforms' addresses, keep their own allowance.
+class WebhookRateLimitTest : public WebhookTest {
+ protected:
+  WebhookRateLimitTest() { rate_limit_ = {.per_second = 0.001, .burst = 2}; }
+};
+
+TEST_F(WebhookRateLimitTest, AClientOverItsRateIsToldToRetryAndCounted) {
+  EXPECT_EQ(post("/v1/call-events", "application/json", call_event("rl-1")).status, 202);
+  EXPECT_EQ(post("/v1/call-events", "application/json", call_event("rl-2")).status, 202);
+  const auto refused = post("/v1/call-events", "application/json", call_event("rl-3"));
+  EXPECT_EQ(refused.status, 429) << refused.body;
+  EXPECT_NE(refused.body.find("too many requests"), std::string::npos) << refused.body;
+  EXPECT_GE(std::stoi(refused.retry_after.empty() ? "0" : refused.retry_after), 1);
+  // A wrong token is another client, keyed by its address: its own two, then 429.
+  EXPECT_EQ(post("/v1/call-events", "application/json", call_event("rl-4"), "not-a-token").status, 401);
+  EXPECT_EQ(post("/v1/call-events", "application/json", call_event("rl-5"), "not-a-token").status, 401);
+  EXPECT_EQ(post("/v1/call-events", "application/json", call_event("rl-6"), "not-a-token").status, 429);
+  // Zoom comes from the same loopback address: its allowance is spent too.
+  EXPECT_EQ(post("/v1/zoom", "application/json", "{}", "").status, 429);
+  const auto scrape = metrics_.scrape_text();
+  EXPECT_NE(scrape.find("e911_ingest_http_rate_limited_total{transport=\"http\"} 2"), std::string::npos) << scrape;
+  EXPECT_NE(scrape.find("e911_ingest_http_rate_limited_total{transport=\"zoom\"} 1"), std::string::npos) << scrape;
+  EXPECT_NE(scrape.find("e911_ingest_http_rate_limited_total{transport=\"teams\"} 0"), std::string::npos) << scrape;
+  // Only the two accepted requests reached Kafka.
+  EXPECT_EQ(topic(topics_.call_events).size(), 2u);
 }
 
 }  // namespace
