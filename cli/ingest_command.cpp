@@ -109,7 +109,8 @@ int run_decode_sip(Args args) {
       std::cerr << "e911 ingest decode-sip: --directory: " << *path << " has no directory: entries\n";
       return 2;
     }
-    options.identity.directory = load.registry;
+    options.identity.directory =
+        std::shared_ptr<const registry::Directory>(load.registry, &load.registry->directory());
   }
   ingest::SipCallDecoder decoder(std::move(options));
   bool any_bad = false;

@@ -25,6 +25,7 @@ std::uint32_t Registry::add_place(Place p) {
 
 Registry::Registry(RegistryData data) : data_(std::move(data)) {
   dial_plan_ = std::make_unique<DialPlan>(data_.countries, data_.dial_prefixes);
+  directory_ = std::make_unique<Directory>(data_.directory);
   std::unordered_map<std::string, std::uint32_t> zone_place;  // zone id -> its place
   for (std::uint32_t s = 0; s < data_.sites.size(); ++s) {
     const Site& site = data_.sites[s];
@@ -54,12 +55,6 @@ Registry::Registry(RegistryData data) : data_(std::move(data)) {
       if (zones[z].id == station.zone) p.zone = z;
     }
     stations_.emplace(station.mac.bits(), add_place(std::move(p)));
-  }
-  for (std::uint32_t i = 0; i < data_.directory.size(); ++i) {
-    const auto& entry = data_.directory[i];
-    for (const auto& uri : entry.uris) directory_.emplace("uri\n" + uri, i);
-    for (const auto& number : entry.numbers) directory_.emplace("tel\n" + number, i);
-    for (const auto& extension : entry.extensions) directory_.emplace("ext\n" + extension, i);
   }
   for (const auto& prefix : data_.vpn_ranges) vpn_.add(prefix, 0);
   subnets_.build();
@@ -96,31 +91,6 @@ const Place* Registry::by_subnet(const IpAddress& ip) const {
   return v == SubnetIndex::kNone ? nullptr : &places_[v];
 }
 
-namespace {
-
-const std::string* directory_user(const std::unordered_map<std::string, std::uint32_t>& index,
-                                  const std::vector<DirectoryEntry>& entries, std::string key) {
-  const auto it = index.find(key);
-  return it == index.end() ? nullptr : &entries[it->second].user_id;
-}
-
-}  // namespace
-
-const std::string* Registry::user_for_uri(std::string_view user, std::string_view host) const {
-  if (directory_.empty() || user.empty() || host.empty()) return nullptr;
-  return directory_user(directory_, data_.directory, "uri\n" + std::string(user) + "@" + to_lower_ascii(host));
-}
-
-const std::string* Registry::user_for_number(std::string_view e164) const {
-  if (directory_.empty() || e164.empty()) return nullptr;
-  return directory_user(directory_, data_.directory, "tel\n" + std::string(e164));
-}
-
-const std::string* Registry::user_for_extension(std::string_view extension) const {
-  if (directory_.empty() || extension.empty()) return nullptr;
-  return directory_user(directory_, data_.directory, "ext\n" + std::string(extension));
-}
-
 const Zone* Registry::zone_of(const Place& p) const {
   if (p.zone == Place::kNoZone) return nullptr;
   return &data_.sites[p.site].zones[p.zone];
@@ -146,7 +116,7 @@ std::string Registry::label_of(const Place& p) const {
 
 std::size_t Registry::memory_bytes() const {
   return subnets_.memory_bytes() + vpn_.memory_bytes() + places_.capacity() * sizeof(Place) +
-         (access_points_.size() + stations_.size()) * 32 + (switch_ports_.size() + directory_.size()) * 64;
+         (access_points_.size() + stations_.size()) * 32 + (switch_ports_.size() + directory_->size()) * 64;
 }
 
 }  // namespace e911::registry

@@ -18,6 +18,7 @@
 #include "common/mac_address.h"
 #include "common/timestamp.h"
 #include "registry/dial_plan.h"
+#include "registry/directory.h"
 #include "registry/subnet_index.h"
 
 namespace e911::registry {
@@ -70,16 +71,6 @@ struct Station {
   std::string name;
 };
 
-// Who a SIP identity is (the ingest's ingest.user_id.directory): the user
-// id registered locations are kept under, for the URIs, numbers and
-// extensions the organisation's phone system gives that person.
-struct DirectoryEntry {
-  std::string user_id;
-  std::vector<std::string> uris;        // canonical "user@host": host in lower case, no port or parameters
-  std::vector<std::string> numbers;     // E.164: "+15125550101"
-  std::vector<std::string> extensions;  // digits: "5001"
-};
-
 struct RegistryData {
   int version = 1;
   EpochMillis stale_after = 12 * 3'600'000;
@@ -120,13 +111,9 @@ class Registry {
   const Place* by_subnet(const IpAddress& ip) const;
   bool in_vpn_range(const IpAddress& ip) const { return vpn_.lookup(ip) != SubnetIndex::kNone; }
 
-  // The directory: the user id of a SIP or SIPS URI's user and host (the
-  // host in any case), of an E.164 number, of an extension; nullptr when
-  // it lists none.
-  const std::string* user_for_uri(std::string_view user, std::string_view host) const;
-  const std::string* user_for_number(std::string_view e164) const;
-  const std::string* user_for_extension(std::string_view extension) const;
-  bool has_directory() const { return !directory_.empty(); }
+  // Who each SIP identity is (directory.h).
+  const Directory& directory() const { return *directory_; }
+  bool has_directory() const { return !directory_->empty(); }
 
   const Site& site_of(const Place& p) const { return data_.sites[p.site]; }
   const Zone* zone_of(const Place& p) const;
@@ -143,6 +130,7 @@ class Registry {
 
   RegistryData data_;
   std::unique_ptr<DialPlan> dial_plan_;
+  std::unique_ptr<Directory> directory_;
   std::vector<Place> places_;
   std::unordered_map<std::string_view, std::uint32_t> sites_by_id_;
   SubnetIndex subnets_;
@@ -150,7 +138,6 @@ class Registry {
   std::unordered_map<std::uint64_t, std::uint32_t> access_points_;
   std::unordered_map<std::uint64_t, std::uint32_t> stations_;
   std::unordered_map<std::string, std::uint32_t> switch_ports_;  // "chassis\nport"
-  std::unordered_map<std::string, std::uint32_t> directory_;     // "uri\nuser@host", "tel\n+1...", "ext\n5001"
 };
 
 }  // namespace e911::registry

@@ -10,6 +10,7 @@
 #include "common/pidf_lo.h"
 #include "common/sha256.h"
 #include "common/text.h"
+#include "producers/ingest/platform_event.h"
 
 namespace e911::ingest {
 namespace {
@@ -186,25 +187,18 @@ GraphItem map_emergency_call_event(std::string_view resource_json) {
   }
   if (e.caller.user_id.empty()) return rejected(path + ".callerInfo: neither upn nor phoneNumber (who called?)");
 
-  rapidjson::StringBuffer buffer;
-  json::Writer w(buffer);
-  w.StartObject();
-  json::put_call_event_fields(w, e);
-  w.Key("teams");
-  w.StartObject();
-  json::put(w, "event_id", id);
-  json::put_if(w, "policy_name", policy);
-  json::put_if(w, "tenant_id", tenant);
-  json::put_if(w, "location_error", location_note);
-  w.EndObject();
-  w.EndObject();
+  auto json = platform_call_event_json(e, "teams", [&](json::Writer& w) {
+    json::put(w, "event_id", id);
+    json::put_if(w, "policy_name", policy);
+    json::put_if(w, "tenant_id", tenant);
+    json::put_if(w, "location_error", location_note);
+  });
+  if (!json) return rejected(json.error().message);
   GraphItem item;
   item.kind = GraphItem::Kind::call_event;
   item.authenticated = true;
   item.key = e.caller.user_id;
-  item.json.assign(buffer.GetString(), buffer.GetSize());
-  // The event must be one the locator accepts.
-  if (auto check = decode_input_event(item.json); !check) return rejected("mapped event: " + check.error().message);
+  item.json = std::move(*json);
   return item;
 }
 
@@ -273,6 +267,15 @@ Result<std::vector<GraphItem>> handle_graph_notifications(std::string_view body,
     auto item = map_emergency_call_event(*plain);
     if (item.kind != GraphItem::Kind::call_event) item.reason = path + ": " + item.reason;
     items.push_back(std::move(item));
+  }
+  // What is dead-lettered of each rejected notification: itself.
+  for (rapidjson::SizeType i = 0; i < value->value.Size() && i < items.size(); ++i) {
+    auto& item = items[i];
+    if (item.kind != GraphItem::Kind::rejected || !item.authenticated) continue;
+    rapidjson::StringBuffer out;
+    rapidjson::Writer<rapidjson::StringBuffer> writer(out);
+    value->value[i].Accept(writer);
+    item.notification.assign(out.GetString(), out.GetSize());
   }
   return items;
 }

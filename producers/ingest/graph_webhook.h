@@ -48,6 +48,9 @@ struct GraphItem {
   std::string key;             // call_event: the caller's user id
   std::string json;            // call_event: the call event
   std::string reason;          // ignored / rejected: why ("value[0].clientState: does not match")
+  // rejected and authenticated: the notification as received (its resource
+  // still encrypted), for the dead-letter topic, rather than the whole batch.
+  std::string notification;
 };
 
 // The validation handshake: a POST whose query carries validationToken is

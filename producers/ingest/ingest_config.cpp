@@ -125,7 +125,7 @@ Result<IngestServiceOptions> ingest_setup(const Config& config) {
     if (config.get_bool("ingest.user_id.directory")) {
       if (!keep->has_directory())
         return Error{"ingest.user_id.directory: the registry " + *registry + " has no directory: entries"};
-      ingest.decode.identity.directory = keep;
+      ingest.decode.identity.directory = std::shared_ptr<const registry::Directory>(keep, &keep->directory());
     }
   } else if (config.get_bool("ingest.user_id.directory")) {
     return Error{"ingest.user_id.directory: needs ingest.registry, the registry whose directory: section maps SIP "

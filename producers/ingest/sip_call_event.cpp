@@ -94,7 +94,7 @@ bool is_sip_uri(const Uri& uri) { return uri.scheme == "sip" || uri.scheme == "s
 // identity user ids are keyed by, then by the caller's other SIP URIs, then
 // by number (the callback first, then any E.164 user part), then by
 // extension. nullptr when it lists none of them.
-const std::string* listed_user(const registry::Registry& directory, const Identity& keyed, const Identities& ids,
+const std::string* listed_user(const registry::Directory& directory, const Identity& keyed, const Identities& ids,
                                const Caller& caller) {
   std::vector<const Identity*> all{&keyed};
   for (const auto& id : ids.asserted) all.push_back(&id);

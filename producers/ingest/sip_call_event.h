@@ -32,7 +32,7 @@
 #include "common/result.h"
 #include "common/timestamp.h"
 #include "producers/ingest/sip_message.h"
-#include "registry/registry.h"
+#include "registry/directory.h"
 
 namespace e911::ingest {
 
@@ -46,10 +46,10 @@ struct IdentityMapping {
   // or when it does not match, the user part as it is.
   std::optional<std::regex> pattern;
   std::string pattern_text;  // for messages
-  // The registry whose directory: section is looked up first (the
-  // caller's SIP URIs, then numbers, then extension); the header and
-  // pattern above when it lists none of them. Null: no directory.
-  std::shared_ptr<const registry::Registry> directory;
+  // The registry's directory: looked up first (the caller's SIP URIs, then
+  // numbers, then extension); the header and pattern above when it lists
+  // none of them. Null: no directory.
+  std::shared_ptr<const registry::Directory> directory;
 };
 
 // What the mirror knew about the packet (siptrace x-headers, HEP chunks).

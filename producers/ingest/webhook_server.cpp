@@ -233,7 +233,8 @@ class WebhookServer::Handler {
             logger().warn("Graph notification refused", {{"reason", item.reason}, {"client", req.client_address}});
             if (first_refusal.empty()) first_refusal = item.reason;
           } else {
-            sink_.record({.kind = IngestResult::Kind::rejected, .reason = item.reason, .transport = "teams"}, req.body);
+            sink_.record({.kind = IngestResult::Kind::rejected, .reason = item.reason, .transport = "teams"},
+                         item.notification);
           }
           break;
       }

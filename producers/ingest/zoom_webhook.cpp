@@ -10,6 +10,7 @@
 #include "common/pidf_lo.h"
 #include "common/sha256.h"
 #include "common/text.h"
+#include "producers/ingest/platform_event.h"
 
 namespace e911::ingest {
 namespace {
@@ -157,25 +158,18 @@ Result<ZoomOutcome> handle_zoom_event(std::string_view body, std::string_view se
     }
   }
 
-  rapidjson::StringBuffer buffer;
-  json::Writer w(buffer);
-  w.StartObject();
-  json::put_call_event_fields(w, e);
-  w.Key("zoom");
-  w.StartObject();
-  json::put(w, "call_id", call_id);
-  json::put_if(w, "account_id", account_id);
-  json::put_if(w, "site_id", site_id);
-  json::put_if(w, "site_name", site_name);
-  json::put_if(w, "router", router);
-  json::put_if(w, "deliver_to", deliver_to);
-  w.EndObject();
-  w.EndObject();
+  auto json = platform_call_event_json(e, "zoom", [&](json::Writer& w) {
+    json::put(w, "call_id", call_id);
+    json::put_if(w, "account_id", account_id);
+    json::put_if(w, "site_id", site_id);
+    json::put_if(w, "site_name", site_name);
+    json::put_if(w, "router", router);
+    json::put_if(w, "deliver_to", deliver_to);
+  });
+  if (!json) return json.error();
   out.kind = ZoomOutcome::Kind::call_event;
   out.key = e.caller.user_id;
-  out.json.assign(buffer.GetString(), buffer.GetSize());
-  // The event must be one the locator accepts.
-  if (auto check = decode_input_event(out.json); !check) return Error{"mapped event: " + check.error().message};
+  out.json = std::move(*json);
   return out;
 }
 

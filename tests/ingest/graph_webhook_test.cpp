@@ -4,6 +4,9 @@
 // and every way a notification can be wrong refused with its field.
 
 #include <gtest/gtest.h>
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 #include "common/civic_address.h"
 #include "common/encoding.h"
@@ -140,6 +143,35 @@ TEST_F(GraphWebhookTest, WrongClientStateTamperedDataAndForeignKeysAreRefused) {
   items = handle(test::graph_notification_body(kClientState, content));
   ASSERT_EQ(items.size(), 1u);
   EXPECT_EQ(items[0].reason, "value[0].encryptedContent.dataKey: not base64");
+}
+
+// In a batch, a rejected notification is dead-lettered by itself (still
+// encrypted), not with the batch's other calls.
+TEST_F(GraphWebhookTest, ARejectedNotificationInABatchCarriesOnlyItself) {
+  auto tampered = test::graph_encrypt(keys_->public_pem, test::graph_emergency_call_resource("c-6"));
+  tampered.data_signature = base64_encode(std::string(32, 'x'));
+  rapidjson::Document good, bad;
+  good.Parse(test::graph_notification_body(kClientState, test::graph_encrypt(keys_->public_pem,
+                                                                             test::graph_emergency_call_resource("c-7")))
+                 .c_str());
+  bad.Parse(test::graph_notification_body(kClientState, tampered).c_str());
+  good["value"].PushBack(bad["value"][0], good.GetAllocator());
+  rapidjson::StringBuffer body;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(body);
+  good.Accept(writer);
+
+  const auto items = handle(body.GetString());
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(items[0].kind, GraphItem::Kind::call_event) << items[0].reason;
+  EXPECT_TRUE(items[0].notification.empty());
+  ASSERT_EQ(items[1].kind, GraphItem::Kind::rejected);
+  EXPECT_NE(items[1].reason.find("value[1].encryptedContent.dataSignature"), std::string::npos) << items[1].reason;
+  rapidjson::Document only;
+  only.Parse(items[1].notification.c_str());
+  ASSERT_TRUE(only.IsObject()) << items[1].notification;
+  EXPECT_EQ(std::string(only["encryptedContent"]["dataSignature"].GetString()), tampered.data_signature);
+  EXPECT_EQ(items[1].notification.find(good["value"][0]["encryptedContent"]["data"].GetString()), std::string::npos)
+      << "the other call of the batch stays out of the dead letter";
 }
 
 TEST_F(GraphWebhookTest, ThePreviousCertificateStillDecryptsDuringRotation) {

@@ -73,7 +73,9 @@ TEST(IngestConfig, TheDirectoryNeedsARegistryThatHasOne) {
   const auto ok = setup(dir, "ingest:\n  registry: " + with_directory + "\n  user_id: {directory: true}\n");
   ASSERT_TRUE(ok.ok()) << error_of(ok);
   ASSERT_TRUE(ok->ingest.decode.identity.directory);
-  EXPECT_EQ(*ok->ingest.decode.identity.directory->user_for_extension("5001"), "u-1");
+  const auto* user = ok->ingest.decode.identity.directory->user_for_extension("5001");
+  ASSERT_TRUE(user);
+  EXPECT_EQ(*user, "u-1");
   EXPECT_TRUE(ok->ingest.dial_plan);
 }
 

@@ -240,8 +240,8 @@ TEST(SipDialogs, ForgetsTheOldestBeyondItsCapacity) {
   EXPECT_EQ(dialogs.find("b"), nullptr);
 }
 
-// A registry with `directory` as its directory: section.
-std::shared_ptr<const registry::Registry> registry_with_directory(const std::string& directory) {
+// The directory of a registry with `directory` as its directory: section.
+std::shared_ptr<const registry::Directory> directory_of(const std::string& directory) {
   auto load = registry::load_registry(R"(version: 1
 notification_lists:
   sec: [{name: "Desk", email: "desk@example.com"}]
@@ -250,12 +250,12 @@ sites:
 directory:
 )" + directory);
   EXPECT_TRUE(load.ok()) << (load.errors.empty() ? "" : registry::format_diagnostic("r", load.errors.front()));
-  return load.registry;
+  return load.ok() ? std::shared_ptr<const registry::Directory>(load.registry, &load.registry->directory()) : nullptr;
 }
 
 std::string user_id_with(const std::string& directory, const std::string& file) {
   SipDecodeOptions options;
-  options.identity.directory = registry_with_directory(directory);
+  options.identity.directory = directory_of(directory);
   SipCallDecoder decoder(std::move(options));
   const auto text = sip_file(file);
   const auto e = decode_file(decoder, text);

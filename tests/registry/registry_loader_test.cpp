@@ -131,8 +131,8 @@ TEST(RegistryLoader, DirectoryMapsSipIdentitiesToUserIds) {
   - {user_id: adoe, uris: ["sip:+15125550142;phone-context=corp@pbx.example.com"]}
 )");
   ASSERT_TRUE(load.ok()) << (load.errors.empty() ? "" : format_diagnostic("r.yaml", load.errors.front()));
-  const auto& r = *load.registry;
-  ASSERT_TRUE(r.has_directory());
+  ASSERT_TRUE(load.registry->has_directory());
+  const auto& r = load.registry->directory();
   const auto user = [](const std::string* u) { return u ? *u : std::string("(none)"); };
   EXPECT_EQ(user(r.user_for_uri("jsmith", "corp.example.com")), "jsmith");
   EXPECT_EQ(user(r.user_for_uri("jsmith", "CORP.example.COM")), "jsmith");   // hosts in any case

@@ -22,7 +22,7 @@ sources=(
   "$here/sip_fuzz.cpp"
   "$root"/producers/ingest/{sip_message,sip_address,multipart,mirror,sip_call_event,xml_screen}.cpp
   "$root"/common/{text,utf8,mac_address,ip_address,timestamp,json_writer,sha256}.cpp
-  "$root"/registry/dial_plan.cpp
+  "$root"/registry/{dial_plan,directory}.cpp
 )
 # Rebuild only when a source is newer than the binary.
 if [ ! -x "$binary" ] || [ -n "$(find "${sources[@]}" "$root/producers/ingest" "$root/common" -newer "$binary" -name '*.h' -o -newer "$binary" -name '*.cpp' | head -1)" ]; then
