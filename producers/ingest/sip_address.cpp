@@ -17,6 +17,7 @@ int hex_value(char c) {
 bool is_visual_separator(char c) { return c == '-' || c == '.' || c == '(' || c == ')' || c == ' '; }
 
 std::string without_visual_separators(std::string_view s) {
+  if (s.find_first_of("-.() ") == std::string_view::npos) return std::string(s);
   std::string out;
   out.reserve(s.size());
   for (char c : s)
@@ -35,6 +36,7 @@ std::size_t closing_quote(std::string_view s, std::size_t open) {
 }
 
 std::string unquote(std::string_view quoted) {
+  if (quoted.find('\\') == std::string_view::npos) return std::string(quoted);  // the usual display name
   std::string out;
   out.reserve(quoted.size());
   for (std::size_t i = 0; i < quoted.size(); ++i) {
@@ -47,6 +49,7 @@ std::string unquote(std::string_view quoted) {
 }  // namespace
 
 std::optional<std::string> percent_decode(std::string_view text) {
+  if (text.find('%') == std::string_view::npos) return std::string(text);  // most user parts
   std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size(); ++i) {

@@ -146,15 +146,17 @@ std::vector<std::string_view> split_header_list(std::string_view value) {
 }
 
 std::optional<std::string_view> SipMessage::header(std::string_view name) const {
+  const auto key = sip_header_key(name);
   for (const auto& h : headers_)
-    if (equals_ignore_case(h.name, name)) return h.value;
+    if (h.key == key && equals_ignore_case(h.name, name)) return h.value;
   return std::nullopt;
 }
 
 std::vector<std::string_view> SipMessage::values(std::string_view name) const {
   std::vector<std::string_view> out;
+  const auto key = sip_header_key(name);
   for (const auto& h : headers_) {
-    if (!equals_ignore_case(h.name, name)) continue;
+    if (h.key != key || !equals_ignore_case(h.name, name)) continue;
     for (const auto part : split_header_list(h.value)) out.push_back(part);
   }
   return out;
@@ -219,7 +221,8 @@ Result<SipMessage> parse_sip_message(std::string_view text, const SipLimits& lim
                    " bytes"};
     if (m.headers_.size() == limits.max_headers)
       return Error{"more than " + std::to_string(limits.max_headers) + " headers"};
-    m.headers_.push_back({full_header_name(name), value});
+    const auto full = full_header_name(name);
+    m.headers_.push_back({full, value, sip_header_key(full)});
   }
   if (!ended) return Error{"the headers do not end with an empty line (a truncated message?)"};
 

@@ -19,6 +19,7 @@
 
 #include <concepts>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <optional>
 #include <string>
@@ -38,7 +39,18 @@ struct SipLimits {
 struct SipHeader {
   std::string_view name;  // as written; a compact form is replaced by its full name ("Call-ID" for "i")
   std::string_view value;  // trimmed; folded lines joined by single spaces
+  // The name's length and first and last letters, case folded: a lookup
+  // compares whole names only where these agree (a decode looks up a
+  // dozen names among a dozen headers).
+  std::uint32_t key = 0;
 };
+
+// SipHeader::key of a header name.
+constexpr std::uint32_t sip_header_key(std::string_view name) {
+  if (name.empty()) return 0;
+  const auto fold = [](char c) { return static_cast<std::uint32_t>(static_cast<unsigned char>(c) | 0x20); };
+  return static_cast<std::uint32_t>(name.size() & 0xffff) << 16 | fold(name.front()) << 8 | fold(name.back());
+}
 
 class SipMessage {
  public:
