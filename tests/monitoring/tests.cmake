@@ -1,0 +1,9 @@
+# The shipped Prometheus rules (ops/monitoring/rules.yaml): valid for
+# Prometheus, and each alert firing on its failure and resolving after it
+# (promtool's rule unit tests, tests/monitoring/rules_test.yaml).
+add_test(NAME monitoring_rules_check
+         COMMAND promtool check rules ${PROJECT_SOURCE_DIR}/ops/monitoring/rules.yaml)
+add_test(NAME monitoring_rules_test
+         COMMAND promtool test rules rules_test.yaml
+         WORKING_DIRECTORY ${CMAKE_CURRENT_LIST_DIR})
+set_tests_properties(monitoring_rules_check monitoring_rules_test PROPERTIES LABELS "monitoring" TIMEOUT 120)
