@@ -38,15 +38,26 @@ MetricsRegistry::MetricsRegistry(std::string_view version)
     : registry_(std::make_shared<prometheus::Registry>()), process_(std::make_shared<ProcessCollector>()) {
   prometheus::BuildGauge()
       .Name("e911_build_info")
-      .Help("Build of this process; always 1, the version is in the label.")
+      .Help("Build of this process; always 1, the version and the git revision are in the labels.")
       .Register(*registry_)
-      .Add({{"version", std::string(version)}})
+      .Add({{"version", std::string(version)}, {"revision", build_revision()}})
       .Set(1);
 }
 
+const char* build_revision() {
+#ifdef E911_REVISION
+  return E911_REVISION;
+#else
+  return "unknown";
+#endif
+}
+
 const prometheus::Histogram::BucketBoundaries& MetricsRegistry::latency_buckets() {
-  static const prometheus::Histogram::BucketBoundaries buckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
-                                                                  0.1,    0.25,  0.5,    1.0,   2.5,  5.0,   10.0};
+  // Up to 30 minutes: an alert stuck behind an outage must show as minutes,
+  // not as "more than 10 s".
+  static const prometheus::Histogram::BucketBoundaries buckets = {
+      0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+      30.0,   60.0,  120.0,  300.0, 600.0, 1800.0};
   return buckets;
 }
 

@@ -48,11 +48,12 @@ class LatencyHistogramFamily {
 
 class MetricsRegistry {
  public:
-  // Registers e911_build_info{version="<version>"} 1.
+  // Registers e911_build_info{version="<version>",revision="<git commit>"} 1.
   explicit MetricsRegistry(std::string_view version = kBuildVersion);
 
-  // Buckets for alert latency, sub-millisecond to 10 s:
-  // 0.0005 0.001 0.0025 0.005 0.01 0.025 0.05 0.1 0.25 0.5 1 2.5 5 10.
+  // Buckets for latencies, sub-millisecond to 30 minutes:
+  // 0.0005 0.001 0.0025 0.005 0.01 0.025 0.05 0.1 0.25 0.5 1 2.5 5 10
+  // 30 60 120 300 600 1800.
   static const prometheus::Histogram::BucketBoundaries& latency_buckets();
 
   // "e911_<component>_<name><suffix>", validated; `suffix` (e.g. "_total")

@@ -104,6 +104,14 @@ struct AuditorService::State : service::ConsumerHooks {
         store_failing_gauge(
             metrics.gauge("auditor", "store_failing", "1 while the store refuses writes (a batch is being retried).")
                 .Add({})) {
+    // Every series at 0 from start-up, so the first occurrence after a
+    // restart shows in increase().
+    for (const auto& topic : {options.topics.emergency_calls, options.topics.notifications}) {
+      records_family.Add({{"topic", topic}});
+      dead_letters_family.Add({{"topic", topic}});
+    }
+    for (const auto kind : {entry_kind::kCallRecorded, entry_kind::kLocationConveyed, entry_kind::kNotification})
+      entries_family.Add({{"kind", std::string(kind)}});
     if (!open_store) throw std::invalid_argument("the auditor needs a way to open its store");
     options.batch_max = std::max<std::size_t>(1, options.batch_max);
     store = open_store();

@@ -19,6 +19,7 @@
 #include "consumers/locator/batch_decoder.h"
 #include "consumers/locator/locator_core.h"
 #include "registry/registry_file.h"
+#include "registry/reload_metrics.h"
 
 namespace e911::locator {
 
@@ -55,7 +56,7 @@ struct LocatorService::State : service::ConsumerHooks {
         delivery_failures(metrics.counter("locator", "delivery_failures",
                                           "Messages Kafka did not accept (the service stops on an emergency call).")
                               .Add({})),
-        registry_reloads(metrics.counter("locator", "registry_reloads", "Registry reloads, by result.")),
+        registry_reload_metrics(metrics, "locator"),
         processing(metrics
                        .latency_histogram("locator", "event_processing",
                                           "Time to decode, validate and resolve one call event.")
@@ -65,12 +66,9 @@ struct LocatorService::State : service::ConsumerHooks {
                                         "From reading a call event to Kafka acknowledging its emergency call.")
                      .Add()),
         registered_users(metrics.gauge("locator", "registered_users", "Users with a registered location.").Add({})),
-        registry_sites(metrics.gauge("locator", "registry_sites", "Sites in the registry in force.").Add({})),
-        registry_loaded(metrics.gauge("locator", "registry_loaded_timestamp_seconds",
-                                      "When the registry in force was loaded (Unix time).")
-                            .Add({})) {
+        registry_sites(metrics.gauge("locator", "registry_sites", "Sites in the registry in force.").Add({})) {
     registry_sites.Set(static_cast<double>(core.registry().data().sites.size()));
-    registry_loaded.SetToCurrentTime();
+
     // Series looked up once: a labelled Add() per event costs a hash of the labels.
     for (const char* outcome : {"emergency_call", "not_emergency", "duplicate", "rejected", "location_update"}) {
       call_event_counters.emplace(outcome, &call_events.Add({{"outcome", outcome}}));
@@ -114,12 +112,11 @@ struct LocatorService::State : service::ConsumerHooks {
   prometheus::Family<prometheus::Counter>& emergency_calls;
   prometheus::Counter& dead_letters;
   prometheus::Counter& delivery_failures;
-  prometheus::Family<prometheus::Counter>& registry_reloads;
+  registry::RegistryReloadMetrics registry_reload_metrics;
   prometheus::Histogram& processing;
   prometheus::Histogram& conveyed;
   prometheus::Gauge& registered_users;
   prometheus::Gauge& registry_sites;
-  prometheus::Gauge& registry_loaded;
   std::map<std::string, prometheus::Counter*, std::less<>> call_event_counters;
   std::map<std::string, prometheus::Counter*, std::less<>> location_update_counters;
   std::map<std::string, prometheus::Counter*, std::less<>> emergency_call_counters;
@@ -143,7 +140,7 @@ struct LocatorService::State : service::ConsumerHooks {
     if (!reload) return;
     if (!reload->ok) {
       ++n_reload_failures;
-      registry_reloads.Add({{"result", "error"}}).Increment();
+      registry_reload_metrics.reload_failed();
       log.error("registry reload failed; the previous registry stays in force",
                 {{"registry", options.registry_path}, {"errors", reload->errors}, {"first_error", reload->first_error}});
       return;
@@ -151,9 +148,8 @@ struct LocatorService::State : service::ConsumerHooks {
     const auto registry = registry_file.registry();
     core.set_registry(registry);
     ++n_reloads;
-    registry_reloads.Add({{"result", "ok"}}).Increment();
+    registry_reload_metrics.reloaded();
     registry_sites.Set(static_cast<double>(registry->data().sites.size()));
-    registry_loaded.SetToCurrentTime();
     log.info("registry reloaded",
              {{"registry", options.registry_path}, {"sites", registry->data().sites.size()}, {"trigger", reload->trigger}});
   }

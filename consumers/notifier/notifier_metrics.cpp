@@ -19,6 +19,14 @@ NotifierMetrics::NotifierMetrics(observability::MetricsRegistry& m)
                          .Add({})),
       unpublished(m.gauge("notifier", "unpublished_records", "Notification records waiting to be acknowledged by Kafka.")
                       .Add({})) {
+  // Every series alerts and dashboards use exists at 0 from start-up, so
+  // the first occurrence after a restart shows in increase().
+  for (const char* outcome : {"alerted", "alerted_fallback", "duplicate", "rejected", "test_not_alerted", "nobody_to_alert"})
+    calls.Add({{"outcome", outcome}});
+  for (const char* reason : {"delivery_failed", "not_acknowledged", "no_list", "no_fallback"})
+    escalations.Add({{"reason", reason}});
+  for (const char* result : {"acknowledged", "already_acknowledged", "expired", "invalid"})
+    acknowledgements.Add({{"result", result}});
   for (auto c : kChannels) {
     for (const char* result : {"sent", "retried", "failed"}) {
       alert_counters[index_of(c)][result] = &alerts.Add({{"channel", std::string(channel_name(c))}, {"result", result}});

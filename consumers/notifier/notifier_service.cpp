@@ -18,6 +18,7 @@
 #include "consumers/notifier/notifier_metrics.h"
 #include "consumers/notifier/record_publisher.h"
 #include "registry/registry_file.h"
+#include "registry/reload_metrics.h"
 
 namespace e911::notifier {
 namespace {
@@ -60,6 +61,7 @@ struct NotifierService::State : service::ConsumerHooks {
         registry_snapshot(registry_file.registry()),
         store(open_store(options)),
         metrics(metrics_registry),
+        registry_reload_metrics(metrics_registry, "notifier"),
         book([this](const std::string& call_id) { return load_call(call_id); }),
         ack_settings{options.ack_key, options.ack_link_ttl},
         escalation(*store, book, metrics, counters, options.ack_timeout,
@@ -84,6 +86,7 @@ struct NotifierService::State : service::ConsumerHooks {
   std::shared_ptr<const registry::Registry> registry_snapshot;
   std::unique_ptr<NotifierStore> store;
   NotifierMetrics metrics;
+  registry::RegistryReloadMetrics registry_reload_metrics;
   NotifierCounters counters;
   AlertBook book;
   AcknowledgementSettings ack_settings;
@@ -175,6 +178,7 @@ struct NotifierService::State : service::ConsumerHooks {
     const auto reload = registry_file.poll(now, take_reload_request());
     if (!reload) return;
     if (!reload->ok) {
+      registry_reload_metrics.reload_failed();
       log.error("registry reload failed; the previous registry stays in force",
                 {{"registry", options.registry_path}, {"errors", reload->errors}, {"first_error", reload->first_error}});
       return;
@@ -183,6 +187,7 @@ struct NotifierService::State : service::ConsumerHooks {
       std::lock_guard lock(registry_mu);
       registry_snapshot = registry_file.registry();
     }
+    registry_reload_metrics.reloaded();
     log.info("registry reloaded", {{"registry", options.registry_path}, {"trigger", reload->trigger}});
   }
 

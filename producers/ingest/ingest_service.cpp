@@ -8,6 +8,7 @@
 #include "common/kafka/producer.h"
 #include "common/log.h"
 #include "common/timestamp.h"
+#include "registry/reload_metrics.h"
 
 namespace e911::ingest {
 namespace {
@@ -39,6 +40,7 @@ struct IngestService::Metrics {
   prometheus::Counter* delivery_failures = nullptr;
   prometheus::Counter* stream_errors = nullptr;
   prometheus::Family<prometheus::Counter>* rate_limited = nullptr;
+  std::optional<registry::RegistryReloadMetrics> registry_file;  // with ingest.registry
 
   explicit Metrics(observability::MetricsRegistry r) : registry(std::move(r)) {
     messages = &registry.counter("ingest", "messages",
@@ -76,7 +78,11 @@ struct IngestService::Runtime {
 };
 
 IngestService::IngestService(IngestServiceOptions options, observability::MetricsRegistry metrics)
-    : options_(std::move(options)), metrics_(std::make_unique<Metrics>(metrics)), ingest_(options_.ingest) {}
+    : options_(std::move(options)), metrics_(std::make_unique<Metrics>(metrics)), ingest_(options_.ingest) {
+  // The registry (ingest.registry) is read once, at start-up, when the
+  // configuration is loaded: it is in force, and is never reloaded.
+  if (options_.ingest.dial_plan) metrics_->registry_file.emplace(metrics, "ingest");
+}
 
 IngestService::~IngestService() = default;
 

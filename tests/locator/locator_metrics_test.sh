@@ -66,7 +66,15 @@ for series in 'e911_locator_call_events_total{outcome="emergency_call"}' \
               'e911_auditor_records_consumed_total{topic="e911.emergency-calls"}' \
               'e911_auditor_entries_written_total{kind="call.recorded"}' \
               'e911_auditor_ingest_duration_seconds_bucket{' 'e911_auditor_journal_last_seq ' \
-              'e911_build_info{' 'process_resident_memory_bytes '; do
+              'e911_build_info{revision="' 'process_resident_memory_bytes ' \
+              'e911_locator_registry_last_reload_successful 1' 'e911_notifier_registry_last_reload_successful 1' \
+              'e911_ingest_registry_last_reload_successful 1' 'e911_locator_registry_reloads_total{result="error"} 0' \
+              'e911_notifier_calls_total{outcome="nobody_to_alert"} 0' \
+              'e911_notifier_escalations_total{reason="no_fallback"} 0' \
+              'e911_notifier_acknowledgements_total{result="expired"} 0' \
+              'e911_auditor_entries_written_total{kind="location.conveyed"}' \
+              'e911_auditor_dead_letters_total{topic="e911.notifications"} 0' \
+              'e911_notifier_alert_delivery_latency_seconds_bucket{channel="sms",le="1800"}'; do
   grep -qF "$series" "$work/metrics.txt" || { cat "$work/metrics.txt" >&2; fail "/metrics has no $series"; }
 done
 # The demo's calls through the ingest: SIP mirrored as siptrace sends it, and HTTP.

@@ -91,7 +91,9 @@ TEST_F(ObservabilityServerTest, ServesMetricsInTheTextFormat) {
   EXPECT_EQ(r.content_type, "text/plain; version=0.0.4; charset=utf-8");
   EXPECT_NE(r.body.find("# TYPE e911_notifier_alerts_sent_total counter"), std::string::npos) << r.body;
   EXPECT_NE(r.body.find("e911_notifier_alerts_sent_total{channel=\"smtp\"} 4\n"), std::string::npos) << r.body;
-  EXPECT_NE(r.body.find("e911_build_info{version=\"9.9.9\"} 1\n"), std::string::npos);
+  EXPECT_NE(r.body.find(std::string("e911_build_info{revision=\"") + build_revision() + "\",version=\"9.9.9\"} 1\n"),
+            std::string::npos)
+      << r.body;
   EXPECT_NE(r.body.find("\nprocess_resident_memory_bytes "), std::string::npos);
   EXPECT_NE(r.body.find("\nprocess_start_time_seconds "), std::string::npos);
 
