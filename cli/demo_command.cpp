@@ -556,7 +556,13 @@ int run_demo(Args args) {
     if (journaled) print_compliance_report(p.audit_url, p.signer, p.audit_config);
 
     if (follow && complete) {
-      std::cout << "Following: every scenario again every 30 s, about 50 background events/s; Ctrl-C to stop.\n\n"
+      std::cout << "Following: every scenario again every 30 s, about 50 background events/s; Ctrl-C to stop.\n"
+                << "Monitoring with the shipped alert rules (docs/runbook.md):"
+                << (p.endpoint.port() == 9464 ? "" : " run the demo with --metrics-port 9464, then") << "\n"
+                << "  prometheus --config.file=ops/monitoring/prometheus-demo.yml --storage.tsdb.path=/tmp/e911-prometheus\n"
+                << "  prometheus-alertmanager --config.file=ops/monitoring/alertmanager.yml "
+                   "--storage.path=/tmp/e911-alertmanager\n"
+                << "  and open http://127.0.0.1:9090/alerts\n\n"
                 << std::flush;
       auto next_pass = std::chrono::steady_clock::now() + std::chrono::seconds(30);
       while (!stop.load() && !threads.locator->failed()) {

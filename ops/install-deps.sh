@@ -12,7 +12,7 @@ packages=(
   libphonenumber-dev rapidjson-dev libsimdjson-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # real peers and validators used by the tests
-  kcat python3 python3-jsonschema python3-yaml python3-aiosmtpd prometheus libxml2-utils curl tzdata
+  kcat python3 python3-jsonschema python3-yaml python3-aiosmtpd prometheus prometheus-alertmanager libxml2-utils curl tzdata
   # the notifier's SMS gateway (bearerbox, smsbox, fakesmsc) and test certificates
   kannel kannel-extras openssl
   # the ingest's SIP peers: sipp (callers and the carrier) and the Kamailio
@@ -39,9 +39,9 @@ sudo=""
 echo "ops/install-deps.sh: installing ${missing[*]}"
 $sudo apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-# The prometheus and kamailio packages start system services; the tests
+# The prometheus, alertmanager and kamailio packages start system services; the tests
 # run their own.
-for service in prometheus kamailio; do
+for service in prometheus prometheus-alertmanager kamailio; do
   if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet "$service" 2>/dev/null; then
     $sudo systemctl stop "$service" || true
   fi

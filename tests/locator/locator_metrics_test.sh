@@ -97,4 +97,6 @@ demo_pid=""
 wait  # the drain
 [ "$status" -eq 0 ] || fail "the demo exited $status after SIGINT"
 grep -q '^Summary: ' "$work/demo.txt" || fail "no summary after SIGINT"
+grep -q 'prometheus --config.file=ops/monitoring/prometheus-demo.yml' "$work/demo.txt" ||
+  fail "the follow phase does not say how to point Prometheus at the demo"
 echo "PASS: locator /healthz 200, /metrics clean ($(grep -c '^e911_locator' "$work/metrics.txt") locator samples), clean stop"

@@ -6,4 +6,11 @@ add_test(NAME monitoring_rules_check
 add_test(NAME monitoring_rules_test
          COMMAND promtool test rules rules_test.yaml
          WORKING_DIRECTORY ${CMAKE_CURRENT_LIST_DIR})
-set_tests_properties(monitoring_rules_check monitoring_rules_test PROPERTIES LABELS "monitoring" TIMEOUT 120)
+# The ready configurations in ops/monitoring: Prometheus for the demo (with
+# the rules), and the example Alertmanager routing.
+add_test(NAME monitoring_prometheus_config
+         COMMAND promtool check config ${PROJECT_SOURCE_DIR}/ops/monitoring/prometheus-demo.yml)
+add_test(NAME monitoring_alertmanager_config
+         COMMAND amtool check-config ${PROJECT_SOURCE_DIR}/ops/monitoring/alertmanager.yml)
+set_tests_properties(monitoring_rules_check monitoring_rules_test monitoring_prometheus_config
+                     monitoring_alertmanager_config PROPERTIES LABELS "monitoring" TIMEOUT 120)
