@@ -12,28 +12,12 @@ registry="$2"
 rules="$3"
 deadline_s=90
 work="$(mktemp -d)"
-python=/usr/bin/python3
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 demo_pid=""
-prometheus_pid=""
-
-fail() {
-  echo "FAIL: $*" >&2
-  for f in "$work"/*.err; do
-    [ -s "$f" ] || continue
-    echo "--- $(basename "$f") ---" >&2
-    tail -n 40 "$f" >&2
-  done
-  exit 1
-}
-stop_process() {
-  local pid="$1"
-  [ -n "$pid" ] || return 0
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid" 2>/dev/null || true
-    timeout 10 tail --pid="$pid" -f /dev/null 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
-  fi
-  wait "$pid" 2>/dev/null || true
-}
+# shellcheck source=../observability/fixture_lib.sh
+source "$here/../observability/fixture_lib.sh"
+# shellcheck source=../observability/prometheus_lib.sh
+source "$here/../observability/prometheus_lib.sh"
 cleanup() {
   stop_process "$prometheus_pid"
   stop_process "$demo_pid"
@@ -63,9 +47,6 @@ done
 [ -n "$port" ] || fail "no metrics port in the demo output"
 cat <&3 >/dev/null &  # keep draining the demo's output
 
-prom_port="$("$python" -c 'import socket
-s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
-prom="http://127.0.0.1:${prom_port}"
 cat >"$work/prometheus.yml" <<YAML
 global:
   scrape_interval: 1s
@@ -77,29 +58,14 @@ scrape_configs:
     static_configs:
       - targets: ['127.0.0.1:${port}']
 YAML
-prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/data" \
-  --web.listen-address="127.0.0.1:${prom_port}" --log.level=warn \
-  >"$work/prometheus.out" 2>"$work/prometheus.err" &
-prometheus_pid=$!
+start_prometheus "$work/prometheus.yml"
+watched_pids=("$demo_pid")
 
-end=$((SECONDS + deadline_s))
-poll() {
-  local what="$1"
-  shift
-  until "$@"; do
-    kill -0 "$prometheus_pid" 2>/dev/null || fail "prometheus exited while waiting for: $what"
-    kill -0 "$demo_pid" 2>/dev/null || fail "the demo exited while waiting for: $what"
-    [ "$SECONDS" -lt "$end" ] || { cat "$work/check.out" >&2 2>/dev/null || true; fail "timed out after ${deadline_s}s waiting for: $what"; }
-    sleep 0.2  # poll interval, not a wait for an event
-  done
-}
-ready() { curl -sf --max-time 2 -o /dev/null "$prom/-/ready"; }
-
-# Every rule has been evaluated at least twice since the target was up,
-# each time without error (health "ok"); "$1" rules in all.
+# Every rule has been evaluated (health "unknown" until it is), the last
+# time without error (health "ok"); "$1" rules in all.
 rules_healthy() {
   curl -sf --max-time 2 -o "$work/rules.json" "$prom/api/v1/rules" || return 1
-  "$python" - "$work/rules.json" "$1" >"$work/check.out" <<'PY'
+  "$python" - "$work/rules.json" "$1" >"$work/check.err" <<'PY'
 import json, sys
 doc = json.load(open(sys.argv[1]))
 rules = [r for g in doc["data"]["groups"] for r in g["rules"]]
@@ -111,7 +77,7 @@ PY
 # An instant query returns at least one series.
 has_data() {
   curl -sf --max-time 2 -G -o "$work/query.json" --data-urlencode "query=$1" "$prom/api/v1/query" || return 1
-  "$python" - "$work/query.json" >"$work/check.out" <<'PY'
+  "$python" - "$work/query.json" >"$work/check.err" <<'PY'
 import json, sys
 doc = json.load(open(sys.argv[1]))
 sys.exit(0 if doc.get("status") == "success" and doc["data"]["result"] else 1)
@@ -119,7 +85,7 @@ PY
 }
 expected_rules="$(grep -cE '^ +- (alert|record):' "$rules")"
 
-poll "prometheus ready on $prom" ready
+poll "prometheus ready on $prom" prometheus_ready
 poll "the demo scraped (up = 1)" has_data 'up{job="e911-demo"} == 1'
 poll "every one of the $expected_rules rules evaluated without error" rules_healthy "$expected_rules"
 for series in 'e911:notifier_alerts:rate5m' 'e911:emergency_calls:rate5m' 'e911:dead_letters:rate5m' \

@@ -10,10 +10,10 @@ fixture="$1"
 deadline_s=60
 work="$(mktemp -d)"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-python=/usr/bin/python3
-prometheus_pid=""
 # shellcheck source=fixture_lib.sh
 source "$here/fixture_lib.sh"
+# shellcheck source=prometheus_lib.sh
+source "$here/prometheus_lib.sh"
 
 cleanup() {
   stop_process "$prometheus_pid"
@@ -28,11 +28,6 @@ command -v prometheus >/dev/null || fail "prometheus is not installed"
 
 start_fixture "$fixture" 30
 
-# A free loopback port for Prometheus: bind port 0 and let the kernel choose.
-prom_port="$("$python" -c 'import socket
-s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
-prom="http://127.0.0.1:${prom_port}"
-
 cat >"$work/prometheus.yml" <<YAML
 global:
   scrape_interval: 1s
@@ -44,26 +39,8 @@ scrape_configs:
       - targets: ['127.0.0.1:${fixture_port}']
 YAML
 
-prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/data" \
-  --web.listen-address="127.0.0.1:${prom_port}" --log.level=warn \
-  >"$work/prometheus.out" 2>"$work/prometheus.err" &
-prometheus_pid=$!
-
-end=$((SECONDS + deadline_s))
-
-# poll DESCRIPTION COMMAND...: run COMMAND until it succeeds or the deadline passes.
-poll() {
-  local what="$1"
-  shift
-  until "$@"; do
-    kill -0 "$prometheus_pid" 2>/dev/null || fail "prometheus exited while waiting for: $what"
-    kill -0 "$fixture_pid" 2>/dev/null || fail "metrics fixture exited while waiting for: $what"
-    [ "$SECONDS" -lt "$end" ] || fail "timed out after ${deadline_s}s waiting for: $what"
-    sleep 0.2  # poll interval, not a wait for an event
-  done
-}
-
-ready() { curl -sf --max-time 2 -o /dev/null "$prom/-/ready"; }
+start_prometheus "$work/prometheus.yml"
+watched_pids=("$fixture_pid")
 
 # The e911_fixture target has been scraped and is healthy.
 target_up() {
@@ -91,7 +68,7 @@ sys.exit(0 if doc.get("status") == "success" and len(result) == 1
 PY
 }
 
-poll "prometheus ready on $prom" ready
+poll "prometheus ready on $prom" prometheus_ready
 poll "target 127.0.0.1:${fixture_port} health=up" target_up
 poll "e911_fixture_deliveries_total{channel=smtp} = 3" \
   query_equals 'e911_fixture_deliveries_total{job="e911_fixture",channel="smtp",outcome="delivered"}' 3

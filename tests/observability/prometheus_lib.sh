@@ -1,0 +1,44 @@
+# Sourced by the script tests that run a real Prometheus (after
+# fixture_lib.sh, for fail and stop_process). Needs $work and $deadline_s;
+# sets $prom (its URL) and $prometheus_pid.
+
+python=/usr/bin/python3
+prom=""
+prometheus_pid=""
+# Processes the test needs alive while it polls (besides Prometheus).
+watched_pids=()
+
+# A free loopback port: bind port 0 and let the kernel choose.
+free_port() {
+  "$python" -c 'import socket
+s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+# start_prometheus CONFIG: Prometheus with CONFIG on a free loopback port,
+# its storage in $work; the deadline for poll starts now.
+start_prometheus() {
+  local port
+  port="$(free_port)"
+  prom="http://127.0.0.1:${port}"
+  prometheus --config.file="$1" --storage.tsdb.path="$work/data" \
+    --web.listen-address="127.0.0.1:${port}" --log.level=warn \
+    >"$work/prometheus.out" 2>"$work/prometheus.err" &
+  prometheus_pid=$!
+  end=$((SECONDS + deadline_s))
+}
+
+# poll DESCRIPTION COMMAND...: run COMMAND until it succeeds or the deadline passes.
+poll() {
+  local what="$1" pid
+  shift
+  until "$@"; do
+    kill -0 "$prometheus_pid" 2>/dev/null || fail "prometheus exited while waiting for: $what"
+    for pid in "${watched_pids[@]}"; do
+      kill -0 "$pid" 2>/dev/null || fail "process $pid exited while waiting for: $what"
+    done
+    [ "$SECONDS" -lt "$end" ] || fail "timed out after ${deadline_s}s waiting for: $what"
+    sleep 0.2  # poll interval, not a wait for an event
+  done
+}
+
+prometheus_ready() { curl -sf --max-time 2 -o /dev/null "$prom/-/ready"; }
