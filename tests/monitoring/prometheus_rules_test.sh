@@ -3,13 +3,17 @@
 # locator, notifier, auditor on one endpoint) scraped by a real Prometheus
 # with ops/monitoring/rules.yaml loaded; every rule must evaluate without
 # error on what the components export, the recording rules must have data,
-# and no alert may fire on a healthy pipeline.
-# Usage: prometheus_rules_test.sh PATH/TO/e911 REGISTRY RULES
+# and no alert may fire on a healthy pipeline. The Grafana dashboard: a
+# dashboard model Grafana loads (uid, title, schema version, panels with
+# unique ids, positions and Prometheus targets), and every panel's query
+# returns data from that Prometheus.
+# Usage: prometheus_rules_test.sh PATH/TO/e911 REGISTRY RULES DASHBOARD
 set -euo pipefail
 
 e911="$1"
 registry="$2"
 rules="$3"
+dashboard="$4"
 deadline_s=90
 work="$(mktemp -d)"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -101,4 +105,30 @@ firing = [a["labels"]["alertname"] for a in alerts if a["state"] == "firing"]
 print("firing:", firing, file=sys.stderr)
 sys.exit(1 if firing else 0)
 PY
-echo "PASS: $expected_rules rules evaluate without error on the demo's series; recording rules have data; nothing fires"
+
+# The dashboard's model, and its queries (one per line) for the checks below.
+"$python" - "$dashboard" >"$work/queries.txt" <<'PY' || fail "$dashboard is not a usable Grafana dashboard model"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert isinstance(d.get("uid"), str) and d["uid"], "uid"
+assert isinstance(d.get("title"), str) and d["title"], "title"
+assert isinstance(d.get("schemaVersion"), int), "schemaVersion"
+ids = set()
+for p in d["panels"]:
+    assert isinstance(p.get("id"), int) and p["id"] not in ids, "panel ids must be unique ints"
+    ids.add(p["id"])
+    g = p["gridPos"]
+    assert all(isinstance(g[k], int) for k in ("h", "w", "x", "y")) and g["x"] + g["w"] <= 24, "gridPos"
+    if p["type"] == "row":
+        continue
+    assert p["targets"], "panel %s has no query" % p["title"]
+    for t in p["targets"]:
+        assert t["datasource"]["type"] == "prometheus" and t["expr"].strip(), p["title"]
+        print(t["expr"].replace("\n", " "))
+PY
+while IFS= read -r query; do
+  poll "dashboard query returns data: $query" has_data "$query"
+done <"$work/queries.txt"
+
+echo "PASS: $expected_rules rules evaluate without error on the demo's series; recording rules have data; nothing fires;" \
+     "$(wc -l <"$work/queries.txt") dashboard queries return data"

@@ -15,8 +15,10 @@ add_test(NAME monitoring_alertmanager_config
 set_tests_properties(monitoring_rules_check monitoring_rules_test monitoring_prometheus_config
                      monitoring_alertmanager_config PROPERTIES LABELS "monitoring" TIMEOUT 120)
 
-# The rules on real series: a real Prometheus scraping `e911 demo --follow`.
+# The rules and the dashboard on real series: a real Prometheus scraping
+# `e911 demo --follow`.
 add_test(NAME monitoring_rules_on_the_demo
          COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/prometheus_rules_test.sh $<TARGET_FILE:e911>
-                 ${PROJECT_SOURCE_DIR}/ops/demo/registry.yaml ${PROJECT_SOURCE_DIR}/ops/monitoring/rules.yaml)
+                 ${PROJECT_SOURCE_DIR}/ops/demo/registry.yaml ${PROJECT_SOURCE_DIR}/ops/monitoring/rules.yaml
+                 ${PROJECT_SOURCE_DIR}/ops/monitoring/grafana-dashboard.json)
 set_tests_properties(monitoring_rules_on_the_demo PROPERTIES LABELS "integration;monitoring" TIMEOUT 300)
