@@ -13,6 +13,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # real peers and validators used by the tests
   kcat python3 python3-jsonschema python3-yaml python3-aiosmtpd prometheus prometheus-alertmanager libxml2-utils curl tzdata
+  # the chart tests' helm comes from npm (ops/install-helm.sh) in a zip
+  unzip
   # the notifier's SMS gateway (bearerbox, smsbox, fakesmsc) and test certificates
   kannel kannel-extras openssl
   # the ingest's SIP peers: sipp (callers and the carrier) and the Kamailio
@@ -25,12 +27,20 @@ packages=(
   postgresql sqlite3
 )
 
+# helm for the chart tests, from the npm registry (ops/install-helm.sh; cached).
+# Not fatal: the demo and the build need no helm; the chart tests say so if it is missing.
+install_helm() {
+  "$(dirname "${BASH_SOURCE[0]}")/install-helm.sh" >/dev/null ||
+    echo "ops/install-deps.sh: helm could not be installed (the chart tests will fail)" >&2
+}
+
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -eq 0 ]; then
   echo "ops/install-deps.sh: all ${#packages[@]} packages present"
+  install_helm
   exit 0
 fi
 
@@ -55,3 +65,4 @@ elif command -v pg_lsclusters >/dev/null 2>&1; then
     $sudo pg_ctlcluster "$version" "$cluster" stop || true
   done || true
 fi
+install_helm
