@@ -1,5 +1,7 @@
 #include "common/kafka/client_log.h"
 
+#include <memory>
+
 namespace e911::kafka {
 
 LogLevel level_of_syslog(int severity) {
@@ -30,6 +32,21 @@ std::optional<std::string> ClientEvents::fatal_error() const {
   return fatal_error_;
 }
 
+void route_statistics(Properties& props, ClientEvents& events, std::function<void(const ClientStatistics&)> hook) {
+  if (!hook) return;
+  set_default(props, "statistics.interval.ms", "10000");
+  auto warned = std::make_shared<std::atomic<bool>>(false);
+  events.set_statistics_handler([hook = std::move(hook), warned](std::string_view json) {
+    auto statistics = parse_client_statistics(json);
+    if (!statistics) {
+      if (!warned->exchange(true))
+        log_event(LogLevel::warn, "statistics", "rdkafka", statistics.error().message);
+      return;
+    }
+    hook(*statistics);
+  });
+}
+
 void ClientEvents::event_cb(RdKafka::Event& event) {
   std::string client;
   {
@@ -53,6 +70,9 @@ void ClientEvents::event_cb(RdKafka::Event& event) {
         // an operator wants to see them.
         log_event(LogLevel::warn, "client_error", client, event.str(), {{"error", RdKafka::err2str(event.err())}});
       }
+      break;
+    case RdKafka::Event::EVENT_STATS:
+      if (statistics_) statistics_(event.str());
       break;
     default:
       break;

@@ -6,6 +6,7 @@
 #include <librdkafka/rdkafkacpp.h>
 
 #include <atomic>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -13,6 +14,8 @@
 #include <utility>
 #include <vector>
 
+#include "common/kafka/client_statistics.h"
+#include "common/kafka/properties.h"
 #include "common/log.h"
 
 namespace e911::kafka {
@@ -27,6 +30,12 @@ class ClientEvents : public RdKafka::EventCb {
  public:
   void event_cb(RdKafka::Event& event) override;
 
+  // Called with each statistics document (statistics.interval.ms), on the
+  // thread that serves the client's events. Set before the client is made.
+  void set_statistics_handler(std::function<void(std::string_view json)> handler) {
+    statistics_ = std::move(handler);
+  }
+
   // Set once the client is created (librdkafka names it, e.g. rdkafka#producer-1).
   void set_client_name(std::string name);
   std::optional<std::string> fatal_error() const;
@@ -37,7 +46,13 @@ class ClientEvents : public RdKafka::EventCb {
   std::string client_ = "rdkafka";
   std::optional<std::string> fatal_error_;
   std::atomic<bool> fatal_{false};
+  std::function<void(std::string_view)> statistics_;
 };
+
+// Asks the client for statistics every statistics.interval.ms (10 s unless
+// `props` set it) and hands each document to `hook`, parsed; one that does
+// not parse is logged (a warning, the first time) and skipped. No hook: nothing.
+void route_statistics(Properties& props, ClientEvents& events, std::function<void(const ClientStatistics&)> hook);
 
 // librdkafka's syslog-style severity (0 emergency .. 7 debug) as our level.
 LogLevel level_of_syslog(int severity);

@@ -104,6 +104,7 @@ Consumer::Consumer(const Properties& user_props, ConsumerOptions options)
   set_default(props, "session.timeout.ms", "10000");
   set_default(props, "heartbeat.interval.ms", "1000");
   set_required(props, "enable.auto.offset.store", "false", "at-least-once consumption");
+  route_statistics(props, events_, options_.on_statistics);
 
   auto conf = make_conf(props);
   std::string errstr;

@@ -89,6 +89,10 @@ struct ConsumerOptions {
   // throws, the partitions are assigned without start offsets and poll()
   // rethrows: treat that as fatal and close the consumer.
   std::function<std::optional<std::int64_t>(const std::string& topic, std::int32_t partition)> start_offset{};
+  // librdkafka's statistics, parsed (client_statistics.h), every
+  // statistics.interval.ms (10 s unless the properties say otherwise), on
+  // the consumer thread inside poll(). Unset: no statistics.
+  std::function<void(const ClientStatistics&)> on_statistics{};
   // How long poll() in run() blocks, i.e. how soon a stop is noticed.
   std::chrono::milliseconds poll_timeout{100};
   // How long revoke and close wait for in-flight work before committing.

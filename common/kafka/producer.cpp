@@ -51,6 +51,8 @@ Producer::Producer(const Properties& user_props, ProducerOptions options)
     set_required(props, "request.required.acks", "all", "the idempotent producer");
   }
 
+  route_statistics(props, events_, options_.on_statistics);
+
   auto conf = make_conf(props);
   std::string errstr;
   if (conf->set("event_cb", static_cast<RdKafka::EventCb*>(&events_), errstr) != RdKafka::Conf::CONF_OK ||

@@ -47,6 +47,9 @@ struct ProducerOptions {
   std::chrono::milliseconds enqueue_timeout{10000};
   // How long the destructor waits for outstanding deliveries.
   std::chrono::milliseconds close_timeout{10000};
+  // librdkafka's statistics, parsed, every statistics.interval.ms (10 s
+  // unless the properties say otherwise), on the producer's poll thread.
+  std::function<void(const ClientStatistics&)> on_statistics{};
 };
 
 struct ProducerStats {

@@ -21,6 +21,7 @@ ConsumerService::ConsumerService(ConsumerServiceOptions options)
     : options_(std::move(options)), log_(options_.component) {
   if (options_.topics.empty()) throw std::invalid_argument(options_.component + ": no topic to consume");
   options_.batch_max = std::max<std::size_t>(1, options_.batch_max);
+  if (options_.metrics) kafka_metrics_ = std::make_unique<KafkaClientMetrics>(*options_.metrics, options_.component);
 }
 
 void ConsumerService::fail(std::string why) {
@@ -44,6 +45,8 @@ void ConsumerService::run(ConsumerHooks& hooks, const std::atomic<bool>& stop) {
   producer_options.client_id = client_id;
   producer_options.topics = options_.output_topics;
   producer_options.topics.push_back(options_.dead_letter_topic);
+  if (kafka_metrics_)
+    producer_options.on_statistics = [this](const kafka::ClientStatistics& s) { kafka_metrics_->producer_statistics(s); };
   producer_ = std::make_unique<kafka::Producer>(options_.kafka, producer_options);
   dead_letters_ = std::make_unique<kafka::DeadLetterWriter>(*producer_, options_.dead_letter_topic,
                                                             options_.component, options_.dead_letter_max_payload);
@@ -62,7 +65,13 @@ void ConsumerService::run(ConsumerHooks& hooks, const std::atomic<bool>& stop) {
     consumer_options.start_offset = [&hooks](const std::string& topic, std::int32_t partition) {
       return hooks.start_offset(topic, partition);
     };
+    if (kafka_metrics_) {
+      consumer_options.on_statistics = [this](const kafka::ClientStatistics& s) {
+        kafka_metrics_->consumer_statistics(s, now_millis());
+      };
+    }
     consumer_options.on_assigned = [this, &hooks](const std::vector<kafka::TopicPartition>& tps) {
+      if (kafka_metrics_) kafka_metrics_->assigned(tps, now_millis());
       if (!tps.empty()) {
         has_partitions_.store(true);
         last_assigned_ms_.store(steady_ms());
@@ -70,6 +79,7 @@ void ConsumerService::run(ConsumerHooks& hooks, const std::atomic<bool>& stop) {
       hooks.assigned(tps);
     };
     consumer_options.on_revoked = [this, &hooks](const std::vector<kafka::TopicPartition>& tps) {
+      if (kafka_metrics_) kafka_metrics_->revoked(tps);
       has_partitions_.store(false);
       hooks.revoked(tps);
     };
@@ -115,7 +125,8 @@ void ConsumerService::run(ConsumerHooks& hooks, const std::atomic<bool>& stop) {
 }
 
 void ConsumerService::loop(kafka::Consumer& consumer, ConsumerHooks& hooks, const std::atomic<bool>& stop) {
-  const kafka::Consumer::Handler handle = [&hooks](const kafka::Message& m, const kafka::Ack& ack) {
+  const kafka::Consumer::Handler handle = [this, &hooks](const kafka::Message& m, const kafka::Ack& ack) {
+    if (kafka_metrics_) kafka_metrics_->handled(m.topic, m.partition, m.timestamp_ms);
     hooks.handle(m, ack);
   };
   const kafka::Consumer::BatchHook batch = [&hooks](std::span<const kafka::Message> messages) {
@@ -129,6 +140,7 @@ void ConsumerService::loop(kafka::Consumer& consumer, ConsumerHooks& hooks, cons
   while (!stop.load(std::memory_order_relaxed) && !failed_.load()) {
     const auto now = Clock::now();
     last_turn_ms_.store(steady_ms(now));
+    if (kafka_metrics_) kafka_metrics_->polled();
     if (now >= next_assignment_check) {
       next_assignment_check = now + std::chrono::seconds(1);
       if (has_partitions_.load()) last_assigned_ms_.store(steady_ms(now));

@@ -39,6 +39,8 @@
 #include "common/kafka/producer.h"
 #include "common/log.h"
 #include "common/observability/health.h"
+#include "common/observability/metrics_registry.h"
+#include "common/service/kafka_client_metrics.h"
 
 namespace e911::service {
 
@@ -61,6 +63,10 @@ struct ConsumerServiceOptions {
   std::chrono::milliseconds stall_limit{30000};
   // ...or (when set) has had no partition for this long.
   std::chrono::milliseconds unassigned_limit{0};
+  // Where the Kafka client's health goes (kafka_client_metrics.h): lag per
+  // partition in messages and seconds, assignment, rebalances, brokers, the
+  // producer's queue. None: not exported.
+  std::optional<observability::MetricsRegistry> metrics{};
 };
 
 // The shell's options from what every consuming component's options carry
@@ -145,6 +151,7 @@ class ConsumerService {
 
   ConsumerServiceOptions options_;
   Logger log_;
+  std::unique_ptr<KafkaClientMetrics> kafka_metrics_;  // with options_.metrics
   std::unique_ptr<kafka::Producer> producer_;
   std::unique_ptr<kafka::DeadLetterWriter> dead_letters_;
   std::atomic<bool> started_{false};

@@ -27,7 +27,7 @@ std::int64_t steady_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch()).count();
 }
 
-service::ConsumerServiceOptions shell_options(const AuditorServiceOptions& o) {
+service::ConsumerServiceOptions shell_options(const AuditorServiceOptions& o, const observability::MetricsRegistry& metrics) {
   auto s = service::consumer_service_options("auditor", o, {o.topics.emergency_calls, o.topics.notifications}, {});
   s.poll_timeout = o.poll_timeout;
   // Records in hand at a revoke are dropped, not waited for: their next
@@ -36,6 +36,7 @@ service::ConsumerServiceOptions shell_options(const AuditorServiceOptions& o) {
   // A batch: what the first poll brings (waiting up to poll_timeout), then
   // whatever else is ready at once, up to batch_max.
   s.batch_max = std::max<std::size_t>(1, o.batch_max);
+  s.metrics = metrics;  // the Kafka client's health (lag, assignment, brokers)
   return s;
 }
 
@@ -87,7 +88,7 @@ AuditStoreOpener store_opener(std::string url, AuditStoreOptions options) {
 struct AuditorService::State : service::ConsumerHooks {
   State(AuditorServiceOptions opts, AuditStoreOpener opener, Signer key, observability::MetricsRegistry registry)
       : options(std::move(opts)),
-        shell(shell_options(options)),
+        shell(shell_options(options, registry)),
         open_store(std::move(opener)),
         signer(std::move(key)),
         metrics(std::move(registry)),

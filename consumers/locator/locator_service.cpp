@@ -30,9 +30,10 @@ using Clock = std::chrono::steady_clock;
 // How long without any call-events partition before /healthz says so.
 constexpr auto kUnassignedLimit = std::chrono::seconds(60);
 
-service::ConsumerServiceOptions shell_options(const LocatorServiceOptions& o) {
+service::ConsumerServiceOptions shell_options(const LocatorServiceOptions& o, const observability::MetricsRegistry& metrics) {
   auto s = service::consumer_service_options("locator", o, {o.topics.call_events}, {o.topics.emergency_calls});
   s.unassigned_limit = kUnassignedLimit;
+  s.metrics = metrics;  // the Kafka client's health (lag, assignment, brokers)
   return s;
 }
 
@@ -42,7 +43,7 @@ struct LocatorService::State : service::ConsumerHooks {
   State(LocatorServiceOptions opts, observability::MetricsRegistry registry)
       : options(std::move(opts)),
         metrics(std::move(registry)),
-        shell(shell_options(options)),
+        shell(shell_options(options, metrics)),
         registry_file(options.registry_path, options.registry_check_interval),
         core(registry_file.registry(), options.dedup_capacity),
         decoder(core, std::thread::hardware_concurrency() > 1),

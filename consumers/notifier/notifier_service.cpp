@@ -23,11 +23,12 @@
 namespace e911::notifier {
 namespace {
 
-service::ConsumerServiceOptions shell_options(const NotifierServiceOptions& o) {
+service::ConsumerServiceOptions shell_options(const NotifierServiceOptions& o, const observability::MetricsRegistry& metrics) {
   auto s = service::consumer_service_options("notifier", o, {o.topics.emergency_calls}, {o.topics.notifications});
   // One call at a time: admitting a call writes its alerts (a transaction)
   // before the next is read, and back-pressure may hold it.
   s.batch_max = 1;
+  s.metrics = metrics;  // the Kafka client's health (lag, assignment, brokers)
   return s;
 }
 
@@ -56,7 +57,7 @@ struct NotifierService::State : service::ConsumerHooks {
   State(NotifierServiceOptions opts, observability::MetricsRegistry registry)
       : options(checked(std::move(opts))),
         metrics_registry(std::move(registry)),
-        shell(shell_options(options)),
+        shell(shell_options(options, metrics_registry)),
         registry_file(options.registry_path, options.registry_check_interval),
         registry_snapshot(registry_file.registry()),
         store(open_store(options)),
