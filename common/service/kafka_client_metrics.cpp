@@ -26,13 +26,24 @@ void KafkaClientMetrics::assigned(const std::vector<kafka::TopicPartition>& part
   std::lock_guard lock(mu_);
   for (const auto& tp : partitions) {
     auto [it, fresh] = partitions_.try_emplace(Key{tp.topic, tp.partition});
-    if (!fresh) continue;
-    const prometheus::Labels labels{{"topic", tp.topic}, {"partition", std::to_string(tp.partition)}};
-    it->second.assigned_at = now;
-    it->second.lag_messages = &lag_messages_.Add(labels);
-    it->second.lag_seconds = &lag_seconds_.Add(labels);
+    auto& part = it->second;
+    if (fresh) {
+      const prometheus::Labels labels{{"topic", tp.topic}, {"partition", std::to_string(tp.partition)}};
+      part.lag_messages = &lag_messages_.Add(labels);
+      part.lag_seconds = &lag_seconds_.Add(labels);
+    }
+    if (part.assigned) continue;
+    part.assigned = true;
+    part.assigned_at = now;
+    part.last_handled_ms = -1;
   }
-  assigned_.Set(static_cast<double>(partitions_.size()));
+  count_assigned();
+}
+
+void KafkaClientMetrics::count_assigned() {
+  std::size_t n = 0;
+  for (const auto& [key, part] : partitions_) n += part.assigned ? 1 : 0;
+  assigned_.Set(static_cast<double>(n));
 }
 
 void KafkaClientMetrics::revoked(const std::vector<kafka::TopicPartition>& partitions) {
@@ -40,20 +51,20 @@ void KafkaClientMetrics::revoked(const std::vector<kafka::TopicPartition>& parti
   for (const auto& tp : partitions) {
     const auto it = partitions_.find(Key{tp.topic, tp.partition});
     if (it == partitions_.end()) continue;
-    lag_messages_.Remove(it->second.lag_messages);
-    lag_seconds_.Remove(it->second.lag_seconds);
-    partitions_.erase(it);
+    it->second.assigned = false;
+    it->second.lag_messages->Set(0);
+    it->second.lag_seconds->Set(0);
   }
   last_ = nullptr;
   last_partition_ = -1;
-  assigned_.Set(static_cast<double>(partitions_.size()));
+  count_assigned();
 }
 
 void KafkaClientMetrics::handled(std::string_view topic, std::int32_t partition, std::int64_t timestamp_ms) {
   std::lock_guard lock(mu_);
   if (!last_ || partition != last_partition_ || topic != last_topic_) {
     const auto it = partitions_.find(Key{std::string(topic), partition});
-    if (it == partitions_.end()) return;  // not assigned through the group (nothing to report)
+    if (it == partitions_.end() || !it->second.assigned) return;  // not assigned through the group
     last_ = &it->second;
     last_topic_ = std::string(topic);
     last_partition_ = partition;
@@ -71,7 +82,7 @@ void KafkaClientMetrics::consumer_statistics(const kafka::ClientStatistics& s, E
   std::lock_guard lock(mu_);
   for (const auto& p : s.partitions) {
     const auto it = partitions_.find(Key{p.topic, p.partition});
-    if (it == partitions_.end()) continue;
+    if (it == partitions_.end() || !it->second.assigned) continue;
     auto& part = it->second;
     part.lag_messages->Set(static_cast<double>(p.lag));
     double age = 0;

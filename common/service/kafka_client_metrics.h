@@ -17,7 +17,10 @@
 // librdkafka serves a consumer's statistics from the consumer's own poll,
 // so a loop that is stuck (a handler that never returns) also stops its lag
 // figures; the last-poll timestamp is what shows that: it stops moving.
-// A partition's series exist while it is assigned. Thread-safe.
+// A partition's series appear when it is first assigned; once revoked they
+// read 0 (its new owner reports it), and are kept: components in one
+// process may share a registry, so a series is never removed under another's
+// feet. Thread-safe.
 
 #include <cstdint>
 #include <map>
@@ -49,12 +52,14 @@ class KafkaClientMetrics {
 
  private:
   struct Partition {
+    bool assigned = false;
     std::int64_t last_handled_ms = -1;  // the timestamp of the last message handled
     EpochMillis assigned_at = 0;
     prometheus::Gauge* lag_messages = nullptr;
     prometheus::Gauge* lag_seconds = nullptr;
   };
   using Key = std::pair<std::string, std::int32_t>;
+  void count_assigned();  // with mu_ held
 
   std::mutex mu_;
   std::map<Key, Partition, std::less<>> partitions_;
