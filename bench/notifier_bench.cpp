@@ -1354,8 +1354,7 @@ ingest::IngestServiceOptions ingest_options(const kafka::Properties& props, cons
   o.topics = topics;
   o.sip.udp = "127.0.0.1:0";
   o.ingest.forward_non_emergency = true;  // the background reaches the locator too
-  const auto& plan = registry->dial_plan();
-  o.ingest.dial_plan = std::shared_ptr<const registry::DialPlan>(std::move(registry), &plan);
+  o.ingest.dial_plan = registry::shared_dial_plan(registry);
   return o;
 }
 

@@ -278,8 +278,7 @@ struct DemoPipeline {
     o.topics = topics;
     o.sip.udp = "127.0.0.1:0";
     // The registry's dial prefixes and test numbers count, as ingest.registry makes them.
-    const auto& plan = registry->dial_plan();
-    o.ingest.dial_plan = std::shared_ptr<const registry::DialPlan>(std::move(registry), &plan);
+    o.ingest.dial_plan = registry::shared_dial_plan(registry);
     ingest::WebhookOptions http;
     http.tokens_file = state_dir + "/ingest-tokens";
     write_private_file(http.tokens_file, "demo " + sha256_hex(ingest_token) + "\n");

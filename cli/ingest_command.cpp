@@ -109,8 +109,7 @@ int run_decode_sip(Args args) {
       std::cerr << "e911 ingest decode-sip: --directory: " << *path << " has no directory: entries\n";
       return 2;
     }
-    options.identity.directory =
-        std::shared_ptr<const registry::Directory>(load.registry, &load.registry->directory());
+    options.identity.directory = registry::shared_directory(load.registry);
   }
   ingest::SipCallDecoder decoder(std::move(options));
   bool any_bad = false;

@@ -140,4 +140,13 @@ class Registry {
   std::unordered_map<std::string, std::uint32_t> switch_ports_;  // "chassis\nport"
 };
 
+// A part of `registry` that keeps the whole of it alive, for a holder that
+// needs only that part (the ingest: the dial plan, the directory).
+inline std::shared_ptr<const DialPlan> shared_dial_plan(const std::shared_ptr<const Registry>& registry) {
+  return {registry, &registry->dial_plan()};
+}
+inline std::shared_ptr<const Directory> shared_directory(const std::shared_ptr<const Registry>& registry) {
+  return {registry, &registry->directory()};
+}
+
 }  // namespace e911::registry

@@ -121,11 +121,11 @@ Result<IngestServiceOptions> ingest_setup(const Config& config) {
     }
     // The registry's dial prefixes and numbers decide which calls may be emergency calls.
     const auto keep = load.registry;
-    ingest.dial_plan = std::shared_ptr<const registry::DialPlan>(keep, &keep->dial_plan());
+    ingest.dial_plan = registry::shared_dial_plan(keep);
     if (config.get_bool("ingest.user_id.directory")) {
       if (!keep->has_directory())
         return Error{"ingest.user_id.directory: the registry " + *registry + " has no directory: entries"};
-      ingest.decode.identity.directory = std::shared_ptr<const registry::Directory>(keep, &keep->directory());
+      ingest.decode.identity.directory = registry::shared_directory(keep);
     }
   } else if (config.get_bool("ingest.user_id.directory")) {
     return Error{"ingest.user_id.directory: needs ingest.registry, the registry whose directory: section maps SIP "

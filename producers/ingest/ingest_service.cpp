@@ -40,7 +40,7 @@ struct IngestService::Metrics {
   prometheus::Counter* delivery_failures = nullptr;
   prometheus::Counter* stream_errors = nullptr;
   prometheus::Family<prometheus::Counter>* rate_limited = nullptr;
-  std::optional<registry::RegistryReloadMetrics> registry_file;  // with ingest.registry
+  std::optional<registry::RegistryReloadMetrics> registry_in_force;  // with ingest.registry
 
   explicit Metrics(observability::MetricsRegistry r) : registry(std::move(r)) {
     messages = &registry.counter("ingest", "messages",
@@ -81,7 +81,7 @@ IngestService::IngestService(IngestServiceOptions options, observability::Metric
     : options_(std::move(options)), metrics_(std::make_unique<Metrics>(metrics)), ingest_(options_.ingest) {
   // The registry (ingest.registry) is read once, at start-up, when the
   // configuration is loaded: it is in force, and is never reloaded.
-  if (options_.ingest.dial_plan) metrics_->registry_file.emplace(metrics, "ingest");
+  if (options_.ingest.dial_plan) metrics_->registry_in_force.emplace(metrics, "ingest");
 }
 
 IngestService::~IngestService() = default;

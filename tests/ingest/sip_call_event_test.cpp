@@ -250,7 +250,7 @@ sites:
 directory:
 )" + directory);
   EXPECT_TRUE(load.ok()) << (load.errors.empty() ? "" : registry::format_diagnostic("r", load.errors.front()));
-  return load.ok() ? std::shared_ptr<const registry::Directory>(load.registry, &load.registry->directory()) : nullptr;
+  return load.ok() ? registry::shared_directory(load.registry) : nullptr;
 }
 
 std::string user_id_with(const std::string& directory, const std::string& file) {
