@@ -574,9 +574,9 @@ int run_demo(Args args) {
           wait_until([&] { return p.locator.stats().location_updates >= seen + again.updates.size(); },
                      std::chrono::seconds(10), stop);
           for (const auto& c : again.calls) {
-            const auto scenario = again.scenario_of.find(call_id_of(c.payload));
-            const auto id = traffic.send_call(c);
-            if (scenario != again.scenario_of.end()) scenario_of[id] = scenario->second;
+            const auto sent = traffic.send_call(c);
+            if (const auto it = again.scenario_of.find(sent.simulated_id); it != again.scenario_of.end())
+              scenario_of[sent.call_id] = it->second;
           }
         }
         traffic.send_background(sim.background());

@@ -39,12 +39,6 @@ std::string stamped(const std::string& json, EpochMillis at) {
   return std::string(out.GetString(), out.GetSize());
 }
 
-std::string call_id_in(const std::string& json) {
-  const auto decoded = decode_input_event(json);
-  const auto* event = decoded.ok() ? std::get_if<CallEvent>(&*decoded) : nullptr;
-  return event ? event->call_id : "";
-}
-
 }  // namespace
 
 const char* route_text(CallRoute route) {
@@ -110,32 +104,31 @@ void DemoTraffic::pace() {
   if (due > std::chrono::steady_clock::now()) std::this_thread::sleep_until(due);
 }
 
-std::string DemoTraffic::send_call(const simulator::SimEvent& call) {
+DemoTraffic::SentCall DemoTraffic::send_call(const simulator::SimEvent& call) {
   pace();
   const auto now = now_millis();
   const std::size_t turn = turn_++;
+  const auto decoded = decode_input_event(call.payload);
+  const auto* event = decoded.ok() ? std::get_if<CallEvent>(&*decoded) : nullptr;
+  if (!event) throw std::runtime_error("the simulator made a call event that does not decode");
+  SentCall sent{event->call_id, event->call_id};
   if (turn % 3 == 0) {
-    if (const auto decoded = decode_input_event(call.payload); decoded.ok()) {
-      if (const auto* event = std::get_if<CallEvent>(&*decoded)) {
-        if (const auto invite = simulator::mirrored_invite(*event, *registry_, now)) {
-          doors_->send_sip(invite->message);
-          const auto id = ingest::call_id_of_sip(invite->sip_call_id);
-          route_of_[id] = CallRoute::sip_mirror;
-          return id;
-        }
-      }
+    if (const auto invite = simulator::mirrored_invite(*event, *registry_, now)) {
+      doors_->send_sip(invite->message);
+      sent.call_id = ingest::call_id_of_sip(invite->sip_call_id);
+      route_of_[sent.call_id] = CallRoute::sip_mirror;
+      return sent;
     }
   }
   const auto json = stamped(call.payload, now);
-  const auto id = call_id_in(json);
   if (turn % 3 != 2) {
     doors_->post_event(json);
-    route_of_[id] = CallRoute::http_webhook;
+    route_of_[sent.call_id] = CallRoute::http_webhook;
   } else {
     producer_.produce(topics_.call_events, call.key, json);
-    route_of_[id] = CallRoute::kafka;
+    route_of_[sent.call_id] = CallRoute::kafka;
   }
-  return id;
+  return sent;
 }
 
 void DemoTraffic::send_background(const simulator::SimEvent& event) {
@@ -155,13 +148,12 @@ void DemoTraffic::send_pass(simulator::TrafficSimulator& sim, const std::vector<
   };
   for (const auto& c : calls) {
     some_background(std::uniform_int_distribution<std::size_t>(0, background / (calls.size() + 1) * 2)(rng));
-    const auto sim_id = call_id_in(c.payload);
-    const auto id = send_call(c);
-    if (id != sim_id) {
-      if (const auto it = scenario_of.find(sim_id); it != scenario_of.end()) {
+    const auto sent = send_call(c);
+    if (sent.call_id != sent.simulated_id) {
+      if (const auto it = scenario_of.find(sent.simulated_id); it != scenario_of.end()) {
         auto scenario = std::move(it->second);
         scenario_of.erase(it);
-        scenario_of[id] = std::move(scenario);
+        scenario_of[sent.call_id] = std::move(scenario);
       }
     }
   }

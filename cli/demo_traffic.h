@@ -46,10 +46,13 @@ class DemoTraffic {
 
   // One call, the way its turn says: every third through the SIP mirror
   // when SIP can carry it (simulator::sip_carries), every third as a
-  // webhook, the rest to Kafka. Returns the call id the pipeline will know
-  // it by (a SIP call's is the ingest's, derived from the Call-ID). Throws
-  // std::runtime_error when the ingest refuses a webhook.
-  std::string send_call(const simulator::SimEvent& call);
+  // webhook, the rest to Kafka. Throws std::runtime_error when the ingest
+  // refuses a webhook.
+  struct SentCall {
+    std::string simulated_id;  // the simulator's call id
+    std::string call_id;       // the one the pipeline knows it by (a SIP call's: the ingest's, from the Call-ID)
+  };
+  SentCall send_call(const simulator::SimEvent& call);
   // A non-emergency event, to Kafka.
   void send_background(const simulator::SimEvent& event);
   // The scenarios' calls, a malformed event and `background` non-emergency
