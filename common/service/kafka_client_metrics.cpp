@@ -23,7 +23,6 @@ KafkaClientMetrics::KafkaClientMetrics(observability::MetricsRegistry& m, std::s
 }
 
 void KafkaClientMetrics::assigned(const std::vector<kafka::TopicPartition>& partitions, EpochMillis now) {
-  std::lock_guard lock(mu_);
   for (const auto& tp : partitions) {
     auto [it, fresh] = partitions_.try_emplace(Key{tp.topic, tp.partition});
     auto& part = it->second;
@@ -47,7 +46,6 @@ void KafkaClientMetrics::count_assigned() {
 }
 
 void KafkaClientMetrics::revoked(const std::vector<kafka::TopicPartition>& partitions) {
-  std::lock_guard lock(mu_);
   for (const auto& tp : partitions) {
     const auto it = partitions_.find(Key{tp.topic, tp.partition});
     if (it == partitions_.end()) continue;
@@ -61,7 +59,6 @@ void KafkaClientMetrics::revoked(const std::vector<kafka::TopicPartition>& parti
 }
 
 void KafkaClientMetrics::handled(std::string_view topic, std::int32_t partition, std::int64_t timestamp_ms) {
-  std::lock_guard lock(mu_);
   if (!last_ || partition != last_partition_ || topic != last_topic_) {
     const auto it = partitions_.find(Key{std::string(topic), partition});
     if (it == partitions_.end() || !it->second.assigned) return;  // not assigned through the group
@@ -79,7 +76,6 @@ void KafkaClientMetrics::consumer_statistics(const kafka::ClientStatistics& s, E
     rebalances_.Increment(static_cast<double>(*s.rebalances - rebalances_seen_));
     rebalances_seen_ = *s.rebalances;
   }
-  std::lock_guard lock(mu_);
   for (const auto& p : s.partitions) {
     const auto it = partitions_.find(Key{p.topic, p.partition});
     if (it == partitions_.end() || !it->second.assigned) continue;

@@ -20,11 +20,16 @@
 // A partition's series appear when it is first assigned; once revoked they
 // read 0 (its new owner reports it), and are kept: components in one
 // process may share a registry, so a series is never removed under another's
-// feet. Thread-safe.
+// feet.
+//
+// Threads: the consumer-side calls (handled, assigned, revoked,
+// consumer_statistics) come from the consumer thread, which librdkafka also
+// serves the consumer's statistics and rebalances on; handled() runs for
+// every message, so it takes no lock. producer_statistics may come from the
+// producer's thread: it touches only its own gauge.
 
 #include <cstdint>
 #include <map>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -59,10 +64,9 @@ class KafkaClientMetrics {
     prometheus::Gauge* lag_seconds = nullptr;
   };
   using Key = std::pair<std::string, std::int32_t>;
-  void count_assigned();  // with mu_ held
+  void count_assigned();
 
-  std::mutex mu_;
-  std::map<Key, Partition, std::less<>> partitions_;
+  std::map<Key, Partition, std::less<>> partitions_;  // consumer thread only
   // The last partition handled, so a run of messages from one partition costs no lookup.
   Partition* last_ = nullptr;
   std::string last_topic_;
