@@ -11,7 +11,7 @@ e911="$1"
 registry="$2"
 deadline_s=90
 work="$(mktemp -d)"
-demo_pid=""
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 fail() {
   echo "FAIL: $*" >&2
@@ -24,30 +24,12 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+# shellcheck source=demo_follow_lib.sh
+source "$here/demo_follow_lib.sh"
 command -v promtool >/dev/null || fail "promtool is not installed"
 
-mkfifo "$work/demo.out"
-"$e911" demo --registry "$registry" --follow --background 100 --metrics-port 0 >"$work/demo.out" 2>"$work/demo.err" &
-demo_pid=$!
-exec 3<"$work/demo.out"
-port=""
-following=""
-# Read the demo's output line by line, each read with the deadline left.
-end=$((SECONDS + deadline_s))
-while [ -z "$following" ]; do
-  left=$((end - SECONDS))
-  [ "$left" -gt 0 ] || fail "the demo did not reach its follow phase within ${deadline_s}s"
-  IFS= read -r -t "$left" -u 3 line || fail "the demo ended or stalled before following (port=$port)"
-  echo "$line" >>"$work/demo.txt"
-  case "$line" in
-    "Metrics (ingest, locator, notifier, auditor): http://127.0.0.1:"*)
-      port="${line#Metrics (ingest, locator, notifier, auditor): http://127.0.0.1:}"; port="${port%%/*}" ;;
-    Following:*) following=1 ;;
-  esac
-done
-[ -n "$port" ] || fail "no metrics port in the demo output"
-# Keep draining the demo's output so it never blocks on a full pipe.
-cat <&3 >>"$work/demo.txt" &
+start_demo_following "$e911" "$registry"
+port="$demo_port"
 
 code=$(curl -sS -o "$work/health.json" -w '%{http_code}' "http://127.0.0.1:$port/healthz") || fail "GET /healthz failed"
 [ "$code" = 200 ] || fail "/healthz answered $code: $(cat "$work/health.json")"

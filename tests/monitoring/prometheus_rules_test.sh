@@ -17,11 +17,12 @@ dashboard="$4"
 deadline_s=90
 work="$(mktemp -d)"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-demo_pid=""
 # shellcheck source=../observability/fixture_lib.sh
 source "$here/../observability/fixture_lib.sh"
 # shellcheck source=../observability/prometheus_lib.sh
 source "$here/../observability/prometheus_lib.sh"
+# shellcheck source=../locator/demo_follow_lib.sh
+source "$here/../locator/demo_follow_lib.sh"
 cleanup() {
   stop_process "$prometheus_pid"
   stop_process "$demo_pid"
@@ -31,25 +32,9 @@ cleanup() {
 trap cleanup EXIT
 command -v prometheus >/dev/null || fail "prometheus is not installed"
 
-# The demo, followed until its steady phase; its metrics port from its output.
-mkfifo "$work/demo.out"
-"$e911" demo --registry "$registry" --follow --background 100 --metrics-port 0 >"$work/demo.out" 2>"$work/demo.err" &
-demo_pid=$!
-exec 3<"$work/demo.out"
-port=""
-end=$((SECONDS + deadline_s))
-while true; do
-  left=$((end - SECONDS))
-  [ "$left" -gt 0 ] || fail "the demo did not reach its follow phase within ${deadline_s}s"
-  IFS= read -r -t "$left" -u 3 line || fail "the demo ended or stalled before following"
-  case "$line" in
-    "Metrics (ingest, locator, notifier, auditor): http://127.0.0.1:"*)
-      port="${line#Metrics (ingest, locator, notifier, auditor): http://127.0.0.1:}"; port="${port%%/*}" ;;
-    Following:*) break ;;
-  esac
-done
-[ -n "$port" ] || fail "no metrics port in the demo output"
-cat <&3 >/dev/null &  # keep draining the demo's output
+# The demo, followed until its steady phase.
+start_demo_following "$e911" "$registry"
+port="$demo_port"
 
 cat >"$work/prometheus.yml" <<YAML
 global:
