@@ -765,6 +765,12 @@ std::vector<double> hop_latencies(const std::unordered_map<std::string, Clock::t
   return out;
 }
 
+// The broker and the client settings that decide latency, for the record.
+void print_broker(const kafka::EmbeddedBroker& broker, const kafka::Properties& props) {
+  std::printf("  embedded broker %s; every client: %s\n", broker.bootstrap_servers().c_str(),
+              describe_props(props, {"fetch.wait.max.ms", "linger.ms", "socket.nagle.disable"}).c_str());
+}
+
 // ---------------------------------------------------------------------------
 // (a) An emergency call readable on Kafka -> its alerts accepted by SMTP.
 
@@ -804,8 +810,7 @@ void run_smtp(const Args& args, const std::string& registry_path, ThreadLabels& 
   broker.create_topic(topics.notifications, 1);
   broker.create_topic(topics.dead_letter, 1);
   const auto props = kafka::merged(broker.client_properties(), args.overrides);
-  std::printf("  embedded broker %s; every client: %s\n", broker.bootstrap_servers().c_str(),
-              describe_props(props, {"fetch.wait.max.ms", "linger.ms", "socket.nagle.disable"}).c_str());
+  print_broker(broker, props);
 
   e911::test::TempDir tmp(args.state_root, "notifier-bench-a");
   Delivery delivery(args, tmp.root().string() + "/outbox");
@@ -1019,8 +1024,7 @@ void run_first_alert(const Args& args, const std::string& registry_path, ThreadL
   labels.claim("embedded broker");
   const auto& topics = cluster.topics;
   const auto& props = cluster.props;
-  std::printf("  embedded broker %s; every client: %s\n", cluster.broker.bootstrap_servers().c_str(),
-              describe_props(props, {"fetch.wait.max.ms", "linger.ms", "socket.nagle.disable"}).c_str());
+  print_broker(cluster.broker, props);
 
   PacedProducers producers(cluster);
   produce_all(producers.calls, topics.location_updates, s.updates);
@@ -1375,8 +1379,7 @@ void run_sip_to_alert(const Args& args, const std::string& registry_path, Thread
   labels.claim("embedded broker");
   const auto& topics = cluster.topics;
   const auto& props = cluster.props;
-  std::printf("  embedded broker %s; every client: %s\n", cluster.broker.bootstrap_servers().c_str(),
-              describe_props(props, {"fetch.wait.max.ms", "linger.ms", "socket.nagle.disable"}).c_str());
+  print_broker(cluster.broker, props);
   PacedProducers producers(cluster);
 
   e911::test::TempDir tmp(args.state_root, "notifier-bench-d");
