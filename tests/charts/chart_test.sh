@@ -1,11 +1,9 @@
 #!/usr/bin/env bash
 # The Helm chart with a real helm (ops/install-helm.sh): `helm lint` and
 # `helm template` for the defaults and every documented combination of
-# values (tests/charts/values/*.yaml), and each rendered document checked
-# as far as can be offline: a Kubernetes object of a kind the chart makes,
-# named, its containers with images and probes, the generated e911.yaml and
-# auditor.yaml valid YAML. Values the chart must refuse are refused with
-# their reason.
+# values (tests/charts/values/*.yaml), each rendered document checked as far
+# as can be offline (check_rendered.py). Values the chart or its
+# values.schema.json must refuse are refused with their reason.
 # Usage: chart_test.sh CHART_DIR VALUES_DIR
 set -euo pipefail
 chart="$1"
@@ -16,42 +14,9 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-check_rendered() {
-  /usr/bin/python3 - "$1" "$2" <<'PY'
-import sys, yaml
-path, name = sys.argv[1], sys.argv[2]
-kinds = {"ConfigMap", "Deployment", "StatefulSet", "Service", "Ingress", "CronJob", "Secret"}
-docs = [d for d in yaml.safe_load_all(open(path)) if d]
-assert docs, "nothing rendered"
-seen = set()
-for d in docs:
-    kind, meta = d.get("kind"), d.get("metadata", {})
-    where = "%s: %s %s" % (name, kind, meta.get("name"))
-    assert d.get("apiVersion"), where + ": no apiVersion"
-    assert kind in kinds, where + ": unexpected kind"
-    assert meta.get("name") and len(meta["name"]) <= 63, where + ": name"
-    assert (kind, meta["name"]) not in seen, where + ": rendered twice"
-    seen.add((kind, meta["name"]))
-    if kind == "ConfigMap":
-        for key, text in (d.get("data") or {}).items():
-            if key.endswith((".yaml", ".yml")):
-                yaml.safe_load(text)  # the generated configuration parses
-    spec = d.get("spec", {})
-    if kind == "CronJob":
-        spec = spec["jobTemplate"]["spec"]
-    if kind in ("Deployment", "StatefulSet", "CronJob"):
-        pod = spec["template"]["spec"]
-        assert pod.get("containers"), where + ": no containers"
-        for c in pod["containers"]:
-            assert c.get("image"), where + ": container without image"
-            if kind != "CronJob":
-                assert c.get("livenessProbe") and c.get("readinessProbe"), where + ": %s without probes" % c["name"]
-        if kind != "CronJob":
-            assert spec["selector"]["matchLabels"].items() <= spec["template"]["metadata"]["labels"].items(), \
-                where + ": the selector does not select its pods"
-print("%s: %d documents (%s)" % (name, len(docs), ", ".join(sorted({d["kind"] for d in docs}))))
-PY
-}
+rules="$here/../../ops/monitoring/rules.yaml"
+dashboard="$here/../../ops/monitoring/grafana-dashboard.json"
+check_rendered() { /usr/bin/python3 "$here/check_rendered.py" "$1" "$2" "$rules" "$dashboard"; }
 
 render() {
   local name="$1"
@@ -81,5 +46,15 @@ refused "ingest.secret.files.tokens (or zoomSecretToken, or the Teams files) is 
 refused "notifier.ack.baseUrl needs notifier.secret.files.ack.secret" --set notifier.ack.baseUrl=https://ack.example.com
 refused "auditApi.tokens.secretName is required" \
   --set auditor.enabled=true --set auditor.secret.name=s --set auditor.secret.files.signing\\.secret=k --set auditApi.enabled=true
+
+# values.schema.json: a wrong value fails at install, naming it.
+refused "Additional property locatr is not allowed" --set locatr.replicas=2
+refused "locator.replicas: Must be greater than or equal to 0" --set locator.replicas=-1
+refused 'notifier.email.transport must be one of the following: "", "smtp", "outbox"' --set notifier.email.transport=smtps
+refused "notifier.smtp.port: Must be less than or equal to 65535" --set notifier.smtp.port=99999
+refused "podSecurityContext.runAsNonRoot does not match: true" --set podSecurityContext.runAsNonRoot=false
+refused "containerSecurityContext.allowPrivilegeEscalation does not match: false" \
+  --set containerSecurityContext.allowPrivilegeEscalation=true
+refused "ingest.nonEmergency" --set ingest.nonEmergency=keep
 
 echo "PASS: the chart lints and renders for the defaults and $(ls "$values_dir"/*.yaml | wc -l) value sets; wrong values are refused"

@@ -201,17 +201,20 @@ auditor:
   # Liveness: the process answers (its /metrics server's /healthz is always
   # up). Readiness: the API's own /healthz, 503 while the store does not
   # answer (no token needed).
+  {{- include "e911.startupProbe" (dict "port" "api-metrics" "seconds" $api.startupSeconds) | nindent 2 }}
   livenessProbe:
     httpGet: {path: /healthz, port: api-metrics}
-    initialDelaySeconds: 30
     periodSeconds: 10
     failureThreshold: 6
   readinessProbe:
     httpGet: {path: /healthz, port: api, scheme: {{ $scheme }}}
     periodSeconds: 5
+  securityContext:
+    {{- include "e911.containerSecurityContext" . | nindent 4 }}
   resources:
     {{- toYaml $api.resources | nindent 4 }}
   volumeMounts:
+    {{- include "e911.tmpMount" . | nindent 4 }}
     - {name: config, mountPath: /etc/e911/audit-api.yaml, subPath: audit-api.yaml, readOnly: true}
     # The whole directory (no subPath): a replaced tokens file is seen on
     # the next request.
