@@ -50,7 +50,10 @@ constexpr const char* kHelp =
     "auditor.signing.secret.file (HS256; or E911_AUDITOR_SIGNING_SECRET_FILE,\n"
     "E911_AUDITOR_SIGNING_SECRET), auditor.signing.private_key.file (ES256/RS256),\n"
     "auditor.signing.passphrase.file. Other keys: auditor.group_id, auditor.batch_max,\n"
-    "auditor.store_retry.*, auditor.keyring. Logs are JSON lines on standard error.\n";
+    "auditor.store_retry.*, auditor.keyring, auditor.verify.interval_s (how often the\n"
+    "journal's chain and signatures are verified, exported as\n"
+    "e911_auditor_chain_*; default 3600, 0: never). Logs are JSON lines on\n"
+    "standard error.\n";
 
 // The configuration for the start-up log line: the store by its name
 // (never a password in a URL) and the passphrase redacted whatever its
@@ -105,6 +108,7 @@ int run_auditor(Args args) {
   options.instance_id = config->instance_id("auditor");
   options.batch_max = settings->batch_max;
   options.store_retry = settings->store_retry;
+  options.chain_watch = {settings->verify_interval, settings->keyring};
   options.dead_letter_max_payload = static_cast<std::size_t>(config->get_int("dead_letter.max_payload_bytes"));
   return service::run_in_foreground(
       foreground_options("auditor", *config, /*reload_on_sighup=*/false),

@@ -25,6 +25,7 @@ const std::vector<ConfigKey>& auditor_config_keys() {
       ConfigKey::text("auditor.signing.private_key"),
       ConfigKey::text("auditor.signing.passphrase"),
       ConfigKey::text("auditor.keyring"),
+      ConfigKey::integer("auditor.verify.interval_s", 3600, 0, 604'800),
       ConfigKey::integer("auditor.retention.emergency_days", 2557, 1, 36'500),
       ConfigKey::integer("auditor.retention.test_days", 90, 1, 36'500),
       ConfigKey::text("auditor.api.listen", "127.0.0.1:8095"),
@@ -156,6 +157,7 @@ Result<AuditorSettings> auditor_settings(const Config& config, bool need_signer)
     }
   }
 
+  s.verify_interval = std::chrono::seconds(config.get_int("auditor.verify.interval_s"));
   s.retention.emergency = config.get_int("auditor.retention.emergency_days");
   s.retention.test = config.get_int("auditor.retention.test_days");
 

@@ -21,6 +21,8 @@
 //                                  per line (HS256: a secret file; ES256/RS256:
 //                                  a PEM public key); paths relative to the file.
 //                                  Verification keys in addition to the signer's.
+//   auditor.verify.interval_s     [3600] how often the consumer verifies the
+//                                  journal (chain_watch.h); 0: never
 //   auditor.retention.emergency_days  [2557] (7 years)
 //   auditor.retention.test_days       [90]
 //   auditor.api.listen             [127.0.0.1:8095]
@@ -68,6 +70,9 @@ struct AuditorSettings {
   StoreRetry store_retry;
   std::optional<Signer> signer;  // set when a signing key is configured
   Keyring keyring;               // the signer's verification key + auditor.keyring
+  // auditor.verify.interval_s: the consumer verifies the journal this often
+  // (chain_watch.h); 0: never.
+  std::chrono::seconds verify_interval{3600};
   RetentionDays retention;
   AuditApiSettings api;
 };

@@ -118,6 +118,9 @@ struct AuditorService::State : service::ConsumerHooks {
     store = open_store();
     name = store->name();
     if (const auto last = store->last_entry()) set_last_seq(last->seq);
+    if (options.chain_watch.interval.count() > 0 && options.chain_watch.keyring.size() > 0) {
+      chain_watch.emplace(options.chain_watch, open_store, metrics, log);
+    }
   }
 
   AuditorServiceOptions options;
@@ -138,6 +141,7 @@ struct AuditorService::State : service::ConsumerHooks {
   observability::LatencyHistogramFamily ingest_duration;
   prometheus::Gauge& last_seq_gauge;
   prometheus::Gauge& store_failing_gauge;
+  std::optional<ChainWatch> chain_watch;  // its thread runs while run() does
 
   // The batch being collected or written (consumer thread only).
   std::vector<Consumed> batch;
@@ -469,6 +473,18 @@ const std::string& AuditorService::store_name() const { return state_->name; }
 void AuditorService::run(const std::atomic<bool>& stop) {
   auto& s = *state_;
   s.stop = &stop;
+  std::thread watching;
+  if (s.chain_watch) watching = std::thread([&] { s.chain_watch->run(); });
+  // The watch ends with run(), however run() ends.
+  struct StopWatching {
+    std::optional<ChainWatch>& watch;
+    std::thread& thread;
+    ~StopWatching() {
+      if (!thread.joinable()) return;
+      watch->stop();
+      thread.join();
+    }
+  } stop_watching{s.chain_watch, watching};
   s.shell.run(s, stop);
   s.log.info("stopped", {{"records", s.n_records.load()}, {"entries_written", s.n_entries.load()},
                          {"dead_letters", s.n_dead_letters.load()}, {"last_seq", s.last_seq.load()}});

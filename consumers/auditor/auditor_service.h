@@ -36,6 +36,7 @@
 #include "common/service/service.h"
 #include "consumers/auditor/store/audit_store.h"
 #include "consumers/auditor/auditor_config.h"
+#include "consumers/auditor/chain_watch.h"
 #include "consumers/auditor/journal/entry_signer.h"
 
 namespace e911::auditor {
@@ -52,12 +53,10 @@ struct AuditorServiceOptions {
   // How long one poll waits for the first record of a batch: how soon a
   // stop is noticed when idle.
   std::chrono::milliseconds poll_timeout{100};
+  // Verifying the journal on a schedule while run() runs (chain_watch.h):
+  // only with keys to verify with and an interval above 0.
+  ChainWatchOptions chain_watch{std::chrono::seconds(0), {}};
 };
-
-// Opens the journal's store: called at construction and again after a
-// store error (a fresh connection: a restarted database, a dropped
-// connection). Throws std::runtime_error naming the store.
-using AuditStoreOpener = std::function<std::unique_ptr<AuditStore>()>;
 
 // What open_audit_store(url, options) opens, as an AuditStoreOpener.
 AuditStoreOpener store_opener(std::string url, AuditStoreOptions options = {});

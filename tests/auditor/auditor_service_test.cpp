@@ -379,6 +379,19 @@ TEST_P(AuditorServiceTest, JournalsEveryRecordOnceWithAChainThatVerifies) {
   EXPECT_TRUE(service_->health().live);
 }
 
+TEST_P(AuditorServiceTest, VerifiesTheJournalItWritesWhileItRuns) {
+  auto o = options();
+  o.chain_watch = {std::chrono::seconds(3600), keyring_};  // the first at start, the next in an hour
+  start_service({}, o);
+  ASSERT_TRUE(wait_until([&] {
+    return metrics_.scrape_text().find("e911_auditor_chain_verifications_total{result=\"verified\"} 1") !=
+           std::string::npos;
+  }));
+  EXPECT_NE(metrics_.scrape_text().find("e911_auditor_chain_broken 0"), std::string::npos);
+  // It stops with the service, without waiting out the interval.
+  stop_service();
+}
+
 TEST_P(AuditorServiceTest, RestartResumesFromTheJournalsOffsetsWhateverKafkaCommitted) {
   start_service();
   produce_examples();

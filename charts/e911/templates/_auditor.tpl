@@ -136,6 +136,8 @@ auditor:
   {{- end }}
   group_id: {{ $a.groupId | quote }}
   batch_max: {{ $a.batchMax }}
+  verify:
+    interval_s: {{ $a.verifyIntervalSeconds | default 0 }}
   signing:
     algorithm: {{ $a.signing.algorithm | default "HS256" | quote }}
     key_id: {{ toString $a.signing.keyId | quote }}

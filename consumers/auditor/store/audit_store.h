@@ -153,6 +153,11 @@ StoreLocation parse_store_url(const std::string& url);
 // Opens (creating, for SQLite) the store and brings its schema up to date.
 std::unique_ptr<AuditStore> open_audit_store(const std::string& url, const AuditStoreOptions& options = {});
 
+// Opens the journal's store: a fresh connection each call (the consumer
+// after a store error, the chain watch for each verification). Throws
+// std::runtime_error naming the store.
+using AuditStoreOpener = std::function<std::unique_ptr<AuditStore>()>;
+
 // An EntrySource (for verify_chain) over the store's entries from
 // `from_seq` on, read `page` at a time through scan(): constant memory
 // whatever the journal's size. With `page` equal to the store's scan_page
