@@ -17,6 +17,7 @@ class Producer::DeliveryReporter : public RdKafka::DeliveryReportCb {
     } else {
       report.error = m.errstr();
       failed.fetch_add(1, std::memory_order_relaxed);
+      if (on_failure) on_failure();
       log_event(LogLevel::error, "delivery_failed", client, report.error,
                 {{"topic", report.topic}, {"error", RdKafka::err2str(m.err())}});
     }
@@ -32,6 +33,7 @@ class Producer::DeliveryReporter : public RdKafka::DeliveryReportCb {
   }
 
   std::string client;
+  std::function<void()> on_failure;
   std::atomic<std::uint64_t> enqueued{0};
   std::atomic<std::uint64_t> delivered{0};
   std::atomic<std::uint64_t> failed{0};
@@ -65,6 +67,7 @@ Producer::Producer(const Properties& user_props, ProducerOptions options)
   name_ = producer_->name();
   events_.set_client_name(name_);
   reporter_->client = name_;
+  reporter_->on_failure = options_.on_delivery_failure;
   poller_ = std::thread([this] { poll_loop(); });
   warm_up();
 }

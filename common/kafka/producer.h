@@ -50,6 +50,9 @@ struct ProducerOptions {
   // librdkafka's statistics, parsed, every statistics.interval.ms (10 s
   // unless the properties say otherwise), on the producer's poll thread.
   std::function<void(const ClientStatistics&)> on_statistics{};
+  // Called once per message Kafka did not acknowledge (after librdkafka's
+  // own retries), on the producer's poll thread, before its callback.
+  std::function<void()> on_delivery_failure{};
 };
 
 struct ProducerStats {

@@ -47,6 +47,7 @@ void ConsumerService::run(ConsumerHooks& hooks, const std::atomic<bool>& stop) {
   producer_options.topics.push_back(options_.dead_letter_topic);
   if (kafka_metrics_)
     producer_options.on_statistics = [this](const kafka::ClientStatistics& s) { kafka_metrics_->producer_statistics(s); };
+  if (kafka_metrics_) producer_options.on_delivery_failure = [this] { kafka_metrics_->delivery_failed(); };
   producer_ = std::make_unique<kafka::Producer>(options_.kafka, producer_options);
   dead_letters_ = std::make_unique<kafka::DeadLetterWriter>(*producer_, options_.dead_letter_topic,
                                                             options_.component, options_.dead_letter_max_payload);

@@ -16,6 +16,9 @@ KafkaClientMetrics::KafkaClientMetrics(observability::MetricsRegistry& m, std::s
       producer_queue_(m.gauge(c, "kafka_producer_queue_messages",
                               "Messages waiting in the producer's queue (not yet acknowledged).")
                           .Add({})),
+      delivery_errors_(m.counter(c, "kafka_producer_delivery_errors",
+                                 "Messages its producer could not deliver (Kafka did not acknowledge them).")
+                           .Add({})),
       last_poll_(m.gauge(c, "consumer_last_poll_timestamp_seconds",
                          "When the consumer loop last polled Kafka (Unix time); it stops moving when the loop is stuck.")
                      .Add({})) {

@@ -12,6 +12,7 @@
 //   e911_<c>_kafka_rebalances_total
 //   e911_<c>_kafka_brokers, e911_<c>_kafka_brokers_up      known, and connected
 //   e911_<c>_kafka_producer_queue_messages                 waiting in the producer's queue
+//   e911_<c>_kafka_producer_delivery_errors_total          messages Kafka did not acknowledge
 //   e911_<c>_consumer_last_poll_timestamp_seconds         when the consumer loop last turned
 //
 // librdkafka serves a consumer's statistics from the consumer's own poll,
@@ -48,6 +49,8 @@ class KafkaClientMetrics {
 
   void consumer_statistics(const kafka::ClientStatistics& s, EpochMillis now);
   void producer_statistics(const kafka::ClientStatistics& s);
+  // A message the producer could not deliver (any thread).
+  void delivery_failed() { delivery_errors_.Increment(); }
   // A message handed to the component (its partition's progress).
   void handled(std::string_view topic, std::int32_t partition, std::int64_t timestamp_ms);
   void assigned(const std::vector<kafka::TopicPartition>& partitions, EpochMillis now);
@@ -80,6 +83,7 @@ class KafkaClientMetrics {
   prometheus::Gauge& brokers_;
   prometheus::Gauge& brokers_up_;
   prometheus::Gauge& producer_queue_;
+  prometheus::Counter& delivery_errors_;
   prometheus::Gauge& last_poll_;
 };
 

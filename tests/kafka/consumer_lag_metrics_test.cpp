@@ -2,15 +2,18 @@
 // service shell with a MetricsRegistry, kafka_client_metrics.h), on the
 // embedded broker: a backlog shows as lag in messages and in seconds per
 // partition while it is worked off, and as none once it is; the assignment,
-// the brokers and the loop's last poll are there from the start.
+// the brokers and the loop's last poll are there from the start; a message
+// Kafka refuses counts as a delivery error.
 
 #include <gtest/gtest.h>
+#include <librdkafka/rdkafka.h>
 
 #include <atomic>
 #include <cstdlib>
 #include <string>
 #include <thread>
 
+#include "common/kafka/dead_letter_writer.h"
 #include "common/kafka/embedded_broker.h"
 #include "common/kafka/producer.h"
 #include "common/observability/metrics_registry.h"
@@ -42,10 +45,47 @@ double sample(const std::string& scrape, const std::string& series) {
   return std::strtod(scrape.c_str() + at + series.size() + 2, nullptr);
 }
 
+ConsumerServiceOptions shell_options(const std::string& component, const kafka::Properties& props,
+                                     const std::string& topic, const observability::MetricsRegistry& metrics) {
+  ConsumerServiceOptions o;
+  o.component = component;
+  o.kafka = props;
+  o.group_id = component + "-test";
+  o.topics = {topic};
+  o.dead_letter_topic = component + ".dead-letter";
+  o.metrics = metrics;
+  return o;
+}
+
+// The shell's run() on a thread of its own, until this is destroyed.
+class Running {
+ public:
+  Running(ConsumerService& shell, ConsumerHooks& hooks)
+      : thread_([&] {
+          try {
+            shell.run(hooks, stop_);
+          } catch (const std::exception& e) {
+            error_ = e.what();
+          }
+        }) {}
+  ~Running() { join(); }
+  // Stops and joins; what run() threw, if anything.
+  std::string join() {
+    stop_.store(true);
+    if (thread_.joinable()) thread_.join();
+    return error_;
+  }
+
+ private:
+  std::atomic<bool> stop_{false};
+  std::string error_;
+  std::thread thread_;
+};
+
 TEST(ConsumerLagMetrics, ABacklogShowsAsLagInMessagesAndSecondsUntilWorkedOff) {
   kafka::EmbeddedBroker broker;
   broker.create_topic("lag.in", 1);
-  broker.create_topic("lag.dead-letter", 1);
+  broker.create_topic("lagtest.dead-letter", 1);
   auto props = broker.client_properties();
   props["statistics.interval.ms"] = "100";
   {
@@ -55,25 +95,11 @@ TEST(ConsumerLagMetrics, ABacklogShowsAsLagInMessagesAndSecondsUntilWorkedOff) {
   }
 
   observability::MetricsRegistry metrics;
-  ConsumerServiceOptions o;
-  o.component = "lagtest";
-  o.kafka = props;
-  o.group_id = "lag-test";
-  o.topics = {"lag.in"};
-  o.dead_letter_topic = "lag.dead-letter";
+  auto o = shell_options("lagtest", props, "lag.in", metrics);
   o.batch_max = 1;
-  o.metrics = metrics;
   ConsumerService shell(o);
   SlowHooks hooks(std::chrono::milliseconds(20));
-  std::atomic<bool> stop{false};
-  std::string error;
-  std::thread runner([&] {
-    try {
-      shell.run(hooks, stop);
-    } catch (const std::exception& e) {
-      error = e.what();
-    }
-  });
+  Running running(shell, hooks);
 
   const std::string lag = R"(e911_lagtest_kafka_consumer_lag_messages{partition="0",topic="lag.in"})";
   const std::string age = R"(e911_lagtest_kafka_consumer_lag_seconds{partition="0",topic="lag.in"})";
@@ -93,11 +119,49 @@ TEST(ConsumerLagMetrics, ABacklogShowsAsLagInMessagesAndSecondsUntilWorkedOff) {
   EXPECT_GE(sample(text, "e911_lagtest_kafka_brokers_up"), 1) << text;
   EXPECT_GE(sample(text, "e911_lagtest_kafka_rebalances_total"), 1) << text;
   EXPECT_GE(sample(text, "e911_lagtest_kafka_producer_queue_messages"), 0) << text;
+  EXPECT_EQ(sample(text, "e911_lagtest_kafka_producer_delivery_errors_total"), 0) << text;
   EXPECT_GT(sample(text, "e911_lagtest_consumer_last_poll_timestamp_seconds"), 1.7e9) << text;
+  EXPECT_EQ(running.join(), "");
+}
 
-  stop.store(true);
-  runner.join();
-  EXPECT_EQ(error, "");
+// Dead-letters every message it is given (through the shell's producer).
+class DeadLetteringHooks : public ConsumerHooks {
+ public:
+  explicit DeadLetteringHooks(ConsumerService& shell) : shell_(shell) {}
+  void handle(const kafka::Message& m, const kafka::Ack& ack) override {
+    shell_.dead_letters().write(kafka::make_dead_letter("lagtest", "test", m, 0),
+                                [this, ack](const kafka::DeliveryReport&) {
+                                  ack.done();
+                                  reported.fetch_add(1);
+                                });
+  }
+  std::atomic<int> reported{0};
+
+ private:
+  ConsumerService& shell_;
+};
+
+TEST(ConsumerLagMetrics, AMessageKafkaRefusesCountsAsADeliveryError) {
+  kafka::EmbeddedBroker broker;
+  broker.create_topic("err.in", 1);
+  broker.create_topic("errtest.dead-letter", 1);
+  auto props = broker.client_properties();
+  {
+    kafka::Producer producer(props, {});
+    producer.produce("err.in", "k", "refused downstream");
+    ASSERT_TRUE(producer.flush(std::chrono::seconds(30)));
+  }
+  observability::MetricsRegistry metrics;
+  ConsumerService shell(shell_options("errtest", props, "err.in", metrics));
+  const std::string errors = "e911_errtest_kafka_producer_delivery_errors_total";
+  EXPECT_EQ(sample(metrics.scrape_text(), errors), 0);
+  // A non-retriable error for the next Produce request: the dead letter fails.
+  broker.fail_next_requests(0 /* Produce */, {RD_KAFKA_RESP_ERR_INVALID_RECORD});
+  DeadLetteringHooks hooks(shell);
+  Running running(shell, hooks);
+  EXPECT_TRUE(test::wait_until([&] { return hooks.reported.load() == 1; }));
+  EXPECT_EQ(sample(metrics.scrape_text(), errors), 1) << metrics.scrape_text();
+  EXPECT_EQ(running.join(), "");
 }
 
 }  // namespace

@@ -22,3 +22,14 @@ add_test(NAME monitoring_rules_on_the_demo
                  ${PROJECT_SOURCE_DIR}/ops/demo/registry.yaml ${PROJECT_SOURCE_DIR}/ops/monitoring/rules.yaml
                  ${PROJECT_SOURCE_DIR}/ops/monitoring/grafana-dashboard.json)
 set_tests_properties(monitoring_rules_on_the_demo PROPERTIES LABELS "integration;monitoring" TIMEOUT 300)
+
+# Paging end to end: the pipeline as separate processes, Prometheus with the
+# rules (windows scaled to seconds), Alertmanager with the shipped routing,
+# a webhook receiver; the SMTP relay stopped and restarted. The shipped
+# windows: ops/monitoring-e2e.sh --real-windows (about 10 minutes).
+add_test(NAME monitoring_alert_reaches_the_pager_and_resolves
+         COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/alertmanager_e2e_test.sh $<TARGET_FILE:e911>
+                 ${PROJECT_SOURCE_DIR}/ops/demo/registry.yaml ${PROJECT_SOURCE_DIR}/ops/monitoring/rules.yaml
+                 ${PROJECT_SOURCE_DIR}/ops/monitoring/alertmanager.yml
+                 ${PROJECT_SOURCE_DIR}/tests/notifier/peers/smtp_server.py)
+set_tests_properties(monitoring_alert_reaches_the_pager_and_resolves PROPERTIES LABELS "integration;monitoring" TIMEOUT 600)

@@ -27,16 +27,19 @@ start_prometheus() {
   end=$((SECONDS + deadline_s))
 }
 
-# poll DESCRIPTION COMMAND...: run COMMAND until it succeeds or the deadline passes.
+# poll DESCRIPTION COMMAND...: run COMMAND until it succeeds or the deadline
+# passes: $end (set by start_prometheus, one deadline for the whole test), or
+# without it $deadline_s from this call. Fails when Prometheus (if started
+# here) or a process in watched_pids exits meanwhile.
 poll() {
-  local what="$1" pid
+  local what="$1" pid until_s="${end:-$((SECONDS + deadline_s))}"
   shift
   until "$@"; do
-    kill -0 "$prometheus_pid" 2>/dev/null || fail "prometheus exited while waiting for: $what"
+    [ -z "$prometheus_pid" ] || kill -0 "$prometheus_pid" 2>/dev/null || fail "prometheus exited while waiting for: $what"
     for pid in "${watched_pids[@]}"; do
-      kill -0 "$pid" 2>/dev/null || fail "process $pid exited while waiting for: $what"
+      kill -0 "$pid" 2>/dev/null || fail "process $pid ($(tr '\0' ' ' </proc/"$pid"/cmdline 2>/dev/null || echo gone)) exited while waiting for: $what"
     done
-    [ "$SECONDS" -lt "$end" ] || fail "timed out after ${deadline_s}s waiting for: $what"
+    [ "$SECONDS" -lt "$until_s" ] || fail "timed out after ${deadline_s}s waiting for: $what"
     sleep 0.2  # poll interval, not a wait for an event
   done
 }
