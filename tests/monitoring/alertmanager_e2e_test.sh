@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Paging, end to end, with real servers: the pipeline as separate processes
 # (`e911 broker`, ingest, locator, notifier with a real SMTP relay,
-# auditor), each scraped by a real Prometheus with the shipped rules
+# auditor, the audit API), each scraped by a real Prometheus with the shipped rules
 # loaded, which sends to a real Alertmanager (Debian's
 # prometheus-alertmanager) routed by the shipped ops/monitoring/alertmanager.yml,
 # which delivers to a webhook receiver. Emergency calls are alerted while the
@@ -124,6 +124,17 @@ E911_AUDITOR_SIGNING_SECRET_FILE="$work/signing.secret" start_component auditor 
 auditor_port="$metrics_port"
 start_component ingest ingest --config "$work/e911.yaml" --sip-udp 127.0.0.1:0
 ingest_port="$metrics_port"
+# The auditors' API on the journal the auditor writes (its token is never used here).
+echo "scraper $(openssl rand -hex 32 | "$e911" audit serve --hash-token 2>/dev/null)" >"$work/api-tokens"
+cat >"$work/audit-api.yaml" <<YAML
+metrics: {port: 0}
+auditor:
+  store: sqlite:$work/auditor-state/audit.db
+  api: {tokens: {file: $work/api-tokens}}
+YAML
+E911_AUDITOR_SIGNING_SECRET_FILE="$work/signing.secret" start_announcing audit-api \
+  "$e911" audit serve --config "$work/audit-api.yaml" --listen 127.0.0.1:0
+audit_api_port="${announced##*metrics on 127.0.0.1:}"
 
 echo "== Alertmanager, routed by $(basename "$alertmanager_yml"), and its webhook receiver =="
 start_announcing webhook "$python" "$here/webhook_receiver.py" --out "$work/notifications.jsonl"
@@ -177,6 +188,7 @@ scrape_configs:
   - {job_name: e911-notifier, static_configs: [{targets: ['127.0.0.1:$notifier_port']}]}
   - {job_name: e911-auditor, static_configs: [{targets: ['127.0.0.1:$auditor_port']}]}
   - {job_name: e911-ingest, static_configs: [{targets: ['127.0.0.1:$ingest_port']}]}
+  - {job_name: e911-audit-api, static_configs: [{targets: ['127.0.0.1:$audit_api_port']}]}
 YAML
 prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/prometheus-data" \
   --web.listen-address="127.0.0.1:$prom_port" --rules.alert.resend-delay=1s --log.level=warn \
@@ -210,8 +222,9 @@ PY
 mails() { find "$work/mail" "$work/mail-2" -name '*.json' | wc -l; }
 more_mails_than() { [ "$(mails)" -gt "$1" ]; }
 
-poll "every component scraped (up == 1, 4 targets)" query_true 'count(up{job=~"e911-.*"} == 1) == 4'
-for component in locator:$locator_port notifier:$notifier_port auditor:$auditor_port ingest:$ingest_port; do
+poll "every component scraped (up == 1, 5 targets)" query_true 'count(up{job=~"e911-.*"} == 1) == 5'
+for component in locator:$locator_port notifier:$notifier_port auditor:$auditor_port ingest:$ingest_port \
+                 audit-api:$audit_api_port; do
   curl -sf --max-time 5 -o "$work/${component%%:*}.metrics" "http://127.0.0.1:${component#*:}/metrics" ||
     fail "GET /metrics of the ${component%%:*}"
   status=0
@@ -248,5 +261,5 @@ watched_pids[$smtp_index]=$!
 poll "the held alerts delivered once the relay is back" more_mails_than "$mails_held"
 poll "E911AlertsFailing{channel=\"email\"} resolved at the pager receiver" notified resolved
 
-echo "PASS: 4 components scraped and promtool-clean; $calls emergency call events; E911AlertsFailing reached the pager" \
+echo "PASS: 5 processes scraped and promtool-clean; $calls emergency call events; E911AlertsFailing reached the pager" \
      "through Alertmanager while the relay was down, and resolved once it was back"
