@@ -32,13 +32,14 @@ long rss_kib(const char* field) {
   return 0;
 }
 
-std::shared_ptr<const registry::Registry> big_registry() {
+// `sites` sites of two floors each; with `elin_pools`, four ELINs per floor.
+std::shared_ptr<const registry::Registry> site_registry(std::size_t sites, bool elin_pools) {
   registry::RegistryData d;
   d.countries["US"] = {{"911"}, {"933"}};
   d.dial_prefixes = {"9"};
   d.vpn_ranges.push_back(IpPrefix::parse("10.200.0.0/16").value());
   d.notification_lists["sec"] = {"sec", {{"Desk", "desk@example.com", "+15125550100", ""}}};
-  for (std::size_t s = 0; s < kSites; ++s) {
+  for (std::size_t s = 0; s < sites; ++s) {
     registry::Site site;
     site.id = "site-" + std::to_string(s);
     site.name = "Site " + std::to_string(s);
@@ -56,12 +57,17 @@ std::shared_ptr<const registry::Registry> big_registry() {
       z.name = "Floor " + std::to_string(f);
       z.floor = std::to_string(f);
       z.subnets.emplace_back(IpAddress::v4(base + static_cast<std::uint32_t>(f) * 256u), 24);
+      for (int e = 0; elin_pools && e < 4; ++e) {
+        z.elins.push_back("+1512" + std::to_string(1'000'000 + s * 8 + static_cast<std::size_t>(f) * 4 + e));
+      }
       site.zones.push_back(std::move(z));
     }
     d.sites.push_back(std::move(site));
   }
   return registry::Registry::build(std::move(d));
 }
+
+std::shared_ptr<const registry::Registry> big_registry() { return site_registry(kSites, false); }
 
 void BM_ResolveMixedEvents(benchmark::State& state) {
   static auto registry = big_registry();
@@ -117,6 +123,35 @@ void BM_ResolveMixedEvents(benchmark::State& state) {
 }
 
 BENCHMARK(BM_ResolveMixedEvents)->Iterations(kEvents)->Unit(benchmark::kMicrosecond);
+
+// Emergency calls only (every event takes the ELIN path when there is a
+// pool), 1,000 sites: Arg 0 without ELIN pools, 1 with four ELINs per floor.
+// The ratio of the two, measured in the same run, is the cost of ELINs.
+void BM_ResolveEmergencyCalls(benchmark::State& state) {
+  constexpr std::size_t kCalls = 200'000;
+  const bool elins = state.range(0) == 1;
+  const auto registry = site_registry(1'000, elins);
+  locator::LocatorCore core(registry, kCalls);
+  simulator::TrafficSimulator sim(registry, 11, *parse_rfc3339("2026-11-21T10:00:00Z"));
+  std::vector<std::string> events;
+  for (auto& e : sim.mix(kCalls, 1.0)) events.push_back(std::move(e.payload));
+  std::size_t i = 0, calls = 0, with_elin = 0, bytes = 0;
+  for (auto _ : state) {
+    auto outcome = core.process(events[i % events.size()]);
+    if (outcome.call) {
+      ++calls;
+      if (!outcome.call->elin.empty()) ++with_elin;
+      bytes += encode_emergency_call(*outcome.call).size();
+    }
+    ++i;
+  }
+  benchmark::DoNotOptimize(bytes);
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+  state.counters["events_per_s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["elin_share"] = calls ? static_cast<double>(with_elin) / static_cast<double>(calls) : 0;
+}
+
+BENCHMARK(BM_ResolveEmergencyCalls)->Arg(0)->Arg(1)->Iterations(200'000)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 

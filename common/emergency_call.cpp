@@ -77,6 +77,7 @@ std::string encode_emergency_call(const EmergencyCall& c) {
   for (auto code : c.warnings) w.String(code.data(), static_cast<rapidjson::SizeType>(code.size()));
   w.EndArray();
   put_or_null(w, "notify", c.notify);
+  if (!c.elin.empty()) put(w, "elin", c.elin);
   put(w, "pidf_lo", c.pidf_lo);
   if (c.resolved_at) put(w, "resolved_at", format_rfc3339(*c.resolved_at));
   w.EndObject();

@@ -34,6 +34,14 @@ inline constexpr std::string_view kStaleLocation = "stale-location";
 inline constexpr std::string_view kUnknownNetwork = "unknown-network";
 inline constexpr std::string_view kSiteMismatch = "site-mismatch";
 inline constexpr std::string_view kDialPrefix = "dial-prefix";
+// No callback number, or one that cannot be dialled back (not E.164).
+inline constexpr std::string_view kCallbackMissing = "callback-missing";
+// The callback is one of the site's shared_numbers (main line, queue):
+// the PSAP's callback would not reach the caller.
+inline constexpr std::string_view kCallbackShared = "callback-shared";
+// Every ELIN of the pool was assigned within the window: the oldest
+// assignment was reused, so a callback to it may reach the earlier caller.
+inline constexpr std::string_view kElinReused = "elin-reused";
 }  // namespace warning
 
 struct ConveyedLocation {
@@ -62,6 +70,7 @@ struct EmergencyCall {
   std::string routing;  // "psap" or "ecrc"
   std::vector<std::string_view> warnings;
   std::string notify;  // notification list id; empty = none (JSON null)
+  std::string elin;    // E.164 ELIN assigned from the zone's or site's pool; empty = none (no "elin")
   std::string pidf_lo;
   std::optional<EpochMillis> resolved_at;
 };

@@ -49,6 +49,9 @@ struct Zone {
   std::vector<IpPrefix> subnets;
   std::vector<MacAddress> access_points;
   std::vector<SwitchPort> switch_ports;
+  // E.164 ELINs the carrier's ALI maps to this zone's address: a call
+  // located here conveys one of them (elin_pool.h).
+  std::vector<std::string> elins;
 };
 
 struct Site {
@@ -59,6 +62,12 @@ struct Site {
   CivicAddress address;
   std::vector<IpPrefix> subnets;  // site-wide (building-level) ranges
   std::vector<Zone> zones;
+  // E.164 main, queue and hunt-group numbers outbound calls may be masked
+  // to: a callback to one of them does not reach the caller.
+  std::vector<std::string> shared_numbers;
+  // The site's ELIN pool, for calls located at the site but in no zone
+  // with a pool of its own.
+  std::vector<std::string> elins;
 };
 
 // A managed station's ALI record (PureConnect style): station MAC -> place.

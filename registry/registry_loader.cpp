@@ -108,6 +108,7 @@ class Loader {
   void load_directory(const YAML::Node& n);
   void load_prefixes(const YAML::Node& n, const std::string& path, std::vector<IpPrefix>& out,
                      std::vector<Located>* where);
+  void load_numbers(const YAML::Node& n, const std::string& path, std::vector<std::string>& out);
   bool load_address(const YAML::Node& n, const std::string& path, CivicAddress& out, bool require_country);
   void cross_check();
 
@@ -116,6 +117,7 @@ class Loader {
   std::unordered_map<std::string, Located> list_refs_;  // list id referenced -> first place
   std::vector<std::pair<std::string, Located>> notify_refs_;
   std::vector<Located> station_where_;
+  std::vector<std::pair<std::string, Located>> elin_where_;  // every ELIN listed, where
 };
 
 void Loader::load(const YAML::Node& root) {
@@ -268,6 +270,27 @@ void Loader::load_lists(const YAML::Node& n) {
   }
 }
 
+// A list of E.164 numbers (shared_numbers, elins): each valid, none twice.
+void Loader::load_numbers(const YAML::Node& n, const std::string& path, std::vector<std::string>& out) {
+  if (!expect_seq(n, path)) return;
+  for (std::size_t i = 0; i < n.size(); ++i) {
+    const std::string ipath = path + "[" + std::to_string(i) + "]";
+    std::string number;
+    if (!scalar(n[i], ipath, number)) continue;
+    number = std::string(trim(number));
+    if (auto problem = validate_e164(number)) {
+      error(n[i], ipath, *problem);
+      continue;
+    }
+    if (std::find(out.begin(), out.end(), number) != out.end()) {
+      error(n[i], ipath, number + " is listed twice");
+      continue;
+    }
+    out.push_back(number);
+    if (path.size() >= 6 && path.compare(path.size() - 6, 6, ".elins") == 0) elin_where_.emplace_back(number, here(n[i], ipath));
+  }
+}
+
 void Loader::load_prefixes(const YAML::Node& n, const std::string& path, std::vector<IpPrefix>& out,
                            std::vector<Located>* where) {
   if (!expect_seq(n, path)) return;
@@ -323,7 +346,7 @@ void Loader::load_sites(const YAML::Node& n) {
     const YAML::Node s = n[i];
     std::string path = "sites[" + std::to_string(i) + "]";
     if (!expect_map(s, path)) continue;
-    allow_keys(s, path, {"id", "name", "notify", "timezone", "address", "subnets", "zones"});
+    allow_keys(s, path, {"id", "name", "notify", "timezone", "address", "subnets", "zones", "shared_numbers", "elins"});
     Site site;
     if (required_scalar(s, "id", path, site.id)) {
       path = "sites[" + site.id + "]";
@@ -349,6 +372,8 @@ void Loader::load_sites(const YAML::Node& n) {
       load_prefixes(s["subnets"], path + ".subnets", site.subnets, &where);
       for (std::size_t k = 0; k < site.subnets.size(); ++k) site_prefixes_.push_back({site.subnets[k], {site.id, where[k]}});
     }
+    if (s["shared_numbers"]) load_numbers(s["shared_numbers"], path + ".shared_numbers", site.shared_numbers);
+    if (s["elins"]) load_numbers(s["elins"], path + ".elins", site.elins);
     if (const auto zones = s["zones"]) {
       if (expect_seq(zones, path + ".zones")) {
         for (std::size_t z = 0; z < zones.size(); ++z) load_zone(zones[z], path + ".zones[" + std::to_string(z) + "]", site);
@@ -360,7 +385,7 @@ void Loader::load_sites(const YAML::Node& n) {
 
 void Loader::load_zone(const YAML::Node& z, const std::string& zpath, Site& site) {
   if (!expect_map(z, zpath)) return;
-  allow_keys(z, zpath, {"id", "name", "floor", "address", "subnets", "access_points", "switch_ports"});
+  allow_keys(z, zpath, {"id", "name", "floor", "address", "subnets", "access_points", "switch_ports", "elins"});
   Zone zone;
   std::string path = zpath;
   if (required_scalar(z, "id", zpath, zone.id)) {
@@ -374,6 +399,7 @@ void Loader::load_zone(const YAML::Node& z, const std::string& zpath, Site& site
     load_prefixes(z["subnets"], path + ".subnets", zone.subnets, &where);
     for (std::size_t k = 0; k < zone.subnets.size(); ++k) site_prefixes_.push_back({zone.subnets[k], {site.id, where[k]}});
   }
+  if (z["elins"]) load_numbers(z["elins"], path + ".elins", zone.elins);
   if (const auto aps = z["access_points"]) {
     if (expect_seq(aps, path + ".access_points")) {
       for (std::size_t k = 0; k < aps.size(); ++k) {
@@ -573,6 +599,14 @@ void Loader::cross_check() {
         error_at(at, "unknown zone " + quote_for_message(st.zone) + " in site " + quote_for_message(st.site));
       }
     }
+  }
+  // An ELIN is one address in the carrier's ALI database: in two pools, a
+  // PSAP's callback could not say which zone it belongs to.
+  std::unordered_map<std::string, std::string> elin_pool;
+  for (const auto& [number, at] : elin_where_) {
+    const std::string pool = at.path.substr(0, at.path.rfind(".elins"));
+    const auto [it, fresh] = elin_pool.emplace(number, pool);
+    if (!fresh && it->second != pool) error_at(at, "ELIN " + number + " is also in the pool of " + it->second);
   }
   // Two sites claiming one address range would place a caller at the wrong
   // site. Prefixes either nest or are disjoint, so overlap means nesting:

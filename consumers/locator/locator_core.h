@@ -15,6 +15,7 @@
 #include "common/recent_ids.h"
 #include "consumers/locator/location_store.h"
 #include "registry/registry.h"
+#include "consumers/locator/elin_pool.h"
 #include "consumers/locator/resolver.h"
 
 namespace e911::locator {
@@ -31,13 +32,16 @@ struct Outcome {
   Kind kind = Kind::not_emergency;
   std::optional<EmergencyCall> call;
   std::string reason;
+  // An ELIN newly assigned to `call` (not when the call had it already):
+  // what a callback to it should reach, for the assignments topic.
+  std::optional<ElinAssignment> elin_assigned;
 };
 
 class LocatorCore {
  public:
   // `dedup_capacity`: how many recent event ids are remembered.
   LocatorCore(std::shared_ptr<const registry::Registry> registry, std::size_t dedup_capacity = 1'000'000,
-              JsonLimits limits = {});
+              JsonLimits limits = {}, std::chrono::milliseconds elin_window = ElinAssignments::kDefaultWindow);
 
   Outcome process(std::string_view payload);
   // Same, for an already-decoded event.
@@ -53,11 +57,15 @@ class LocatorCore {
   void set_registry(std::shared_ptr<const registry::Registry> registry);
   const registry::Registry& registry() const { return *registry_; }
   LocationStore& locations() { return locations_; }
+  // ELINs given to calls located in zones or sites with a pool.
+  ElinAssignments& elins() { return elins_; }
+  const ElinAssignments& elins() const { return elins_; }
 
  private:
   std::shared_ptr<const registry::Registry> registry_;
   Resolver resolver_;
   LocationStore locations_;
+  ElinAssignments elins_;
   RecentIds seen_;
   JsonLimits limits_;
 };

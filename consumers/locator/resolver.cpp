@@ -1,6 +1,8 @@
 #include "consumers/locator/resolver.h"
 
 #include <algorithm>
+#include <string>
+#include <unordered_map>
 
 #include "common/phone_number.h"
 #include "common/pidf_lo.h"
@@ -35,12 +37,33 @@ void add_warning(EmergencyCall& call, std::string_view code) {
 void order_warnings(EmergencyCall& call) {
   static constexpr std::string_view kOrder[] = {warning::kVpn,           warning::kMissingUnit,
                                                 warning::kStaleLocation, warning::kUnknownNetwork,
-                                                warning::kSiteMismatch,  warning::kDialPrefix};
+                                                warning::kSiteMismatch,  warning::kDialPrefix,
+                                                warning::kCallbackMissing, warning::kCallbackShared,
+                                                warning::kElinReused};
   const auto rank = [](std::string_view code) {
     return std::find(std::begin(kOrder), std::end(kOrder), code) - std::begin(kOrder);
   };
   std::sort(call.warnings.begin(), call.warnings.end(),
             [&](std::string_view a, std::string_view b) { return rank(a) < rank(b); });
+}
+
+// Whether a PSAP could dial `callback` back: E.164 and a number
+// libphonenumber knows (validate_e164). libphonenumber takes microseconds
+// per number and callers call from the same few numbers, so answers are
+// remembered per thread (a pure function of the text; bounded).
+bool dialable_callback(const std::string& callback) {
+  if (callback.empty() || callback.front() != '+') return false;
+  thread_local std::unordered_map<std::string, bool> known;
+  if (const auto it = known.find(callback); it != known.end()) return it->second;
+  if (known.size() >= 100'000) known.clear();
+  const bool ok = !validate_e164(callback);
+  known.emplace(callback, ok);
+  return ok;
+}
+
+bool is_shared_number(const registry::Site* site, const std::string& number) {
+  return site && std::find(site->shared_numbers.begin(), site->shared_numbers.end(), number) !=
+                     site->shared_numbers.end();
 }
 
 }  // namespace
@@ -100,9 +123,11 @@ std::optional<EmergencyCall> Resolver::resolve(const CallEvent& event, const Loc
   }
 
   const registry::Site* event_site = event.site_id.empty() ? nullptr : registry_->site(event.site_id);
+  const registry::Site* located_site = nullptr;
   std::optional<EndpointLocation> endpoint;
   if (place) {
     const registry::Site& site = registry_->site_of(*place);
+    located_site = &site;
     loc.site_id = site.id;
     if (const registry::Zone* zone = registry_->zone_of(*place)) loc.zone_id = zone->id;
     loc.label = registry_->label_of(*place);
@@ -159,6 +184,16 @@ std::optional<EmergencyCall> Resolver::resolve(const CallEvent& event, const Loc
   if (cls.cls == registry::CallClass::none) return std::nullopt;
   call.call_class = cls.cls == registry::CallClass::test ? "test" : "emergency";
   if (cls.via_dial_prefix) add_warning(call, warning::kDialPrefix);
+
+  // Kari's Law and RAY BAUM's Act: a callback number that reaches this
+  // caller. A number masked to the site's main line or queue reaches
+  // someone else.
+  const std::string& callback = event.caller.callback;
+  if (!dialable_callback(callback)) {
+    add_warning(call, warning::kCallbackMissing);
+  } else if (is_shared_number(located_site, callback) || is_shared_number(event_site, callback)) {
+    add_warning(call, warning::kCallbackShared);
+  }
   order_warnings(call);
 
   PidfLoInput pidf;

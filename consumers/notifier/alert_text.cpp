@@ -400,6 +400,13 @@ std::string warning_text(std::string_view code, const EmergencyCallView& call, s
   if (code == warning::kMissingUnit) return std::string(phrase::kMissingUnit);
   if (code == warning::kUnknownNetwork) return std::string(phrase::kUnknownNetwork);
   if (code == warning::kDialPrefix) return std::string(phrase::kDialPrefix);
+  if (code == warning::kCallbackMissing || code == warning::kCallbackShared) {
+    // Security staff can pass the extension on: it reaches the caller.
+    std::string text(code == warning::kCallbackMissing ? phrase::kCallbackMissing : phrase::kCallbackShared);
+    if (!call.caller.extension.empty()) text += std::string(phrase::kCallbackExtension) + clean_line(call.caller.extension);
+    return text;
+  }
+  if (code == warning::kElinReused) return std::string(phrase::kElinReused);
   if (code == warning::kSiteMismatch) {
     return std::string(phrase::kSiteMismatchBefore) + clean_line(physical_site) + std::string(phrase::kSiteMismatchAfter);
   }

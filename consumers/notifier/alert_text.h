@@ -42,6 +42,13 @@ inline constexpr std::string_view kUnknownNetwork = "caller on an unknown networ
 inline constexpr std::string_view kSiteMismatchBefore = "caller is physically at ";
 inline constexpr std::string_view kSiteMismatchAfter = " (not their home site)";
 inline constexpr std::string_view kDialPrefix = "dialled with outside-line prefix";
+inline constexpr std::string_view kCallbackMissing =
+    "no callback number the PSAP can dial: it cannot call the caller back";
+inline constexpr std::string_view kCallbackShared =
+    "callback number is the main line: the PSAP cannot reach the caller directly";
+inline constexpr std::string_view kCallbackExtension = "; extension ";  // + the caller's extension
+inline constexpr std::string_view kElinReused =
+    "every ELIN of the zone is in use: the one conveyed was reused, a PSAP callback to it may reach an earlier caller";
 inline constexpr std::string_view kNoDispatchableLocation =
     "NO DISPATCHABLE LOCATION: call routed to the emergency relay centre";
 // Not dispatchable for another reason than a missing unit (e.g. only the

@@ -169,6 +169,7 @@ Result<EmergencyCallView> decode_emergency_call(std::string_view payload, const 
   read_routing(r, v.routing);
   read_warnings(doc, r, v.warnings);
   r.optional_string("notify", v.notify);
+  r.optional_string("elin", v.elin);
   if (!r.ok()) return *r.error();
   return v;
 }

@@ -44,6 +44,7 @@ struct EmergencyCallView {
   std::vector<std::string> warnings;
   std::string notify;   // notification list id; empty when null
   std::string country;  // ISO 3166-1 alpha-2; empty when null
+  std::string elin;     // the ELIN conveyed for the caller's zone; empty when none
 
   bool is_test() const { return call_class == CallClass::test; }
   bool has_warning(std::string_view code) const;

@@ -211,6 +211,14 @@ std::vector<SimEvent> TrafficSimulator::scenarios() {
                                r.data().dial_prefixes.front() + emergency_number(r, country),
                                R"("kind":"desk","ip":")" + ip_in(zone->subnets.front()) + "\"", site.id, true));
     }
+    // A contact-centre agent whose outbound calls are masked to the queue's
+    // number: the PSAP's callback would reach the queue (callback-shared).
+    if (!site.shared_numbers.empty()) {
+      auto who = person(country);
+      who.callback = site.shared_numbers.front();
+      out.push_back(call_event("contact-centre agent masked to the queue number", who, emergency_number(r, country),
+                               R"("kind":"softphone","ip":")" + ip_in(zone->subnets.front()) + "\"", site.id, true));
+    }
   }
   // Visitor: physically at one site, homed on another.
   if (r.data().sites.size() >= 2) {

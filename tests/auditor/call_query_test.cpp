@@ -326,12 +326,13 @@ TEST_P(CallQueryTest, ReportFiguresPerSiteAndOverall) {
   alert("l-3", 21, "a", "delivered", 900);
   alert("l-3", 22, "b", "escalated", 120000);
   alert("l-3", 22, "b", "failed", 120001);
-  j.call({.call_id = "l-4", .occurred_at = at(30), .site_id = "london"});
+  j.call({.call_id = "l-4", .occurred_at = at(30), .site_id = "london",
+          .warnings = {"missing-unit", "callback-shared", "elin-reused"}});
   j.call({.call_id = "l-5", .call_class = "test", .occurred_at = at(40), .site_id = "london"});
   alert("l-5", 40, "a", "sent", 10);
   j.call({.call_id = "p-1", .occurred_at = at(50), .site_id = "paris"});
   alert("p-1", 50, "a", "delivered", 50);
-  j.call({.call_id = "p-2", .occurred_at = at(60), .site_id = "paris"});
+  j.call({.call_id = "p-2", .occurred_at = at(60), .site_id = "paris", .warnings = {"callback-missing"}});
   j.call({.call_id = "old", .occurred_at = "2026-10-01T00:00:00.000Z", .site_id = "paris"});
 
   CallFilter f;
@@ -355,7 +356,14 @@ TEST_P(CallQueryTest, ReportFiguresPerSiteAndOverall) {
   EXPECT_EQ(london.alert_latency.max_ms, 900);
   EXPECT_EQ(london.alerts_failed, 2u);
   EXPECT_EQ(london.alerts_escalated, 1u);
+  EXPECT_EQ(london.callback_missing, 0u);
+  EXPECT_EQ(london.callback_shared, 1u);
+  EXPECT_EQ(london.elin_reused, 1u);
   const auto& paris = r.sites[1];
+  EXPECT_EQ(paris.callback_missing, 1u);
+  EXPECT_EQ(paris.callback_shared, 0u);
+  EXPECT_EQ(r.overall.callback_missing, 1u);
+  EXPECT_EQ(r.overall.callback_shared, 1u);
   EXPECT_EQ(paris.site_id, "paris");
   EXPECT_EQ(paris.emergency_calls, 2u);  // "old" is outside the range
   EXPECT_DOUBLE_EQ(paris.notified_percent(), 50.0);

@@ -287,6 +287,7 @@ ComplianceReport sample_report() {
   london.alert_latency = {3, 200, 900, 900};
   london.alerts_failed = 2;
   london.alerts_escalated = 1;
+  london.callback_shared = 2;
   ComplianceFigures evil;
   evil.site_id = "=cmd()";
   r.overall = london;
@@ -318,6 +319,9 @@ TEST(CallRendering, ReportAsJson) {
   EXPECT_EQ(doc["overall"]["alert_latency_ms"]["p95"].GetInt64(), 900);
   ASSERT_EQ(doc["sites"].Size(), 2u);
   EXPECT_TRUE(doc["sites"][1]["alert_latency_ms"]["p50"].IsNull());
+  EXPECT_EQ(doc["sites"][0]["callback_shared"].GetUint64(), 2u);
+  EXPECT_EQ(doc["sites"][0]["callback_missing"].GetUint64(), 0u);
+  EXPECT_EQ(doc["sites"][0]["elin_reused"].GetUint64(), 0u);
 }
 
 TEST(CallRendering, ReportAsCsv) {
@@ -327,6 +331,8 @@ TEST(CallRendering, ReportAsCsv) {
   EXPECT_EQ(records[1][0], "overall");
   EXPECT_EQ(records[1][5], "66.7");
   EXPECT_EQ(records[2][1], "london-hq");
+  EXPECT_EQ(records[0][16], "callback_shared");
+  EXPECT_EQ(records[2][16], "2");
   EXPECT_EQ(records[3][1], "'=cmd()");
   for (const auto& r : records) EXPECT_EQ(r.size(), records[0].size());
 }

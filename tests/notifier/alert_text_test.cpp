@@ -45,7 +45,8 @@ TEST(AlertPhrases, AreAllInTheGsm7Alphabet) {
                  phrase::kStaleLocation, phrase::kMissingUnit, phrase::kUnknownNetwork, phrase::kSiteMismatchBefore,
                  phrase::kSiteMismatchAfter, phrase::kDialPrefix, phrase::kNoDispatchableLocation,
                  phrase::kNotDispatchable, phrase::kUnknownWarning, phrase::kUnknownCaller, phrase::kNoCallback,
-                 phrase::kNoTime, phrase::kUnknownLocation, phrase::kUnknownSite}) {
+                 phrase::kNoTime, phrase::kUnknownLocation, phrase::kUnknownSite, phrase::kCallbackMissing,
+                 phrase::kCallbackShared, phrase::kCallbackExtension, phrase::kElinReused}) {
     EXPECT_EQ(sms_encoding(p), SmsEncoding::gsm7) << p;
   }
 }
@@ -62,6 +63,21 @@ TEST(AlertWarnings, EachCodeInPlainWords) {
   EXPECT_EQ(warning_text(warning::kSiteMismatch, call, "London HQ"),
             "caller is physically at London HQ (not their home site)");
   EXPECT_EQ(warning_text("satellite-phone", call, ""), "warning: satellite-phone");
+  EXPECT_EQ(warning_text(warning::kElinReused, call, ""), phrase::kElinReused);
+}
+
+// A callback that does not reach the caller: said so, with the extension
+// security staff can pass on when there is one.
+TEST(AlertWarnings, CallbackWarningsGiveTheExtension) {
+  auto call = call_from(test_data::kParisVpn);
+  call.caller.extension = "5001";
+  EXPECT_EQ(warning_text(warning::kCallbackShared, call, ""),
+            "callback number is the main line: the PSAP cannot reach the caller directly; extension 5001");
+  EXPECT_EQ(warning_text(warning::kCallbackMissing, call, ""),
+            "no callback number the PSAP can dial: it cannot call the caller back; extension 5001");
+  call.caller.extension.clear();
+  EXPECT_EQ(warning_text(warning::kCallbackShared, call, ""),
+            "callback number is the main line: the PSAP cannot reach the caller directly");
 }
 
 // The Austin caller found on London's network: London's list is alerted

@@ -121,6 +121,54 @@ stations:
   for (const auto& e : errors) EXPECT_TRUE(e.starts_with("r.yaml:")) << e;
 }
 
+// Shared numbers and ELIN pools: E.164 each, none twice in a list, an ELIN
+// in one pool only (it is one address in the carrier's ALI).
+TEST(RegistryLoader, SharedNumbersAndElinPools) {
+  const std::string good = R"(version: 1
+notification_lists:
+  sec: [{name: "Desk", sms: "+15125550100"}]
+sites:
+  - id: austin
+    notify: sec
+    address: {country: US, state: TX, city: Austin, street: "Congress Ave", house_number: "500"}
+    shared_numbers: ["+15125550000", "+15125550001"]
+    elins: ["+15125550190"]
+    zones:
+      - {id: austin-2, floor: "2", elins: ["+15125550191", "+15125550192"]}
+)";
+  const auto load = registry::load_registry(good);
+  ASSERT_TRUE(load.ok()) << (load.errors.empty() ? "" : load.errors.front().message);
+  const auto* site = load.registry->site("austin");
+  ASSERT_NE(site, nullptr);
+  EXPECT_EQ(site->shared_numbers, (std::vector<std::string>{"+15125550000", "+15125550001"}));
+  EXPECT_EQ(site->elins, std::vector<std::string>{"+15125550190"});
+  EXPECT_EQ(site->zones.at(0).elins, (std::vector<std::string>{"+15125550191", "+15125550192"}));
+
+  const std::string bad = R"(version: 1
+notification_lists:
+  sec: [{name: "Desk", sms: "+15125550100"}]
+sites:
+  - id: a
+    notify: sec
+    address: {country: US, city: Austin, street: "X"}
+    shared_numbers: ["512 555 0000", "+15125550001", "+15125550001"]
+    elins: ["+15125550190", "+1512"]
+    zones:
+      - {id: z1, elins: ["+15125550190"]}
+      - {id: z2, elins: "+15125550193"}
+)";
+  const auto errors = errors_for(bad);
+  for (const char* needle : {
+           "sites[a].shared_numbers[0]: not an E.164 number (must start with +)",
+           "sites[a].shared_numbers[2]: +15125550001 is listed twice",
+           "sites[a].elins[1]: not a valid phone number for any region: \"+1512\"",
+           "sites[a].zones[z1].elins[0]: ELIN +15125550190 is also in the pool of sites[a]",
+           "sites[a].zones[z2].elins: expected a list",
+       }) {
+    EXPECT_TRUE(has_error(errors, needle)) << "missing error: " << needle;
+  }
+}
+
 // The directory the ingest keys callers by (ingest.user_id.directory).
 TEST(RegistryLoader, DirectoryMapsSipIdentitiesToUserIds) {
   const auto load = load_registry(std::string(kMinimal) + R"(directory:

@@ -224,7 +224,8 @@ def describe(problems, limit=3):
 
 # ---------------------------------------------------------------- beyond JSON Schema
 
-WARNING_ORDER = ["vpn", "missing-unit", "stale-location", "unknown-network", "site-mismatch", "dial-prefix"]
+WARNING_ORDER = ["vpn", "missing-unit", "stale-location", "unknown-network", "site-mismatch", "dial-prefix",
+                 "callback-missing", "callback-shared", "elin-reused"]
 
 
 def check_emergency_call(doc):
@@ -647,6 +648,25 @@ def check_resolve_output(schemas, report, e911, fixtures, input_name, expect_sta
                        f"e911 resolve < {input_name}, output line {n}", line, "emergency-call.v1.schema.json")
 
 
+def check_demo_traffic(schemas, report, e911):
+    """Every emergency scenario the demo registry supports (ELIN pools, shared
+    numbers, every warning), simulated and resolved, is a valid emergency call."""
+    registry = pathlib.Path(__file__).resolve().parents[2] / "ops" / "demo" / "registry.yaml"
+    simulated = subprocess.run([str(e911), "simulate", "--registry", str(registry), "--events", "200",
+                                "--emergency-share", "1"], capture_output=True, text=True,
+                               timeout=RESOLVE_TIMEOUT_S, check=False)
+    report.check(simulated.returncode == 0, f"e911 simulate exited {simulated.returncode}: {simulated.stderr[:2000]}")
+    proc = run_resolve(e911, registry, simulated.stdout)
+    report.check(proc.returncode == 0, f"e911 resolve < simulated demo traffic exited {proc.returncode}")
+    out = [(n, line) for n, line in enumerate(proc.stdout.splitlines(), 1) if line.strip()]
+    seen = {w for _, line in out for w in json.loads(line)["warnings"]}
+    report.check(any('"elin"' in line for _, line in out), "no ELIN in the demo's resolved calls")
+    report.check("callback-shared" in seen, f"no callback-shared among the demo's warnings {sorted(seen)}")
+    for n, line in out:
+        where = f"e911 resolve < simulated demo traffic, output line {n}"
+        report.guarded(where, check_emitted_line, schemas, report, where, line, "emergency-call.v1.schema.json")
+
+
 def cmd_emitted(args):
     report = Report("schemas_emitted")
     schemas = open_schemas(report)
@@ -656,6 +676,7 @@ def cmd_emitted(args):
         check_resolve_output(schemas, report, args.e911, fixtures, "events.jsonl", (0,))
         # bad-events.jsonl: bad lines reported, exit 1; the good ones still resolved.
         check_resolve_output(schemas, report, args.e911, fixtures, "bad-events.jsonl", (1,))
+        check_demo_traffic(schemas, report, args.e911)
     except RuntimeError as e:
         report.fail(f"e911 resolve: {e}")
 

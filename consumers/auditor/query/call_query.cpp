@@ -343,6 +343,17 @@ double ComplianceFigures::notified_percent() const {
   return emergency_calls == 0 ? 0.0 : 100.0 * static_cast<double>(notified) / static_cast<double>(emergency_calls);
 }
 
+namespace {
+
+// SQL counting the emergency calls whose warnings (codes joined by ',')
+// include `code` (a constant of ours, never input).
+std::string with_warning(const std::string& code) {
+  return "SUM(CASE WHEN call_class = 'emergency' AND (',' || COALESCE(warnings, '') || ',') LIKE '%," + code +
+         ",%' THEN 1 ELSE 0 END)";
+}
+
+}  // namespace
+
 ComplianceReport compliance_report(AuditStore& store, const CallFilter& filter) {
   ComplianceReport report;
   report.filter.from = filter.from;
@@ -369,8 +380,10 @@ ComplianceReport compliance_report(AuditStore& store, const CallFilter& filter) 
           "SUM(CASE WHEN call_class = 'emergency' AND notified = 1 THEN 1 ELSE 0 END), "
           "SUM(CASE WHEN call_class = 'emergency' AND all_delivered = 1 THEN 1 ELSE 0 END), "
           "SUM(CASE WHEN call_class = 'emergency' THEN alerts_failed ELSE 0 END), "
-          "SUM(CASE WHEN call_class = 'emergency' THEN alerts_escalated ELSE 0 END) "
-          "FROM audit_calls" +
+          "SUM(CASE WHEN call_class = 'emergency' THEN alerts_escalated ELSE 0 END), " +
+          with_warning("callback-missing") + ", " + with_warning("callback-shared") + ", " +
+          with_warning("elin-reused") +
+          " FROM audit_calls" +
           c.where() + " GROUP BY COALESCE(site_id, '')");
       bind_all(stmt, c.params);
       stmt.execute();
@@ -385,6 +398,9 @@ ComplianceReport compliance_report(AuditStore& store, const CallFilter& filter) 
         f.all_delivered = static_cast<std::size_t>(whole(rs, 5));
         f.alerts_failed = static_cast<std::size_t>(whole(rs, 6));
         f.alerts_escalated = static_cast<std::size_t>(whole(rs, 7));
+        f.callback_missing = static_cast<std::size_t>(whole(rs, 8));
+        f.callback_shared = static_cast<std::size_t>(whole(rs, 9));
+        f.elin_reused = static_cast<std::size_t>(whole(rs, 10));
         by_site[f.site_id] = std::move(f);
       }
     }
@@ -416,6 +432,9 @@ ComplianceReport compliance_report(AuditStore& store, const CallFilter& filter) 
     overall.all_delivered += f.all_delivered;
     overall.alerts_failed += f.alerts_failed;
     overall.alerts_escalated += f.alerts_escalated;
+    overall.callback_missing += f.callback_missing;
+    overall.callback_shared += f.callback_shared;
+    overall.elin_reused += f.elin_reused;
     if (site.empty()) continue;  // calls without a site count in the overall figures only
     f.alert_latency = summarize(latencies[site]);
     report.sites.push_back(std::move(f));

@@ -110,6 +110,12 @@ struct ComplianceFigures {
   LatencySummary alert_latency;  // emergency calls, call -> first alert accepted
   std::size_t alerts_failed = 0;
   std::size_t alerts_escalated = 0;
+  // Emergency calls with each callback and ELIN warning: a callback that
+  // could not reach the caller (none, not diallable, a shared line), an
+  // ELIN that had to be reused.
+  std::size_t callback_missing = 0;
+  std::size_t callback_shared = 0;
+  std::size_t elin_reused = 0;
   double dispatchable_percent() const;  // of emergency calls; 0 when there are none
   double notified_percent() const;
 };

@@ -239,6 +239,9 @@ void write_figures(Writer& w, const ComplianceFigures& f) {
   w.EndObject();
   size(w, "alerts_failed", f.alerts_failed);
   size(w, "alerts_escalated", f.alerts_escalated);
+  size(w, "callback_missing", f.callback_missing);
+  size(w, "callback_shared", f.callback_shared);
+  size(w, "elin_reused", f.elin_reused);
   w.EndObject();
 }
 
@@ -276,7 +279,9 @@ std::string figures_line(const std::string& name, const ComplianceFigures& f, st
          pad(count_and_percent(f.notified, f.emergency_calls), 16, true) +
          pad(count_and_percent(f.all_delivered, f.emergency_calls), 16, true) + pad(ms(f.alert_latency.p50_ms), 8, true) +
          pad(ms(f.alert_latency.p95_ms), 8, true) + pad(ms(f.alert_latency.max_ms), 8, true) +
-         pad(std::to_string(f.alerts_failed), 7, true) + std::to_string(f.alerts_escalated) + "\n";
+         pad(std::to_string(f.alerts_failed), 7, true) + pad(std::to_string(f.alerts_escalated), 9, true) +
+         pad(std::to_string(f.callback_missing), 11, true) + pad(std::to_string(f.callback_shared), 10, true) +
+         std::to_string(f.elin_reused) + "\n";
 }
 
 }  // namespace
@@ -369,6 +374,9 @@ std::string warning_words(std::string_view code, const CallRow& call) {
            " (not their home site)";
   }
   if (code == "dial-prefix") return "dialled with outside-line prefix";
+  if (code == "callback-missing") return "no callback number the PSAP can dial";
+  if (code == "callback-shared") return "callback number is a shared line (main line, queue): it does not reach the caller";
+  if (code == "elin-reused") return "every ELIN of the zone was in use: the one conveyed was reused";
   return "warning: " + one_line(code);
 }
 
@@ -533,7 +541,8 @@ std::string report_text(const ComplianceReport& r) {
   out += "Percentages are of emergency calls; latency is call to first alert accepted, nearest-rank percentiles.\n\n";
   out += pad("site", width) + pad("emergency", 9, true) + pad("test", 5, true) + pad("dispatchable", 16, true) +
          pad("notified", 16, true) + pad("all delivered", 16, true) + pad("p50 ms", 8, true) + pad("p95 ms", 8, true) +
-         pad("max ms", 8, true) + pad("failed", 7, true) + "escalated\n";
+         pad("max ms", 8, true) + pad("failed", 7, true) + pad("escalated", 9, true) + pad("no callback", 11, true) +
+         pad("shared cb", 10, true) + "ELIN reused\n";
   out += figures_line("overall", r.overall, width);
   for (const auto& s : r.sites) out += figures_line(one_line(s.site_id), s, width);
   return out;
@@ -560,7 +569,8 @@ std::string report_json(const ComplianceReport& r) {
 std::string report_csv(const ComplianceReport& r) {
   std::string out =
       "scope,site_id,emergency_calls,test_calls,dispatchable,dispatchable_percent,notified,notified_percent,"
-      "all_delivered,latency_count,latency_p50_ms,latency_p95_ms,latency_max_ms,alerts_failed,alerts_escalated\r\n";
+      "all_delivered,latency_count,latency_p50_ms,latency_p95_ms,latency_max_ms,alerts_failed,alerts_escalated,"
+      "callback_missing,callback_shared,elin_reused\r\n";
   const auto row = [&out](const char* scope, const ComplianceFigures& f) {
     const std::vector<std::string> fields = {
         scope,
@@ -578,6 +588,9 @@ std::string report_csv(const ComplianceReport& r) {
         int_text(f.alert_latency.max_ms),
         std::to_string(f.alerts_failed),
         std::to_string(f.alerts_escalated),
+        std::to_string(f.callback_missing),
+        std::to_string(f.callback_shared),
+        std::to_string(f.elin_reused),
     };
     out += joined(fields, ",") + "\r\n";
   };

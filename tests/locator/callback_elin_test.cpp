@@ -1,0 +1,183 @@
+// Callback validation and ELIN pools (docs/registry.md, "Callback numbers
+// and ELINs"): warnings callback-missing and callback-shared, and the ELIN
+// a call located in a zone or site with a pool conveys, through the same
+// LocatorCore the consumer and `e911 resolve` run.
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "common/emergency_call.h"
+#include "consumers/locator/elin_pool.h"
+#include "consumers/locator/locator_core.h"
+#include "registry/registry_loader.h"
+
+namespace e911::locator {
+namespace {
+
+constexpr const char* kRegistry = R"(version: 1
+notification_lists:
+  austin-security: [{name: "Austin desk", sms: "+15125550100"}]
+  dallas-security: [{name: "Dallas desk", sms: "+12145550100"}]
+sites:
+  - id: austin
+    notify: austin-security
+    address: {country: US, state: TX, city: Austin, street: "Congress Ave", house_number: "500", postal_code: "78701"}
+    subnets: ["10.20.0.0/16"]
+    # The contact centre's queue and the main line outbound calls are masked to.
+    shared_numbers: ["+15125550000", "+15125550001"]
+    elins: ["+15125550180"]
+    zones:
+      - {id: austin-2, floor: "2", subnets: ["10.20.2.0/24"],
+         elins: ["+15125550191", "+15125550192", "+15125550193"]}
+      - {id: austin-3, floor: "3", subnets: ["10.20.3.0/24"]}
+  - id: dallas
+    notify: dallas-security
+    address: {country: US, state: TX, city: Dallas, street: "Main St", house_number: "1", postal_code: "75201"}
+    subnets: ["10.30.0.0/16"]
+)";
+
+class CallbackElinTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto load = registry::load_registry(kRegistry);
+    ASSERT_TRUE(load.ok()) << (load.errors.empty() ? "" : load.errors.front().message);
+    core_ = std::make_unique<LocatorCore>(load.registry);
+  }
+
+  // The emergency call for a 911 call.initiated from `ip`, `minutes` after
+  // 10:00; `caller` is the raw caller object.
+  Outcome dial(const std::string& ip, const std::string& caller, int minutes = 0, const std::string& call_id = "",
+               const std::string& site = "austin") {
+    const std::string n = std::to_string(++seq_);
+    char at[32];
+    std::snprintf(at, sizeof at, "2026-11-21T%02d:%02d:00Z", 10 + minutes / 60, minutes % 60);
+    const std::string json = R"({"schema":"e911.call-event/v1","event_id":"ev-)" + n + R"(","call_id":")" +
+                             (call_id.empty() ? "c-" + n : call_id) + R"(","type":"call.initiated","occurred_at":")" +
+                             at + R"(","dialed":"911","caller":)" + caller + R"(,"device":{"ip":")" + ip + R"("})" +
+                             (site.empty() ? "" : R"(,"site_id":")" + site + "\"") + "}";
+    auto outcome = core_->process(json);
+    EXPECT_EQ(outcome.kind, Outcome::Kind::emergency_call) << outcome.reason << "\n" << json;
+    return outcome;
+  }
+  EmergencyCall call_from(const std::string& ip, const std::string& callback, int minutes = 0) {
+    auto out = dial(ip, R"({"user_id":"u-)" + std::to_string(seq_ + 1) + R"(","extension":"5001","callback":")" +
+                            callback + R"("})",
+                    minutes);
+    return out.call.value_or(EmergencyCall{});
+  }
+  static bool has(const EmergencyCall& c, std::string_view w) {
+    return std::find(c.warnings.begin(), c.warnings.end(), w) != c.warnings.end();
+  }
+
+  std::unique_ptr<LocatorCore> core_;
+  int seq_ = 0;
+};
+
+TEST_F(CallbackElinTest, ACallbackThatCannotBeDialledBackIsCallbackMissing) {
+  EXPECT_TRUE(has(*dial("10.20.3.5", R"({"user_id":"u-1","extension":"5001"})").call, warning::kCallbackMissing));
+  for (const char* number : {"", "5001", "512-555-0142", "+1512", "+15125550142x"}) {
+    EXPECT_TRUE(has(call_from("10.20.3.5", number), warning::kCallbackMissing)) << number;
+  }
+  // The caller's own numbers, fictional example ranges included.
+  for (const char* number : {"+15125550142", "+442079460101", "+447700900123"}) {
+    const auto c = call_from("10.20.3.5", number);
+    EXPECT_FALSE(has(c, warning::kCallbackMissing)) << number;
+    EXPECT_FALSE(has(c, warning::kCallbackShared)) << number;
+  }
+}
+
+TEST_F(CallbackElinTest, ACallbackMaskedToTheSitesMainLineOrQueueIsCallbackShared) {
+  const auto c = call_from("10.20.3.5", "+15125550001");
+  EXPECT_EQ(c.warnings, std::vector<std::string_view>{warning::kCallbackShared});
+  // Located at another site, but the telephony site is the one whose queue it is.
+  const auto away = dial("10.30.1.1", R"({"user_id":"u-9","callback":"+15125550000"})");
+  EXPECT_EQ(away.call->location.site_id, "dallas");
+  EXPECT_TRUE(has(*away.call, warning::kCallbackShared));
+  // Another site's shared number is this caller's own.
+  const auto dallas = dial("10.30.1.1", R"({"user_id":"u-8","callback":"+15125550000"})", 0, "", "dallas");
+  EXPECT_FALSE(has(*dallas.call, warning::kCallbackShared));
+}
+
+TEST_F(CallbackElinTest, CallsFromAZoneGetItsElinsLeastRecentlyAssignedFirstThenReuseTheOldest) {
+  std::vector<std::string> given;
+  for (int i = 0; i < 3; ++i) {
+    const auto c = call_from("10.20.2." + std::to_string(10 + i), "+1512555014" + std::to_string(i), i);
+    given.push_back(c.elin);
+    EXPECT_FALSE(has(c, warning::kElinReused));
+  }
+  EXPECT_EQ(given, (std::vector<std::string>{"+15125550191", "+15125550192", "+15125550193"}));
+  // Exhausted within the window: the oldest assignment is reused, and said so.
+  const auto fourth = call_from("10.20.2.20", "+15125550149", 10);
+  EXPECT_EQ(fourth.elin, "+15125550191");
+  EXPECT_EQ(fourth.warnings, std::vector<std::string_view>{warning::kElinReused});
+  // The caller's own callback is unchanged.
+  EXPECT_EQ(fourth.caller.callback, "+15125550149");
+  // After the window (3 hours) the least recently assigned is free again.
+  const auto later = call_from("10.20.2.21", "+15125550150", 4 * 60);
+  EXPECT_EQ(later.elin, "+15125550192");
+  EXPECT_FALSE(has(later, warning::kElinReused));
+}
+
+TEST_F(CallbackElinTest, ASiteWidePoolServesItsZonesWithoutOneAndNothingElseGetsAnElin) {
+  EXPECT_EQ(call_from("10.20.3.9", "+15125550142").elin, "+15125550180");  // zone without a pool
+  EXPECT_EQ(call_from("10.20.9.9", "+15125550143").elin, "+15125550180");  // the site, no zone
+  EXPECT_EQ(call_from("10.30.1.1", "+15125550144").elin, "");              // no pool at that site
+  EXPECT_EQ(call_from("192.0.2.1", "+15125550145").elin, "");              // not located at a site
+}
+
+TEST_F(CallbackElinTest, ARedeliveredCallKeepsItsElinAndAssignsNothingNew) {
+  const auto first = dial("10.20.2.10", R"({"user_id":"u-1","callback":"+15125550142"})", 0, "c-same");
+  ASSERT_TRUE(first.elin_assigned);
+  EXPECT_EQ(first.elin_assigned->elin, "+15125550191");
+  EXPECT_EQ(first.elin_assigned->pool, "austin/austin-2");
+  EXPECT_EQ(first.elin_assigned->user_id, "u-1");
+  const auto again = dial("10.20.2.10", R"({"user_id":"u-1","callback":"+15125550142"})", 1, "c-same");
+  EXPECT_EQ(again.call->elin, "+15125550191");
+  EXPECT_FALSE(again.elin_assigned);
+  EXPECT_EQ(call_from("10.20.2.11", "+15125550143").elin, "+15125550192");
+}
+
+TEST_F(CallbackElinTest, ALookupFindsTheLastCallerWithinTheWindowOnly) {
+  call_from("10.20.2.10", "+15125550142", 0);
+  const auto at = [](int minutes) { return parse_rfc3339("2026-11-21T10:00:00Z").value() + minutes * 60'000LL; };
+  const auto who = core_->elins().lookup("+15125550191", at(30));
+  ASSERT_TRUE(who);
+  EXPECT_EQ(who->callback, "+15125550142");
+  EXPECT_EQ(who->extension, "5001");
+  EXPECT_FALSE(core_->elins().lookup("+15125550191", at(181)));
+  EXPECT_FALSE(core_->elins().lookup("+15125550192", at(1)));  // never assigned
+}
+
+TEST_F(CallbackElinTest, TheEmergencyCallCarriesTheElinAndTheNewWarningsInContractOrder) {
+  const auto c = call_from("10.20.2.10", "+15125550000");  // masked to the queue, from a zone with a pool
+  EXPECT_EQ(c.warnings, std::vector<std::string_view>{warning::kCallbackShared});
+  const auto json = encode_emergency_call(c);
+  EXPECT_NE(json.find(R"("elin":"+15125550191")"), std::string::npos) << json;
+  EXPECT_NE(json.find(R"("warnings":["callback-shared"])"), std::string::npos) << json;
+  EXPECT_EQ(encode_emergency_call(call_from("10.30.1.1", "+15125550142")).find("\"elin\""), std::string::npos);
+}
+
+TEST(ElinAssignments, AnAssignmentLearntElsewhereCountsAndTheLaterOneWins) {
+  ElinAssignments pool(std::chrono::hours(3));
+  ElinAssignment a;
+  a.elin = "+15125550191";
+  a.call_id = "c-1";
+  a.assigned_at = 1'000;
+  pool.apply(a);
+  a.call_id = "c-0";
+  a.assigned_at = 500;  // older: ignored
+  pool.apply(a);
+  EXPECT_EQ(pool.lookup("+15125550191", 2'000)->call_id, "c-1");
+  ElinAssignment who;
+  who.call_id = "c-2";
+  who.assigned_at = 3'000;
+  // The one assigned elsewhere is taken: the next is given.
+  EXPECT_EQ(pool.assign({"+15125550191", "+15125550192"}, who).assignment.elin, "+15125550192");
+  EXPECT_THROW(pool.assign({}, who), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace e911::locator
