@@ -19,5 +19,6 @@ int run_audit(Args args);
 int run_demo(Args args);
 int run_simulate(Args args);
 int run_ingest(Args args);
+int run_elin(Args args);
 
 }  // namespace e911::cli

@@ -24,6 +24,7 @@ constexpr e911::cli::Subcommand kCommands[] = {
     {"audit", "query, report, export and verify the audit journal (`e911 audit --help`)", e911::cli::run_audit},
     {"broker", "run an embedded Kafka broker on loopback for demos and tests", e911::cli::run_broker},
     {"simulate", "write simulated call traffic as JSON lines (for resolve, kcat, tests)", e911::cli::run_simulate},
+    {"elin", "who a callback to an ELIN should reach now (`e911 elin lookup NUMBER`)", e911::cli::run_elin},
 };
 
 }  // namespace

@@ -94,6 +94,9 @@ class Config {
     std::string emergency_calls;
     std::string notifications;
     std::string dead_letter;
+    // Compacted, key the ELIN: who a callback to each ELIN should reach
+    // (consumers/locator/elin_assignment_record.h).
+    std::string elin_assignments;
   };
 
   // Defaults only (no file, no environment).

@@ -284,7 +284,7 @@ Result<std::vector<EntryDraft>> drafts_for_emergency_call(std::string_view docum
   if (!recorded_json) return recorded_json.error();
 
   PayloadBuilder conveyed;
-  conveyed.copy(*doc, {"call_id", "location", "warnings", "routing", "notify", "pidf_lo"});
+  conveyed.copy(*doc, {"call_id", "location", "warnings", "routing", "notify", "elin", "pidf_lo"});
   conveyed.source(source);
   auto conveyed_json = conveyed.finish();
   if (!conveyed_json) return conveyed_json.error();

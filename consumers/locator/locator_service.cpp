@@ -16,7 +16,9 @@
 #include "common/log.h"
 #include "common/reload_signal.h"
 #include "common/timestamp.h"
+#include "common/kafka/error.h"
 #include "consumers/locator/batch_decoder.h"
+#include "consumers/locator/elin_assignment_record.h"
 #include "consumers/locator/locator_core.h"
 #include "registry/registry_file.h"
 #include "registry/reload_metrics.h"
@@ -37,6 +39,16 @@ service::ConsumerServiceOptions shell_options(const LocatorServiceOptions& o, co
   return s;
 }
 
+bool has_elin_pools(const registry::Registry& r) {
+  for (const auto& site : r.data().sites) {
+    if (!site.elins.empty()) return true;
+    for (const auto& zone : site.zones) {
+      if (!zone.elins.empty()) return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 struct LocatorService::State : service::ConsumerHooks {
@@ -45,7 +57,7 @@ struct LocatorService::State : service::ConsumerHooks {
         metrics(std::move(registry)),
         shell(shell_options(options, metrics)),
         registry_file(options.registry_path, options.registry_check_interval),
-        core(registry_file.registry(), options.dedup_capacity),
+        core(registry_file.registry(), options.dedup_capacity, JsonLimits{}, options.elin_window),
         decoder(core, std::thread::hardware_concurrency() > 1),
         call_events(metrics.counter("locator", "call_events", "Call events consumed, by outcome.")),
         location_updates(metrics.counter("locator", "location_updates",
@@ -69,6 +81,7 @@ struct LocatorService::State : service::ConsumerHooks {
         registered_users(metrics.gauge("locator", "registered_users", "Users with a registered location.").Add({})),
         registry_sites(metrics.gauge("locator", "registry_sites", "Sites in the registry in force.").Add({})) {
     registry_sites.Set(static_cast<double>(core.registry().data().sites.size()));
+    elin_pools = has_elin_pools(core.registry());
 
     // Series looked up once: a labelled Add() per event costs a hash of the labels.
     for (const char* outcome : {"emergency_call", "not_emergency", "duplicate", "rejected", "location_update"}) {
@@ -126,6 +139,12 @@ struct LocatorService::State : service::ConsumerHooks {
   // (while run() runs).
   std::unique_ptr<kafka::TopicTail> updates;
   bool updates_followed = false;  // in the current poll round
+  // The compacted ELIN assignments topic, followed the same way: every
+  // replica assigns from one view of each pool, and a restart keeps it.
+  // Null when the topic cannot be read (assignments then live in this
+  // process only, and it says so at start).
+  std::unique_ptr<kafka::TopicTail> elin_records;
+  bool elin_pools = false;  // the registry in force has any
 
   std::atomic<std::uint64_t> n_call_events{0}, n_emergency_calls{0}, n_dead_letters{0}, n_location_updates{0},
       n_reloads{0}, n_reload_failures{0};
@@ -151,6 +170,7 @@ struct LocatorService::State : service::ConsumerHooks {
     ++n_reloads;
     registry_reload_metrics.reloaded();
     registry_sites.Set(static_cast<double>(registry->data().sites.size()));
+    elin_pools = has_elin_pools(*registry);
     log.info("registry reloaded",
              {{"registry", options.registry_path}, {"sites", registry->data().sites.size()}, {"trigger", reload->trigger}});
   }
@@ -191,6 +211,54 @@ struct LocatorService::State : service::ConsumerHooks {
       ++n_dead_letters;
     }
   }
+  // A record of e911.elin-assignments: applied to the pools (the later of
+  // two for one ELIN wins). One that cannot be read is skipped and logged.
+  void apply_elin_record(const kafka::Message& msg) {
+    if (msg.tombstone) return;
+    auto a = decode_elin_assignment(msg.value);
+    if (!a) {
+      log.warn("ELIN assignment record skipped", {{"topic", msg.topic}, {"partition", msg.partition},
+                                                  {"offset", msg.offset}, {"reason", a.error().message}});
+      return;
+    }
+    core.elins().apply(*a);
+  }
+
+  // Before a call that may be given an ELIN: every assignment already on
+  // the topic (another replica's a moment ago) is applied first, so one
+  // pool is never handed out twice from a stale view. Only emergency and
+  // test numbers, and only with pools in the registry: a read to the
+  // topic's end is a round trip to Kafka.
+  void catch_up_elins(const InputEvent& event) {
+    if (!elin_records) return;
+    const auto* call = std::get_if<CallEvent>(&event);
+    if (!call || call->type != CallEventType::initiated) return;
+    if (!elin_pools || !core.registry().dial_plan().maybe_emergency(call->dialed)) return;
+    try {
+      elin_records->catch_up([&](const kafka::Message& m) { apply_elin_record(m); }, std::chrono::seconds(5));
+    } catch (const kafka::KafkaError& e) {
+      log.warn("ELIN assignments not read to the end before a call; assigning from what was read",
+               {{"call_id", call->call_id}, {"error", e.what()}});
+    }
+  }
+
+  void open_elin_records() {
+    const auto& topic = options.topics.elin_assignments;
+    if (topic.empty()) return;
+    try {
+      elin_records = std::make_unique<kafka::TopicTail>(options.kafka, topic, std::vector<std::int32_t>{},
+                                                        options.startup_timeout);
+      const auto read = elin_records->catch_up([&](const kafka::Message& m) { apply_elin_record(m); },
+                                               options.startup_timeout);
+      log.info("ELIN assignments read back", {{"topic", topic}, {"records", read}, {"elins", core.elins().size()}});
+    } catch (const kafka::KafkaError& e) {
+      elin_records.reset();
+      log.warn("ELIN assignments are kept in this process only: other replicas do not see them and a restart "
+               "loses them (create the compacted topic to share them)",
+               {{"topic", topic}, {"error", e.what()}});
+    }
+  }
+
   // ---- the shell's hooks (consumer thread) ----
 
   // Registered locations first: a call must not be resolved without them.
@@ -203,11 +271,15 @@ struct LocatorService::State : service::ConsumerHooks {
     count_users();
     log.info("registered locations rebuilt",
              {{"topic", topics.location_updates}, {"messages", rebuilt}, {"users", core.locations().size()}});
+    open_elin_records();
     log.info("consuming", {{"topic", topics.call_events}, {"group_id", options.group_id},
                            {"registry", options.registry_path}});
   }
 
   void follow_updates() {
+    if (elin_records) {
+      elin_records->poll([&](const kafka::Message& m) { apply_elin_record(m); }, std::chrono::milliseconds(0));
+    }
     if (updates->poll([&](const kafka::Message& m) { apply_location_update(m, false); },
                       std::chrono::milliseconds(0)) > 0) {
       count_users();
@@ -248,7 +320,10 @@ struct LocatorService::State : service::ConsumerHooks {
     updates_followed = false;
   }
 
-  void stopped() override { updates.reset(); }
+  void stopped() override {
+    updates.reset();
+    elin_records.reset();
+  }
 
   void batch(std::span<const kafka::Message> messages) override { decoder.batch(messages); }
 
@@ -265,10 +340,11 @@ struct LocatorService::State : service::ConsumerHooks {
     if (msg.tombstone) {
       outcome.kind = Outcome::Kind::rejected;
       outcome.reason = "value: null (a tombstone), not a call event";
-    } else if (decoded != nullptr) {
-      outcome = core.process(*decoded);
     } else {
-      outcome = core.process(msg.value);
+      std::optional<Result<InputEvent>> own;
+      if (decoded == nullptr) decoded = &own.emplace(core.decode(msg.value));
+      if (*decoded) catch_up_elins(**decoded);
+      outcome = core.process(*decoded);
     }
     processing.Observe(std::chrono::duration<double>(Clock::now() - read_at).count());
     switch (outcome.kind) {
@@ -283,13 +359,34 @@ struct LocatorService::State : service::ConsumerHooks {
                   {"routing", call.routing}, {"warnings", call.warnings.size()}});
         State* state = this;
         std::string call_id = call.call_id;
+        // With a new ELIN assignment the call event is done once Kafka has
+        // both the call and the assignment (a callback to the ELIN must
+        // find the caller after a restart too); they go out side by side.
+        const bool record_elin = outcome.elin_assigned && elin_records;
+        auto outstanding = std::make_shared<std::atomic<int>>(record_elin ? 2 : 1);
+        if (record_elin) {
+          const auto& a = *outcome.elin_assigned;
+          shell.producer().produce(
+              options.topics.elin_assignments, a.elin, encode_elin_assignment(a), {},
+              [state, ack, outstanding, call_id, elin = a.elin](const kafka::DeliveryReport& report) {
+                if (report.ok()) {
+                  if (outstanding->fetch_sub(1) == 1) ack.done();
+                  return;
+                }
+                state->delivery_failures.Increment();
+                state->log.error("ELIN assignment not accepted by Kafka; stopping so that the call is "
+                                 "consumed again after the restart",
+                                 {{"call_id", call_id}, {"elin", elin}, {"error", report.error}});
+                state->shell.fail("ELIN assignment of call " + call_id + " not delivered: " + report.error);
+              });
+        }
         convey(
             call.call_id, encode_emergency_call(call),
-            [state, ack, read_at, call_id](const kafka::DeliveryReport& report) {
+            [state, ack, read_at, call_id, outstanding](const kafka::DeliveryReport& report) {
               if (report.ok()) {
                 state->conveyed.Observe(std::chrono::duration<double>(Clock::now() - read_at).count());
                 ++state->n_emergency_calls;
-                ack.done();
+                if (outstanding->fetch_sub(1) == 1) ack.done();
                 return;
               }
               state->delivery_failures.Increment();

@@ -15,6 +15,15 @@
 // hand-over. Start-up reads the topic to its end before the first call
 // event is taken; afterwards new updates are applied before each call.
 //
+// ELINs: a call located in a zone or site with an ELIN pool is assigned one
+// (elin_pool.h), recorded on the compacted e911.elin-assignments topic (key
+// the ELIN), which every instance follows like the location updates: they
+// assign from one view of each pool, a restart reads it back, and the call
+// event is done only once Kafka has both the call and its assignment.
+// Without that topic the assignments are kept in the process only (logged
+// at start). Two instances assigning from one pool in the same instant,
+// before either has read the other's record, can give out the same ELIN.
+//
 // Registry: reloaded when the file changes or on SIGHUP; an invalid file is
 // reported and the previous registry stays in force.
 
@@ -46,6 +55,8 @@ struct LocatorServiceOptions {
   std::chrono::milliseconds startup_timeout{120000};
   std::size_t dead_letter_max_payload = 64 * 1024;
   std::size_t dedup_capacity = 1'000'000;
+  // How long an ELIN assignment says whom a callback reaches.
+  std::chrono::milliseconds elin_window = std::chrono::hours(3);
 };
 
 struct LocatorServiceStats {

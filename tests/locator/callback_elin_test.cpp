@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/emergency_call.h"
+#include "consumers/locator/elin_assignment_record.h"
 #include "consumers/locator/elin_pool.h"
 #include "consumers/locator/locator_core.h"
 #include "registry/registry_loader.h"
@@ -177,6 +178,41 @@ TEST(ElinAssignments, AnAssignmentLearntElsewhereCountsAndTheLaterOneWins) {
   // The one assigned elsewhere is taken: the next is given.
   EXPECT_EQ(pool.assign({"+15125550191", "+15125550192"}, who).assignment.elin, "+15125550192");
   EXPECT_THROW(pool.assign({}, who), std::invalid_argument);
+}
+
+TEST(ElinAssignmentRecord, RoundTripsAndNamesWhatIsWrong) {
+  ElinAssignment a;
+  a.elin = "+15125550190";
+  a.pool = "austin/austin-2";
+  a.call_id = "c-1";
+  a.user_id = "u-1";
+  a.extension = "5001";
+  a.callback = "+15125550142";
+  a.assigned_at = parse_rfc3339("2026-11-21T10:00:00Z").value();
+  const auto json = encode_elin_assignment(a);
+  EXPECT_EQ(json, R"({"schema":"e911.elin-assignment/v1","elin":"+15125550190","pool":"austin/austin-2",)"
+                  R"("call_id":"c-1","user_id":"u-1","extension":"5001","callback":"+15125550142",)"
+                  R"("assigned_at":"2026-11-21T10:00:00.000Z"})");
+  const auto back = decode_elin_assignment(json);
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(back->elin, a.elin);
+  EXPECT_EQ(back->pool, a.pool);
+  EXPECT_EQ(back->call_id, a.call_id);
+  EXPECT_EQ(back->extension, a.extension);
+  EXPECT_EQ(back->assigned_at, a.assigned_at);
+  for (const auto& [bad, says] : std::vector<std::pair<std::string, std::string>>{
+           {"[]", "expected a JSON object"},
+           {R"({"schema":"e911.elin-assignment/v2"})", "schema: expected \"e911.elin-assignment/v1\""},
+           {R"({"schema":"e911.elin-assignment/v1","elin":"5550190","pool":"p","call_id":"c","assigned_at":"x"})",
+            "elin: not an E.164 number"},
+           {R"({"schema":"e911.elin-assignment/v1","elin":"+15125550190","pool":"p","call_id":"c","assigned_at":"x"})",
+            "assigned_at: not an RFC 3339 time"},
+           {R"({"schema":"e911.elin-assignment/v1","elin":"+15125550190","call_id":"c","assigned_at":"x"})", "pool"},
+       }) {
+    const auto r = decode_elin_assignment(bad);
+    ASSERT_FALSE(r) << bad;
+    EXPECT_NE(r.error().message.find(says), std::string::npos) << r.error().message;
+  }
 }
 
 }  // namespace

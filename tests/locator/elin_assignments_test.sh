@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# ELIN assignments across locator processes, through Kafka (the compacted
+# e911.elin-assignments topic): a restarted locator reads them back and
+# goes on with the next ELIN of the pool; two locators sharing the call
+# events give every call a different ELIN while the pool lasts, then reuse
+# the oldest (elin-reused); `e911 elin lookup` says whom each ELIN reaches.
+# Real processes: `e911 broker`, `e911 locator`, kcat.
+# Usage: elin_assignments_test.sh E911 REGISTRY (the demo's: Austin Floor 1 has 4 ELINs)
+set -euo pipefail
+e911="$1"
+registry="$2"
+deadline_s=60
+work="$(mktemp -d)"
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=../observability/fixture_lib.sh
+source "$here/../observability/fixture_lib.sh"
+# shellcheck source=../observability/prometheus_lib.sh
+source "$here/../observability/prometheus_lib.sh"
+cleanup() {
+  local all=("${watched_pids[@]}") i
+  for ((i = ${#all[@]} - 1; i >= 0; i--)); do stop_process "${all[$i]}"; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+command -v kcat >/dev/null || fail "kcat is not installed"
+
+mkfifo "$work/broker.fifo"
+"$e911" broker >"$work/broker.fifo" 2>"$work/broker.err" &
+watched_pids+=($!)
+exec 3<"$work/broker.fifo"
+IFS= read -r -t "$deadline_s" -u 3 line || fail "no bootstrap line from e911 broker"
+cat <&3 >/dev/null &
+exec 3<&-
+bootstrap="${line#bootstrap.servers=}"
+cat >"$work/e911.yaml" <<YAML
+kafka:
+  bootstrap.servers: "$bootstrap"
+  fetch.wait.max.ms: "5"
+  session.timeout.ms: "6000"
+  heartbeat.interval.ms: "500"
+metrics: {port: 0}
+locator: {registry: $registry}
+YAML
+start_locator() {  # NAME
+  "$e911" locator --config "$work/e911.yaml" >"$work/$1.out" 2>"$work/$1.err" &
+  watched_pids+=($!)
+  locator_pid=$!
+}
+kc() { kcat -b "$bootstrap" "$@"; }
+# A 911 call from Austin Floor 1 (10.60.1.0/24), on call-events partition $2.
+call() {  # N PARTITION
+  printf '{"schema":"e911.call-event/v1","event_id":"ev-%s","call_id":"c-%s","type":"call.initiated","occurred_at":"%s","dialed":"911","caller":{"user_id":"u-%s","extension":"50%02d","callback":"+1512555014%s"},"device":{"ip":"10.60.1.%s"},"site_id":"austin-office"}\n' \
+    "$1" "$1" "$(date -u +%Y-%m-%dT%H:%M:%S.000Z)" "$1" "$1" "$(( $1 % 10 ))" "$((10 + $1))" |
+    kc -P -t e911.call-events -p "$2" || fail "kcat could not produce call $1"
+}
+calls_out() { kc -X fetch.wait.max.ms=5 -C -t e911.emergency-calls -o beginning -e -q 2>/dev/null >"$work/calls.jsonl"; }
+# The ELIN of call N once conveyed (and its warnings), into $elin and $warnings.
+conveyed() {  # N
+  calls_out
+  "$python" - "$work/calls.jsonl" "c-$1" >"$work/conveyed" <<'PY' || return 1
+import json, sys
+for line in open(sys.argv[1]):
+    d = json.loads(line)
+    if d["call_id"] == sys.argv[2]:
+        print(d.get("elin", ""), ",".join(d["warnings"]))
+        sys.exit(0)
+sys.exit(1)
+PY
+}
+elin_of() {  # N
+  poll "call c-$1 conveyed" conveyed "$1"
+  read -r elin warnings <"$work/conveyed" || true
+}
+ready() { grep -q '"msg":"consuming","topics"' "$work/$1.err" && grep -q 'partitions_assigned' "$work/$1.err"; }
+
+echo "== one locator: the pool in order =="
+start_locator a
+poll "locator a consuming" ready a
+call 1 0; elin_of 1; [ "$elin" = "+15125550190" ] || fail "call 1: ELIN '$elin', expected +15125550190"
+call 2 1; elin_of 2; [ "$elin" = "+15125550191" ] || fail "call 2: ELIN '$elin', expected +15125550191"
+
+echo "== restarted: the assignments are read back =="
+stop_process "$locator_pid"
+unset 'watched_pids[-1]'
+start_locator b
+poll "locator b consuming" ready b
+grep -q '"msg":"ELIN assignments read back".*"elins":2' "$work/b.err" || fail "locator b did not read back 2 assignments"
+call 3 2; elin_of 3; [ "$elin" = "+15125550192" ] || fail "call 3 after the restart: ELIN '$elin', expected +15125550192"
+
+echo "== two locators sharing the call events: one pool =="
+start_locator c
+rebalanced() { [ "$(grep -c partitions_assigned "$work/b.err")" -ge 2 ] && ready c; }
+poll "locators b and c sharing the partitions" rebalanced
+call 4 0; elin_of 4; first="$elin"
+call 5 1; elin_of 5; second="$elin"; second_warnings="$warnings"
+call 6 2; elin_of 6; third="$elin"
+[ "$first" = "+15125550193" ] || fail "call 4: ELIN '$first', expected the last unused one, +15125550193"
+[ "$second" = "+15125550190" ] && [ "$second_warnings" = "elin-reused" ] ||
+  fail "call 5: ELIN '$second' ($second_warnings), expected the oldest reused: +15125550190 (elin-reused)"
+[ "$third" = "+15125550191" ] || fail "call 6: ELIN '$third', expected +15125550191"
+handled_by() { grep -c '"msg":"emergency call resolved"' "$work/$1.err" || true; }
+echo "calls resolved: b $(handled_by b), c $(handled_by c)"
+[ "$(handled_by c)" -ge 1 ] || fail "locator c resolved none of calls 4-6: the test did not exercise two replicas"
+
+echo "== e911 elin lookup =="
+"$e911" elin lookup +15125550190 --config "$work/e911.yaml" --json >"$work/lookup.json" || fail "lookup +15125550190 found nobody"
+grep -q '"call_id":"c-5"' "$work/lookup.json" && grep -q '"extension":"5005"' "$work/lookup.json" ||
+  fail "lookup +15125550190: $(cat "$work/lookup.json") (expected call c-5)"
+"$e911" elin lookup +15125550192 --config "$work/e911.yaml" | grep -q "call c-3, user u-3" || fail "lookup +15125550192"
+status=0
+"$e911" elin lookup +15125550192 --config "$work/e911.yaml" --at 2099-01-01T00:00:00Z >/dev/null || status=$?
+[ "$status" -eq 1 ] || fail "lookup after the window exited $status, expected 1 (nobody to reach)"
+echo "PASS: a restart and a second locator assign from one pool through Kafka; lookups answer who each ELIN reaches"
