@@ -109,8 +109,9 @@ int run_lookup(Args args) {
 
 int run_elin(Args args) {
   if (!args.empty() && args[0] == "lookup") return run_lookup(args.subspan(1));
-  std::cerr << "usage: e911 elin lookup NUMBER [--config FILE] [--at TIME] [--json]\n";
-  return (!args.empty() && (args[0] == "--help" || args[0] == "-h")) ? 0 : 2;
+  const bool help = !args.empty() && (args[0] == "--help" || args[0] == "-h" || args[0] == "help");
+  (help ? std::cout : std::cerr) << kHelp;
+  return help ? 0 : 2;
 }
 
 }  // namespace e911::cli

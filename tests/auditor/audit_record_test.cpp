@@ -51,6 +51,18 @@ TEST(AuditRecordTest, AnEmergencyCallIsRecordedThenItsLocationConveyed) {
       << conveyed.payload;
 }
 
+// The ELIN conveyed for the caller's zone is part of what was conveyed.
+TEST(AuditRecordTest, TheElinConveyedIsJournaledWithTheLocation) {
+  auto json = test::emergency_call_json(test::CallDoc{});
+  const auto at = json.find("\"notify\":");
+  ASSERT_NE(at, std::string::npos) << json;
+  json.insert(at, R"("elin":"+15125550190",)");
+  const auto drafts = drafts_for_emergency_call(json, kFrom, kNow);
+  ASSERT_TRUE(drafts) << drafts.error().message;
+  EXPECT_NE((*drafts)[1].payload.find(R"("elin":"+15125550190")"), std::string::npos) << (*drafts)[1].payload;
+  EXPECT_EQ((*drafts)[0].payload.find("elin"), std::string::npos);
+}
+
 TEST(AuditRecordTest, EveryEmergencyCallExampleOfTheContractIsJournaled) {
   int n = 0;
   for (const auto& f : std::filesystem::directory_iterator((test::source_dir() + "/schemas/examples/emergency-call"))) {

@@ -24,14 +24,9 @@ cleanup() {
 trap cleanup EXIT
 command -v kcat >/dev/null || fail "kcat is not installed"
 
-mkfifo "$work/broker.fifo"
-"$e911" broker >"$work/broker.fifo" 2>"$work/broker.err" &
-watched_pids+=($!)
-exec 3<"$work/broker.fifo"
-IFS= read -r -t "$deadline_s" -u 3 line || fail "no bootstrap line from e911 broker"
-cat <&3 >/dev/null &
-exec 3<&-
-bootstrap="${line#bootstrap.servers=}"
+start_announcing broker "$e911" broker
+watched_pids+=("$announced_pid")
+bootstrap="${announced#bootstrap.servers=}"
 cat >"$work/e911.yaml" <<YAML
 kafka:
   bootstrap.servers: "$bootstrap"

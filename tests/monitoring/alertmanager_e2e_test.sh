@@ -48,22 +48,6 @@ for tool in prometheus prometheus-alertmanager promtool kcat; do
   command -v "$tool" >/dev/null || fail "$tool is not installed (ops/install-deps.sh)"
 done
 
-# start_announcing NAME COMMAND...: starts COMMAND, whose first line on
-# standard output announces where it listens; sets $announced to it. The
-# rest of its output goes to $work/NAME.out.
-start_announcing() {
-  local name="$1" line=""
-  shift
-  mkfifo "$work/$name.fifo"
-  "$@" >"$work/$name.fifo" 2>"$work/$name.err" &
-  watched_pids+=($!)
-  exec 3<"$work/$name.fifo"
-  IFS= read -r -t "$deadline_s" -u 3 line || fail "$name did not announce itself within ${deadline_s}s"
-  cat <&3 >"$work/$name.out" &
-  exec 3<&-
-  announced="$line"
-}
-
 # start_component NAME ARGS...: `e911 ARGS...`; sets $metrics_port from its
 # "serving /metrics and /healthz" log line.
 start_component() {
@@ -83,9 +67,11 @@ for line in open(sys.argv[1]):
 
 echo "== the pipeline =="
 start_announcing broker "$e911" broker
+watched_pids+=("$announced_pid")
 bootstrap="${announced#bootstrap.servers=}"
 mkdir -p "$work/mail" "$work/mail-2" "$work/notifier-state"
 start_announcing smtp "$python" "$smtp_server" --maildir "$work/mail"
+watched_pids+=("$announced_pid")
 smtp_port="${announced#port=}"
 smtp_index=$((${#watched_pids[@]} - 1))
 kafka_yaml="kafka:
@@ -134,10 +120,12 @@ auditor:
 YAML
 E911_AUDITOR_SIGNING_SECRET_FILE="$work/signing.secret" start_announcing audit-api \
   "$e911" audit serve --config "$work/audit-api.yaml" --listen 127.0.0.1:0
+watched_pids+=("$announced_pid")
 audit_api_port="${announced##*metrics on 127.0.0.1:}"
 
 echo "== Alertmanager, routed by $(basename "$alertmanager_yml"), and its webhook receiver =="
 start_announcing webhook "$python" "$here/webhook_receiver.py" --out "$work/notifications.jsonl"
+watched_pids+=("$announced_pid")
 hook="http://127.0.0.1:${announced#port=}"
 "$python" - "$alertmanager_yml" "$hook" "$real_windows" >"$work/alertmanager.yml" <<'PY'
 import sys, yaml

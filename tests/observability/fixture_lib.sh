@@ -1,6 +1,7 @@
-# Sourced by the observability script tests: start e911_metrics_fixture,
-# wait (with a deadline) for its "port=N" line, stop it on exit.
-# Needs: $work (a temp dir) set by the caller; sets $fixture_pid and $fixture_port.
+# Sourced by the script tests that start servers: fail with their logs,
+# stop a process, start one that announces where it listens on its first
+# line (e911 broker, the peers, e911_metrics_fixture) with a deadline.
+# Needs: $work (a temp dir) set by the caller.
 
 fixture_pid=""
 fixture_port=""
@@ -26,20 +27,38 @@ stop_process() {
   wait "$pid" 2>/dev/null || true
 }
 
-# start_fixture PATH DEADLINE_S
-start_fixture() {
-  local bin="$1" deadline_s="$2" line=""
+# start_announcing NAME COMMAND...: starts COMMAND, whose first line on
+# standard output says where it listens ("port=N", "bootstrap.servers=...");
+# waits for it up to $deadline_s; sets $announced to it and $announced_pid.
+# The rest of its standard output goes to $work/NAME.out (drained, so it
+# never blocks), its standard error to $work/NAME.err.
+announced=""
+announced_pid=""
+start_announcing() {
+  local name="$1" line=""
+  shift
   # A FIFO: `read -t` waits for the first line with a deadline, no polling.
-  mkfifo "$work/fixture.out"
-  "$bin" >"$work/fixture.out" 2>"$work/fixture.err" &
-  fixture_pid=$!
-  exec 3<"$work/fixture.out"
+  mkfifo "$work/$name.fifo"
+  "$@" >"$work/$name.fifo" 2>"$work/$name.err" &
+  announced_pid=$!
+  exec 3<"$work/$name.fifo"
   if ! IFS= read -r -t "$deadline_s" -u 3 line; then
-    kill -0 "$fixture_pid" 2>/dev/null || fail "metrics fixture exited before printing its port"
-    fail "no port line from the metrics fixture within ${deadline_s}s"
+    kill -0 "$announced_pid" 2>/dev/null || fail "$name exited before saying where it listens"
+    fail "no first line from $name within ${deadline_s}s"
   fi
-  case "$line" in
-    port=[0-9]*) fixture_port="${line#port=}" ;;
-    *) fail "first line of the metrics fixture is not port=N: '$line'" ;;
+  cat <&3 >"$work/$name.out" &
+  exec 3<&-
+  announced="$line"
+}
+
+# start_fixture PATH DEADLINE_S: the metrics fixture; sets $fixture_pid
+# and $fixture_port.
+start_fixture() {
+  local deadline_s="$2"
+  start_announcing fixture "$1"
+  fixture_pid="$announced_pid"
+  case "$announced" in
+    port=[0-9]*) fixture_port="${announced#port=}" ;;
+    *) fail "first line of the metrics fixture is not port=N: '$announced'" ;;
   esac
 }
