@@ -167,6 +167,7 @@ const std::vector<ConfigKey>& common_config_keys() {
       ConfigKey::text("topics.notifications", "e911.notifications"),
       ConfigKey::text("topics.dead_letter", "e911.dead-letter"),
       ConfigKey::text("topics.elin_assignments", "e911.elin-assignments"),
+      ConfigKey::text("topics.elin_lookups", "e911.elin-lookups"),
       ConfigKey::integer("metrics.port", 9464, 0, 65535),
       ConfigKey::text("metrics.bind", "127.0.0.1"),
       ConfigKey::text("state_dir"),
@@ -411,7 +412,8 @@ Config::Topics Config::topics() const {
                 get_or("topics.emergency_calls", "e911.emergency-calls"),
                 get_or("topics.notifications", "e911.notifications"),
                 get_or("topics.dead_letter", "e911.dead-letter"),
-                get_or("topics.elin_assignments", "e911.elin-assignments")};
+                get_or("topics.elin_assignments", "e911.elin-assignments"),
+                get_or("topics.elin_lookups", "e911.elin-lookups")};
 }
 
 std::optional<Error> Config::set(std::string_view key, std::string_view value, std::string_view origin) {

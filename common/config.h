@@ -97,6 +97,10 @@ class Config {
     // Compacted, key the ELIN: who a callback to each ELIN should reach
     // (consumers/locator/elin_assignment_record.h).
     std::string elin_assignments;
+    // Every answer to "whom does a callback to this ELIN reach" (the
+    // locator's lookup endpoint, `e911 elin lookup`), journaled by the
+    // auditor (consumers/locator/elin_lookup_record.h).
+    std::string elin_lookups;
   };
 
   // Defaults only (no file, no environment).

@@ -510,7 +510,7 @@ def check_refs_resolve(schemas, report):
 EXPECTED_SCHEMAS = {
     "common.v1.schema.json", "civic-address.v1.schema.json", "call-event.v1.schema.json",
     "location-update.v1.schema.json", "emergency-call.v1.schema.json", "notification.v1.schema.json",
-    "dead-letter.v1.schema.json", "elin-assignment.v1.schema.json",
+    "dead-letter.v1.schema.json", "elin-assignment.v1.schema.json", "elin-lookup.v1.schema.json",
 }
 MIN_EXAMPLES = 3
 
