@@ -23,6 +23,7 @@
 #include "cli/command_line.h"
 #include "cli/options.h"
 #include "common/config.h"
+#include "common/encoding.h"
 #include "common/kafka/embedded_broker.h"
 #include "common/kafka/producer.h"
 #include "common/kafka/stop_signal.h"
@@ -143,18 +144,6 @@ void write_text_file(const std::string& path, const std::string& text) {
   out << text;
   out.close();
   if (!out) throw std::runtime_error("cannot write " + path);
-}
-
-std::string random_hex(int bytes) {
-  std::random_device random;
-  std::string hex;
-  for (int i = 0; i < bytes; ++i) {
-    const auto byte = random() & 0xff;
-    static constexpr char kDigits[] = "0123456789abcdef";
-    hex += kDigits[byte >> 4];
-    hex += kDigits[byte & 0xf];
-  }
-  return hex;
 }
 
 // A file readable by its owner only.

@@ -2,6 +2,7 @@
 // ELIN assignments topic the locators write (elin_assignment_record.h).
 // For the PBX's callback routing and for operators.
 
+#include <cstdlib>
 #include <iostream>
 #include <string>
 
@@ -15,10 +16,12 @@
 #include "common/config.h"
 #include "common/json_writer.h"
 #include "common/kafka/error.h"
+#include "common/kafka/producer.h"
 #include "common/kafka/topic_tail.h"
 #include "common/phone_number.h"
 #include "common/timestamp.h"
 #include "consumers/locator/elin_assignment_record.h"
+#include "consumers/locator/elin_lookup_record.h"
 #include "consumers/locator/elin_pool.h"
 #include "consumers/locator/locator_config.h"
 
@@ -33,8 +36,11 @@ constexpr const char* kHelp =
     "it was assigned to, if that was within locator.elin_window_s (3 hours by\n"
     "default): call id, user, extension and the caller's own callback number.\n"
     "Reads the ELIN assignments topic (topics.elin_assignments) the locators\n"
-    "write. Exit status 0 when someone is to be reached, 1 when nobody is (never\n"
-    "assigned, or the window has passed), 2 on a usage or Kafka error.\n"
+    "write. Every lookup is recorded on topics.elin_lookups for the auditor's\n"
+    "journal, with who asked (E911_OPERATOR, else the login name). Exit status 0\n"
+    "when someone is to be reached, 1 when nobody is (never assigned, or the\n"
+    "window has passed), 2 on a usage or Kafka error (the answer is still printed\n"
+    "when only its journaling failed).\n"
     "\n"
     "  --config FILE   YAML configuration: kafka.*, topics.*, locator.elin_window_s\n"
     "  --at TIME       answer as of TIME (RFC 3339) instead of now\n"
@@ -44,19 +50,35 @@ void print_json(const std::string& elin, const std::optional<locator::ElinAssign
   rapidjson::StringBuffer buf;
   json::Writer w(buf);
   w.StartObject();
-  json::put(w, "elin", elin);
-  w.Key("reachable");
-  w.Bool(a.has_value());
-  if (a) {
-    json::put(w, "pool", a->pool);
-    json::put(w, "call_id", a->call_id);
-    json::put_if(w, "user_id", a->user_id);
-    json::put_if(w, "extension", a->extension);
-    json::put_if(w, "callback", a->callback);
-    json::put(w, "assigned_at", format_rfc3339(a->assigned_at));
-  }
+  locator::put_elin_answer(w, elin, a);
   w.EndObject();
   std::cout << buf.GetString() << "\n";
+}
+
+// Who is asking, for the journal: E911_OPERATOR, else the login name.
+std::string operator_name() {
+  for (const char* name : {"E911_OPERATOR", "USER", "LOGNAME"}) {
+    if (const char* v = std::getenv(name); v && *v) return v;
+  }
+  return "operator";
+}
+
+// The lookup on the lookups topic, for the auditor's journal. False (and
+// said on stderr) when Kafka did not take it.
+bool record_lookup(const Config& config, const locator::ElinLookup& lookup) {
+  const auto topic = config.topics().elin_lookups;
+  try {
+    kafka::Producer producer(config.kafka_properties(), {.client_id = "e911-elin-lookup", .topics = {topic}});
+    std::string error;
+    producer.produce(topic, lookup.elin, locator::encode_elin_lookup(lookup), {},
+                     [&error](const kafka::DeliveryReport& r) { error = r.ok() ? "" : r.error; });
+    if (!producer.flush(std::chrono::seconds(30))) error = "not acknowledged within 30 s";
+    if (error.empty()) return true;
+    std::cerr << "e911 elin lookup: the lookup was not journaled: " << topic << ": " << error << "\n";
+  } catch (const kafka::KafkaError& e) {
+    std::cerr << "e911 elin lookup: the lookup was not journaled: " << topic << ": " << e.what() << "\n";
+  }
+  return false;
 }
 
 int run_lookup(Args args) {
@@ -91,6 +113,9 @@ int run_lookup(Args args) {
     return 2;
   }
   const auto who = assignments.lookup(elin, at);
+  auto lookup = locator::new_elin_lookup(elin, "cli", operator_name(), who);
+  if (opts.value("--at")) lookup.as_of = at;
+  const bool journaled = record_lookup(*config, lookup);
   if (opts.flag("--json")) {
     print_json(elin, who);
   } else if (who) {
@@ -102,6 +127,7 @@ int run_lookup(Args args) {
     std::cout << elin << ": nobody to reach (not assigned within the last "
               << assignments.window().count() / 60'000 << " minutes)\n";
   }
+  if (!journaled) return 2;
   return who ? 0 : 1;
 }
 

@@ -4,6 +4,7 @@
 #include <Poco/URI.h>
 
 #include <cstdint>
+#include <random>
 #include <sstream>
 
 namespace e911 {
@@ -102,6 +103,18 @@ std::optional<std::string> percent_decode(std::string_view text, bool plus_is_sp
     }
   }
   return out;
+}
+
+std::string random_hex(int bytes) {
+  std::random_device random;
+  std::string hex;
+  for (int i = 0; i < bytes; ++i) {
+    const auto byte = random() & 0xff;
+    static constexpr char kDigits[] = "0123456789abcdef";
+    hex += kDigits[byte >> 4];
+    hex += kDigits[byte & 0xf];
+  }
+  return hex;
 }
 
 }  // namespace e911

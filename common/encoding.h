@@ -39,4 +39,8 @@ std::string percent_encode(std::string_view text);
 // not followed by two hex digits.
 std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space);
 
+// `bytes` bytes from std::random_device, as lower-case hex: tokens,
+// secrets and unique ids.
+std::string random_hex(int bytes);
+
 }  // namespace e911

@@ -18,6 +18,14 @@ std::string encode_elin_assignment(const ElinAssignment& a) {
   json::put_if(w, "extension", a.extension);
   json::put_if(w, "callback", a.callback);
   json::put(w, "assigned_at", format_rfc3339(a.assigned_at));
+  if (a.supersedes) {
+    w.Key("supersedes");
+    if (a.supersedes->empty()) {
+      w.Null();
+    } else {
+      w.String(a.supersedes->data(), static_cast<rapidjson::SizeType>(a.supersedes->size()));
+    }
+  }
   w.EndObject();
   return std::string(buf.GetString(), buf.GetSize());
 }
@@ -47,6 +55,15 @@ Result<ElinAssignment> decode_elin_assignment(std::string_view json, const JsonL
     const auto t = parse_rfc3339(at);
     if (!t) r.fail("assigned_at", "not an RFC 3339 time: \"" + at + "\"");
     else a.assigned_at = *t;
+  }
+  if (r.ok()) {
+    if (const auto* s = find_member(doc, "supersedes")) {
+      if (s->IsNull()) {
+        a.supersedes = std::string();
+      } else {
+        r.required_string("supersedes", a.supersedes.emplace());
+      }
+    }
   }
   if (!r.ok()) return *r.error();
   return a;

@@ -15,6 +15,15 @@
 // elin-reused). A call assigned before gets its ELIN again (a redelivered
 // event assigns nothing new).
 //
+// Claims: replicas sharing one pool (through the assignments topic) each
+// choose from their view, which may lack an assignment another replica is
+// making in the same instant. A choice is therefore a claim: it names the
+// assignment it supersedes, and an assignment is applied only if that is
+// still the ELIN's latest (compare-and-set, in the topic's order, which
+// every reader sees alike). A replica whose claim lost reads the winner's
+// and chooses again, so no ELIN is given to two calls within the window
+// while the pool lasts.
+//
 // The mapping answers for `window` (default 3 hours, as Cisco Emergency
 // Responder's) after the assignment; after that a callback to the ELIN
 // has no caller to reach.
@@ -39,6 +48,10 @@ struct ElinAssignment {
   std::string extension;
   std::string callback;  // the caller's own callback number
   EpochMillis assigned_at = 0;
+  // A claim on the ELIN (see "Claims" above): the call id of the ELIN's
+  // latest assignment when it was chosen, "" when it had none. nullopt:
+  // unconditional (records written before claims; `e911 resolve`).
+  std::optional<std::string> supersedes{};
 };
 
 class ElinAssignments {
@@ -54,16 +67,32 @@ class ElinAssignments {
   };
 
   // One ELIN of `pool_numbers` (non-empty; std::invalid_argument otherwise) for the call `who` describes
-  // (elin left empty; assigned_at: the call's time).
+  // (elin left empty; assigned_at: the call's time), as a claim (supersedes
+  // set), not yet applied: apply() it once it is on the shared topic.
+  Assigned choose(const std::vector<std::string>& pool_numbers, const ElinAssignment& who) const;
+  // choose() and apply() at once: for a single assigner (`e911 resolve`, a
+  // locator without the topic).
   Assigned assign(const std::vector<std::string>& pool_numbers, const ElinAssignment& who);
 
   // Who a call to `elin` should reach at `now`: its assignment within the
   // window, or nullopt.
   std::optional<ElinAssignment> lookup(std::string_view elin, EpochMillis now) const;
 
-  // Applies an assignment made elsewhere (another replica, the assignments
-  // topic read back at start); the later of two for one ELIN wins.
-  void apply(const ElinAssignment& assignment);
+  // Applies an assignment read from the topic (this replica's own claims,
+  // another's, or the topic read back at start), in the topic's order:
+  //   taken:   it is now the ELIN's latest assignment;
+  //   already: the ELIN's latest is this call's already (a repeat);
+  //   lost:    a claim whose superseded assignment is no longer the ELIN's
+  //            latest (another claim came first), or an unconditional
+  //            record older than the latest; nothing changes.
+  // A claim on an ELIN with no assignment at all is taken: what it names
+  // may have been compacted away (the topic keeps only each ELIN's last
+  // record, and min.compaction.lag.ms >= the window keeps that harmless).
+  enum class Applied { taken, already, lost };
+  Applied apply(const ElinAssignment& assignment);
+
+  // The ELIN's latest assignment, however old; nullptr if never assigned.
+  const ElinAssignment* latest(std::string_view elin) const;
 
   // One entry per ELIN ever assigned: bounded by the registry's pools.
   std::size_t size() const { return by_elin_.size(); }

@@ -8,6 +8,15 @@ const std::vector<ConfigKey>& locator_config_keys() {
       ConfigKey::text("locator.group_id", "e911-locator"),
       // How long an ELIN assignment answers a callback (elin_pool.h): 3 h.
       ConfigKey::integer("locator.elin_window_s", 10'800, 60, 7 * 86'400),
+      // The ELIN lookup endpoint (elin_lookup_endpoint.h), for the PBX's
+      // callback routing.
+      ConfigKey::boolean("locator.elin_lookup.enabled", false),
+      ConfigKey::text("locator.elin_lookup.bind", "127.0.0.1"),
+      ConfigKey::integer("locator.elin_lookup.port", 8097, 0, 65535),
+      ConfigKey::integer("locator.elin_lookup.max_threads", 4, 1, 64),
+      ConfigKey::text("locator.elin_lookup.tokens_file"),
+      ConfigKey::text("locator.elin_lookup.tls_certificate", ""),
+      ConfigKey::text("locator.elin_lookup.tls_private_key", ""),
   };
   return keys;
 }
@@ -24,6 +33,21 @@ Result<LocatorServiceOptions> locator_setup(const Config& config) {
   options.registry_path = *registry;
   options.dead_letter_max_payload = static_cast<std::size_t>(config.get_int("dead_letter.max_payload_bytes"));
   options.elin_window = std::chrono::seconds(config.get_int("locator.elin_window_s"));
+  if (config.get_bool("locator.elin_lookup.enabled")) {
+    ElinLookupOptions lookup;
+    lookup.listen.bind = config.get_or("locator.elin_lookup.bind", "127.0.0.1");
+    lookup.listen.port = static_cast<std::uint16_t>(config.get_int("locator.elin_lookup.port"));
+    lookup.listen.max_threads = static_cast<std::size_t>(config.get_int("locator.elin_lookup.max_threads"));
+    lookup.listen.tls_certificate = config.get_or("locator.elin_lookup.tls_certificate", "");
+    lookup.listen.tls_private_key = config.get_or("locator.elin_lookup.tls_private_key", "");
+    if (lookup.listen.tls_certificate.empty() != lookup.listen.tls_private_key.empty())
+      return Error{"locator.elin_lookup.tls_certificate and locator.elin_lookup.tls_private_key: set both, or neither"};
+    lookup.tokens_file = config.get_or("locator.elin_lookup.tokens_file", "");
+    if (lookup.tokens_file.empty())
+      return Error{"locator.elin_lookup.tokens_file: required when locator.elin_lookup.enabled is true (bearer "
+                   "tokens, as `e911 audit serve --hash-token` makes them)"};
+    options.elin_lookup = std::move(lookup);
+  }
   return options;
 }
 

@@ -64,22 +64,31 @@ Outcome LocatorCore::process(const InputEvent& event) {
   if (!call) return only(Outcome::Kind::not_emergency);
   Outcome out = only(Outcome::Kind::emergency_call);
   out.call = std::move(call);
-  std::string pool_id;
-  if (const auto* pool = elin_pool(*registry_, out.call->location, pool_id)) {
-    ElinAssignment who;
-    who.pool = std::move(pool_id);
-    who.call_id = out.call->call_id;
-    who.user_id = out.call->caller.user_id;
-    who.extension = out.call->caller.extension;
-    who.callback = out.call->caller.callback;
-    who.assigned_at = out.call->occurred_at;
-    auto assigned = elins_.assign(*pool, who);
-    out.call->elin = assigned.assignment.elin;
-    // Last in CONTRACT.md's order, so appending keeps the order.
-    if (assigned.reused) out.call->warnings.push_back(warning::kElinReused);
-    if (assigned.fresh) out.elin_assigned = std::move(assigned.assignment);
-  }
+  choose_elin(out);
   return out;
+}
+
+bool LocatorCore::choose_elin(Outcome& out) {
+  auto& call = *out.call;
+  std::string pool_id;
+  const auto* pool = elin_pool(*registry_, call.location, pool_id);
+  if (!pool) return false;
+  ElinAssignment who;
+  who.pool = std::move(pool_id);
+  who.call_id = call.call_id;
+  who.user_id = call.caller.user_id;
+  who.extension = call.caller.extension;
+  who.callback = call.caller.callback;
+  who.assigned_at = call.occurred_at;
+  auto assigned = elin_claims_ ? elins_.choose(*pool, who) : elins_.assign(*pool, who);
+  call.elin = assigned.assignment.elin;
+  // Last in CONTRACT.md's order, so appending keeps the order (a choice
+  // made again drops the first one's).
+  std::erase(call.warnings, warning::kElinReused);
+  if (assigned.reused) call.warnings.push_back(warning::kElinReused);
+  out.elin_assigned.reset();
+  if (assigned.fresh) out.elin_assigned = std::move(assigned.assignment);
+  return true;
 }
 
 }  // namespace e911::locator

@@ -33,7 +33,8 @@ struct Outcome {
   std::optional<EmergencyCall> call;
   std::string reason;
   // An ELIN newly assigned to `call` (not when the call had it already):
-  // what a callback to it should reach, for the assignments topic.
+  // what a callback to it should reach, for the assignments topic. With
+  // claims (set_elin_claims) it is a claim, not yet applied.
   std::optional<ElinAssignment> elin_assigned;
 };
 
@@ -53,6 +54,16 @@ class LocatorCore {
   // another thread while this core processes (BatchDecoder).
   Result<InputEvent> decode(std::string_view payload) const { return decode_input_event(payload, limits_); }
 
+  // With claims on, an ELIN is chosen but not applied: the caller puts the
+  // claim on the assignments topic, applies what the topic holds, and if
+  // the claim lost chooses again with choose_elin (elin_pool.h, "Claims").
+  // Off (the default): assigned at once, for a single assigner.
+  void set_elin_claims(bool on) { elin_claims_ = on; }
+  // (Re)chooses the ELIN of `out.call` from its pool as process() does:
+  // sets call->elin, the elin-reused warning and elin_assigned. False when
+  // the call's location has no pool.
+  bool choose_elin(Outcome& out);
+
   // Swaps in a new registry (reload); events after this see it.
   void set_registry(std::shared_ptr<const registry::Registry> registry);
   const registry::Registry& registry() const { return *registry_; }
@@ -68,6 +79,7 @@ class LocatorCore {
   ElinAssignments elins_;
   RecentIds seen_;
   JsonLimits limits_;
+  bool elin_claims_ = false;
 };
 
 }  // namespace e911::locator

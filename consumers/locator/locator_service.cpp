@@ -1,5 +1,6 @@
 #include "consumers/locator/locator_service.h"
 
+#include <future>
 #include <map>
 #include <mutex>
 #include <stdexcept>
@@ -31,9 +32,17 @@ using Clock = std::chrono::steady_clock;
 
 // How long without any call-events partition before /healthz says so.
 constexpr auto kUnassignedLimit = std::chrono::seconds(60);
+// An ELIN claim not acknowledged by Kafka in this time fails the service
+// (the call event is read again after the restart).
+constexpr auto kElinClaimTimeout = std::chrono::seconds(30);
+// Claims lost in a row before a call is conveyed with its last choice: each
+// loss means another call took an ELIN of the pool, so a pool is exhausted
+// (and reuse begins) long before this.
+constexpr int kMaxElinClaims = 16;
 
 service::ConsumerServiceOptions shell_options(const LocatorServiceOptions& o, const observability::MetricsRegistry& metrics) {
-  auto s = service::consumer_service_options("locator", o, {o.topics.call_events}, {o.topics.emergency_calls});
+  auto s = service::consumer_service_options("locator", o, {o.topics.call_events},
+                                             {o.topics.emergency_calls, o.topics.elin_assignments});
   s.unassigned_limit = kUnassignedLimit;
   s.metrics = metrics;  // the Kafka client's health (lag, assignment, brokers)
   return s;
@@ -79,7 +88,15 @@ struct LocatorService::State : service::ConsumerHooks {
                                         "From reading a call event to Kafka acknowledging its emergency call.")
                      .Add()),
         registered_users(metrics.gauge("locator", "registered_users", "Users with a registered location.").Add({})),
-        registry_sites(metrics.gauge("locator", "registry_sites", "Sites in the registry in force.").Add({})) {
+        registry_sites(metrics.gauge("locator", "registry_sites", "Sites in the registry in force.").Add({})),
+        elin_claims_lost(metrics
+                             .counter("locator", "elin_claims_lost",
+                                      "ELIN claims of this locator that another locator's claim preceded "
+                                      "(the call was given another ELIN).")
+                             .Add({})),
+        elin_lookups(metrics.counter("locator", "elin_lookups",
+                                     "ELIN lookups answered by the lookup endpoint, by outcome.")) {
+    for (const char* outcome : {"reachable", "nobody"}) elin_lookups.Add({{"outcome", outcome}});
     registry_sites.Set(static_cast<double>(core.registry().data().sites.size()));
     elin_pools = has_elin_pools(core.registry());
 
@@ -145,6 +162,13 @@ struct LocatorService::State : service::ConsumerHooks {
   // process only, and it says so at start).
   std::unique_ptr<kafka::TopicTail> elin_records;
   bool elin_pools = false;  // the registry in force has any
+  // Guards core.elins() against the lookup endpoint's threads (written by
+  // the consumer thread only).
+  mutable std::mutex elins_mutex;
+  prometheus::Counter& elin_claims_lost;
+  prometheus::Family<prometheus::Counter>& elin_lookups;
+  std::unique_ptr<ElinLookupEndpoint> elin_lookup;  // while run() runs, when configured
+  std::atomic<std::uint16_t> elin_lookup_port{0};
 
   std::atomic<std::uint64_t> n_call_events{0}, n_emergency_calls{0}, n_dead_letters{0}, n_location_updates{0},
       n_reloads{0}, n_reload_failures{0};
@@ -221,7 +245,65 @@ struct LocatorService::State : service::ConsumerHooks {
                                                   {"offset", msg.offset}, {"reason", a.error().message}});
       return;
     }
-    core.elins().apply(*a);
+    std::lock_guard lock(elins_mutex);
+    core.elins().apply(*a);  // a claim another came before is dropped here
+  }
+
+  // Puts the claim of `outcome`'s call on the assignments topic, reads the
+  // topic to its end and, when another replica's claim for the same ELIN
+  // came first, chooses again (elin_pool.h, "Claims"); the call then
+  // carries the ELIN it won. False when Kafka did not take a claim: the
+  // service is failing and the event is read again after the restart.
+  bool claim_elin(Outcome& outcome) {
+    const std::string call_id = outcome.call->call_id;
+    for (int attempt = 1; outcome.elin_assigned; ++attempt) {
+      const ElinAssignment claim = *outcome.elin_assigned;
+      if (auto error = put_claim(claim)) {
+        delivery_failures.Increment();
+        log.error("ELIN claim not accepted by Kafka; stopping so that the call is consumed again after the restart",
+                  {{"call_id", call_id}, {"elin", claim.elin}, {"error", *error}});
+        shell.fail("ELIN claim of call " + call_id + " not delivered: " + *error);
+        return false;
+      }
+      catch_up_elin_records();
+      const auto* latest = core.elins().latest(claim.elin);
+      if (latest && latest->call_id == call_id) return true;
+      elin_claims_lost.Increment();
+      if (attempt == kMaxElinClaims) {
+        log.error("ELIN claims kept losing to other locators; conveying the last choice unconfirmed",
+                  {{"call_id", call_id}, {"elin", claim.elin}, {"attempts", attempt}});
+        return true;
+      }
+      log.info("ELIN claimed first by another locator; choosing again",
+               {{"call_id", call_id}, {"elin", claim.elin}, {"attempt", attempt}});
+      core.choose_elin(outcome);
+    }
+    return true;  // the call holds an ELIN already (another replica handled it too)
+  }
+
+  // The claim on Kafka (acks=all), waited for: the call must not convey an
+  // ELIN before the claim is known to have won. An error, or nullopt.
+  std::optional<std::string> put_claim(const ElinAssignment& claim) {
+    auto delivered = std::make_shared<std::promise<std::string>>();
+    auto report = delivered->get_future();
+    shell.producer().produce(options.topics.elin_assignments, claim.elin, encode_elin_assignment(claim), {},
+                             [delivered](const kafka::DeliveryReport& r) {
+                               delivered->set_value(r.ok() ? std::string() : "error: " + r.error);
+                             });
+    if (report.wait_for(kElinClaimTimeout) != std::future_status::ready) {
+      return "not acknowledged within " + std::to_string(kElinClaimTimeout.count()) + " s";
+    }
+    auto error = report.get();
+    if (error.empty()) return std::nullopt;
+    return error;
+  }
+
+  void catch_up_elin_records() {
+    try {
+      elin_records->catch_up([&](const kafka::Message& m) { apply_elin_record(m); }, std::chrono::seconds(5));
+    } catch (const kafka::KafkaError& e) {
+      log.warn("ELIN assignments not read to the end; assigning from what was read", {{"error", e.what()}});
+    }
   }
 
   // Before a call that may be given an ELIN: every assignment already on
@@ -234,12 +316,7 @@ struct LocatorService::State : service::ConsumerHooks {
     const auto* call = std::get_if<CallEvent>(&event);
     if (!call || call->type != CallEventType::initiated) return;
     if (!elin_pools || !core.registry().dial_plan().maybe_emergency(call->dialed)) return;
-    try {
-      elin_records->catch_up([&](const kafka::Message& m) { apply_elin_record(m); }, std::chrono::seconds(5));
-    } catch (const kafka::KafkaError& e) {
-      log.warn("ELIN assignments not read to the end before a call; assigning from what was read",
-               {{"call_id", call->call_id}, {"error", e.what()}});
-    }
+    catch_up_elin_records();
   }
 
   void open_elin_records() {
@@ -250,6 +327,7 @@ struct LocatorService::State : service::ConsumerHooks {
                                                         options.startup_timeout);
       const auto read = elin_records->catch_up([&](const kafka::Message& m) { apply_elin_record(m); },
                                                options.startup_timeout);
+      core.set_elin_claims(true);
       log.info("ELIN assignments read back", {{"topic", topic}, {"records", read}, {"elins", core.elins().size()}});
     } catch (const kafka::KafkaError& e) {
       elin_records.reset();
@@ -272,6 +350,7 @@ struct LocatorService::State : service::ConsumerHooks {
     log.info("registered locations rebuilt",
              {{"topic", topics.location_updates}, {"messages", rebuilt}, {"users", core.locations().size()}});
     open_elin_records();
+    open_elin_lookup();
     log.info("consuming", {{"topic", topics.call_events}, {"group_id", options.group_id},
                            {"registry", options.registry_path}});
   }
@@ -321,8 +400,42 @@ struct LocatorService::State : service::ConsumerHooks {
   }
 
   void stopped() override {
+    elin_lookup.reset();
     updates.reset();
     elin_records.reset();
+  }
+
+  // The lookup endpoint, once the assignments are read back: it answers
+  // from this instance's view, and records every answer for the auditor.
+  void open_elin_lookup() {
+    if (!options.elin_lookup) return;
+    State* state = this;
+    ElinLookupSink sink;
+    sink.lookup = [state](std::string_view elin, EpochMillis now) {
+      std::lock_guard lock(state->elins_mutex);
+      return state->core.elins().lookup(elin, now);
+    };
+    sink.record = [state](const ElinLookup& lookup) {
+      state->elin_lookups.Add({{"outcome", lookup.answer ? "reachable" : "nobody"}}).Increment();
+      state->log.info("ELIN looked up", {{"elin", lookup.elin}, {"by", lookup.by}, {"reachable", lookup.answer.has_value()},
+                                         {"call_id", lookup.answer ? lookup.answer->call_id : ""}});
+      try {
+        state->shell.producer().produce(
+            state->options.topics.elin_lookups, lookup.elin, encode_elin_lookup(lookup), {},
+            [state, id = lookup.lookup_id](const kafka::DeliveryReport& report) {
+              if (report.ok()) return;
+              state->delivery_failures.Increment();
+              state->log.error("ELIN lookup not accepted by Kafka: it is not journaled",
+                               {{"lookup_id", id}, {"error", report.error}});
+            });
+      } catch (const kafka::KafkaError& e) {
+        state->delivery_failures.Increment();
+        state->log.error("ELIN lookup not enqueued: it is not journaled",
+                         {{"lookup_id", lookup.lookup_id}, {"error", e.what()}});
+      }
+    };
+    elin_lookup = std::make_unique<ElinLookupEndpoint>(*options.elin_lookup, std::move(sink));
+    elin_lookup_port.store(elin_lookup->port());
   }
 
   void batch(std::span<const kafka::Message> messages) override { decoder.batch(messages); }
@@ -344,7 +457,14 @@ struct LocatorService::State : service::ConsumerHooks {
       std::optional<Result<InputEvent>> own;
       if (decoded == nullptr) decoded = &own.emplace(core.decode(msg.value));
       if (*decoded) catch_up_elins(**decoded);
-      outcome = core.process(*decoded);
+      {
+        // Without the topic, process() assigns ELINs in place: the lookup
+        // endpoint reads them from another thread.
+        std::unique_lock lock(elins_mutex, std::defer_lock);
+        if (elin_pools && !elin_records) lock.lock();
+        outcome = core.process(*decoded);
+      }
+      if (outcome.elin_assigned && elin_records && !claim_elin(outcome)) return;
     }
     processing.Observe(std::chrono::duration<double>(Clock::now() - read_at).count());
     switch (outcome.kind) {
@@ -359,34 +479,15 @@ struct LocatorService::State : service::ConsumerHooks {
                   {"routing", call.routing}, {"warnings", call.warnings.size()}});
         State* state = this;
         std::string call_id = call.call_id;
-        // With a new ELIN assignment the call event is done once Kafka has
-        // both the call and the assignment (a callback to the ELIN must
-        // find the caller after a restart too); they go out side by side.
-        const bool record_elin = outcome.elin_assigned && elin_records;
-        auto outstanding = std::make_shared<std::atomic<int>>(record_elin ? 2 : 1);
-        if (record_elin) {
-          const auto& a = *outcome.elin_assigned;
-          shell.producer().produce(
-              options.topics.elin_assignments, a.elin, encode_elin_assignment(a), {},
-              [state, ack, outstanding, call_id, elin = a.elin](const kafka::DeliveryReport& report) {
-                if (report.ok()) {
-                  if (outstanding->fetch_sub(1) == 1) ack.done();
-                  return;
-                }
-                state->delivery_failures.Increment();
-                state->log.error("ELIN assignment not accepted by Kafka; stopping so that the call is "
-                                 "consumed again after the restart",
-                                 {{"call_id", call_id}, {"elin", elin}, {"error", report.error}});
-                state->shell.fail("ELIN assignment of call " + call_id + " not delivered: " + report.error);
-              });
-        }
+        // A new ELIN assignment is on Kafka already (claim_elin), so a
+        // callback to the ELIN finds the caller after a restart too.
         convey(
             call.call_id, encode_emergency_call(call),
-            [state, ack, read_at, call_id, outstanding](const kafka::DeliveryReport& report) {
+            [state, ack, read_at, call_id](const kafka::DeliveryReport& report) {
               if (report.ok()) {
                 state->conveyed.Observe(std::chrono::duration<double>(Clock::now() - read_at).count());
                 ++state->n_emergency_calls;
-                if (outstanding->fetch_sub(1) == 1) ack.done();
+                ack.done();
                 return;
               }
               state->delivery_failures.Increment();
@@ -434,6 +535,8 @@ observability::HealthStatus LocatorService::health() const {
 
 bool LocatorService::started() const { return state_->shell.started(); }
 bool LocatorService::has_partitions() const { return state_->shell.has_partitions(); }
+
+std::uint16_t LocatorService::elin_lookup_port() const { return state_->elin_lookup_port.load(); }
 
 LocatorServiceStats LocatorService::stats() const {
   const auto& s = *state_;

@@ -24,6 +24,10 @@
 // at start). Two instances assigning from one pool in the same instant,
 // before either has read the other's record, can give out the same ELIN.
 //
+// ELIN lookups: with locator.elin_lookup on, an HTTP endpoint answers whom
+// a callback to an ELIN reaches from this instance's view, and every answer
+// goes to e911.elin-lookups for the auditor (elin_lookup_endpoint.h).
+//
 // Registry: reloaded when the file changes or on SIGHUP; an invalid file is
 // reported and the previous registry stays in force.
 
@@ -40,6 +44,7 @@
 #include "common/observability/health.h"
 #include "common/observability/metrics_registry.h"
 #include "common/service/service.h"
+#include "consumers/locator/elin_lookup_endpoint.h"
 
 namespace e911::locator {
 
@@ -57,6 +62,8 @@ struct LocatorServiceOptions {
   std::size_t dedup_capacity = 1'000'000;
   // How long an ELIN assignment says whom a callback reaches.
   std::chrono::milliseconds elin_window = std::chrono::hours(3);
+  // The ELIN lookup endpoint (elin_lookup_endpoint.h); nullopt: off.
+  std::optional<ElinLookupOptions> elin_lookup{};
 };
 
 struct LocatorServiceStats {
@@ -87,6 +94,8 @@ class LocatorService final : public service::Service {
   // Thread-safe.
   observability::HealthStatus health() const override;
   LocatorServiceStats stats() const;
+  // The ELIN lookup endpoint's port once it listens (after start-up), else 0.
+  std::uint16_t elin_lookup_port() const;
   // True once the registered locations are rebuilt and call events flow.
   bool started() const override;
   bool has_partitions() const override;  // see service::Service

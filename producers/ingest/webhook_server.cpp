@@ -6,6 +6,7 @@
 #include "common/json_writer.h"
 #include "common/log.h"
 #include "common/net/http_server.h"
+#include "common/net/json_response.h"
 #include "common/text.h"
 #include "common/timestamp.h"
 #include "producers/ingest/graph_webhook.h"
@@ -19,22 +20,8 @@ const Logger& logger() {
   return log;
 }
 
-net::HttpResponse json_response(int status, const std::function<void(json::Writer&)>& fill) {
-  rapidjson::StringBuffer buffer;
-  json::Writer w(buffer);
-  w.StartObject();
-  fill(w);
-  w.EndObject();
-  net::HttpResponse r;
-  r.status = status;
-  r.content_type = "application/json";
-  r.body.assign(buffer.GetString(), buffer.GetSize());
-  return r;
-}
-
-net::HttpResponse error_response(int status, std::string_view message) {
-  return json_response(status, [&](json::Writer& w) { json::put(w, "error", message); });
-}
+using net::error_response;
+using net::json_response;
 
 // The media type of a Content-Type header, lower case, without parameters.
 std::string media_type(const net::HttpRequest& req) {

@@ -180,6 +180,89 @@ TEST(ElinAssignments, AnAssignmentLearntElsewhereCountsAndTheLaterOneWins) {
   EXPECT_THROW(pool.assign({}, who), std::invalid_argument);
 }
 
+ElinAssignment caller(const std::string& call_id, EpochMillis at) {
+  ElinAssignment who;
+  who.pool = "austin/austin-2";
+  who.call_id = call_id;
+  who.assigned_at = at;
+  return who;
+}
+
+TEST(ElinAssignments, TwoReplicasClaimingAtOnceEndWithDifferentElinsInTheTopicsOrder) {
+  using Applied = ElinAssignments::Applied;
+  const std::vector<std::string> numbers{"+15125550191", "+15125550192"};
+  ElinAssignments one, two;  // two locators' views of one pool
+  // Each chooses before the other's claim is on the topic: the same ELIN.
+  const auto first = one.choose(numbers, caller("c-1", 1'000)).assignment;
+  const auto second = two.choose(numbers, caller("c-2", 1'001)).assignment;
+  ASSERT_EQ(first.elin, "+15125550191");
+  ASSERT_EQ(second.elin, first.elin);
+  EXPECT_EQ(first.supersedes, std::string());  // it saw the ELIN free
+  EXPECT_FALSE(one.latest(first.elin));        // a choice is not applied
+  // Both read the topic in its order: the first claim is taken, the second
+  // lost, by every reader alike.
+  for (auto* view : {&one, &two}) {
+    EXPECT_EQ(view->apply(first), Applied::taken);
+    EXPECT_EQ(view->apply(second), Applied::lost);
+    EXPECT_EQ(view->latest(first.elin)->call_id, "c-1");
+  }
+  // The loser chooses again from what it read: the other ELIN, not a reuse.
+  const auto again = two.choose(numbers, caller("c-2", 1'001));
+  EXPECT_EQ(again.assignment.elin, "+15125550192");
+  EXPECT_FALSE(again.reused);
+  EXPECT_EQ(one.apply(again.assignment), Applied::taken);
+  EXPECT_EQ(two.apply(again.assignment), Applied::taken);
+  EXPECT_EQ(two.apply(again.assignment), Applied::already);  // a repeat
+  // Exhausted: a reuse claims the oldest, naming the call it displaces; a
+  // second claim made from the same view loses to it.
+  const auto reuse = one.choose(numbers, caller("c-3", 2'000));
+  const auto stale = two.choose(numbers, caller("c-4", 2'001));
+  EXPECT_TRUE(reuse.reused);
+  EXPECT_EQ(reuse.assignment.supersedes, std::string("c-1"));
+  EXPECT_EQ(stale.assignment.elin, reuse.assignment.elin);
+  EXPECT_EQ(two.apply(reuse.assignment), Applied::taken);
+  EXPECT_EQ(two.apply(stale.assignment), Applied::lost);
+  EXPECT_EQ(two.lookup("+15125550191", 2'500)->call_id, "c-3");
+  // A claim on an ELIN with no assignment left (compacted away) is taken.
+  ElinAssignments fresh;
+  EXPECT_EQ(fresh.apply(stale.assignment), Applied::taken);
+}
+
+TEST_F(CallbackElinTest, WithClaimsACallWhoseClaimLostChoosesAgainFromWhatWasRead) {
+  core_->set_elin_claims(true);
+  auto a = dial("10.20.2.10", R"({"user_id":"u-1","callback":"+15125550142"})", 0);
+  auto b = dial("10.20.2.11", R"({"user_id":"u-2","callback":"+15125550143"})", 1);
+  ASSERT_TRUE(a.elin_assigned && b.elin_assigned);
+  EXPECT_EQ(b.call->elin, a.call->elin);  // neither claim was read back yet
+  EXPECT_EQ(core_->elins().apply(*a.elin_assigned), ElinAssignments::Applied::taken);
+  EXPECT_EQ(core_->elins().apply(*b.elin_assigned), ElinAssignments::Applied::lost);
+  ASSERT_TRUE(core_->choose_elin(b));
+  EXPECT_EQ(b.call->elin, "+15125550192");
+  ASSERT_TRUE(b.elin_assigned);
+  EXPECT_EQ(b.elin_assigned->elin, "+15125550192");
+  EXPECT_EQ(b.elin_assigned->supersedes, std::string());
+  EXPECT_FALSE(has(*b.call, warning::kElinReused));
+}
+
+TEST(ElinAssignmentRecord, CarriesTheClaimItMakes) {
+  ElinAssignment a = caller("c-2", parse_rfc3339("2026-11-21T10:00:00Z").value());
+  a.elin = "+15125550191";
+  for (const std::string supersedes : {"", "c-1"}) {
+    a.supersedes = supersedes;
+    const auto json = encode_elin_assignment(a);
+    EXPECT_NE(json.find(supersedes.empty() ? R"("supersedes":null)" : R"("supersedes":"c-1")"), std::string::npos)
+        << json;
+    const auto back = decode_elin_assignment(json);
+    ASSERT_TRUE(back) << back.error().message;
+    EXPECT_EQ(back->supersedes, a.supersedes);
+  }
+  const auto bad = decode_elin_assignment(
+      R"({"schema":"e911.elin-assignment/v1","elin":"+15125550190","pool":"p","call_id":"c",)"
+      R"("assigned_at":"2026-11-21T10:00:00Z","supersedes":7})");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("supersedes"), std::string::npos) << bad.error().message;
+}
+
 TEST(ElinAssignmentRecord, RoundTripsAndNamesWhatIsWrong) {
   ElinAssignment a;
   a.elin = "+15125550190";
@@ -200,6 +283,7 @@ TEST(ElinAssignmentRecord, RoundTripsAndNamesWhatIsWrong) {
   EXPECT_EQ(back->call_id, a.call_id);
   EXPECT_EQ(back->extension, a.extension);
   EXPECT_EQ(back->assigned_at, a.assigned_at);
+  EXPECT_FALSE(back->supersedes);  // no claim: applied by time, as before claims
   for (const auto& [bad, says] : std::vector<std::pair<std::string, std::string>>{
            {"[]", "expected a JSON object"},
            {R"({"schema":"e911.elin-assignment/v2"})", "schema: expected \"e911.elin-assignment/v1\""},

@@ -3,8 +3,11 @@
 # e911.elin-assignments topic): a restarted locator reads them back and
 # goes on with the next ELIN of the pool; two locators sharing the call
 # events give every call a different ELIN while the pool lasts, then reuse
-# the oldest (elin-reused); `e911 elin lookup` says whom each ELIN reaches.
-# Real processes: `e911 broker`, `e911 locator`, kcat.
+# the oldest (elin-reused); calls reaching both locators at once still get
+# different ELINs (claims on the topic: the first wins, the other chooses
+# again); `e911 elin lookup` and the locator's lookup endpoint say whom each
+# ELIN reaches, and every lookup is recorded on e911.elin-lookups.
+# Real processes: `e911 broker`, `e911 locator`, kcat, curl.
 # Usage: elin_assignments_test.sh E911 REGISTRY (the demo's: Austin Floor 1 has 4 ELINs)
 set -euo pipefail
 e911="$1"
@@ -27,6 +30,8 @@ command -v kcat >/dev/null || fail "kcat is not installed"
 start_announcing broker "$e911" broker
 watched_pids+=("$announced_pid")
 bootstrap="${announced#bootstrap.servers=}"
+token="pbx-$RANDOM-$RANDOM-0123456789abcdef0123456789"
+printf 'pbx-callback %s\n' "$(printf %s "$token" | sha256sum | cut -d' ' -f1)" >"$work/tokens"
 cat >"$work/e911.yaml" <<YAML
 kafka:
   bootstrap.servers: "$bootstrap"
@@ -34,7 +39,9 @@ kafka:
   session.timeout.ms: "6000"
   heartbeat.interval.ms: "500"
 metrics: {port: 0}
-locator: {registry: $registry}
+locator:
+  registry: $registry
+  elin_lookup: {enabled: true, port: 0, tokens_file: $work/tokens}
 YAML
 start_locator() {  # NAME
   "$e911" locator --config "$work/e911.yaml" >"$work/$1.out" 2>"$work/$1.err" &
@@ -97,12 +104,62 @@ handled_by() { grep -c '"msg":"emergency call resolved"' "$work/$1.err" || true;
 echo "calls resolved: b $(handled_by b), c $(handled_by c)"
 [ "$(handled_by c)" -ge 1 ] || fail "locator c resolved none of calls 4-6: the test did not exercise two replicas"
 
+echo "== calls reaching both locators at once: claims keep their ELINs apart =="
+# Three calls in one kcat run, one per partition: both locators assign
+# from the same view (the pool's oldest assignments), and only the claim
+# that reaches the topic first keeps each ELIN.
+now="$(date -u +%Y-%m-%dT%H:%M:%S.000Z)"
+for n in 7 8 9; do
+  printf '%s\t{"schema":"e911.call-event/v1","event_id":"ev-%s","call_id":"c-%s","type":"call.initiated","occurred_at":"%s","dialed":"911","caller":{"user_id":"u-%s","extension":"50%02d"},"device":{"ip":"10.60.1.%s"},"site_id":"austin-office"}\n' \
+    "$((n - 7))" "$n" "$n" "$now" "$n" "$n" "$((10 + n))"
+done | "$python" -c '
+import sys
+for line in sys.stdin:
+    p, v = line.rstrip("\n").split("\t", 1)
+    open(sys.argv[1] + "/p" + p, "w").write(v + "\n")' "$work"
+producers=()
+for p in 0 1 2; do kc -P -t e911.call-events -p "$p" "$work/p$p" & producers+=($!); done
+for pid in "${producers[@]}"; do wait "$pid" || fail "kcat could not produce calls 7-9"; done
+together=()
+for n in 7 8 9; do elin_of "$n"; together+=("$elin"); done
+[ "$(printf '%s\n' "${together[@]}" | sort -u | grep -c .)" = 3 ] ||
+  fail "calls 7-9 at once got ELINs ${together[*]}: expected three different ones"
+e9="${together[2]}"
+echo "calls 7-9: ${together[*]}; claims lost and chosen again: $(grep -c 'ELIN claimed first by another locator' "$work/b.err" "$work/c.err" | tr '\n' ' ')"
+
 echo "== e911 elin lookup =="
-"$e911" elin lookup +15125550190 --config "$work/e911.yaml" --json >"$work/lookup.json" || fail "lookup +15125550190 found nobody"
-grep -q '"call_id":"c-5"' "$work/lookup.json" && grep -q '"extension":"5005"' "$work/lookup.json" ||
-  fail "lookup +15125550190: $(cat "$work/lookup.json") (expected call c-5)"
-"$e911" elin lookup +15125550192 --config "$work/e911.yaml" | grep -q "call c-3, user u-3" || fail "lookup +15125550192"
+"$e911" elin lookup "$e9" --config "$work/e911.yaml" --json >"$work/lookup.json" || fail "lookup $e9 found nobody"
+grep -q '"call_id":"c-9"' "$work/lookup.json" && grep -q '"extension":"5009"' "$work/lookup.json" ||
+  fail "lookup $e9: $(cat "$work/lookup.json") (expected call c-9)"
+E911_OPERATOR=night-desk "$e911" elin lookup "$e9" --config "$work/e911.yaml" | grep -q "call c-9, user u-9" ||
+  fail "lookup $e9 (text)"
 status=0
 "$e911" elin lookup +15125550192 --config "$work/e911.yaml" --at 2099-01-01T00:00:00Z >/dev/null || status=$?
 [ "$status" -eq 1 ] || fail "lookup after the window exited $status, expected 1 (nobody to reach)"
-echo "PASS: a restart and a second locator assign from one pool through Kafka; lookups answer who each ELIN reaches"
+
+echo "== the locator's lookup endpoint =="
+endpoint_port() { grep -o '"msg":"ELIN lookup endpoint listening".*"port":[0-9]*' "$work/c.err" | grep -o '[0-9]*$' | tail -1; }
+port="$(endpoint_port)"
+[ -n "$port" ] || fail "locator c did not say where its ELIN lookup endpoint listens"
+url="http://127.0.0.1:$port/v1/elins"
+status="$(curl -s -o /dev/null -w '%{http_code}' "$url/$e9")"
+[ "$status" = 401 ] || fail "a lookup without a token was answered $status, expected 401"
+status="$(curl -s -o "$work/bad.json" -w '%{http_code}' -H "Authorization: Bearer $token" "$url/5550191")"
+[ "$status" = 400 ] && grep -q 'ELIN in the path' "$work/bad.json" || fail "a lookup of 5550191: $status $(cat "$work/bad.json")"
+curl -sf -H "Authorization: Bearer $token" "$url/%2B${e9#+}" >"$work/http.json" || fail "the endpoint refused a lookup"
+grep -q '"reachable":true' "$work/http.json" && grep -q '"call_id":"c-9"' "$work/http.json" ||
+  fail "the endpoint's answer for $e9: $(cat "$work/http.json") (expected call c-9)"
+curl -sf -H "Authorization: Bearer $token" "$url/+15125550199" | grep -q '"reachable":false' ||
+  fail "the endpoint did not say nobody is reached at an ELIN never assigned"
+
+echo "== every lookup recorded for the auditor =="
+lookups_recorded() {
+  kc -X fetch.wait.max.ms=5 -C -t e911.elin-lookups -o beginning -e -q 2>/dev/null >"$work/lookups.jsonl"
+  grep -q '"via":"http","by":"pbx-callback","reachable":true,"call_id":"c-9"' "$work/lookups.jsonl" &&
+    grep -q '"elin":"+15125550199".*"via":"http".*"reachable":false' "$work/lookups.jsonl" &&
+    grep -q '"via":"cli","by":"night-desk"' "$work/lookups.jsonl" &&
+    grep -q '"as_of":"2099-01-01T00:00:00.000Z".*"via":"cli"' "$work/lookups.jsonl"
+}
+poll "the lookups on e911.elin-lookups" lookups_recorded
+! grep -q '"user_id"\|"callback"' "$work/lookups.jsonl" || fail "a lookup record carries caller data: $(cat "$work/lookups.jsonl")"
+echo "PASS: a restart, a second locator and simultaneous calls assign from one pool through Kafka; lookups answer who each ELIN reaches and are recorded"
