@@ -43,6 +43,7 @@ refused() {
 }
 refused "ingest.secret.files.tokens (or zoomSecretToken, or the Teams files) is required" \
   --set ingest.enabled=true --set ingest.http.enabled=true
+refused "locator.elinLookup.tokensSecret is required" --set locator.elinLookup.enabled=true
 refused "notifier.ack.baseUrl needs notifier.secret.files.ack.secret" --set notifier.ack.baseUrl=https://ack.example.com
 refused "auditApi.tokens.secretName is required" \
   --set auditor.enabled=true --set auditor.secret.name=s --set auditor.secret.files.signing\\.secret=k --set auditApi.enabled=true
