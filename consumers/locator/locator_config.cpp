@@ -1,5 +1,7 @@
 #include "consumers/locator/locator_config.h"
 
+#include "common/net/endpoint_config.h"
+
 namespace e911::locator {
 
 const std::vector<ConfigKey>& locator_config_keys() {
@@ -35,13 +37,9 @@ Result<LocatorServiceOptions> locator_setup(const Config& config) {
   options.elin_window = std::chrono::seconds(config.get_int("locator.elin_window_s"));
   if (config.get_bool("locator.elin_lookup.enabled")) {
     ElinLookupOptions lookup;
-    lookup.listen.bind = config.get_or("locator.elin_lookup.bind", "127.0.0.1");
-    lookup.listen.port = static_cast<std::uint16_t>(config.get_int("locator.elin_lookup.port"));
-    lookup.listen.max_threads = static_cast<std::size_t>(config.get_int("locator.elin_lookup.max_threads"));
-    lookup.listen.tls_certificate = config.get_or("locator.elin_lookup.tls_certificate", "");
-    lookup.listen.tls_private_key = config.get_or("locator.elin_lookup.tls_private_key", "");
-    if (lookup.listen.tls_certificate.empty() != lookup.listen.tls_private_key.empty())
-      return Error{"locator.elin_lookup.tls_certificate and locator.elin_lookup.tls_private_key: set both, or neither"};
+    auto listen = net::endpoint_options_from(config, "locator.elin_lookup");
+    if (!listen) return listen.error();
+    lookup.listen = std::move(*listen);
     lookup.tokens_file = config.get_or("locator.elin_lookup.tokens_file", "");
     if (lookup.tokens_file.empty())
       return Error{"locator.elin_lookup.tokens_file: required when locator.elin_lookup.enabled is true (bearer "

@@ -1,5 +1,6 @@
 #include "producers/ingest/ingest_config.h"
 
+#include "common/net/endpoint_config.h"
 #include "common/text.h"
 #include "producers/ingest/identity_pattern.h"
 #include "registry/registry_loader.h"
@@ -74,13 +75,9 @@ Result<IngestServiceOptions> ingest_setup(const Config& config) {
   options.sip.tcp = config.get_or("ingest.sip.tcp", "");
   if (config.get_bool("ingest.http.enabled")) {
     WebhookOptions http;
-    http.listen.bind = config.get_or("ingest.http.bind", "127.0.0.1");
-    http.listen.port = static_cast<std::uint16_t>(config.get_int("ingest.http.port"));
-    http.listen.max_threads = static_cast<std::size_t>(config.get_int("ingest.http.max_threads"));
-    http.listen.tls_certificate = config.get_or("ingest.http.tls_certificate", "");
-    http.listen.tls_private_key = config.get_or("ingest.http.tls_private_key", "");
-    if (http.listen.tls_certificate.empty() != http.listen.tls_private_key.empty())
-      return Error{"ingest.http.tls_certificate and ingest.http.tls_private_key: set both, or neither"};
+    auto listen = net::endpoint_options_from(config, "ingest.http");
+    if (!listen) return listen.error();
+    http.listen = std::move(*listen);
     http.max_body_bytes = static_cast<std::size_t>(config.get_int("ingest.http.max_body_bytes"));
     http.rate_limit.per_second = static_cast<double>(config.get_int("ingest.http.rate_limit.per_second"));
     http.rate_limit.burst = static_cast<double>(config.get_int("ingest.http.rate_limit.burst"));

@@ -10,6 +10,7 @@
 
 #include "common/sha256.h"
 #include "consumers/locator/elin_lookup_endpoint.h"
+#include "consumers/locator/locator_config.h"
 #include "tests/support/raw_client.h"
 #include "tests/support/temp_dir.h"
 
@@ -97,6 +98,39 @@ TEST_F(ElinLookupEndpointTest, RefusesWithoutATokenAndNamesWhatIsWrongWithTheReq
   EXPECT_EQ(test::status_of(get("/v1/elins/%2B15125550190", true, "POST")), 405);
   EXPECT_EQ(test::status_of(get("/v1/other")), 404);
   EXPECT_TRUE(recorded().empty());  // nothing was looked up
+}
+
+Result<LocatorServiceOptions> setup(const test::TempDir& dir, const std::string& yaml) {
+  ConfigLoadOptions load;
+  load.file = dir.write("e911.yaml", "kafka:\n  bootstrap.servers: 127.0.0.1:9092\nlocator:\n  registry: r.yaml\n" + yaml);
+  load.extra_keys = locator_config_keys();
+  auto config = Config::load(load);
+  if (!config.ok()) return config.error();
+  return locator_setup(*config);
+}
+
+TEST(LocatorConfig, TheLookupEndpointIsOffUnlessEnabledAndThenNeedsItsTokens) {
+  test::TempDir dir;
+  const auto off = setup(dir, "");
+  ASSERT_TRUE(off.ok()) << off.error().message;
+  EXPECT_FALSE(off->elin_lookup);
+  const auto on = setup(dir, "  elin_lookup: {enabled: true, port: 0, bind: 0.0.0.0, tokens_file: /run/t}\n");
+  ASSERT_TRUE(on.ok()) << on.error().message;
+  ASSERT_TRUE(on->elin_lookup);
+  EXPECT_EQ(on->elin_lookup->listen.bind, "0.0.0.0");
+  EXPECT_EQ(on->elin_lookup->listen.port, 0);
+  EXPECT_EQ(on->elin_lookup->listen.max_threads, 4u);
+  EXPECT_EQ(on->elin_lookup->tokens_file, "/run/t");
+  const auto no_tokens = setup(dir, "  elin_lookup: {enabled: true}\n");
+  ASSERT_FALSE(no_tokens.ok());
+  EXPECT_NE(no_tokens.error().message.find("locator.elin_lookup.tokens_file: required"), std::string::npos)
+      << no_tokens.error().message;
+  const auto half_tls = setup(dir, "  elin_lookup: {enabled: true, tokens_file: /run/t, tls_certificate: c.pem}\n");
+  ASSERT_FALSE(half_tls.ok());
+  EXPECT_NE(half_tls.error().message.find(
+                "locator.elin_lookup.tls_certificate and locator.elin_lookup.tls_private_key: set both, or neither"),
+            std::string::npos)
+      << half_tls.error().message;
 }
 
 }  // namespace
