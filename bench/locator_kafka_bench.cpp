@@ -369,6 +369,7 @@ void run_throughput(const Args& args, std::shared_ptr<const registry::Registry> 
   broker.create_topic(topics.location_updates, 3);
   broker.create_topic(topics.emergency_calls, 4);
   broker.create_topic(topics.dead_letter, 1);
+  broker.create_topic(topics.elin_assignments, 1);
   const auto props = kafka::merged(broker.client_properties(), args.overrides);
   std::printf("  embedded broker %s; e911.call-events: %d partitions; clients: %s\n", broker.bootstrap_servers().c_str(),
               partitions, describe_props(props, kShownProps).c_str());

@@ -14,6 +14,7 @@ BenchCluster::BenchCluster(const kafka::Properties& overrides, bool with_notific
   broker.create_topic(topics.emergency_calls, 1);
   if (with_notifications) broker.create_topic(topics.notifications, 1);
   broker.create_topic(topics.dead_letter, 1);
+  broker.create_topic(topics.elin_assignments, 1);  // as deployed: the locator's ELIN claims go through it
   broker.create_topic(hop_topic, 3);
   props = kafka::merged(broker.client_properties(), overrides);
 }

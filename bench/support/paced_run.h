@@ -22,7 +22,7 @@ namespace e911::bench {
 
 struct BenchCluster {
   // call-events and location-updates with 3 partitions, emergency-calls,
-  // dead-letter (and notifications when asked) with 1, the hop topic with
+  // dead-letter, elin-assignments (and notifications when asked) with 1, the hop topic with
   // 3; every client gets the broker's properties with `overrides`.
   BenchCluster(const kafka::Properties& overrides, bool with_notifications);
 
