@@ -29,7 +29,7 @@ std::int64_t steady_ms() {
 
 // The topics the auditor journals: the ELIN lookups when a topic is
 // named for them. A named topic that does not exist (yet) is no obstacle:
-// the consumer logs it and reads the others.
+// the consumer logs it and reads the others (kafka::Consumer).
 std::vector<std::string> journaled_topics(const Config::Topics& topics) {
   std::vector<std::string> out{topics.emergency_calls, topics.notifications};
   if (!topics.elin_lookups.empty()) out.push_back(topics.elin_lookups);
