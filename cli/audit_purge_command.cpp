@@ -60,8 +60,9 @@ int run_audit_purge(Args args) {
   } catch (const std::exception& e) {
     return fail(e.what());
   }
-  if (!dry_run && outcome.calls > 0) {
+  if (!dry_run && !outcome.purge_entries.empty()) {
     Logger("audit-purge").info("purged expired calls", {{"calls", outcome.calls},
+                                                         {"elin_lookups", outcome.lookups},
                                                          {"entries", outcome.entries},
                                                          {"purge_seq", outcome.purge_entries.front().seq}});
   }
@@ -73,7 +74,8 @@ int run_audit_purge(Args args) {
     out += ",\"test\":";
     auditor::append_canonical_string(out, format_rfc3339(request.cutoffs.test));
     out += std::string("},\"dry_run\":") + (dry_run ? "true" : "false") +
-           ",\"entries\":" + std::to_string(outcome.entries) + ",\"gaps\":" + std::to_string(outcome.gaps.size()) +
+           ",\"elin_lookups\":" + std::to_string(outcome.lookups) + ",\"entries\":" +
+           std::to_string(outcome.entries) + ",\"gaps\":" + std::to_string(outcome.gaps.size()) +
            ",\"purge_seqs\":[";
     for (std::size_t i = 0; i < outcome.purge_entries.size(); ++i) {
       out += (i ? "," : "") + std::to_string(outcome.purge_entries[i].seq);
@@ -83,7 +85,10 @@ int run_audit_purge(Args args) {
   }
   std::cout << (dry_run ? "would remove " : "removed ") << outcome.calls << " calls (" << outcome.entries
             << " journal entries in " << outcome.gaps.size() << " seq runs, " << outcome.alert_rows
-            << " alert rows): emergency calls before " << format_rfc3339(request.cutoffs.emergency)
+            << " alert rows"
+            << (outcome.lookups > 0 ? ", " + std::to_string(outcome.lookups) + " ELIN lookups that reached no call"
+                                    : std::string())
+            << "): emergency calls before " << format_rfc3339(request.cutoffs.emergency)
             << ", test calls before " << format_rfc3339(request.cutoffs.test) << "\n";
   for (const auto& e : outcome.purge_entries) {
     std::cout << "purge entry: seq " << e.seq << " " << e.hash << "\n";

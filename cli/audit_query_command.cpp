@@ -42,8 +42,9 @@ constexpr const char* kStoreHelp =
 constexpr const char* kQueryHelp =
     "usage: e911 audit query [--config FILE] [--store URL] [--from T] [--to T] [--site S]\n"
     "                        [--caller C] [--class emergency|test] [--dispatchable yes|no]\n"
-    "                        [--notified yes|no] [--format json|jsonl|csv] [--limit N]\n"
-    "                        [--cursor C | --all]\n"
+    "                        [--notified yes|no] [--elin E164] [--format json|jsonl|csv]\n"
+    "                        [--limit N]"
+    " [--cursor C | --all]\n"
     "\n"
     "Lists journaled calls, oldest first (calls whose own record is not journaled\n"
     "yet, only their alerts, come last), one page at a time; the next page's\n"
@@ -59,6 +60,8 @@ constexpr const char* kQueryHelp =
     "  --dispatchable yes|no   a dispatchable location was conveyed (no: not,\n"
     "                      or not known)\n"
     "  --notified yes|no   at least one alert was accepted by its channel\n"
+    "  --elin E164         the calls conveyed that ELIN (+15125550190): whom\n"
+    "                      callbacks to it reached\n"
     "  --format F          json (an array; default), jsonl (one call per line)\n"
     "                      or csv (RFC 4180; formula-safe for spreadsheets)\n"
     "  --limit N           calls per page, 1 to 1000 (default 100; 1000 with --all)\n"
@@ -125,6 +128,8 @@ std::optional<std::string> read_filter(const Options& opts, std::initializer_lis
       return option + ": expected emergency or test" + got;
     case auditor::FilterProblem::Kind::not_a_bool:
       return option + ": expected yes or no" + got;
+    case auditor::FilterProblem::Kind::not_e164:
+      return option + ": " + problem->detail;
   }
   return option + ": not valid";
 }
@@ -142,12 +147,14 @@ int run_audit_query(Args args) {
   const std::string command = "query";
   const CommandLine line = audit_command_line(command, kQueryHelp, args,
                                               {"--config", "--store", "--from", "--to", "--site", "--caller", "--class",
-                                               "--dispatchable", "--notified", "--format", "--limit", "--cursor"},
+                                               "--dispatchable", "--notified", "--elin", "--format", "--limit",
+                                               "--cursor"},
                                               {"--all"});
   if (const auto done = line.early_exit()) return *done;
   const Options& opts = line.options();
   CallFilter filter;
-  if (const auto e = read_filter(opts, {"from", "to", "site", "caller", "class", "dispatchable", "notified"}, filter)) {
+  if (const auto e =
+          read_filter(opts, {"from", "to", "site", "caller", "class", "dispatchable", "notified", "elin"}, filter)) {
     return line.usage_error(*e);
   }
   const auto format = opts.value("--format").value_or("json");

@@ -39,6 +39,7 @@ std::optional<std::string> describe_emergency_call(std::string_view json) {
     for (const auto& f : civic_fields()) a.*f.member = str(loc["address"], std::string(f.json_name).c_str());
     out += "  address   " + one_line(a) + "\n";
   }
+  if (!str(doc, "elin").empty()) out += "  elin      " + str(doc, "elin") + " (the callback number the PSAP sees)\n";
   const auto notify = doc.FindMember("notify");
   out += "  notify    " +
          (notify != doc.MemberEnd() && notify->value.IsString() ? std::string(notify->value.GetString()) : "(nobody)") +

@@ -95,6 +95,13 @@ Checked check(std::string_view number) {
 
 std::optional<std::string> validate_e164(std::string_view number) { return check(number).problem; }
 
+std::optional<std::string> e164_form_problem(std::string_view number) {
+  if (auto problem = shape_problem(number)) return problem;
+  if (number.size() - 1 < kMinDigits) return length_problem(number);
+  if (number[1] == '0') return "not an E.164 number (a country code never starts with 0): " + quote_for_message(number);
+  return std::nullopt;
+}
+
 std::string region_of(std::string_view e164) {
   Checked checked = check(e164);
   // "001" is libphonenumber's code for the non-geographic entities.

@@ -25,6 +25,13 @@ namespace e911 {
 // them exactly as Ofcom intends; they never reach a real subscriber.
 std::optional<std::string> validate_e164(std::string_view number);
 
+// nullopt if `number` has the E.164 form ('+', a digit from 1 to 9, then 7
+// to 14 more digits: the JSON Schemas' e164), whether or not
+// libphonenumber knows it; otherwise the message validate_e164 gives for
+// that form. For numbers that are records of what was (a journaled ELIN,
+// a filter on them), not numbers to dial.
+std::optional<std::string> e164_form_problem(std::string_view number);
+
 // The ISO 3166-1 alpha-2 region of a number validate_e164 accepts, e.g.
 // "GB" for +442079460000; "" for anything else, and for valid numbers that
 // belong to no country (+800 international freephone and the like), since

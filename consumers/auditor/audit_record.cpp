@@ -6,6 +6,7 @@
 #include <cmath>
 #include <set>
 
+#include "common/phone_number.h"
 #include "consumers/auditor/journal/audit_entry.h"
 #include "consumers/auditor/journal/canonical_json.h"
 
@@ -195,7 +196,7 @@ std::optional<Error> check_emergency_call(const rapidjson::Value& doc, std::stri
   std::string cls;
   E911_RETURN_IF_ERROR(required_id(doc, "class", cls));
   if (cls != "emergency" && cls != "test") return field_error("class", "expected \"emergency\" or \"test\"");
-  for (const char* f : {"dialed", "country", "site_id", "event_id", "routing", "notify", "pidf_lo"}) {
+  for (const char* f : {"dialed", "country", "site_id", "event_id", "routing", "notify", "elin", "pidf_lo"}) {
     E911_RETURN_IF_ERROR(optional_string(doc, f, ""));
   }
   E911_RETURN_IF_ERROR(optional_timestamp(doc, "occurred_at"));
@@ -265,7 +266,61 @@ std::optional<Error> check_notification(const rapidjson::Value& doc, std::string
   return std::nullopt;
 }
 
+// A required, non-null timestamp.
+std::optional<Error> required_timestamp(const rapidjson::Value& o, const char* name) {
+  const auto* v = find(o, name);
+  if (v == nullptr) return field_error(name, "missing");
+  if (v->IsNull()) return field_error(name, "expected a timestamp string, got null");
+  return optional_timestamp(o, name);
+}
+
+std::optional<Error> check_elin_lookup(const rapidjson::Value& doc, std::string& call_id) {
+  E911_RETURN_IF_ERROR(check_schema(doc, kElinLookupSchema));
+  std::string id;
+  E911_RETURN_IF_ERROR(required_id(doc, "lookup_id", id));
+  std::string elin;
+  E911_RETURN_IF_ERROR(required_id(doc, "elin", elin));
+  if (auto problem = e164_form_problem(elin)) return field_error("elin", *problem);
+  E911_RETURN_IF_ERROR(required_timestamp(doc, "looked_up_at"));
+  E911_RETURN_IF_ERROR(optional_timestamp(doc, "as_of"));
+  std::string via;
+  E911_RETURN_IF_ERROR(required_id(doc, "via", via));
+  if (via != "http" && via != "cli") return field_error("via", "expected \"http\" or \"cli\"");
+  std::string by;
+  E911_RETURN_IF_ERROR(required_id(doc, "by", by));
+  const auto* reachable = find(doc, "reachable");
+  if (reachable == nullptr) return field_error("reachable", "missing");
+  if (!reachable->IsBool()) return field_error("reachable", std::string("expected a boolean, got ") + json_type_name(*reachable));
+  if (reachable->GetBool()) {
+    std::string pool;
+    E911_RETURN_IF_ERROR(required_id(doc, "call_id", call_id));
+    E911_RETURN_IF_ERROR(required_id(doc, "pool", pool));
+    return required_timestamp(doc, "assigned_at");
+  }
+  // Unreachable: the ELIN reached no call, so nothing may say which.
+  for (const char* f : {"call_id", "pool", "assigned_at"}) {
+    if (find(doc, f) != nullptr) return field_error(f, "present, but reachable is false");
+  }
+  return std::nullopt;
+}
+
 #undef E911_RETURN_IF_ERROR
+
+// The drafts of a record journaled whole: every member but "source" (the
+// auditor's own), then the source.
+Result<EntryDraft> draft_of_whole_record(const rapidjson::Value& doc, std::string_view kind, std::string call_id,
+                                         const SourceRecord& source, EpochMillis now) {
+  PayloadBuilder payload;
+  for (const auto& m : doc.GetObject()) {
+    const std::string_view name(m.name.GetString(), m.name.GetStringLength());
+    if (name == "source") continue;  // ours
+    payload.member(name, m.value);
+  }
+  payload.source(source);
+  auto json = payload.finish();
+  if (!json) return json.error();
+  return EntryDraft{std::string(kind), std::move(call_id), now, std::move(*json)};
+}
 
 }  // namespace
 
@@ -301,16 +356,16 @@ Result<EntryDraft> draft_for_notification(std::string_view record, const SourceR
   if (!doc) return doc.error();
   std::string call_id;
   if (auto e = check_notification(*doc, call_id)) return *e;
-  PayloadBuilder payload;
-  for (const auto& m : doc->GetObject()) {
-    const std::string_view name(m.name.GetString(), m.name.GetStringLength());
-    if (name == "source") continue;  // ours
-    payload.member(name, m.value);
-  }
-  payload.source(source);
-  auto json = payload.finish();
-  if (!json) return json.error();
-  return EntryDraft{std::string(entry_kind::kNotification), call_id, now, std::move(*json)};
+  return draft_of_whole_record(*doc, entry_kind::kNotification, std::move(call_id), source, now);
+}
+
+Result<EntryDraft> draft_for_elin_lookup(std::string_view record, const SourceRecord& source, EpochMillis now,
+                                         const JsonLimits& limits) {
+  auto doc = parse_object(record, limits);
+  if (!doc) return doc.error();
+  std::string call_id;  // stays empty when the ELIN reached no call
+  if (auto e = check_elin_lookup(*doc, call_id)) return *e;
+  return draft_of_whole_record(*doc, entry_kind::kElinLookup, std::move(call_id), source, now);
 }
 
 }  // namespace e911::auditor

@@ -27,8 +27,23 @@ std::int64_t steady_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch()).count();
 }
 
+// The topics the auditor journals: the ELIN lookups when a topic is
+// named for them. A named topic that does not exist (yet) is no obstacle:
+// the consumer logs it and reads the others (kafka::Consumer).
+std::vector<std::string> journaled_topics(const Config::Topics& topics) {
+  std::vector<std::string> out{topics.emergency_calls, topics.notifications};
+  if (!topics.elin_lookups.empty()) out.push_back(topics.elin_lookups);
+  return out;
+}
+
+std::string joined(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ",") + n;
+  return out;
+}
+
 service::ConsumerServiceOptions shell_options(const AuditorServiceOptions& o, const observability::MetricsRegistry& metrics) {
-  auto s = service::consumer_service_options("auditor", o, {o.topics.emergency_calls, o.topics.notifications}, {});
+  auto s = service::consumer_service_options("auditor", o, journaled_topics(o.topics), {});
   s.poll_timeout = o.poll_timeout;
   // Records in hand at a revoke are dropped, not waited for: their next
   // owner reads them again from the offsets in the journal.
@@ -107,11 +122,12 @@ struct AuditorService::State : service::ConsumerHooks {
                 .Add({})) {
     // Every series at 0 from start-up, so the first occurrence after a
     // restart shows in increase().
-    for (const auto& topic : {options.topics.emergency_calls, options.topics.notifications}) {
+    for (const auto& topic : journaled_topics(options.topics)) {
       records_family.Add({{"topic", topic}});
       dead_letters_family.Add({{"topic", topic}});
     }
-    for (const auto kind : {entry_kind::kCallRecorded, entry_kind::kLocationConveyed, entry_kind::kNotification})
+    for (const auto kind : {entry_kind::kCallRecorded, entry_kind::kLocationConveyed, entry_kind::kNotification,
+                            entry_kind::kElinLookup})
       entries_family.Add({{"kind", std::string(kind)}});
     if (!open_store) throw std::invalid_argument("the auditor needs a way to open its store");
     options.batch_max = std::max<std::size_t>(1, options.batch_max);
@@ -264,18 +280,24 @@ struct AuditorService::State : service::ConsumerHooks {
   void map_record(Consumed& c, EpochMillis now) const {
     const SourceRecord source{c.topic, c.partition, c.offset};
     const bool is_call = c.topic == options.topics.emergency_calls;
+    const bool is_lookup = !options.topics.elin_lookups.empty() && c.topic == options.topics.elin_lookups;
     if (c.tombstone) {
-      c.rejected = std::string("value: null (a tombstone), not ") + (is_call ? "an emergency call" : "a notification");
+      c.rejected = std::string("value: null (a tombstone), not ") +
+                   (is_call ? "an emergency call" : is_lookup ? "an ELIN lookup" : "a notification");
       return;
     }
+    const auto take = [&c](Result<EntryDraft> draft) {
+      if (draft) c.drafts.push_back(std::move(*draft));
+      else c.rejected = draft.error().message;
+    };
     if (is_call) {
       auto drafts = drafts_for_emergency_call(c.value, source, now, options.json_limits);
       if (drafts) c.drafts = std::move(*drafts);
       else c.rejected = drafts.error().message;
     } else if (c.topic == options.topics.notifications) {
-      auto draft = draft_for_notification(c.value, source, now, options.json_limits);
-      if (draft) c.drafts.push_back(std::move(*draft));
-      else c.rejected = draft.error().message;
+      take(draft_for_notification(c.value, source, now, options.json_limits));
+    } else if (is_lookup) {
+      take(draft_for_elin_lookup(c.value, source, now, options.json_limits));
     } else {
       c.rejected = "topic " + c.topic + ": not one the auditor journals";
     }
@@ -430,7 +452,7 @@ struct AuditorService::State : service::ConsumerHooks {
   void starting(service::ConsumerService&) override {
     batch.clear();
     assignment_offsets.reset();
-    log.info("consuming", {{"topics", options.topics.emergency_calls + "," + options.topics.notifications},
+    log.info("consuming", {{"topics", joined(journaled_topics(options.topics))},
                            {"group_id", options.group_id}, {"store", name}, {"last_seq", last_seq.load()}});
   }
 

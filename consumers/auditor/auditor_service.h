@@ -1,6 +1,8 @@
 #pragma once
-// The auditor as a Kafka service: consumes e911.emergency-calls and
-// e911.notifications in the e911-auditor group and journals every record
+// The auditor as a Kafka service: consumes e911.emergency-calls,
+// e911.notifications and e911.elin-lookups (when topics.elin_lookups is
+// not empty; a topic that does not exist yet is logged and the others are
+// read) in the e911-auditor group and journals every record
 // (AuditStore::ingest: entries, derived per-call rows and the group's
 // offsets in ONE transaction).
 //
@@ -43,7 +45,7 @@ namespace e911::auditor {
 
 struct AuditorServiceOptions {
   kafka::Properties kafka;
-  Config::Topics topics;  // reads emergency_calls and notifications, writes dead_letter
+  Config::Topics topics;  // reads emergency_calls, notifications and elin_lookups (if named), writes dead_letter
   std::string group_id = "e911-auditor";
   std::string instance_id{};  // group.instance.id: a static member (docs/operations.md); empty: dynamic
   std::size_t batch_max = 500;
@@ -62,7 +64,7 @@ struct AuditorServiceOptions {
 AuditStoreOpener store_opener(std::string url, AuditStoreOptions options = {});
 
 struct AuditorServiceStats {
-  std::uint64_t records = 0;          // records consumed (both topics)
+  std::uint64_t records = 0;          // records consumed (every topic)
   std::uint64_t entries_written = 0;  // journal entries committed
   std::uint64_t dead_letters = 0;     // records dead-lettered (delivered)
   std::uint64_t batches = 0;          // ingest() calls committed

@@ -123,6 +123,27 @@ TEST(ApiParams, EachBadParameterIsNamed) {
   EXPECT_NE(unknown.message.find("expected one of"), std::string::npos);
 }
 
+TEST(ApiParams, TheElinFilterIsAnE164NumberWithItsPlusEncoded) {
+  CallsRequest r;
+  ASSERT_FALSE(parse_calls_request(parsed("elin=%2B15125550190"), r));
+  EXPECT_EQ(r.filter.elin, "+15125550190");
+  // Sent unencoded, the '+' arrives as a space: the error says so.
+  const auto plus = calls_error("elin=+15125550190");
+  EXPECT_EQ(plus.parameter, "elin");
+  EXPECT_EQ(plus.message,
+            "elin: not an E.164 number (must start with +): \" 15125550190\" (a '+' in a query string is a space: "
+            "write %2B)");
+  const auto digits = calls_error("elin=%2B1-512-555-0190");
+  EXPECT_EQ(digits.parameter, "elin");
+  EXPECT_EQ(digits.message, "elin: not an E.164 number (only digits may follow +): \"+1-512-555-0190\"");
+  EXPECT_EQ(parameter_named_by(digits.message), "elin");
+  // Not a filter of the report.
+  ReportRequest report;
+  const auto e = parse_report_request(parsed("elin=%2B15125550190"), report);
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->parameter, "elin");
+}
+
 TEST(ApiParams, MessagesQuoteHostileValuesShortAndEscaped) {
   const auto e = calls_error("from=" + std::string(300, 'x') + "%22%5C");
   EXPECT_LT(e.message.size(), 300u);

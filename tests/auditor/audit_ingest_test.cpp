@@ -39,6 +39,30 @@ EntryDraft alert_draft(const test::NotificationDoc& d, std::int64_t offset = 0) 
   return *r;
 }
 
+// A call document conveying `elin` (none when empty).
+std::vector<EntryDraft> call_drafts_with_elin(const std::string& call_id, const std::string& elin,
+                                              std::int64_t offset) {
+  test::CallDoc d;
+  d.call_id = call_id;
+  auto json = test::emergency_call_json(d);
+  if (!elin.empty()) json.insert(json.find("\"notify\":"), "\"elin\":\"" + elin + "\",");
+  auto r = drafts_for_emergency_call(json, {"e911.emergency-calls", 0, offset}, kNow);
+  if (!r) throw std::runtime_error(r.error().message);
+  return *r;
+}
+
+// The drafts of an e911.elin-lookup/v1 record (reaching `call_id`, or no call).
+EntryDraft lookup_draft(const std::string& lookup_id, const std::string& call_id, std::int64_t offset) {
+  std::string json = R"({"schema":"e911.elin-lookup/v1","lookup_id":")" + lookup_id +
+                     R"(","elin":"+15125550190","looked_up_at":"2026-11-21T10:20:00Z","via":"http","by":"pbx",)";
+  json += call_id.empty() ? R"("reachable":false})"
+                          : R"("reachable":true,"call_id":")" + call_id +
+                                R"(","pool":"austin-office","assigned_at":"2026-11-21T10:15:00Z"})";
+  auto r = draft_for_elin_lookup(json, {"e911.elin-lookups", 0, offset}, kNow);
+  if (!r) throw std::runtime_error(r.error().message);
+  return *r;
+}
+
 // One audit_calls row as column -> text ("" for NULL).
 using Row = std::map<std::string, std::string>;
 
@@ -249,6 +273,80 @@ TEST_P(AuditIngestTest, WritersInTwoConnectionsKeepOneChain) {
   EXPECT_EQ(rows_in("audit_calls"), 40);
   const auto r = verify();
   EXPECT_TRUE(r.ok) << r.reason;
+}
+
+}  // namespace
+}  // namespace e911::auditor
+
+namespace e911::auditor {
+namespace {
+
+// The ELIN conveyed is a column of the call's row; the latest one conveyed
+// wins, and a document without one keeps it.
+TEST_P(AuditIngestTest, TheCallRowKeepsTheElinConveyed) {
+  store_->ingest(call_drafts_with_elin("c-1", "+15125550190", 0), {}, signer_);
+  store_->ingest(call_drafts_with_elin("c-2", "", 1), {}, signer_);
+  EXPECT_EQ(call_row("c-1")["elin"], "+15125550190");
+  EXPECT_EQ(call_row("c-2")["elin"], "");
+  store_->ingest(call_drafts_with_elin("c-1", "+15125550191", 2), {}, signer_);
+  EXPECT_EQ(call_row("c-1")["elin"], "+15125550191");
+  store_->ingest(call_drafts_with_elin("c-1", "", 3), {}, signer_);
+  EXPECT_EQ(call_row("c-1")["elin"], "+15125550191");
+}
+
+// A journal written before migration 3 (no elin column, no lookup ids):
+// opening it adds them and fills each call's ELIN in from its entries.
+TEST_P(AuditIngestTest, AJournalFromBeforeTheElinColumnMigratesAndIsBackfilledFromItsEntries) {
+  if (!have_client()) GTEST_SKIP() << "no sqlite3 command (Debian package sqlite3)";
+  store_->ingest(call_drafts_with_elin("c-1", "+15125550190", 0), {}, signer_);
+  store_->ingest(call_drafts_with_elin("c-1", "+15125550191", 1), {}, signer_);  // conveyed again: the latest
+  store_->ingest(call_drafts_with_elin("c-2", "", 2), {}, signer_);
+  store_->ingest(call_drafts_with_elin("c-3", "+15125550192", 3), {}, signer_);
+  store_.reset();
+  // Back to the schema of version 2, as an older build left it.
+  client(postgres() ? "ALTER TABLE audit_calls DROP COLUMN elin; DROP TABLE audit_elin_lookups; "
+                      "UPDATE schema_version SET version = 2"
+                    : "DROP INDEX audit_calls_by_elin; ALTER TABLE audit_calls DROP COLUMN elin; "
+                      "DROP TABLE audit_elin_lookups; UPDATE schema_version SET version = 2");
+  ASSERT_EQ(client("SELECT version FROM schema_version"), "2");
+
+  store_ = open_audit_store(url_);
+  EXPECT_EQ(client("SELECT version FROM schema_version"), "3");
+  EXPECT_EQ(call_row("c-1")["elin"], "+15125550191");
+  EXPECT_EQ(call_row("c-2")["elin"], "");
+  EXPECT_EQ(call_row("c-3")["elin"], "+15125550192");
+  EXPECT_EQ(call_row("c-1")["call_class"], "emergency") << "the other columns are untouched";
+
+  // And the journal goes on: new calls and lookups.
+  store_->ingest(call_drafts_with_elin("c-4", "+15125550193", 4), {}, signer_);
+  store_->ingest({lookup_draft("lk-1", "c-4", 0)}, {}, signer_);
+  EXPECT_EQ(call_row("c-4")["elin"], "+15125550193");
+  EXPECT_EQ(rows_in("audit_elin_lookups"), 1);
+  EXPECT_TRUE(verify().ok);
+}
+
+// A lookup_id is journaled once: the same lookup produced twice (another
+// offset), or twice in one batch, is one elin.lookup entry.
+TEST_P(AuditIngestTest, AnElinLookupIsJournaledOnceWhateverItsOffset) {
+  store_->ingest(call_drafts_with_elin("c-1", "+15125550190", 0), {}, signer_);
+  auto sealed = store_->ingest({lookup_draft("lk-1", "c-1", 0), lookup_draft("lk-1", "c-1", 1),
+                                lookup_draft("lk-2", "", 2)},
+                               {}, signer_);
+  ASSERT_EQ(sealed.size(), 2u);
+  EXPECT_EQ(sealed[0].kind, "elin.lookup");
+  EXPECT_EQ(sealed[0].call_id, "c-1");
+  EXPECT_EQ(sealed[1].call_id, "") << "it reached no call";
+  sealed = store_->ingest({lookup_draft("lk-1", "c-1", 3), lookup_draft("lk-2", "", 4),
+                           lookup_draft("lk-3", "c-1", 5)},
+                          {}, signer_);
+  ASSERT_EQ(sealed.size(), 1u);
+  EXPECT_NE(sealed[0].payload.find(R"("lookup_id":"lk-3")"), std::string::npos);
+  EXPECT_EQ(rows_in("audit_elin_lookups"), 3);
+  EXPECT_EQ(store_->count(), 2 + 3);
+  // A lookup changes nothing in the call's row; an unreachable one makes none.
+  EXPECT_EQ(rows_in("audit_calls"), 1);
+  EXPECT_EQ(call_row("c-1")["elin"], "+15125550190");
+  EXPECT_TRUE(verify().ok);
 }
 
 }  // namespace

@@ -49,6 +49,20 @@ class JournalBuilder {
     store_.ingest({*draft}, {}, signer_);
   }
 
+  // An e911.elin-lookup/v1 record journaled at `at`, reaching `call_id`
+  // (empty: no call).
+  void lookup(const std::string& lookup_id, const std::string& call_id, EpochMillis at) {
+    std::string record = R"({"schema":"e911.elin-lookup/v1","lookup_id":")" + lookup_id +
+                         R"(","elin":"+15125550190","looked_up_at":")" + format_rfc3339(at) +
+                         R"(","via":"cli","by":"operator",)";
+    record += call_id.empty() ? R"("reachable":false})"
+                              : R"("reachable":true,"call_id":")" + call_id + R"(","pool":"hq","assigned_at":")" +
+                                    format_rfc3339(at - 60000) + R"("})";
+    auto draft = draft_for_elin_lookup(record, {"e911.elin-lookups", 0, offset_++}, at);
+    ASSERT_TRUE(draft.ok()) << draft.error().message;
+    store_.ingest({*draft}, {}, signer_);
+  }
+
   // "old" (emergency, 8 years ago), "new-test" (test, 10 days ago),
   // "old-test" (test, 100 days ago), "new" (emergency, 10 days ago), with
   // notifications interleaved; 12 entries:

@@ -63,14 +63,23 @@ TEST(AuditRecordTest, TheElinConveyedIsJournaledWithTheLocation) {
   EXPECT_EQ((*drafts)[0].payload.find("elin"), std::string::npos);
 }
 
-TEST(AuditRecordTest, EveryEmergencyCallExampleOfTheContractIsJournaled) {
+// Decodes every example of schemas/examples/<dir>, expecting each to be
+// journaled; how many there are.
+template <typename Decode>
+int decode_each_example(const std::string& dir, Decode decode) {
   int n = 0;
-  for (const auto& f : std::filesystem::directory_iterator((test::source_dir() + "/schemas/examples/emergency-call"))) {
-    const auto drafts = drafts_for_emergency_call(read(f.path()), kFrom, kNow);
-    EXPECT_TRUE(drafts) << f.path() << ": " << drafts.error().message;
+  for (const auto& f : std::filesystem::directory_iterator(test::source_dir() + "/schemas/examples/" + dir)) {
+    const auto decoded = decode(read(f.path()));
+    EXPECT_TRUE(decoded) << f.path() << ": " << (decoded ? std::string() : decoded.error().message);
     ++n;
   }
-  EXPECT_GT(n, 3);
+  return n;
+}
+
+TEST(AuditRecordTest, EveryEmergencyCallExampleOfTheContractIsJournaled) {
+  EXPECT_GT(decode_each_example("emergency-call",
+                                [](const std::string& doc) { return drafts_for_emergency_call(doc, kFrom, kNow); }),
+            3);
 }
 
 TEST(AuditRecordTest, EveryNotificationExampleOfTheContractIsJournaled) {
@@ -147,6 +156,107 @@ TEST(AuditRecordTest, BadNotificationsAreRefusedNamingTheField) {
   EXPECT_EQ(reason("{\"schema\":\"e911.notification/v1\",\"notification_id\":\"\"}"), "notification_id: empty");
   EXPECT_EQ(reason(std::string(doc).replace(doc.find(R"("latency_ms":350)"), 16, R"("latency_ms":-5)")),
             "latency_ms: expected a number of milliseconds, at least 0");
+}
+
+// ---- ELIN lookups ----
+
+const SourceRecord kLookupFrom{"e911.elin-lookups", 0, 12};
+
+std::string lookup_example(const std::string& name) {
+  return read(test::source_dir() + "/schemas/examples/elin-lookup/" + name);
+}
+
+TEST(AuditRecordTest, AReachableElinLookupIsOnTheTimelineOfTheCallItReached) {
+  const auto draft = draft_for_elin_lookup(lookup_example("reachable.json"), kLookupFrom, kNow);
+  ASSERT_TRUE(draft) << draft.error().message;
+  EXPECT_EQ(draft->kind, "elin.lookup");
+  EXPECT_EQ(draft->call_id, "c-2001");
+  EXPECT_EQ(draft->at, kNow);
+  const auto canonical = canonical_json(draft->payload);
+  ASSERT_TRUE(canonical) << canonical.error().message;
+  EXPECT_EQ(*canonical, draft->payload);
+  for (const char* member :
+       {R"("lookup_id":"lk-7f3a9c2e")", R"("elin":"+15125550190")", R"("looked_up_at":"2026-11-21T16:09:12.400Z")",
+        R"("via":"http")", R"("by":"pbx-callback")", R"("reachable":true)", R"("pool":"austin-office/austin-f1")",
+        R"("assigned_at":"2026-11-21T16:05:00.000Z")", R"("schema":"e911.elin-lookup/v1")",
+        R"("source":{"offset":12,"partition":0,"topic":"e911.elin-lookups"})"}) {
+    EXPECT_NE(draft->payload.find(member), std::string::npos) << member << " in " << draft->payload;
+  }
+}
+
+TEST(AuditRecordTest, AnElinLookupThatReachedNoCallIsOnNoCallsTimeline) {
+  const auto draft = draft_for_elin_lookup(lookup_example("nobody.json"), kLookupFrom, kNow);
+  ASSERT_TRUE(draft) << draft.error().message;
+  EXPECT_EQ(draft->kind, "elin.lookup");
+  EXPECT_EQ(draft->call_id, "");
+  EXPECT_NE(draft->payload.find(R"("reachable":false)"), std::string::npos) << draft->payload;
+  EXPECT_NE(draft->payload.find(R"("elin":"+15125550193")"), std::string::npos) << draft->payload;
+}
+
+TEST(AuditRecordTest, EveryElinLookupExampleOfTheSchemasIsJournaled) {
+  EXPECT_GE(decode_each_example("elin-lookup",
+                                [](const std::string& doc) { return draft_for_elin_lookup(doc, kLookupFrom, kNow); }),
+            3);
+}
+
+class BadElinLookupTest : public ::testing::TestWithParam<BadInput> {};
+
+// The reachable example with `from` replaced by `to`.
+std::string lookup_with(const std::string& from, const std::string& to) {
+  auto doc = lookup_example("reachable.json");
+  const auto at = doc.find(from);
+  if (at == std::string::npos) throw std::runtime_error("no " + from);
+  return doc.replace(at, from.size(), to);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Refused, BadElinLookupTest,
+    ::testing::Values(
+        BadInput{"NotJson", "{\"schema\":", "offset"},
+        BadInput{"OtherSchema", lookup_with("elin-lookup/v1", "elin-lookup/v2"),
+                 "schema: unsupported \"e911.elin-lookup/v2\" (expected \"e911.elin-lookup/v1\")"},
+        BadInput{"NoLookupId", lookup_with(R"("lookup_id": "lk-7f3a9c2e", )", ""), "lookup_id: missing"},
+        BadInput{"EmptyLookupId", lookup_with(R"("lk-7f3a9c2e")", R"("")"), "lookup_id: empty"},
+        BadInput{"NoElin", lookup_with(R"("elin": "+15125550190", )", ""), "elin: missing"},
+        BadInput{"ElinNotE164", lookup_with(R"("+15125550190")", R"("5125550190")"),
+                 "elin: not an E.164 number (must start with +)"},
+        BadInput{"ElinWithSpaces", lookup_with(R"("+15125550190")", R"("+1 512 555 0190")"),
+                 "elin: not an E.164 number (only digits may follow +)"},
+        BadInput{"ElinNumber", lookup_with(R"("+15125550190")", "15125550190"), "elin: expected a string, got number"},
+        BadInput{"NoLookedUpAt", lookup_with(R"("looked_up_at": "2026-11-21T16:09:12.400Z",)", ""),
+                 "looked_up_at: missing"},
+        BadInput{"BadLookedUpAt", lookup_with("2026-11-21T16:09:12.400Z", "yesterday"),
+                 "looked_up_at: not an RFC 3339 timestamp"},
+        BadInput{"BadAsOf", lookup_with(R"("via")", R"("as_of": 5, "via")"),
+                 "as_of: expected a timestamp string, got number"},
+        BadInput{"UnknownVia", lookup_with(R"("via": "http")", R"("via": "sms")"), "via: expected \"http\" or \"cli\""},
+        BadInput{"NoBy", lookup_with(R"("by": "pbx-callback", )", ""), "by: missing"},
+        BadInput{"NoReachable", lookup_with(R"("reachable": true, )", ""), "reachable: missing"},
+        BadInput{"ReachableText", lookup_with(R"("reachable": true)", R"("reachable": "yes")"),
+                 "reachable: expected a boolean, got string"},
+        BadInput{"ReachableWithoutCall", lookup_with(R"("call_id": "c-2001", )", ""), "call_id: missing"},
+        BadInput{"ReachableWithoutPool", lookup_with(R"("pool": "austin-office/austin-f1",)", ""), "pool: missing"},
+        BadInput{"ReachableWithoutAssignedAt", lookup_with(R"(,
+ "assigned_at": "2026-11-21T16:05:00.000Z")", ""),
+                 "assigned_at: missing"},
+        BadInput{"UnreachableNamingACall", lookup_with(R"("reachable": true)", R"("reachable": false)"),
+                 "call_id: present, but reachable is false"},
+        BadInput{"DuplicateMember", lookup_with(R"("by": "pbx-callback")", R"("by": "pbx-callback", "by": "x")"),
+                 "by: duplicate member"}),
+    [](const ::testing::TestParamInfo<BadInput>& info) { return info.param.name; });
+
+TEST_P(BadElinLookupTest, IsRefusedNamingTheField) {
+  const auto draft = draft_for_elin_lookup(GetParam().document, kLookupFrom, kNow);
+  ASSERT_FALSE(draft) << GetParam().document;
+  EXPECT_NE(draft.error().message.find(GetParam().reason), std::string::npos) << draft.error().message;
+}
+
+TEST(AuditRecordTest, AnElinConveyedThatIsNotTextIsRefused) {
+  auto json = test::emergency_call_json(test::CallDoc{});
+  json.insert(json.find("\"notify\":"), R"("elin":15125550190,)");
+  const auto drafts = drafts_for_emergency_call(json, kFrom, kNow);
+  ASSERT_FALSE(drafts);
+  EXPECT_EQ(drafts.error().message, "elin: expected a string, got number");
 }
 
 TEST(AuditRecordTest, HugeAndDeepInputIsRefusedByTheParserLimits) {

@@ -24,6 +24,7 @@
 #include "common/kafka/producer.h"
 #include "common/kafka/topic_reader.h"
 #include "consumers/auditor/journal/chain_verifier.h"
+#include "consumers/auditor/query/call_query.h"
 #include "tests/auditor/audit_test_support.h"
 #include "tests/kafka/kafka_test_util.h"
 #include "tests/support/files.h"
@@ -42,11 +43,16 @@ std::string example(const std::string& name) {
   return e911::test::read_file(test::source_dir() + "/schemas/examples/" + name);
 }
 
-// `json` with its top-level string `field` set to `value`.
+// `json` with its top-level string `field` set to `value` (added when absent).
 std::string with_field(const std::string& json, const char* field, const std::string& value) {
   rapidjson::Document d;
   d.Parse(json.c_str());
-  d[field].SetString(value.c_str(), static_cast<rapidjson::SizeType>(value.size()), d.GetAllocator());
+  rapidjson::Value v(value.c_str(), static_cast<rapidjson::SizeType>(value.size()), d.GetAllocator());
+  if (const auto it = d.FindMember(field); it != d.MemberEnd()) {
+    it->value = v;
+  } else {
+    d.AddMember(rapidjson::StringRef(field), v, d.GetAllocator());
+  }
   rapidjson::StringBuffer out;
   rapidjson::Writer<rapidjson::StringBuffer> w(out);
   d.Accept(w);
@@ -373,10 +379,90 @@ TEST_P(AuditorServiceTest, JournalsEveryRecordOnceWithAChainThatVerifies) {
                            "e911_auditor_entries_written_total{kind=\"location.conveyed\"} 6",
                            "e911_auditor_entries_written_total{kind=\"notification\"} 7",
                            "e911_auditor_journal_last_seq 19", "e911_auditor_store_errors_total 0",
-                           "e911_auditor_ingest_duration_seconds_count"}) {
+                           "e911_auditor_ingest_duration_seconds_count",
+                           // The test creates no lookups topic (the embedded
+                           // broker makes an empty one on subscription): its
+                           // series are there, at 0.
+                           "e911_auditor_records_consumed_total{topic=\"e911.elin-lookups\"} 0",
+                           "e911_auditor_dead_letters_total{topic=\"e911.elin-lookups\"} 0",
+                           "e911_auditor_entries_written_total{kind=\"elin.lookup\"} 0"}) {
     EXPECT_NE(scrape.find(line), std::string::npos) << line << "\n" << scrape;
   }
   EXPECT_TRUE(service_->health().live);
+}
+
+// e911.elin-lookups: each lookup journaled once as elin.lookup, on the
+// timeline of the call it reached (or of none), a bad one dead-lettered,
+// and a lookup produced twice journaled once, across a restart too.
+TEST_P(AuditorServiceTest, JournalsEachElinLookupOnceOnTheCallItReached) {
+  broker_.create_topic(topics_.elin_lookups, 2);
+  start_service();
+  // The call the ELIN was conveyed with (c-2001, as the lookup example says).
+  produce(topics_.emergency_calls, "c-2001",
+          with_field(with_field(example("emergency-call/contract-minimum.json"), "call_id", "c-2001"), "elin",
+                     "+15125550190"));
+  const auto reachable = example("elin-lookup/reachable.json");
+  produce(topics_.elin_lookups, "+15125550190", reachable);
+  produce(topics_.elin_lookups, "+15125550193", example("elin-lookup/nobody.json"));
+  produce(topics_.elin_lookups, "+15125550180", example("elin-lookup/as-of.json"));
+  produce(topics_.elin_lookups, "+15125550190", reachable);  // the same lookup produced again
+  produce(topics_.elin_lookups, "5125550190", with_field(reachable, "elin", "5125550190"));
+  flush();
+  ASSERT_TRUE(wait_until([&] { return service_->stats().records_acked == 6; })) << service_->stats().records_acked;
+  EXPECT_EQ(reader_->count(), 2 + 3);
+  EXPECT_EQ(service_->stats().dead_letters, 1u);
+
+  EntryCounts expected{{{"call.recorded", "c-2001"}, 1},
+                       {{"location.conveyed", "c-2001"}, 1},
+                       {{"elin.lookup", "c-2001"}, 1},
+                       {{"elin.lookup", "c-2002"}, 1},
+                       {{"elin.lookup", ""}, 1}};
+  EXPECT_EQ(count_entries(*reader_), expected);
+  const auto v = verify();
+  EXPECT_TRUE(v.ok) << v.reason;
+
+  // The call conveyed the ELIN, and its timeline holds the lookup.
+  CallFilter by_elin;
+  by_elin.elin = "+15125550190";
+  const auto page = query_calls(*reader_, by_elin, {});
+  ASSERT_TRUE(page.ok()) << page.error().message;
+  ASSERT_EQ(page->calls.size(), 1u);
+  EXPECT_EQ(page->calls[0].call_id, "c-2001");
+  const auto detail = call_detail(*reader_, "c-2001");
+  ASSERT_TRUE(detail);
+  ASSERT_EQ(detail->entries.size(), 3u);  // in seq order: the lookup may have been journaled before the call
+  const auto lookup = std::find_if(detail->entries.begin(), detail->entries.end(),
+                                   [](const AuditEntry& e) { return e.kind == "elin.lookup"; });
+  ASSERT_NE(lookup, detail->entries.end());
+  EXPECT_NE(lookup->payload.find(R"("lookup_id":"lk-7f3a9c2e")"), std::string::npos);
+
+  const auto dead = dead_letters();
+  ASSERT_EQ(dead.size(), 1u);
+  EXPECT_EQ(std::string(dead[0]["reason"].GetString()), "elin: not an E.164 number (must start with +): \"5125550190\"");
+
+  const auto scrape = metrics_.scrape_text();
+  for (const char* line : {"e911_auditor_records_consumed_total{topic=\"e911.elin-lookups\"} 5",
+                           "e911_auditor_dead_letters_total{topic=\"e911.elin-lookups\"} 1",
+                           "e911_auditor_entries_written_total{kind=\"elin.lookup\"} 3"}) {
+    EXPECT_NE(scrape.find(line), std::string::npos) << line << "\n" << scrape;
+  }
+
+  // Restarted, it reads on from the journal's offsets: the lookup produced
+  // once more is still journaled once, a new one is journaled.
+  stop_service();
+  produce(topics_.elin_lookups, "+15125550190", reachable);
+  produce(topics_.elin_lookups, "+15125550190", with_field(reachable, "lookup_id", "lk-new"));
+  flush();
+  start_service();
+  ASSERT_TRUE(wait_until([&] { return service_->stats().records_acked == 2; })) << service_->stats().records_acked;
+  EXPECT_EQ(service_->stats().records, 2u) << "nothing journaled before is read again";
+  ++expected[{"elin.lookup", "c-2001"}];
+  EXPECT_EQ(count_entries(*reader_), expected);
+  std::int64_t lookups = 0;
+  for (const auto& o : reader_->offsets(group_)) {
+    if (o.topic == topics_.elin_lookups) lookups += o.next_offset;
+  }
+  EXPECT_EQ(lookups, 7) << "every lookup record's offset is journaled, the duplicates' and the dead letter's too";
 }
 
 TEST_P(AuditorServiceTest, VerifiesTheJournalItWritesWhileItRuns) {

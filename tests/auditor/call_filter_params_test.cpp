@@ -21,7 +21,7 @@ std::optional<FilterProblem> read(const Given& given, CallFilter& filter) {
         const auto it = given.find(name);
         return it == given.end() ? nullptr : &it->second;
       },
-      {"from", "to", "site", "caller", "class", "dispatchable", "notified"}, filter);
+      {"from", "to", "site", "caller", "class", "dispatchable", "notified", "elin"}, filter);
 }
 
 TEST(CallFilterParams, ReadsEveryField) {
@@ -32,7 +32,8 @@ TEST(CallFilterParams, ReadsEveryField) {
                      {"caller", "u-1"},
                      {"class", "test"},
                      {"dispatchable", "no"},
-                     {"notified", "true"}},
+                     {"notified", "true"},
+                     {"elin", "+15125550190"}},
                     f));
   EXPECT_EQ(*f.from, *parse_rfc3339("2026-11-01T00:00:00Z"));
   EXPECT_EQ(*f.to, *parse_rfc3339("2026-12-01T00:00:00Z"));  // the whole 30th
@@ -41,6 +42,7 @@ TEST(CallFilterParams, ReadsEveryField) {
   EXPECT_EQ(*f.call_class, "test");
   EXPECT_FALSE(*f.dispatchable);
   EXPECT_TRUE(*f.notified);
+  EXPECT_EQ(*f.elin, "+15125550190");
 }
 
 TEST(CallFilterParams, OnlyTheNamedFieldsAreRead) {
@@ -65,6 +67,7 @@ TEST(CallFilterParams, EachProblemNamesItsParameter) {
       {{{"site", ""}}, {"site", FilterProblem::Kind::empty}},
       {{{"class", "drill"}}, {"class", FilterProblem::Kind::not_a_class}},
       {{{"notified", "1"}}, {"notified", FilterProblem::Kind::not_a_bool}},
+      {{{"elin", "15125550190"}}, {"elin", FilterProblem::Kind::not_e164}},
   };
   for (const auto& [given, expected] : cases) {
     CallFilter f;
@@ -72,6 +75,37 @@ TEST(CallFilterParams, EachProblemNamesItsParameter) {
     ASSERT_TRUE(problem) << expected.first;
     EXPECT_EQ(problem->name, expected.first);
     EXPECT_EQ(problem->kind, expected.second) << expected.first;
+  }
+}
+
+// An ELIN is E.164 as the schemas have it: '+', a country code, 8 to 15
+// digits in all; whether libphonenumber knows the range does not matter
+// (the journal holds what was conveyed).
+TEST(CallFilterParams, AnElinIsAnE164NumberAndTheProblemSaysWhatIsWrong) {
+  for (const std::string good : {"+15125550190", "+442079460101", "+12345678", "+123456789012345"}) {
+    CallFilter f;
+    EXPECT_FALSE(read({{"elin", good}}, f)) << good;
+    EXPECT_EQ(f.elin, good);
+  }
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"15125550190", "must start with +"},
+      {" 15125550190", "must start with +"},  // an unencoded '+' in a query string
+      {"+1 512 555 0190", "only digits may follow +"},
+      {"+1512555019x", "only digits may follow +"},
+      {"+1234567", "must have 8 to 15 digits"},
+      {"+1234567890123456", "must have 8 to 15 digits"},
+      {"+05125550190", "a country code never starts with 0"},
+      {"", "must start with +"},
+  };
+  for (const auto& [value, why] : bad) {
+    CallFilter f;
+    const auto problem = read({{"elin", value}}, f);
+    ASSERT_TRUE(problem) << value;
+    EXPECT_EQ(problem->name, "elin");
+    EXPECT_EQ(problem->kind, FilterProblem::Kind::not_e164);
+    EXPECT_EQ(problem->value, value);
+    EXPECT_NE(problem->detail.find(why), std::string::npos) << problem->detail;
+    EXPECT_FALSE(f.elin);
   }
 }
 

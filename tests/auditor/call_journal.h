@@ -1,7 +1,7 @@
 #pragma once
 // Builds an audit journal for query tests the way the consumer does:
-// e911.emergency-call/v1 documents and e911.notification/v1 records,
-// written from a few fields, turned into drafts (audit_record.h) and
+// e911.emergency-call/v1 documents, e911.notification/v1 records and
+// e911.elin-lookup/v1 records, written from a few fields, turned into drafts (audit_record.h) and
 // ingested (AuditStore::ingest, which keeps audit_calls/audit_alerts).
 
 #include <gtest/gtest.h>
@@ -29,6 +29,18 @@ struct CallSpec {
   std::vector<std::string> warnings{};
   std::string routing = "psap";
   std::string notify = "security";
+  std::string elin{};  // the ELIN conveyed; empty: none
+};
+
+struct LookupSpec {
+  std::string lookup_id{};
+  std::string elin{};
+  std::string looked_up_at = "2026-11-21T10:20:00Z";
+  std::string via = "http";
+  std::string by = "pbx-callback";
+  std::string call_id{};  // empty: the ELIN reached no call
+  std::string pool = "austin-office";
+  std::string assigned_at = "2026-11-21T10:15:00Z";
 };
 
 struct NotificationSpec {
@@ -88,6 +100,7 @@ class CallJournal {
     for (const auto& code : c.warnings) w.String(code.c_str());
     w.EndArray();
     text(w, "notify", c.notify);
+    if (!c.elin.empty()) text(w, "elin", c.elin);
     w.EndObject();
     auto drafts = drafts_for_emergency_call(buf.GetString(), next_source("e911.emergency-calls"), kJournaledAt);
     ASSERT_TRUE(drafts.ok()) << drafts.error().message << "\n" << buf.GetString();
@@ -123,6 +136,30 @@ class CallJournal {
     if (!n.acknowledged_by.empty()) text(w, "acknowledged_by", n.acknowledged_by);
     w.EndObject();
     auto draft = draft_for_notification(buf.GetString(), next_source("e911.notifications"), kJournaledAt);
+    ASSERT_TRUE(draft.ok()) << draft.error().message << "\n" << buf.GetString();
+    store_.ingest({*draft}, {}, signer_);
+  }
+
+  // An e911.elin-lookup/v1 record: reachable when it names a call.
+  void lookup(const LookupSpec& l) {
+    rapidjson::StringBuffer buf;
+    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+    w.StartObject();
+    text(w, "schema", std::string(kElinLookupSchema));
+    text(w, "lookup_id", l.lookup_id);
+    text(w, "elin", l.elin);
+    text(w, "looked_up_at", l.looked_up_at);
+    text(w, "via", l.via);
+    text(w, "by", l.by);
+    w.Key("reachable");
+    w.Bool(!l.call_id.empty());
+    if (!l.call_id.empty()) {
+      text(w, "call_id", l.call_id);
+      text(w, "pool", l.pool);
+      text(w, "assigned_at", l.assigned_at);
+    }
+    w.EndObject();
+    auto draft = draft_for_elin_lookup(buf.GetString(), next_source("e911.elin-lookups"), kJournaledAt);
     ASSERT_TRUE(draft.ok()) << draft.error().message << "\n" << buf.GetString();
     store_.ingest({*draft}, {}, signer_);
   }

@@ -120,6 +120,55 @@ TEST_P(CallQueryTest, FiltersEachByItself) {
   EXPECT_EQ(ids(f), (std::vector<std::string>{"c-2", "c-3"}));
 }
 
+// `e911 audit query --elin`: the calls that were conveyed an ELIN (which
+// a pool hands out again later), with the other filters; the lookups of
+// it are on the timeline of the call they reached.
+TEST_P(CallQueryTest, TheElinFilterFindsTheCallsConveyedThatElin) {
+  journal_->call({.call_id = "c-1", .occurred_at = "2026-11-21T10:15:00.000Z", .site_id = "austin",
+                  .elin = "+15125550190"});
+  journal_->call({.call_id = "c-2", .occurred_at = "2026-11-21T14:15:00.000Z", .site_id = "austin",
+                  .elin = "+15125550191"});
+  journal_->call({.call_id = "c-3", .occurred_at = "2026-11-22T09:00:00.000Z", .site_id = "dallas",
+                  .elin = "+15125550190"});
+  journal_->call({.call_id = "c-4", .occurred_at = "2026-11-22T10:00:00.000Z", .site_id = "austin"});
+  journal_->lookup({.lookup_id = "lk-1", .elin = "+15125550190", .call_id = "c-1"});
+  journal_->lookup({.lookup_id = "lk-2", .elin = "+15125550190"});  // reached no call
+
+  CallFilter f;
+  f.elin = "+15125550190";
+  EXPECT_EQ(ids(f), (std::vector<std::string>{"c-1", "c-3"}));
+  EXPECT_EQ(all_pages(f, 1).size(), 2u) << "pages of one";
+  f.site = "austin";
+  EXPECT_EQ(ids(f), (std::vector<std::string>{"c-1"}));
+  f = {};
+  f.elin = "+15125550190";
+  f.from = *parse_rfc3339("2026-11-22T00:00:00Z");
+  EXPECT_EQ(ids(f), (std::vector<std::string>{"c-3"}));
+  f = {};
+  f.elin = "+15125550191";
+  EXPECT_EQ(ids(f), (std::vector<std::string>{"c-2"}));
+  f.elin = "+15125550199";
+  EXPECT_TRUE(ids(f).empty());
+  EXPECT_EQ(ids({}), (std::vector<std::string>{"c-1", "c-2", "c-3", "c-4"})) << "a lookup adds no call";
+
+  const auto rows = all_pages({}, 10);
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_EQ(rows[1].elin, "+15125550191");
+  EXPECT_EQ(rows[3].elin, "");
+
+  const auto c1 = call_detail(*store_, "c-1");
+  ASSERT_TRUE(c1);
+  EXPECT_EQ(c1->call.elin, "+15125550190");
+  ASSERT_EQ(c1->entries.size(), 3u);
+  EXPECT_EQ(c1->entries[2].kind, "elin.lookup");
+  const auto c3 = call_detail(*store_, "c-3");
+  ASSERT_TRUE(c3);
+  EXPECT_EQ(c3->entries.size(), 2u) << "the lookup that reached c-1 is not on c-3's timeline";
+
+  f.elin = "";
+  EXPECT_FALSE(query_calls(*store_, f, {}).ok()) << "an empty ELIN is refused";
+}
+
 TEST_P(CallQueryTest, CallerMatchesIdsExactlyAndNamesAnywhereInAnyCase) {
   small_journal(*journal_);
   const auto by_caller = [&](const std::string& c) {

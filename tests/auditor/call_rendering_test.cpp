@@ -143,6 +143,13 @@ TEST(CallRendering, CallCsvRowHasEveryColumn) {
   EXPECT_EQ(row["warnings"], "vpn,stale-location");
   EXPECT_EQ(row["first_alert_latency_ms"], "360");
   EXPECT_EQ(row["notified"], "yes");
+  EXPECT_EQ(row["elin"], "") << "none conveyed";
+  auto with_elin = sample_call();
+  with_elin.elin = "+15125550190";
+  const auto again = parse_csv(calls_csv_header() + call_csv_row(with_elin));
+  ASSERT_EQ(again[1].size(), again[0].size());
+  EXPECT_EQ(again[0].back(), "elin") << "the new column comes last: readers by position keep working";
+  EXPECT_EQ(again[1].back(), "+15125550190") << "a number, left as it is";
 }
 
 TEST(CallRendering, CallJsonIsValidAndNullsWhatIsNotKnown) {
@@ -162,6 +169,10 @@ TEST(CallRendering, CallJsonIsValidAndNullsWhatIsNotKnown) {
   EXPECT_EQ(doc["first_alert_latency_ms"].GetInt64(), 360);
   EXPECT_EQ(doc["warnings"].Size(), 2u);
   EXPECT_TRUE(doc["all_delivered"].GetBool());
+  EXPECT_TRUE(doc["elin"].IsNull());
+  c.elin = "+15125550190";
+  doc.Parse(call_json(c).c_str());
+  EXPECT_STREQ(doc["elin"].GetString(), "+15125550190");
 
   rapidjson::Document array;
   const auto text = calls_json_array({c, sample_call()});
@@ -241,6 +252,42 @@ TEST(CallRendering, TimelineSaysWhatHappenedInPlainWords) {
   // A hostile name cannot forge a line.
   EXPECT_EQ(text.find("\nFAKE LINE"), std::string::npos) << text;
   EXPECT_NE(text.find("Desk  FAKE LINE <desk@example.com>"), std::string::npos) << text;
+}
+
+// The ELIN conveyed, and who looked it up, in the call's timeline.
+TEST(CallRendering, TimelineShowsTheElinConveyedAndItsLookups) {
+  auto d = sample_detail();
+  d.call.elin = "+15125550190";
+  const auto lookup = [&](std::int64_t seq, std::string payload) {
+    AuditEntry e;
+    e.seq = seq;
+    e.kind = "elin.lookup";
+    e.call_id = "c-1";
+    e.at = *parse_rfc3339("2026-11-21T10:30:00.000Z");
+    e.payload = std::move(payload);
+    d.entries.push_back(std::move(e));
+  };
+  lookup(12, R"({"assigned_at":"2026-11-21T10:15:00.000Z","by":"pbx-callback","call_id":"c-1",)"
+             R"("elin":"+15125550190","looked_up_at":"2026-11-21T10:22:10.000Z","lookup_id":"lk-1",)"
+             R"("pool":"austin-office","reachable":true,"via":"http"})");
+  lookup(13, R"({"as_of":"2026-11-21T10:20:00Z","by":"secops\u001b[2J","call_id":"c-1","elin":"+15125550190",)"
+             R"("looked_up_at":"2026-11-21T11:00:00.000Z","lookup_id":"lk-2","reachable":true,"via":"cli"})");
+  const auto text = call_timeline_text(d);
+  for (const char* expected : {
+           "  ELIN      +15125550190 (callbacks to it reach this call while assigned)\n",
+           "ELIN lookups\n"
+           "  2026-11-21T10:22:10.000Z  ELIN +15125550190 looked up (http, by pbx-callback): reaches this call "
+           "(pool austin-office)\n"
+           "  2026-11-21T11:00:00.000Z  ELIN +15125550190 looked up (cli, by secops [2J) as of "
+           "2026-11-21T10:20:00Z: reaches this call\n",
+           "seq 12  2026-11-21T10:30:00.000Z  elin.lookup",
+       }) {
+    EXPECT_NE(text.find(expected), std::string::npos) << expected << "\n" << text;
+  }
+  EXPECT_EQ(text.find('\x1b'), std::string::npos) << "no terminal escapes from a payload";
+  // Without an ELIN and lookups, neither section.
+  const auto plain = call_timeline_text(sample_detail());
+  EXPECT_EQ(plain.find("ELIN"), std::string::npos) << plain;
 }
 
 TEST(CallRendering, TimelineOfAnUnroutableCall) {

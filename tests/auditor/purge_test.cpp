@@ -83,6 +83,54 @@ class RetentionPurge : public test::StoreTest {
 
 INSTANTIATE_TEST_SUITE_P(Stores, RetentionPurge, test::kBothStores, test::backend_name);
 
+// ELIN lookups: one that reached a call goes with that call; one that
+// reached none goes by its own age (the emergency retention, from when it
+// was journaled); their lookup ids go with them.
+TEST_P(RetentionPurge, ElinLookupsGoWithTheirCallOrByTheirOwnAge) {
+  if (!have_client()) GTEST_SKIP() << "no sqlite3 command (Debian package sqlite3)";
+  build_journal();  // 12 entries
+  const EpochMillis eight_years = kPurgeNow - 2922 * kMillisPerDay;
+  journal_->lookup("lk-old-call", "old", eight_years + 60000);                  // 13
+  journal_->lookup("lk-nobody-old", "", eight_years + 120000);                  // 14
+  journal_->lookup("lk-nobody-new", "", kPurgeNow - kMillisPerDay);             // 15
+  journal_->lookup("lk-new-call", "new", kPurgeNow - 10 * kMillisPerDay + 60000);  // 16
+  ASSERT_EQ(store_->count(), 16);
+
+  const auto dry = purge_expired_calls(*store_, request(true), signer_);
+  EXPECT_EQ(dry.calls, 2);
+  EXPECT_EQ(dry.lookups, 1);
+  EXPECT_EQ(dry.entries, 8);
+  EXPECT_EQ(store_->count(), 16) << "a dry run changes nothing";
+
+  const auto outcome = purge_expired_calls(*store_, request(), signer_);
+  EXPECT_EQ(outcome.calls, 2);
+  EXPECT_EQ(outcome.lookups, 1);
+  EXPECT_EQ(outcome.entries, 8);
+  EXPECT_EQ(outcome.entries_by_kind,
+            (std::map<std::string, std::int64_t>{
+                {"call.recorded", 2}, {"location.conveyed", 2}, {"notification", 2}, {"elin.lookup", 2}}));
+  // old: 1-2, 5; old-test: 6-7, 9; the two old lookups: 13-14.
+  EXPECT_EQ(outcome.gaps.size(), 4u);
+  EXPECT_EQ(column("SELECT lookup_id FROM audit_elin_lookups"),
+            (std::set<std::string>{"lk-nobody-new", "lk-new-call"}));
+  EXPECT_EQ(column("SELECT seq FROM audit_entries WHERE kind = 'elin.lookup'"), (std::set<std::string>{"15", "16"}));
+  auto r = verify();
+  EXPECT_TRUE(r.ok) << r.reason;
+  EXPECT_EQ(r.purged, 8);
+
+  // Only a lookup that reached no call expired: it is purged all the same.
+  journal_->lookup("lk-nobody-older", "", eight_years);
+  const auto again = purge_expired_calls(*store_, request(), signer_);
+  EXPECT_EQ(again.calls, 0);
+  EXPECT_EQ(again.lookups, 1);
+  ASSERT_EQ(again.purge_entries.size(), 1u);
+  EXPECT_NE(again.purge_entries[0].payload.find(R"("entries":{"elin.lookup":1})"), std::string::npos)
+      << again.purge_entries[0].payload;
+  r = verify();
+  EXPECT_TRUE(r.ok) << r.reason;
+  EXPECT_TRUE(purge_expired_calls(*store_, request(), signer_).purge_entries.empty());
+}
+
 TEST_P(RetentionPurge, RemovesExpiredCallsAndTheChainStillVerifies) {
   if (!have_client()) GTEST_SKIP() << "no sqlite3 command (Debian package sqlite3)";
   build_journal();

@@ -38,8 +38,9 @@ void fill(CallJournal& j) {
   j.call({.call_id = "c-2", .call_class = "test", .dialed = "933", .occurred_at = "2026-11-22T09:00:00.000Z",
           .site_id = "austin", .name = "Ana García"});
   j.call({.call_id = "c-3", .occurred_at = "2026-11-30T23:59:00.000Z", .site_id = "austin", .name = "Bob",
-          .dispatchable = false, .warnings = {"unknown-network"}, .routing = "ecrc"});
-  j.call({.call_id = "c-4", .occurred_at = "2026-12-01T00:00:00.000Z", .site_id = "austin", .name = "Late"});
+          .dispatchable = false, .warnings = {"unknown-network"}, .routing = "ecrc", .elin = "+15125550190"});
+  j.call({.call_id = "c-4", .occurred_at = "2026-12-01T00:00:00.000Z", .site_id = "austin", .name = "Late",
+          .elin = "+15125550191"});
 }
 
 class AuditQueryCommand : public ::testing::Test {
@@ -69,7 +70,7 @@ class AuditQueryCommand : public ::testing::Test {
 
 TEST_F(AuditQueryCommand, ExplainsItself) {
   for (const auto& [sub, options] : std::vector<std::pair<std::string, std::vector<std::string>>>{
-           {"query", {"--from", "--to", "--site", "--caller", "--class", "--dispatchable", "--notified", "--format",
+           {"query", {"--from", "--to", "--site", "--caller", "--class", "--dispatchable", "--notified", "--elin", "--format",
                       "--limit", "--all", "--cursor", "--config", "--store"}},
            {"show", {"CALL_ID", "--format", "--config"}},
            {"report", {"--from", "--to", "--site", "--format", "--config"}}}) {
@@ -91,6 +92,8 @@ TEST_F(AuditQueryCommand, BadValuesAreNamedWithExitStatusTwo) {
       {"query --limit 0", "e911 audit query: --limit: expected 1 to 1000"},
       {"query --limit 1001", "e911 audit query: --limit: expected 1 to 1000"},
       {"query --site ''", "e911 audit query: --site: empty"},
+      {"query --elin 5125550190", "e911 audit query: --elin: not an E.164 number (must start with +): \"5125550190\""},
+      {"query --elin " + sh("+1 512 555 0190"), "e911 audit query: --elin: not an E.164 number (only digits may follow +)"},
       {"query --cursor " + sh("' OR 1=1 --"), "e911 audit query: --cursor: not a cursor this service issued"},
       {"query --all --cursor abc", "e911 audit query: --cursor: not with --all"},
       {"query --bogus", "e911 audit query: "},
@@ -201,6 +204,47 @@ TEST_F(AuditQueryCommand, ShowsACallsTimeline) {
   EXPECT_NE(r.err.find("e911 audit show: no call \"' OR 1=1 --\" in the journal"), std::string::npos) << r.err;
 }
 
+// `--elin`: whom callbacks to an ELIN reached, the calls it was conveyed
+// with (a pool hands an ELIN out again); `show` says which ELIN and who
+// looked it up.
+TEST_F(AuditQueryCommand, FindsTheCallsConveyedAnElin) {
+  {
+    auto store = auditor::open_audit_store("sqlite:" + db_);
+    CallJournal journal(*store);
+    journal.call({.call_id = "c-5", .occurred_at = "2026-12-02T08:00:00.000Z", .site_id = "austin",
+                  .name = "Reused", .elin = "+15125550190"});
+    journal.lookup({.lookup_id = "lk-1", .elin = "+15125550190", .looked_up_at = "2026-12-01T00:05:00Z",
+                    .call_id = "c-3"});
+  }
+  auto r = audit("query --elin +15125550190 " + store_option());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(ids_of(r.out), (std::vector<std::string>{"c-3", "c-5"}));
+  rapidjson::Document doc;
+  doc.Parse(r.out.c_str());
+  ASSERT_FALSE(doc.HasParseError()) << r.out;
+  EXPECT_STREQ(doc[0]["elin"].GetString(), "+15125550190");
+  r = audit("query --elin +15125550190 --to 2026-12-01 " + store_option());
+  EXPECT_EQ(ids_of(r.out), (std::vector<std::string>{"c-3"}));
+  r = audit("query --elin +15125550191 --format csv " + store_option());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find(",all_delivered,elin\r\nc-4,"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(",+15125550191\r\n"), std::string::npos) << r.out;
+  r = audit("query --elin +15125550199 " + store_option());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "[]\n");
+
+  r = audit("show c-3 " + store_option());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  for (const char* text : {"  ELIN      +15125550190 (callbacks to it reach this call while assigned)",
+                           "ELIN lookups\n  2026-12-01T00:05:00.000Z  ELIN +15125550190 looked up (http, by "
+                           "pbx-callback): reaches this call (pool austin-office)",
+                           "elin.lookup"}) {
+    EXPECT_NE(r.out.find(text), std::string::npos) << text << "\n" << r.out;
+  }
+  r = audit("show c-5 " + store_option());
+  EXPECT_EQ(r.out.find("ELIN lookups"), std::string::npos) << "c-3's lookup is not on c-5's timeline\n" << r.out;
+}
+
 TEST_F(AuditQueryCommand, ReportsInEveryFormat) {
   auto r = audit("report " + store_option());
   EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -232,6 +276,10 @@ TEST(AuditQueryCommandPostgres, QueriesAPostgresqlStore) {
   auto r = test::run_e911("audit query --site austin --format jsonl --store " + sh(url));
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 3) << r.out;
+  r = test::run_e911("audit query --elin +15125550190 --format jsonl --store " + sh(url));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << r.out;
+  EXPECT_NE(r.out.find("\"call_id\":\"c-3\""), std::string::npos) << r.out;
   r = test::run_e911("audit report --format csv --store " + sh(url));
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("\r\noverall,,3,1,"), std::string::npos) << r.out;

@@ -88,6 +88,10 @@ std::optional<ParamError> read_filter(const QueryParams& params, std::initialize
       return error(name, "class: expected emergency or test, got " + quoted);
     case FilterProblem::Kind::not_a_bool:
       return error(name, name + ": expected true or false (or yes or no), got " + quoted);
+    case FilterProblem::Kind::not_e164:
+      // "+15125550190" sent unencoded: its '+' arrived as a space.
+      return error(name, name + ": " + problem->detail +
+                             (problem->value.starts_with(' ') ? " (a '+' in a query string is a space: write %2B)" : ""));
   }
   return error(name, name + ": not valid");
 }
@@ -202,11 +206,11 @@ std::optional<EpochMillis> parse_time_value(std::string_view text, bool end_of_d
 
 std::optional<ParamError> parse_calls_request(const QueryParams& params, CallsRequest& request) {
   request = CallsRequest{};
-  if (auto e = only_known(params, {"from", "to", "site", "caller", "class", "dispatchable", "notified", "limit",
-                                   "cursor", "format"})) {
+  if (auto e = only_known(params, {"from", "to", "site", "caller", "class", "dispatchable", "notified", "elin",
+                                   "limit", "cursor", "format"})) {
     return e;
   }
-  if (auto e = read_filter(params, {"from", "to", "site", "caller", "class", "dispatchable", "notified"},
+  if (auto e = read_filter(params, {"from", "to", "site", "caller", "class", "dispatchable", "notified", "elin"},
                            request.filter)) {
     return e;
   }
@@ -254,8 +258,9 @@ std::string next_calls_link(const QueryParams& params, std::string_view cursor) 
 }
 
 std::string parameter_named_by(std::string_view message) {
-  static const std::array<std::string_view, 10> kNames = {"from",   "to",           "site",     "caller", "class",
-                                                          "limit",  "dispatchable", "notified", "cursor", "format"};
+  static const std::array<std::string_view, 11> kNames = {"from",   "to",           "site",     "caller", "class",
+                                                          "limit",  "dispatchable", "notified", "cursor", "format",
+                                                          "elin"};
   const auto colon = message.find(':');
   if (colon == std::string_view::npos) return {};
   const auto name = message.substr(0, colon);

@@ -82,7 +82,7 @@ struct ReportRequest {
   OutputFormat format = OutputFormat::json;
 };
 
-// GET /v1/calls: from, to, site, caller, class, dispatchable, notified,
+// GET /v1/calls: from, to, site, caller, class, dispatchable, notified, elin,
 // limit, cursor, format.
 std::optional<ParamError> parse_calls_request(const QueryParams& params, CallsRequest& request);
 // GET /v1/report: from, to, site, format.

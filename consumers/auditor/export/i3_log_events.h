@@ -9,6 +9,10 @@
 //   call.recorded     -> CallStartLogEvent        (direction, to, from, localCallType)
 //   location.conveyed -> LocationResponseLogEvent (text: the PIDF-LO, direction, responseId)
 //   notification      -> MessageLogEvent          (text: the notification record, direction)
+//   elin.lookup       -> none (an ELIN lookup is the enterprise routing a
+//                        callback, not an event of the emergency call a
+//                        PSAP logs; and one that reached no call has no
+//                        callId to log it under)
 //   journal.*         -> none (the journal's own events have no i3 counterpart)
 // Every event: logEventType, timestamp, elementId, agencyId (when
 // configured), callId, clientAssignedIdentifier (the entry's hash, tying

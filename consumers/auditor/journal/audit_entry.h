@@ -2,7 +2,8 @@
 // One entry of the audit journal: an append-only, hash-chained, signed
 // record of what happened to an emergency call (recorded, location
 // conveyed, each notification attempt and outcome, escalation,
-// acknowledgement) and of the journal itself (purge, correction).
+// acknowledgement, each lookup of the ELIN conveyed) and of the journal
+// itself (purge, correction).
 //
 // Tamper evidence: entry N carries the hash of entry N-1 and its own
 // SHA-256 over a canonical encoding of everything else, and a JWS over
@@ -24,6 +25,7 @@ namespace entry_kind {
 inline constexpr std::string_view kCallRecorded = "call.recorded";          // the call's facts
 inline constexpr std::string_view kLocationConveyed = "location.conveyed";  // what location was sent, from where
 inline constexpr std::string_view kNotification = "notification";           // one e911.notifications record
+inline constexpr std::string_view kElinLookup = "elin.lookup";              // one e911.elin-lookups record: whom an ELIN reached
 inline constexpr std::string_view kPurge = "journal.purge";                 // a retention purge: what was removed
 inline constexpr std::string_view kCorrection = "journal.correction";       // a correction of an earlier entry
 inline constexpr std::string_view kKeyRotation = "journal.key-rotation";    // signing key changed
@@ -35,7 +37,7 @@ inline constexpr std::string_view kGenesisHash = "000000000000000000000000000000
 struct AuditEntry {
   std::int64_t seq = 0;     // 1, 2, 3... without gaps
   std::string kind;         // entry_kind::k*
-  std::string call_id;      // empty for journal entries
+  std::string call_id;      // empty for journal entries and for ELIN lookups that reached no call
   EpochMillis at = 0;       // when the entry was written
   std::string payload;      // canonical JSON object (canonical_json())
   std::string prev_hash;    // hash of entry seq-1, or kGenesisHash

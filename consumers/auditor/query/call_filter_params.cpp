@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "common/phone_number.h"
+
 namespace e911::auditor {
 
 namespace {
@@ -25,7 +27,7 @@ std::optional<FilterProblem> read_call_filter(const ParameterLookup& lookup, std
   const auto wanted = [&](std::string_view name) { return std::find(names.begin(), names.end(), name) != names.end(); };
   const auto value = [&](std::string_view name) -> const std::string* { return wanted(name) ? lookup(name) : nullptr; };
   const auto problem = [](std::string_view name, FilterProblem::Kind kind, const std::string& v) {
-    return FilterProblem{std::string(name), kind, v};
+    return FilterProblem{std::string(name), kind, v, {}};
   };
   for (const auto& [name, end_of_day, target] :
        {std::tuple{"from", false, &filter.from}, std::tuple{"to", true, &filter.to}}) {
@@ -58,6 +60,14 @@ std::optional<FilterProblem> read_call_filter(const ParameterLookup& lookup, std
         return problem(name, FilterProblem::Kind::not_a_bool, *v);
       }
     }
+  }
+  if (const auto* v = value("elin")) {
+    if (auto why = e164_form_problem(*v)) {
+      auto p = problem("elin", FilterProblem::Kind::not_e164, *v);
+      p.detail = std::move(*why);
+      return p;
+    }
+    filter.elin = *v;
   }
   return std::nullopt;
 }

@@ -11,6 +11,8 @@
 //   site, caller  non-empty text
 //   class         emergency or test
 //   dispatchable, notified   true or false (yes or no)
+//   elin          an E.164 number ('+', then 8 to 15 digits): the calls
+//                 that were conveyed that ELIN
 // Pure: each front end words the problem its own way.
 
 #include <functional>
@@ -31,17 +33,19 @@ struct FilterProblem {
     empty,        // site, caller
     not_a_class,  // class
     not_a_bool,   // dispatchable, notified
+    not_e164,     // elin
   };
   std::string name;   // the parameter ("from"), without any option dashes
   Kind kind = Kind::not_a_time;
   std::string value;  // as given
+  std::string detail;  // not_e164: what is wrong with the number
 };
 
 // The value of a parameter by name, or nullptr when it was not given.
 using ParameterLookup = std::function<const std::string*(std::string_view name)>;
 
 // Reads the parameters of `names` (a subset of from, to, site, caller,
-// class, dispatchable, notified) into `filter`; the first problem, in
+// class, dispatchable, notified, elin) into `filter`; the first problem, in
 // that order.
 std::optional<FilterProblem> read_call_filter(const ParameterLookup& lookup, std::initializer_list<std::string_view> names,
                                               CallFilter& filter);

@@ -85,6 +85,7 @@ Conditions conditions_of(const CallFilter& f) {
     c.add(*f.dispatchable ? "dispatchable = 1" : "(dispatchable = 0 OR dispatchable IS NULL)");
   }
   if (f.notified) c.add("notified = ?", {Poco::Int64{*f.notified ? 1 : 0}});
+  if (f.elin) c.add("elin = ?", {*f.elin});
   return c;
 }
 
@@ -110,7 +111,7 @@ constexpr const char* kCallColumns =
     "call_id, call_class, dialed, occurred_at, site_id, caller_user_id, caller_name, caller_extension, callback, "
     "location_source, location_label, location_address, dispatchable, warnings, routing, notify_list, alerts_total, "
     "alerts_delivered, alerts_failed, alerts_escalated, first_alert_latency_ms, acknowledged_at, acknowledged_by, "
-    "notified, all_delivered";
+    "notified, all_delivered, elin";
 
 std::vector<CallRow> call_rows(Poco::Data::Statement& stmt) {
   std::vector<CallRow> out;
@@ -142,6 +143,7 @@ std::vector<CallRow> call_rows(Poco::Data::Statement& stmt) {
     r.acknowledged_by = str(rs, 22);
     r.notified = whole(rs, 23) != 0;
     r.all_delivered = whole(rs, 24) != 0;
+    r.elin = str(rs, 25);
     out.push_back(std::move(r));
   }
   return out;
@@ -207,6 +209,7 @@ Result<Position> decode_cursor(std::string_view cursor) {
 std::optional<Error> check_filter(const CallFilter& f) {
   if (f.site && f.site->empty()) return Error{"site: empty"};
   if (f.caller && f.caller->empty()) return Error{"caller: empty"};
+  if (f.elin && f.elin->empty()) return Error{"elin: empty"};
   if (f.call_class && *f.call_class != "emergency" && *f.call_class != "test") {
     return Error{"class: expected emergency or test, got " + quote_for_message(*f.call_class)};
   }

@@ -30,6 +30,7 @@ struct CallFilter {
   std::optional<std::string> call_class;  // "emergency" / "test"
   std::optional<bool> dispatchable;
   std::optional<bool> notified;
+  std::optional<std::string> elin;        // the ELIN conveyed (E.164), exact
 };
 
 inline constexpr std::size_t kDefaultPageSize = 100;
@@ -53,6 +54,7 @@ struct CallRow {
   std::vector<std::string> warnings;  // codes
   std::string routing;                // "psap" / "ecrc"
   std::string notify_list;
+  std::string elin;  // the ELIN conveyed; empty when none was
   int alerts_total = 0;      // alerts with a delivery attempt
   int alerts_delivered = 0;  // ... accepted by their channel (sent, delivered or acknowledged)
   int alerts_failed = 0;     // ... given up without delivery
@@ -87,7 +89,7 @@ struct AlertRow {
 struct CallDetail {
   CallRow call;
   std::vector<AlertRow> alerts;
-  std::vector<AuditEntry> entries;  // the call's journal entries, in seq order (the timeline)
+  std::vector<AuditEntry> entries;  // the call's journal entries, in seq order (the timeline), ELIN lookups that reached it included
 };
 
 // Errors (a cursor that is not one of ours, a limit out of range) name

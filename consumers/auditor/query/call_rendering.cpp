@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <tuple>
+#include <utility>
 
 namespace e911::auditor {
 
@@ -90,6 +91,7 @@ void write_call(Writer& w, const CallRow& c) {
   w.EndArray();
   text_or_null(w, "routing", c.routing);
   text_or_null(w, "notify", c.notify_list);
+  text_or_null(w, "elin", c.elin);
   key(w, "alerts");
   w.StartObject();
   key(w, "total");
@@ -202,6 +204,27 @@ std::vector<AlertEvent> alert_events(const CallDetail& d) {
     out.push_back(std::move(a));
   }
   return out;
+}
+
+// "ELIN +15125550190 looked up (http, by pbx-callback): reaches this call",
+// from an elin.lookup entry's payload (audit_record.h).
+std::string lookup_words(const AuditEntry& e) {
+  const auto doc = parse(e.payload);
+  if (!doc) return "ELIN lookup (payload not readable)";
+  const auto it = doc->FindMember("reachable");
+  const bool reaches = it != doc->MemberEnd() && it->value.IsBool() && it->value.GetBool();
+  std::string out = "ELIN " + one_line(member_text(*doc, "elin")) + " looked up (" +
+                    one_line(member_text(*doc, "via")) + ", by " + one_line(member_text(*doc, "by")) + ")";
+  if (const auto as_of = member_text(*doc, "as_of"); !as_of.empty()) out += " as of " + one_line(as_of);
+  out += reaches ? ": reaches this call" : ": reaches no call";
+  if (const auto pool = member_text(*doc, "pool"); reaches && !pool.empty()) out += " (pool " + one_line(pool) + ")";
+  return out;
+}
+
+// When the lookup was answered, else when it was journaled.
+EpochMillis lookup_time(const AuditEntry& e) {
+  const auto doc = parse(e.payload);
+  return doc ? parse_rfc3339(member_text(*doc, "looked_up_at")).value_or(e.at) : e.at;
 }
 
 std::string recipient_text(std::string_view name, std::string_view address) {
@@ -325,7 +348,7 @@ std::string calls_csv_header() {
   return "call_id,class,dialed,occurred_at,site_id,caller_user_id,caller_name,caller_extension,callback,"
          "location_source,location_label,location_address,dispatchable,warnings,routing,notify_list,alerts_total,"
          "alerts_delivered,alerts_failed,alerts_escalated,first_alert_latency_ms,acknowledged_at,acknowledged_by,"
-         "notified,all_delivered\r\n";
+         "notified,all_delivered,elin\r\n";
 }
 
 std::string call_csv_row(const CallRow& c) {
@@ -355,6 +378,7 @@ std::string call_csv_row(const CallRow& c) {
       csv_field(c.acknowledged_by),
       c.notified ? "yes" : "no",
       c.all_delivered ? "yes" : "no",
+      csv_field(c.elin),
   };
   return joined(fields, ",") + "\r\n";
 }
@@ -478,6 +502,7 @@ std::string call_timeline_text(const CallDetail& d) {
     }
     for (const auto& code : c.warnings) line("warning", warning_words(code, c));
   }
+  line("ELIN", c.elin.empty() ? std::string() : one_line(c.elin) + " (callbacks to it reach this call while assigned)");
 
   out += "Notification" + (c.notify_list.empty() ? std::string() : " of list " + one_line(c.notify_list)) + "\n";
   if (c.alerts_total == 0 && d.alerts.empty()) {
@@ -521,6 +546,14 @@ std::string call_timeline_text(const CallDetail& d) {
     if (!e.error.empty()) what += " (" + one_line(e.error) + ")";
     if (!e.comment.empty()) what += " \"" + one_line(e.comment) + "\"";
     out += "    " + what + "\n";
+  }
+
+  // Who asked whom a callback to the call's ELIN reaches, in journal order.
+  bool lookups = false;
+  for (const auto& e : d.entries) {
+    if (e.kind != entry_kind::kElinLookup) continue;
+    if (!std::exchange(lookups, true)) out += "ELIN lookups\n";
+    out += "  " + format_rfc3339(lookup_time(e)) + "  " + lookup_words(e) + "\n";
   }
 
   if (!d.entries.empty()) {

@@ -47,9 +47,11 @@ std::string warning_words(std::string_view code, const CallRow& call);
 // {"call":{...},"alerts":[...],"entries":[{"seq",...,"payload":{...}}]}
 std::string call_detail_json(const CallDetail& detail);
 // For `e911 audit show`: the call's facts, the location conveyed with its
-// warnings in plain words, each recipient's alerts in time order (status,
-// attempt, latency, errors, acknowledgement, escalation), and the journal
-// entries it comes from.
+// warnings in plain words and the ELIN conveyed, each recipient's alerts
+// in time order (status, attempt, latency, errors, acknowledgement,
+// escalation), the lookups of the ELIN that reached the call ("ELIN
+// +15125550190 looked up (http, by pbx-callback): reaches this call"), and
+// the journal entries it comes from.
 std::string call_timeline_text(const CallDetail& detail);
 
 // ---- the compliance report ----

@@ -17,6 +17,7 @@
 #include "common/sql/rows.h"
 #include "common/sql/transaction.h"
 #include "consumers/auditor/store/call_rows.h"
+#include "consumers/auditor/store/elin_lookup_keys.h"
 #include "consumers/auditor/store/entry_rows.h"
 #include "consumers/auditor/journal/hash_chain.h"
 
@@ -147,6 +148,40 @@ $$)sql",
         .sqlite = {},
         .postgresql = {},
     },
+    {
+        // The ELIN conveyed with each call (the location.conveyed entry's
+        // "elin"), filled in from the journal's entries for the calls it
+        // has; and the lookup ids of elin.lookup entries (elin_lookup_keys.h).
+        .both =
+            {
+                "ALTER TABLE audit_calls ADD COLUMN elin TEXT",
+                "CREATE INDEX audit_calls_by_elin ON audit_calls (elin, occurred_at, call_id)",
+                R"sql(CREATE TABLE audit_elin_lookups (
+  lookup_id TEXT NOT NULL PRIMARY KEY,
+  seq BIGINT NOT NULL,
+  call_id TEXT NOT NULL
+))sql",
+                "CREATE INDEX audit_elin_lookups_by_call ON audit_elin_lookups (call_id)",
+            },
+        // As ingest() would have: the latest location.conveyed entry whose
+        // elin is a string.
+        .sqlite =
+            {
+                R"sql(UPDATE audit_calls SET elin = (
+  SELECT json_extract(e.payload, '$.elin') FROM audit_entries e
+  WHERE e.call_id = audit_calls.call_id AND e.kind = 'location.conveyed'
+    AND json_type(e.payload, '$.elin') = 'text'
+  ORDER BY e.seq DESC LIMIT 1))sql",
+            },
+        .postgresql =
+            {
+                R"sql(UPDATE audit_calls SET elin = (
+  SELECT e.payload::jsonb ->> 'elin' FROM audit_entries e
+  WHERE e.call_id = audit_calls.call_id AND e.kind = 'location.conveyed'
+    AND jsonb_typeof(e.payload::jsonb -> 'elin') = 'string'
+  ORDER BY e.seq DESC LIMIT 1))sql",
+            },
+    },
 };
 
 constexpr const char* kEntryColumns = kAuditEntryColumns;
@@ -200,17 +235,21 @@ class SqlAuditStore final : public AuditStore {
       sql::Transaction tx(*session_, dialect_);
       sealed.clear();
       check_not_journaled(offsets);
-      if (!drafts.empty()) {
+      const auto to_sql = [this](std::string_view q) { return sql(q); };
+      // A lookup journaled already (produced twice) is not journaled again.
+      const auto kept = without_journaled_lookups(*session_, to_sql, drafts);
+      if (!kept.empty()) {
         // Sealed under the write lock: whoever appends next continues
         // from these, whichever process it is.
         auto last = last_entry_locked();
-        sealed.reserve(drafts.size());
-        for (const auto& d : drafts) {
+        sealed.reserve(kept.size());
+        for (const auto& d : kept) {
           const AuditEntry* previous = sealed.empty() ? (last ? &*last : nullptr) : &sealed.back();
           sealed.push_back(chain_next(previous, d.kind, d.call_id, d.at, d.payload, signer));
         }
         insert_entries(sealed);
-        update_call_rows(*session_, [this](std::string_view q) { return sql(q); }, sealed);
+        update_call_rows(*session_, to_sql, sealed);
+        record_lookup_ids(*session_, to_sql, sealed);
       }
       upsert_offsets(offsets);
       tx.commit();

@@ -82,7 +82,9 @@ class AuditStore {
   // database keep one chain): seals `drafts` after the journal's last
   // entry (chain_next with `signer`), inserts them, updates the derived
   // per-call rows (audit_calls, audit_alerts: call_query.h) from them, and
-  // upserts `offsets`. Returns the sealed entries. Either vector may be
+  // upserts `offsets`. An elin.lookup draft whose lookup_id the journal
+  // has already (or that comes again in `drafts`) is left out
+  // (elin_lookup_keys.h). Returns the sealed entries. Either vector may be
   // empty.
   virtual std::vector<AuditEntry> ingest(const std::vector<EntryDraft>& drafts,
                                          const std::vector<ConsumedOffset>& offsets, const Signer& signer) = 0;

@@ -95,6 +95,7 @@ CallUpsert conveyed(const AuditEntry& e, const rapidjson::Value& p) {
   c.warnings = warnings;
   c.routing = text(p, "routing");
   c.notify_list = text(p, "notify");
+  c.elin = text(p, "elin");
   return c;
 }
 

@@ -30,6 +30,7 @@ struct CallUpsert {
   std::optional<bool> dispatchable;
   std::optional<std::string> warnings;  // codes joined with ','
   std::optional<std::string> routing, notify_list;
+  std::optional<std::string> elin;  // location.conveyed: the ELIN conveyed, when the call had one
 };
 
 struct AlertUpsert {

@@ -34,12 +34,6 @@ std::string values_list(std::size_t rows, std::size_t columns) {
   return out;
 }
 
-std::string placeholders(std::size_t n) {
-  std::string out;
-  for (std::size_t i = 0; i < n; ++i) out += i == 0 ? "?" : ", ?";
-  return out;
-}
-
 // Splits `items` into rounds in which no key occurs twice, keeping each
 // key's occurrences in order, then each round into statements of at most
 // kRowsPerStatement.
@@ -64,8 +58,8 @@ std::vector<std::vector<const T*>> statements_of(const std::vector<T>& items, Ke
 
 constexpr const char* kCallColumns =
     "call_id, call_class, dialed, occurred_at, site_id, caller_user_id, caller_name, caller_extension, callback, "
-    "location_source, location_label, location_address, dispatchable, warnings, routing, notify_list";
-constexpr std::size_t kCallColumnCount = 16;
+    "location_source, location_label, location_address, dispatchable, warnings, routing, notify_list, elin";
+constexpr std::size_t kCallColumnCount = 17;
 
 // Known values replace stored ones; unknown ones (NULL) keep them.
 constexpr const char* kCallUpdate =
@@ -84,7 +78,8 @@ constexpr const char* kCallUpdate =
     "dispatchable = COALESCE(excluded.dispatchable, audit_calls.dispatchable), "
     "warnings = COALESCE(excluded.warnings, audit_calls.warnings), "
     "routing = COALESCE(excluded.routing, audit_calls.routing), "
-    "notify_list = COALESCE(excluded.notify_list, audit_calls.notify_list)";
+    "notify_list = COALESCE(excluded.notify_list, audit_calls.notify_list), "
+    "elin = COALESCE(excluded.elin, audit_calls.elin)";
 
 constexpr const char* kAlertColumns =
     "call_id, notification_id, list, recipient_name, recipient_address, channel, attempts, status, last_at, "
@@ -157,6 +152,7 @@ void fold(CallUpsert& into, const CallUpsert& later) {
   take(into.warnings, later.warnings);
   take(into.routing, later.routing);
   take(into.notify_list, later.notify_list);
+  take(into.elin, later.elin);
 }
 
 void upsert_calls(Poco::Data::Session& session, const std::function<std::string(std::string_view)>& sql,
@@ -170,7 +166,8 @@ void upsert_calls(Poco::Data::Session& session, const std::function<std::string(
           bind(nullable(c->site_id)), bind(nullable(c->caller_user_id)), bind(nullable(c->caller_name)),
           bind(nullable(c->caller_extension)), bind(nullable(c->callback)), bind(nullable(c->location_source)),
           bind(nullable(c->location_label)), bind(nullable(c->location_address)), bind(nullable(c->dispatchable)),
-          bind(nullable(c->warnings)), bind(nullable(c->routing)), bind(nullable(c->notify_list));
+          bind(nullable(c->warnings)), bind(nullable(c->routing)), bind(nullable(c->notify_list)),
+          bind(nullable(c->elin));
     }
     stmt.execute();
   }
@@ -209,6 +206,12 @@ void for_calls(Poco::Data::Session& session, const std::function<std::string(std
 }
 
 }  // namespace
+
+std::string placeholders(std::size_t n) {
+  std::string out;
+  for (std::size_t i = 0; i < n; ++i) out += i == 0 ? "?" : ", ?";
+  return out;
+}
 
 void update_call_rows(Poco::Data::Session& session, const std::function<std::string(std::string_view)>& sql,
                       const std::vector<AuditEntry>& appended) {

@@ -4,6 +4,7 @@
 #include <Poco/Data/Session.h>
 #include <Poco/Data/Statement.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "common/sql/rows.h"
@@ -35,12 +36,19 @@ constexpr const char* kSqliteCreateDeleteGuard =
 constexpr const char* kPostgresqlDisableGuard = "ALTER TABLE audit_entries DISABLE TRIGGER audit_entries_append_only";
 constexpr const char* kPostgresqlEnableGuard = "ALTER TABLE audit_entries ENABLE TRIGGER audit_entries_append_only";
 
+// ELIN lookups that reached no call (their entries have no call id): they
+// keep the emergency retention, counted from when they were journaled.
+// Bind the emergency cutoff.
+constexpr const char* kExpiredLookups = "call_id = '' AND kind = 'elin.lookup' AND at < ?";
+
 using sql::i64;
 using sql::str;
 
 struct Expired {
   std::int64_t calls = 0;
   std::int64_t alert_rows = 0;
+  std::int64_t call_entries = 0;      // entries of the expired calls
+  std::int64_t lookups = 0;           // entries of expired lookups that reached no call
   std::vector<RemovedEntry> entries;  // in seq order
   std::map<std::string, std::int64_t> by_kind;
 };
@@ -55,23 +63,31 @@ Expired find_expired(Poco::Data::Session& session, const AuditStore& store, cons
     Poco::Data::RecordSet rs(stmt);
     if (rs.moveFirst()) out.calls = i64(rs, 0);
   }
-  if (out.calls == 0) return out;
-  {
+  if (out.calls > 0) {
     Poco::Data::Statement stmt(session);
     stmt << store.sql("SELECT COUNT(*) FROM audit_alerts WHERE call_id IN (" + calls + ")"), bind(test_cutoff),
         bind(emergency_cutoff), now;
     Poco::Data::RecordSet rs(stmt);
     if (rs.moveFirst()) out.alert_rows = i64(rs, 0);
   }
-  Poco::Data::Statement stmt(session);
-  stmt << store.sql("SELECT seq, kind, prev_hash, hash FROM audit_entries WHERE call_id IN (" + calls +
-                    ") ORDER BY seq"),
-      bind(test_cutoff), bind(emergency_cutoff), now;
-  Poco::Data::RecordSet rs(stmt);
-  for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
-    out.entries.push_back({i64(rs, 0), str(rs, 2), str(rs, 3)});
-    ++out.by_kind[str(rs, 1)];
-  }
+  // The calls' entries, then the expired call-less lookups (two reads, each
+  // on audit_entries_by_call), in seq order.
+  const auto read = [&](const std::string& where, bool lookups, std::int64_t& count) {
+    Poco::Data::Statement stmt(session);
+    stmt << store.sql("SELECT seq, kind, prev_hash, hash FROM audit_entries WHERE " + where);
+    if (!lookups) stmt, bind(test_cutoff);
+    stmt, bind(emergency_cutoff), now;
+    Poco::Data::RecordSet rs(stmt);
+    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
+      out.entries.push_back({i64(rs, 0), str(rs, 2), str(rs, 3)});
+      ++out.by_kind[str(rs, 1)];
+      ++count;
+    }
+  };
+  if (out.calls > 0) read("call_id IN (" + calls + ")", false, out.call_entries);
+  read(kExpiredLookups, true, out.lookups);
+  std::sort(out.entries.begin(), out.entries.end(),
+            [](const RemovedEntry& a, const RemovedEntry& b) { return a.seq < b.seq; });
   return out;
 }
 
@@ -85,13 +101,17 @@ std::optional<AuditEntry> last_entry(Poco::Data::Session& session) {
 
 // Runs a DELETE of the expired calls' rows in `table` and checks it removed
 // `expected` rows (what was counted under the same lock).
+// (`lookups`: a DELETE of expired call-less lookups, binding the
+// emergency cutoff only; a negative `expected`: any number.)
 void delete_expired(Poco::Data::Session& session, const AuditStore& store, const RetentionCutoffs& cutoffs,
-                    const std::string& statement, std::int64_t expected, const char* what) {
+                    const std::string& statement, std::int64_t expected, const char* what, bool lookups = false) {
   Poco::Int64 test_cutoff = cutoffs.test, emergency_cutoff = cutoffs.emergency;
   Poco::Data::Statement stmt(session);
-  stmt << store.sql(statement), bind(test_cutoff), bind(emergency_cutoff);
+  stmt << store.sql(statement);
+  if (!lookups) stmt, bind(test_cutoff);
+  stmt, bind(emergency_cutoff);
   const auto removed = static_cast<std::int64_t>(stmt.execute());
-  if (removed != expected) {
+  if (expected >= 0 && removed != expected) {
     throw std::runtime_error("purge: removed " + std::to_string(removed) + " " + what + ", expected " +
                              std::to_string(expected) + " (rolled back)");
   }
@@ -116,6 +136,7 @@ PurgeOutcome purge_expired_calls(AuditStore& store, const PurgeRequest& request,
   PurgeOutcome outcome;
   const auto fill = [&](Expired& expired) {
     outcome.calls = expired.calls;
+    outcome.lookups = expired.lookups;
     outcome.alert_rows = expired.alert_rows;
     outcome.entries = static_cast<std::int64_t>(expired.entries.size());
     outcome.entries_by_kind = std::move(expired.by_kind);
@@ -131,16 +152,26 @@ PurgeOutcome purge_expired_calls(AuditStore& store, const PurgeRequest& request,
   store.in_write_transaction("purge", [&](Poco::Data::Session& session) {
     outcome = PurgeOutcome{};
     auto expired = find_expired(session, store, request.cutoffs);
-    if (expired.calls == 0) return;
+    if (expired.calls == 0 && expired.lookups == 0) return;
     const auto last = last_entry(session);
-    const std::int64_t removed_entries = static_cast<std::int64_t>(expired.entries.size());
+    const auto call_entries = expired.call_entries, lookups = expired.lookups;
     fill(expired);
 
     const std::string calls = kExpiredCalls;
-    if (removed_entries > 0) {
+    const std::string expired_lookups = kExpiredLookups;
+    // The lookup ids of the entries that go (elin_lookup_keys.h).
+    delete_expired(session, store, request.cutoffs, "DELETE FROM audit_elin_lookups WHERE call_id IN (" + calls + ")",
+                   -1, "lookup ids");
+    delete_expired(session, store, request.cutoffs,
+                   "DELETE FROM audit_elin_lookups WHERE seq IN (SELECT seq FROM audit_entries WHERE " +
+                       expired_lookups + ")",
+                   lookups, "lookup ids", true);
+    if (call_entries + lookups > 0) {
       session << (store.is_postgresql() ? kPostgresqlDisableGuard : kSqliteDropDeleteGuard), now;
       delete_expired(session, store, request.cutoffs, "DELETE FROM audit_entries WHERE call_id IN (" + calls + ")",
-                     removed_entries, "journal entries");
+                     call_entries, "journal entries");
+      delete_expired(session, store, request.cutoffs, "DELETE FROM audit_entries WHERE " + expired_lookups, lookups,
+                     "ELIN lookup entries", true);
       session << (store.is_postgresql() ? kPostgresqlEnableGuard : kSqliteCreateDeleteGuard), now;
     }
     delete_expired(session, store, request.cutoffs, "DELETE FROM audit_alerts WHERE call_id IN (" + calls + ")",

@@ -17,6 +17,9 @@
 //
 // Calls the journal has seen no call.recorded for (class unknown) keep the
 // longer, emergency retention. Calls without an occurred_at are kept.
+// ELIN lookups that reached a call go with that call; those that reached
+// none (elin.lookup entries without a call id) keep the emergency
+// retention, counted from when they were journaled (the entry's `at`).
 
 #include <cstdint>
 #include <map>
@@ -51,6 +54,7 @@ struct PurgeRequest {
 
 struct PurgeOutcome {
   std::int64_t calls = 0;                               // calls removed (or that would be)
+  std::int64_t lookups = 0;                             // ELIN lookups that reached no call, removed
   std::int64_t entries = 0;                             // journal entries removed
   std::map<std::string, std::int64_t> entries_by_kind;
   std::int64_t alert_rows = 0;                          // audit_alerts rows removed
