@@ -7,7 +7,9 @@
 # different ELINs (claims on the topic: the first wins, the other chooses
 # again); `e911 elin lookup` and the locator's lookup endpoint say whom each
 # ELIN reaches, and every lookup is recorded on e911.elin-lookups.
-# Real processes: `e911 broker`, `e911 locator`, kcat, curl.
+# The auditor journals the lookups on the call they reached, and `e911 audit
+# query --elin` finds the calls behind a number.
+# Real processes: `e911 broker`, `e911 locator`, `e911 auditor`, kcat, curl.
 # Usage: elin_assignments_test.sh E911 REGISTRY (the demo's: Austin Floor 1 has 4 ELINs)
 set -euo pipefail
 e911="$1"
@@ -43,6 +45,19 @@ locator:
   registry: $registry
   elin_lookup: {enabled: true, port: 0, tokens_file: $work/tokens}
 YAML
+# The auditor journals the calls and every lookup (e911.elin-lookups).
+cat >"$work/auditor.yaml" <<YAML
+kafka:
+  bootstrap.servers: "$bootstrap"
+  fetch.wait.max.ms: "5"
+metrics: {port: 0}
+state_dir: $work/auditor-state
+YAML
+mkdir -p "$work/auditor-state"
+head -c 48 /dev/urandom | base64 >"$work/signing.secret"
+E911_AUDITOR_SIGNING_SECRET_FILE="$work/signing.secret" "$e911" auditor --config "$work/auditor.yaml" \
+  >"$work/auditor.out" 2>"$work/auditor.err" &
+watched_pids+=($!)
 start_locator() {  # NAME
   "$e911" locator --config "$work/e911.yaml" >"$work/$1.out" 2>"$work/$1.err" &
   watched_pids+=($!)
@@ -162,4 +177,20 @@ lookups_recorded() {
 }
 poll "the lookups on e911.elin-lookups" lookups_recorded
 ! grep -q '"user_id"\|"callback"' "$work/lookups.jsonl" || fail "a lookup record carries caller data: $(cat "$work/lookups.jsonl")"
-echo "PASS: a restart, a second locator and simultaneous calls assign from one pool through Kafka; lookups answer who each ELIN reaches and are recorded"
+
+echo "== the journal: the calls behind an ELIN, and the lookups on the call's timeline =="
+audit() { "$e911" audit "$@" --config "$work/auditor.yaml"; }
+journaled() {
+  audit query --elin "$e9" --format jsonl >"$work/behind.jsonl" 2>/dev/null &&
+    grep -q '"call_id":"c-9"' "$work/behind.jsonl" &&
+    audit show c-9 >"$work/show.txt" 2>/dev/null &&
+    grep -q "looked up (http, by pbx-callback)" "$work/show.txt" &&
+    grep -q "looked up (cli, by night-desk)" "$work/show.txt"
+}
+poll "call c-9 and its lookups journaled" journaled
+"$python" - "$work/behind.jsonl" "$e9" <<'PY' || fail "audit query --elin $e9 listed a call conveyed another ELIN"
+import json, sys
+sys.exit(any(json.loads(l).get("elin") != sys.argv[2] for l in open(sys.argv[1]) if l.strip()))
+PY
+E911_AUDITOR_SIGNING_SECRET_FILE="$work/signing.secret" audit verify >/dev/null || fail "e911 audit verify failed on the journal"
+echo "PASS: a restart, a second locator and simultaneous calls assign from one pool through Kafka; lookups answer who each ELIN reaches and are journaled on the call they reached"
