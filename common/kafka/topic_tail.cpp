@@ -88,6 +88,7 @@ bool TopicTail::consume_one(const MessageHandler& on_message, int wait_ms,
   const auto p = msg->partition();
   switch (msg->err()) {
     case RdKafka::ERR_NO_ERROR: {
+      next_offset_[p] = msg->offset() + 1;
       if (!ends) {
         on_message(view_of(*msg, topic_));
         ++handed;
@@ -133,7 +134,9 @@ std::uint64_t TopicTail::catch_up(const MessageHandler& on_message, std::chrono:
                            ": no watermarks: " + RdKafka::err2str(err),
                        err);
     }
-    if (high > low) ends[p] = high;
+    const auto it = next_offset_.find(p);
+    const std::int64_t read_to = it == next_offset_.end() ? low : std::max(low, it->second);
+    if (high > read_to) ends[p] = high;
   }
   std::uint64_t handed = 0;
   while (!ends.empty()) {

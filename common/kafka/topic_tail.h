@@ -69,6 +69,10 @@ class TopicTail {
   std::unique_ptr<RdKafka::Topic> handle_;
   std::unique_ptr<RdKafka::Queue> queue_;
   std::vector<std::int32_t> partitions_;
+  // The offset after the last message read of each partition: a later
+  // catch_up() need not wait for what was read already (its end-of-
+  // partition event may have been taken by a poll() in between).
+  std::map<std::int32_t, std::int64_t> next_offset_;
 };
 
 }  // namespace e911::kafka

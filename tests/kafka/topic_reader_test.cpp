@@ -10,6 +10,7 @@
 #include "common/kafka/embedded_broker.h"
 #include "common/kafka/error.h"
 #include "common/kafka/producer.h"
+#include "common/kafka/topic_tail.h"
 #include "tests/kafka/kafka_test_util.h"
 
 namespace e911::kafka {
@@ -95,6 +96,32 @@ TEST(KafkaReadToEnd, EmptyTopicAndTombstones) {
   std::vector<bool> tombstones;
   read_to_end(props, "compacted", [&](const Message& m) { tombstones.push_back(m.tombstone); });
   EXPECT_EQ(tombstones, (std::vector<bool>{false, true}));
+}
+
+// The locator catches its ELIN topic up before each call and polls it in
+// between: a catch-up with nothing new since the last read must return at
+// once, even when a poll took the end-of-partition event, and one with a
+// new record must hand it over.
+TEST(KafkaTopicTail, CatchingUpWhatWasReadAlreadyReturnsAtOnce) {
+  EmbeddedBroker broker;
+  broker.create_topic("claims", 1);
+  const auto props = broker.client_properties();
+  Producer producer(props);
+  producer.produce("claims", "e1", "first");
+  ASSERT_TRUE(producer.flush(kDeadline));
+  TopicTail tail(props, "claims", {}, kDeadline);
+  std::vector<std::string> seen;
+  const auto record = [&](const Message& m) { seen.emplace_back(m.value); };
+  EXPECT_EQ(tail.catch_up(record, kDeadline), 1u);
+  // Polls until the fetcher has reported the end and the event is taken.
+  for (int i = 0; i < 20; ++i) tail.poll(record, std::chrono::milliseconds(20));
+  EXPECT_EQ(tail.catch_up(record, std::chrono::seconds(2)), 0u);  // threw (timed out) before
+  producer.produce("claims", "e2", "second");
+  ASSERT_TRUE(producer.flush(kDeadline));
+  EXPECT_EQ(tail.catch_up(record, kDeadline), 1u);
+  for (int i = 0; i < 20; ++i) tail.poll(record, std::chrono::milliseconds(20));
+  EXPECT_EQ(tail.catch_up(record, std::chrono::seconds(2)), 0u);
+  EXPECT_EQ(seen, (std::vector<std::string>{"first", "second"}));
 }
 
 TEST(KafkaReadToEnd, UnknownTopicIsAnError) {
