@@ -104,9 +104,16 @@ bool TopicTail::consume_one(const MessageHandler& on_message, int wait_ms,
       if (it != ends->end() && msg->offset() >= it->second - 1) ends->erase(it);
       return true;
     }
-    case RdKafka::ERR__PARTITION_EOF:
-      if (ends) ends->erase(p);  // the tail was compacted away or held no data records
+    case RdKafka::ERR__PARTITION_EOF: {
+      // The end as the fetcher saw it: the tail was compacted away or held
+      // no data records. An event from before the end asked for (taken
+      // late) ends nothing.
+      if (msg->offset() > 0) next_offset_[p] = std::max(next_offset_[p], msg->offset());
+      if (!ends) return true;
+      const auto it = ends->find(p);
+      if (it != ends->end() && msg->offset() >= it->second) ends->erase(it);
       return true;
+    }
     case RdKafka::ERR__TIMED_OUT:
       return false;
     case RdKafka::ERR__UNKNOWN_TOPIC:
@@ -148,6 +155,23 @@ std::uint64_t TopicTail::catch_up(const MessageHandler& on_message, std::chrono:
                        std::to_string(timeout.count()) + " ms; partition(s) not finished: " + behind);
     }
     consume_one(on_message, std::min(wait, 100), &ends, stop_at_end, handed);
+  }
+  return handed;
+}
+
+std::uint64_t TopicTail::catch_up_to(std::int32_t partition, std::int64_t offset, const MessageHandler& on_message,
+                                     std::chrono::milliseconds timeout) {
+  const auto deadline = Clock::now() + timeout;
+  std::map<std::int32_t, std::int64_t> ends{{partition, offset + 1}};
+  if (const auto it = next_offset_.find(partition); it != next_offset_.end() && it->second > offset) return 0;
+  std::uint64_t handed = 0;
+  while (!ends.empty()) {
+    const int wait = remaining_ms(deadline);
+    if (wait == 0) {
+      throw KafkaError("reading topic " + topic_ + " partition " + std::to_string(partition) + " to offset " +
+                       std::to_string(offset) + " timed out after " + std::to_string(timeout.count()) + " ms");
+    }
+    consume_one(on_message, std::min(wait, 100), &ends, false, handed);
   }
   return handed;
 }

@@ -49,6 +49,13 @@ class TopicTail {
   std::uint64_t catch_up(const MessageHandler& on_message, std::chrono::milliseconds timeout,
                          bool stop_at_end = false);
 
+  // Hands over messages until `partition` has been read past `offset` (a
+  // record this process produced and Kafka acknowledged there), without
+  // asking the broker where the partition ends. Throws KafkaError when
+  // that is not reached within `timeout`.
+  std::uint64_t catch_up_to(std::int32_t partition, std::int64_t offset, const MessageHandler& on_message,
+                            std::chrono::milliseconds timeout);
+
   // Hands over the messages that have arrived, waiting up to `wait` for
   // the first one. Returns how many were handed over.
   std::uint64_t poll(const MessageHandler& on_message, std::chrono::milliseconds wait);

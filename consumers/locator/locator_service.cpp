@@ -258,14 +258,21 @@ struct LocatorService::State : service::ConsumerHooks {
     const std::string call_id = outcome.call->call_id;
     for (int attempt = 1; outcome.elin_assigned; ++attempt) {
       const ElinAssignment claim = *outcome.elin_assigned;
-      if (auto error = put_claim(claim)) {
+      const auto placed = put_claim(claim);
+      if (!placed.ok()) {
         delivery_failures.Increment();
         log.error("ELIN claim not accepted by Kafka; stopping so that the call is consumed again after the restart",
-                  {{"call_id", call_id}, {"elin", claim.elin}, {"error", *error}});
-        shell.fail("ELIN claim of call " + call_id + " not delivered: " + *error);
+                  {{"call_id", call_id}, {"elin", claim.elin}, {"error", placed.error}});
+        shell.fail("ELIN claim of call " + call_id + " not delivered: " + placed.error);
         return false;
       }
-      catch_up_elin_records();
+      // Every claim before ours on that partition, and ours: which won.
+      try {
+        elin_records->catch_up_to(placed.partition, placed.offset, [&](const kafka::Message& m) { apply_elin_record(m); },
+                                  std::chrono::seconds(5));
+      } catch (const kafka::KafkaError& e) {
+        log.warn("ELIN claim not read back; taking it as lost and choosing again", {{"call_id", call_id}, {"error", e.what()}});
+      }
       const auto* latest = core.elins().latest(claim.elin);
       if (latest && latest->call_id == call_id) return true;
       elin_claims_lost.Increment();
@@ -282,41 +289,33 @@ struct LocatorService::State : service::ConsumerHooks {
   }
 
   // The claim on Kafka (acks=all), waited for: the call must not convey an
-  // ELIN before the claim is known to have won. An error, or nullopt.
-  std::optional<std::string> put_claim(const ElinAssignment& claim) {
-    auto delivered = std::make_shared<std::promise<std::string>>();
+  // ELIN before the claim is known to have won. Where it landed, or why not.
+  kafka::DeliveryReport put_claim(const ElinAssignment& claim) {
+    auto delivered = std::make_shared<std::promise<kafka::DeliveryReport>>();
     auto report = delivered->get_future();
     shell.producer().produce(options.topics.elin_assignments, claim.elin, encode_elin_assignment(claim), {},
-                             [delivered](const kafka::DeliveryReport& r) {
-                               delivered->set_value(r.ok() ? std::string() : "error: " + r.error);
-                             });
+                             [delivered](const kafka::DeliveryReport& r) { delivered->set_value(r); });
     if (report.wait_for(kElinClaimTimeout) != std::future_status::ready) {
-      return "not acknowledged within " + std::to_string(kElinClaimTimeout.count()) + " s";
+      kafka::DeliveryReport late;
+      late.error_code = -1;
+      late.error = "not acknowledged within " + std::to_string(kElinClaimTimeout.count()) + " s";
+      return late;
     }
-    auto error = report.get();
-    if (error.empty()) return std::nullopt;
-    return error;
+    return report.get();
   }
 
-  void catch_up_elin_records() {
-    try {
-      elin_records->catch_up([&](const kafka::Message& m) { apply_elin_record(m); }, std::chrono::seconds(5));
-    } catch (const kafka::KafkaError& e) {
-      log.warn("ELIN assignments not read to the end; assigning from what was read", {{"error", e.what()}});
-    }
-  }
 
-  // Before a call that may be given an ELIN: every assignment already on
-  // the topic (another replica's a moment ago) is applied first, so one
-  // pool is never handed out twice from a stale view. Only emergency and
-  // test numbers, and only with pools in the registry: a read to the
-  // topic's end is a round trip to Kafka.
+  // Before a call that may be given an ELIN: the assignments that have
+  // arrived (another replica's a moment ago) are applied first, so the
+  // choice is made from a current view. No round trip to Kafka: a choice
+  // made from a stale view is a claim that loses and is made again
+  // (claim_elin). Only emergency and test numbers, with pools.
   void catch_up_elins(const InputEvent& event) {
     if (!elin_records) return;
     const auto* call = std::get_if<CallEvent>(&event);
     if (!call || call->type != CallEventType::initiated) return;
     if (!elin_pools || !core.registry().dial_plan().maybe_emergency(call->dialed)) return;
-    catch_up_elin_records();
+    elin_records->poll([&](const kafka::Message& m) { apply_elin_record(m); }, std::chrono::milliseconds(0));
   }
 
   void open_elin_records() {

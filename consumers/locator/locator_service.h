@@ -19,10 +19,11 @@
 // (elin_pool.h), recorded on the compacted e911.elin-assignments topic (key
 // the ELIN), which every instance follows like the location updates: they
 // assign from one view of each pool, a restart reads it back, and the call
-// event is done only once Kafka has both the call and its assignment.
-// Without that topic the assignments are kept in the process only (logged
-// at start). Two instances assigning from one pool in the same instant,
-// before either has read the other's record, can give out the same ELIN.
+// event is done only once Kafka has both the call and its assignment. Each
+// assignment is a claim, read back before the call is conveyed: of two
+// instances assigning one ELIN in the same instant, the second chooses
+// again (elin_pool.h, "Claims"). Without that topic the assignments are
+// kept in the process only (logged at start).
 //
 // ELIN lookups: with locator.elin_lookup on, an HTTP endpoint answers whom
 // a callback to an ELIN reaches from this instance's view, and every answer
