@@ -21,7 +21,14 @@
 namespace e911::ingest {
 namespace {
 
-std::string sha256_prefix(std::string_view text, std::size_t hex_chars) { return sha256_hex(text).substr(0, hex_chars); }
+// "sip-" and the first `hex_chars` hex digits of the SHA-256 of `text`.
+std::string sip_id(std::string_view text, std::size_t hex_chars) {
+  const auto hex = sha256_hex(text);
+  std::string id;
+  id.reserve(4 + hex_chars);
+  id.append("sip-").append(hex, 0, hex_chars);
+  return id;
+}
 
 struct Identity {
   std::string display_name;
@@ -38,9 +45,12 @@ std::optional<Identity> identity_of(std::string_view value) {
 }
 
 std::optional<Identity> first_identity(const SipMessage& m, std::string_view header) {
-  for (const auto v : m.values(header))
-    if (auto id = identity_of(v)) return id;
-  return std::nullopt;
+  std::optional<Identity> first;
+  m.find_value(header, [&](std::string_view v) {
+    first = identity_of(v);
+    return first.has_value();
+  });
+  return first;
 }
 
 // The caller's identities, each parsed once.
@@ -54,8 +64,10 @@ Identities identities_of(const SipMessage& m) {
   Identities ids;
   // From is a single name-addr: no list to split.
   if (const auto from = m.header("From")) ids.from = identity_of(*from);
-  for (const auto v : m.values("P-Asserted-Identity"))
+  m.find_value("P-Asserted-Identity", [&](std::string_view v) {
     if (auto id = identity_of(v)) ids.asserted.push_back(std::move(*id));
+    return false;
+  });
   if (m.header("Remote-Party-ID")) ids.remote_party = first_identity(m, "Remote-Party-ID");
   return ids;
 }
@@ -156,14 +168,15 @@ InteractionAttributes inin_attributes(const SipMessage& m) {
   return out;
 }
 
-Device device_of(const SipMessage& m, const MirrorInfo& mirror, const std::vector<std::string_view>& vias) {
+// `bottom_via`: the Via the message started with.
+Device device_of(const SipMessage& m, const MirrorInfo& mirror, std::string_view bottom_via) {
   Device d;
   const auto inin = inin_attributes(m);
   if (!inin.mac.empty()) d.mac = MacAddress::parse(inin.mac);
   if (!inin.station.empty()) d.id = std::string(inin.station);
-  for (const auto contact : m.values("Contact")) {
+  m.find_value("Contact", [&](std::string_view contact) {
     const auto na = parse_name_addr(contact);
-    if (!na) continue;
+    if (!na) return false;
     // Cisco UCM phones name themselves SEP + their MAC.
     if (auto cisco = find_param(na->params, "+u.sip!devicename.ccm.cisco.com"); cisco && !cisco->empty()) {
       d.id = std::string(*cisco);
@@ -175,26 +188,21 @@ Device device_of(const SipMessage& m, const MirrorInfo& mirror, const std::vecto
       if (v.size() >= 2 && v.front() == '<' && v.back() == '>') v = v.substr(1, v.size() - 2);
       d.id = std::string(v);
     }
-  }
-  for (const auto pani : m.values("P-Access-Network-Info")) {
+    return false;
+  });
+  m.find_value("P-Access-Network-Info", [&](std::string_view pani) {
     const auto semi = pani.find(';');
     const auto access_type = trim(pani.substr(0, semi));
-    if (access_type.size() < 11 || !equals_ignore_case(access_type.substr(0, 11), "IEEE-802.11")) continue;
-    if (semi == std::string_view::npos) continue;
-    if (auto node = find_param(pani.substr(semi), "i-wlan-node-id")) {
-      if (auto bssid = MacAddress::parse(*node)) {
-        d.bssid = bssid;
-        break;
-      }
-    }
-  }
+    if (access_type.size() < 11 || !equals_ignore_case(access_type.substr(0, 11), "IEEE-802.11")) return false;
+    if (semi == std::string_view::npos) return false;
+    if (auto node = find_param(pani.substr(semi), "i-wlan-node-id")) d.bssid = MacAddress::parse(*node);
+    return d.bssid.has_value();
+  });
   if (!inin.ip.empty()) d.ip = IpAddress::parse(inin.ip);
   if (!d.ip && mirror.source_ip) d.ip = mirror.source_ip;
   if (!d.ip) {
-    if (!vias.empty()) {
-      if (auto received = find_param(via_params(vias.back()), "received")) d.ip = IpAddress::parse(*received);
-      if (!d.ip) d.ip = IpAddress::parse(via_host(vias.back()));
-    }
+    if (auto received = find_param(via_params(bottom_via), "received")) d.ip = IpAddress::parse(*received);
+    if (!d.ip) d.ip = IpAddress::parse(via_host(bottom_via));
   }
   return d;
 }
@@ -231,27 +239,28 @@ Result<CSeq> cseq_of(const SipMessage& m) {
 void read_location(const SipMessage& m, SipCallEvent& out) {
   std::string cid;
   bool has_cid = false;
-  for (const auto value : m.values("Geolocation")) {
+  m.find_value("Geolocation", [&](std::string_view value) {
     const auto na = parse_name_addr(value);
-    if (!na) continue;
+    if (!na) return false;
     const auto inserted_by = find_param(na->params, "inserted-by");
     if (na->uri.size() > 4 && equals_ignore_case(na->uri.substr(0, 4), "cid:")) {
-      if (has_cid) continue;  // the first location by value is the one used
+      if (has_cid) return false;  // the first location by value is the one used
       auto decoded = percent_decode(na->uri.substr(4));
-      if (!decoded) continue;
+      if (!decoded) return false;
       cid = std::move(*decoded);
       has_cid = true;
       if (inserted_by) out.location_inserted_by = std::string(*inserted_by);
-      continue;
+      return false;
     }
     const auto uri = parse_uri(na->uri);
-    if (!uri) continue;
+    if (!uri) return false;
     if (uri->scheme == "http" || uri->scheme == "https" || uri->scheme == "sip" || uri->scheme == "sips" ||
         uri->scheme == "pres") {
       out.geolocation.emplace_back(na->uri);
       if (inserted_by && out.location_inserted_by.empty()) out.location_inserted_by = std::string(*inserted_by);
     }
-  }
+    return false;
+  });
   if (const auto routing = m.header("Geolocation-Routing")) out.geolocation_routing = to_lower_ascii(*routing);
 
   const auto content_type = m.header("Content-Type");
@@ -298,7 +307,7 @@ void read_location(const SipMessage& m, SipCallEvent& out) {
 
 // Caller, device and dialed of the INVITE that starts a call.
 std::optional<Error> read_invite(const SipMessage& m, const MirrorInfo& mirror, const IdentityMapping& mapping,
-                                 const std::vector<std::string_view>& vias, SipCallEvent& out) {
+                                 std::string_view bottom_via, SipCallEvent& out) {
   auto dialed = dialed_of(m.request_uri(), m.header("To").value_or(""));
   if (!dialed) return dialed.error();
   out.event.dialed = std::move(*dialed);
@@ -318,7 +327,7 @@ std::optional<Error> read_invite(const SipMessage& m, const MirrorInfo& mirror, 
   caller.user_id = listed ? *listed : user_id_of(mapping, keyed);
   if (!is_clean_utf8(caller.name)) caller.name = utf8::repaired(caller.name);
   if (!is_clean_utf8(caller.user_id)) caller.user_id = utf8::repaired(caller.user_id);
-  out.event.device = device_of(m, mirror, vias);
+  out.event.device = device_of(m, mirror, bottom_via);
   if (!is_clean_utf8(out.event.device.id)) out.event.device.id = utf8::repaired(out.event.device.id);
   if (out.event.subject_id().empty()) return Error{"From: no user part and no device id to key the caller by"};
   read_location(m, out);
@@ -408,7 +417,7 @@ void SipDialogs::end(const std::string& sip_call_id) {
   }
 }
 
-std::string call_id_of_sip(std::string_view sip_call_id) { return "sip-" + sha256_prefix(sip_call_id, 24); }
+std::string call_id_of_sip(std::string_view sip_call_id) { return sip_id(sip_call_id, 24); }
 
 Result<SipCallEvent> SipCallDecoder::decode(const SipMessage& m, const MirrorInfo& mirror, EpochMillis now) {
   const auto sip_call_id = m.header("Call-ID");
@@ -416,10 +425,18 @@ Result<SipCallEvent> SipCallDecoder::decode(const SipMessage& m, const MirrorInf
   if (!is_clean_utf8(*sip_call_id)) return Error{"Call-ID: not clean UTF-8"};
   const auto cseq = cseq_of(m);
   if (!cseq) return cseq.error();
-  const auto vias = m.values("Via");
-  if (vias.empty()) return Error{"Via: missing"};
+  // The Via the message started with: the bottom one, the same at every hop.
+  std::optional<std::string_view> bottom_via;
+  m.find_value("Via", [&](std::string_view via) {
+    bottom_via = via;
+    return false;
+  });
+  if (!bottom_via) return Error{"Via: missing"};
 
-  SipCallEvent out;
+  // Built in place: the event is large, and returning a local would move it
+  // twice (into the Result's argument, then into the Result).
+  Result<SipCallEvent> result{SipCallEvent{}};
+  auto& out = *result;
   out.sip_call_id = std::string(*sip_call_id);
   auto& e = out.event;
   e.call_id = call_id_of_sip(out.sip_call_id);
@@ -435,7 +452,7 @@ Result<SipCallEvent> SipCallDecoder::decode(const SipMessage& m, const MirrorInf
         return Error{"re-INVITE within an established dialog: not a call event"};
       if (!equals_ignore_case(cseq->method, "INVITE")) return Error{"CSeq: method is not INVITE"};
       e.type = CallEventType::initiated;
-      if (auto err = read_invite(m, mirror, options_.identity, vias, out)) return *err;
+      if (auto err = read_invite(m, mirror, options_.identity, *bottom_via, out)) return *err;
       // What later messages of the dialog repeat: who, from what, dialing what.
       CallEvent remembered;
       remembered.dialed = e.dialed;
@@ -476,13 +493,15 @@ Result<SipCallEvent> SipCallDecoder::decode(const SipMessage& m, const MirrorInf
     if (e.type == CallEventType::answered) dialogs_.answered(out.sip_call_id, e.occurred_at);
     else dialogs_.end(out.sip_call_id);
   }
-  const auto bottom_via = vias.back();
-  const auto branch = find_param(via_params(bottom_via), "branch");
-  const std::string identity = out.sip_call_id + "\n" + std::string(cseq->number) + " " +
-                               to_upper_ascii(cseq->method) + "\n" + kind + "\n" +
-                               std::string(branch ? *branch : bottom_via);
-  e.event_id = "sip-" + sha256_prefix(identity, 32);
-  return out;
+  const auto branch = find_param(via_params(*bottom_via), "branch");
+  const auto via_key = branch ? *branch : *bottom_via;
+  const auto method = to_upper_ascii(cseq->method);
+  std::string identity;  // Call-ID \n CSeq number and method \n method or status \n branch
+  identity.reserve(out.sip_call_id.size() + cseq->number.size() + method.size() + kind.size() + via_key.size() + 4);
+  identity.append(out.sip_call_id).append("\n").append(cseq->number).append(" ").append(method);
+  identity.append("\n").append(kind).append("\n").append(via_key);
+  e.event_id = sip_id(identity, 32);
+  return result;
 }
 
 std::string encode_sip_call_event(const SipCallEvent& s) {

@@ -103,8 +103,10 @@ std::optional<Error> parse_start_line(std::string_view line, std::string_view& m
 
 bool equals_ignore_case(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
+  // Names are nearly always written in the case they are looked up in:
+  // folding only the letters that differ.
   for (std::size_t i = 0; i < a.size(); ++i)
-    if (lower(a[i]) != lower(b[i])) return false;
+    if (a[i] != b[i] && lower(a[i]) != lower(b[i])) return false;
   return true;
 }
 
@@ -117,31 +119,10 @@ std::string_view full_header_name(std::string_view name) {
 
 std::vector<std::string_view> split_header_list(std::string_view value) {
   std::vector<std::string_view> out;
-  if (value.find(',') == std::string_view::npos) {  // most headers: one value, nothing to scan
-    const auto v = trim(value);
-    if (!v.empty()) out.push_back(v);
-    return out;
-  }
-  bool quoted = false;
-  int angle = 0;
-  std::size_t start = 0;
-  for (std::size_t i = 0; i <= value.size(); ++i) {
-    const bool end = i == value.size();
-    const char c = end ? ',' : value[i];
-    if (quoted) {
-      if (c == '\\' && i + 1 < value.size()) ++i;
-      else if (c == '"') quoted = false;
-      if (!end) continue;
-    }
-    if (c == '"') quoted = true;
-    else if (c == '<') ++angle;
-    else if (c == '>' && angle > 0) --angle;
-    else if (c == ',' && (angle == 0 || end)) {
-      const auto part = trim(value.substr(start, i - start));
-      if (!part.empty()) out.push_back(part);
-      start = i + 1;
-    }
-  }
+  find_in_header_list(value, [&](std::string_view part) {
+    out.push_back(part);
+    return false;
+  });
   return out;
 }
 
@@ -154,11 +135,10 @@ std::optional<std::string_view> SipMessage::header(std::string_view name) const 
 
 std::vector<std::string_view> SipMessage::values(std::string_view name) const {
   std::vector<std::string_view> out;
-  const auto key = sip_header_key(name);
-  for (const auto& h : headers_) {
-    if (h.key != key || !equals_ignore_case(h.name, name)) continue;
-    for (const auto part : split_header_list(h.value)) out.push_back(part);
-  }
+  find_value(name, [&](std::string_view value) {
+    out.push_back(value);
+    return false;
+  });
   return out;
 }
 
@@ -194,9 +174,7 @@ Result<SipMessage> parse_sip_message(std::string_view text, const SipLimits& lim
     if (is_space(line.front())) {
       if (m.headers_.empty()) return Error{"line 2 is indented, but there is no header it continues"};
       auto& last = m.headers_.back();
-      if (!folding) {
-        folding = &m.unfolded_.emplace_back(last.value);
-      }
+      if (!folding) folding = &m.unfolded_.emplace_back(last.value);
       const auto more = trim(line);
       if (folding->size() + 1 + more.size() > limits.max_header_bytes)
         return Error{"header " + std::string(last.name) + " is longer than " + std::to_string(limits.max_header_bytes) +
