@@ -37,11 +37,11 @@ struct Identity {
 };
 
 std::optional<Identity> identity_of(std::string_view value) {
-  const auto na = parse_name_addr(value);
+  auto na = parse_name_addr(value);
   if (!na) return std::nullopt;
   auto uri = parse_uri(na->uri);
   if (!uri) return std::nullopt;
-  return Identity{na->display_name, na->uri, std::move(*uri)};
+  return Identity{std::move(na->display_name), na->uri, std::move(*uri)};
 }
 
 std::optional<Identity> first_identity(const SipMessage& m, std::string_view header) {
@@ -68,7 +68,7 @@ Identities identities_of(const SipMessage& m) {
     if (auto id = identity_of(v)) ids.asserted.push_back(std::move(*id));
     return false;
   });
-  if (m.header("Remote-Party-ID")) ids.remote_party = first_identity(m, "Remote-Party-ID");
+  ids.remote_party = first_identity(m, "Remote-Party-ID");
   return ids;
 }
 
@@ -420,6 +420,15 @@ void SipDialogs::end(const std::string& sip_call_id) {
 std::string call_id_of_sip(std::string_view sip_call_id) { return sip_id(sip_call_id, 24); }
 
 Result<SipCallEvent> SipCallDecoder::decode(const SipMessage& m, const MirrorInfo& mirror, EpochMillis now) {
+  // One Result, filled in place and returned by name: the event is large,
+  // and is then never moved (a returned local would be, twice).
+  Result<SipCallEvent> result{SipCallEvent{}};
+  if (auto error = decode_into(m, mirror, now, *result)) result = std::move(*error);
+  return result;
+}
+
+std::optional<Error> SipCallDecoder::decode_into(const SipMessage& m, const MirrorInfo& mirror, EpochMillis now,
+                                                 SipCallEvent& out) {
   const auto sip_call_id = m.header("Call-ID");
   if (!sip_call_id || sip_call_id->empty()) return Error{"Call-ID: missing"};
   if (!is_clean_utf8(*sip_call_id)) return Error{"Call-ID: not clean UTF-8"};
@@ -433,10 +442,6 @@ Result<SipCallEvent> SipCallDecoder::decode(const SipMessage& m, const MirrorInf
   });
   if (!bottom_via) return Error{"Via: missing"};
 
-  // Built in place: the event is large, and returning a local would move it
-  // twice (into the Result's argument, then into the Result).
-  Result<SipCallEvent> result{SipCallEvent{}};
-  auto& out = *result;
   out.sip_call_id = std::string(*sip_call_id);
   auto& e = out.event;
   e.call_id = call_id_of_sip(out.sip_call_id);
@@ -501,7 +506,7 @@ Result<SipCallEvent> SipCallDecoder::decode(const SipMessage& m, const MirrorInf
   identity.append(out.sip_call_id).append("\n").append(cseq->number).append(" ").append(method);
   identity.append("\n").append(kind).append("\n").append(via_key);
   e.event_id = sip_id(identity, 32);
-  return result;
+  return std::nullopt;
 }
 
 std::string encode_sip_call_event(const SipCallEvent& s) {
