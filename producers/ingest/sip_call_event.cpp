@@ -6,6 +6,7 @@
 #include <Poco/Timestamp.h>
 
 #include <charconv>
+#include <span>
 
 #include "common/json_writer.h"
 #include "common/mac_address.h"
@@ -268,8 +269,9 @@ void read_location(const SipMessage& m, SipCallEvent& out) {
     if (has_cid) out.location_error = "Geolocation cid:" + cid + ": the message has no body";
     return;
   }
-  const auto type = parse_media_type(*content_type);
-  std::vector<BodyPart> parts;
+  auto type = parse_media_type(*content_type);
+  std::vector<BodyPart> parts;  // of a multipart body
+  std::optional<BodyPart> whole;  // any other body is one part: no list to build
   if (type.type.starts_with("multipart/")) {
     const auto boundary = find_param(type.params, "boundary");
     auto parsed = parse_multipart(m.body(), boundary.value_or(std::string_view{}));
@@ -280,10 +282,10 @@ void read_location(const SipMessage& m, SipCallEvent& out) {
     parts = std::move(*parsed);
   } else {
     const auto id = m.header("Content-ID").value_or("");
-    parts.push_back({type, id.size() >= 2 && id.front() == '<' ? id.substr(1, id.size() - 2) : id, m.body()});
+    whole = BodyPart{std::move(type), id.size() >= 2 && id.front() == '<' ? id.substr(1, id.size() - 2) : id, m.body()};
   }
   const BodyPart* pidf = nullptr;
-  for (const auto& p : parts) {
+  for (const auto& p : whole ? std::span<const BodyPart>(&*whole, 1) : std::span<const BodyPart>(parts)) {
     if (has_cid ? p.content_id == cid : p.content_type.type == "application/pidf+xml") {
       pidf = &p;
       break;
@@ -365,7 +367,7 @@ void write_string_array(json::Writer& w, std::string_view key, const std::vector
 }  // namespace
 
 Result<std::string> dialed_of(std::string_view request_uri, std::string_view to_value) {
-  const auto uri = parse_uri(request_uri);
+  auto uri = parse_uri(request_uri);
   if (!uri) return Error{"Request-URI: not a URI: " + quote_for_message(request_uri, 60)};
   if (uri->scheme == "urn") {
     // RFC 5031 emergency services, and the RFC 6881 test service.
@@ -373,7 +375,7 @@ Result<std::string> dialed_of(std::string_view request_uri, std::string_view to_
     if (registry::service_urn_class(urn) != registry::CallClass::none) return urn;
     return Error{"Request-URI: " + quote_for_message(request_uri, 60) + " is not an emergency service URN"};
   }
-  std::string number = uri->user;
+  std::string number = std::move(uri->user);
   if (number.empty() && (uri->scheme == "sip" || uri->scheme == "sips")) {
     if (const auto to = parse_name_addr(to_value)) {
       if (const auto to_uri = parse_uri(to->uri)) number = to_uri->user;

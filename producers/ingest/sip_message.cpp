@@ -151,6 +151,9 @@ Result<SipMessage> parse_sip_message(std::string_view text, const SipLimits& lim
   if (auto err = parse_start_line(line, m.method_, m.request_uri_, m.status_, m.reason_)) return *err;
   pos = next;
 
+  // The first NUL from here on, found once rather than line by line: a
+  // header line holding one is refused (a NUL in the body is not).
+  const auto first_nul = text.find('\0', pos);
   std::string* folding = nullptr;  // the copy of the header being unfolded
   bool ended = false;
   std::size_t line_number = 1;
@@ -161,7 +164,8 @@ Result<SipMessage> parse_sip_message(std::string_view text, const SipLimits& lim
       ended = true;
       break;
     }
-    if (line.find('\0') != std::string_view::npos)
+    const auto line_start = static_cast<std::size_t>(line.data() - text.data());
+    if (first_nul >= line_start && first_nul < line_start + line.size())
       return Error{"NUL byte in header line " + std::to_string(line_number)};
     if (is_space(line.front())) {
       if (m.headers_.empty()) return Error{"line 2 is indented, but there is no header it continues"};
