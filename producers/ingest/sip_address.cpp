@@ -1,5 +1,7 @@
 #include "producers/ingest/sip_address.h"
 
+#include <algorithm>
+
 #include "common/text.h"
 #include "producers/ingest/sip_message.h"
 
@@ -17,7 +19,7 @@ int hex_value(char c) {
 bool is_visual_separator(char c) { return c == '-' || c == '.' || c == '(' || c == ')' || c == ' '; }
 
 std::string without_visual_separators(std::string_view s) {
-  if (s.find_first_of("-.() ") == std::string_view::npos) return std::string(s);
+  if (std::none_of(s.begin(), s.end(), is_visual_separator)) return std::string(s);  // most numbers
   std::string out;
   out.reserve(s.size());
   for (char c : s)
@@ -151,9 +153,12 @@ std::optional<Uri> parse_uri(std::string_view text) {
   } else {
     out.host = hostport.substr(0, hostport.find(':'));
   }
-  // A telephone-number user (user=phone) may carry visual separators too.
-  if (const auto user = find_param(out.params, "user"); user && equals_ignore_case(*user, "phone"))
-    out.user = without_visual_separators(out.user);
+  // A telephone-number user (user=phone) may carry visual separators too
+  // (most users have none: then the parameter need not be looked up).
+  if (std::any_of(out.user.begin(), out.user.end(), is_visual_separator)) {
+    if (const auto user = find_param(out.params, "user"); user && equals_ignore_case(*user, "phone"))
+      out.user = without_visual_separators(out.user);
+  }
   return out;
 }
 
@@ -162,15 +167,19 @@ std::optional<std::string_view> find_param(std::string_view params, std::string_
   while (pos < params.size()) {
     const auto semi = params.find(';', pos);
     if (semi == std::string_view::npos) break;
-    std::size_t end = semi + 1;
-    // A quoted value may hold ';'.
-    while (end < params.size() && params[end] != ';') {
-      if (params[end] == '"') {
-        const auto close = closing_quote(params, end);
-        if (close == std::string_view::npos) return std::nullopt;
-        end = close;
+    // The item ends at the next ';', unless a quoted value (which may hold
+    // one) starts before it: then it is scanned character by character.
+    std::size_t end = std::min(params.find(';', semi + 1), params.size());
+    if (const auto quote = params.substr(semi + 1, end - semi - 1).find('"'); quote != std::string_view::npos) {
+      end = semi + 1 + quote;
+      while (end < params.size() && params[end] != ';') {
+        if (params[end] == '"') {
+          const auto close = closing_quote(params, end);
+          if (close == std::string_view::npos) return std::nullopt;
+          end = close;
+        }
+        ++end;
       }
-      ++end;
     }
     const auto item = trim(params.substr(semi + 1, end - semi - 1));
     const auto eq = item.find('=');

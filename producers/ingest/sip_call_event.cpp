@@ -6,6 +6,7 @@
 #include <Poco/Timestamp.h>
 
 #include <charconv>
+#include <span>
 
 #include "common/json_writer.h"
 #include "common/mac_address.h"
@@ -21,7 +22,14 @@
 namespace e911::ingest {
 namespace {
 
-std::string sha256_prefix(std::string_view text, std::size_t hex_chars) { return sha256_hex(text).substr(0, hex_chars); }
+// "sip-" and the first `hex_chars` hex digits of the SHA-256 of `text`.
+std::string sip_id(std::string_view text, std::size_t hex_chars) {
+  const auto hex = sha256_hex(text);
+  std::string id;
+  id.reserve(4 + hex_chars);
+  id.append("sip-").append(hex, 0, hex_chars);
+  return id;
+}
 
 struct Identity {
   std::string display_name;
@@ -30,17 +38,20 @@ struct Identity {
 };
 
 std::optional<Identity> identity_of(std::string_view value) {
-  const auto na = parse_name_addr(value);
+  auto na = parse_name_addr(value);
   if (!na) return std::nullopt;
   auto uri = parse_uri(na->uri);
   if (!uri) return std::nullopt;
-  return Identity{na->display_name, na->uri, std::move(*uri)};
+  return Identity{std::move(na->display_name), na->uri, std::move(*uri)};
 }
 
 std::optional<Identity> first_identity(const SipMessage& m, std::string_view header) {
-  for (const auto v : m.values(header))
-    if (auto id = identity_of(v)) return id;
-  return std::nullopt;
+  std::optional<Identity> first;
+  m.find_value(header, [&](std::string_view v) {
+    first = identity_of(v);
+    return first.has_value();
+  });
+  return first;
 }
 
 // The caller's identities, each parsed once.
@@ -54,9 +65,11 @@ Identities identities_of(const SipMessage& m) {
   Identities ids;
   // From is a single name-addr: no list to split.
   if (const auto from = m.header("From")) ids.from = identity_of(*from);
-  for (const auto v : m.values("P-Asserted-Identity"))
+  m.find_value("P-Asserted-Identity", [&](std::string_view v) {
     if (auto id = identity_of(v)) ids.asserted.push_back(std::move(*id));
-  if (m.header("Remote-Party-ID")) ids.remote_party = first_identity(m, "Remote-Party-ID");
+    return false;
+  });
+  ids.remote_party = first_identity(m, "Remote-Party-ID");
   return ids;
 }
 
@@ -156,14 +169,15 @@ InteractionAttributes inin_attributes(const SipMessage& m) {
   return out;
 }
 
-Device device_of(const SipMessage& m, const MirrorInfo& mirror, const std::vector<std::string_view>& vias) {
+// `bottom_via`: the Via the message started with.
+Device device_of(const SipMessage& m, const MirrorInfo& mirror, std::string_view bottom_via) {
   Device d;
   const auto inin = inin_attributes(m);
   if (!inin.mac.empty()) d.mac = MacAddress::parse(inin.mac);
   if (!inin.station.empty()) d.id = std::string(inin.station);
-  for (const auto contact : m.values("Contact")) {
+  m.find_value("Contact", [&](std::string_view contact) {
     const auto na = parse_name_addr(contact);
-    if (!na) continue;
+    if (!na) return false;
     // Cisco UCM phones name themselves SEP + their MAC.
     if (auto cisco = find_param(na->params, "+u.sip!devicename.ccm.cisco.com"); cisco && !cisco->empty()) {
       d.id = std::string(*cisco);
@@ -175,26 +189,21 @@ Device device_of(const SipMessage& m, const MirrorInfo& mirror, const std::vecto
       if (v.size() >= 2 && v.front() == '<' && v.back() == '>') v = v.substr(1, v.size() - 2);
       d.id = std::string(v);
     }
-  }
-  for (const auto pani : m.values("P-Access-Network-Info")) {
+    return false;
+  });
+  m.find_value("P-Access-Network-Info", [&](std::string_view pani) {
     const auto semi = pani.find(';');
     const auto access_type = trim(pani.substr(0, semi));
-    if (access_type.size() < 11 || !equals_ignore_case(access_type.substr(0, 11), "IEEE-802.11")) continue;
-    if (semi == std::string_view::npos) continue;
-    if (auto node = find_param(pani.substr(semi), "i-wlan-node-id")) {
-      if (auto bssid = MacAddress::parse(*node)) {
-        d.bssid = bssid;
-        break;
-      }
-    }
-  }
+    if (access_type.size() < 11 || !equals_ignore_case(access_type.substr(0, 11), "IEEE-802.11")) return false;
+    if (semi == std::string_view::npos) return false;
+    if (auto node = find_param(pani.substr(semi), "i-wlan-node-id")) d.bssid = MacAddress::parse(*node);
+    return d.bssid.has_value();
+  });
   if (!inin.ip.empty()) d.ip = IpAddress::parse(inin.ip);
   if (!d.ip && mirror.source_ip) d.ip = mirror.source_ip;
   if (!d.ip) {
-    if (!vias.empty()) {
-      if (auto received = find_param(via_params(vias.back()), "received")) d.ip = IpAddress::parse(*received);
-      if (!d.ip) d.ip = IpAddress::parse(via_host(vias.back()));
-    }
+    if (auto received = find_param(via_params(bottom_via), "received")) d.ip = IpAddress::parse(*received);
+    if (!d.ip) d.ip = IpAddress::parse(via_host(bottom_via));
   }
   return d;
 }
@@ -231,27 +240,28 @@ Result<CSeq> cseq_of(const SipMessage& m) {
 void read_location(const SipMessage& m, SipCallEvent& out) {
   std::string cid;
   bool has_cid = false;
-  for (const auto value : m.values("Geolocation")) {
+  m.find_value("Geolocation", [&](std::string_view value) {
     const auto na = parse_name_addr(value);
-    if (!na) continue;
+    if (!na) return false;
     const auto inserted_by = find_param(na->params, "inserted-by");
     if (na->uri.size() > 4 && equals_ignore_case(na->uri.substr(0, 4), "cid:")) {
-      if (has_cid) continue;  // the first location by value is the one used
+      if (has_cid) return false;  // the first location by value is the one used
       auto decoded = percent_decode(na->uri.substr(4));
-      if (!decoded) continue;
+      if (!decoded) return false;
       cid = std::move(*decoded);
       has_cid = true;
       if (inserted_by) out.location_inserted_by = std::string(*inserted_by);
-      continue;
+      return false;
     }
     const auto uri = parse_uri(na->uri);
-    if (!uri) continue;
+    if (!uri) return false;
     if (uri->scheme == "http" || uri->scheme == "https" || uri->scheme == "sip" || uri->scheme == "sips" ||
         uri->scheme == "pres") {
       out.geolocation.emplace_back(na->uri);
       if (inserted_by && out.location_inserted_by.empty()) out.location_inserted_by = std::string(*inserted_by);
     }
-  }
+    return false;
+  });
   if (const auto routing = m.header("Geolocation-Routing")) out.geolocation_routing = to_lower_ascii(*routing);
 
   const auto content_type = m.header("Content-Type");
@@ -259,8 +269,9 @@ void read_location(const SipMessage& m, SipCallEvent& out) {
     if (has_cid) out.location_error = "Geolocation cid:" + cid + ": the message has no body";
     return;
   }
-  const auto type = parse_media_type(*content_type);
-  std::vector<BodyPart> parts;
+  auto type = parse_media_type(*content_type);
+  std::vector<BodyPart> parts;  // of a multipart body
+  std::optional<BodyPart> whole;  // any other body is one part: no list to build
   if (type.type.starts_with("multipart/")) {
     const auto boundary = find_param(type.params, "boundary");
     auto parsed = parse_multipart(m.body(), boundary.value_or(std::string_view{}));
@@ -271,10 +282,10 @@ void read_location(const SipMessage& m, SipCallEvent& out) {
     parts = std::move(*parsed);
   } else {
     const auto id = m.header("Content-ID").value_or("");
-    parts.push_back({type, id.size() >= 2 && id.front() == '<' ? id.substr(1, id.size() - 2) : id, m.body()});
+    whole = BodyPart{std::move(type), id.size() >= 2 && id.front() == '<' ? id.substr(1, id.size() - 2) : id, m.body()};
   }
   const BodyPart* pidf = nullptr;
-  for (const auto& p : parts) {
+  for (const auto& p : whole ? std::span<const BodyPart>(&*whole, 1) : std::span<const BodyPart>(parts)) {
     if (has_cid ? p.content_id == cid : p.content_type.type == "application/pidf+xml") {
       pidf = &p;
       break;
@@ -298,7 +309,7 @@ void read_location(const SipMessage& m, SipCallEvent& out) {
 
 // Caller, device and dialed of the INVITE that starts a call.
 std::optional<Error> read_invite(const SipMessage& m, const MirrorInfo& mirror, const IdentityMapping& mapping,
-                                 const std::vector<std::string_view>& vias, SipCallEvent& out) {
+                                 std::string_view bottom_via, SipCallEvent& out) {
   auto dialed = dialed_of(m.request_uri(), m.header("To").value_or(""));
   if (!dialed) return dialed.error();
   out.event.dialed = std::move(*dialed);
@@ -318,7 +329,7 @@ std::optional<Error> read_invite(const SipMessage& m, const MirrorInfo& mirror, 
   caller.user_id = listed ? *listed : user_id_of(mapping, keyed);
   if (!is_clean_utf8(caller.name)) caller.name = utf8::repaired(caller.name);
   if (!is_clean_utf8(caller.user_id)) caller.user_id = utf8::repaired(caller.user_id);
-  out.event.device = device_of(m, mirror, vias);
+  out.event.device = device_of(m, mirror, bottom_via);
   if (!is_clean_utf8(out.event.device.id)) out.event.device.id = utf8::repaired(out.event.device.id);
   if (out.event.subject_id().empty()) return Error{"From: no user part and no device id to key the caller by"};
   read_location(m, out);
@@ -356,7 +367,7 @@ void write_string_array(json::Writer& w, std::string_view key, const std::vector
 }  // namespace
 
 Result<std::string> dialed_of(std::string_view request_uri, std::string_view to_value) {
-  const auto uri = parse_uri(request_uri);
+  auto uri = parse_uri(request_uri);
   if (!uri) return Error{"Request-URI: not a URI: " + quote_for_message(request_uri, 60)};
   if (uri->scheme == "urn") {
     // RFC 5031 emergency services, and the RFC 6881 test service.
@@ -364,7 +375,7 @@ Result<std::string> dialed_of(std::string_view request_uri, std::string_view to_
     if (registry::service_urn_class(urn) != registry::CallClass::none) return urn;
     return Error{"Request-URI: " + quote_for_message(request_uri, 60) + " is not an emergency service URN"};
   }
-  std::string number = uri->user;
+  std::string number = std::move(uri->user);
   if (number.empty() && (uri->scheme == "sip" || uri->scheme == "sips")) {
     if (const auto to = parse_name_addr(to_value)) {
       if (const auto to_uri = parse_uri(to->uri)) number = to_uri->user;
@@ -408,18 +419,31 @@ void SipDialogs::end(const std::string& sip_call_id) {
   }
 }
 
-std::string call_id_of_sip(std::string_view sip_call_id) { return "sip-" + sha256_prefix(sip_call_id, 24); }
+std::string call_id_of_sip(std::string_view sip_call_id) { return sip_id(sip_call_id, 24); }
 
 Result<SipCallEvent> SipCallDecoder::decode(const SipMessage& m, const MirrorInfo& mirror, EpochMillis now) {
+  // One Result, filled in place and returned by name: the event is large,
+  // and is then never moved (a returned local would be, twice).
+  Result<SipCallEvent> result{SipCallEvent{}};
+  if (auto error = decode_into(m, mirror, now, *result)) result = std::move(*error);
+  return result;
+}
+
+std::optional<Error> SipCallDecoder::decode_into(const SipMessage& m, const MirrorInfo& mirror, EpochMillis now,
+                                                 SipCallEvent& out) {
   const auto sip_call_id = m.header("Call-ID");
   if (!sip_call_id || sip_call_id->empty()) return Error{"Call-ID: missing"};
   if (!is_clean_utf8(*sip_call_id)) return Error{"Call-ID: not clean UTF-8"};
   const auto cseq = cseq_of(m);
   if (!cseq) return cseq.error();
-  const auto vias = m.values("Via");
-  if (vias.empty()) return Error{"Via: missing"};
+  // The Via the message started with: the bottom one, the same at every hop.
+  std::optional<std::string_view> bottom_via;
+  m.find_value("Via", [&](std::string_view via) {
+    bottom_via = via;
+    return false;
+  });
+  if (!bottom_via) return Error{"Via: missing"};
 
-  SipCallEvent out;
   out.sip_call_id = std::string(*sip_call_id);
   auto& e = out.event;
   e.call_id = call_id_of_sip(out.sip_call_id);
@@ -435,7 +459,7 @@ Result<SipCallEvent> SipCallDecoder::decode(const SipMessage& m, const MirrorInf
         return Error{"re-INVITE within an established dialog: not a call event"};
       if (!equals_ignore_case(cseq->method, "INVITE")) return Error{"CSeq: method is not INVITE"};
       e.type = CallEventType::initiated;
-      if (auto err = read_invite(m, mirror, options_.identity, vias, out)) return *err;
+      if (auto err = read_invite(m, mirror, options_.identity, *bottom_via, out)) return *err;
       // What later messages of the dialog repeat: who, from what, dialing what.
       CallEvent remembered;
       remembered.dialed = e.dialed;
@@ -476,13 +500,15 @@ Result<SipCallEvent> SipCallDecoder::decode(const SipMessage& m, const MirrorInf
     if (e.type == CallEventType::answered) dialogs_.answered(out.sip_call_id, e.occurred_at);
     else dialogs_.end(out.sip_call_id);
   }
-  const auto bottom_via = vias.back();
-  const auto branch = find_param(via_params(bottom_via), "branch");
-  const std::string identity = out.sip_call_id + "\n" + std::string(cseq->number) + " " +
-                               to_upper_ascii(cseq->method) + "\n" + kind + "\n" +
-                               std::string(branch ? *branch : bottom_via);
-  e.event_id = "sip-" + sha256_prefix(identity, 32);
-  return out;
+  const auto branch = find_param(via_params(*bottom_via), "branch");
+  const auto via_key = branch ? *branch : *bottom_via;
+  const auto method = to_upper_ascii(cseq->method);
+  std::string identity;  // Call-ID \n CSeq number and method \n method or status \n branch
+  identity.reserve(out.sip_call_id.size() + cseq->number.size() + method.size() + kind.size() + via_key.size() + 4);
+  identity.append(out.sip_call_id).append("\n").append(cseq->number).append(" ").append(method);
+  identity.append("\n").append(kind).append("\n").append(via_key);
+  e.event_id = sip_id(identity, 32);
+  return std::nullopt;
 }
 
 std::string encode_sip_call_event(const SipCallEvent& s) {

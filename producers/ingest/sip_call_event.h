@@ -122,6 +122,9 @@ class SipCallDecoder {
   const SipDialogs& dialogs() const { return dialogs_; }
 
  private:
+  // decode() into `out`, which its Result holds.
+  std::optional<Error> decode_into(const SipMessage& message, const MirrorInfo& mirror, EpochMillis now,
+                                   SipCallEvent& out);
   SipDecodeOptions options_;
   SipDialogs dialogs_;
 };

@@ -34,16 +34,17 @@ constexpr std::array<std::pair<char, std::string_view>, 19> kCompactForms{{
 
 char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
-// RFC 3261 token characters.
-bool is_token_char(char c) {
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-  switch (c) {
-    case '-': case '.': case '!': case '%': case '*': case '_': case '+': case '`': case '\'': case '~':
-      return true;
-    default:
-      return false;
-  }
-}
+// RFC 3261 token characters, as a table: every header name is checked.
+constexpr std::array<bool, 256> kTokenChars = [] {
+  std::array<bool, 256> table{};
+  for (char c = 'a'; c <= 'z'; ++c) table[static_cast<unsigned char>(c)] = true;
+  for (char c = 'A'; c <= 'Z'; ++c) table[static_cast<unsigned char>(c)] = true;
+  for (char c = '0'; c <= '9'; ++c) table[static_cast<unsigned char>(c)] = true;
+  for (char c : std::string_view("-.!%*_+`'~")) table[static_cast<unsigned char>(c)] = true;
+  return table;
+}();
+
+bool is_token_char(char c) { return kTokenChars[static_cast<unsigned char>(c)]; }
 
 bool is_token(std::string_view s) {
   if (s.empty()) return false;
@@ -101,13 +102,6 @@ std::optional<Error> parse_start_line(std::string_view line, std::string_view& m
 
 }  // namespace
 
-bool equals_ignore_case(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (lower(a[i]) != lower(b[i])) return false;
-  return true;
-}
-
 std::string_view full_header_name(std::string_view name) {
   if (name.size() != 1) return name;
   for (const auto& [c, full] : kCompactForms)
@@ -117,31 +111,10 @@ std::string_view full_header_name(std::string_view name) {
 
 std::vector<std::string_view> split_header_list(std::string_view value) {
   std::vector<std::string_view> out;
-  if (value.find(',') == std::string_view::npos) {  // most headers: one value, nothing to scan
-    const auto v = trim(value);
-    if (!v.empty()) out.push_back(v);
-    return out;
-  }
-  bool quoted = false;
-  int angle = 0;
-  std::size_t start = 0;
-  for (std::size_t i = 0; i <= value.size(); ++i) {
-    const bool end = i == value.size();
-    const char c = end ? ',' : value[i];
-    if (quoted) {
-      if (c == '\\' && i + 1 < value.size()) ++i;
-      else if (c == '"') quoted = false;
-      if (!end) continue;
-    }
-    if (c == '"') quoted = true;
-    else if (c == '<') ++angle;
-    else if (c == '>' && angle > 0) --angle;
-    else if (c == ',' && (angle == 0 || end)) {
-      const auto part = trim(value.substr(start, i - start));
-      if (!part.empty()) out.push_back(part);
-      start = i + 1;
-    }
-  }
+  find_in_header_list(value, [&](std::string_view part) {
+    out.push_back(part);
+    return false;
+  });
   return out;
 }
 
@@ -154,11 +127,10 @@ std::optional<std::string_view> SipMessage::header(std::string_view name) const 
 
 std::vector<std::string_view> SipMessage::values(std::string_view name) const {
   std::vector<std::string_view> out;
-  const auto key = sip_header_key(name);
-  for (const auto& h : headers_) {
-    if (h.key != key || !equals_ignore_case(h.name, name)) continue;
-    for (const auto part : split_header_list(h.value)) out.push_back(part);
-  }
+  find_value(name, [&](std::string_view value) {
+    out.push_back(value);
+    return false;
+  });
   return out;
 }
 
@@ -179,6 +151,9 @@ Result<SipMessage> parse_sip_message(std::string_view text, const SipLimits& lim
   if (auto err = parse_start_line(line, m.method_, m.request_uri_, m.status_, m.reason_)) return *err;
   pos = next;
 
+  // The first NUL from here on, found once rather than line by line: a
+  // header line holding one is refused (a NUL in the body is not).
+  const auto first_nul = text.find('\0', pos);
   std::string* folding = nullptr;  // the copy of the header being unfolded
   bool ended = false;
   std::size_t line_number = 1;
@@ -189,14 +164,13 @@ Result<SipMessage> parse_sip_message(std::string_view text, const SipLimits& lim
       ended = true;
       break;
     }
-    if (line.find('\0') != std::string_view::npos)
+    const auto line_start = static_cast<std::size_t>(line.data() - text.data());
+    if (first_nul >= line_start && first_nul < line_start + line.size())
       return Error{"NUL byte in header line " + std::to_string(line_number)};
     if (is_space(line.front())) {
       if (m.headers_.empty()) return Error{"line 2 is indented, but there is no header it continues"};
       auto& last = m.headers_.back();
-      if (!folding) {
-        folding = &m.unfolded_.emplace_back(last.value);
-      }
+      if (!folding) folding = &m.unfolded_.emplace_back(last.value);
       const auto more = trim(line);
       if (folding->size() + 1 + more.size() > limits.max_header_bytes)
         return Error{"header " + std::string(last.name) + " is longer than " + std::to_string(limits.max_header_bytes) +

@@ -20,13 +20,14 @@
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
+#include <list>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "common/result.h"
+#include "common/text.h"
 
 namespace e911::ingest {
 
@@ -68,6 +69,11 @@ class SipMessage {
   // Contact, P-Asserted-Identity, Geolocation...), across all its header
   // lines, in order; commas inside quotes or <> do not split.
   std::vector<std::string_view> values(std::string_view name) const;
+  // The same values, each passed to `found` in turn until it returns true;
+  // nothing is allocated (the decoder reads several list headers of every
+  // message). True when `found` did.
+  template <typename Found>
+  bool find_value(std::string_view name, Found&& found) const;
 
   std::string_view body() const { return body_; }
   // Bytes after the body that Content-Length left out.
@@ -80,7 +86,9 @@ class SipMessage {
   int status_ = 0;
   std::size_t trailing_ = 0;
   std::vector<SipHeader> headers_;
-  std::deque<std::string> unfolded_;  // element addresses stay put as it grows
+  // Element addresses stay put as it grows; a list, unlike a deque,
+  // allocates nothing until a header is folded (most messages have none).
+  std::list<std::string> unfolded_;
 };
 
 Result<SipMessage> parse_sip_message(std::string_view text, const SipLimits& limits = {});
@@ -93,11 +101,63 @@ Result<SipMessage> parse_sip_message(T&& text, const SipLimits& limits = {}) = d
 // Splits a header value at commas that are not inside a quoted string or
 // <...>; parts are trimmed, empty ones dropped.
 std::vector<std::string_view> split_header_list(std::string_view value);
+// The same parts, each passed to `found` in turn until it returns true.
+template <typename Found>
+bool find_in_header_list(std::string_view value, Found&& found);
 
 // The full name of a compact header form ("i" -> "Call-ID"), or the name
 // itself when it is not one.
 std::string_view full_header_name(std::string_view name);
 
-bool equals_ignore_case(std::string_view a, std::string_view b);
+// Inline: header and parameter lookups call it with names known at compile
+// time.
+inline bool equals_ignore_case(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+  // Names are nearly always written in the case they are looked up in:
+  // folding only the letters that differ.
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (a[i] != b[i] && lower(a[i]) != lower(b[i])) return false;
+  return true;
+}
+
+template <typename Found>
+bool find_in_header_list(std::string_view value, Found&& found) {
+  if (value.find(',') == std::string_view::npos) {  // most headers: one value, nothing to scan
+    const auto v = trim(value);
+    return !v.empty() && found(v);
+  }
+  bool quoted = false;
+  int angle = 0;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i <= value.size(); ++i) {
+    const bool end = i == value.size();
+    const char c = end ? ',' : value[i];
+    if (quoted) {
+      if (c == '\\' && i + 1 < value.size()) ++i;
+      else if (c == '"') quoted = false;
+      if (!end) continue;
+    }
+    if (c == '"') quoted = true;
+    else if (c == '<') ++angle;
+    else if (c == '>' && angle > 0) --angle;
+    else if (c == ',' && (angle == 0 || end)) {
+      const auto part = trim(value.substr(start, i - start));
+      if (!part.empty() && found(part)) return true;
+      start = i + 1;
+    }
+  }
+  return false;
+}
+
+template <typename Found>
+bool SipMessage::find_value(std::string_view name, Found&& found) const {
+  const auto key = sip_header_key(name);
+  for (const auto& h : headers_) {
+    if (h.key != key || !equals_ignore_case(h.name, name)) continue;
+    if (find_in_header_list(h.value, found)) return true;
+  }
+  return false;
+}
 
 }  // namespace e911::ingest

@@ -1,5 +1,6 @@
 #include "producers/ingest/xml_screen.h"
 
+#include <array>
 #include <vector>
 
 #include "common/text.h"
@@ -7,11 +8,19 @@
 namespace e911::ingest {
 namespace {
 
-bool is_name_char(char c) {
-  const auto u = static_cast<unsigned char>(c);
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == ':' ||
-         c == '-' || c == '.' || u >= 0x80;
-}
+// XML name characters as the screen accepts them (any non-ASCII byte
+// included), as a table: every tag and attribute name is read through it.
+constexpr std::array<bool, 256> kNameChars = [] {
+  std::array<bool, 256> table{};
+  for (char c = 'a'; c <= 'z'; ++c) table[static_cast<unsigned char>(c)] = true;
+  for (char c = 'A'; c <= 'Z'; ++c) table[static_cast<unsigned char>(c)] = true;
+  for (char c = '0'; c <= '9'; ++c) table[static_cast<unsigned char>(c)] = true;
+  for (char c : std::string_view("_:-.")) table[static_cast<unsigned char>(c)] = true;
+  for (int u = 0x80; u <= 0xff; ++u) table[u] = true;
+  return table;
+}();
+
+bool is_name_char(char c) { return kNameChars[static_cast<unsigned char>(c)]; }
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
@@ -145,12 +154,10 @@ class Screen {
 
 std::optional<std::string> xml_screen_error(std::string_view xml, std::size_t max_bytes, std::size_t max_depth) {
   if (xml.size() > max_bytes) return "larger than " + std::to_string(max_bytes) + " bytes";
-  if (!is_clean_utf8(xml)) {
-    // Line ends and tabs are fine; other control bytes and bad UTF-8 are not.
-    for (char c : xml)
-      if (c == '\0') return std::string("a NUL byte");
-    if (!is_valid_utf8(xml)) return std::string("not UTF-8");
-  }
+  // Line ends and tabs are fine (a PIDF-LO is usually indented); a NUL and
+  // bad UTF-8 are not.
+  if (xml.find('\0') != std::string_view::npos) return std::string("a NUL byte");
+  if (!is_valid_utf8(xml)) return std::string("not UTF-8");
   return Screen(xml, max_depth).run();
 }
 

@@ -110,6 +110,26 @@ TEST(SipMessage, RefusesWhatItCannotUseWithAReason) {
   }
 }
 
+// A NUL is refused in a header line only, and reported in its place among
+// the other faults: the first faulty line is the one named.
+TEST(SipMessage, ANulIsRefusedInTheHeaderLineThatHoldsIt) {
+  using namespace std::literals;
+  const auto in_third_line = parse_sip_message("INVITE sip:x@h SIP/2.0\r\nA: 1\r\nB: 2\0\r\nC: \0\r\n\r\n"sv);
+  ASSERT_FALSE(in_third_line.ok());
+  EXPECT_EQ(in_third_line.error().message, "NUL byte in header line 3");
+  const auto after_a_bad_line = parse_sip_message("INVITE sip:x@h SIP/2.0\r\nNoColon\r\nB: \0\r\n\r\n"sv);
+  ASSERT_FALSE(after_a_bad_line.ok());
+  EXPECT_NE(after_a_bad_line.error().message.find("header line 2 has no colon"), std::string::npos);
+  const auto folded = parse_sip_message("INVITE sip:x@h SIP/2.0\r\nA: 1\r\n 2\0\r\n\r\n"sv);
+  ASSERT_FALSE(folded.ok());
+  EXPECT_EQ(folded.error().message, "NUL byte in header line 3");
+  const auto in_body = parse_sip_message("INVITE sip:x@h SIP/2.0\r\nContent-Length: 3\r\n\r\na\0b"sv);
+  ASSERT_TRUE(in_body.ok()) << in_body.error().message;
+  EXPECT_EQ(in_body->body(), "a\0b"s);
+  const auto in_start_line = parse_sip_message("INVITE sip:x\0@h SIP/2.0\r\nA: 1\r\n\r\n"sv);
+  ASSERT_TRUE(in_start_line.ok()) << in_start_line.error().message;
+}
+
 TEST(SipMessage, Limits) {
   std::string big = "INVITE sip:x@h SIP/2.0\r\n";
   for (int i = 0; i < 300; ++i) big += "X-H: " + std::to_string(i) + "\r\n";
