@@ -11,30 +11,31 @@ ElinAssignments::Assigned ElinAssignments::choose(const std::vector<std::string>
   // The call's own ELIN, if it was given one within the window.
   for (const auto& elin : pool_numbers) {
     const auto it = by_elin_.find(elin);
-    if (it != by_elin_.end() && it->second.call_id == who.call_id && active(it->second, who.assigned_at)) {
-      return {it->second, false, false};
+    if (it != by_elin_.end() && it->second.assignment.call_id == who.call_id &&
+        active(it->second.assignment, who.assigned_at)) {
+      return {it->second.assignment, false, false};
     }
   }
   const std::string* chosen = nullptr;
-  EpochMillis oldest = std::numeric_limits<EpochMillis>::max();
-  bool held = false;
+  const Held* oldest = nullptr;
   for (const auto& elin : pool_numbers) {
     const auto it = by_elin_.find(elin);
     if (it == by_elin_.end()) {  // never assigned: the least recent of all
       chosen = &elin;
-      held = false;
+      oldest = nullptr;
       break;
     }
-    if (it->second.assigned_at < oldest) {
-      oldest = it->second.assigned_at;
+    const Held& h = it->second;
+    if (!oldest || h.assignment.assigned_at < oldest->assignment.assigned_at ||
+        (h.assignment.assigned_at == oldest->assignment.assigned_at && h.applied < oldest->applied)) {
+      oldest = &h;
       chosen = &elin;
-      held = active(it->second, who.assigned_at);
     }
   }
   ElinAssignment a = who;
   a.elin = *chosen;
-  const auto previous = by_elin_.find(a.elin);
-  a.supersedes = previous == by_elin_.end() ? std::string() : previous->second.call_id;
+  a.supersedes = oldest ? oldest->assignment.call_id : std::string();
+  const bool held = oldest && active(oldest->assignment, who.assigned_at);
   return {std::move(a), held, true};
 }
 
@@ -47,24 +48,27 @@ ElinAssignments::Assigned ElinAssignments::assign(const std::vector<std::string>
 
 const ElinAssignment* ElinAssignments::latest(std::string_view elin) const {
   const auto it = by_elin_.find(std::string(elin));
-  return it == by_elin_.end() ? nullptr : &it->second;
+  return it == by_elin_.end() ? nullptr : &it->second.assignment;
 }
 
 std::optional<ElinAssignment> ElinAssignments::lookup(std::string_view elin, EpochMillis now) const {
-  const auto it = by_elin_.find(std::string(elin));
-  if (it == by_elin_.end() || !active(it->second, now)) return std::nullopt;
-  return it->second;
+  const auto* a = latest(elin);
+  if (!a || !active(*a, now)) return std::nullopt;
+  return *a;
 }
 
 ElinAssignments::Applied ElinAssignments::apply(const ElinAssignment& assignment) {
-  auto [it, fresh] = by_elin_.try_emplace(assignment.elin, assignment);
-  if (fresh) return Applied::taken;
-  ElinAssignment& current = it->second;
-  if (current.call_id == assignment.call_id) return Applied::already;
-  const bool wins = assignment.supersedes ? *assignment.supersedes == current.call_id
-                                          : assignment.assigned_at >= current.assigned_at;
+  auto [it, fresh] = by_elin_.try_emplace(assignment.elin, Held{assignment, applied_ + 1});
+  if (fresh) {
+    ++applied_;
+    return Applied::taken;
+  }
+  Held& current = it->second;
+  if (current.assignment.call_id == assignment.call_id) return Applied::already;
+  const bool wins = assignment.supersedes ? *assignment.supersedes == current.assignment.call_id
+                                          : assignment.assigned_at >= current.assignment.assigned_at;
   if (!wins) return Applied::lost;
-  current = assignment;
+  current = Held{assignment, ++applied_};
   return Applied::taken;
 }
 

@@ -8,7 +8,7 @@
 // mapping. Pure: no I/O, no clock (times are the calls' own).
 //
 // Assignment: the least recently assigned ELIN of the pool (never assigned
-// first, in the registry's order), so calls from one zone within the window
+// first, in the registry's order; of equal times, the one applied first), so calls from one zone within the window
 // get different ELINs while the pool lasts; when every one is held by a
 // call within the window, the oldest assignment is reused and the caller
 // it pointed to is no longer reachable through it (`reused`, warning
@@ -101,8 +101,18 @@ class ElinAssignments {
  private:
   bool active(const ElinAssignment& a, EpochMillis now) const { return now - a.assigned_at < window_.count(); }
 
+  // The latest assignment of an ELIN, and when it was applied: of two
+  // assignments with the same time (calls stamped in the same second), the
+  // one applied first is the less recent; the topic's order is every
+  // replica's, so they agree.
+  struct Held {
+    ElinAssignment assignment;
+    std::uint64_t applied = 0;
+  };
+
   std::chrono::milliseconds window_;
-  std::unordered_map<std::string, ElinAssignment> by_elin_;  // the latest assignment of each ELIN
+  std::unordered_map<std::string, Held> by_elin_;
+  std::uint64_t applied_ = 0;  // assignments applied so far
 };
 
 }  // namespace e911::locator

@@ -228,6 +228,16 @@ TEST(ElinAssignments, TwoReplicasClaimingAtOnceEndWithDifferentElinsInTheTopicsO
   EXPECT_EQ(fresh.apply(stale.assignment), Applied::taken);
 }
 
+TEST(ElinAssignments, OfCallsStampedTheSameTheEarliestAssignedIsReusedFirst) {
+  const std::vector<std::string> numbers{"+15125550191", "+15125550192"};
+  ElinAssignments pool;
+  std::vector<std::string> given;
+  for (int i = 1; i <= 5; ++i) given.push_back(pool.assign(numbers, caller("c-" + std::to_string(i), 1'000)).assignment.elin);
+  // Reused in turn, not the first of the pool again and again.
+  EXPECT_EQ(given, (std::vector<std::string>{"+15125550191", "+15125550192", "+15125550191", "+15125550192",
+                                             "+15125550191"}));
+}
+
 TEST_F(CallbackElinTest, WithClaimsACallWhoseClaimLostChoosesAgainFromWhatWasRead) {
   core_->set_elin_claims(true);
   auto a = dial("10.20.2.10", R"({"user_id":"u-1","callback":"+15125550142"})", 0);

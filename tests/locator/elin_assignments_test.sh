@@ -59,7 +59,8 @@ E911_AUDITOR_SIGNING_SECRET_FILE="$work/signing.secret" "$e911" auditor --config
   >"$work/auditor.out" 2>"$work/auditor.err" &
 watched_pids+=($!)
 start_locator() {  # NAME
-  "$e911" locator --config "$work/e911.yaml" >"$work/$1.out" 2>"$work/$1.err" &
+  # Each its own static member (the host name would give both one id).
+  E911_INSTANCE_ID="locator-$1" "$e911" locator --config "$work/e911.yaml" >"$work/$1.out" 2>"$work/$1.err" &
   watched_pids+=($!)
   locator_pid=$!
 }
@@ -67,7 +68,7 @@ kc() { kcat -b "$bootstrap" "$@"; }
 # A 911 call from Austin Floor 1 (10.60.1.0/24), on call-events partition $2.
 call() {  # N PARTITION
   printf '{"schema":"e911.call-event/v1","event_id":"ev-%s","call_id":"c-%s","type":"call.initiated","occurred_at":"%s","dialed":"911","caller":{"user_id":"u-%s","extension":"50%02d","callback":"+1512555014%s"},"device":{"ip":"10.60.1.%s"},"site_id":"austin-office"}\n' \
-    "$1" "$1" "$(date -u +%Y-%m-%dT%H:%M:%S.000Z)" "$1" "$1" "$(( $1 % 10 ))" "$((10 + $1))" |
+    "$1" "$1" "$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)" "$1" "$1" "$(( $1 % 10 ))" "$((10 + $1))" |
     kc -P -t e911.call-events -p "$2" || fail "kcat could not produce call $1"
 }
 calls_out() { kc -X fetch.wait.max.ms=5 -C -t e911.emergency-calls -o beginning -e -q 2>/dev/null >"$work/calls.jsonl"; }
@@ -123,7 +124,7 @@ echo "== calls reaching both locators at once: claims keep their ELINs apart =="
 # Three calls in one kcat run, one per partition: both locators assign
 # from the same view (the pool's oldest assignments), and only the claim
 # that reaches the topic first keeps each ELIN.
-now="$(date -u +%Y-%m-%dT%H:%M:%S.000Z)"
+now="$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)"
 for n in 7 8 9; do
   printf '%s\t{"schema":"e911.call-event/v1","event_id":"ev-%s","call_id":"c-%s","type":"call.initiated","occurred_at":"%s","dialed":"911","caller":{"user_id":"u-%s","extension":"50%02d"},"device":{"ip":"10.60.1.%s"},"site_id":"austin-office"}\n' \
     "$((n - 7))" "$n" "$n" "$now" "$n" "$n" "$((10 + n))"
