@@ -142,36 +142,33 @@ std::uint64_t TopicTail::catch_up(const MessageHandler& on_message, std::chrono:
                        err);
     }
     const auto it = next_offset_.find(p);
-    const std::int64_t read_to = it == next_offset_.end() ? low : std::max(low, it->second);
-    if (high > read_to) ends[p] = high;
+    const std::int64_t read_so_far = it == next_offset_.end() ? low : std::max(low, it->second);
+    if (high > read_so_far) ends[p] = high;
   }
+  return read_to(ends, on_message, deadline, timeout, stop_at_end);
+}
+
+std::uint64_t TopicTail::catch_up_to(std::int32_t partition, std::int64_t offset, const MessageHandler& on_message,
+                                     std::chrono::milliseconds timeout) {
+  std::map<std::int32_t, std::int64_t> ends;
+  if (const auto it = next_offset_.find(partition); it == next_offset_.end() || it->second <= offset) {
+    ends[partition] = offset + 1;
+  }
+  return read_to(ends, on_message, Clock::now() + timeout, timeout, false);
+}
+
+std::uint64_t TopicTail::read_to(std::map<std::int32_t, std::int64_t>& ends, const MessageHandler& on_message,
+                                 Clock::time_point deadline, std::chrono::milliseconds timeout, bool stop_at_end) {
   std::uint64_t handed = 0;
   while (!ends.empty()) {
     const int wait = remaining_ms(deadline);
     if (wait == 0) {
       std::string behind;
-      for (const auto& [p, end] : ends) behind += (behind.empty() ? "" : ", ") + std::to_string(p);
-      throw KafkaError("reading topic " + topic_ + " to its end timed out after " +
-                       std::to_string(timeout.count()) + " ms; partition(s) not finished: " + behind);
+      for (const auto& [p, end] : ends) behind += (behind.empty() ? "" : ", ") + std::to_string(p) + " (to " + std::to_string(end) + ")";
+      throw KafkaError("reading topic " + topic_ + " timed out after " + std::to_string(timeout.count()) +
+                       " ms; partition(s) not finished: " + behind);
     }
     consume_one(on_message, std::min(wait, 100), &ends, stop_at_end, handed);
-  }
-  return handed;
-}
-
-std::uint64_t TopicTail::catch_up_to(std::int32_t partition, std::int64_t offset, const MessageHandler& on_message,
-                                     std::chrono::milliseconds timeout) {
-  const auto deadline = Clock::now() + timeout;
-  std::map<std::int32_t, std::int64_t> ends{{partition, offset + 1}};
-  if (const auto it = next_offset_.find(partition); it != next_offset_.end() && it->second > offset) return 0;
-  std::uint64_t handed = 0;
-  while (!ends.empty()) {
-    const int wait = remaining_ms(deadline);
-    if (wait == 0) {
-      throw KafkaError("reading topic " + topic_ + " partition " + std::to_string(partition) + " to offset " +
-                       std::to_string(offset) + " timed out after " + std::to_string(timeout.count()) + " ms");
-    }
-    consume_one(on_message, std::min(wait, 100), &ends, false, handed);
   }
   return handed;
 }

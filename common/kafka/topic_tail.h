@@ -70,6 +70,12 @@ class TopicTail {
   bool consume_one(const MessageHandler& on_message, int wait_ms, std::map<std::int32_t, std::int64_t>* ends,
                    bool stop_at_end, std::uint64_t& handed);
 
+  // Hands over messages until every partition of `ends` reached its end
+  // (removed as each does); throws KafkaError at `deadline`.
+  std::uint64_t read_to(std::map<std::int32_t, std::int64_t>& ends, const MessageHandler& on_message,
+                        std::chrono::steady_clock::time_point deadline, std::chrono::milliseconds timeout,
+                        bool stop_at_end);
+
   std::string topic_;
   ClientEvents events_;
   std::unique_ptr<RdKafka::Consumer> consumer_;

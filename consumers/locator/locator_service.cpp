@@ -168,7 +168,6 @@ struct LocatorService::State : service::ConsumerHooks {
   prometheus::Counter& elin_claims_lost;
   prometheus::Family<prometheus::Counter>& elin_lookups;
   std::unique_ptr<ElinLookupEndpoint> elin_lookup;  // while run() runs, when configured
-  std::atomic<std::uint16_t> elin_lookup_port{0};
 
   std::atomic<std::uint64_t> n_call_events{0}, n_emergency_calls{0}, n_dead_letters{0}, n_location_updates{0},
       n_reloads{0}, n_reload_failures{0};
@@ -250,7 +249,7 @@ struct LocatorService::State : service::ConsumerHooks {
   }
 
   // Puts the claim of `outcome`'s call on the assignments topic, reads the
-  // topic to its end and, when another replica's claim for the same ELIN
+  // topic up to it and, when another replica's claim for the same ELIN
   // came first, chooses again (elin_pool.h, "Claims"); the call then
   // carries the ELIN it won. False when Kafka did not take a claim: the
   // service is failing and the event is read again after the restart.
@@ -303,7 +302,6 @@ struct LocatorService::State : service::ConsumerHooks {
     }
     return report.get();
   }
-
 
   // Before a call that may be given an ELIN: the assignments that have
   // arrived (another replica's a moment ago) are applied first, so the
@@ -434,7 +432,6 @@ struct LocatorService::State : service::ConsumerHooks {
       }
     };
     elin_lookup = std::make_unique<ElinLookupEndpoint>(*options.elin_lookup, std::move(sink));
-    elin_lookup_port.store(elin_lookup->port());
   }
 
   void batch(std::span<const kafka::Message> messages) override { decoder.batch(messages); }
@@ -534,8 +531,6 @@ observability::HealthStatus LocatorService::health() const {
 
 bool LocatorService::started() const { return state_->shell.started(); }
 bool LocatorService::has_partitions() const { return state_->shell.has_partitions(); }
-
-std::uint16_t LocatorService::elin_lookup_port() const { return state_->elin_lookup_port.load(); }
 
 LocatorServiceStats LocatorService::stats() const {
   const auto& s = *state_;

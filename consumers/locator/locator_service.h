@@ -95,8 +95,6 @@ class LocatorService final : public service::Service {
   // Thread-safe.
   observability::HealthStatus health() const override;
   LocatorServiceStats stats() const;
-  // The ELIN lookup endpoint's port once it listens (after start-up), else 0.
-  std::uint16_t elin_lookup_port() const;
   // True once the registered locations are rebuilt and call events flow.
   bool started() const override;
   bool has_partitions() const override;  // see service::Service
