@@ -118,4 +118,9 @@ bool lacks_unit(const CivicAddress& a) {
   return a.multi_dwelling && a.unit.empty() && (a.floor.empty() || a.room.empty());
 }
 
+bool is_dispatchable(const CivicAddress& a) {
+  return !a.country.empty() && (!a.street.empty() || !a.name.empty() || !a.landmark.empty()) &&
+         (!a.city.empty() || !a.postal_code.empty()) && !lacks_unit(a);
+}
+
 }  // namespace e911

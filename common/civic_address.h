@@ -59,4 +59,10 @@ std::string one_line(const CivicAddress& a);
 // be dispatchable.
 bool lacks_unit(const CivicAddress& a);
 
+// A civic address an ambulance can be sent to: a country, a street (or a
+// named place or landmark) and a city (or postal code), and the unit when
+// lacks_unit says so. The locator's `dispatchable`, and the location
+// service's `not-dispatchable` status, are this.
+bool is_dispatchable(const CivicAddress& a);
+
 }  // namespace e911

@@ -97,4 +97,11 @@ uint128 IpPrefix::last() const {
 
 std::string IpPrefix::to_string() const { return network_.to_string() + "/" + std::to_string(length_); }
 
+bool same_network(const IpAddress& a, const IpAddress& b) {
+  if (a.family() != b.family()) return false;
+  const int len = a.is_v4() ? 24 : 64;
+  const uint128 mask = prefix_mask(a.width(), len);
+  return (a.bits() & mask) == (b.bits() & mask);
+}
+
 }  // namespace e911

@@ -64,4 +64,10 @@ class IpPrefix {
 // Mask with the top `length` bits of a `width`-bit address set.
 uint128 prefix_mask(int width, int length);
 
+// Two observations are the same network when they share the /24 (IPv4) or
+// /64 (IPv6): a home router's DHCP may move a client within it, but a move
+// beyond it means the user is somewhere else (a registered location is
+// then stale: the locator warns, the location service asks again).
+bool same_network(const IpAddress& a, const IpAddress& b);
+
 }  // namespace e911

@@ -10,23 +10,6 @@
 namespace e911::locator {
 namespace {
 
-// Two observations are the same network when they share the /24 (IPv4) or
-// /64 (IPv6): a home router's DHCP may move a client within it, but a move
-// beyond it means the user is somewhere else.
-bool same_network(const IpAddress& a, const IpAddress& b) {
-  if (a.family() != b.family()) return false;
-  const int len = a.is_v4() ? 24 : 64;
-  const uint128 mask = prefix_mask(a.width(), len);
-  return (a.bits() & mask) == (b.bits() & mask);
-}
-
-// A civic address an ambulance can be sent to: a country, a street (or a
-// named place) and a city; multi-dwelling buildings need the unit too.
-bool has_street_address(const CivicAddress& a) {
-  return !a.country.empty() && (!a.street.empty() || !a.name.empty() || !a.landmark.empty()) &&
-         (!a.city.empty() || !a.postal_code.empty());
-}
-
 void add_warning(EmergencyCall& call, std::string_view code) {
   if (std::find(call.warnings.begin(), call.warnings.end(), code) == call.warnings.end()) {
     call.warnings.push_back(code);
@@ -164,7 +147,7 @@ std::optional<EmergencyCall> Resolver::resolve(const CallEvent& event, const Loc
   }
 
   if (loc.address && lacks_unit(*loc.address)) add_warning(call, warning::kMissingUnit);
-  loc.dispatchable = loc.address && has_street_address(*loc.address) && !lacks_unit(*loc.address);
+  loc.dispatchable = loc.address && is_dispatchable(*loc.address);
   call.routing = loc.source == source::kNone ? "ecrc" : "psap";
   if (call.notify.empty() && event_site) call.notify = event_site->notify;
   if (call.notify.empty()) call.notify = registry_->data().fallback_list;
