@@ -20,5 +20,6 @@ int run_demo(Args args);
 int run_simulate(Args args);
 int run_ingest(Args args);
 int run_elin(Args args);
+int run_locations(Args args);
 
 }  // namespace e911::cli

@@ -16,6 +16,9 @@ constexpr e911::cli::Subcommand kCommands[] = {
     {"registry", "check or import the site registry (`e911 registry --help`)", e911::cli::run_registry},
     {"ingest", "turn SIP mirrored by proxies and platform webhooks into call events (`e911 ingest --help`)",
      e911::cli::run_ingest},
+    {"locations", "the location service: employees register where they work; HELD for proxies "
+                  "(`e911 locations --help`)",
+     e911::cli::run_locations},
     {"locator", "run the locator consumer against a Kafka cluster", e911::cli::run_locator},
     {"notifier", "run the notifier (e-mail, SMS and webhook alerts) against a Kafka cluster",
      e911::cli::run_notifier},

@@ -1,5 +1,7 @@
 #include "common/csv.h"
 
+#include <algorithm>
+
 #include "common/text.h"
 
 namespace e911 {
@@ -105,6 +107,26 @@ CsvParse parse_csv(std::string_view text, const CsvLimits& limits) {
     if (!blank_line) out.records.push_back(std::move(rec));
   }
   return out;
+}
+
+std::string csv_field(std::string_view text) {
+  std::string value;
+  if (!text.empty()) {
+    const char first = text.front();
+    const bool formula_start =
+        first == '=' || first == '+' || first == '-' || first == '@' || first == '\t' || first == '\r';
+    const bool signed_number = (first == '+' || first == '-') && text.size() > 1 &&
+                               std::all_of(text.begin() + 1, text.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (formula_start && !signed_number) value = "'";
+  }
+  value += text;
+  if (value.find_first_of(",\"\r\n") == std::string::npos) return value;
+  std::string quoted = "\"";
+  for (char c : value) {
+    if (c == '"') quoted += '"';
+    quoted += c;
+  }
+  return quoted + "\"";
 }
 
 }  // namespace e911

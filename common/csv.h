@@ -37,4 +37,13 @@ struct CsvParse {
 // tolerated. Never throws; memory is bounded by the limits and the input.
 CsvParse parse_csv(std::string_view text, const CsvLimits& limits = {});
 
+// One field of CSV the project writes (audit exports, the location
+// service's user lists): RFC 4180 (a field holding a comma, a double
+// quote, CR or LF is quoted, its quotes doubled) and safe to open in a
+// spreadsheet: a text field starting with = + - @ TAB or CR gets a leading
+// apostrophe, so "=HYPERLINK(...)" in a caller's name is shown, not run
+// (OWASP "CSV injection"). A sign followed only by digits ("+442079460101")
+// is left as it is: it is a number to a spreadsheet, never a formula.
+std::string csv_field(std::string_view text);
+
 }  // namespace e911

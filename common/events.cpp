@@ -19,24 +19,6 @@ bool read_timestamp(FieldReader& r, const char* name, EpochMillis& out) {
   return true;
 }
 
-bool read_ip(FieldReader& r, const char* name, std::optional<IpAddress>& out) {
-  std::string text;
-  if (!r.optional_string(name, text)) return false;
-  if (text.empty()) return true;
-  out = IpAddress::parse(text);
-  if (!out) return r.fail(name, "not an IP address: " + quote_for_message(text));
-  return true;
-}
-
-bool read_mac(FieldReader& r, const char* name, std::optional<MacAddress>& out) {
-  std::string text;
-  if (!r.optional_string(name, text)) return false;
-  if (text.empty()) return true;
-  out = MacAddress::parse(text);
-  if (!out) return r.fail(name, "not a MAC address: " + quote_for_message(text));
-  return true;
-}
-
 std::optional<Error> read_device(const rapidjson::Value& obj, const JsonLimits& limits, Device& d) {
   FieldReader r(obj, "device", limits);
   r.optional_string("id", d.id);
@@ -133,6 +115,24 @@ Result<InputEvent> decode_location_update(const rapidjson::Value& doc, const Jso
 }
 
 }  // namespace
+
+bool read_ip(FieldReader& r, const char* name, std::optional<IpAddress>& out) {
+  std::string text;
+  if (!r.optional_string(name, text)) return false;
+  if (text.empty()) return true;
+  out = IpAddress::parse(text);
+  if (!out) return r.fail(name, "not an IP address: " + quote_for_message(text));
+  return true;
+}
+
+bool read_mac(FieldReader& r, const char* name, std::optional<MacAddress>& out) {
+  std::string text;
+  if (!r.optional_string(name, text)) return false;
+  if (text.empty()) return true;
+  out = MacAddress::parse(text);
+  if (!out) return r.fail(name, "not a MAC address: " + quote_for_message(text));
+  return true;
+}
 
 std::optional<CivicAddress> read_civic_address(const rapidjson::Value& object, const std::string& path,
                                                const JsonLimits& limits, std::optional<Error>& error) {

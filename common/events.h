@@ -97,6 +97,11 @@ Result<InputEvent> decode_input_event(std::string_view payload, const JsonLimits
 std::optional<CivicAddress> read_civic_address(const rapidjson::Value& object, const std::string& path,
                                                const JsonLimits& limits, std::optional<Error>& error);
 
+// Optional IP and MAC address fields ("" counts as absent); errors name the
+// field and quote the value.
+bool read_ip(FieldReader& r, const char* name, std::optional<IpAddress>& out);
+bool read_mac(FieldReader& r, const char* name, std::optional<MacAddress>& out);
+
 // Canonical LLDP chassis id: a MAC in canonical form, else trimmed lower case.
 std::string canonical_chassis_id(std::string_view raw);
 

@@ -38,6 +38,16 @@ void put_geo(Writer& w, const GeoPoint& geo) {
   w.EndObject();
 }
 
+void put_address(Writer& w, const CivicAddress& a) {
+  w.StartObject();
+  for (const auto& f : civic_fields()) put_if(w, f.json_name, a.*f.member);
+  if (a.multi_dwelling) {
+    w.Key("multi_dwelling");
+    w.Bool(true);
+  }
+  w.EndObject();
+}
+
 void put_caller(Writer& w, const Caller& c) {
   w.Key("caller");
   w.StartObject();
@@ -83,6 +93,30 @@ void put_call_event_fields(Writer& w, const CallEvent& e) {
   }
   put_if(w, "site_id", e.site_id);
   put_if(w, "pidf_lo", e.pidf_lo);
+}
+
+std::string encode_location_update(const LocationUpdate& u) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.StartObject();
+  put(w, "schema", kLocationUpdateSchema);
+  put(w, "event_id", u.event_id);
+  put(w, "occurred_at", format_rfc3339(u.occurred_at));
+  put(w, "user_id", u.user_id);
+  put_if(w, "source", u.source);
+  w.Key("validated");
+  w.Bool(u.validated);
+  w.Key("address");
+  put_address(w, u.address);
+  if (u.network_ip || u.network_bssid) {
+    w.Key("network");
+    w.StartObject();
+    if (u.network_ip) put(w, "ip", u.network_ip->to_string());
+    if (u.network_bssid) put(w, "bssid", u.network_bssid->to_string());
+    w.EndObject();
+  }
+  w.EndObject();
+  return {buffer.GetString(), buffer.GetSize()};
 }
 
 }  // namespace e911::json

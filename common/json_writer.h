@@ -23,6 +23,9 @@ void put_or_null(Writer& w, std::string_view key, std::string_view value);
 // "geo": {"lat": ..., "lon": ...[, "accuracy_m": ...]}
 void put_geo(Writer& w, const GeoPoint& geo);
 
+// A civic address object (CONTRACT.md's friendly names), the fields that
+// are set, and multi_dwelling when true; after its key.
+void put_address(Writer& w, const CivicAddress& address);
 // "caller": {...} with the fields that are set.
 void put_caller(Writer& w, const Caller& caller);
 // "lldp": {"chassis_id": ..., "port_id": ...}
@@ -32,5 +35,9 @@ void put_lldp(Writer& w, const LldpPort& port);
 // caller, device, site, PIDF-LO; empty ones left out) into an open object,
 // for producers that add their own section and close it.
 void put_call_event_fields(Writer& w, const CallEvent& e);
+
+// A location update (e911.location-update/v1) as its one JSON line; empty
+// fields are left out.
+std::string encode_location_update(const LocationUpdate& u);
 
 }  // namespace e911::json

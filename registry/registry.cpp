@@ -61,6 +61,15 @@ Registry::Registry(RegistryData data) : data_(std::move(data)) {
   vpn_.build();
 }
 
+std::string Registry::emergency_number(std::string_view country) const {
+  const auto it = data_.countries.find(std::string(country));
+  if (it != data_.countries.end() && !it->second.emergency.empty()) return it->second.emergency.front();
+  if (country == "US" || country == "CA") return "911";
+  if (country == "GB") return "999";
+  if (country == "AU") return "000";
+  return "112";
+}
+
 const Site* Registry::site(std::string_view id) const {
   const auto it = sites_by_id_.find(id);
   return it == sites_by_id_.end() ? nullptr : &data_.sites[it->second];

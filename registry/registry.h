@@ -112,6 +112,10 @@ class Registry {
   const DialPlan& dial_plan() const { return *dial_plan_; }
 
   const Site* site(std::string_view id) const;
+  // The emergency number to tell people in `country` to dial: the first
+  // the registry lists for it, else the country's usual one (911 in US and
+  // CA, 999 in GB, 000 in AU, 112 elsewhere).
+  std::string emergency_number(std::string_view country) const;
   const NotificationList* list(std::string_view id) const;
 
   const Place* by_switch_port(std::string_view chassis_id, std::string_view port_id) const;

@@ -20,15 +20,6 @@ std::string json_string(const std::string& s) {
   return b.GetString();
 }
 
-// The first emergency number the registry (or the usual table) gives a country.
-std::string emergency_number(const registry::Registry& r, const std::string& country) {
-  const auto it = r.data().countries.find(country);
-  if (it != r.data().countries.end() && !it->second.emergency.empty()) return it->second.emergency.front();
-  if (country == "US" || country == "CA") return "911";
-  if (country == "GB") return "999";
-  return "112";
-}
-
 std::string test_number(const registry::Registry& r, const std::string& country) {
   const auto it = r.data().countries.find(country);
   if (it != r.data().countries.end() && !it->second.test.empty()) return it->second.test.front();
@@ -114,7 +105,7 @@ std::vector<SimEvent> TrafficSimulator::scenarios() {
 
   for (const auto& site : r.data().sites) {
     const std::string country = site.address.country;
-    const std::string number = emergency_number(r, country);
+    const std::string number = r.emergency_number(country);
     for (const auto& zone : site.zones) {
       if (!zone.subnets.empty()) {
         const auto who = person(country);
@@ -142,7 +133,7 @@ std::vector<SimEvent> TrafficSimulator::scenarios() {
   }
 
   const std::string hs = home_site->id;
-  const std::string hnumber = emergency_number(r, home_country);
+  const std::string hnumber = r.emergency_number(home_country);
   // Home worker, registered from the network they call from.
   {
     const auto who = person(home_country);
@@ -208,7 +199,7 @@ std::vector<SimEvent> TrafficSimulator::scenarios() {
     if (!r.data().dial_prefixes.empty()) {
       const auto who = person(country);
       out.push_back(call_event("emergency number dialled with the outside-line prefix", who,
-                               r.data().dial_prefixes.front() + emergency_number(r, country),
+                               r.data().dial_prefixes.front() + r.emergency_number(country),
                                R"("kind":"desk","ip":")" + ip_in(zone->subnets.front()) + "\"", site.id, true));
     }
     // A contact-centre agent whose outbound calls are masked to the queue's
@@ -216,7 +207,7 @@ std::vector<SimEvent> TrafficSimulator::scenarios() {
     if (!site.shared_numbers.empty()) {
       auto who = person(country);
       who.callback = site.shared_numbers.front();
-      out.push_back(call_event("contact-centre agent masked to the queue number", who, emergency_number(r, country),
+      out.push_back(call_event("contact-centre agent masked to the queue number", who, r.emergency_number(country),
                                R"("kind":"softphone","ip":")" + ip_in(zone->subnets.front()) + "\"", site.id, true));
     }
   }
@@ -227,7 +218,7 @@ std::vector<SimEvent> TrafficSimulator::scenarios() {
     for (const auto& z : at.zones) {
       if (z.subnets.empty()) continue;
       const auto who = person(homed.address.country);
-      out.push_back(call_event("visitor from another site", who, emergency_number(r, at.address.country),
+      out.push_back(call_event("visitor from another site", who, r.emergency_number(at.address.country),
                                R"("kind":"softphone","ip":")" + ip_in(z.subnets.front()) + "\"", homed.id, true));
       break;
     }

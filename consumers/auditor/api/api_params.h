@@ -6,11 +6,8 @@
 // turns a ParamError into 400 {"error": ..., "parameter": ...}.
 //
 // Rules (docs/auditor.md, "HTTP API"):
-//   - the query string: at most kMaxQueryBytes, kMaxParameters parameters;
-//     names and values percent-decoded ('+' is a space); bad
-//     percent-encoding, invalid UTF-8 and control characters refused;
-//   - each parameter at most once, known to the endpoint, with a non-empty
-//     value of at most kMaxValueBytes;
+//   - the query string as common/net/query_params.h decodes it; each
+//     parameter known to the endpoint;
 //   - times: RFC 3339 ("2026-11-21T10:15:00Z", offsets allowed) or a date
 //     "2026-11-21" (UTC); `from` is inclusive, `to` exclusive and after
 //     `from`, and to=DATE includes that whole day (as `e911 audit query`);
@@ -24,26 +21,23 @@
 #include <string_view>
 
 #include "common/encoding.h"
+#include "common/net/query_params.h"
 #include "common/timestamp.h"
 #include "consumers/auditor/query/call_query.h"
 
 namespace e911::auditor::api {
 
+using net::kMaxParameters;
+using net::kMaxQueryBytes;
+using net::kMaxValueBytes;
+using net::only_known;
+using net::ParamError;
+using net::parse_query;
+using net::QueryParams;
+
 inline constexpr std::size_t kMaxRequestTargetBytes = 4096;  // path and query, as sent
-inline constexpr std::size_t kMaxQueryBytes = 2048;
-inline constexpr std::size_t kMaxParameters = 16;
-inline constexpr std::size_t kMaxValueBytes = 512;      // decoded
 inline constexpr std::size_t kMaxCallIdBytes = 256;     // decoded
 
-// What is wrong with a request, for a 400 response.
-struct ParamError {
-  std::string parameter;  // the parameter at fault; empty when it is not one parameter
-  std::string message;    // says what is wrong and with which value (cut short)
-};
-
-// Decoded parameters by name (ordered, so links built from them are
-// canonical).
-using QueryParams = std::map<std::string, std::string, std::less<>>;
 
 enum class Endpoint { calls, call, report, verify, healthz, not_found };
 
@@ -66,8 +60,6 @@ std::optional<ParamError> route_of(std::string_view path, Route& route);
 // anything else (absolute-form, over kMaxRequestTargetBytes).
 std::optional<ParamError> split_request_target(std::string_view target, std::string& path, std::string& query);
 
-// Decodes a query string into `params` (rules above).
-std::optional<ParamError> parse_query(std::string_view query, QueryParams& params);
 
 enum class OutputFormat { json, csv };
 

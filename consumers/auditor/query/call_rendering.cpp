@@ -324,26 +324,6 @@ std::string calls_json_array(const std::vector<CallRow>& calls) {
   return out + "\n]\n";
 }
 
-std::string csv_field(std::string_view text) {
-  std::string value;
-  if (!text.empty()) {
-    const char first = text.front();
-    const bool formula_start =
-        first == '=' || first == '+' || first == '-' || first == '@' || first == '\t' || first == '\r';
-    const bool signed_number = (first == '+' || first == '-') && text.size() > 1 &&
-                               std::all_of(text.begin() + 1, text.end(), [](char c) { return c >= '0' && c <= '9'; });
-    if (formula_start && !signed_number) value = "'";
-  }
-  value += text;
-  if (value.find_first_of(",\"\r\n") == std::string::npos) return value;
-  std::string quoted = "\"";
-  for (char c : value) {
-    if (c == '"') quoted += '"';
-    quoted += c;
-  }
-  return quoted + "\"";
-}
-
 std::string calls_csv_header() {
   return "call_id,class,dialed,occurred_at,site_id,caller_user_id,caller_name,caller_extension,callback,"
          "location_source,location_label,location_address,dispatchable,warnings,routing,notify_list,alerts_total,"

@@ -5,12 +5,8 @@
 // so `e911 audit` and the HTTP API write the same thing and the escaping
 // is tested directly.
 //
-// CSV is RFC 4180 (CRLF line ends; a field holding a comma, a double
-// quote, CR or LF is quoted, its quotes doubled) and safe to open in a
-// spreadsheet: a text field starting with = + - @ TAB or CR gets a leading
-// apostrophe, so "=HYPERLINK(...)" in a caller's name is shown, not run
-// (OWASP "CSV injection"). A sign followed only by digits ("+442079460101")
-// is left as it is: it is a number to a spreadsheet, never a formula.
+// CSV is RFC 4180 with CRLF line ends, each field written by csv_field
+// (common/csv.h: quoted when needed, safe to open in a spreadsheet).
 //
 // JSON: empty text is null (not known), times are RFC 3339 UTC with
 // milliseconds, and the strings come from the store, whose text is valid
@@ -20,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/csv.h"
 #include "consumers/auditor/query/call_query.h"
 
 namespace e911::auditor {
@@ -31,8 +28,6 @@ std::string call_json(const CallRow& call);
 // A JSON array of calls, one per line.
 std::string calls_json_array(const std::vector<CallRow>& calls);
 
-// One CSV field: quoted when needed, formula-neutralised (see above).
-std::string csv_field(std::string_view text);
 // The header line of calls_csv_row() (with CRLF), and one call.
 std::string calls_csv_header();
 std::string call_csv_row(const CallRow& call);

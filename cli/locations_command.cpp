@@ -1,0 +1,96 @@
+// `e911 locations`: the location service (docs/locations.md), and
+// `e911 locations link USER` to make a user's personal link.
+
+#include <iostream>
+#include <string>
+
+#include "cli/command_line.h"
+#include "cli/commands.h"
+#include "cli/component_config.h"
+#include "cli/options.h"
+#include "common/log.h"
+#include "common/service/service_runner.h"
+#include "common/text.h"
+#include "common/timestamp.h"
+#include "producers/locations/locations_config.h"
+#include "producers/locations/locations_service.h"
+#include "producers/locations/personal_link.h"
+
+namespace e911::cli {
+namespace {
+
+constexpr const char* kRunHelp =
+    "usage: e911 locations [--config FILE] [--registry FILE] [--port N] [--metrics-port N]\n"
+    "       e911 locations link [--config FILE] [--days N] USER_ID\n"
+    "\n"
+    "Runs the location service: employees register and confirm where they work\n"
+    "(the page at /, the API under /v1/me), admins list who is stale\n"
+    "(/v1/admin/users), and each accepted registration is produced to the\n"
+    "location-updates topic once Kafka has acknowledged it. Users are known by\n"
+    "the SSO proxy's identity header (locations.identity.*) or a personal link.\n"
+    "Runs until SIGTERM or SIGINT; SIGHUP reloads the registry.\n"
+    "\n"
+    "  --config FILE        YAML configuration (docs/locations.md): kafka.* goes to\n"
+    "                       librdkafka as it is, topics.*, metrics.*, locations.*\n"
+    "  --registry FILE      the site registry (overrides locations.registry)\n"
+    "  --port N             the API's port (overrides locations.http.port; 0 picks one)\n"
+    "  --metrics-port N     port of /metrics and /healthz (overrides metrics.port)\n"
+    "\n"
+    "`link` prints USER_ID's personal link (locations.public_url/#link=...), valid\n"
+    "for --days (default 14), signed with locations.link_secret.\n"
+    "\n"
+    "Secrets from files: locations.link_secret.file or E911_LOCATIONS_LINK_SECRET_FILE.\n"
+    "Logs are JSON lines on standard error; they never hold an address.\n";
+
+const std::vector<std::pair<const char*, const char*>> kOverrides = {
+    {"--registry", "locations.registry"}, {"--port", "locations.http.port"}, {"--metrics-port", "metrics.port"}};
+
+int run_link(Args args) {
+  const CommandLine command("locations link", kRunHelp, args, {"--config", "--days"}, {});
+  if (const auto done = command.early_exit(/*positional_allowed=*/true)) return *done;
+  const Options& opts = command.options();
+  if (opts.positional().size() != 1) return command.usage_error("give one USER_ID");
+  auto config = load_component_config(opts, "locations link", locations::locations_config_keys(), {});
+  if (!config) return 2;
+  const auto secret = config->get_or("locations.link_secret", "");
+  if (secret.size() < locations::kMinLinkSecretBytes)
+    return command.usage_error("locations.link_secret: not set, or shorter than " +
+                               std::to_string(locations::kMinLinkSecretBytes) + " bytes");
+  long days = 14;
+  if (const auto d = opts.value("--days")) {
+    try {
+      days = std::stol(std::string(*d));
+    } catch (const std::exception&) {
+      days = 0;
+    }
+    if (days < 1 || days > 365) return command.usage_error("--days: expected 1 to 365");
+  }
+  const auto expires = now_millis() / 1000 + days * 86400;
+  const std::string token = locations::sign_personal_link(secret, opts.positional()[0], expires);
+  std::cout << config->get_or("locations.public_url", "") << "/#link=" << token << "\n";
+  return 0;
+}
+
+int run_service(Args args) {
+  const CommandLine command("locations", kRunHelp, args, {"--config", "--registry", "--port", "--metrics-port"}, {});
+  if (const auto done = command.early_exit()) return *done;
+  const Options& opts = command.options();
+  auto config = load_component_config(opts, "locations", locations::locations_config_keys(), kOverrides);
+  if (!config) return 2;
+  auto options = locations::locations_setup(*config);
+  if (!options) return command.usage_error(options.error().message);
+  Logger("locations").info("starting", {{"config", config->to_log_json()}});
+  return service::run_in_foreground(foreground_options("locations", *config, /*reload_on_sighup=*/true),
+                                     [&](observability::MetricsRegistry& metrics) {
+                                       return std::make_unique<locations::LocationsService>(*options, metrics);
+                                     });
+}
+
+}  // namespace
+
+int run_locations(Args args) {
+  if (!args.empty() && args[0] == "link") return run_link(args.subspan(1));
+  return run_service(args);
+}
+
+}  // namespace e911::cli

@@ -1,0 +1,18 @@
+# Writes OUTPUT, a header defining one std::string_view per file of FILES
+# (named after the file: index.html -> index_html) in namespace
+# e911::locations::page_data, from the files' bytes.
+#   cmake -DOUTPUT=... -DFILES="a;b" -P embed_page.cmake
+set(text "#pragma once\n// Generated from producers/locations/page/ by embed_page.cmake: do not edit.\n#include <string_view>\nnamespace e911::locations::page_data {\n")
+foreach(file IN LISTS FILES)
+  get_filename_component(name "${file}" NAME)
+  string(MAKE_C_IDENTIFIER "${name}" id)
+  file(READ "${file}" hex HEX)
+  string(LENGTH "${hex}" hex_length)
+  math(EXPR bytes "${hex_length} / 2")
+  string(REGEX REPLACE "([0-9a-f][0-9a-f])" "'\\\\x\\1'," chars "${hex}")
+  string(APPEND text "inline constexpr char ${id}_bytes[] = {${chars} 0};\n")
+  string(APPEND text "inline constexpr std::string_view ${id}{${id}_bytes, ${bytes}};\n")
+endforeach()
+string(APPEND text "}  // namespace e911::locations::page_data\n")
+file(WRITE "${OUTPUT}.tmp" "${text}")
+file(COPY_FILE "${OUTPUT}.tmp" "${OUTPUT}" ONLY_IF_DIFFERENT)

@@ -1,0 +1,83 @@
+#include "producers/locations/identity.h"
+
+#include <algorithm>
+
+#include "common/encoding.h"
+#include "common/net/api_tokens.h"
+#include "common/text.h"
+#include "producers/locations/personal_link.h"
+
+namespace e911::locations {
+namespace {
+
+bool acceptable_user_id(std::string_view id) {
+  return !id.empty() && id.size() <= kMaxUserIdChars &&
+         std::none_of(id.begin(), id.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; });
+}
+
+// The value of `name` in an application/x-www-form-urlencoded query.
+std::optional<std::string> query_value(std::string_view query, std::string_view name) {
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    const auto eq = pair.find('=');
+    if (pair.substr(0, eq) == name && eq != std::string_view::npos) {
+      return percent_decode(pair.substr(eq + 1), /*plus_is_space=*/true);
+    }
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+bool from_trusted_proxy(const net::HttpRequest& request, const IdentityOptions& options) {
+  const auto peer = IpAddress::parse(request.client_address);
+  if (!peer) return false;
+  return std::any_of(options.trusted_proxies.begin(), options.trusted_proxies.end(),
+                     [&](const IpPrefix& p) { return p.contains(*peer); });
+}
+
+Result<Identity> identify(const net::HttpRequest& request, const IdentityOptions& options, std::int64_t now_s) {
+  if (const auto authorization = request.header("Authorization")) {
+    const auto token = net::bearer_token(*authorization);
+    if (!token || !looks_like_personal_link(*token)) {
+      return Error{"the Authorization header is not a personal link; sign in, or open the link from your e-mail"};
+    }
+    if (options.link_secret.empty()) return Error{"personal links are not enabled on this service"};
+    auto user = verify_personal_link(options.link_secret, *token, now_s);
+    if (!user) return user.error();
+    if (!acceptable_user_id(*user)) return Error{"the personal link names no acceptable user"};
+    return Identity{std::move(*user), Identity::Via::link};
+  }
+  if (const auto header = request.header(options.header)) {
+    if (!from_trusted_proxy(request, options)) {
+      return Error{"the identity header came from an address that is not a trusted proxy"};
+    }
+    const std::string user(trim(*header));
+    if (!acceptable_user_id(user)) return Error{"the identity header holds no acceptable user id"};
+    return Identity{user, Identity::Via::proxy};
+  }
+  return Error{"no identity: sign in through the organisation's sign-on, or open the link from your e-mail"};
+}
+
+SeenNetwork seen_network(const net::HttpRequest& request, const IdentityOptions& options) {
+  SeenNetwork seen;
+  if (const auto ip = query_value(request.query, "ip")) seen.ip = IpAddress::parse(*ip);
+  if (const auto bssid = query_value(request.query, "bssid")) seen.bssid = MacAddress::parse(*bssid);
+  if (seen.ip) return seen;
+  if (from_trusted_proxy(request, options)) {
+    if (const auto forwarded = request.header("X-Forwarded-For")) {
+      const std::string_view first = forwarded->substr(0, forwarded->find(','));
+      if (auto ip = IpAddress::parse(trim(first))) {
+        seen.ip = ip;
+        return seen;
+      }
+    }
+  }
+  seen.ip = IpAddress::parse(request.client_address);
+  return seen;
+}
+
+}  // namespace e911::locations

@@ -1,0 +1,21 @@
+#pragma once
+// The location service's configuration keys (locations.*, docs/locations.md)
+// and what they build: the service's options, checked before anything
+// starts.
+
+#include <vector>
+
+#include "common/config.h"
+#include "common/result.h"
+#include "producers/locations/locations_service.h"
+
+namespace e911::locations {
+
+const std::vector<ConfigKey>& locations_config_keys();
+
+// Errors name the key: no registry, a registry that does not load, a
+// trusted proxy that is not a CIDR range, a link secret too short, no way
+// for anyone to sign in.
+Result<LocationsServiceOptions> locations_setup(const Config& config);
+
+}  // namespace e911::locations

@@ -1,0 +1,197 @@
+#include "producers/locations/locations_service.h"
+
+#include <future>
+#include <variant>
+
+#include "common/json_writer.h"
+#include "common/kafka/producer.h"
+#include "common/kafka/topic_tail.h"
+#include "common/log.h"
+#include "common/reload_signal.h"
+#include "registry/registry_file.h"
+#include "registry/reload_metrics.h"
+
+namespace e911::locations {
+namespace {
+
+const Logger& logger() {
+  static const Logger log("locations");
+  return log;
+}
+
+}  // namespace
+
+struct LocationsService::Metrics {
+  observability::MetricsRegistry registry;  // keeps the families below alive
+  prometheus::Family<prometheus::Counter>* requests = nullptr;
+  prometheus::Family<prometheus::Counter>* registrations = nullptr;
+  prometheus::Family<prometheus::Counter>* personal_data_reads = nullptr;
+  prometheus::Family<prometheus::Counter>* updates_read = nullptr;
+  prometheus::Gauge* registered_users = nullptr;
+  registry::RegistryReloadMetrics registry_reloads;
+
+  explicit Metrics(observability::MetricsRegistry r)
+      : registry(std::move(r)), registry_reloads(registry, "locations") {
+    requests = &registry.counter("locations", "requests",
+                                 "HTTP requests answered, by endpoint (me, status, register, admin_users, held, "
+                                 "page, other) and status code");
+    registrations = &registry.counter("locations", "registrations",
+                                      "Registrations asked for, by outcome (accepted, refused: the address failed "
+                                      "its checks, unacknowledged: Kafka did not acknowledge in time)");
+    for (const auto* o : {"accepted", "refused", "unacknowledged"}) registrations->Add({{"outcome", o}});
+    personal_data_reads = &registry.counter("locations", "personal_data_reads",
+                                            "Answers that disclosed a registered address, by reader (user: their "
+                                            "own; admin: listings)");
+    for (const auto* r : {"user", "admin"}) personal_data_reads->Add({{"reader", r}});
+    updates_read = &registry.counter("locations", "location_updates_read",
+                                     "Messages read from the location-updates topic, by outcome (applied, older, "
+                                     "withdrawn, unreadable)");
+    for (const auto* o : {"applied", "older", "withdrawn", "unreadable"}) updates_read->Add({{"outcome", o}});
+    registered_users = &registry.gauge("locations", "registered_users", "Users with a registered location").Add({});
+  }
+};
+
+// What exists while the service runs.
+struct LocationsService::Runtime {
+  std::unique_ptr<kafka::Producer> producer;
+  std::unique_ptr<LocationsApi> api;
+};
+
+LocationsService::LocationsService(LocationsServiceOptions options, observability::MetricsRegistry metrics)
+    : options_(std::move(options)), metrics_(std::make_unique<Metrics>(std::move(metrics))) {}
+
+LocationsService::~LocationsService() = default;
+
+std::shared_ptr<const registry::Registry> LocationsService::registry() const {
+  std::lock_guard lock(registry_mu_);
+  return registry_;
+}
+
+std::optional<std::uint16_t> LocationsService::port() const {
+  const auto p = port_.load();
+  return p ? std::optional<std::uint16_t>(p) : std::nullopt;
+}
+
+observability::HealthStatus LocationsService::health() const {
+  if (!started_.load()) return observability::HealthStatus::down("reading the registrations");
+  std::lock_guard lock(runtime_mu_);
+  if (runtime_ && runtime_->producer) {
+    if (const auto fatal = runtime_->producer->fatal_error()) return observability::HealthStatus::down(*fatal);
+  }
+  return observability::HealthStatus::ok();
+}
+
+std::optional<Error> LocationsService::publish(const LocationUpdate& update) {
+  kafka::Producer* producer = nullptr;
+  {
+    std::lock_guard lock(runtime_mu_);
+    if (runtime_) producer = runtime_->producer.get();
+  }
+  if (!producer) return Error{"the service is stopping"};
+  auto acknowledged = std::make_shared<std::promise<std::string>>();
+  auto result = acknowledged->get_future();
+  try {
+    producer->produce(options_.topics.location_updates, update.user_id, json::encode_location_update(update), {},
+                      [acknowledged](const kafka::DeliveryReport& report) { acknowledged->set_value(report.error); });
+  } catch (const std::exception& e) {
+    return Error{e.what()};
+  }
+  if (result.wait_for(options_.ack_timeout) != std::future_status::ready) {
+    return Error{"Kafka did not acknowledge within " + std::to_string(options_.ack_timeout.count()) + " ms"};
+  }
+  if (auto error = result.get(); !error.empty()) return Error{std::move(error)};
+  return std::nullopt;
+}
+
+void LocationsService::run(const std::atomic<bool>& stop) {
+  registry::RegistryFile registry_file(options_.registry_path, options_.registry_check_interval);
+  {
+    std::lock_guard lock(registry_mu_);
+    registry_ = registry_file.registry();
+  }
+  auto apply = [&](const kafka::Message& m) {
+    const auto count = [&](const char* outcome) { metrics_->updates_read->Add({{"outcome", outcome}}).Increment(); };
+    if (m.tombstone) {
+      if (m.key) book_.remove(*m.key);
+      count("withdrawn");
+      return;
+    }
+    auto decoded = decode_input_event(m.value);
+    if (!decoded || !std::holds_alternative<LocationUpdate>(*decoded)) {
+      // The locator dead-letters it; here it is only skipped.
+      count("unreadable");
+      return;
+    }
+    count(book_.apply(std::get<LocationUpdate>(*decoded)) ? "applied" : "older");
+  };
+
+  auto runtime = std::make_unique<Runtime>();
+  runtime->producer = std::make_unique<kafka::Producer>(
+      options_.kafka,
+      kafka::ProducerOptions{.client_id = "e911-locations", .topics = {options_.topics.location_updates}});
+  kafka::TopicTail updates(options_.kafka, options_.topics.location_updates, {}, options_.startup_timeout);
+  const auto read = updates.catch_up(apply, options_.startup_timeout);
+  metrics_->registered_users->Set(static_cast<double>(book_.registrations()));
+  logger().info("registrations read", {{"topic", options_.topics.location_updates}, {"messages", read},
+                                        {"users", book_.registrations()}});
+  {
+    std::lock_guard lock(runtime_mu_);
+    runtime_ = std::move(runtime);
+  }
+
+  LocationsBackend backend;
+  backend.book = &book_;
+  backend.registry = [this] { return registry(); };
+  backend.check_address = [this](const CivicAddress& address) {
+    auto verdict = options_.check_address ? options_.check_address(address) : AddressVerdict{};
+    if (verdict.problem) metrics_->registrations->Add({{"outcome", "refused"}}).Increment();
+    return verdict;
+  };
+  backend.publish = [this](const LocationUpdate& update) {
+    auto failed = publish(update);
+    metrics_->registrations->Add({{"outcome", failed ? "unacknowledged" : "accepted"}}).Increment();
+    return failed;
+  };
+  backend.on_answer = [this](std::string_view endpoint, int status) {
+    metrics_->requests->Add({{"endpoint", std::string(endpoint)}, {"code", std::to_string(status)}}).Increment();
+  };
+  backend.on_personal_data_read = [this](std::string_view reader) {
+    metrics_->personal_data_reads->Add({{"reader", std::string(reader)}}).Increment();
+  };
+  auto api = std::make_unique<LocationsApi>(options_.api, std::move(backend));
+  port_.store(api->port());
+  started_.store(true);
+  logger().info("serving", {{"port", api->port()}, {"registry", options_.registry_path}});
+
+  while (!stop.load()) {
+    updates.poll(apply, std::chrono::milliseconds(200));
+    metrics_->registered_users->Set(static_cast<double>(book_.registrations()));
+    const auto reload = registry_file.poll(std::chrono::steady_clock::now(), take_reload_request());
+    if (!reload) continue;
+    if (!reload->ok) {
+      metrics_->registry_reloads.reload_failed();
+      logger().error("registry reload failed; the previous registry stays in force",
+                     {{"registry", options_.registry_path}, {"errors", reload->errors},
+                      {"first_error", reload->first_error}});
+      continue;
+    }
+    {
+      std::lock_guard lock(registry_mu_);
+      registry_ = registry_file.registry();
+    }
+    metrics_->registry_reloads.reloaded();
+    logger().info("registry reloaded", {{"registry", options_.registry_path}, {"trigger", reload->trigger}});
+  }
+
+  started_.store(false);
+  api.reset();  // no request is being answered after this
+  std::unique_ptr<Runtime> done;
+  {
+    std::lock_guard lock(runtime_mu_);
+    done = std::move(runtime_);
+  }
+  done->producer->drain(std::chrono::seconds(10));
+  port_.store(0);
+}
+
+}  // namespace e911::locations

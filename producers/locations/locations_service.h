@@ -1,0 +1,81 @@
+#pragma once
+// The location service as a running component (`e911 locations`,
+// docs/locations.md): reads e911.location-updates from its beginning into
+// the registration book, keeps the site registry in force (reloaded when
+// the file changes or on SIGHUP), and serves the API, the page and HELD
+// (locations_api.h). A registration is produced to e911.location-updates,
+// keyed by user, and answered only once Kafka acknowledged it.
+//
+// Ready (health, started()) once the topic has been read to its end: before
+// that it would tell users nothing is registered when something is.
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "common/config.h"
+#include "common/kafka/properties.h"
+#include "common/observability/health.h"
+#include "common/observability/metrics_registry.h"
+#include "common/service/service.h"
+#include "producers/locations/locations_api.h"
+#include "producers/locations/registration_book.h"
+
+namespace e911::locations {
+
+struct LocationsServiceOptions {
+  kafka::Properties kafka{};
+  Config::Topics topics{};
+  std::string registry_path{};
+  std::chrono::milliseconds registry_check_interval{5000};
+  LocationsApiOptions api{};
+  // Checks an address before it is accepted (address_rules.h, and the
+  // validation provider when one is configured).
+  std::function<AddressVerdict(const CivicAddress&)> check_address{};
+  // How long a registration waits for Kafka's acknowledgement before it
+  // is answered 503.
+  std::chrono::milliseconds ack_timeout{10000};
+  std::chrono::milliseconds startup_timeout{60000};
+};
+
+class LocationsService final : public service::Service {
+ public:
+  LocationsService(LocationsServiceOptions options, observability::MetricsRegistry metrics);
+  ~LocationsService() override;
+  LocationsService(const LocationsService&) = delete;
+  LocationsService& operator=(const LocationsService&) = delete;
+
+  // Loads the registry (throws naming every problem), connects to Kafka,
+  // reads the registrations, then listens until `stop`.
+  void run(const std::atomic<bool>& stop) override;
+  observability::HealthStatus health() const override;
+  bool started() const override { return started_.load(); }
+  bool has_partitions() const override { return started_.load(); }
+
+  // The bound port of the API, once started.
+  std::optional<std::uint16_t> port() const;
+  const RegistrationBook& book() const { return book_; }
+
+ private:
+  struct Metrics;
+  struct Runtime;
+
+  std::optional<Error> publish(const LocationUpdate& update);
+  std::shared_ptr<const registry::Registry> registry() const;
+
+  LocationsServiceOptions options_;
+  std::unique_ptr<Metrics> metrics_;
+  RegistrationBook book_;
+  mutable std::mutex registry_mu_;
+  std::shared_ptr<const registry::Registry> registry_;
+  mutable std::mutex runtime_mu_;
+  std::unique_ptr<Runtime> runtime_;
+  std::atomic<bool> started_{false};
+  std::atomic<std::uint16_t> port_{0};
+};
+
+}  // namespace e911::locations
