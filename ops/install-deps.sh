@@ -24,7 +24,9 @@ packages=(
   kannel kannel-extras openssl
   # the ingest's SIP peers: sipp (callers and the carrier) and the Kamailio
   # proxy that mirrors to it
-  sip-tester kamailio
+  sip-tester kamailio kamailio-utils-modules
+  # the location service's page, driven in a real browser
+  chromium
   # the SIP parsers' fuzz target: clang with libFuzzer
   clang libclang-rt-14-dev
   # the auditor's stores: a PostgreSQL server the tests start themselves,
