@@ -10,16 +10,6 @@ using json::put_if;
 using json::put_or_null;
 using json::Writer;
 
-void write_address(Writer& w, const CivicAddress& a) {
-  w.StartObject();
-  for (const auto& f : civic_fields()) put_if(w, f.json_name, a.*f.member);
-  if (a.multi_dwelling) {
-    w.Key("multi_dwelling");
-    w.Bool(true);
-  }
-  w.EndObject();
-}
-
 void write_device(Writer& w, const Device& d) {
   w.StartObject();
   put_if(w, "id", d.id);
@@ -63,10 +53,7 @@ std::string encode_emergency_call(const EmergencyCall& c) {
   put_if(w, "zone_id", l.zone_id);
   put_if(w, "label", l.label);
   put_if(w, "method", l.method);
-  if (l.address) {
-    w.Key("address");
-    write_address(w, *l.address);
-  }
+  if (l.address) json::put_address(w, *l.address);
   if (l.geo) json::put_geo(w, *l.geo);
   if (l.registered_at) put(w, "registered_at", format_rfc3339(*l.registered_at));
   w.EndObject();

@@ -38,6 +38,17 @@ void put_geo(Writer& w, const GeoPoint& geo) {
   w.EndObject();
 }
 
+void put_address(Writer& w, const CivicAddress& a) {
+  w.Key("address");
+  w.StartObject();
+  for (const auto& f : civic_fields()) put_if(w, f.json_name, a.*f.member);
+  if (a.multi_dwelling) {
+    w.Key("multi_dwelling");
+    w.Bool(true);
+  }
+  w.EndObject();
+}
+
 void put_caller(Writer& w, const Caller& c) {
   w.Key("caller");
   w.StartObject();
