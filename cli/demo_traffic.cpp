@@ -12,8 +12,8 @@
 #include <rapidjson/writer.h>
 
 #include "common/events.h"
+#include "common/net/http_client.h"
 #include "common/timestamp.h"
-#include "consumers/notifier/http_exchange.h"
 #include "producers/ingest/sip_call_event.h"
 #include "producers/simulator/sip_invite.h"
 
@@ -67,25 +67,25 @@ class DemoTraffic::Doors {
 
   // Posts one call event; the ingest answers 202 once Kafka has it.
   void post_event(const std::string& json) {
-    notifier::HttpRequestSpec request;
+    net::HttpRequestSpec request;
     request.method = "POST";
     request.target = http_.path_and_query;
     request.headers = {{"Authorization", "Bearer " + token_}};
     request.content_type = "application/json";
     request.body = json;
-    const auto exchange = notifier::http_exchange(http_, request, notifier::TransportTimeouts{}, nullptr,
-                                                  "POST " + http_.origin() + "/v1/call-events");
+    const auto exchange = net::http_exchange(http_, request, net::HttpClientTimeouts{}, nullptr,
+                                             "POST " + http_.origin() + "/v1/call-events");
     if (!exchange.response) throw std::runtime_error(exchange.failure.error);
     if (exchange.response->status != 202)
       throw std::runtime_error("the ingest answered HTTP " + std::to_string(exchange.response->status) + ": " +
-                               notifier::short_text(exchange.response->body));
+                               net::short_text(exchange.response->body));
   }
 
  private:
   std::string token_;
   Poco::Net::SocketAddress sip_;
   Poco::Net::DatagramSocket socket_;
-  notifier::HttpEndpoint http_;
+  net::HttpEndpoint http_;
 };
 
 DemoTraffic::DemoTraffic(kafka::Producer& producer, Config::Topics topics,

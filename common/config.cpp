@@ -1,6 +1,5 @@
 #include "common/config.h"
 
-#include <fcntl.h>
 #include <librdkafka/rdkafka.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -14,6 +13,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "common/secret_file.h"
 #include "common/text.h"
 
 extern char** environ;
@@ -25,7 +25,6 @@ constexpr std::string_view kKafkaPrefix = "kafka.";
 constexpr std::string_view kFileSuffix = ".file";
 constexpr std::string_view kEnvPrefix = "E911_";
 constexpr std::string_view kKafkaEnvPrefix = "E911_KAFKA_";
-constexpr std::size_t kMaxSecretFileBytes = 1024 * 1024;
 
 // One key=value from one source, before validation.
 struct RawEntry {
@@ -55,32 +54,6 @@ std::optional<bool> parse_bool(std::string_view text) {
   if (t == "true" || t == "yes" || t == "on" || t == "1") return true;
   if (t == "false" || t == "no" || t == "off" || t == "0") return false;
   return std::nullopt;
-}
-
-// Reads a secret file. Bounded, so a mistaken /dev/zero cannot hang us.
-Result<std::string> read_secret_file(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Error{"cannot read " + quote_for_message(path, 200) + ": " + std::strerror(errno)};
-  std::string data;
-  char buf[4096];
-  for (;;) {
-    const ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      const int err = errno;
-      ::close(fd);
-      return Error{"cannot read " + quote_for_message(path, 200) + ": " + std::strerror(err)};
-    }
-    if (n == 0) break;
-    data.append(buf, static_cast<std::size_t>(n));
-    if (data.size() > kMaxSecretFileBytes) {
-      ::close(fd);
-      return Error{"cannot read " + quote_for_message(path, 200) + ": larger than 1 MiB"};
-    }
-  }
-  ::close(fd);
-  while (!data.empty() && (data.back() == '\n' || data.back() == '\r')) data.pop_back();
-  return data;
 }
 
 std::string redact_value(std::string text, const std::string& value) {

@@ -53,10 +53,7 @@ std::string encode_emergency_call(const EmergencyCall& c) {
   put_if(w, "zone_id", l.zone_id);
   put_if(w, "label", l.label);
   put_if(w, "method", l.method);
-  if (l.address) {
-    w.Key("address");
-    json::put_address(w, *l.address);
-  }
+  if (l.address) json::put_address(w, *l.address);
   if (l.geo) json::put_geo(w, *l.geo);
   if (l.registered_at) put(w, "registered_at", format_rfc3339(*l.registered_at));
   w.EndObject();

@@ -39,6 +39,7 @@ void put_geo(Writer& w, const GeoPoint& geo) {
 }
 
 void put_address(Writer& w, const CivicAddress& a) {
+  w.Key("address");
   w.StartObject();
   for (const auto& f : civic_fields()) put_if(w, f.json_name, a.*f.member);
   if (a.multi_dwelling) {
@@ -106,7 +107,6 @@ std::string encode_location_update(const LocationUpdate& u) {
   put_if(w, "source", u.source);
   w.Key("validated");
   w.Bool(u.validated);
-  w.Key("address");
   put_address(w, u.address);
   if (u.network_ip || u.network_bssid) {
     w.Key("network");

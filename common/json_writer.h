@@ -23,9 +23,10 @@ void put_or_null(Writer& w, std::string_view key, std::string_view value);
 // "geo": {"lat": ..., "lon": ...[, "accuracy_m": ...]}
 void put_geo(Writer& w, const GeoPoint& geo);
 
-// A civic address object (CONTRACT.md's friendly names), the fields that
-// are set, and multi_dwelling when true; after its key.
+// "address": {...}: CONTRACT.md's civic fields that are set, and
+// "multi_dwelling": true when it is.
 void put_address(Writer& w, const CivicAddress& address);
+
 // "caller": {...} with the fields that are set.
 void put_caller(Writer& w, const Caller& caller);
 // "lldp": {"chassis_id": ..., "port_id": ...}

@@ -19,7 +19,7 @@ namespace e911::notifier {
 template <class Settings>
 struct HttpTransportState {
   Settings settings;
-  HttpEndpoint endpoint;        // the configured URL's (Kannel, Twilio); unused by webhooks, whose alerts name theirs
+  net::HttpEndpoint endpoint;   // the configured URL's (Kannel, Twilio); unused by webhooks, whose alerts name theirs
   Poco::Net::Context::Ptr tls;  // for https; null when the configured URL is http
   std::string step;             // the configured request for error texts, without secrets ("GET http://host/...")
 };

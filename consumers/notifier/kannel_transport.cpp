@@ -43,7 +43,7 @@ template <>
 SendResult send_http_alert(const HttpTransportState<KannelSettings>& state, const OutgoingAlert& alert) {
   const KannelSettings& s = state.settings;
   if (!plausible_number(alert.address)) {
-    return SendResult::give_up("kannel: not a phone number: '" + short_text(alert.address, 32) + "'");
+    return SendResult::give_up("kannel: not a phone number: '" + net::short_text(alert.address, 32) + "'");
   }
   if (alert.text.empty()) return SendResult::give_up("kannel: empty message");
 
@@ -54,19 +54,19 @@ SendResult send_http_alert(const HttpTransportState<KannelSettings>& state, cons
   if (!s.from.empty()) query += "&from=" + percent_encode(s.from);
   if (!s.smsc.empty()) query += "&smsc=" + percent_encode(s.smsc);
 
-  HttpRequestSpec request;
+  net::HttpRequestSpec request;
   request.method = "GET";
   request.target = state.endpoint.path_and_query + query;
   request.headers.emplace_back("Accept", "text/plain");
 
   auto exchange = http_exchange(state.endpoint, request, s.timeouts, state.tls, state.step);
   if (!exchange.response) {
-    exchange.failure.error = redact(std::move(exchange.failure.error), {s.password});
+    exchange.failure.error = net::redact(std::move(exchange.failure.error), {s.password});
     return exchange.failure;
   }
   // Kannel's body is one line of plain text ("0: Accepted for delivery",
   // "Authorization failed for sendsms"), good as it is for the error.
-  const std::string detail = redact(short_text(exchange.response->body), {s.password});
+  const std::string detail = net::redact(net::short_text(exchange.response->body), {s.password});
   return result_for_status(*exchange.response, state.step, detail);
 }
 

@@ -48,7 +48,7 @@ TwilioReply read_reply(std::string_view body) {
 template <>
 void open_http_transport(HttpTransportState<TwilioSettings>& state) {
   const TwilioSettings& settings = state.settings;
-  HttpEndpoint& endpoint = state.endpoint = configured_endpoint("twilio", "base_url", settings.base_url);
+  net::HttpEndpoint& endpoint = state.endpoint = configured_endpoint("twilio", "base_url", settings.base_url);
   if (settings.account_sid.empty()) throw std::invalid_argument("twilio: account_sid is empty");
   if (settings.auth_token.empty()) throw std::invalid_argument("twilio: auth_token is empty");
   if (settings.from.empty() && settings.messaging_service_sid.empty()) {
@@ -71,7 +71,7 @@ SendResult send_http_alert(const HttpTransportState<TwilioSettings>& state, cons
   if (alert.address.empty()) return SendResult::give_up("twilio: no phone number");
   if (alert.text.empty()) return SendResult::give_up("twilio: empty message");
 
-  HttpRequestSpec request;
+  net::HttpRequestSpec request;
   request.method = "POST";
   request.target = state.endpoint.path_and_query;
   request.content_type = "application/x-www-form-urlencoded";
@@ -84,7 +84,7 @@ SendResult send_http_alert(const HttpTransportState<TwilioSettings>& state, cons
 
   auto exchange = http_exchange(state.endpoint, request, s.timeouts, state.tls, state.step);
   if (!exchange.response) {
-    exchange.failure.error = redact(std::move(exchange.failure.error), {s.auth_token});
+    exchange.failure.error = net::redact(std::move(exchange.failure.error), {s.auth_token});
     return exchange.failure;
   }
   const TwilioReply reply = read_reply(exchange.response->body);
@@ -93,13 +93,13 @@ SendResult send_http_alert(const HttpTransportState<TwilioSettings>& state, cons
   }
   std::string detail;
   if (!reply.message.empty()) {
-    detail = short_text(reply.message);
+    detail = net::short_text(reply.message);
     if (!detail.empty() && detail.back() == '.') detail.pop_back();
     if (reply.code != 0) detail += " (Twilio " + std::to_string(reply.code) + ")";
   } else {
-    detail = short_text(exchange.response->body);
+    detail = net::short_text(exchange.response->body);
   }
-  return result_for_status(*exchange.response, state.step, redact(std::move(detail), {s.auth_token}));
+  return result_for_status(*exchange.response, state.step, net::redact(std::move(detail), {s.auth_token}));
 }
 
 template class HttpTransport<TwilioSettings>;

@@ -21,13 +21,13 @@ void open_http_transport(HttpTransportState<WebhookSettings>& state) {
 
 template <>
 SendResult send_http_alert(const HttpTransportState<WebhookSettings>& state, const OutgoingAlert& alert) {
-  auto parsed = parse_http_url(alert.address);
+  auto parsed = net::parse_http_url(alert.address);
   if (!parsed.endpoint) return SendResult::give_up("webhook: " + parsed.error);
-  const HttpEndpoint& endpoint = *parsed.endpoint;
+  const net::HttpEndpoint& endpoint = *parsed.endpoint;
   if (alert.body.empty()) return SendResult::give_up("webhook: empty body");
   const std::string step = "POST " + endpoint.origin() + "/...";
 
-  HttpRequestSpec request;
+  net::HttpRequestSpec request;
   request.method = "POST";
   request.target = endpoint.path_and_query;
   request.content_type = "application/json";
@@ -40,10 +40,10 @@ SendResult send_http_alert(const HttpTransportState<WebhookSettings>& state, con
 
   auto exchange = http_exchange(endpoint, request, state.settings.timeouts, state.tls, step);
   if (!exchange.response) {
-    exchange.failure.error = redact(std::move(exchange.failure.error), {endpoint.password});
+    exchange.failure.error = net::redact(std::move(exchange.failure.error), {endpoint.password});
     return exchange.failure;
   }
-  const std::string detail = redact(short_text(exchange.response->body), {endpoint.password});
+  const std::string detail = net::redact(net::short_text(exchange.response->body), {endpoint.password});
   return result_for_status(*exchange.response, step, detail);
 }
 

@@ -150,7 +150,6 @@ class LocationsApi::Handler {
         w.Key("validated");
         w.Bool(registration->validated);
         put_if(w, "source", registration->source);
-        w.Key("address");
         json::put_address(w, registration->address);
         put_network(w, "network", registration->network_ip, registration->network_bssid);
         w.EndObject();
@@ -174,7 +173,7 @@ class LocationsApi::Handler {
     if (!identity) return unauthorized(identity.error().message, "Bearer");
     auto request = decode_registration_request(req.body);
     if (!request) return net::error_response(400, request.error().message);
-    const AddressVerdict verdict = backend_.check_address(request->address);
+    const AddressCheck verdict = backend_.check_address(request->address);
     if (verdict.problem) {
       return net::json_response(422, [&](Writer& w) {
         put(w, "error", *verdict.problem);

@@ -44,7 +44,7 @@ struct LocationsApiOptions {
 };
 
 // The outcome of checking an address before it is accepted.
-struct AddressVerdict {
+struct AddressCheck {
   // Refused: the field at fault ("address.postal_code") and why.
   std::optional<std::string> field{};
   std::optional<std::string> problem{};
@@ -57,7 +57,7 @@ struct AddressVerdict {
 struct LocationsBackend {
   RegistrationBook* book = nullptr;
   std::function<std::shared_ptr<const registry::Registry>()> registry;
-  std::function<AddressVerdict(const CivicAddress&)> check_address;
+  std::function<AddressCheck(const CivicAddress&)> check_address;
   // Produces the update and waits for Kafka's acknowledgement: nullopt
   // when acknowledged, else why not (the request is answered 503).
   std::function<std::optional<Error>(const LocationUpdate&)> publish;

@@ -1,6 +1,9 @@
 #include "producers/locations/locations_config.h"
 
+#include "common/log.h"
 #include "common/net/endpoint_config.h"
+#include "producers/locations/address_rules.h"
+#include "producers/locations/address_validator.h"
 #include "common/text.h"
 #include "producers/locations/personal_link.h"
 #include "registry/registry_loader.h"
@@ -33,20 +36,35 @@ Result<std::vector<IpPrefix>> parse_prefix_list(std::string_view text, std::stri
   return out;
 }
 
-// Until the per-country rules: what makes an address dispatchable.
-AddressVerdict dispatchable_only(const CivicAddress& a) {
-  AddressVerdict v;
-  if (lacks_unit(a)) {
-    v.field = "address.unit";
-    v.problem = "address.unit: required: the building has several dwellings or offices";
-  } else if (a.street.empty() && a.name.empty() && a.landmark.empty()) {
-    v.field = "address.street";
-    v.problem = "address.street: required";
-  } else if (a.city.empty() && a.postal_code.empty()) {
-    v.field = "address.city";
-    v.problem = "address.city: required (or address.postal_code)";
-  }
-  return v;
+// The country's rules first (address_rules.h); then, when a provider is
+// configured, its verdict: confirmed marks the registration validated,
+// refused refuses it, unavailable lets it through unvalidated (decision
+// 0008: a person must be able to register during a provider outage).
+std::function<AddressCheck(const CivicAddress&)> address_checks(std::shared_ptr<AddressValidator> provider) {
+  return [provider](const CivicAddress& address) {
+    AddressCheck check;
+    if (auto problem = first_address_problem(address)) {
+      check.field = std::move(problem->field);
+      check.problem = std::move(problem->message);
+      return check;
+    }
+    if (!provider) return check;
+    const AddressVerdict verdict = provider->validate(address);
+    switch (verdict.kind) {
+      case AddressVerdict::Kind::confirmed: check.validated = true; break;
+      case AddressVerdict::Kind::refused: {
+        auto problem = refusal_problem(verdict);
+        check.field = std::move(problem.field);
+        check.problem = std::move(problem.message);
+        break;
+      }
+      case AddressVerdict::Kind::unavailable:
+        Logger("locations").warn("address validation provider unavailable; the registration goes on unvalidated",
+                                 {{"reason", verdict.message}});
+        break;
+    }
+    return check;
+  };
 }
 
 }  // namespace
@@ -67,6 +85,9 @@ const std::vector<ConfigKey>& locations_config_keys() {
       ConfigKey::text("locations.backup_method", kDefaultBackup),
       ConfigKey::integer("locations.stale_after_hours", 0, 0, 24 * 3650),
       ConfigKey::integer("locations.ack_timeout_ms", 10000, 100, 120000),
+      ConfigKey::text("locations.validation.url", ""),
+      ConfigKey::text("locations.validation.token_file", ""),
+      ConfigKey::integer("locations.validation.timeout_ms", 3000, 100, 60000),
   };
   return keys;
 }
@@ -108,7 +129,19 @@ Result<LocationsServiceOptions> locations_setup(const Config& config) {
   api.admin_tokens_file = config.get_or("locations.admin.tokens_file", "");
   api.backup_method = config.get_or("locations.backup_method", kDefaultBackup);
   api.stale_after = config.get_int("locations.stale_after_hours") * 3'600'000;
-  options.check_address = dispatchable_only;
+  std::shared_ptr<AddressValidator> provider;
+  if (const auto url = config.get_or("locations.validation.url", ""); !url.empty()) {
+    try {
+      HttpAddressValidatorSettings settings;
+      settings.url = url;
+      settings.token_file = config.get_or("locations.validation.token_file", "");
+      settings.timeout = std::chrono::milliseconds(config.get_int("locations.validation.timeout_ms"));
+      provider = std::make_shared<HttpAddressValidator>(std::move(settings));
+    } catch (const std::invalid_argument& e) {
+      return Error{e.what()};
+    }
+  }
+  options.check_address = address_checks(std::move(provider));
   options.ack_timeout = std::chrono::milliseconds(config.get_int("locations.ack_timeout_ms"));
   return options;
 }

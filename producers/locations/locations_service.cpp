@@ -143,7 +143,7 @@ void LocationsService::run(const std::atomic<bool>& stop) {
   backend.book = &book_;
   backend.registry = [this] { return registry(); };
   backend.check_address = [this](const CivicAddress& address) {
-    auto verdict = options_.check_address ? options_.check_address(address) : AddressVerdict{};
+    auto verdict = options_.check_address ? options_.check_address(address) : AddressCheck{};
     if (verdict.problem) metrics_->registrations->Add({{"outcome", "refused"}}).Increment();
     return verdict;
   };

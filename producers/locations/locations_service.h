@@ -35,7 +35,7 @@ struct LocationsServiceOptions {
   LocationsApiOptions api{};
   // Checks an address before it is accepted (address_rules.h, and the
   // validation provider when one is configured).
-  std::function<AddressVerdict(const CivicAddress&)> check_address{};
+  std::function<AddressCheck(const CivicAddress&)> check_address{};
   // How long a registration waits for Kafka's acknowledgement before it
   // is answered 503.
   std::chrono::milliseconds ack_timeout{10000};

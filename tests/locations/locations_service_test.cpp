@@ -54,7 +54,7 @@ class LocationsServiceTest : public ::testing::Test {
     o.api.admin_tokens_file = dir_.write("admins", std::string("security-admin ") + sha256_hex(kAdminToken) + "\n");
     o.api.backup_method = "Use the red phone by the lift.";
     o.check_address = [](const CivicAddress& a) {
-      AddressVerdict v;
+      AddressCheck v;
       if (lacks_unit(a)) {
         v.field = "address.unit";
         v.problem = "address.unit: required";
@@ -192,7 +192,7 @@ TEST_F(LocationsServiceTest, AHeaderFromAnAddressThatIsNoTrustedProxyIsRefused) 
   o.topics = topics_;
   o.registry_path = test::shared_dir() + "/fixtures/registry.yaml";
   o.api.identity.trusted_proxies = {*IpPrefix::parse("10.9.0.0/16")};
-  o.check_address = [](const CivicAddress&) { return AddressVerdict{}; };
+  o.check_address = [](const CivicAddress&) { return AddressCheck{}; };
   service_ = std::make_unique<LocationsService>(o, observability::MetricsRegistry());
   run_ = std::make_unique<service::BackgroundService>(*service_);
   ASSERT_TRUE(test::wait_until([&] { return service_->started(); })) << run_->error();

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/locations/contract_address.h"
+
 namespace e911::locations {
 namespace {
 
@@ -11,14 +13,7 @@ LocationUpdate home(EpochMillis at) {
   LocationUpdate u;
   u.user_id = "u-7002";
   u.occurred_at = at;
-  u.address.country = "US";
-  u.address.state = "TX";
-  u.address.city = "Austin";
-  u.address.street = "Example Ave";
-  u.address.house_number = "500";
-  u.address.postal_code = "78701";
-  u.address.unit = "4B";
-  u.address.multi_dwelling = true;
+  u.address = test::contract_address();
   u.network_ip = IpAddress::parse("198.51.100.7");
   return u;
 }

@@ -8,19 +8,19 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <condition_variable>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
 #include "tests/observability/log_capture.h"
+#include "tests/support/gate.h"
 #include "tests/support/raw_client.h"
 #include "tests/support/wait.h"
 
 namespace e911::net {
 namespace {
 
+using test::Gate;
 using test::RawClient;
 using test::status_of;
 
@@ -34,33 +34,6 @@ void trickle(RawClient& c) {
     c.receive(std::chrono::milliseconds(20));
   }
 }
-
-// A gate handlers can be held at until the test opens it.
-class Gate {
- public:
-  void wait() {
-    std::unique_lock lock(mu_);
-    ++waiting_;
-    cv_.notify_all();
-    cv_.wait(lock, [&] { return open_; });
-    --waiting_;
-  }
-  void open() {
-    std::lock_guard lock(mu_);
-    open_ = true;
-    cv_.notify_all();
-  }
-  int waiting() {
-    std::lock_guard lock(mu_);
-    return waiting_;
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool open_ = false;
-  int waiting_ = 0;
-};
 
 class HttpServerTest : public ::testing::Test {
  protected:
