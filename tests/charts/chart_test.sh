@@ -16,7 +16,9 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 
 rules="$here/../../ops/monitoring/rules.yaml"
 dashboard="$here/../../ops/monitoring/grafana-dashboard.json"
-check_rendered() { /usr/bin/python3 "$here/check_rendered.py" "$1" "$2" "$rules" "$dashboard"; }
+# check_rendered RENDERED NAME [VALUES_FILE]: checked against the chart's
+# values.yaml with the value set over it.
+check_rendered() { /usr/bin/python3 "$here/check_rendered.py" "$1" "$2" "$rules" "$dashboard" "$chart/values.yaml" "${@:3}"; }
 
 render() {
   local name="$1"
@@ -24,7 +26,9 @@ render() {
   "$helm" lint --strict "$chart" "$@" >"$work/$name.lint" 2>&1 || { cat "$work/$name.lint" >&2; fail "helm lint: $name"; }
   "$helm" template e911 "$chart" "$@" >"$work/$name.yaml" 2>"$work/$name.err" ||
     { cat "$work/$name.err" >&2; fail "helm template: $name"; }
-  check_rendered "$work/$name.yaml" "$name" || fail "rendered $name is not what Kubernetes takes"
+  local value_set=()
+  [ "${1:-}" = -f ] && value_set=("$2")
+  check_rendered "$work/$name.yaml" "$name" "${value_set[@]}" || fail "rendered $name is not what Kubernetes takes"
 }
 
 render defaults
@@ -47,6 +51,18 @@ refused "locator.elinLookup.tokensSecret is required" --set locator.elinLookup.e
 refused "notifier.ack.baseUrl needs notifier.secret.files.ack.secret" --set notifier.ack.baseUrl=https://ack.example.com
 refused "auditApi.tokens.secretName is required" \
   --set auditor.enabled=true --set auditor.secret.name=s --set auditor.secret.files.signing\\.secret=k --set auditApi.enabled=true
+# The location service: nobody could sign in, its Secret's files without
+# the Secret, a token without the provider it is for.
+refused "locations.identity.trustedProxies or locations.secret.files.linkSecret is required with locations.enabled" \
+  --set locations.enabled=true
+refused "locations.secret.files is set but locations.secret.name is empty" \
+  --set locations.enabled=true --set locations.secret.files.linkSecret=link-secret
+refused "locations.secret.files.validationToken is set but locations.validation.url is empty" \
+  --set locations.enabled=true --set 'locations.identity.trustedProxies={10.42.0.0/16}' \
+  --set locations.secret.name=s --set locations.secret.files.validationToken=t
+refused "locations.service.externalTrafficPolicy is for a NodePort or LoadBalancer Service" \
+  --set locations.enabled=true --set 'locations.identity.trustedProxies={10.42.0.0/16}' \
+  --set locations.service.externalTrafficPolicy=Local
 
 # values.schema.json: a wrong value fails at install, naming it.
 refused "Additional property locatr is not allowed" --set locatr.replicas=2
@@ -57,5 +73,7 @@ refused "podSecurityContext.runAsNonRoot does not match: true" --set podSecurity
 refused "containerSecurityContext.allowPrivilegeEscalation does not match: false" \
   --set containerSecurityContext.allowPrivilegeEscalation=true
 refused "ingest.nonEmergency" --set ingest.nonEmergency=keep
+refused "locations: Additional property trustedProxies is not allowed" --set 'locations.trustedProxies={10.42.0.0/16}'
+refused "locations.held.allowedClients.0: Does not match pattern" --set 'locations.held.allowedClients={everyone}'
 
 echo "PASS: the chart lints and renders for the defaults and $(ls "$values_dir"/*.yaml | wc -l) value sets; wrong values are refused"

@@ -6,18 +6,31 @@ meets the restricted Pod Security Standard, has a writable /tmp, startup,
 liveness and readiness probes and topology spread over its own pods; every
 PodDisruptionBudget, NetworkPolicy and Service selects pods the chart makes,
 on ports they declare; a PrometheusRule carries exactly the shipped rules
-and the dashboard ConfigMap exactly the shipped dashboard.
+and the dashboard ConfigMap exactly the shipped dashboard. What a
+component renders is checked against the values it was rendered with
+(VALUES: the chart's values.yaml, then the value set, merged as helm
+merges them): the location service's (check_locations.py).
 
-Usage: check_rendered.py RENDERED NAME RULES_FILE DASHBOARD_FILE
+Usage: check_rendered.py RENDERED NAME RULES_FILE DASHBOARD_FILE VALUES...
 """
 import json
 import sys
 
 import yaml
 
+from check_locations import check_locations
+
 KINDS = {"ConfigMap", "Deployment", "StatefulSet", "Service", "Ingress", "CronJob", "Secret",
          "PodDisruptionBudget", "NetworkPolicy", "ServiceMonitor", "PrometheusRule"}
 WORKLOADS = ("Deployment", "StatefulSet", "CronJob")
+
+
+def merged(base, over):
+    """helm's merge of value files: maps key by key, anything else replaced."""
+    out = dict(base)
+    for key, value in (over or {}).items():
+        out[key] = merged(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
 
 
 def selects(selector, labels):
@@ -72,6 +85,9 @@ def check_pod(where, kind, template, claims=()):
 
 def main():
     path, name, rules_file, dashboard_file = sys.argv[1:5]
+    values = {}
+    for values_file in sys.argv[5:]:
+        values = merged(values, yaml.safe_load(open(values_file)))
     docs = [d for d in yaml.safe_load_all(open(path)) if d]
     assert docs, "nothing rendered"
     seen = set()
@@ -154,6 +170,7 @@ def main():
         elif kind == "ConfigMap" and "e911.json" in (d.get("data") or {}):
             assert json.loads(d["data"]["e911.json"]) == json.load(open(dashboard_file)), \
                 where + ": not the dashboard of " + dashboard_file
+    check_locations(docs, values, name)
     print("%s: %d documents (%s)" % (name, len(docs), ", ".join(sorted({d["kind"] for d in docs}))))
 
 
