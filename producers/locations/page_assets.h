@@ -13,7 +13,8 @@ struct PageAsset {
   std::string_view body;
 };
 
-// "/" (the page), "/page.js", "/page.css"; nullopt for any other path.
+// "/" (the page), "/page.js", "/page.css", "/favicon.svg"; nullopt for any
+// other path.
 std::optional<PageAsset> page_asset(std::string_view path);
 
 }  // namespace e911::locations

@@ -13,7 +13,8 @@ service, broker and locator (real processes):
 - an emergency call from that user then resolves to the new address
   (e911.emergency-calls, from the locator);
 - a personal link (`e911 locations link`) opens the same registration
-  without the header, and leaves the address bar without the token;
+  without the header, leaves the address bar without the token, warns that
+  the network differs, and confirming turns the status back to confirmed;
 - the page loads nothing from elsewhere and logs no error (a CSP violation
   would), and every field has a label.
 
@@ -178,7 +179,7 @@ locations:
             fail("responders would be told %r" % told)
         if "911" not in page.evaluate("document.getElementById('dial-now').textContent"):
             fail("the page does not say what happens when the user dials 911 now")
-        errors = page.console_errors()
+        errors = page.console_errors(expected_statuses=(422,))
         if errors:
             fail("the page logged errors: %s" % errors)
 
@@ -191,9 +192,17 @@ locations:
         fragment = token_url[token_url.index("#"):]
         other = browser.new_page()
         other.goto(base + "/" + fragment)
-        other.wait_for("document.body.dataset.status === 'confirmed'")
+        # Opened from another network (this connection, not the proxy's 198.51.100.7): the page warns.
+        other.wait_for("document.body.dataset.status === 'network-changed'")
+        if other.evaluate("document.getElementById('network-warning').hidden"):
+            fail("the page does not warn that the network differs from the registered one")
+        if other.evaluate("document.getElementById('responders-told').textContent") != told:
+            fail("the link does not open the user's registration")
         if "link=" in other.evaluate("window.location.href"):
             fail("the token stayed in the address bar")
+        # Confirming from here registers the same address from this network.
+        other.evaluate("document.getElementById('confirm').click()")
+        other.wait_for("document.body.dataset.status === 'confirmed'")
 
     # An emergency call from the user now resolves to the registered address.
     call = {"schema": "e911.call-event/v1", "event_id": "page-ev-1", "call_id": "page-c-1",

@@ -188,14 +188,19 @@ class Page:
                 params["text"] = "\r"
             self.send("Input.dispatchKeyEvent", params)
 
-    def console_errors(self):
-        """Errors the page logged: script errors, CSP violations, failed loads."""
+    def console_errors(self, expected_statuses=()):
+        """Errors the page logged: script errors, CSP violations, failed loads
+        (but for answers with one of `expected_statuses`, such as a 422 the
+        test provoked)."""
         errors = []
         for s, m, p in self.browser.events:
             if s != self.session:
                 continue
             if m == "Log.entryAdded" and p["entry"]["level"] == "error":
-                errors.append(p["entry"].get("text", ""))
+                text = p["entry"].get("text", "")
+                if any("status of %d " % status in text for status in expected_statuses):
+                    continue
+                errors.append(text + " " + p["entry"].get("url", ""))
             elif m == "Runtime.exceptionThrown":
                 errors.append(json.dumps(p["exceptionDetails"]))
             elif m == "Runtime.consoleAPICalled" and p.get("type") == "error":
