@@ -46,7 +46,10 @@
 #include "consumers/notifier/ack_token.h"
 #include "consumers/notifier/notifier_service.h"
 #include "consumers/notifier/outbox_transport.h"
+#include "common/net/http_client.h"
 #include "producers/ingest/ingest_service.h"
+#include "producers/locations/locations_config.h"
+#include "producers/locations/locations_service.h"
 #include "producers/simulator/traffic.h"
 
 namespace e911::cli {
@@ -211,6 +214,7 @@ struct DemoPipeline {
         ingest_token(random_hex(24)),
         ingest(ingest_options(std::move(registry), state_dir), metrics),
         locator(locator_options(registry_path), metrics),
+        locations(locations_options(registry_path), metrics),
         outbox(std::make_shared<notifier::OutboxTransport>(state_dir + "/outbox")),
         notifier(notifier_options(registry_path, state_dir), metrics),
         ack_server(notifier, notifier::AckServerOptions{}),
@@ -228,6 +232,8 @@ struct DemoPipeline {
     if (!i.live) return observability::HealthStatus::down("ingest: " + i.reason);
     const auto l = locator.health();
     if (!l.live) return observability::HealthStatus::down("locator: " + l.reason);
+    const auto r = locations.health();
+    if (!r.live) return observability::HealthStatus::down("location service: " + r.reason);
     const auto n = notifier.health();
     if (!n.live) return observability::HealthStatus::down("notifier: " + n.reason);
     const auto a = auditor.health();
@@ -242,6 +248,7 @@ struct DemoPipeline {
   const std::string ingest_token;
   ingest::IngestService ingest;
   locator::LocatorService locator;
+  locations::LocationsService locations;
   std::shared_ptr<notifier::OutboxTransport> outbox;
   notifier::NotifierService notifier;
   notifier::AckServer ack_server;
@@ -284,6 +291,18 @@ struct DemoPipeline {
     o.registry_path = registry_path;
     return o;
   }
+  // Users are who the loopback "proxy" (the demo itself) says they are.
+  locations::LocationsServiceOptions locations_options(const std::string& registry_path) const {
+    locations::LocationsServiceOptions o;
+    o.kafka = props;
+    o.topics = topics;
+    o.registry_path = registry_path;
+    o.api.identity.trusted_proxies = {*IpPrefix::parse("127.0.0.1/32")};
+    o.api.identity.link_secret = random_hex(32);
+    o.check_address = locations::address_checks(nullptr);
+    return o;
+  }
+
   notifier::NotifierServiceOptions notifier_options(const std::string& registry_path,
                                                     const std::string& state_dir) const {
     notifier::NotifierServiceOptions o;
@@ -320,25 +339,67 @@ struct DemoThreads {
   explicit DemoThreads(DemoPipeline& p)
       : ingest(std::make_unique<service::BackgroundService>(p.ingest)),
         locator(std::make_unique<service::BackgroundService>(p.locator)),
+        locations(std::make_unique<service::BackgroundService>(p.locations)),
         notifier(std::make_unique<service::BackgroundService>(p.notifier)),
         auditor(std::make_unique<service::BackgroundService>(p.auditor)) {}
-  bool any_failed() const { return ingest->failed() || locator->failed() || notifier->failed() || auditor->failed(); }
-  std::string errors() const { return ingest->error() + locator->error() + notifier->error() + auditor->error(); }
+  bool any_failed() const {
+    return ingest->failed() || locator->failed() || locations->failed() || notifier->failed() || auditor->failed();
+  }
+  std::string errors() const {
+    return ingest->error() + locator->error() + locations->error() + notifier->error() + auditor->error();
+  }
   // Which failed, first.
   std::string failure() const {
     return ingest->failed()     ? "the ingest failed: " + ingest->error()
            : locator->failed()  ? "the locator failed: " + locator->error()
+           : locations->failed() ? "the location service failed: " + locations->error()
            : notifier->failed() ? "the notifier failed: " + notifier->error()
                                 : "the auditor failed: " + auditor->error();
   }
   void stop() {
     ingest->stop();
     locator->stop();
+    locations->stop();
     notifier->stop();
     auditor->stop();
   }
-  std::unique_ptr<service::BackgroundService> ingest, locator, notifier, auditor;
+  std::unique_ptr<service::BackgroundService> ingest, locator, locations, notifier, auditor;
 };
+
+// The home worker registers through the location service's API, as an
+// employee would on its page (the demo plays the SSO proxy: the identity
+// header from loopback), instead of through Kafka. The status it answers.
+std::string register_through_api(std::uint16_t port, const LocationUpdate& update) {
+  rapidjson::StringBuffer buffer;
+  json::Writer w(buffer);
+  w.StartObject();
+  json::put_address(w, update.address);
+  if (update.network_ip) {
+    w.Key("network");
+    w.StartObject();
+    json::put(w, "ip", update.network_ip->to_string());
+    w.EndObject();
+  }
+  w.EndObject();
+  auto url = net::parse_http_url("http://127.0.0.1:" + std::to_string(port) + "/v1/me/registration");
+  if (!url.endpoint) throw std::runtime_error("location service URL: " + url.error);
+  net::HttpRequestSpec request;
+  request.method = "POST";
+  request.target = url.endpoint->path_and_query;
+  request.headers = {{"X-Forwarded-User", update.user_id}};
+  request.content_type = "application/json";
+  request.body = buffer.GetString();
+  const auto exchange = net::http_exchange(*url.endpoint, request, net::HttpClientTimeouts{}, nullptr,
+                                           "POST " + url.endpoint->origin() + "/v1/me/registration");
+  if (!exchange.response) throw std::runtime_error(exchange.failure.error);
+  if (exchange.response->status != 201)
+    throw std::runtime_error("the location service answered HTTP " + std::to_string(exchange.response->status) +
+                             ": " + net::short_text(exchange.response->body));
+  rapidjson::Document doc;
+  doc.Parse(exchange.response->body.c_str());
+  const auto* status = doc.IsObject() ? find_member(doc, "status") : nullptr;
+  return status && status->IsString() ? status->GetString() : "?";
+}
 
 // One pass of the simulator's scenarios, split: the location updates
 // (which go first, as registrations precede calls in real life) and the
@@ -434,7 +495,7 @@ int run_demo(Args args) {
     std::cout << "Embedded Kafka broker: " << p.broker.bootstrap_servers() << "  (e.g. kcat -b "
               << p.broker.bootstrap_servers() << " -X fetch.wait.max.ms=5 -C -t " << topics.emergency_calls << ")"
               << std::endl;
-    std::cout << "Metrics (ingest, locator, notifier, auditor): http://127.0.0.1:" << p.endpoint.port()
+    std::cout << "Metrics (ingest, locator, location service, notifier, auditor): http://127.0.0.1:" << p.endpoint.port()
               << "/metrics  health: http://127.0.0.1:" << p.endpoint.port() << "/healthz" << std::endl;
     std::cout << "Notifier state: " << state_dir << "  (alerts in " << p.outbox->dir()
               << ": email/*.eml, sms.jsonl, webhook.jsonl; acknowledgement links on " << p.ack_base_url << ")"
@@ -457,12 +518,23 @@ int run_demo(Args args) {
     const std::size_t expected_calls = scenario_of.size();
 
     // Registrations are made before the calls, as in real life: the
-    // locator has them before the first call arrives.
-    for (const auto& u : pass.updates) producer.produce(topics.location_updates, u.key, u.payload);
+    // locator has them before the first call arrives. The home worker's goes
+    // through the location service's API once it runs (below).
+    std::optional<LocationUpdate> through_api;
+    for (const auto& u : pass.updates) {
+      if (!through_api && u.scenario == "home worker on VPN") {
+        if (auto decoded = decode_input_event(u.payload); decoded && std::holds_alternative<LocationUpdate>(*decoded)) {
+          through_api = std::get<LocationUpdate>(*decoded);
+          continue;
+        }
+      }
+      producer.produce(topics.location_updates, u.key, u.payload);
+    }
     producer.flush(std::chrono::seconds(30));
 
     DemoThreads threads(p);
-    if (!wait_until([&] { return (p.ingest.started() && p.locator.started() && p.notifier.started() &&
+    if (!wait_until([&] { return (p.ingest.started() && p.locator.started() && p.locations.started() &&
+                                  p.notifier.started() &&
                                   p.auditor.started()) ||
                                  threads.any_failed(); },
                     std::chrono::seconds(60), stop) ||
@@ -473,6 +545,21 @@ int run_demo(Args args) {
     }
     std::cout << "Locator started: " << p.locator.stats().registered_users << " registered locations, registry "
               << *registry_path << std::endl;
+    if (through_api) {
+      const auto read_before = p.locator.stats().location_updates;
+      try {
+        const auto status = register_through_api(*p.locations.port(), *through_api);
+        std::cout << "Location service: " << through_api->user_id << " (home worker) registered through "
+                  << "http://127.0.0.1:" << *p.locations.port() << "/v1/me/registration, status " << status
+                  << "; the page: http://127.0.0.1:" << *p.locations.port() << "/" << std::endl;
+      } catch (const std::exception& e) {
+        threads.stop();
+        std::cerr << "e911 demo: the home worker could not register: " << e.what() << "\n";
+        return 1;
+      }
+      // The locator has it before the home worker calls.
+      wait_until([&] { return p.locator.stats().location_updates > read_before; }, std::chrono::seconds(30), stop);
+    }
     std::cout << "Ingest: SIP mirror (siptrace) on udp:127.0.0.1:" << p.ingest.sip_udp_port().value_or(0)
               << ", webhooks on http://127.0.0.1:" << p.ingest.http_port().value_or(0)
               << "/v1/call-events (a demo bearer token)" << std::endl;

@@ -36,10 +36,8 @@ Result<std::vector<IpPrefix>> parse_prefix_list(std::string_view text, std::stri
   return out;
 }
 
-// The country's rules first (address_rules.h); then, when a provider is
-// configured, its verdict: confirmed marks the registration validated,
-// refused refuses it, unavailable lets it through unvalidated (decision
-// 0008: a person must be able to register during a provider outage).
+}  // namespace
+
 std::function<AddressCheck(const CivicAddress&)> address_checks(std::shared_ptr<AddressValidator> provider) {
   return [provider](const CivicAddress& address) {
     AddressCheck check;
@@ -66,8 +64,6 @@ std::function<AddressCheck(const CivicAddress&)> address_checks(std::shared_ptr<
     return check;
   };
 }
-
-}  // namespace
 
 const std::vector<ConfigKey>& locations_config_keys() {
   static const std::vector<ConfigKey> keys = {

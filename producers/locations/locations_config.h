@@ -13,6 +13,14 @@ namespace e911::locations {
 
 const std::vector<ConfigKey>& locations_config_keys();
 
+class AddressValidator;
+
+// What a registration's address must pass: its country's rules
+// (address_rules.h), then the provider's verdict when there is one
+// (confirmed: validated; refused: refused; unavailable: accepted
+// unvalidated, decision 0008).
+std::function<AddressCheck(const CivicAddress&)> address_checks(std::shared_ptr<AddressValidator> provider);
+
 // Errors name the key: no registry, a registry that does not load, a
 // trusted proxy that is not a CIDR range, a link secret too short, no way
 // for anyone to sign in.

@@ -147,9 +147,16 @@ std::vector<SimEvent> TrafficSimulator::scenarios() {
   // Home worker on the corporate VPN: the IP says nothing, the registration does.
   if (!r.data().vpn_ranges.empty()) {
     const auto who = person(home_country);
+    // A complete address (the location service's country rules accept it:
+    // the demo registers this one through its API).
+    std::string region;
+    if (home_country == "US") region = R"(,"state":"IL","postal_code":"62704")";
+    else if (home_country == "CA") region = R"(,"state":"ON","postal_code":"K1A 0B1")";
+    else if (home_country == "GB") region = R"(,"postal_code":"SW1A 1AA")";
     out.push_back(location_update("home worker on VPN", who,
                                   R"({"country":")" + home_country +
-                                      R"(","city":"Springfield","street":"Oak Avenue","house_number":"9"})",
+                                      R"(","city":"Springfield","street":"Oak Avenue","house_number":"9")" + region +
+                                      "}",
                                   "192.0.2." + std::to_string(10 + rng_() % 200), now_ - 7'200'000));
     out.push_back(call_event("home worker on VPN", who, hnumber,
                              R"("kind":"softphone","vpn":true,"ip":")" + ip_in(r.data().vpn_ranges.front()) + "\"",
