@@ -1,18 +1,21 @@
 #pragma once
 // Reading HELD documents back in tests: requests to send, and the shape of
 // what came back (held_test.cpp, held_responder_test.cpp,
-// held_kamailio_test.cpp).
+// held_kamailio_test.cpp); and the registry they locate devices in.
 
 #include <gtest/gtest.h>
 
 #include <Poco/DOM/Element.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "common/pidf_lo.h"
 #include "common/xml_reader.h"
 #include "producers/locations/held.h"
+#include "registry/registry_loader.h"
+#include "tests/support/files.h"
 
 namespace e911::locations::held_test {
 
@@ -60,6 +63,13 @@ inline EndpointLocation location_in(const std::string& document) {
   auto loc = parse_pidf_lo(document.substr(start, end + 11 - start), error);
   EXPECT_TRUE(loc) << error;
   return loc ? *loc : EndpointLocation{};
+}
+
+// The shared reference registry (../shared/fixtures/registry.yaml).
+inline std::shared_ptr<const registry::Registry> reference_registry() {
+  auto load = registry::load_registry_file(test::shared_fixture("registry.yaml"));
+  EXPECT_TRUE(load.ok());
+  return load.registry;
 }
 
 inline const std::string kHeldError = "{urn:ietf:params:xml:ns:geopriv:held}error";

@@ -27,7 +27,6 @@
 #include "common/net/http_server.h"
 #include "common/text.h"
 #include "producers/locations/held_responder.h"
-#include "registry/registry_loader.h"
 #include "tests/ingest/sip_peers.h"
 #include "tests/locations/held_documents.h"
 #include "tests/support/files.h"
@@ -102,9 +101,8 @@ std::optional<SipReply> ask_proxy(int proxy_port, const std::string& connection,
 class HeldKamailioTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto load = registry::load_registry_file(test::shared_fixture("registry.yaml"));
-    ASSERT_TRUE(load.ok());
-    registry_ = load.registry;
+    registry_ = reference_registry();
+    ASSERT_TRUE(registry_);
     // Kamailio asks from 127.0.0.1: allowed by one responder, not by the other.
     held_ = std::make_unique<HeldResponder>(options("127.0.0.0/8"), [r = registry_] { return r; },
                                             [this](HeldOutcome o) { count(o); });

@@ -9,9 +9,7 @@
 #include <map>
 
 #include "consumers/locator/locator_core.h"
-#include "registry/registry_loader.h"
 #include "tests/locations/held_documents.h"
-#include "tests/support/files.h"
 
 namespace e911::locations::held_test {
 namespace {
@@ -21,9 +19,8 @@ constexpr EpochMillis kNow = 1'795'000'000'000;
 class HeldResponderTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto load = registry::load_registry_file(test::shared_fixture("registry.yaml"));
-    ASSERT_TRUE(load.ok());
-    registry_ = load.registry;
+    registry_ = reference_registry();
+    ASSERT_TRUE(registry_);
   }
 
   HeldAnswer ask(const std::string& device, const std::string& type = "") {

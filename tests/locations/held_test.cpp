@@ -199,14 +199,8 @@ TEST(HeldDocuments, EveryCodeHasItsRfcName) {
 TEST(HeldDocuments, LocationResponseCarriesThePresenceByValue) {
   PidfLoInput in;
   in.entity = presence_entity("10.40.1.23");
-  CivicAddress a;
-  a.country = "GB";
-  a.city = "London";
-  a.street = "Example Road";
-  a.house_number = "1";
-  a.floor = "4";
-  in.address = a;
-  in.method = "DHCP";
+  in.geo = PidfGeo{51.5226, -0.0983, 25.0};
+  in.method = "GPS";
   in.timestamp = 1'795'000'000'000;
   const auto doc = render_location_response(render_pidf_lo(in));
   const auto s = shape_of(doc);
@@ -214,9 +208,10 @@ TEST(HeldDocuments, LocationResponseCarriesThePresenceByValue) {
   EXPECT_EQ(s.children, std::vector<std::string>{"{urn:ietf:params:xml:ns:pidf}presence"});
   EXPECT_EQ(doc.find("<?xml", 1), std::string::npos);  // one declaration, at the start
   const auto loc = location_in(doc);
-  ASSERT_TRUE(loc.address);
-  EXPECT_EQ(loc.address->floor, "4");
-  EXPECT_EQ(loc.method, "DHCP");
+  ASSERT_TRUE(loc.geo);
+  EXPECT_EQ(loc.geo->lat, 51.5226);
+  EXPECT_EQ(loc.geo->accuracy_m, 25.0);
+  EXPECT_EQ(loc.method, "GPS");
 }
 
 }  // namespace
