@@ -1,25 +1,17 @@
 #include "common/pidf_lo.h"
 
-#include <Poco/AutoPtr.h>
-#include <Poco/DOM/DOMParser.h>
-#include <Poco/DOM/Document.h>
 #include <Poco/DOM/Element.h>
 #include <Poco/DOM/Node.h>
-#include <Poco/Exception.h>
-#include <Poco/SAX/EntityResolver.h>
-#include <Poco/SAX/XMLReader.h>
-#include <Poco/XML/XMLException.h>
 
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <cstdint>
-#include <cstring>
 #include <sstream>
 #include <vector>
 
 #include "common/text.h"
-#include "common/utf8.h"
+#include "common/xml_reader.h"
+#include "common/xml_writer.h"
 
 namespace e911 {
 namespace {
@@ -40,35 +32,7 @@ constexpr std::string_view kCrs2d = "urn:ogc:def:crs:EPSG::4326";
 constexpr std::string_view kCrs3d = "urn:ogc:def:crs:EPSG::4979";
 constexpr std::string_view kMetres = "urn:ogc:def:uom:EPSG::9001";
 
-// A PIDF-LO is about 6 elements deep (8 for a polygon); anything far
-// deeper is hostile, and refusing it keeps every walk below cheap.
-constexpr int kMaxDepth = 32;
-
 // ---------------------------------------------------------------- rendering
-
-bool is_xml_char(std::uint32_t cp) {
-  return cp == 0x9 || cp == 0xa || cp == 0xd || (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) ||
-         (cp >= 0x10000 && cp <= 0x10ffff);
-}
-
-// The XML writer escapes markup but copies bytes: a control character or a
-// broken UTF-8 sequence would make the whole document unparseable, losing
-// the location. Such bytes become U+FFFD instead.
-std::string xml_text(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size();) {
-    const auto d = utf8::decode(s, i);
-    if (d.valid && is_xml_char(d.code_point)) {  // no overlong forms, surrogates or controls
-      out.append(s.substr(i, d.size));
-      i += d.size;
-    } else {
-      utf8::append(out, utf8::kReplacement);
-      ++i;
-    }
-  }
-  return out;
-}
 
 // Shortest text that reads back as the same double, never locale-dependent.
 std::string format_number(double v) {
@@ -82,99 +46,9 @@ bool is_wgs84(const PidfGeo& g) {
          g.lon <= 180;
 }
 
-// Writes the document straight into a string. Poco's XMLWriter did the
-// same through a stream and a per-element attribute map at about 20 us a
-// document, which dominated the locator's per-call cost; the output here is
-// the same XML, and the tests read it back with Poco's parser. Namespaces
-// are all declared on the root, so the namespace URI arguments only
-// document which vocabulary each element comes from.
-struct XmlAttribute {
-  const char* name = nullptr;  // nullptr: no attribute
-  std::string value;
-};
+using xml::attribute;
 
-class PidfWriter {
- public:
-  PidfWriter() { out_.reserve(2048); }
-
-  void declaration() { out_ += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"; }
-  void start(const char* /*uri*/, std::string_view prefix, std::string_view local, const XmlAttribute& attr = {},
-             std::initializer_list<std::pair<std::string_view, std::string_view>> namespaces = {}) {
-    out_ += '<';
-    name(prefix, local);
-    for (const auto& [ns_prefix, uri] : namespaces) {
-      out_ += ns_prefix.empty() ? " xmlns" : " xmlns:";
-      out_ += ns_prefix;
-      out_ += "=\"";
-      escape(uri, true);
-      out_ += '"';
-    }
-    if (attr.name) {
-      out_ += ' ';
-      out_ += attr.name;
-      out_ += "=\"";
-      escape(xml_text(attr.value), true);
-      out_ += '"';
-    }
-    out_ += '>';
-  }
-  void end(const char* /*uri*/, std::string_view prefix, std::string_view local) {
-    out_ += "</";
-    name(prefix, local);
-    out_ += '>';
-  }
-  void text_element(const char* uri, std::string_view prefix, std::string_view local, std::string_view text,
-                    const XmlAttribute& attr = {}) {
-    start(uri, prefix, local, attr);
-    escape(xml_text(text), false);
-    end(uri, prefix, local);
-  }
-  std::string take() { return std::move(out_); }
-
- private:
-  void name(std::string_view prefix, std::string_view local) {
-    if (!prefix.empty()) {
-      out_ += prefix;
-      out_ += ':';
-    }
-    out_ += local;
-  }
-  // `s` is already valid XML characters (xml_text); only markup is escaped.
-  void escape(std::string_view s, bool attribute) {
-    for (const char c : s) {
-      switch (c) {
-        case '&': out_ += "&amp;"; break;
-        case '<': out_ += "&lt;"; break;
-        case '>': out_ += "&gt;"; break;
-        case '"':
-          if (attribute) {
-            out_ += "&quot;";
-          } else {
-            out_ += c;
-          }
-          break;
-        case '\t':
-        case '\n':
-        case '\r':
-          // Attribute values would normalise these to spaces: keep them as references.
-          if (attribute) {
-            out_ += "&#" + std::to_string(static_cast<int>(c)) + ";";
-          } else if (c == '\r') {
-            out_ += "&#13;";  // a bare CR would be read back as LF
-          } else {
-            out_ += c;
-          }
-          break;
-        default: out_ += c;
-      }
-    }
-  }
-  std::string out_;
-};
-
-XmlAttribute attribute(const char* name, std::string_view value) { return {name, std::string(value)}; }
-
-void write_civic(PidfWriter& w, const CivicAddress& a) {
+void write_civic(xml::Writer& w, const CivicAddress& a) {
   w.start(ns::kCivic, "ca", "civicAddress");
   for (const CivicField& f : civic_fields()) {
     const std::string& value = a.*f.member;
@@ -185,7 +59,7 @@ void write_civic(PidfWriter& w, const CivicAddress& a) {
 
 // RFC 5491 section 5.2.1 (Point) and 5.2.3 (Circle): latitude first, as
 // EPSG::4326 orders its axes.
-void write_geo(PidfWriter& w, const PidfGeo& g) {
+void write_geo(xml::Writer& w, const PidfGeo& g) {
   const std::string pos = format_number(g.lat) + " " + format_number(g.lon);
   const bool circle = g.accuracy_m && std::isfinite(*g.accuracy_m) && *g.accuracy_m > 0;
   const auto crs = attribute("srsName", kCrs2d);
@@ -201,7 +75,7 @@ void write_geo(PidfWriter& w, const PidfGeo& g) {
   }
 }
 
-void write_geopriv(PidfWriter& w, const PidfLoInput& in, bool with_geo) {
+void write_geopriv(xml::Writer& w, const PidfLoInput& in, bool with_geo) {
   w.start(ns::kGeopriv, "gp", "geopriv");
   w.start(ns::kGeopriv, "gp", "location-info");
   if (in.address && !in.address->empty()) write_civic(w, *in.address);
@@ -219,92 +93,10 @@ void write_geopriv(PidfWriter& w, const PidfLoInput& in, bool with_geo) {
 
 // ------------------------------------------------------------------ parsing
 
-// Every entity is refused: with DOCTYPE rejected up front there should be
-// none to resolve, and this makes sure no file or URL is ever opened.
-class RefuseEntities final : public Poco::XML::EntityResolver {
- public:
-  Poco::XML::InputSource* resolveEntity(const Poco::XML::XMLString*, const Poco::XML::XMLString& system_id) override {
-    throw Poco::XML::XMLException("external entity refused", system_id);
-  }
-  void releaseInputSource(Poco::XML::InputSource*) override {}
-};
-
-// The declared encoding, if the document has an XML declaration naming one.
-std::optional<std::string> declared_encoding(std::string_view xml) {
-  if (xml.substr(0, 3) == "\xEF\xBB\xBF") xml.remove_prefix(3);
-  if (xml.substr(0, 5) != "<?xml") return std::nullopt;
-  const auto end = xml.find("?>");
-  const std::string_view decl = xml.substr(0, end);
-  const auto at = decl.find("encoding");
-  if (at == std::string_view::npos) return std::nullopt;
-  const auto open = decl.find_first_of("\"'", at);
-  if (open == std::string_view::npos) return std::nullopt;
-  const auto close = decl.find(decl[open], open + 1);
-  if (close == std::string_view::npos) return std::nullopt;
-  return std::string(decl.substr(open + 1, close - open - 1));
-}
-
-// Checks made on the raw bytes, before any XML parser sees them.
-std::optional<std::string> precheck(std::string_view xml) {
-  if (xml.size() > kMaxPidfLoBytes) {
-    return "PIDF-LO too large: " + std::to_string(xml.size()) + " bytes (limit " + std::to_string(kMaxPidfLoBytes) +
-           ")";
-  }
-  if (trim(xml).empty()) return "empty PIDF-LO";
-  if (const void* nul = std::memchr(xml.data(), '\0', xml.size())) {
-    return "NUL byte at offset " + std::to_string(static_cast<const char*>(nul) - xml.data());
-  }
-  // No DTD means no entity declarations: no "billion laughs" expansion and
-  // no external entity (file or URL) to fetch. PIDF-LO never needs one.
-  if (const auto at = xml.find("<!DOCTYPE"); at != std::string_view::npos) {
-    return "DOCTYPE not allowed in PIDF-LO (offset " + std::to_string(at) + ")";
-  }
-  // The parser is forced to UTF-8, which is what makes the DOCTYPE check on
-  // raw bytes sound; say so rather than misreading another encoding.
-  if (const auto enc = declared_encoding(xml); enc && to_lower_ascii(*enc) != "utf-8") {
-    return "unsupported encoding " + quote_for_message(*enc) + ": PIDF-LO must be UTF-8";
-  }
-  return std::nullopt;
-}
-
-bool is(const Poco::XML::Node* n, const char* uri, std::string_view local) {
-  return n && n->nodeType() == Poco::XML::Node::ELEMENT_NODE && n->namespaceURI() == uri && n->localName() == local;
-}
-
-std::string name_of(const Poco::XML::Node* n) {
-  return n->namespaceURI().empty() ? n->localName() : "{" + n->namespaceURI() + "}" + n->localName();
-}
-
-std::string text_of(const Poco::XML::Node* n) { return std::string(trim(n->innerText())); }
-
-template <typename F>
-void for_each_child_element(const Poco::XML::Node* parent, F&& f) {
-  for (const Poco::XML::Node* c = parent->firstChild(); c; c = c->nextSibling()) {
-    if (c->nodeType() == Poco::XML::Node::ELEMENT_NODE) f(c);
-  }
-}
-
-// Every element in document order, without recursion; nullopt when nested
-// deeper than kMaxDepth.
-std::optional<std::vector<const Poco::XML::Node*>> elements_in_order(const Poco::XML::Node* root) {
-  std::vector<const Poco::XML::Node*> out;
-  const Poco::XML::Node* n = root;
-  int depth = 1;
-  while (n) {
-    if (n->nodeType() == Poco::XML::Node::ELEMENT_NODE) out.push_back(n);
-    if (n->firstChild()) {
-      if (++depth > kMaxDepth) return std::nullopt;
-      n = n->firstChild();
-      continue;
-    }
-    while (n != root && !n->nextSibling()) {
-      n = n->parentNode();
-      --depth;
-    }
-    n = n == root ? nullptr : n->nextSibling();
-  }
-  return out;
-}
+using xml::for_each_child_element;
+using xml::is_element;
+using xml::name_of;
+using xml::text_of;
 
 bool parse_double(std::string_view text, double& out) {
   if (!text.empty() && text.front() == '+') text.remove_prefix(1);  // xs:double allows it, from_chars not
@@ -324,7 +116,7 @@ class LocationReader {
     bool contributed = false;
     for_each_child_element(info, [&](const Poco::XML::Node* e) {
       if (error) return;
-      if (is(e, ns::kCivic, "civicAddress") || is(e, ns::kCivicLegacy, "civicAddress")) {
+      if (is_element(e, ns::kCivic, "civicAddress") || is_element(e, ns::kCivicLegacy, "civicAddress")) {
         if (!address) contributed |= read_civic(e);
       } else if (e->namespaceURI() == ns::kGml || e->namespaceURI() == ns::kShapes) {
         if (!geo) contributed |= read_shape(e);
@@ -378,14 +170,14 @@ class LocationReader {
   std::optional<double> read_length(const Poco::XML::Node* shape, const char* local) {
     const Poco::XML::Node* e = nullptr;
     for_each_child_element(shape, [&](const Poco::XML::Node* c) {
-      if (!e && is(c, ns::kShapes, local)) e = c;
+      if (!e && is_element(c, ns::kShapes, local)) e = c;
     });
     const std::string where = name_of(shape) + " " + local;
     if (!e) {
       fail(where + ": missing");
       return std::nullopt;
     }
-    const std::string& uom = static_cast<const Poco::XML::Element*>(e)->getAttribute("uom");
+    const std::string& uom = xml::attribute_of(e, "uom");
     if (uom != kMetres) {
       fail(where + ": unit " + quote_for_message(uom) + " is not " + std::string(kMetres) + " (metres)");
       return std::nullopt;
@@ -401,21 +193,21 @@ class LocationReader {
 
   bool read_shape(const Poco::XML::Node* shape) {
     const std::string& local = shape->localName();
-    const bool point = is(shape, ns::kGml, "Point");
-    const bool circle = is(shape, ns::kShapes, "Circle") || is(shape, ns::kShapes, "Sphere");
-    const bool ellipse = is(shape, ns::kShapes, "Ellipse") || is(shape, ns::kShapes, "Ellipsoid");
+    const bool point = is_element(shape, ns::kGml, "Point");
+    const bool circle = is_element(shape, ns::kShapes, "Circle") || is_element(shape, ns::kShapes, "Sphere");
+    const bool ellipse = is_element(shape, ns::kShapes, "Ellipse") || is_element(shape, ns::kShapes, "Ellipsoid");
     if (!point && !circle && !ellipse) {
       if (unsupported_shape.empty()) unsupported_shape = name_of(shape);
       return false;
     }
-    const std::string crs = static_cast<const Poco::XML::Element*>(shape)->getAttribute("srsName");
+    const std::string crs = xml::attribute_of(shape, "srsName");
     if (crs != kCrs2d && crs != kCrs3d) {
       return fail(name_of(shape) + ": srsName " + quote_for_message(crs) + " is not " + std::string(kCrs2d) +
                   " or " + std::string(kCrs3d));
     }
     const Poco::XML::Node* pos = nullptr;
     for_each_child_element(shape, [&](const Poco::XML::Node* c) {
-      if (!pos && is(c, ns::kGml, "pos")) pos = c;
+      if (!pos && is_element(c, ns::kGml, "pos")) pos = c;
     });
     if (!pos) return fail(name_of(shape) + ": missing gml:pos");
 
@@ -473,7 +265,7 @@ std::string render_pidf_lo(const PidfLoInput& in) {
   const bool with_geo = in.geo && is_wgs84(*in.geo);
   const bool as_device = !in.device_id.empty();
 
-  PidfWriter w;
+  xml::Writer w;
   w.declaration();
   // All namespaces on the root, as the RFC examples do: one declaration
   // each, wherever the elements appear.
@@ -508,43 +300,22 @@ std::string render_pidf_lo(const PidfLoInput& in) {
 }
 
 std::optional<EndpointLocation> parse_pidf_lo(std::string_view xml, std::string& error) {
-  if (auto problem = precheck(xml)) {
-    error = std::move(*problem);
+  auto parsed = xml::parse_untrusted(xml, kMaxPidfLoBytes, "PIDF-LO");
+  if (!parsed) {
+    error = parsed.error().message;
     return std::nullopt;
   }
-
-  RefuseEntities refuse;
-  Poco::AutoPtr<Poco::XML::Document> doc;
-  try {
-    Poco::XML::DOMParser parser;
-    parser.setFeature(Poco::XML::XMLReader::FEATURE_NAMESPACES, true);
-    parser.setFeature(Poco::XML::XMLReader::FEATURE_EXTERNAL_GENERAL_ENTITIES, false);
-    parser.setFeature(Poco::XML::XMLReader::FEATURE_EXTERNAL_PARAMETER_ENTITIES, false);
-    parser.setFeature(Poco::XML::DOMParser::FEATURE_FILTER_WHITESPACE, true);
-    parser.setEncoding("UTF-8");
-    parser.setEntityResolver(&refuse);
-    doc = parser.parseMemory(xml.data(), xml.size());
-  } catch (const Poco::Exception& e) {
-    error = "malformed XML: " + e.message();
-    return std::nullopt;
-  } catch (const std::exception& e) {
-    error = std::string("malformed XML: ") + e.what();
-    return std::nullopt;
-  }
-  if (doc->doctype()) {  // the raw-byte check above should make this unreachable
-    error = "DOCTYPE not allowed in PIDF-LO";
-    return std::nullopt;
-  }
+  const Poco::AutoPtr<Poco::XML::Document> doc = *parsed;
 
   const Poco::XML::Element* root = doc->documentElement();
-  if (!is(root, ns::kPidf, "presence")) {
+  if (!is_element(root, ns::kPidf, "presence")) {
     error = "not a PIDF document: root element is " + (root ? name_of(root) : std::string("missing")) +
             ", expected {" + ns::kPidf + "}presence";
     return std::nullopt;
   }
-  const auto elements = elements_in_order(root);
+  const auto elements = xml::elements_in_order(root);
   if (!elements) {
-    error = "XML nested deeper than " + std::to_string(kMaxDepth) + " elements";
+    error = "XML nested deeper than " + std::to_string(xml::kMaxDepth) + " elements";
     return std::nullopt;
   }
 
@@ -552,15 +323,15 @@ std::optional<EndpointLocation> parse_pidf_lo(std::string_view xml, std::string&
   out.entity = root->getAttribute("entity");
   LocationReader reader;
   for (const Poco::XML::Node* e : *elements) {
-    if (!out.timestamp && (is(e, ns::kDataModel, "timestamp") || is(e, ns::kPidf, "timestamp"))) {
+    if (!out.timestamp && (is_element(e, ns::kDataModel, "timestamp") || is_element(e, ns::kPidf, "timestamp"))) {
       out.timestamp = parse_rfc3339(text_of(e));  // informative only: a bad one is not worth the location
     }
-    if (!is(e, ns::kGeopriv, "geopriv")) continue;
+    if (!is_element(e, ns::kGeopriv, "geopriv")) continue;
     const Poco::XML::Node* info = nullptr;
     const Poco::XML::Node* method = nullptr;
     for_each_child_element(e, [&](const Poco::XML::Node* c) {
-      if (!info && is(c, ns::kGeopriv, "location-info")) info = c;
-      if (!method && is(c, ns::kGeopriv, "method")) method = c;
+      if (!info && is_element(c, ns::kGeopriv, "location-info")) info = c;
+      if (!method && is_element(c, ns::kGeopriv, "method")) method = c;
     });
     const bool had_location = reader.address || reader.geo;
     if (info && reader.read_location_info(info) && !had_location && method) out.method = text_of(method);

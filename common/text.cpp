@@ -75,6 +75,15 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+std::string join(const std::vector<std::string>& items, std::string_view separator) {
+  std::string out;
+  for (const auto& item : items) {
+    if (!out.empty()) out += separator;
+    out += item;
+  }
+  return out;
+}
+
 bool is_valid_utf8(std::string_view s) { return utf8::valid(s); }
 
 bool is_clean_utf8(std::string_view s) {

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace e911 {
 
@@ -16,6 +17,8 @@ std::string quote_for_message(std::string_view value, std::size_t max_chars = 80
 std::string to_lower_ascii(std::string_view s);
 std::string to_upper_ascii(std::string_view s);
 std::string_view trim(std::string_view s);
+// The items with `separator` between them ("a, b, c"); "" for none.
+std::string join(const std::vector<std::string>& items, std::string_view separator);
 
 // True if `s` is well-formed UTF-8 (utf8::valid).
 bool is_valid_utf8(std::string_view s);

@@ -69,41 +69,11 @@ std::optional<EmergencyCall> Resolver::resolve(const CallEvent& event, const Loc
   ConveyedLocation& loc = call.location;
 
   const Device& d = event.device;
-  const bool vpn = d.vpn || (d.ip && registry_->in_vpn_range(*d.ip));
-  // Behind a VPN or NAT egress the IP says where the tunnel ends, not where
-  // the person is; a station MAC then says where the device was provisioned.
+  NetworkLocation network = locate_on_network(d);
+  const bool vpn = network.vpn;
   const bool ip_informative = d.ip && !vpn;
   if (vpn) add_warning(call, warning::kVpn);
-
-  const registry::Place* place = nullptr;
-  if (d.lldp) {
-    place = registry_->by_switch_port(d.lldp->chassis_id, d.lldp->port_id);
-    if (place) {
-      loc.source = source::kSwitchPort;
-      loc.method = "Wiremap";
-    }
-  }
-  if (!place && d.bssid) {
-    place = registry_->by_access_point(*d.bssid);
-    if (place) {
-      loc.source = source::kAccessPoint;
-      loc.method = "802.11";
-    }
-  }
-  if (!place && d.mac && !vpn) {
-    place = registry_->by_station(*d.mac);
-    if (place) {
-      loc.source = source::kStation;
-      loc.method = "Manual";
-    }
-  }
-  if (!place && ip_informative) {
-    place = registry_->by_subnet(*d.ip);
-    if (place) {
-      loc.source = source::kSubnet;
-      loc.method = "DHCP";
-    }
-  }
+  const registry::Place* place = network.place;
 
   const registry::Site* event_site = event.site_id.empty() ? nullptr : registry_->site(event.site_id);
   const registry::Site* located_site = nullptr;
@@ -111,10 +81,7 @@ std::optional<EmergencyCall> Resolver::resolve(const CallEvent& event, const Loc
   if (place) {
     const registry::Site& site = registry_->site_of(*place);
     located_site = &site;
-    loc.site_id = site.id;
-    if (const registry::Zone* zone = registry_->zone_of(*place)) loc.zone_id = zone->id;
-    loc.label = registry_->label_of(*place);
-    loc.address = registry_->address_of(*place);
+    loc = std::move(network.location);
     call.notify = site.notify;
     if (!event.site_id.empty() && event.site_id != site.id) add_warning(call, warning::kSiteMismatch);
   } else if (const auto reg = locations.find(event.subject_id())) {
@@ -179,15 +146,67 @@ std::optional<EmergencyCall> Resolver::resolve(const CallEvent& event, const Loc
   }
   order_warnings(call);
 
-  PidfLoInput pidf;
-  pidf.entity = "pres:" + (event.subject_id().empty() ? event.call_id : event.subject_id()) + "@e911.invalid";
-  pidf.device_id = d.id;
-  pidf.address = loc.address;
-  if (loc.geo) pidf.geo = PidfGeo{loc.geo->lat, loc.geo->lon, loc.geo->accuracy_m};
-  pidf.method = loc.method.empty() ? "None" : loc.method;
-  pidf.timestamp = event.occurred_at;
-  call.pidf_lo = render_pidf_lo(pidf);
+  call.pidf_lo = conveyed_pidf_lo(
+      loc, "pres:" + (event.subject_id().empty() ? event.call_id : event.subject_id()) + "@e911.invalid", d.id,
+      event.occurred_at);
   return call;
+}
+
+NetworkLocation Resolver::locate_on_network(const Device& d) const {
+  NetworkLocation out;
+  // Behind a VPN or NAT egress the IP says where the tunnel ends, not where
+  // the person is; a station MAC then says where the device was provisioned.
+  out.vpn = d.vpn || (d.ip && registry_->in_vpn_range(*d.ip));
+  ConveyedLocation& loc = out.location;
+  const registry::Place* place = nullptr;
+  if (d.lldp) {
+    place = registry_->by_switch_port(d.lldp->chassis_id, d.lldp->port_id);
+    if (place) {
+      loc.source = source::kSwitchPort;
+      loc.method = "Wiremap";
+    }
+  }
+  if (!place && d.bssid) {
+    place = registry_->by_access_point(*d.bssid);
+    if (place) {
+      loc.source = source::kAccessPoint;
+      loc.method = "802.11";
+    }
+  }
+  if (!place && d.mac && !out.vpn) {
+    place = registry_->by_station(*d.mac);
+    if (place) {
+      loc.source = source::kStation;
+      loc.method = "Manual";
+    }
+  }
+  if (!place && d.ip && !out.vpn) {
+    place = registry_->by_subnet(*d.ip);
+    if (place) {
+      loc.source = source::kSubnet;
+      loc.method = "DHCP";
+    }
+  }
+  if (!place) return out;
+  out.place = place;
+  loc.site_id = registry_->site_of(*place).id;
+  if (const registry::Zone* zone = registry_->zone_of(*place)) loc.zone_id = zone->id;
+  loc.label = registry_->label_of(*place);
+  loc.address = registry_->address_of(*place);
+  loc.dispatchable = is_dispatchable(*loc.address);
+  return out;
+}
+
+std::string conveyed_pidf_lo(const ConveyedLocation& location, std::string entity, std::string device_id,
+                             EpochMillis at) {
+  PidfLoInput pidf;
+  pidf.entity = std::move(entity);
+  pidf.device_id = std::move(device_id);
+  pidf.address = location.address;
+  if (location.geo) pidf.geo = PidfGeo{location.geo->lat, location.geo->lon, location.geo->accuracy_m};
+  pidf.method = location.method.empty() ? "None" : location.method;
+  pidf.timestamp = at;
+  return render_pidf_lo(pidf);
 }
 
 }  // namespace e911::locator

@@ -5,6 +5,7 @@
 // statement that there is none. Pure: no I/O, no clock.
 
 #include <optional>
+#include <string>
 
 #include "common/emergency_call.h"
 #include "common/events.h"
@@ -12,6 +13,21 @@
 #include "registry/registry.h"
 
 namespace e911::locator {
+
+// Where a device is by what the network says of it alone (DESIGN.md
+// "Location resolution", sources 1-4), as resolve() finds it first.
+struct NetworkLocation {
+  // The first of the device's switch port, access point, station MAC
+  // (not behind a VPN) and IP subnet (not a VPN address) the registry
+  // knows, in that order; nullptr when none is known.
+  const registry::Place* place = nullptr;
+  // With a place: source, method, site, zone, label, address and whether
+  // it is dispatchable. Without: source "none" and nothing else.
+  ConveyedLocation location;
+  // The IP says nothing about where the person is: the device said so, or
+  // the IP is in one of the registry's VPN or NAT egress ranges.
+  bool vpn = false;
+};
 
 class Resolver {
  public:
@@ -26,8 +42,19 @@ class Resolver {
   // in the caller's country.
   std::optional<EmergencyCall> resolve(const CallEvent& event, const LocationStore& locations) const;
 
+  // The network part of resolve(), for whoever asks where a device is
+  // (the location service's HELD answers): the same lookups in the same
+  // order, no registered or conveyed location.
+  NetworkLocation locate_on_network(const Device& device) const;
+
  private:
   const registry::Registry* registry_;  // not owned; outlives the resolver
 };
+
+// The PIDF-LO conveyed with `location` (common/pidf_lo.h): presence
+// `entity`, the device id (empty: a tuple instead of a dm:device), the
+// address and position, the method ("None" when there is none) and `at`.
+std::string conveyed_pidf_lo(const ConveyedLocation& location, std::string entity, std::string device_id,
+                             EpochMillis at);
 
 }  // namespace e911::locator

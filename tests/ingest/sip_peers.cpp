@@ -60,6 +60,20 @@ int free_udp_port() {
 
 bool wait_udp_bound(int port) { return wait_until([&] { return bind_udp(port) < 0; }); }
 
+std::unique_ptr<ChildProcess> start_kamailio(const TempDir& dir, const std::string& config, int port,
+                                             const std::map<std::string, std::string>& values,
+                                             const std::vector<std::string>& extra_args) {
+  std::string text = read_file(source_dir() + "/" + config);
+  for (const auto& [key, value] : values) text = replace_all(text, key, value);
+  const auto cfg = dir.write("kamailio.cfg", text);
+  std::vector<std::string> argv{"kamailio", "-f", cfg, "-DD", "-E", "-Y", dir.root().string(), "-P",
+                                dir.path("kamailio.pid")};
+  argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+  auto kamailio = std::make_unique<ChildProcess>(argv, dir.path("kamailio.log"));
+  if (!wait_udp_bound(port)) throw std::runtime_error("kamailio did not bind its port (see kamailio.log)");
+  return kamailio;
+}
+
 SipProxy::SipProxy(const TempDir& dir, int ingest_port, MirrorFormat format) : dir_(dir) {
   carrier_port_ = free_udp_port();
   carrier_ = start_sipp({"-sn", "uas", "-i", "127.0.0.1", "-p", std::to_string(carrier_port_), "-nostdin",
@@ -68,20 +82,16 @@ SipProxy::SipProxy(const TempDir& dir, int ingest_port, MirrorFormat format) : d
   if (!wait_udp_bound(carrier_port_)) throw std::runtime_error("the sipp carrier did not bind its port");
 
   proxy_port_ = free_udp_port();
-  std::string config = read_file(source_dir() + "/tests/ingest/kamailio/proxy.cfg");
-  config = replace_all(config, "@PROXY_PORT@", std::to_string(proxy_port_));
-  config = replace_all(config, "@CARRIER_PORT@", std::to_string(carrier_port_));
-  config = replace_all(config, "@SIPTRACE_SNIPPET@", source_dir() + "/ops/kamailio/siptrace.cfg");
-  const auto cfg = dir.write("kamailio.cfg", config);
-  std::vector<std::string> argv{"kamailio", "-f", cfg, "-DD", "-E", "-Y", dir.root().string(), "-P",
-                                dir.path("kamailio.pid"), "-A",
-                                "E911_INGEST_URI=\"sip:127.0.0.1:" + std::to_string(ingest_port) + "\""};
+  std::vector<std::string> defines{"-A", "E911_INGEST_URI=\"sip:127.0.0.1:" + std::to_string(ingest_port) + "\""};
   if (format == MirrorFormat::hep3) {
-    argv.push_back("-A");
-    argv.push_back("E911_MIRROR_HEP");
+    defines.push_back("-A");
+    defines.push_back("E911_MIRROR_HEP");
   }
-  proxy_ = std::make_unique<ChildProcess>(argv, dir.path("kamailio.log"));
-  if (!wait_udp_bound(proxy_port_)) throw std::runtime_error("kamailio did not bind its port (see kamailio.log)");
+  proxy_ = start_kamailio(dir, "tests/ingest/kamailio/proxy.cfg", proxy_port_,
+                          {{"@PROXY_PORT@", std::to_string(proxy_port_)},
+                           {"@CARRIER_PORT@", std::to_string(carrier_port_)},
+                           {"@SIPTRACE_SNIPPET@", source_dir() + "/ops/kamailio/siptrace.cfg"}},
+                          defines);
 }
 
 SipProxy::~SipProxy() {

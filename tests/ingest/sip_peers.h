@@ -3,11 +3,14 @@
 // and free ports: a Kamailio proxy that mirrors its signalling to the
 // ingest with the project's siptrace snippet (ops/kamailio/siptrace.cfg)
 // and relays every call to a carrier, played by a sipp UAS; callers are
-// sipp UACs running tests/ingest/sipp/uac_emergency.xml.
+// sipp UACs running tests/ingest/sipp/uac_emergency.xml. start_kamailio
+// also runs the location service's HELD test proxy.
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "tests/support/child_process.h"
 #include "tests/support/temp_dir.h"
@@ -18,6 +21,15 @@ namespace e911::test {
 int free_udp_port();
 // True once something has bound UDP `port` on 127.0.0.1 (waits up to kDeadline).
 bool wait_udp_bound(int port);
+
+// Kamailio on UDP 127.0.0.1:`port`, running `config` (a file in the
+// repository, "tests/ingest/kamailio/proxy.cfg") with each "@NAME@" key of
+// `values` replaced, and `extra_args` (-A defines) added; its log is
+// kamailio.log in `dir`. Throws std::runtime_error when it does not bind
+// the port.
+std::unique_ptr<ChildProcess> start_kamailio(const TempDir& dir, const std::string& config, int port,
+                                             const std::map<std::string, std::string>& values,
+                                             const std::vector<std::string>& extra_args = {});
 
 enum class MirrorFormat { plain_sip, hep3 };
 

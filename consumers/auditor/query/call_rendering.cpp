@@ -11,6 +11,8 @@
 #include <tuple>
 #include <utility>
 
+#include "common/text.h"
+
 namespace e911::auditor {
 
 namespace {
@@ -111,15 +113,6 @@ void write_call(Writer& w, const CallRow& c) {
   key(w, "all_delivered");
   w.Bool(c.all_delivered);
   w.EndObject();
-}
-
-std::string joined(const std::vector<std::string>& items, std::string_view separator) {
-  std::string out;
-  for (const auto& s : items) {
-    if (!out.empty()) out += separator;
-    out += s;
-  }
-  return out;
 }
 
 std::string time_text(const std::optional<EpochMillis>& t) { return t ? format_rfc3339(*t) : std::string(); }
@@ -346,7 +339,7 @@ std::string call_csv_row(const CallRow& c) {
       csv_field(c.location_label),
       csv_field(c.location_address),
       c.dispatchable ? (*c.dispatchable ? "yes" : "no") : "",
-      csv_field(joined(c.warnings, ",")),
+      csv_field(join(c.warnings, ",")),
       csv_field(c.routing),
       csv_field(c.notify_list),
       std::to_string(c.alerts_total),
@@ -360,7 +353,7 @@ std::string call_csv_row(const CallRow& c) {
       c.all_delivered ? "yes" : "no",
       csv_field(c.elin),
   };
-  return joined(fields, ",") + "\r\n";
+  return join(fields, ",") + "\r\n";
 }
 
 // ---- one call ----
@@ -457,7 +450,7 @@ std::string call_timeline_text(const CallDetail& d) {
   std::vector<std::string> ids;
   if (!c.caller_user_id.empty()) ids.push_back("user " + one_line(c.caller_user_id));
   if (!c.caller_extension.empty()) ids.push_back("extension " + one_line(c.caller_extension));
-  if (!ids.empty()) caller += (caller.empty() ? "" : " ") + std::string("(") + joined(ids, ", ") + ")";
+  if (!ids.empty()) caller += (caller.empty() ? "" : " ") + std::string("(") + join(ids, ", ") + ")";
   line("caller", caller.empty() ? "not identified" : caller);
   line("callback", c.callback.empty() ? "no callback number" : one_line(c.callback));
   line("site", one_line(c.site_id));
@@ -605,7 +598,7 @@ std::string report_csv(const ComplianceReport& r) {
         std::to_string(f.callback_shared),
         std::to_string(f.elin_reused),
     };
-    out += joined(fields, ",") + "\r\n";
+    out += join(fields, ",") + "\r\n";
   };
   row("overall", r.overall);
   for (const auto& s : r.sites) row("site", s);
