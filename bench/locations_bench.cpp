@@ -152,8 +152,8 @@ int run(int argc, char** argv) {
   o.registry_path = std::string(E911_SHARED_DIR) + "/fixtures/registry.yaml";
   o.api.identity.trusted_proxies = {*IpPrefix::parse("127.0.0.1/32")};
   o.api.listen.max_threads = static_cast<std::size_t>(clients) * 2;
-  o.api.held_enabled = true;
-  o.api.held_clients = {*IpPrefix::parse("127.0.0.1/32")};
+  o.held = locations::HeldResponderOptions{};
+  o.held->allowed_clients = {*IpPrefix::parse("127.0.0.1/32")};
   o.check_address = locations::address_checks(nullptr);
   locations::LocationsService service(o, observability::MetricsRegistry());
   service::BackgroundService running(service);

@@ -68,13 +68,12 @@ SeenNetwork seen_network(const net::HttpRequest& request, const IdentityOptions&
   if (const auto bssid = query_value(request.query, "bssid")) seen.bssid = MacAddress::parse(*bssid);
   if (seen.ip) return seen;
   if (from_trusted_proxy(request, options)) {
+    // The proxy's own address says nothing about the user's network.
     if (const auto forwarded = request.header("X-Forwarded-For")) {
       const std::string_view first = forwarded->substr(0, forwarded->find(','));
-      if (auto ip = IpAddress::parse(trim(first))) {
-        seen.ip = ip;
-        return seen;
-      }
+      seen.ip = IpAddress::parse(trim(first));
     }
+    return seen;
   }
   seen.ip = IpAddress::parse(request.client_address);
   return seen;

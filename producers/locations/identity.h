@@ -44,8 +44,8 @@ bool from_trusted_proxy(const net::HttpRequest& request, const IdentityOptions& 
 
 // The client's network as the service sees it: `ip` and `bssid` from the
 // query when the client says (a softphone knows its Wi-Fi), else the
-// connection's address, or the first X-Forwarded-For address when the
-// connection is a trusted proxy. Query values that do not parse are
+// connection's address; from a trusted proxy, the first X-Forwarded-For
+// address (none without it: the proxy's own address is not the user's). Query values that do not parse are
 // ignored here (the registration itself rejects them by name).
 SeenNetwork seen_network(const net::HttpRequest& request, const IdentityOptions& options);
 

@@ -81,6 +81,9 @@ const std::vector<ConfigKey>& locations_config_keys() {
       ConfigKey::text("locations.backup_method", kDefaultBackup),
       ConfigKey::integer("locations.stale_after_hours", 0, 0, 24 * 3650),
       ConfigKey::integer("locations.ack_timeout_ms", 10000, 100, 120000),
+      ConfigKey::boolean("locations.held.enabled", false),
+      ConfigKey::text("locations.held.path", "/held"),
+      ConfigKey::text("locations.held.allowed_clients", ""),
       ConfigKey::text("locations.validation.url", ""),
       ConfigKey::text("locations.validation.token_file", ""),
       ConfigKey::integer("locations.validation.timeout_ms", 3000, 100, 60000),
@@ -121,6 +124,20 @@ Result<LocationsServiceOptions> locations_setup(const Config& config) {
   if (api.identity.trusted_proxies.empty() && api.identity.link_secret.empty()) {
     return Error{"locations.identity.trusted_proxies and locations.link_secret are both empty: no user could sign "
                  "in (docs/locations.md, \"Who is asking\")"};
+  }
+  if (config.get_bool("locations.held.enabled")) {
+    HeldResponderOptions held;
+    held.path = config.get_or("locations.held.path", "/held");
+    if (!held.path.starts_with("/") || held.path.starts_with("/v1/"))
+      return Error{"locations.held.path: a path of its own, starting with / (e.g. /held)"};
+    auto clients = parse_prefix_list(config.get_or("locations.held.allowed_clients", ""),
+                                     "locations.held.allowed_clients");
+    if (!clients) return clients.error();
+    if (clients->empty())
+      return Error{"locations.held.allowed_clients: required with locations.held.enabled (the SIP proxies' "
+                   "addresses or CIDR ranges: where a device is, is personal data)"};
+    held.allowed_clients = std::move(*clients);
+    options.held = std::move(held);
   }
   api.admin_tokens_file = config.get_or("locations.admin.tokens_file", "");
   api.backup_method = config.get_or("locations.backup_method", kDefaultBackup);

@@ -27,6 +27,7 @@ struct LocationsService::Metrics {
   prometheus::Family<prometheus::Counter>* registrations = nullptr;
   prometheus::Family<prometheus::Counter>* personal_data_reads = nullptr;
   prometheus::Family<prometheus::Counter>* updates_read = nullptr;
+  prometheus::Family<prometheus::Counter>* held_answers = nullptr;
   prometheus::Gauge* registered_users = nullptr;
   registry::RegistryReloadMetrics registry_reloads;
 
@@ -47,6 +48,11 @@ struct LocationsService::Metrics {
                                      "Messages read from the location-updates topic, by outcome (applied, older, "
                                      "withdrawn, unreadable)");
     for (const auto* o : {"applied", "older", "withdrawn", "unreadable"}) updates_read->Add({{"outcome", o}});
+    held_answers = &registry.counter("locations", "held_answers",
+                                     "HELD location requests answered, by outcome (located, location-unknown, "
+                                     "not-locatable, ..., refused-client)");
+    for (std::size_t i = 0; i < kHeldOutcomeCount; ++i)
+      held_answers->Add({{"outcome", std::string(held_outcome_name(static_cast<HeldOutcome>(i)))}});
     registered_users = &registry.gauge("locations", "registered_users", "Users with a registered location").Add({});
   }
 };
@@ -158,7 +164,16 @@ void LocationsService::run(const std::atomic<bool>& stop) {
   backend.on_personal_data_read = [this](std::string_view reader) {
     metrics_->personal_data_reads->Add({{"reader", std::string(reader)}}).Increment();
   };
-  auto api = std::make_unique<LocationsApi>(options_.api, std::move(backend));
+  std::unique_ptr<HeldResponder> held;
+  LocationsApiOptions api_options = options_.api;
+  if (options_.held) {
+    held = std::make_unique<HeldResponder>(*options_.held, [this] { return registry(); }, [this](HeldOutcome o) {
+      metrics_->held_answers->Add({{"outcome", std::string(held_outcome_name(o))}}).Increment();
+    });
+    api_options.held_path = held->path();
+    backend.held = [h = held.get()](const net::HttpRequest& request) { return h->answer(request); };
+  }
+  auto api = std::make_unique<LocationsApi>(std::move(api_options), std::move(backend));
   port_.store(api->port());
   started_.store(true);
   logger().info("serving", {{"port", api->port()}, {"registry", options_.registry_path}});

@@ -22,6 +22,7 @@
 #include "common/observability/health.h"
 #include "common/observability/metrics_registry.h"
 #include "common/service/service.h"
+#include "producers/locations/held_responder.h"
 #include "producers/locations/locations_api.h"
 #include "producers/locations/registration_book.h"
 
@@ -33,6 +34,8 @@ struct LocationsServiceOptions {
   std::string registry_path{};
   std::chrono::milliseconds registry_check_interval{5000};
   LocationsApiOptions api{};
+  // HELD for SIP proxies on the same endpoint; none: off.
+  std::optional<HeldResponderOptions> held{};
   // Checks an address before it is accepted (address_rules.h, and the
   // validation provider when one is configured).
   std::function<AddressCheck(const CivicAddress&)> check_address{};

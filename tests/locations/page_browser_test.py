@@ -191,8 +191,9 @@ locations:
         token_url = link.stdout.decode().strip()
         fragment = token_url[token_url.index("#"):]
         other = browser.new_page()
+        other.set_headers({"X-Forwarded-For": "203.0.113.50"})  # through the proxy, from a coffee shop
         other.goto(base + "/" + fragment)
-        # Opened from another network (this connection, not the proxy's 198.51.100.7): the page warns.
+        # Opened from another network than the one registered from: the page warns.
         other.wait_for("document.body.dataset.status === 'network-changed'")
         if other.evaluate("document.getElementById('network-warning').hidden"):
             fail("the page does not warn that the network differs from the registered one")
