@@ -104,4 +104,13 @@ bool same_network(const IpAddress& a, const IpAddress& b) {
   return (a.bits() & mask) == (b.bits() & mask);
 }
 
+bool address_in(std::string_view address, const std::vector<IpPrefix>& ranges) {
+  const auto ip = IpAddress::parse(address);
+  if (!ip) return false;
+  for (const IpPrefix& range : ranges) {
+    if (range.contains(*ip)) return true;
+  }
+  return false;
+}
+
 }  // namespace e911

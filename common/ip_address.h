@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/result.h"
 
@@ -69,5 +70,10 @@ uint128 prefix_mask(int width, int length);
 // beyond it means the user is somewhere else (a registered location is
 // then stale: the locator warns, the location service asks again).
 bool same_network(const IpAddress& a, const IpAddress& b);
+
+// Whether `address` (text, as a connection's peer is given: "10.0.5.10",
+// "::ffff:10.0.5.10") is an IP address inside one of `ranges`; false when
+// it does not parse. For the lists of clients an endpoint trusts.
+bool address_in(std::string_view address, const std::vector<IpPrefix>& ranges);
 
 }  // namespace e911

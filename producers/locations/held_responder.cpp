@@ -121,18 +121,12 @@ HeldResponder::HeldResponder(HeldResponderOptions options, RegistrySource regist
       on_answer_(std::move(on_answer)),
       clock_(std::move(clock)) {}
 
-bool HeldResponder::allowed(const std::string& client_address) const {
-  const auto ip = IpAddress::parse(client_address);
-  return ip && std::any_of(options_.allowed_clients.begin(), options_.allowed_clients.end(),
-                           [&](const IpPrefix& range) { return range.contains(*ip); });
-}
-
 net::HttpResponse HeldResponder::answer(const net::HttpRequest& request) const {
   const auto refuse = [&](HeldOutcome outcome, int status, std::string_view message) {
     if (on_answer_) on_answer_(outcome);
     return net::error_response(status, message);
   };
-  if (!allowed(request.client_address)) {
+  if (!address_in(request.client_address, options_.allowed_clients)) {
     return refuse(HeldOutcome::refused_client, 403,
                   "this HELD service answers only the proxies it is configured for (locations.held.allowed_clients)");
   }

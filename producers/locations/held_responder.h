@@ -80,8 +80,6 @@ class HeldResponder {
   net::HttpResponse answer(const net::HttpRequest& request) const;
 
  private:
-  bool allowed(const std::string& client_address) const;
-
   HeldResponderOptions options_;
   RegistrySource registry_;
   std::function<void(HeldOutcome)> on_answer_;

@@ -33,10 +33,7 @@ std::optional<std::string> query_value(std::string_view query, std::string_view 
 }  // namespace
 
 bool from_trusted_proxy(const net::HttpRequest& request, const IdentityOptions& options) {
-  const auto peer = IpAddress::parse(request.client_address);
-  if (!peer) return false;
-  return std::any_of(options.trusted_proxies.begin(), options.trusted_proxies.end(),
-                     [&](const IpPrefix& p) { return p.contains(*peer); });
+  return address_in(request.client_address, options.trusted_proxies);
 }
 
 Result<Identity> identify(const net::HttpRequest& request, const IdentityOptions& options, std::int64_t now_s) {

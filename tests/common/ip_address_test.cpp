@@ -46,4 +46,14 @@ TEST(IpPrefix, ParsesContainsAndRejectsHostBits) {
   EXPECT_TRUE(all->contains(*IpAddress::parse("203.0.113.9")));
 }
 
+TEST(IpPrefix, AddressInRanges) {
+  const std::vector<IpPrefix> ranges{*IpPrefix::parse("10.0.5.10"), *IpPrefix::parse("2001:db8:5::/64")};
+  EXPECT_TRUE(address_in("10.0.5.10", ranges));
+  EXPECT_TRUE(address_in("::ffff:10.0.5.10", ranges));  // a dual-stack socket's view
+  EXPECT_TRUE(address_in("2001:db8:5::7", ranges));
+  EXPECT_FALSE(address_in("10.0.5.11", ranges));
+  EXPECT_FALSE(address_in("not an address", ranges));
+  EXPECT_FALSE(address_in("10.0.5.10", {}));
+}
+
 }  // namespace e911
