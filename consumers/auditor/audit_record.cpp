@@ -216,6 +216,9 @@ std::optional<Error> check_emergency_call(const rapidjson::Value& doc, std::stri
   if (const auto* d = find(*location, "dispatchable"); d == nullptr || !d->IsBool()) {
     return field_error("location.dispatchable", d == nullptr ? "missing" : std::string("expected a boolean, got ") + json_type_name(*d));
   }
+  if (const auto* v = find(*location, "validated"); v != nullptr && !v->IsNull() && !v->IsBool()) {
+    return field_error("location.validated", std::string("expected a boolean, got ") + json_type_name(*v));
+  }
   if (const auto* a = find(*location, "address"); a != nullptr && !a->IsNull() && !a->IsObject()) {
     return field_error("location.address", std::string("expected an object, got ") + json_type_name(*a));
   }
