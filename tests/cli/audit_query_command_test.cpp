@@ -21,12 +21,7 @@ namespace {
 
 using auditor::test::CallJournal;
 
-// Single-quoted for the shell.
-std::string sh(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
+std::string sh(const std::string& s) { return test::shell_quoted(s); }
 
 void fill(CallJournal& j) {
   j.call({.call_id = "c-1", .occurred_at = "2026-11-21T10:15:00.120Z", .site_id = "london-hq",

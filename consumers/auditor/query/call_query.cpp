@@ -15,6 +15,7 @@
 #include <variant>
 
 #include "common/text.h"
+#include "consumers/auditor/query/sql_conditions.h"
 #include "consumers/auditor/store/entry_rows.h"
 
 namespace e911::auditor {
@@ -23,37 +24,6 @@ using Poco::Data::Keywords::bind;
 using Poco::Data::Keywords::into;
 
 namespace {
-
-// ---- bound parameters, and the WHERE clause built from fixed text ----
-
-using Param = std::variant<std::string, Poco::Int64>;
-
-// Conditions are fixed SQL text with ? placeholders; values only ever
-// travel as bound parameters, in the order the placeholders appear.
-struct Conditions {
-  std::vector<std::string> clauses;
-  std::vector<Param> params;
-
-  void add(std::string clause, std::vector<Param> values = {}) {
-    clauses.push_back(std::move(clause));
-    for (auto& v : values) params.push_back(std::move(v));
-  }
-  std::string where() const {
-    std::string out;
-    for (const auto& c : clauses) out += (out.empty() ? " WHERE " : " AND ") + c;
-    return out;
-  }
-};
-
-void bind_all(Poco::Data::Statement& stmt, const std::vector<Param>& params) {
-  for (const auto& p : params) {
-    if (const auto* s = std::get_if<std::string>(&p)) {
-      stmt, bind(*s);
-    } else {
-      stmt, bind(std::get<Poco::Int64>(p));
-    }
-  }
-}
 
 // "%" + `text` with \, % and _ escaped + "%": a LIKE pattern (ESCAPE '\')
 // matching `text` anywhere, taken literally.
@@ -149,7 +119,7 @@ std::vector<CallRow> call_rows(Poco::Data::Statement& stmt) {
   return out;
 }
 
-std::vector<CallRow> select_calls(AuditStore& store, const std::string& statement, const std::vector<Param>& params) {
+std::vector<CallRow> select_calls(AuditStore& store, const std::string& statement, const std::vector<SqlParam>& params) {
   std::vector<CallRow> rows;
   store.with_connection("query calls", [&](Poco::Data::Session& session) {
     Poco::Data::Statement stmt(session);

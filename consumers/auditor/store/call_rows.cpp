@@ -24,16 +24,6 @@ NullableText nullable(const std::optional<std::string>& v) { return v ? Nullable
 NullableInt nullable(const std::optional<std::int64_t>& v) { return v ? NullableInt(*v) : NullableInt(); }
 NullableInt nullable(const std::optional<bool>& v) { return v ? NullableInt(*v ? 1 : 0) : NullableInt(); }
 
-// "(?, ?, ?), (?, ?, ?)": `rows` groups of `columns` placeholders.
-std::string values_list(std::size_t rows, std::size_t columns) {
-  std::string group = "(";
-  for (std::size_t c = 0; c < columns; ++c) group += c == 0 ? "?" : ", ?";
-  group += ")";
-  std::string out;
-  for (std::size_t r = 0; r < rows; ++r) out += (r == 0 ? "" : ", ") + group;
-  return out;
-}
-
 // Splits `items` into rounds in which no key occurs twice, keeping each
 // key's occurrences in order, then each round into statements of at most
 // kRowsPerStatement.
@@ -206,12 +196,6 @@ void for_calls(Poco::Data::Session& session, const std::function<std::string(std
 }
 
 }  // namespace
-
-std::string placeholders(std::size_t n) {
-  std::string out;
-  for (std::size_t i = 0; i < n; ++i) out += i == 0 ? "?" : ", ?";
-  return out;
-}
 
 void update_call_rows(Poco::Data::Session& session, const std::function<std::string(std::string_view)>& sql,
                       const std::vector<AuditEntry>& appended) {
