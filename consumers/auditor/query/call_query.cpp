@@ -81,7 +81,7 @@ constexpr const char* kCallColumns =
     "call_id, call_class, dialed, occurred_at, site_id, caller_user_id, caller_name, caller_extension, callback, "
     "location_source, location_label, location_address, dispatchable, warnings, routing, notify_list, alerts_total, "
     "alerts_delivered, alerts_failed, alerts_escalated, first_alert_latency_ms, acknowledged_at, acknowledged_by, "
-    "notified, all_delivered, elin";
+    "notified, all_delivered, elin, location_validated";
 
 std::vector<CallRow> call_rows(Poco::Data::Statement& stmt) {
   std::vector<CallRow> out;
@@ -114,6 +114,7 @@ std::vector<CallRow> call_rows(Poco::Data::Statement& stmt) {
     r.notified = whole(rs, 23) != 0;
     r.all_delivered = whole(rs, 24) != 0;
     r.elin = str(rs, 25);
+    if (const auto v = optional_i64(rs, 26)) r.location_validated = *v != 0;
     out.push_back(std::move(r));
   }
   return out;
