@@ -11,6 +11,7 @@ constexpr Subcommand kSubcommands[] = {
     {"query", "list calls: time range, site, caller, class, dispatchable, notified (JSON or CSV)", run_audit_query},
     {"show", "one call's record and timeline", run_audit_show},
     {"report", "compliance report per site and overall (text, JSON or CSV)", run_audit_report},
+    {"registrations", "when each user last confirmed their location (text, JSON or CSV)", run_audit_registrations},
     {"verify", "recompute the hash chain and signatures; name the first bad entry", run_audit_verify},
     {"export", "write a verifiable bundle (JSON lines + manifest) or NENA i3 LogEvents", run_audit_export},
     {"purge", "remove calls past their retention period, writing a purge entry", run_audit_purge},
@@ -23,7 +24,7 @@ int run_audit(Args args) {
   return run_subcommand({.program = "e911 audit",
                          .noun = "subcommand",
                          .entries = kSubcommands,
-                         .name_width = 8,
+                         .name_width = 13,
                          .footer = "Each takes --config FILE (auditor.* keys, docs/auditor.md); run `e911 audit "
                                    "<subcommand> --help`."},
                         args);

@@ -7,6 +7,17 @@
 
 namespace e911::cli {
 
+namespace {
+
+constexpr const char* kStoreHelp =
+    "  --config FILE       YAML configuration: auditor.store (default\n"
+    "                      sqlite:<state_dir>/audit.db), state_dir\n"
+    "  --store URL         the journal's store, overriding auditor.store:\n"
+    "                      sqlite:/path/audit.db or postgresql://user@host/db\n"
+    "                      (the password from PGPASSWORD or ~/.pgpass)\n";
+
+}  // namespace
+
 std::optional<std::string> store_option_error(const Options& opts) {
   const auto store = opts.value("--store");
   if (!store) return std::nullopt;
@@ -53,6 +64,17 @@ std::unique_ptr<auditor::AuditStore> open_existing_audit_store(const auditor::Au
     std::cerr << "e911 audit " << command << ": " << e.what() << "\n";
     return nullptr;
   }
+}
+
+CommandLine audit_read_command_line(const std::string& command, const char* help, Args args,
+                                    std::set<std::string_view> valued, std::set<std::string_view> flags) {
+  return CommandLine("audit " + command, std::string(help) + kStoreHelp, args, std::move(valued), std::move(flags),
+                     "\n\n");
+}
+
+std::unique_ptr<auditor::AuditStore> open_store_to_read(const Options& opts, const std::string& command) {
+  const auto settings = audit_command_settings(opts, command, false);
+  return settings ? open_existing_audit_store(settings->settings, command) : nullptr;
 }
 
 }  // namespace e911::cli

@@ -22,8 +22,10 @@ constexpr const char* kUsage =
     "auditor.retention.test_days, counted back from now against each call's\n"
     "occurred_at): their journal entries and their call and alert rows, in one\n"
     "transaction that also writes a signed journal.purge entry listing what was\n"
-    "removed, so `e911 audit verify` still passes. --before-now says so\n"
-    "explicitly; --dry-run counts what would go and changes nothing.\n"
+    "removed, so `e911 audit verify` still passes. Registrations past the\n"
+    "emergency retention go too, except each user's latest while it is in force.\n"
+    "--before-now says so explicitly; --dry-run counts what would go and changes\n"
+    "nothing.\n"
     "Needs the signing key, and on PostgreSQL the tables' owner (it lifts the\n"
     "append-only trigger inside its transaction).\n";
 
@@ -63,6 +65,7 @@ int run_audit_purge(Args args) {
   if (!dry_run && !outcome.purge_entries.empty()) {
     Logger("audit-purge").info("purged expired calls", {{"calls", outcome.calls},
                                                          {"elin_lookups", outcome.lookups},
+                                                         {"registrations", outcome.registrations},
                                                          {"entries", outcome.entries},
                                                          {"purge_seq", outcome.purge_entries.front().seq}});
   }
@@ -80,7 +83,7 @@ int run_audit_purge(Args args) {
     for (std::size_t i = 0; i < outcome.purge_entries.size(); ++i) {
       out += (i ? "," : "") + std::to_string(outcome.purge_entries[i].seq);
     }
-    std::cout << out << "]}\n";
+    std::cout << out << "],\"registrations\":" << outcome.registrations << "}\n";
     return 0;
   }
   std::cout << (dry_run ? "would remove " : "removed ") << outcome.calls << " calls (" << outcome.entries
@@ -88,6 +91,9 @@ int run_audit_purge(Args args) {
             << " alert rows"
             << (outcome.lookups > 0 ? ", " + std::to_string(outcome.lookups) + " ELIN lookups that reached no call"
                                     : std::string())
+            << (outcome.registrations > 0
+                    ? ", " + std::to_string(outcome.registrations) + " registrations no longer in force"
+                    : std::string())
             << "): emergency calls before " << format_rfc3339(request.cutoffs.emergency)
             << ", test calls before " << format_rfc3339(request.cutoffs.test) << "\n";
   for (const auto& e : outcome.purge_entries) {

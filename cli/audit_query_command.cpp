@@ -32,13 +32,6 @@ namespace {
 using auditor::AuditStore;
 using auditor::CallFilter;
 
-constexpr const char* kStoreHelp =
-    "  --config FILE       YAML configuration: auditor.store (default\n"
-    "                      sqlite:<state_dir>/audit.db), state_dir\n"
-    "  --store URL         the journal's store, overriding auditor.store:\n"
-    "                      sqlite:/path/audit.db or postgresql://user@host/db\n"
-    "                      (the password from PGPASSWORD or ~/.pgpass)\n";
-
 constexpr const char* kQueryHelp =
     "usage: e911 audit query [--config FILE] [--store URL] [--from T] [--to T] [--site S]\n"
     "                        [--caller C] [--class emergency|test] [--dispatchable yes|no]\n"
@@ -91,14 +84,6 @@ constexpr const char* kReportHelp =
     "  --site S            one site\n"
     "  --format F          text (default), json or csv\n";
 
-// The command line of `e911 audit <command>`: its help is `help` and the
-// store options'; a usage error is set apart from it by a blank line.
-CommandLine audit_command_line(const std::string& command, const char* help, Args args,
-                               std::set<std::string_view> valued, std::set<std::string_view> flags) {
-  return CommandLine("audit " + command, std::string(help) + kStoreHelp, args, std::move(valued), std::move(flags),
-                     "\n\n");
-}
-
 // Reads the filter options of `names` that `opts` was given into
 // `filter` (call_filter_params.h: the rules the HTTP API shares); an
 // error names the option.
@@ -134,18 +119,11 @@ std::optional<std::string> read_filter(const Options& opts, std::initializer_lis
   return option + ": not valid";
 }
 
-// The store the configuration (or --store) names; nullptr after printing
-// why (cli/audit_journal_access.h).
-std::unique_ptr<AuditStore> open_store(const Options& opts, const std::string& command) {
-  const auto settings = audit_command_settings(opts, command, false);
-  return settings ? open_existing_audit_store(settings->settings, command) : nullptr;
-}
-
 }  // namespace
 
 int run_audit_query(Args args) {
   const std::string command = "query";
-  const CommandLine line = audit_command_line(command, kQueryHelp, args,
+  const CommandLine line = audit_read_command_line(command, kQueryHelp, args,
                                               {"--config", "--store", "--from", "--to", "--site", "--caller", "--class",
                                                "--dispatchable", "--notified", "--elin", "--format", "--limit",
                                                "--cursor"},
@@ -176,7 +154,7 @@ int run_audit_query(Args args) {
     page.cursor = *v;
   }
 
-  auto store = open_store(opts, command);
+  auto store = open_store_to_read(opts, command);
   if (!store) return 2;
   try {
     auto result = auditor::query_calls(*store, filter, page);
@@ -215,7 +193,7 @@ int run_audit_query(Args args) {
 
 int run_audit_show(Args args) {
   const std::string command = "show";
-  const CommandLine line = audit_command_line(command, kShowHelp, args, {"--config", "--store", "--format"}, {});
+  const CommandLine line = audit_read_command_line(command, kShowHelp, args, {"--config", "--store", "--format"}, {});
   if (const auto done = line.early_exit(/*positional_allowed=*/true)) return *done;
   const Options& opts = line.options();
   if (opts.positional().size() != 1) return line.usage_error("expected one CALL_ID");
@@ -225,7 +203,7 @@ int run_audit_show(Args args) {
   if (format != "text" && format != "json") {
     return line.usage_error("--format: expected text or json, got \"" + format + "\"");
   }
-  auto store = open_store(opts, command);
+  auto store = open_store_to_read(opts, command);
   if (!store) return 2;
   try {
     const auto detail = auditor::call_detail(*store, call_id);
@@ -244,7 +222,7 @@ int run_audit_show(Args args) {
 int run_audit_report(Args args) {
   const std::string command = "report";
   const CommandLine line =
-      audit_command_line(command, kReportHelp, args, {"--config", "--store", "--from", "--to", "--site", "--format"}, {});
+      audit_read_command_line(command, kReportHelp, args, {"--config", "--store", "--from", "--to", "--site", "--format"}, {});
   if (const auto done = line.early_exit()) return *done;
   const Options& opts = line.options();
   CallFilter filter;
@@ -253,7 +231,7 @@ int run_audit_report(Args args) {
   if (format != "text" && format != "json" && format != "csv") {
     return line.usage_error("--format: expected text, json or csv, got \"" + format + "\"");
   }
-  auto store = open_store(opts, command);
+  auto store = open_store_to_read(opts, command);
   if (!store) return 2;
   try {
     const auto report = auditor::compliance_report(*store, filter);

@@ -11,6 +11,7 @@ namespace e911::cli {
 int run_audit_query(Args args);   // cli/audit_query_command.cpp: query, show, report
 int run_audit_show(Args args);
 int run_audit_report(Args args);
+int run_audit_registrations(Args args);  // cli/audit_registrations_command.cpp
 int run_audit_verify(Args args);  // cli/audit_verify_command.cpp (--bundle too)
 int run_audit_export(Args args);  // cli/audit_export_command.cpp
 int run_audit_purge(Args args);   // cli/audit_purge_command.cpp

@@ -629,11 +629,13 @@ int run_demo(Args args) {
                         std::chrono::seconds(60), stop);
     if (complete) print_alerts(alert_log, scenario_of, topics.notifications);
 
-    // The compliance record: once the auditor has journaled every call and
-    // every notification record, the report an auditor would ask for.
+    // The compliance record: once the auditor has journaled every call,
+    // every notification record and the registrations made before the
+    // calls, the report an auditor would ask for.
+    const std::size_t to_journal = printed + notification_records + pass.updates.size();
     const bool journaled =
-        alerted && wait_until([&] { return p.auditor.stats().records_acked >= printed + notification_records; },
-                              std::chrono::seconds(60), stop);
+        alerted && wait_until([&] { return p.auditor.stats().records_acked >= to_journal; }, std::chrono::seconds(60),
+                              stop);
     if (journaled) print_compliance_report(p.audit_url, p.signer, p.audit_config);
 
     if (follow && complete) {

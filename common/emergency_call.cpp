@@ -56,6 +56,10 @@ std::string encode_emergency_call(const EmergencyCall& c) {
   if (l.address) json::put_address(w, *l.address);
   if (l.geo) json::put_geo(w, *l.geo);
   if (l.registered_at) put(w, "registered_at", format_rfc3339(*l.registered_at));
+  if (l.validated) {
+    w.Key("validated");
+    w.Bool(*l.validated);
+  }
   w.EndObject();
 
   put(w, "routing", c.routing);

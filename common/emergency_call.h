@@ -44,6 +44,15 @@ inline constexpr std::string_view kCallbackShared = "callback-shared";
 inline constexpr std::string_view kElinReused = "elin-reused";
 }  // namespace warning
 
+// What the alerts and the audit record say of a registered location's
+// `validated` (GSM-7 text: it goes into SMS alerts unchanged).
+inline constexpr std::string_view kRegisteredValidated =
+    "address registered by the user, validated by an address provider";
+inline constexpr std::string_view kRegisteredNotValidated = "address registered by the user, NOT validated";
+constexpr std::string_view registered_address_check(bool validated) {
+  return validated ? kRegisteredValidated : kRegisteredNotValidated;
+}
+
 struct ConveyedLocation {
   std::string source{source::kNone};
   bool dispatchable = false;
@@ -54,6 +63,10 @@ struct ConveyedLocation {
   std::optional<CivicAddress> address;
   std::optional<GeoPoint> geo;
   std::optional<EpochMillis> registered_at;
+  // source registered only: whether the address validation provider
+  // confirmed the address (the location update's `validated`); absent
+  // ("location.validated" left out) for every other source.
+  std::optional<bool> validated;
 };
 
 struct EmergencyCall {

@@ -1,126 +1,15 @@
 #include "consumers/auditor/audit_record.h"
 
 #include <algorithm>
-#include <array>
-#include <charconv>
-#include <cmath>
-#include <set>
 
 #include "common/phone_number.h"
 #include "consumers/auditor/journal/audit_entry.h"
-#include "consumers/auditor/journal/canonical_json.h"
+#include "consumers/auditor/payload_builder.h"
 
 namespace e911::auditor {
 namespace {
 
 constexpr std::size_t kMaxIdChars = 256;
-
-// Appends `v` as JSON that canonical_json() accepts: integers within
-// +-(2^53-1) stay numbers; any other number becomes its shortest
-// round-trip decimal text, as a string (geo coordinates, uncertainty).
-void append_value(std::string& out, const rapidjson::Value& v) {
-  switch (v.GetType()) {
-    case rapidjson::kNullType:
-      out += "null";
-      return;
-    case rapidjson::kFalseType:
-      out += "false";
-      return;
-    case rapidjson::kTrueType:
-      out += "true";
-      return;
-    case rapidjson::kStringType:
-      append_canonical_string(out, std::string_view(v.GetString(), v.GetStringLength()));
-      return;
-    case rapidjson::kNumberType: {
-      if (v.IsInt64() && std::llabs(v.GetInt64()) <= kCanonicalJsonMaxInteger) {
-        out += std::to_string(v.GetInt64());
-        return;
-      }
-      if (v.IsUint64() && v.GetUint64() <= static_cast<std::uint64_t>(kCanonicalJsonMaxInteger)) {
-        out += std::to_string(v.GetUint64());
-        return;
-      }
-      std::array<char, 64> buf{};
-      const auto r = std::to_chars(buf.data(), buf.data() + buf.size(), v.GetDouble());
-      append_canonical_string(out, std::string_view(buf.data(), static_cast<std::size_t>(r.ptr - buf.data())));
-      return;
-    }
-    case rapidjson::kArrayType: {
-      out += '[';
-      bool first = true;
-      for (const auto& item : v.GetArray()) {
-        if (!first) out += ',';
-        first = false;
-        append_value(out, item);
-      }
-      out += ']';
-      return;
-    }
-    case rapidjson::kObjectType: {
-      out += '{';
-      bool first = true;
-      for (const auto& m : v.GetObject()) {
-        if (!first) out += ',';
-        first = false;
-        append_canonical_string(out, std::string_view(m.name.GetString(), m.name.GetStringLength()));
-        out += ':';
-        append_value(out, m.value);
-      }
-      out += '}';
-      return;
-    }
-  }
-}
-
-// A payload object built from chosen members of a document.
-class PayloadBuilder {
- public:
-  void member(std::string_view name, const rapidjson::Value& v) {
-    open(name);
-    append_value(out_, v);
-  }
-  void member(std::string_view name, std::string_view text) {
-    open(name);
-    append_canonical_string(out_, text);
-  }
-  void member(std::string_view name, std::int64_t n) {
-    open(name);
-    out_ += std::to_string(n);
-  }
-  void raw(std::string_view name, std::string_view json) {
-    open(name);
-    out_ += json;
-  }
-  // Members of `doc` named in `names`, when present.
-  void copy(const rapidjson::Value& doc, std::initializer_list<const char*> names) {
-    for (const char* n : names) {
-      if (const auto it = doc.FindMember(n); it != doc.MemberEnd()) member(n, it->value);
-    }
-  }
-  void source(const SourceRecord& s) {
-    std::string json;
-    json += "{\"offset\":" + std::to_string(s.offset) + ",\"partition\":" + std::to_string(s.partition) + ",\"topic\":";
-    append_canonical_string(json, s.topic);
-    json += '}';
-    raw("source", json);
-  }
-  // The canonical JSON of what was built. The input was checked by the
-  // JSON parser and its limits, so canonicalization fails only for what
-  // canonical JSON refuses beyond them (duplicate member names).
-  Result<std::string> finish() {
-    out_ += '}';
-    return canonical_json(out_);
-  }
-
- private:
-  void open(std::string_view name) {
-    out_ += out_.size() == 1 ? "" : ",";
-    append_canonical_string(out_, name);
-    out_ += ':';
-  }
-  std::string out_ = "{";
-};
 
 Error field_error(std::string_view path, std::string_view what) {
   return Error{std::string(path) + ": " + std::string(what)};
@@ -171,22 +60,6 @@ std::optional<Error> check_schema(const rapidjson::Value& doc, std::string_view 
   return std::nullopt;
 }
 
-Result<rapidjson::Document> parse_object(std::string_view text, const JsonLimits& limits) {
-  rapidjson::Document doc;
-  if (auto e = parse_json(text, limits, doc)) return *e;
-  if (!doc.IsObject()) return Error{std::string("expected a JSON object, got ") + json_type_name(doc)};
-  // Which of two values would count is the parser's choice: refuse
-  // rather than journal one of them. (Nested objects are copied whole and
-  // canonical_json() refuses theirs.)
-  std::set<std::string_view> names;
-  for (const auto& m : doc.GetObject()) {
-    if (!names.insert(std::string_view(m.name.GetString(), m.name.GetStringLength())).second) {
-      return Error{std::string(m.name.GetString(), m.name.GetStringLength()) + ": duplicate member"};
-    }
-  }
-  return doc;
-}
-
 #define E911_RETURN_IF_ERROR(expr) \
   if (auto e_ = (expr)) return *e_
 
@@ -215,6 +88,9 @@ std::optional<Error> check_emergency_call(const rapidjson::Value& doc, std::stri
   }
   if (const auto* d = find(*location, "dispatchable"); d == nullptr || !d->IsBool()) {
     return field_error("location.dispatchable", d == nullptr ? "missing" : std::string("expected a boolean, got ") + json_type_name(*d));
+  }
+  if (const auto* v = find(*location, "validated"); v != nullptr && !v->IsNull() && !v->IsBool()) {
+    return field_error("location.validated", std::string("expected a boolean, got ") + json_type_name(*v));
   }
   if (const auto* a = find(*location, "address"); a != nullptr && !a->IsNull() && !a->IsObject()) {
     return field_error("location.address", std::string("expected an object, got ") + json_type_name(*a));
@@ -326,7 +202,7 @@ Result<EntryDraft> draft_of_whole_record(const rapidjson::Value& doc, std::strin
 
 Result<std::vector<EntryDraft>> drafts_for_emergency_call(std::string_view document, const SourceRecord& source,
                                                           EpochMillis now, const JsonLimits& limits) {
-  auto doc = parse_object(document, limits);
+  auto doc = parse_record_object(document, limits);
   if (!doc) return doc.error();
   std::string call_id;
   if (auto e = check_emergency_call(*doc, call_id)) return *e;
@@ -352,7 +228,7 @@ Result<std::vector<EntryDraft>> drafts_for_emergency_call(std::string_view docum
 
 Result<EntryDraft> draft_for_notification(std::string_view record, const SourceRecord& source, EpochMillis now,
                                           const JsonLimits& limits) {
-  auto doc = parse_object(record, limits);
+  auto doc = parse_record_object(record, limits);
   if (!doc) return doc.error();
   std::string call_id;
   if (auto e = check_notification(*doc, call_id)) return *e;
@@ -361,7 +237,7 @@ Result<EntryDraft> draft_for_notification(std::string_view record, const SourceR
 
 Result<EntryDraft> draft_for_elin_lookup(std::string_view record, const SourceRecord& source, EpochMillis now,
                                          const JsonLimits& limits) {
-  auto doc = parse_object(record, limits);
+  auto doc = parse_record_object(record, limits);
   if (!doc) return doc.error();
   std::string call_id;  // stays empty when the ELIN reached no call
   if (auto e = check_elin_lookup(*doc, call_id)) return *e;

@@ -32,6 +32,7 @@
 #include "common/json_reader.h"
 #include "common/result.h"
 #include "common/timestamp.h"
+#include "consumers/auditor/payload_builder.h"  // SourceRecord
 
 namespace e911::auditor {
 
@@ -43,13 +44,6 @@ struct EntryDraft {
   std::string payload;  // canonical JSON object
 
   bool operator==(const EntryDraft&) const = default;
-};
-
-// The Kafka record an entry came from.
-struct SourceRecord {
-  std::string topic;
-  std::int32_t partition = 0;
-  std::int64_t offset = 0;
 };
 
 inline constexpr std::string_view kEmergencyCallSchema = "e911.emergency-call/v1";

@@ -15,6 +15,7 @@
 #include "common/service/consumer_service.h"
 #include "consumers/auditor/journal/audit_entry.h"
 #include "consumers/auditor/audit_record.h"
+#include "consumers/auditor/registration_record.h"
 
 namespace e911::auditor {
 
@@ -27,12 +28,15 @@ std::int64_t steady_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch()).count();
 }
 
-// The topics the auditor journals: the ELIN lookups when a topic is
-// named for them. A named topic that does not exist (yet) is no obstacle:
-// the consumer logs it and reads the others (kafka::Consumer).
+// The topics the auditor journals: the ELIN lookups and the location
+// updates when a topic is named for them. A named topic that does not
+// exist (yet) is no obstacle: the consumer logs it and reads the others
+// (kafka::Consumer).
 std::vector<std::string> journaled_topics(const Config::Topics& topics) {
   std::vector<std::string> out{topics.emergency_calls, topics.notifications};
-  if (!topics.elin_lookups.empty()) out.push_back(topics.elin_lookups);
+  for (const auto* optional : {&topics.elin_lookups, &topics.location_updates}) {
+    if (!optional->empty()) out.push_back(*optional);
+  }
   return out;
 }
 
@@ -127,7 +131,7 @@ struct AuditorService::State : service::ConsumerHooks {
       dead_letters_family.Add({{"topic", topic}});
     }
     for (const auto kind : {entry_kind::kCallRecorded, entry_kind::kLocationConveyed, entry_kind::kNotification,
-                            entry_kind::kElinLookup})
+                            entry_kind::kElinLookup, entry_kind::kLocationRegistered, entry_kind::kLocationWithdrawn})
       entries_family.Add({{"kind", std::string(kind)}});
     if (!open_store) throw std::invalid_argument("the auditor needs a way to open its store");
     options.batch_max = std::max<std::size_t>(1, options.batch_max);
@@ -276,20 +280,30 @@ struct AuditorService::State : service::ConsumerHooks {
     batch.push_back(std::move(c));
   }
 
+  bool is_registrations(const std::string& topic) const {
+    return !options.topics.location_updates.empty() && topic == options.topics.location_updates;
+  }
+
   // Maps a record to its drafts, or says why it cannot be journaled.
   void map_record(Consumed& c, EpochMillis now) const {
     const SourceRecord source{c.topic, c.partition, c.offset};
     const bool is_call = c.topic == options.topics.emergency_calls;
     const bool is_lookup = !options.topics.elin_lookups.empty() && c.topic == options.topics.elin_lookups;
+    const auto take = [&c](Result<EntryDraft> draft) {
+      if (draft) c.drafts.push_back(std::move(*draft));
+      else c.rejected = draft.error().message;
+    };
+    if (is_registrations(c.topic)) {
+      // A tombstone on the compacted topic: the user withdrew it.
+      take(c.tombstone ? draft_for_withdrawal(c.key, source, c.timestamp_ms, now)
+                       : draft_for_location_update(c.value, source, now, options.json_limits));
+      return;
+    }
     if (c.tombstone) {
       c.rejected = std::string("value: null (a tombstone), not ") +
                    (is_call ? "an emergency call" : is_lookup ? "an ELIN lookup" : "a notification");
       return;
     }
-    const auto take = [&c](Result<EntryDraft> draft) {
-      if (draft) c.drafts.push_back(std::move(*draft));
-      else c.rejected = draft.error().message;
-    };
     if (is_call) {
       auto drafts = drafts_for_emergency_call(c.value, source, now, options.json_limits);
       if (drafts) c.drafts = std::move(*drafts);
@@ -325,8 +339,11 @@ struct AuditorService::State : service::ConsumerHooks {
       pending->outstanding = todo.size();
       for (const auto i : todo) {
         const auto& c = batch[i];
+        // A registration's reason may quote a value of a home address:
+        // the log gets the field and what was wrong, the dead letter all.
         log.warn("record rejected; dead-lettered",
-                 {{"topic", c.topic}, {"partition", c.partition}, {"offset", c.offset}, {"reason", c.rejected}});
+                 {{"topic", c.topic}, {"partition", c.partition}, {"offset", c.offset},
+                  {"reason", is_registrations(c.topic) ? without_quoted_values(c.rejected) : c.rejected}});
         try {
           dlq.write(kafka::make_dead_letter("auditor", c.rejected, c.view(), now_millis()),
                     [pending, i](const kafka::DeliveryReport& report) {

@@ -1,8 +1,9 @@
 #pragma once
 // The auditor as a Kafka service: consumes e911.emergency-calls,
-// e911.notifications and e911.elin-lookups (when topics.elin_lookups is
-// not empty; a topic that does not exist yet is logged and the others are
-// read) in the e911-auditor group and journals every record
+// e911.notifications, e911.elin-lookups and e911.location-updates (each
+// of the last two when its topic is named; a topic that does not exist
+// yet is logged and the others are read) in the e911-auditor group and
+// journals every record
 // (AuditStore::ingest: entries, derived per-call rows and the group's
 // offsets in ONE transaction).
 //
@@ -45,7 +46,9 @@ namespace e911::auditor {
 
 struct AuditorServiceOptions {
   kafka::Properties kafka;
-  Config::Topics topics;  // reads emergency_calls, notifications and elin_lookups (if named), writes dead_letter
+  // Reads emergency_calls, notifications, elin_lookups and location_updates
+  // (those two if named), writes dead_letter.
+  Config::Topics topics;
   std::string group_id = "e911-auditor";
   std::string instance_id{};  // group.instance.id: a static member (docs/operations.md); empty: dynamic
   std::size_t batch_max = 500;

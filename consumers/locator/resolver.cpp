@@ -89,6 +89,7 @@ std::optional<EmergencyCall> Resolver::resolve(const CallEvent& event, const Loc
     loc.method = "Manual";
     loc.address = reg->address;
     loc.registered_at = reg->occurred_at;
+    loc.validated = reg->validated;
     loc.label = one_line(reg->address);
     const bool too_old = event.occurred_at - reg->occurred_at > registry_->data().stale_after;
     const bool moved = (ip_informative && reg->network_ip && !same_network(*d.ip, *reg->network_ip)) ||

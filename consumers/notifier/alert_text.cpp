@@ -160,6 +160,7 @@ std::vector<Row> detail_rows(const AlertFacts& f) {
                         {"Time", f.time_line()},
                         {"Location", f.location}};
   if (!f.address.empty()) rows.push_back({"Address", f.address});
+  if (!f.registration.empty()) rows.push_back({"Registration", f.registration});
   if (!f.coordinates.empty()) rows.push_back({"Coordinates", f.coordinates});
   rows.push_back({"Source", f.source});
   return rows;
@@ -311,6 +312,7 @@ SmsDraft sms_draft(const AlertFacts& f, std::string_view ell) {
   d.location = d.location_shrinkable ? ellipsize(f.location, kSmsMaxLocation, ell) : f.location;
   d.time = f.short_time;
   if (!f.warnings.empty()) d.first_warning = ellipsize(f.warnings.front(), kSmsMaxLine, ell);
+  if (!f.registration.empty()) d.tail.push_back("Registration: " + f.registration);
   if (!f.address.empty() && f.address != f.location) d.tail.push_back("Address: " + ellipsize(f.address, kSmsMaxLine, ell));
   if (!f.coordinates.empty() && f.coordinates != f.location) d.tail.push_back("Coordinates: " + f.coordinates);
   for (std::size_t i = 1; i < f.warnings.size(); ++i) d.tail.push_back(ellipsize(f.warnings[i], kSmsMaxLine, ell));
@@ -439,6 +441,9 @@ AlertFacts alert_facts(const EmergencyCallView& call, const AlertSite& site, con
   f.no_dispatchable_location = call.routing == Routing::ecrc;
   f.location = location_text(call, f);
   f.source = clean_line(call.location.source) + (call.location.dispatchable ? ", dispatchable" : ", NOT dispatchable");
+  if (call.location.source == source::kRegistered && call.location.validated) {
+    f.registration = std::string(registered_address_check(*call.location.validated));
+  }
   f.physical_site = physical_site_name(call, site, f.site);
   f.warnings = warning_lines(call, f.physical_site);
   return f;

@@ -90,6 +90,10 @@ struct AlertFacts {
   std::string address;      // the civic address on one line (one_line()), may be empty
   std::string coordinates;  // "30.26720, -97.74310 (accuracy 13 m)", may be empty
   std::string source;       // "switch-port, dispatchable"
+  // A registered location whose document says whether it was validated:
+  // e911::registered_address_check() ("address registered by the user,
+  // NOT validated"); empty otherwise.
+  std::string registration;
   std::vector<std::string> warnings;  // plain words, most important first
   bool no_dispatchable_location = false;
   std::string escalation;  // "ESCALATED: ..." or empty

@@ -101,6 +101,10 @@ std::optional<Error> read_location(const rapidjson::Value& obj, const JsonLimits
   r.optional_string("site_id", l.site_id);
   r.optional_string("zone_id", l.zone_id);
   r.optional_string("label", l.label);
+  if (const auto* v = find_member(obj, "validated"); v != nullptr && !v->IsNull()) {
+    bool validated = false;
+    if (r.optional_bool("validated", validated)) l.validated = validated;
+  }
   const auto* address = r.optional_object("address");
   const auto* geo = r.optional_object("geo");
   if (!r.ok()) return r.error();

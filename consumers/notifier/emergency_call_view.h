@@ -28,6 +28,9 @@ struct LocationView {
   std::string label;
   std::optional<CivicAddress> address;
   std::optional<GeoPoint> geo;
+  // source registered: whether an address validation provider confirmed
+  // the address (nullopt when the document does not say).
+  std::optional<bool> validated;
 };
 
 struct EmergencyCallView {

@@ -43,6 +43,7 @@ std::string chat_text(const AlertFacts& f) {
   lines.push_back("Time: " + f.time_line());
   if (!f.no_dispatchable_location) lines.push_back("Location: " + f.location);
   if (!f.address.empty()) lines.push_back("Address: " + f.address);
+  if (!f.registration.empty()) lines.push_back("Registration: " + f.registration);
   if (!f.coordinates.empty()) lines.push_back("Coordinates: " + f.coordinates);
   for (const auto& w : f.warnings) lines.push_back("Warning: " + w);
   if (!f.ack_url.empty()) lines.push_back(std::string(phrase::kAcknowledge) + f.ack_url);
@@ -69,6 +70,10 @@ void write_location(Writer& w, const AlertFacts& f, const EmergencyCallView& cal
   put(w, "source", l.source);
   w.Key("dispatchable");
   w.Bool(l.dispatchable);
+  if (!f.registration.empty()) {
+    w.Key("validated");
+    w.Bool(*l.validated);
+  }
   put_if(w, "site_id", clean_line(l.site_id));
   put_if(w, "zone_id", clean_line(l.zone_id));
   if (l.geo) json::put_geo(w, *l.geo);

@@ -220,10 +220,10 @@ TEST(ApiParams, SplitsRequestTargets) {
 
 TEST(ApiParams, NextLinksKeepTheFiltersAndReplaceTheCursor) {
   const auto p = parsed("site=austin+hq&cursor=old&limit=2&caller=O%27Brien%26Co");
-  EXPECT_EQ(next_calls_link(p, "n/x+y="), "/v1/calls?caller=O%27Brien%26Co&cursor=n%2Fx%2By%3D&limit=2&site=austin%20hq");
+  EXPECT_EQ(next_page_link("/v1/calls", p, "n/x+y="), "/v1/calls?caller=O%27Brien%26Co&cursor=n%2Fx%2By%3D&limit=2&site=austin%20hq");
   // What the link says is what it was built from.
   std::string path, query;
-  ASSERT_FALSE(split_request_target(next_calls_link(p, "n/x+y="), path, query));
+  ASSERT_FALSE(split_request_target(next_page_link("/v1/calls", p, "n/x+y="), path, query));
   const auto again = parsed(query);
   EXPECT_EQ(again.at("caller"), "O'Brien&Co");
   EXPECT_EQ(again.at("cursor"), "n/x+y=");

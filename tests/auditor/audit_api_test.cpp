@@ -23,6 +23,7 @@
 
 #include "consumers/auditor/api/api_params.h"
 #include "consumers/auditor/audit_record.h"
+#include "consumers/auditor/registration_record.h"
 #include "consumers/auditor/store/audit_store.h"
 #include "consumers/auditor/journal/hash_chain.h"
 #include "common/net/tls_context.h"
@@ -255,6 +256,15 @@ TEST_P(AuditApiTest, EachBadParameterIs400NamingIt) {
       {"/v1/report?format=pdf", "format"},
       {"/v1/verify?fresh=1", "fresh"},
       {"/v1/calls/c-01?format=csv", "format"},
+      {"/v1/registrations?since=yesterday", "since"},
+      {"/v1/registrations?until=2026-11-21T10:00:00", "until"},
+      {"/v1/registrations?since=2026-11-22&until=2026-11-21", "until"},
+      {"/v1/registrations?user_id=a&user_id=b", "user_id"},
+      {"/v1/registrations?user_id=%01", "user_id"},
+      {"/v1/registrations?limit=1001", "limit"},
+      {"/v1/registrations?cursor=not-a-cursor", "cursor"},
+      {"/v1/registrations?format=xml", "format"},
+      {"/v1/registrations?site=austin-hq", "site"},
       {"/v1/calls/c-%zz", "call_id"},
   };
   for (const auto& [path, parameter] : cases) {
@@ -429,6 +439,85 @@ TEST_P(AuditApiTest, CsvEscapesHostileCallerNames) {
   const auto doc = json.json();
   ASSERT_EQ(doc["calls"].Size(), 1u) << json.body;
   EXPECT_EQ(str(doc["calls"][0]["caller"], "name"), kHostileName) << json.body;
+}
+
+// GET /v1/registrations: each user's last registration (or withdrawal), a
+// user's history, a time range, pages, CSV; values are data.
+TEST_P(AuditApiTest, RegistrationsSayWhenEachUserLastConfirmed) {
+  const auto registration = [&](const std::string& user, const std::string& event_id, const std::string& at,
+                                std::int64_t offset) {
+    const std::string record = R"({"schema":"e911.location-update/v1","event_id":")" + event_id +
+                               R"(","occurred_at":")" + at + R"(","user_id":")" + user +
+                               R"(","source":"user","validated":false,"address":{"country":"US","city":"Austin",)"
+                               R"x("street":"Example Ave","house_number":"500","name":"=cmd()"}})x";
+    auto d = draft_for_location_update(record, {"e911.location-updates", 0, offset}, kNow);
+    if (!d) throw std::runtime_error(d.error().message);
+    return *d;
+  };
+  auto withdrawal = draft_for_withdrawal(std::string("u-02"), {"e911.location-updates", 1, 9}, kNow, kNow);
+  ASSERT_TRUE(withdrawal);
+  store_->ingest({registration("u-00", "lu-0", "2026-11-20T08:00:00Z", 0),
+                  registration("u-01", "lu-1", "2026-11-20T09:00:00Z", 1),
+                  registration("u-02", "lu-2", "2026-11-20T10:00:00Z", 2),
+                  registration("u-00", "lu-3", "2026-11-21T08:00:00Z", 3), *withdrawal},
+                 {}, signer_);
+  const auto users = [&](const Reply& r) {
+    std::vector<std::string> out;
+    const auto doc = r.json();
+    for (const auto& row : doc["registrations"].GetArray()) out.push_back(str(row, "user_id") + " " + str(row, "status"));
+    return out;
+  };
+
+  Reply r = get("/v1/registrations");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(users(r), (std::vector<std::string>{"u-00 registered", "u-01 registered", "u-02 withdrawn"}));
+  auto doc = r.json();
+  EXPECT_EQ(str(doc["registrations"][0], "at"), "2026-11-21T08:00:00.000Z");
+  EXPECT_FALSE(doc["registrations"][0]["validated"].GetBool());
+  EXPECT_TRUE(doc["next"].IsNull());
+  EXPECT_EQ(users(get("/v1/registrations?user_id=u-00")),
+            (std::vector<std::string>{"u-00 registered", "u-00 registered"}));
+  EXPECT_EQ(users(get("/v1/registrations?until=2026-11-20T09:30:00Z")),
+            (std::vector<std::string>{"u-00 registered", "u-01 registered"}));
+  EXPECT_EQ(users(get("/v1/registrations?since=2026-11-21")),
+            (std::vector<std::string>{"u-00 registered", "u-02 withdrawn"}));
+
+  // Pages of one, the filters kept on the links.
+  std::vector<std::string> seen;
+  std::string path = "/v1/registrations?limit=1&since=2026-11-20";
+  for (int pages = 0; !path.empty(); ++pages) {
+    ASSERT_LT(pages, 10) << "pagination does not end";
+    r = get(path);
+    ASSERT_EQ(r.status, 200) << path << "\n" << r.body;
+    for (const auto& u : users(r)) seen.push_back(u);
+    doc = r.json();
+    path = doc["next"].IsNull() ? "" : doc["next"].GetString();
+    if (!path.empty()) {
+      EXPECT_TRUE(path.starts_with("/v1/registrations?")) << path;
+      EXPECT_NE(path.find("since=2026-11-20"), std::string::npos) << path;
+      EXPECT_EQ(r.header("Link"), "<" + path + ">; rel=\"next\"");
+    }
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"u-00 registered", "u-01 registered", "u-02 withdrawn"}));
+
+  r = get("/v1/registrations?format=csv&limit=2");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.header("Content-Disposition"), "attachment; filename=\"registrations.csv\"");
+  EXPECT_NE(r.header("X-Next-Cursor"), "");
+  EXPECT_TRUE(r.body.starts_with("user_id,status,at,")) << r.body;
+  EXPECT_NE(r.body.find(",\"'=cmd(), 500 Example Ave, Austin, US\","), std::string::npos) << r.body;
+
+  // Values are data.
+  const std::string before = table_counts();
+  for (const std::string attack : {"x' OR '1'='1", "u-00'; DROP TABLE audit_registrations; --", "%"}) {
+    r = get("/v1/registrations?user_id=" + percent_encode(attack));
+    EXPECT_EQ(r.status, 200) << r.body;
+    EXPECT_TRUE(users(r).empty()) << attack;
+  }
+  EXPECT_EQ(table_counts(), before);
+  EXPECT_EQ(get("/v1/registrations", "").status, 401);
+  EXPECT_EQ(metric("e911_audit_api_requests_total{endpoint=\"registrations\",status=\"200\"}"), 11);
+  EXPECT_TRUE(get("/v1/verify").json()["ok"].GetBool());
 }
 
 TEST_P(AuditApiTest, OneCallWithItsAlertsAndTimeline) {

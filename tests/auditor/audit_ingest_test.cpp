@@ -63,6 +63,10 @@ EntryDraft lookup_draft(const std::string& lookup_id, const std::string& call_id
   return *r;
 }
 
+// What migration 4 adds, dropped again (SQL for sqlite3 and psql alike).
+constexpr const char* kUndoMigration4 =
+    "DROP TABLE audit_registrations; ALTER TABLE audit_calls DROP COLUMN location_validated; ";
+
 // One audit_calls row as column -> text ("" for NULL).
 using Row = std::map<std::string, std::string>;
 
@@ -303,15 +307,17 @@ TEST_P(AuditIngestTest, AJournalFromBeforeTheElinColumnMigratesAndIsBackfilledFr
   store_->ingest(call_drafts_with_elin("c-2", "", 2), {}, signer_);
   store_->ingest(call_drafts_with_elin("c-3", "+15125550192", 3), {}, signer_);
   store_.reset();
-  // Back to the schema of version 2, as an older build left it.
-  client(postgres() ? "ALTER TABLE audit_calls DROP COLUMN elin; DROP TABLE audit_elin_lookups; "
-                      "UPDATE schema_version SET version = 2"
-                    : "DROP INDEX audit_calls_by_elin; ALTER TABLE audit_calls DROP COLUMN elin; "
-                      "DROP TABLE audit_elin_lookups; UPDATE schema_version SET version = 2");
+  // Back to the schema of version 2, as an older build left it (without
+  // migration 4's table and column either).
+  client(std::string(kUndoMigration4) +
+         (postgres() ? "ALTER TABLE audit_calls DROP COLUMN elin; DROP TABLE audit_elin_lookups; "
+                       "UPDATE schema_version SET version = 2"
+                     : "DROP INDEX audit_calls_by_elin; ALTER TABLE audit_calls DROP COLUMN elin; "
+                       "DROP TABLE audit_elin_lookups; UPDATE schema_version SET version = 2"));
   ASSERT_EQ(client("SELECT version FROM schema_version"), "2");
 
   store_ = open_audit_store(url_);
-  EXPECT_EQ(client("SELECT version FROM schema_version"), "3");
+  EXPECT_EQ(client("SELECT version FROM schema_version"), "4");
   EXPECT_EQ(call_row("c-1")["elin"], "+15125550191");
   EXPECT_EQ(call_row("c-2")["elin"], "");
   EXPECT_EQ(call_row("c-3")["elin"], "+15125550192");

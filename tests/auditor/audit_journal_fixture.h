@@ -9,6 +9,7 @@
 #include <string>
 
 #include "consumers/auditor/audit_record.h"
+#include "consumers/auditor/registration_record.h"
 #include "consumers/auditor/store/audit_store.h"
 #include "consumers/auditor/store/retention.h"
 #include "tests/auditor/audit_test_support.h"
@@ -59,6 +60,23 @@ class JournalBuilder {
                               : R"("reachable":true,"call_id":")" + call_id + R"(","pool":"hq","assigned_at":")" +
                                     format_rfc3339(at - 60000) + R"("})";
     auto draft = draft_for_elin_lookup(record, {"e911.elin-lookups", 0, offset_++}, at);
+    ASSERT_TRUE(draft.ok()) << draft.error().message;
+    store_.ingest({*draft}, {}, signer_);
+  }
+
+  // An e911.location-updates record of `user_id` registered at `at`
+  // (event_id `event_id`), journaled then; or a tombstone withdrawing it.
+  void registration(const std::string& user_id, const std::string& event_id, EpochMillis at) {
+    const std::string record = R"({"schema":"e911.location-update/v1","event_id":")" + event_id +
+                               R"(","occurred_at":")" + format_rfc3339(at) + R"(","user_id":")" + user_id +
+                               R"(","source":"user","validated":true,)"
+                               R"("address":{"country":"US","city":"Austin","street":"Example Ave","house_number":"500"}})";
+    auto draft = draft_for_location_update(record, {"e911.location-updates", 0, offset_++}, at);
+    ASSERT_TRUE(draft.ok()) << draft.error().message;
+    store_.ingest({*draft}, {}, signer_);
+  }
+  void withdrawal(const std::string& user_id, EpochMillis at) {
+    auto draft = draft_for_withdrawal(user_id, {"e911.location-updates", 0, offset_++}, at, at);
     ASSERT_TRUE(draft.ok()) << draft.error().message;
     store_.ingest({*draft}, {}, signer_);
   }

@@ -125,6 +125,8 @@ INSTANTIATE_TEST_SUITE_P(
                       BadInput{"CallerName", with(R"("name":"Jane Doe")", R"("name":{"first":"Jane"})"),
                                "caller.name: expected a string, got object"},
                       BadInput{"NoDispatchable", with(R"("dispatchable":true,)", ""), "location.dispatchable: missing"},
+                      BadInput{"ValidatedText", with(R"("dispatchable":true,)", R"("dispatchable":true,"validated":"yes",)"),
+                               "location.validated: expected a boolean, got string"},
                       BadInput{"WarningNotText", with(R"("warnings":[])", R"("warnings":[3])"),
                                "warnings[0]: expected a string, got number"},
                       BadInput{"DuplicateMember", with(R"("dialed":"911")", R"("dialed":"911","dialed":"933")"),

@@ -25,8 +25,10 @@
 #include "common/kafka/topic_reader.h"
 #include "consumers/auditor/journal/chain_verifier.h"
 #include "consumers/auditor/query/call_query.h"
+#include "consumers/auditor/query/registration_query.h"
 #include "tests/auditor/audit_test_support.h"
 #include "tests/kafka/kafka_test_util.h"
+#include "tests/observability/log_capture.h"
 #include "tests/support/files.h"
 #include "tests/support/postgres_server.h"
 
@@ -370,6 +372,14 @@ TEST_P(AuditorServiceTest, JournalsEveryRecordOnceWithAChainThatVerifies) {
   const auto c4 = call_figures(*reader_, "c-4");
   ASSERT_TRUE(c4.found);
   EXPECT_EQ(c4.call_class, "");
+  // A registered location conveyed says whether it was validated.
+  const auto validated = [&](const std::string& id) {
+    const auto d = call_detail(*reader_, id);
+    return d ? d->call.location_validated : std::nullopt;
+  };
+  EXPECT_EQ(validated("c-5"), std::optional<bool>(true));
+  EXPECT_EQ(validated("c-8"), std::optional<bool>(false));
+  EXPECT_EQ(validated("c-3"), std::nullopt) << "a switch port says nothing of it";
 
   // The metrics say the same.
   const auto scrape = metrics_.scrape_text();
@@ -380,12 +390,16 @@ TEST_P(AuditorServiceTest, JournalsEveryRecordOnceWithAChainThatVerifies) {
                            "e911_auditor_entries_written_total{kind=\"notification\"} 7",
                            "e911_auditor_journal_last_seq 19", "e911_auditor_store_errors_total 0",
                            "e911_auditor_ingest_duration_seconds_count",
-                           // The test creates no lookups topic (the embedded
-                           // broker makes an empty one on subscription): its
-                           // series are there, at 0.
+                           // The test creates no lookups or location-updates
+                           // topic (the embedded broker makes an empty one on
+                           // subscription): their series are there, at 0.
                            "e911_auditor_records_consumed_total{topic=\"e911.elin-lookups\"} 0",
                            "e911_auditor_dead_letters_total{topic=\"e911.elin-lookups\"} 0",
-                           "e911_auditor_entries_written_total{kind=\"elin.lookup\"} 0"}) {
+                           "e911_auditor_entries_written_total{kind=\"elin.lookup\"} 0",
+                           "e911_auditor_records_consumed_total{topic=\"e911.location-updates\"} 0",
+                           "e911_auditor_dead_letters_total{topic=\"e911.location-updates\"} 0",
+                           "e911_auditor_entries_written_total{kind=\"location.registered\"} 0",
+                           "e911_auditor_entries_written_total{kind=\"location.withdrawn\"} 0"}) {
     EXPECT_NE(scrape.find(line), std::string::npos) << line << "\n" << scrape;
   }
   EXPECT_TRUE(service_->health().live);
@@ -463,6 +477,100 @@ TEST_P(AuditorServiceTest, JournalsEachElinLookupOnceOnTheCallItReached) {
     if (o.topic == topics_.elin_lookups) lookups += o.next_offset;
   }
   EXPECT_EQ(lookups, 7) << "every lookup record's offset is journaled, the duplicates' and the dead letter's too";
+}
+
+// e911.location-updates: each update journaled once as location.registered
+// (a row per registration: each user's last one is a query), a tombstone
+// as location.withdrawn, a bad update dead-lettered with its reason (which
+// the log gets without the address value it quotes), across a restart.
+TEST_P(AuditorServiceTest, JournalsEachRegistrationOnceAndATombstoneAsAWithdrawal) {
+  test::LogCapture logs(LogLevel::debug);
+  broker_.create_topic(topics_.location_updates, 2);
+  start_service();
+  const auto& topic = topics_.location_updates;
+  const auto home = example("location-update/home-multi-dwelling.json");  // u-7002, lu-1, validated
+  auto texas = home;
+  texas.replace(texas.find(R"("country": "US")"), 15, R"("country": "Texas")");
+  produce(topic, "u-7002", home);
+  produce(topic, "u-1", example("location-update/minimal.json"));  // lu-100, not validated
+  produce(topic, "u-7002", home);                                   // the same update produced again
+  produce(topic, "u-7002",
+          with_field(with_field(home, "event_id", "lu-2"), "occurred_at", "2026-11-22T09:00:00Z"));  // confirmed again
+  producer_->produce_tombstone(topic, "u-1");                       // u-1 withdraws
+  produce(topic, "u-9", with_field(texas, "user_id", "u-9"));
+  flush();
+  ASSERT_TRUE(wait_until([&] { return service_->stats().records_acked == 6; })) << service_->stats().records_acked;
+  EXPECT_EQ(service_->stats().dead_letters, 1u);
+  EntryCounts expected{{{"location.registered", ""}, 3}, {{"location.withdrawn", ""}, 1}};
+  EXPECT_EQ(count_entries(*reader_), expected);
+  const auto v = verify();
+  EXPECT_TRUE(v.ok) << v.reason;
+  EXPECT_EQ(v.entries, 4);
+
+  // Each user's last: u-1 withdrew, u-7002 confirmed on the 22nd.
+  auto latest = query_registrations(*reader_, {}, {});
+  ASSERT_TRUE(latest.ok()) << latest.error().message;
+  ASSERT_EQ(latest->rows.size(), 2u);
+  EXPECT_EQ(latest->rows[0].user_id, "u-1");
+  EXPECT_TRUE(latest->rows[0].withdrawn);
+  EXPECT_TRUE(latest->rows[0].event_id.starts_with(topic + "/")) << latest->rows[0].event_id;  // its record
+  EXPECT_EQ(latest->rows[1].user_id, "u-7002");
+  EXPECT_FALSE(latest->rows[1].withdrawn);
+  EXPECT_EQ(latest->rows[1].event_id, "lu-2");
+  EXPECT_EQ(format_rfc3339(latest->rows[1].at), "2026-11-22T09:00:00.000Z");
+  EXPECT_EQ(latest->rows[1].validated, std::optional<bool>(true));
+  EXPECT_EQ(latest->rows[1].dispatchable, std::optional<bool>(true));
+  EXPECT_EQ(latest->rows[1].address, "500 Example Ave, Unit 4B, Austin, TX 78701, US");
+  RegistrationFilter u1;
+  u1.user_id = "u-1";
+  auto history = query_registrations(*reader_, u1, {});
+  ASSERT_TRUE(history.ok()) << history.error().message;
+  ASSERT_EQ(history->rows.size(), 2u);
+  EXPECT_EQ(history->rows[0].event_id, "lu-100");
+  EXPECT_EQ(history->rows[0].validated, std::optional<bool>(false));
+  EXPECT_TRUE(history->rows[1].withdrawn);
+
+  const auto dead = dead_letters();
+  ASSERT_EQ(dead.size(), 1u);
+  EXPECT_EQ(std::string(dead[0]["reason"].GetString()), R"(address.country: not an ISO 3166-1 alpha-2 code: "Texas")");
+  const auto scrape = metrics_.scrape_text();
+  for (const char* line : {"e911_auditor_records_consumed_total{topic=\"e911.location-updates\"} 6",
+                           "e911_auditor_dead_letters_total{topic=\"e911.location-updates\"} 1",
+                           "e911_auditor_entries_written_total{kind=\"location.registered\"} 3",
+                           "e911_auditor_entries_written_total{kind=\"location.withdrawn\"} 1"}) {
+    EXPECT_NE(scrape.find(line), std::string::npos) << line << "\n" << scrape;
+  }
+  EXPECT_EQ(scrape.find("Example Ave"), std::string::npos) << "no address in a metric";
+
+  // Restarted, it reads on from the journal's offsets: the update produced
+  // once more is still journaled once, a tombstone for u-7002 withdraws.
+  stop_service();
+  produce(topic, "u-7002", home);
+  producer_->produce_tombstone(topic, "u-7002");
+  flush();
+  start_service();
+  ASSERT_TRUE(wait_until([&] { return service_->stats().records_acked == 2; })) << service_->stats().records_acked;
+  EXPECT_EQ(service_->stats().records, 2u) << "nothing journaled before is read again";
+  expected[{"location.withdrawn", ""}] = 2;
+  EXPECT_EQ(count_entries(*reader_), expected);
+  latest = query_registrations(*reader_, {}, {});
+  ASSERT_TRUE(latest.ok());
+  ASSERT_EQ(latest->rows.size(), 2u);
+  EXPECT_TRUE(latest->rows[1].withdrawn) << "u-7002's last act is the withdrawal";
+  EXPECT_TRUE(verify().ok);
+  std::int64_t updates = 0;
+  for (const auto& o : reader_->offsets(group_)) {
+    if (o.topic == topic) updates += o.next_offset;
+  }
+  EXPECT_EQ(updates, 8) << "every record's offset is journaled, the duplicates' and the dead letter's too";
+
+  // No log line holds a part of an address, the dead letter's included.
+  stop_service();
+  for (const auto& line : logs.lines()) {
+    for (const char* part : {"Example Ave", "Texas", "78701", "Austin"}) {
+      EXPECT_EQ(line.find(part), std::string::npos) << line;
+    }
+  }
 }
 
 TEST_P(AuditorServiceTest, VerifiesTheJournalItWritesWhileItRuns) {

@@ -1,8 +1,11 @@
 #pragma once
 // Builds an audit journal for query tests the way the consumer does:
-// e911.emergency-call/v1 documents, e911.notification/v1 records and
-// e911.elin-lookup/v1 records, written from a few fields, turned into drafts (audit_record.h) and
-// ingested (AuditStore::ingest, which keeps audit_calls/audit_alerts).
+// e911.emergency-call/v1 documents, e911.notification/v1 records,
+// e911.elin-lookup/v1 records and e911.location-update/v1 records (and
+// tombstones), written from a few fields, turned into drafts
+// (audit_record.h, registration_record.h) and ingested
+// (AuditStore::ingest, which keeps audit_calls/audit_alerts and
+// audit_registrations).
 
 #include <gtest/gtest.h>
 #include <rapidjson/stringbuffer.h>
@@ -13,6 +16,7 @@
 #include <vector>
 
 #include "consumers/auditor/audit_record.h"
+#include "consumers/auditor/registration_record.h"
 #include "consumers/auditor/store/audit_store.h"
 #include "tests/auditor/audit_test_support.h"
 
@@ -30,6 +34,18 @@ struct CallSpec {
   std::string routing = "psap";
   std::string notify = "security";
   std::string elin{};  // the ELIN conveyed; empty: none
+  // Set: the location is the caller's registered one, validated or not.
+  std::optional<bool> registered_validated{};
+};
+
+struct RegistrationSpec {
+  std::string user_id{};
+  std::string event_id{};
+  std::string registered_at = "2026-11-21T09:00:00Z";
+  std::string source = "user";  // empty: none
+  bool validated = true;
+  std::string name{};  // the address's name (NAM), first on its one line
+  std::string street = "Example Ave";
 };
 
 struct LookupSpec {
@@ -79,9 +95,13 @@ class CallJournal {
     if (!c.site_id.empty()) text(w, "site_id", c.site_id);
     w.Key("location");
     w.StartObject();
-    text(w, "source", c.dispatchable ? "subnet" : "none");
+    text(w, "source", c.registered_validated ? "registered" : c.dispatchable ? "subnet" : "none");
     w.Key("dispatchable");
     w.Bool(c.dispatchable);
+    if (c.registered_validated) {
+      w.Key("validated");
+      w.Bool(*c.registered_validated);
+    }
     if (c.dispatchable) {
       if (!c.site_id.empty()) text(w, "site_id", c.site_id);
       text(w, "label", "Level 4");
@@ -161,6 +181,44 @@ class CallJournal {
     w.EndObject();
     auto draft = draft_for_elin_lookup(buf.GetString(), next_source("e911.elin-lookups"), kJournaledAt);
     ASSERT_TRUE(draft.ok()) << draft.error().message << "\n" << buf.GetString();
+    store_.ingest({*draft}, {}, signer_);
+  }
+
+  // An e911.location-updates record.
+  void registration(const RegistrationSpec& r) {
+    rapidjson::StringBuffer buf;
+    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+    w.StartObject();
+    text(w, "schema", "e911.location-update/v1");
+    text(w, "event_id", r.event_id);
+    text(w, "occurred_at", r.registered_at);
+    text(w, "user_id", r.user_id);
+    if (!r.source.empty()) text(w, "source", r.source);
+    w.Key("validated");
+    w.Bool(r.validated);
+    w.Key("address");
+    w.StartObject();
+    text(w, "country", "US");
+    text(w, "state", "TX");
+    text(w, "city", "Austin");
+    text(w, "street", r.street);
+    text(w, "house_number", "500");
+    text(w, "postal_code", "78701");
+    if (!r.name.empty()) text(w, "name", r.name);
+    w.EndObject();
+    w.Key("network");
+    w.StartObject();
+    text(w, "ip", "198.51.100.7");
+    w.EndObject();
+    w.EndObject();
+    auto draft = draft_for_location_update(buf.GetString(), next_source("e911.location-updates"), kJournaledAt);
+    ASSERT_TRUE(draft.ok()) << draft.error().message << "\n" << buf.GetString();
+    store_.ingest({*draft}, {}, signer_);
+  }
+  // A tombstone keyed `user_id`, produced at `at`.
+  void withdrawal(const std::string& user_id, EpochMillis at) {
+    auto draft = draft_for_withdrawal(user_id, next_source("e911.location-updates"), at, kJournaledAt);
+    ASSERT_TRUE(draft.ok()) << draft.error().message;
     store_.ingest({*draft}, {}, signer_);
   }
 

@@ -148,8 +148,17 @@ TEST(CallRendering, CallCsvRowHasEveryColumn) {
   with_elin.elin = "+15125550190";
   const auto again = parse_csv(calls_csv_header() + call_csv_row(with_elin));
   ASSERT_EQ(again[1].size(), again[0].size());
-  EXPECT_EQ(again[0].back(), "elin") << "the new column comes last: readers by position keep working";
-  EXPECT_EQ(again[1].back(), "+15125550190") << "a number, left as it is";
+  ASSERT_GE(again[0].size(), 2u);
+  EXPECT_EQ(again[0][again[0].size() - 2], "elin") << "new columns come last: readers by position keep working";
+  EXPECT_EQ(again[1][again[1].size() - 2], "+15125550190") << "a number, left as it is";
+  // Whether a registered location was validated: the last column, yes, no
+  // or empty (another source, or not said).
+  EXPECT_EQ(again[0].back(), "location_validated");
+  EXPECT_EQ(again[1].back(), "");
+  auto registered = sample_call();
+  registered.location_source = "registered";
+  registered.location_validated = false;
+  EXPECT_EQ(parse_csv(calls_csv_header() + call_csv_row(registered))[1].back(), "no");
 }
 
 TEST(CallRendering, CallJsonIsValidAndNullsWhatIsNotKnown) {
@@ -173,6 +182,10 @@ TEST(CallRendering, CallJsonIsValidAndNullsWhatIsNotKnown) {
   c.elin = "+15125550190";
   doc.Parse(call_json(c).c_str());
   EXPECT_STREQ(doc["elin"].GetString(), "+15125550190");
+  EXPECT_TRUE(doc["location"]["validated"].IsNull()) << "not a registered location";
+  c.location_validated = true;
+  doc.Parse(call_json(c).c_str());
+  EXPECT_TRUE(doc["location"]["validated"].GetBool());
 
   rapidjson::Document array;
   const auto text = calls_json_array({c, sample_call()});
@@ -288,6 +301,20 @@ TEST(CallRendering, TimelineShowsTheElinConveyedAndItsLookups) {
   // Without an ELIN and lookups, neither section.
   const auto plain = call_timeline_text(sample_detail());
   EXPECT_EQ(plain.find("ELIN"), std::string::npos) << plain;
+}
+
+// A registered location: whether it was validated, in the alerts' words.
+TEST(CallRendering, TimelineSaysWhetherARegisteredAddressWasValidated) {
+  auto d = sample_detail();
+  d.call.location_source = "registered";
+  d.call.location_validated = false;
+  EXPECT_NE(call_timeline_text(d).find("\n  check     address registered by the user, NOT validated\n"),
+            std::string::npos)
+      << call_timeline_text(d);
+  d.call.location_validated = true;
+  EXPECT_NE(call_timeline_text(d).find("address registered by the user, validated by an address provider"),
+            std::string::npos);
+  EXPECT_EQ(call_timeline_text(sample_detail()).find("check"), std::string::npos);
 }
 
 TEST(CallRendering, TimelineOfAnUnroutableCall) {

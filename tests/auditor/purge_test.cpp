@@ -131,6 +131,46 @@ TEST_P(RetentionPurge, ElinLookupsGoWithTheirCallOrByTheirOwnAge) {
   EXPECT_TRUE(purge_expired_calls(*store_, request(), signer_).purge_entries.empty());
 }
 
+// Registrations keep the emergency retention, from when each was made,
+// except what is in force: each user's latest, unless it is a withdrawal.
+TEST_P(RetentionPurge, RegistrationsGoByTheirAgeExceptTheOneInForce) {
+  if (!have_client()) GTEST_SKIP() << "no sqlite3 command (Debian package sqlite3)";
+  const EpochMillis eight_years = kPurgeNow - 2922 * kMillisPerDay;
+  const EpochMillis recent = kPurgeNow - 10 * kMillisPerDay;
+  journal_->registration("u-a", "a-1", eight_years);              // 1: superseded, expired
+  journal_->registration("u-a", "a-2", eight_years + 60000);      // 2: u-a's latest: in force, kept
+  journal_->registration("u-b", "b-1", eight_years);              // 3: superseded, expired
+  journal_->registration("u-b", "b-2", recent);                   // 4: kept
+  journal_->registration("u-c", "c-1", eight_years);              // 5: withdrawn long ago: all of u-c goes
+  journal_->withdrawal("u-c", eight_years + 60000);               // 6
+  journal_->registration("u-d", "d-1", eight_years);              // 7: expired, withdrawal recent: goes
+  journal_->withdrawal("u-d", recent);                            // 8: kept
+  journal_->registration("u-e", "e-1", recent);                   // 9: kept
+  ASSERT_EQ(store_->count(), 9);
+
+  const auto dry = purge_expired_calls(*store_, request(true), signer_);
+  EXPECT_EQ(dry.registrations, 5);
+  EXPECT_EQ(store_->count(), 9) << "a dry run changes nothing";
+
+  const auto outcome = purge_expired_calls(*store_, request(), signer_);
+  EXPECT_EQ(outcome.calls, 0);
+  EXPECT_EQ(outcome.registrations, 5);
+  EXPECT_EQ(outcome.entries, 5);
+  EXPECT_EQ(outcome.entries_by_kind, (std::map<std::string, std::int64_t>{{"location.registered", 4},
+                                                                          {"location.withdrawn", 1}}));
+  EXPECT_EQ(column("SELECT seq FROM audit_entries WHERE kind LIKE 'location.%'"),
+            (std::set<std::string>{"2", "4", "8", "9"}));
+  EXPECT_EQ(column("SELECT event_id FROM audit_registrations WHERE kind = 'location.registered'"),
+            (std::set<std::string>{"a-2", "b-2", "e-1"}));
+  EXPECT_EQ(column("SELECT user_id FROM audit_registrations WHERE kind = 'location.withdrawn'"),
+            (std::set<std::string>{"u-d"}));
+  auto r = verify();
+  EXPECT_TRUE(r.ok) << r.reason;
+  EXPECT_EQ(r.purged, 5);
+  // What is left is in force: nothing more to purge.
+  EXPECT_TRUE(purge_expired_calls(*store_, request(), signer_).purge_entries.empty());
+}
+
 TEST_P(RetentionPurge, RemovesExpiredCallsAndTheChainStillVerifies) {
   if (!have_client()) GTEST_SKIP() << "no sqlite3 command (Debian package sqlite3)";
   build_journal();

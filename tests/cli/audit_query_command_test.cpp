@@ -21,12 +21,7 @@ namespace {
 
 using auditor::test::CallJournal;
 
-// Single-quoted for the shell.
-std::string sh(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
+std::string sh(const std::string& s) { return test::shell_quoted(s); }
 
 void fill(CallJournal& j) {
   j.call({.call_id = "c-1", .occurred_at = "2026-11-21T10:15:00.120Z", .site_id = "london-hq",
@@ -227,8 +222,8 @@ TEST_F(AuditQueryCommand, FindsTheCallsConveyedAnElin) {
   EXPECT_EQ(ids_of(r.out), (std::vector<std::string>{"c-3"}));
   r = audit("query --elin +15125550191 --format csv " + store_option());
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find(",all_delivered,elin\r\nc-4,"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find(",+15125550191\r\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(",all_delivered,elin,location_validated\r\nc-4,"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(",+15125550191,\r\n"), std::string::npos) << r.out;
   r = audit("query --elin +15125550199 " + store_option());
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "[]\n");

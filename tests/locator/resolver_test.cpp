@@ -75,6 +75,32 @@ TEST_F(ResolverTest, VpnRangeFromRegistryFallsBackToRegisteredLocation) {
   EXPECT_EQ(c->country, "GB");
 }
 
+// A registered location says whether the address validation provider
+// confirmed it (the update's `validated`, false when absent); no other
+// source says anything of it.
+TEST_F(ResolverTest, ARegisteredLocationSaysWhetherItWasValidated) {
+  register_user("u-2", kHome, "192.0.2.10");
+  auto c = call("999", R"("ip":"10.200.9.9")", "london-hq", "u-2");
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->location.validated, std::optional<bool>(false));
+  EXPECT_NE(encode_emergency_call(*c).find(R"("registered_at":"2026-11-21T09:00:00.000Z","validated":false})"),
+            std::string::npos)
+      << encode_emergency_call(*c);
+  const auto outcome = core_->process(
+      R"({"schema":"e911.location-update/v1","event_id":"lu-v","occurred_at":"2026-11-21T09:30:00Z",)"
+      R"("user_id":"u-2","validated":true,"address":)" + std::string(kHome) + R"(,"network":{"ip":"192.0.2.10"}})");
+  ASSERT_EQ(outcome.kind, Outcome::Kind::location_applied) << outcome.reason;
+  c = call("999", R"("ip":"10.200.9.9")", "london-hq", "u-2");
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->location.validated, std::optional<bool>(true));
+
+  auto subnet = call("112", R"("ip":"10.40.1.23")", "london-hq", "u-2");
+  ASSERT_TRUE(subnet);
+  EXPECT_EQ(subnet->location.source, "subnet");
+  EXPECT_EQ(subnet->location.validated, std::nullopt);
+  EXPECT_EQ(encode_emergency_call(*subnet).find("validated"), std::string::npos);
+}
+
 TEST_F(ResolverTest, IPv6SubnetAndMappedIPv4) {
   auto v6 = call("112", R"("ip":"2001:db8:40:1::77")");
   ASSERT_TRUE(v6);

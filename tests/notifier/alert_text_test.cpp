@@ -46,7 +46,8 @@ TEST(AlertPhrases, AreAllInTheGsm7Alphabet) {
                  phrase::kSiteMismatchAfter, phrase::kDialPrefix, phrase::kNoDispatchableLocation,
                  phrase::kNotDispatchable, phrase::kUnknownWarning, phrase::kUnknownCaller, phrase::kNoCallback,
                  phrase::kNoTime, phrase::kUnknownLocation, phrase::kUnknownSite, phrase::kCallbackMissing,
-                 phrase::kCallbackShared, phrase::kCallbackExtension, phrase::kElinReused}) {
+                 phrase::kCallbackShared, phrase::kCallbackExtension, phrase::kElinReused, kRegisteredValidated,
+                 kRegisteredNotValidated}) {
     EXPECT_EQ(sms_encoding(p), SmsEncoding::gsm7) << p;
   }
 }
@@ -64,6 +65,34 @@ TEST(AlertWarnings, EachCodeInPlainWords) {
             "caller is physically at London HQ (not their home site)");
   EXPECT_EQ(warning_text("satellite-phone", call, ""), "warning: satellite-phone");
   EXPECT_EQ(warning_text(warning::kElinReused, call, ""), phrase::kElinReused);
+}
+
+// A registered address: whether an address validation provider confirmed
+// it, in every channel; nothing for a location from the network, or when
+// the document does not say.
+TEST(AlertRegistration, SaysWhetherTheRegisteredAddressWasValidated) {
+  const auto unvalidated =
+      call_from(with(test_data::kParisVpn, R"("validated":true)", R"("validated":false)"));
+  EXPECT_EQ(alert_facts(unvalidated, kLondon).registration, "address registered by the user, NOT validated");
+  const auto m = render_email(unvalidated, kLondon);
+  EXPECT_TRUE(contains(m.text, "\nRegistration: address registered by the user, NOT validated\n")) << m.text;
+  EXPECT_TRUE(contains(m.html, "<td>address registered by the user, NOT validated</td>")) << m.html;
+  EXPECT_TRUE(
+      contains(render_sms(unvalidated, kLondon), "\nRegistration: address registered by the user, NOT validated"));
+  rapidjson::Document hook;
+  hook.Parse(render_webhook(unvalidated, kLondon).c_str());
+  ASSERT_FALSE(hook.HasParseError());
+  EXPECT_FALSE(hook["location"]["validated"].GetBool());
+  EXPECT_TRUE(contains(hook["text"].GetString(), "Registration: address registered by the user, NOT validated"));
+
+  EXPECT_EQ(alert_facts(call_from(test_data::kParisVpn), kLondon).registration,
+            "address registered by the user, validated by an address provider");
+  const auto unsaid = call_from(with(test_data::kParisVpn, R"(,"validated":true)", ""));
+  EXPECT_EQ(alert_facts(unsaid, kLondon).registration, "");
+  EXPECT_FALSE(contains(render_email(unsaid, kLondon).text, "Registration"));
+  const auto subnet = render_webhook(call_from(test_data::kLondonSubnet), kLondon);
+  EXPECT_FALSE(contains(subnet, "Registration"));
+  EXPECT_FALSE(contains(subnet, "\"validated\""));
 }
 
 // A callback that does not reach the caller: said so, with the extension
@@ -266,6 +295,7 @@ TEST(AlertWebhook, CarriesTheFactsAndAChatText) {
                "Time: 2026-11-21 10:20:00 GMT (2026-11-21 10:20:00 UTC)\n\n"
                "Location: 12 Rue de l'Exemple, Floor 3, Unit 31, Paris 75011, FR\n\n"
                "Address: 12 Rue de l'Exemple, Floor 3, Unit 31, Paris 75011, FR\n\n"
+               "Registration: address registered by the user, validated by an address provider\n\n"
                "Warning: caller on VPN: registered home address used");
   EXPECT_STREQ(doc["call_id"].GetString(), "c-5");
   EXPECT_STREQ(doc["class"].GetString(), "emergency");
@@ -278,6 +308,7 @@ TEST(AlertWebhook, CarriesTheFactsAndAChatText) {
   EXPECT_STREQ(doc["caller"]["callback"].GetString(), "+33155550103");
   EXPECT_STREQ(doc["location"]["source"].GetString(), "registered");
   EXPECT_TRUE(doc["location"]["dispatchable"].GetBool());
+  EXPECT_TRUE(doc["location"]["validated"].GetBool());
   EXPECT_STREQ(doc["routing"].GetString(), "psap");
   ASSERT_EQ(doc["warnings"].Size(), 1u);
   EXPECT_STREQ(doc["warnings"][0]["code"].GetString(), "vpn");

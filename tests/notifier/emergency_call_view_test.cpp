@@ -60,6 +60,7 @@ TEST(EmergencyCallView, DecodesVpnEcrcAndTestCalls) {
   EXPECT_EQ(vpn->warnings, std::vector<std::string>{"vpn"});
   EXPECT_TRUE(vpn->has_warning("vpn"));
   EXPECT_FALSE(vpn->has_warning("missing-unit"));
+  EXPECT_EQ(vpn->location.validated, std::optional<bool>(true));
 
   auto ecrc = decode_emergency_call(test_data::kNoLocationEcrc);
   ASSERT_TRUE(ecrc) << ecrc.error().message;
@@ -132,6 +133,8 @@ TEST(EmergencyCallView, AllowsUnknownFields) {
 
 TEST(EmergencyCallView, RejectionsNameTheField) {
   const auto& doc = test_data::kLondonSubnet;
+  EXPECT_EQ(error_of(with(test_data::kParisVpn, R"("validated":true)", R"("validated":"yes")")),
+            "location.validated: expected a boolean, got string");
   EXPECT_EQ(error_of(with(doc, R"("call_id":"c-1",)", "")), "call_id: missing");
   EXPECT_EQ(error_of(with(doc, R"("call_id":"c-1")", R"("call_id":"  ")")), "call_id: empty");
   EXPECT_EQ(error_of(with(doc, R"("class":"emergency")", R"("class":"drill")")),

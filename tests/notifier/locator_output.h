@@ -42,7 +42,7 @@ inline const std::string kParisVpn =
     R"("location":{"source":"registered","dispatchable":true,"label":"12 Rue de l'Exemple, Floor 3, Unit 31,)"
     R"( Paris 75011, FR","method":"Manual","address":{"country":"FR","city":"Paris",)"
     R"("street":"Rue de l'Exemple","house_number":"12","floor":"3","postal_code":"75011","unit":"31",)"
-    R"("multi_dwelling":true},"registered_at":"2026-11-21T08:30:00.000Z"},"routing":"psap","warnings":["vpn"],)"
+    R"("multi_dwelling":true},"registered_at":"2026-11-21T08:30:00.000Z","validated":true},"routing":"psap","warnings":["vpn"],)"
     R"("notify":"london-security","pidf_lo":"<?xml version=\"1.0\" encoding=\"UTF-8\"?>)"
     R"(<presence xmlns=\"urn:ietf:params:xml:ns:pidf\" xmlns:dm=\"urn:ietf:params:xml:ns:pidf:data-model\" xmln)"
     R"(s:gp=\"urn:ietf:params:xml:ns:pidf:geopriv10\" xmlns:ca=\"urn:ietf:params:xml:ns:pidf:geopriv10:civicAdd)"

@@ -166,7 +166,8 @@ TEST(SmsAlert, VpnCallNamesTheWarningAndSkipsTheRepeatedAddress) {
             "Callback +33155550103\n"
             "12 Rue de l'Exemple, Floor 3, Unit 31, Paris 75011, FR\n"
             "21 Nov 10:20 GMT (10:20 UTC)\n"
-            "caller on VPN: registered home address used");
+            "caller on VPN: registered home address used\n"
+            "Registration: address registered by the user, validated by an address provider");
   EXPECT_EQ(sms_segments(sms), 2u);
 }
 

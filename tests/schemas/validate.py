@@ -378,6 +378,8 @@ INVALID_CASES = [
     Case(EC, "location.dispatchable", "yes"),
     Case(EC, "location.address.country", "gb"),
     Case(EC, "location.registered_at", "2026-11-21"),
+    Case(EC, "location.validated", True, at=("location",), why="validated is for registered locations only"),
+    Case("emergency-call/registered-remote-vpn.json", "location.validated", "yes"),
     Case(EC, "device.mac", "not-a-mac"),
     Case(EC, "device.lldp", {"chassis_id": "00:1b:54:aa:00:01"}, at=("device", "lldp")),
     Case(EC, "routing", "911"),

@@ -46,6 +46,12 @@ CommandResult run_e911(const std::string& args, const std::string& stdin_path) {
   return r;
 }
 
+std::string shell_quoted(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
 std::string component_config_yaml(const std::map<std::string, std::string>& kafka, const std::string& state_dir) {
   std::ostringstream yaml;
   yaml << "kafka:\n";

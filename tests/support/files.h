@@ -27,6 +27,9 @@ struct CommandResult {
 // feeding `stdin_path` if not empty.
 CommandResult run_e911(const std::string& args, const std::string& stdin_path = "");
 
+// `s` single-quoted for the shell, as one argument of run_e911.
+std::string shell_quoted(const std::string& s);
+
 // The start of an e911.yaml for a component run as `e911 <component>`:
 // `kafka:` with these client properties (each value quoted), `state_dir:`
 // and `metrics: {port: 0}` (any free port). The component's own section

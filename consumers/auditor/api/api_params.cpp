@@ -2,6 +2,7 @@
 
 #include <array>
 #include <set>
+#include <tuple>
 #include <utility>
 
 #include "common/text.h"
@@ -35,6 +36,37 @@ std::optional<ParamError> read_format(const QueryParams& params, OutputFormat& o
   return std::nullopt;
 }
 
+std::optional<ParamError> not_a_time(const std::string& name, const std::string& value) {
+  std::string hint;
+  // "2026-11-21T10:00:00+01:00" sent unencoded: its '+' arrived as a space.
+  if (value.size() > 19 && value.find(' ', 19) != std::string::npos) {
+    hint = " (a '+' in a query string is a space: write %2B)";
+  }
+  return error(name, name + ": not a time (RFC 3339, e.g. 2026-11-21T10:15:00Z, or a date, e.g. 2026-11-21): " +
+                         quote_for_message(value, kQuotedChars) + hint);
+}
+
+std::optional<ParamError> read_page(const QueryParams& params, PageRequest& page) {
+  if (const std::string* v = find(params, "limit")) {
+    std::size_t n = 0;
+    bool digits = !v->empty() && v->size() <= 4;
+    for (char c : *v) {
+      if (c < '0' || c > '9') {
+        digits = false;
+        break;
+      }
+      n = n * 10 + static_cast<std::size_t>(c - '0');
+    }
+    if (!digits || n < 1 || n > kMaxPageSize) {
+      return error("limit", "limit: expected a whole number from 1 to " + std::to_string(kMaxPageSize) + ", got " +
+                                quote_for_message(*v, kQuotedChars));
+    }
+    page.limit = n;
+  }
+  if (const std::string* v = find(params, "cursor")) page.cursor = *v;
+  return std::nullopt;
+}
+
 // The filter parameters of `names` (call_filter_params.h: the rules the
 // command line shares), a problem worded for the API.
 std::optional<ParamError> read_filter(const QueryParams& params, std::initializer_list<std::string_view> names,
@@ -45,15 +77,8 @@ std::optional<ParamError> read_filter(const QueryParams& params, std::initialize
   const auto& name = problem->name;
   const auto quoted = quote_for_message(problem->value, kQuotedChars);
   switch (problem->kind) {
-    case FilterProblem::Kind::not_a_time: {
-      std::string hint;
-      // "2026-11-21T10:00:00+01:00" sent unencoded: its '+' arrived as a space.
-      if (problem->value.size() > 19 && problem->value.find(' ', 19) != std::string::npos) {
-        hint = " (a '+' in a query string is a space: write %2B)";
-      }
-      return error(name, name + ": not a time (RFC 3339, e.g. 2026-11-21T10:15:00Z, or a date, e.g. 2026-11-21): " +
-                             quoted + hint);
-    }
+    case FilterProblem::Kind::not_a_time:
+      return not_a_time(name, problem->value);
     case FilterProblem::Kind::not_after:
       return error("to", "to: " + format_rfc3339(*filter.to) + " is not after from " + format_rfc3339(*filter.from));
     case FilterProblem::Kind::empty:
@@ -80,6 +105,8 @@ std::string_view endpoint_label(Endpoint endpoint) {
       return "call";
     case Endpoint::report:
       return "report";
+    case Endpoint::registrations:
+      return "registrations";
     case Endpoint::verify:
       return "verify";
     case Endpoint::healthz:
@@ -97,6 +124,8 @@ std::optional<ParamError> route_of(std::string_view path, Route& route) {
     route.endpoint = Endpoint::calls;
   } else if (path == "/v1/report") {
     route.endpoint = Endpoint::report;
+  } else if (path == "/v1/registrations") {
+    route.endpoint = Endpoint::registrations;
   } else if (path == "/v1/verify") {
     route.endpoint = Endpoint::verify;
   } else if (path == "/healthz") {
@@ -144,23 +173,7 @@ std::optional<ParamError> parse_calls_request(const QueryParams& params, CallsRe
                            request.filter)) {
     return e;
   }
-  if (const std::string* v = find(params, "limit")) {
-    std::size_t n = 0;
-    bool digits = !v->empty() && v->size() <= 4;
-    for (char c : *v) {
-      if (c < '0' || c > '9') {
-        digits = false;
-        break;
-      }
-      n = n * 10 + static_cast<std::size_t>(c - '0');
-    }
-    if (!digits || n < 1 || n > kMaxPageSize) {
-      return error("limit", "limit: expected a whole number from 1 to " + std::to_string(kMaxPageSize) + ", got " +
-                                quote_for_message(*v, kQuotedChars));
-    }
-    request.page.limit = n;
-  }
-  if (const std::string* v = find(params, "cursor")) request.page.cursor = *v;
+  if (auto e = read_page(params, request.page)) return e;
   return read_format(params, request.format);
 }
 
@@ -171,13 +184,31 @@ std::optional<ParamError> parse_report_request(const QueryParams& params, Report
   return read_format(params, request.format);
 }
 
+std::optional<ParamError> parse_registrations_request(const QueryParams& params, RegistrationsRequest& request) {
+  request = RegistrationsRequest{};
+  if (auto e = only_known(params, {"user_id", "since", "until", "limit", "cursor", "format"})) return e;
+  if (const std::string* v = find(params, "user_id")) request.filter.user_id = *v;
+  for (const auto& [name, end_of_day, target] : {std::tuple{"since", false, &request.filter.since},
+                                                  std::tuple{"until", true, &request.filter.until}}) {
+    if (const std::string* v = find(params, name)) {
+      *target = parse_filter_time(*v, end_of_day);
+      if (!*target) return not_a_time(name, *v);
+    }
+  }
+  const auto& f = request.filter;
+  if (f.since && f.until && *f.until <= *f.since) {
+    return error("until", "until: " + format_rfc3339(*f.until) + " is not after since " + format_rfc3339(*f.since));
+  }
+  if (auto e = read_page(params, request.page)) return e;
+  return read_format(params, request.format);
+}
+
 std::optional<ParamError> expect_no_parameters(const QueryParams& params) { return only_known(params, {}); }
 
-
-std::string next_calls_link(const QueryParams& params, std::string_view cursor) {
+std::string next_page_link(std::string_view path, const QueryParams& params, std::string_view cursor) {
   QueryParams next = params;
   next.insert_or_assign("cursor", std::string(cursor));
-  std::string link = "/v1/calls";
+  std::string link(path);
   char separator = '?';
   for (const auto& [name, value] : next) {
     link += separator;
@@ -188,9 +219,9 @@ std::string next_calls_link(const QueryParams& params, std::string_view cursor) 
 }
 
 std::string parameter_named_by(std::string_view message) {
-  static const std::array<std::string_view, 11> kNames = {"from",   "to",           "site",     "caller", "class",
-                                                          "limit",  "dispatchable", "notified", "cursor", "format",
-                                                          "elin"};
+  static const std::array<std::string_view, 14> kNames = {
+      "from",     "to",     "site",   "caller", "class",   "limit", "dispatchable",
+      "notified", "cursor", "format", "elin",   "user_id", "since", "until"};
   const auto colon = message.find(':');
   if (colon == std::string_view::npos) return {};
   const auto name = message.substr(0, colon);

@@ -24,6 +24,7 @@
 #include "common/net/query_params.h"
 #include "common/timestamp.h"
 #include "consumers/auditor/query/call_query.h"
+#include "consumers/auditor/query/registration_query.h"
 
 namespace e911::auditor::api {
 
@@ -39,9 +40,10 @@ inline constexpr std::size_t kMaxRequestTargetBytes = 4096;  // path and query, 
 inline constexpr std::size_t kMaxCallIdBytes = 256;     // decoded
 
 
-enum class Endpoint { calls, call, report, verify, healthz, not_found };
+enum class Endpoint { calls, call, report, registrations, verify, healthz, not_found };
 
-// "calls", "call", "report", "verify", "healthz", "other": metric labels.
+// "calls", "call", "report", "registrations", "verify", "healthz",
+// "other": metric labels.
 std::string_view endpoint_label(Endpoint endpoint);
 
 struct Route {
@@ -50,7 +52,8 @@ struct Route {
 };
 
 // The route of a request path (without the query string, not decoded):
-//   /v1/calls, /v1/calls/{call_id}, /v1/report, /v1/verify, /healthz.
+//   /v1/calls, /v1/calls/{call_id}, /v1/report, /v1/registrations,
+//   /v1/verify, /healthz.
 // A call id is percent-decoded and must be clean UTF-8 of 1 to
 // kMaxCallIdBytes bytes; otherwise an error for parameter "call_id".
 std::optional<ParamError> route_of(std::string_view path, Route& route);
@@ -74,11 +77,20 @@ struct ReportRequest {
   OutputFormat format = OutputFormat::json;
 };
 
+struct RegistrationsRequest {
+  RegistrationFilter filter;
+  PageRequest page;
+  OutputFormat format = OutputFormat::json;
+};
+
 // GET /v1/calls: from, to, site, caller, class, dispatchable, notified, elin,
 // limit, cursor, format.
 std::optional<ParamError> parse_calls_request(const QueryParams& params, CallsRequest& request);
 // GET /v1/report: from, to, site, format.
 std::optional<ParamError> parse_report_request(const QueryParams& params, ReportRequest& request);
+// GET /v1/registrations: user_id, since, until (times as from and to),
+// limit, cursor, format.
+std::optional<ParamError> parse_registrations_request(const QueryParams& params, RegistrationsRequest& request);
 // Endpoints that take none (/v1/calls/{id}, /v1/verify; /healthz ignores its query).
 std::optional<ParamError> expect_no_parameters(const QueryParams& params);
 
@@ -86,10 +98,10 @@ std::optional<ParamError> expect_no_parameters(const QueryParams& params);
 // day's midnight UTC (`end_of_day`: the next midnight).
 std::optional<EpochMillis> parse_time_value(std::string_view text, bool end_of_day = false);
 
-// The link to the next page of /v1/calls: the request's parameters with
-// `cursor` replaced, percent-encoded, in name order
-// ("/v1/calls?class=emergency&cursor=...&limit=50").
-std::string next_calls_link(const QueryParams& params, std::string_view cursor);
+// The link to the next page of `path` (/v1/calls, /v1/registrations): the
+// request's parameters with `cursor` replaced, percent-encoded, in name
+// order ("/v1/calls?class=emergency&cursor=...&limit=50").
+std::string next_page_link(std::string_view path, const QueryParams& params, std::string_view cursor);
 
 
 // Which parameter an error from query_calls names ("cursor: not a cursor

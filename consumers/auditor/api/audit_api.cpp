@@ -19,6 +19,7 @@
 #include "consumers/auditor/api/api_params.h"
 #include "consumers/auditor/query/call_query.h"
 #include "consumers/auditor/query/call_rendering.h"
+#include "consumers/auditor/query/registration_rendering.h"
 #include "consumers/auditor/journal/chain_verifier.h"
 #include "common/net/http_server.h"
 
@@ -54,6 +55,22 @@ std::string error_json(std::string_view message, std::string_view parameter = {}
   }
   w.EndObject();
   return std::string(buf.GetString(), buf.GetSize()) + "\n";
+}
+
+// The JSON answer of a paged endpoint: {"<member>":<array>,
+// "next_cursor":...,"next":...}, both null on the last page.
+std::string page_json(std::string_view member, const std::string& array, const std::string& cursor,
+                      const std::string& next) {
+  std::string body = "{\"" + std::string(member) + "\":" + array + ",\n\"next_cursor\":";
+  if (next.empty()) return body + "null,\"next\":null}\n";
+  rapidjson::StringBuffer buf;
+  JsonWriter w(buf);
+  write_string(w, cursor);
+  body += std::string(buf.GetString(), buf.GetSize()) + ",\"next\":";
+  buf.Clear();
+  JsonWriter w2(buf);
+  write_string(w2, next);
+  return body + std::string(buf.GetString(), buf.GetSize()) + "}\n";
 }
 
 // What one request ended as, for the metrics and the log line.
@@ -168,7 +185,8 @@ class AuditApiServer::Service {
     if (route_error) return bad_request(outcome, *route_error);
     if (route.endpoint == Endpoint::not_found) {
       return send(outcome, 404, kJson,
-                  error_json("no such resource: /v1/calls, /v1/calls/{call_id}, /v1/report, /v1/verify, /healthz"));
+                  error_json("no such resource: /v1/calls, /v1/calls/{call_id}, /v1/report, /v1/registrations, "
+                             "/v1/verify, /healthz"));
     }
     QueryParams params;
     if (auto e = parse_query(query, params)) return bad_request(outcome, *e);
@@ -176,6 +194,7 @@ class AuditApiServer::Service {
       case Endpoint::calls: return calls(outcome, params);
       case Endpoint::call: return call(outcome, params, route.call_id);
       case Endpoint::report: return report(outcome, params);
+      case Endpoint::registrations: return registrations(outcome, params);
       case Endpoint::verify: return verify(outcome, params);
       case Endpoint::healthz:
       case Endpoint::not_found:
@@ -236,30 +255,50 @@ class AuditApiServer::Service {
     if (auto e = parse_calls_request(params, request)) return bad_request(outcome, *e);
     auto page = query_calls(store_, request.filter, request.page);
     if (!page) return bad_request(outcome, {parameter_named_by(page.error().message), page.error().message});
-    HttpResponse resp;
-    const std::string next = page->next_cursor.empty() ? std::string() : next_calls_link(params, page->next_cursor);
-    if (!next.empty()) resp.set("Link", "<" + next + ">; rel=\"next\"");
+    const auto next = next_page(params, "/v1/calls", page->next_cursor);
+    auto resp = page_headers(next, page->next_cursor, request.format, "calls.csv");
     if (request.format == OutputFormat::csv) {
-      if (!page->next_cursor.empty()) resp.set("X-Next-Cursor", page->next_cursor);
-      resp.set("Content-Disposition", "attachment; filename=\"calls.csv\"");
       std::string body = calls_csv_header();
       for (const auto& c : page->calls) body += call_csv_row(c);
       return send(outcome, 200, kCsv, std::move(body), std::move(resp));
     }
-    std::string body = "{\"calls\":" + calls_json_array(page->calls) + ",\n\"next_cursor\":";
-    if (next.empty()) {
-      body += "null,\"next\":null}\n";
-    } else {
-      rapidjson::StringBuffer buf;
-      JsonWriter w(buf);
-      write_string(w, page->next_cursor);
-      body += std::string(buf.GetString(), buf.GetSize()) + ",\"next\":";
-      buf.Clear();
-      JsonWriter w2(buf);
-      write_string(w2, next);
-      body += std::string(buf.GetString(), buf.GetSize()) + "}\n";
+    return send(outcome, 200, kJson, page_json("calls", calls_json_array(page->calls), page->next_cursor, next),
+                std::move(resp));
+  }
+
+  HttpResponse registrations(Outcome& outcome, const QueryParams& params) {
+    RegistrationsRequest request;
+    if (auto e = parse_registrations_request(params, request)) return bad_request(outcome, *e);
+    auto page = query_registrations(store_, request.filter, request.page);
+    if (!page) return bad_request(outcome, {parameter_named_by(page.error().message), page.error().message});
+    const auto next = next_page(params, "/v1/registrations", page->next_cursor);
+    auto resp = page_headers(next, page->next_cursor, request.format, "registrations.csv");
+    if (request.format == OutputFormat::csv) {
+      std::string body = registrations_csv_header();
+      for (const auto& r : page->rows) body += registration_csv_row(r);
+      return send(outcome, 200, kCsv, std::move(body), std::move(resp));
     }
-    return send(outcome, 200, kJson, std::move(body), std::move(resp));
+    return send(outcome, 200, kJson,
+                page_json("registrations", registrations_json_array(page->rows), page->next_cursor, next),
+                std::move(resp));
+  }
+
+  // The next page's link ("" on the last page).
+  static std::string next_page(const QueryParams& params, std::string_view path, const std::string& cursor) {
+    return cursor.empty() ? std::string() : next_page_link(path, params, cursor);
+  }
+
+  // A page's headers: Link to the next one; for CSV the cursor in
+  // X-Next-Cursor and a file name.
+  static HttpResponse page_headers(const std::string& next, const std::string& cursor, OutputFormat format,
+                                   const char* csv_file) {
+    HttpResponse resp;
+    if (!next.empty()) resp.set("Link", "<" + next + ">; rel=\"next\"");
+    if (format == OutputFormat::csv) {
+      if (!cursor.empty()) resp.set("X-Next-Cursor", cursor);
+      resp.set("Content-Disposition", "attachment; filename=\"" + std::string(csv_file) + "\"");
+    }
+    return resp;
   }
 
   HttpResponse call(Outcome& outcome, const QueryParams& params, const std::string& call_id) {

@@ -7,6 +7,8 @@
 //   GET /v1/calls            calls, filtered and paginated (JSON, or CSV with format=csv)
 //   GET /v1/calls/{call_id}  one call: its row, its alerts, its journal entries
 //   GET /v1/report           the compliance report (JSON or CSV)
+//   GET /v1/registrations    each user's last registration, or one user's
+//                            history (JSON or CSV; registration_query.h)
 //   GET /v1/verify           verify_chain over the whole journal (cached for
 //                            AuditApiOptions::verify_cache)
 //   GET /healthz             liveness and the store's reachability; no token

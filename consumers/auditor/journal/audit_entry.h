@@ -2,8 +2,9 @@
 // One entry of the audit journal: an append-only, hash-chained, signed
 // record of what happened to an emergency call (recorded, location
 // conveyed, each notification attempt and outcome, escalation,
-// acknowledgement, each lookup of the ELIN conveyed) and of the journal
-// itself (purge, correction).
+// acknowledgement, each lookup of the ELIN conveyed), of the locations
+// users registered (and withdrew), and of the journal itself (purge,
+// correction).
 //
 // Tamper evidence: entry N carries the hash of entry N-1 and its own
 // SHA-256 over a canonical encoding of everything else, and a JWS over
@@ -26,6 +27,8 @@ inline constexpr std::string_view kCallRecorded = "call.recorded";          // t
 inline constexpr std::string_view kLocationConveyed = "location.conveyed";  // what location was sent, from where
 inline constexpr std::string_view kNotification = "notification";           // one e911.notifications record
 inline constexpr std::string_view kElinLookup = "elin.lookup";              // one e911.elin-lookups record: whom an ELIN reached
+inline constexpr std::string_view kLocationRegistered = "location.registered";  // one e911.location-updates record: a user's registration
+inline constexpr std::string_view kLocationWithdrawn = "location.withdrawn";    // a tombstone on e911.location-updates: withdrawn
 inline constexpr std::string_view kPurge = "journal.purge";                 // a retention purge: what was removed
 inline constexpr std::string_view kCorrection = "journal.correction";       // a correction of an earlier entry
 inline constexpr std::string_view kKeyRotation = "journal.key-rotation";    // signing key changed
@@ -37,7 +40,7 @@ inline constexpr std::string_view kGenesisHash = "000000000000000000000000000000
 struct AuditEntry {
   std::int64_t seq = 0;     // 1, 2, 3... without gaps
   std::string kind;         // entry_kind::k*
-  std::string call_id;      // empty for journal entries and for ELIN lookups that reached no call
+  std::string call_id;      // empty for journal entries, registrations and ELIN lookups that reached no call
   EpochMillis at = 0;       // when the entry was written
   std::string payload;      // canonical JSON object (canonical_json())
   std::string prev_hash;    // hash of entry seq-1, or kGenesisHash

@@ -15,6 +15,7 @@
 #include <variant>
 
 #include "common/text.h"
+#include "consumers/auditor/query/sql_conditions.h"
 #include "consumers/auditor/store/entry_rows.h"
 
 namespace e911::auditor {
@@ -23,37 +24,6 @@ using Poco::Data::Keywords::bind;
 using Poco::Data::Keywords::into;
 
 namespace {
-
-// ---- bound parameters, and the WHERE clause built from fixed text ----
-
-using Param = std::variant<std::string, Poco::Int64>;
-
-// Conditions are fixed SQL text with ? placeholders; values only ever
-// travel as bound parameters, in the order the placeholders appear.
-struct Conditions {
-  std::vector<std::string> clauses;
-  std::vector<Param> params;
-
-  void add(std::string clause, std::vector<Param> values = {}) {
-    clauses.push_back(std::move(clause));
-    for (auto& v : values) params.push_back(std::move(v));
-  }
-  std::string where() const {
-    std::string out;
-    for (const auto& c : clauses) out += (out.empty() ? " WHERE " : " AND ") + c;
-    return out;
-  }
-};
-
-void bind_all(Poco::Data::Statement& stmt, const std::vector<Param>& params) {
-  for (const auto& p : params) {
-    if (const auto* s = std::get_if<std::string>(&p)) {
-      stmt, bind(*s);
-    } else {
-      stmt, bind(std::get<Poco::Int64>(p));
-    }
-  }
-}
 
 // "%" + `text` with \, % and _ escaped + "%": a LIKE pattern (ESCAPE '\')
 // matching `text` anywhere, taken literally.
@@ -111,7 +81,7 @@ constexpr const char* kCallColumns =
     "call_id, call_class, dialed, occurred_at, site_id, caller_user_id, caller_name, caller_extension, callback, "
     "location_source, location_label, location_address, dispatchable, warnings, routing, notify_list, alerts_total, "
     "alerts_delivered, alerts_failed, alerts_escalated, first_alert_latency_ms, acknowledged_at, acknowledged_by, "
-    "notified, all_delivered, elin";
+    "notified, all_delivered, elin, location_validated";
 
 std::vector<CallRow> call_rows(Poco::Data::Statement& stmt) {
   std::vector<CallRow> out;
@@ -144,12 +114,13 @@ std::vector<CallRow> call_rows(Poco::Data::Statement& stmt) {
     r.notified = whole(rs, 23) != 0;
     r.all_delivered = whole(rs, 24) != 0;
     r.elin = str(rs, 25);
+    if (const auto v = optional_i64(rs, 26)) r.location_validated = *v != 0;
     out.push_back(std::move(r));
   }
   return out;
 }
 
-std::vector<CallRow> select_calls(AuditStore& store, const std::string& statement, const std::vector<Param>& params) {
+std::vector<CallRow> select_calls(AuditStore& store, const std::string& statement, const std::vector<SqlParam>& params) {
   std::vector<CallRow> rows;
   store.with_connection("query calls", [&](Poco::Data::Session& session) {
     Poco::Data::Statement stmt(session);

@@ -55,6 +55,9 @@ struct CallRow {
   std::string routing;                // "psap" / "ecrc"
   std::string notify_list;
   std::string elin;  // the ELIN conveyed; empty when none was
+  // A registered location: whether an address validation provider
+  // confirmed it (nullopt for other sources, or not said).
+  std::optional<bool> location_validated;
   int alerts_total = 0;      // alerts with a delivery attempt
   int alerts_delivered = 0;  // ... accepted by their channel (sent, delivered or acknowledged)
   int alerts_failed = 0;     // ... given up without delivery

@@ -12,22 +12,16 @@
 #include <utility>
 
 #include "common/text.h"
+#include "common/emergency_call.h"
+#include "consumers/auditor/query/output_text.h"
 
 namespace e911::auditor {
 
 namespace {
 
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+using Writer = JsonOut;
 
 void key(Writer& w, const char* name) { w.Key(name); }
-void text_or_null(Writer& w, const char* name, std::string_view value) {
-  w.Key(name);
-  if (value.empty()) {
-    w.Null();
-  } else {
-    w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
-  }
-}
 void int_or_null(Writer& w, const char* name, const std::optional<std::int64_t>& value) {
   w.Key(name);
   if (value) {
@@ -78,14 +72,10 @@ void write_call(Writer& w, const CallRow& c) {
   key(w, "location");
   w.StartObject();
   text_or_null(w, "source", c.location_source);
-  key(w, "dispatchable");
-  if (c.dispatchable) {
-    w.Bool(*c.dispatchable);
-  } else {
-    w.Null();
-  }
+  bool_or_null(w, "dispatchable", c.dispatchable);
   text_or_null(w, "label", c.location_label);
   text_or_null(w, "address", c.location_address);
+  bool_or_null(w, "validated", c.location_validated);
   w.EndObject();
   key(w, "warnings");
   w.StartArray();
@@ -118,17 +108,6 @@ void write_call(Writer& w, const CallRow& c) {
 std::string time_text(const std::optional<EpochMillis>& t) { return t ? format_rfc3339(*t) : std::string(); }
 std::string int_text(const std::optional<std::int64_t>& v) { return v ? std::to_string(*v) : std::string(); }
 
-// Text for a terminal: control characters (line breaks, escape sequences)
-// become spaces, so a hostile name cannot forge lines or drive the
-// terminal.
-std::string one_line(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7F) c = ' ';
-  }
-  return out;
-}
 
 // ---- reading journal payloads, for the timeline ----
 
@@ -206,11 +185,11 @@ std::string lookup_words(const AuditEntry& e) {
   if (!doc) return "ELIN lookup (payload not readable)";
   const auto it = doc->FindMember("reachable");
   const bool reaches = it != doc->MemberEnd() && it->value.IsBool() && it->value.GetBool();
-  std::string out = "ELIN " + one_line(member_text(*doc, "elin")) + " looked up (" +
-                    one_line(member_text(*doc, "via")) + ", by " + one_line(member_text(*doc, "by")) + ")";
-  if (const auto as_of = member_text(*doc, "as_of"); !as_of.empty()) out += " as of " + one_line(as_of);
+  std::string out = "ELIN " + tty_text(member_text(*doc, "elin")) + " looked up (" +
+                    tty_text(member_text(*doc, "via")) + ", by " + tty_text(member_text(*doc, "by")) + ")";
+  if (const auto as_of = member_text(*doc, "as_of"); !as_of.empty()) out += " as of " + tty_text(as_of);
   out += reaches ? ": reaches this call" : ": reaches no call";
-  if (const auto pool = member_text(*doc, "pool"); reaches && !pool.empty()) out += " (pool " + one_line(pool) + ")";
+  if (const auto pool = member_text(*doc, "pool"); reaches && !pool.empty()) out += " (pool " + tty_text(pool) + ")";
   return out;
 }
 
@@ -222,9 +201,9 @@ EpochMillis lookup_time(const AuditEntry& e) {
 
 std::string recipient_text(std::string_view name, std::string_view address) {
   if (name.empty() && address.empty()) return "(recipient not recorded)";
-  if (name.empty()) return one_line(address);
-  if (address.empty()) return one_line(name);
-  return one_line(name) + " <" + one_line(address) + ">";
+  if (name.empty()) return tty_text(address);
+  if (address.empty()) return tty_text(name);
+  return tty_text(name) + " <" + tty_text(address) + ">";
 }
 
 std::string latency_text(std::int64_t ms) {
@@ -272,8 +251,8 @@ std::string covered_text(const ComplianceReport& r) {
   } else {
     out = "all time";
   }
-  if (r.filter.site) out += ", site " + one_line(*r.filter.site);
-  if (r.filter.call_class) out += ", " + one_line(*r.filter.call_class) + " calls";
+  if (r.filter.site) out += ", site " + tty_text(*r.filter.site);
+  if (r.filter.call_class) out += ", " + tty_text(*r.filter.call_class) + " calls";
   return out;
 }
 
@@ -321,7 +300,7 @@ std::string calls_csv_header() {
   return "call_id,class,dialed,occurred_at,site_id,caller_user_id,caller_name,caller_extension,callback,"
          "location_source,location_label,location_address,dispatchable,warnings,routing,notify_list,alerts_total,"
          "alerts_delivered,alerts_failed,alerts_escalated,first_alert_latency_ms,acknowledged_at,acknowledged_by,"
-         "notified,all_delivered,elin\r\n";
+         "notified,all_delivered,elin,location_validated\r\n";
 }
 
 std::string call_csv_row(const CallRow& c) {
@@ -352,6 +331,7 @@ std::string call_csv_row(const CallRow& c) {
       c.notified ? "yes" : "no",
       c.all_delivered ? "yes" : "no",
       csv_field(c.elin),
+      c.location_validated ? (*c.location_validated ? "yes" : "no") : "",
   };
   return join(fields, ",") + "\r\n";
 }
@@ -367,14 +347,14 @@ std::string warning_words(std::string_view code, const CallRow& call) {
   if (code == "missing-unit") return "address has no apartment/unit number: NOT dispatchable as is";
   if (code == "unknown-network") return "caller on an unknown network";
   if (code == "site-mismatch") {
-    return "caller is physically at " + (call.site_id.empty() ? std::string("another site") : one_line(call.site_id)) +
+    return "caller is physically at " + (call.site_id.empty() ? std::string("another site") : tty_text(call.site_id)) +
            " (not their home site)";
   }
   if (code == "dial-prefix") return "dialled with outside-line prefix";
   if (code == "callback-missing") return "no callback number the PSAP can dial";
   if (code == "callback-shared") return "callback number is a shared line (main line, queue): it does not reach the caller";
   if (code == "elin-reused") return "every ELIN of the zone was in use: the one conveyed was reused";
-  return "warning: " + one_line(code);
+  return "warning: " + tty_text(code);
 }
 
 std::string call_detail_json(const CallDetail& d) {
@@ -443,31 +423,32 @@ std::string call_timeline_text(const CallDetail& d) {
   const std::string kind = c.call_class == "test"        ? "TEST call"
                            : c.call_class == "emergency" ? "EMERGENCY call"
                                                          : "call (not journaled yet: only its alerts are)";
-  out += "Call " + one_line(c.call_id) + ": " + kind + (c.dialed.empty() ? "" : ", dialed " + one_line(c.dialed)) +
+  out += "Call " + tty_text(c.call_id) + ": " + kind + (c.dialed.empty() ? "" : ", dialed " + tty_text(c.dialed)) +
          "\n";
   line("time", c.occurred_at ? format_rfc3339(*c.occurred_at) : std::string("not reported"));
-  std::string caller = one_line(c.caller_name);
+  std::string caller = tty_text(c.caller_name);
   std::vector<std::string> ids;
-  if (!c.caller_user_id.empty()) ids.push_back("user " + one_line(c.caller_user_id));
-  if (!c.caller_extension.empty()) ids.push_back("extension " + one_line(c.caller_extension));
+  if (!c.caller_user_id.empty()) ids.push_back("user " + tty_text(c.caller_user_id));
+  if (!c.caller_extension.empty()) ids.push_back("extension " + tty_text(c.caller_extension));
   if (!ids.empty()) caller += (caller.empty() ? "" : " ") + std::string("(") + join(ids, ", ") + ")";
   line("caller", caller.empty() ? "not identified" : caller);
-  line("callback", c.callback.empty() ? "no callback number" : one_line(c.callback));
-  line("site", one_line(c.site_id));
+  line("callback", c.callback.empty() ? "no callback number" : tty_text(c.callback));
+  line("site", tty_text(c.site_id));
 
   if (!c.location_source.empty() || c.dispatchable || !c.routing.empty()) {
     out += "Location conveyed\n";
-    std::string what = c.location_source.empty() ? "source unknown" : "from " + one_line(c.location_source);
+    std::string what = c.location_source.empty() ? "source unknown" : "from " + tty_text(c.location_source);
     if (c.dispatchable) what += *c.dispatchable ? ", dispatchable" : ", NOT dispatchable";
     line("location", what);
-    line("label", one_line(c.location_label));
-    line("address", one_line(c.location_address));
+    line("label", tty_text(c.location_label));
+    line("address", tty_text(c.location_address));
+    if (c.location_validated) line("check", std::string(registered_address_check(*c.location_validated)));
     if (c.routing == "ecrc") {
       line("routing", "NO DISPATCHABLE LOCATION: call routed to the emergency relay centre");
     } else if (c.routing == "psap") {
       line("routing", "to the PSAP");
     } else {
-      line("routing", one_line(c.routing));
+      line("routing", tty_text(c.routing));
     }
     const bool says_missing_unit = std::find(c.warnings.begin(), c.warnings.end(), "missing-unit") != c.warnings.end();
     if (c.dispatchable && !*c.dispatchable && !says_missing_unit) {
@@ -475,9 +456,9 @@ std::string call_timeline_text(const CallDetail& d) {
     }
     for (const auto& code : c.warnings) line("warning", warning_words(code, c));
   }
-  line("ELIN", c.elin.empty() ? std::string() : one_line(c.elin) + " (callbacks to it reach this call while assigned)");
+  line("ELIN", c.elin.empty() ? std::string() : tty_text(c.elin) + " (callbacks to it reach this call while assigned)");
 
-  out += "Notification" + (c.notify_list.empty() ? std::string() : " of list " + one_line(c.notify_list)) + "\n";
+  out += "Notification" + (c.notify_list.empty() ? std::string() : " of list " + tty_text(c.notify_list)) + "\n";
   if (c.alerts_total == 0 && d.alerts.empty()) {
     line("alerts", "none journaled");
   } else {
@@ -486,7 +467,7 @@ std::string call_timeline_text(const CallDetail& d) {
                        std::to_string(c.alerts_escalated) + " escalated");
   }
   if (c.first_alert_latency_ms) line("first", "alert accepted " + latency_text(*c.first_alert_latency_ms) + " after the call");
-  line("ack", c.acknowledged_at ? "acknowledged" + (c.acknowledged_by.empty() ? "" : " by " + one_line(c.acknowledged_by)) +
+  line("ack", c.acknowledged_at ? "acknowledged" + (c.acknowledged_by.empty() ? "" : " by " + tty_text(c.acknowledged_by)) +
                                       " at " + format_rfc3339(*c.acknowledged_at)
                                 : std::string("not acknowledged"));
 
@@ -499,7 +480,7 @@ std::string call_timeline_text(const CallDetail& d) {
   std::string current;
   for (const auto& e : events) {
     const std::string who = recipient_text(e.recipient_name, e.recipient_address) +
-                            (e.list.empty() ? std::string() : " (list " + one_line(e.list) + ")");
+                            (e.list.empty() ? std::string() : " (list " + tty_text(e.list) + ")");
     if (who != current) {
       if (current.empty()) out += "Alerts by recipient\n";
       out += "  " + who + "\n";
@@ -511,13 +492,13 @@ std::string call_timeline_text(const CallDetail& d) {
     } else if (c.occurred_at) {
       what += "  +" + latency_text(e.at - *c.occurred_at);
     }
-    what += "  " + (e.channel.empty() ? std::string("?") : one_line(e.channel));
+    what += "  " + (e.channel.empty() ? std::string("?") : tty_text(e.channel));
     if (e.attempt > 0) what += " attempt " + std::to_string(e.attempt);
-    what += "  " + one_line(e.status);
-    if (!e.escalated_to.empty()) what += ": escalated to " + one_line(e.escalated_to);
-    if (!e.acknowledged_by.empty()) what += " by " + one_line(e.acknowledged_by);
-    if (!e.error.empty()) what += " (" + one_line(e.error) + ")";
-    if (!e.comment.empty()) what += " \"" + one_line(e.comment) + "\"";
+    what += "  " + tty_text(e.status);
+    if (!e.escalated_to.empty()) what += ": escalated to " + tty_text(e.escalated_to);
+    if (!e.acknowledged_by.empty()) what += " by " + tty_text(e.acknowledged_by);
+    if (!e.error.empty()) what += " (" + tty_text(e.error) + ")";
+    if (!e.comment.empty()) what += " \"" + tty_text(e.comment) + "\"";
     out += "    " + what + "\n";
   }
 
@@ -532,7 +513,7 @@ std::string call_timeline_text(const CallDetail& d) {
   if (!d.entries.empty()) {
     out += "Journal entries\n";
     for (const auto& e : d.entries) {
-      out += "  seq " + std::to_string(e.seq) + "  " + format_rfc3339(e.at) + "  " + one_line(e.kind) + "\n";
+      out += "  seq " + std::to_string(e.seq) + "  " + format_rfc3339(e.at) + "  " + tty_text(e.kind) + "\n";
     }
   }
   return out;
@@ -550,7 +531,7 @@ std::string report_text(const ComplianceReport& r) {
          pad("max ms", 8, true) + pad("failed", 7, true) + pad("escalated", 9, true) + pad("no callback", 11, true) +
          pad("shared cb", 10, true) + "ELIN reused\n";
   out += figures_line("overall", r.overall, width);
-  for (const auto& s : r.sites) out += figures_line(one_line(s.site_id), s, width);
+  for (const auto& s : r.sites) out += figures_line(tty_text(s.site_id), s, width);
   return out;
 }
 

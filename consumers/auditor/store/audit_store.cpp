@@ -19,6 +19,7 @@
 #include "consumers/auditor/store/call_rows.h"
 #include "consumers/auditor/store/elin_lookup_keys.h"
 #include "consumers/auditor/store/entry_rows.h"
+#include "consumers/auditor/store/registration_rows.h"
 #include "consumers/auditor/journal/hash_chain.h"
 
 namespace e911::auditor {
@@ -182,6 +183,50 @@ $$)sql",
   ORDER BY e.seq DESC LIMIT 1))sql",
             },
     },
+    {
+        // The registrations users made and withdrew (registration_rows.h);
+        // and whether a registered address conveyed with a call was
+        // validated (the location.conveyed entry's location.validated),
+        // filled in from the journal's entries for the calls it has.
+        .both =
+            {
+                R"sql(CREATE TABLE audit_registrations (
+  seq BIGINT NOT NULL PRIMARY KEY,
+  kind TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  occurred_at BIGINT NOT NULL,
+  supplied_by TEXT,
+  validated INTEGER,
+  country TEXT,
+  address TEXT,
+  dispatchable INTEGER,
+  UNIQUE (kind, event_id)
+))sql",
+                "CREATE INDEX audit_registrations_by_user ON audit_registrations (user_id, seq)",
+                "ALTER TABLE audit_calls ADD COLUMN location_validated INTEGER",
+            },
+        // As ingest() would have: the latest location.conveyed entry whose
+        // location.validated is a boolean.
+        .sqlite =
+            {
+                R"sql(UPDATE audit_calls SET location_validated = (
+  SELECT CASE json_type(e.payload, '$.location.validated') WHEN 'true' THEN 1 ELSE 0 END
+  FROM audit_entries e
+  WHERE e.call_id = audit_calls.call_id AND e.kind = 'location.conveyed'
+    AND json_type(e.payload, '$.location.validated') IN ('true', 'false')
+  ORDER BY e.seq DESC LIMIT 1))sql",
+            },
+        .postgresql =
+            {
+                R"sql(UPDATE audit_calls SET location_validated = (
+  SELECT CASE WHEN (e.payload::jsonb -> 'location' -> 'validated') = 'true'::jsonb THEN 1 ELSE 0 END
+  FROM audit_entries e
+  WHERE e.call_id = audit_calls.call_id AND e.kind = 'location.conveyed'
+    AND jsonb_typeof(e.payload::jsonb -> 'location' -> 'validated') = 'boolean'
+  ORDER BY e.seq DESC LIMIT 1))sql",
+            },
+    },
 };
 
 constexpr const char* kEntryColumns = kAuditEntryColumns;
@@ -236,8 +281,10 @@ class SqlAuditStore final : public AuditStore {
       sealed.clear();
       check_not_journaled(offsets);
       const auto to_sql = [this](std::string_view q) { return sql(q); };
-      // A lookup journaled already (produced twice) is not journaled again.
-      const auto kept = without_journaled_lookups(*session_, to_sql, drafts);
+      // A lookup or registration journaled already (produced twice) is
+      // not journaled again.
+      const auto kept = without_journaled_registrations(*session_, to_sql,
+                                                        without_journaled_lookups(*session_, to_sql, drafts));
       if (!kept.empty()) {
         // Sealed under the write lock: whoever appends next continues
         // from these, whichever process it is.
@@ -250,6 +297,7 @@ class SqlAuditStore final : public AuditStore {
         insert_entries(sealed);
         update_call_rows(*session_, to_sql, sealed);
         record_lookup_ids(*session_, to_sql, sealed);
+        record_registrations(*session_, to_sql, sealed);
       }
       upsert_offsets(offsets);
       tx.commit();

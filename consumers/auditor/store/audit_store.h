@@ -84,8 +84,10 @@ class AuditStore {
   // per-call rows (audit_calls, audit_alerts: call_query.h) from them, and
   // upserts `offsets`. An elin.lookup draft whose lookup_id the journal
   // has already (or that comes again in `drafts`) is left out
-  // (elin_lookup_keys.h). Returns the sealed entries. Either vector may be
-  // empty.
+  // (elin_lookup_keys.h), and so is a location.registered or
+  // location.withdrawn draft whose event_id / withdrawal_id it has
+  // (registration_rows.h, which also keeps audit_registrations). Returns
+  // the sealed entries. Either vector may be empty.
   virtual std::vector<AuditEntry> ingest(const std::vector<EntryDraft>& drafts,
                                          const std::vector<ConsumedOffset>& offsets, const Signer& signer) = 0;
 

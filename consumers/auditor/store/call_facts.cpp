@@ -74,6 +74,7 @@ CallUpsert conveyed(const AuditEntry& e, const rapidjson::Value& p) {
     c.location_source = text(*loc, "source");
     c.location_label = text(*loc, "label");
     if (const auto* d = find_member(*loc, "dispatchable"); d != nullptr && d->IsBool()) c.dispatchable = d->GetBool();
+    if (const auto* v = find_member(*loc, "validated"); v != nullptr && v->IsBool()) c.location_validated = v->GetBool();
     if (auto site = text(*loc, "site_id"); site && !site->empty()) {
       c.site_id = std::move(site);
     }

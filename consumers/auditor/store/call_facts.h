@@ -28,6 +28,9 @@ struct CallUpsert {
   std::optional<std::string> caller_user_id, caller_name, caller_extension, callback;
   std::optional<std::string> location_source, location_label, location_address;
   std::optional<bool> dispatchable;
+  // location.conveyed of a registered location: whether an address
+  // validation provider confirmed it (absent for other sources).
+  std::optional<bool> location_validated;
   std::optional<std::string> warnings;  // codes joined with ','
   std::optional<std::string> routing, notify_list;
   std::optional<std::string> elin;  // location.conveyed: the ELIN conveyed, when the call had one

@@ -24,16 +24,6 @@ NullableText nullable(const std::optional<std::string>& v) { return v ? Nullable
 NullableInt nullable(const std::optional<std::int64_t>& v) { return v ? NullableInt(*v) : NullableInt(); }
 NullableInt nullable(const std::optional<bool>& v) { return v ? NullableInt(*v ? 1 : 0) : NullableInt(); }
 
-// "(?, ?, ?), (?, ?, ?)": `rows` groups of `columns` placeholders.
-std::string values_list(std::size_t rows, std::size_t columns) {
-  std::string group = "(";
-  for (std::size_t c = 0; c < columns; ++c) group += c == 0 ? "?" : ", ?";
-  group += ")";
-  std::string out;
-  for (std::size_t r = 0; r < rows; ++r) out += (r == 0 ? "" : ", ") + group;
-  return out;
-}
-
 // Splits `items` into rounds in which no key occurs twice, keeping each
 // key's occurrences in order, then each round into statements of at most
 // kRowsPerStatement.
@@ -58,8 +48,9 @@ std::vector<std::vector<const T*>> statements_of(const std::vector<T>& items, Ke
 
 constexpr const char* kCallColumns =
     "call_id, call_class, dialed, occurred_at, site_id, caller_user_id, caller_name, caller_extension, callback, "
-    "location_source, location_label, location_address, dispatchable, warnings, routing, notify_list, elin";
-constexpr std::size_t kCallColumnCount = 17;
+    "location_source, location_label, location_address, dispatchable, warnings, routing, notify_list, elin, "
+    "location_validated";
+constexpr std::size_t kCallColumnCount = 18;
 
 // Known values replace stored ones; unknown ones (NULL) keep them.
 constexpr const char* kCallUpdate =
@@ -79,7 +70,8 @@ constexpr const char* kCallUpdate =
     "warnings = COALESCE(excluded.warnings, audit_calls.warnings), "
     "routing = COALESCE(excluded.routing, audit_calls.routing), "
     "notify_list = COALESCE(excluded.notify_list, audit_calls.notify_list), "
-    "elin = COALESCE(excluded.elin, audit_calls.elin)";
+    "elin = COALESCE(excluded.elin, audit_calls.elin), "
+    "location_validated = COALESCE(excluded.location_validated, audit_calls.location_validated)";
 
 constexpr const char* kAlertColumns =
     "call_id, notification_id, list, recipient_name, recipient_address, channel, attempts, status, last_at, "
@@ -153,6 +145,7 @@ void fold(CallUpsert& into, const CallUpsert& later) {
   take(into.routing, later.routing);
   take(into.notify_list, later.notify_list);
   take(into.elin, later.elin);
+  take(into.location_validated, later.location_validated);
 }
 
 void upsert_calls(Poco::Data::Session& session, const std::function<std::string(std::string_view)>& sql,
@@ -167,7 +160,7 @@ void upsert_calls(Poco::Data::Session& session, const std::function<std::string(
           bind(nullable(c->caller_extension)), bind(nullable(c->callback)), bind(nullable(c->location_source)),
           bind(nullable(c->location_label)), bind(nullable(c->location_address)), bind(nullable(c->dispatchable)),
           bind(nullable(c->warnings)), bind(nullable(c->routing)), bind(nullable(c->notify_list)),
-          bind(nullable(c->elin));
+          bind(nullable(c->elin)), bind(nullable(c->location_validated));
     }
     stmt.execute();
   }
@@ -206,12 +199,6 @@ void for_calls(Poco::Data::Session& session, const std::function<std::string(std
 }
 
 }  // namespace
-
-std::string placeholders(std::size_t n) {
-  std::string out;
-  for (std::size_t i = 0; i < n; ++i) out += i == 0 ? "?" : ", ?";
-  return out;
-}
 
 void update_call_rows(Poco::Data::Session& session, const std::function<std::string(std::string_view)>& sql,
                       const std::vector<AuditEntry>& appended) {

@@ -15,17 +15,13 @@
 #include <vector>
 
 #include "consumers/auditor/journal/audit_entry.h"
+#include "consumers/auditor/store/sql_lists.h"
 
 namespace Poco::Data {
 class Session;
 }
 
 namespace e911::auditor {
-
-inline constexpr std::size_t kRowsPerStatement = 250;
-
-// "?, ?, ?": `n` placeholders for an IN list.
-std::string placeholders(std::size_t n);
 
 // `sql` turns ? placeholders into the database's own (AuditStore::sql).
 // Throws what the database throws, and std::runtime_error for an entry

@@ -41,6 +41,29 @@ constexpr const char* kPostgresqlEnableGuard = "ALTER TABLE audit_entries ENABLE
 // Bind the emergency cutoff.
 constexpr const char* kExpiredLookups = "call_id = '' AND kind = 'elin.lookup' AND at < ?";
 
+// Registrations (audit_registrations) with the emergency retention,
+// counted from when each was registered or withdrawn, except what is in
+// force: a user's latest row stays while it is a registration. One whose
+// latest is a withdrawal past the retention goes entirely. Bind the
+// emergency cutoff twice.
+constexpr const char* kExpiredRegistrations =
+    "SELECT r.seq FROM audit_registrations r "
+    "JOIN (SELECT user_id, MAX(seq) AS last_seq FROM audit_registrations GROUP BY user_id) u "
+    "ON u.user_id = r.user_id "
+    "JOIN audit_registrations l ON l.seq = u.last_seq "
+    "WHERE (l.kind = 'location.withdrawn' AND l.occurred_at < ?) OR (r.seq <> u.last_seq AND r.occurred_at < ?)";
+
+// Which cutoffs a statement's placeholders take, in order.
+enum class Binds { test_then_emergency, emergency, emergency_twice };
+
+void bind_cutoffs(Poco::Data::Statement& stmt, Binds binds, const RetentionCutoffs& cutoffs) {
+  // bind() copies the values (use() would refer to these locals).
+  const Poco::Int64 test = cutoffs.test, emergency = cutoffs.emergency;
+  if (binds == Binds::test_then_emergency) stmt, bind(test);
+  stmt, bind(emergency);
+  if (binds == Binds::emergency_twice) stmt, bind(emergency);
+}
+
 using sql::i64;
 using sql::str;
 
@@ -49,6 +72,7 @@ struct Expired {
   std::int64_t alert_rows = 0;
   std::int64_t call_entries = 0;      // entries of the expired calls
   std::int64_t lookups = 0;           // entries of expired lookups that reached no call
+  std::int64_t registrations = 0;     // entries of expired registrations and withdrawals
   std::vector<RemovedEntry> entries;  // in seq order
   std::map<std::string, std::int64_t> by_kind;
 };
@@ -56,36 +80,33 @@ struct Expired {
 Expired find_expired(Poco::Data::Session& session, const AuditStore& store, const RetentionCutoffs& cutoffs) {
   Expired out;
   const std::string calls = kExpiredCalls;
-  Poco::Int64 test_cutoff = cutoffs.test, emergency_cutoff = cutoffs.emergency;
-  {
+  const auto count = [&](const std::string& select, std::int64_t& into) {
     Poco::Data::Statement stmt(session);
-    stmt << store.sql("SELECT COUNT(*) FROM (" + calls + ") expired"), bind(test_cutoff), bind(emergency_cutoff), now;
+    stmt << store.sql(select);
+    bind_cutoffs(stmt, Binds::test_then_emergency, cutoffs);
+    stmt.execute();
     Poco::Data::RecordSet rs(stmt);
-    if (rs.moveFirst()) out.calls = i64(rs, 0);
-  }
-  if (out.calls > 0) {
-    Poco::Data::Statement stmt(session);
-    stmt << store.sql("SELECT COUNT(*) FROM audit_alerts WHERE call_id IN (" + calls + ")"), bind(test_cutoff),
-        bind(emergency_cutoff), now;
-    Poco::Data::RecordSet rs(stmt);
-    if (rs.moveFirst()) out.alert_rows = i64(rs, 0);
-  }
-  // The calls' entries, then the expired call-less lookups (two reads, each
-  // on audit_entries_by_call), in seq order.
-  const auto read = [&](const std::string& where, bool lookups, std::int64_t& count) {
+    if (rs.moveFirst()) into = i64(rs, 0);
+  };
+  count("SELECT COUNT(*) FROM (" + calls + ") expired", out.calls);
+  if (out.calls > 0) count("SELECT COUNT(*) FROM audit_alerts WHERE call_id IN (" + calls + ")", out.alert_rows);
+  // The calls' entries, the expired call-less lookups (each read on
+  // audit_entries_by_call), the expired registrations; then in seq order.
+  const auto read = [&](const std::string& where, Binds binds, std::int64_t& n) {
     Poco::Data::Statement stmt(session);
     stmt << store.sql("SELECT seq, kind, prev_hash, hash FROM audit_entries WHERE " + where);
-    if (!lookups) stmt, bind(test_cutoff);
-    stmt, bind(emergency_cutoff), now;
+    bind_cutoffs(stmt, binds, cutoffs);
+    stmt.execute();
     Poco::Data::RecordSet rs(stmt);
     for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
       out.entries.push_back({i64(rs, 0), str(rs, 2), str(rs, 3)});
       ++out.by_kind[str(rs, 1)];
-      ++count;
+      ++n;
     }
   };
-  if (out.calls > 0) read("call_id IN (" + calls + ")", false, out.call_entries);
-  read(kExpiredLookups, true, out.lookups);
+  if (out.calls > 0) read("call_id IN (" + calls + ")", Binds::test_then_emergency, out.call_entries);
+  read(kExpiredLookups, Binds::emergency, out.lookups);
+  read(std::string("seq IN (") + kExpiredRegistrations + ")", Binds::emergency_twice, out.registrations);
   std::sort(out.entries.begin(), out.entries.end(),
             [](const RemovedEntry& a, const RemovedEntry& b) { return a.seq < b.seq; });
   return out;
@@ -99,17 +120,15 @@ std::optional<AuditEntry> last_entry(Poco::Data::Session& session) {
   return std::move(rows.front());
 }
 
-// Runs a DELETE of the expired calls' rows in `table` and checks it removed
-// `expected` rows (what was counted under the same lock).
-// (`lookups`: a DELETE of expired call-less lookups, binding the
-// emergency cutoff only; a negative `expected`: any number.)
+// Runs a DELETE of expired rows (`binds`: which cutoffs its placeholders
+// take) and checks it removed `expected` rows (what was counted under the
+// same lock; a negative `expected`: any number).
 void delete_expired(Poco::Data::Session& session, const AuditStore& store, const RetentionCutoffs& cutoffs,
-                    const std::string& statement, std::int64_t expected, const char* what, bool lookups = false) {
-  Poco::Int64 test_cutoff = cutoffs.test, emergency_cutoff = cutoffs.emergency;
+                    const std::string& statement, std::int64_t expected, const char* what,
+                    Binds binds = Binds::test_then_emergency) {
   Poco::Data::Statement stmt(session);
   stmt << store.sql(statement);
-  if (!lookups) stmt, bind(test_cutoff);
-  stmt, bind(emergency_cutoff);
+  bind_cutoffs(stmt, binds, cutoffs);
   const auto removed = static_cast<std::int64_t>(stmt.execute());
   if (expected >= 0 && removed != expected) {
     throw std::runtime_error("purge: removed " + std::to_string(removed) + " " + what + ", expected " +
@@ -137,6 +156,7 @@ PurgeOutcome purge_expired_calls(AuditStore& store, const PurgeRequest& request,
   const auto fill = [&](Expired& expired) {
     outcome.calls = expired.calls;
     outcome.lookups = expired.lookups;
+    outcome.registrations = expired.registrations;
     outcome.alert_rows = expired.alert_rows;
     outcome.entries = static_cast<std::int64_t>(expired.entries.size());
     outcome.entries_by_kind = std::move(expired.by_kind);
@@ -152,28 +172,41 @@ PurgeOutcome purge_expired_calls(AuditStore& store, const PurgeRequest& request,
   store.in_write_transaction("purge", [&](Poco::Data::Session& session) {
     outcome = PurgeOutcome{};
     auto expired = find_expired(session, store, request.cutoffs);
-    if (expired.calls == 0 && expired.lookups == 0) return;
+    if (expired.calls == 0 && expired.lookups == 0 && expired.registrations == 0) return;
     const auto last = last_entry(session);
-    const auto call_entries = expired.call_entries, lookups = expired.lookups;
+    const auto call_entries = expired.call_entries, lookups = expired.lookups,
+               registrations = expired.registrations;
     fill(expired);
 
     const std::string calls = kExpiredCalls;
     const std::string expired_lookups = kExpiredLookups;
+    const std::string expired_registrations = kExpiredRegistrations;
     // The lookup ids of the entries that go (elin_lookup_keys.h).
     delete_expired(session, store, request.cutoffs, "DELETE FROM audit_elin_lookups WHERE call_id IN (" + calls + ")",
                    -1, "lookup ids");
     delete_expired(session, store, request.cutoffs,
                    "DELETE FROM audit_elin_lookups WHERE seq IN (SELECT seq FROM audit_entries WHERE " +
                        expired_lookups + ")",
-                   lookups, "lookup ids", true);
-    if (call_entries + lookups > 0) {
+                   lookups, "lookup ids", Binds::emergency);
+    if (call_entries + lookups + registrations > 0) {
       session << (store.is_postgresql() ? kPostgresqlDisableGuard : kSqliteDropDeleteGuard), now;
       delete_expired(session, store, request.cutoffs, "DELETE FROM audit_entries WHERE call_id IN (" + calls + ")",
                      call_entries, "journal entries");
       delete_expired(session, store, request.cutoffs, "DELETE FROM audit_entries WHERE " + expired_lookups, lookups,
-                     "ELIN lookup entries", true);
+                     "ELIN lookup entries", Binds::emergency);
+      // The entries first: which registrations expire is read from the
+      // rows, which go after them.
+      delete_expired(session, store, request.cutoffs,
+                     "DELETE FROM audit_entries WHERE seq IN (" + expired_registrations + ")", registrations,
+                     "registration entries", Binds::emergency_twice);
       session << (store.is_postgresql() ? kPostgresqlEnableGuard : kSqliteCreateDeleteGuard), now;
     }
+    // Read whole before any row goes (a subquery on the table a DELETE
+    // changes).
+    delete_expired(session, store, request.cutoffs,
+                   "DELETE FROM audit_registrations WHERE seq IN (SELECT seq FROM (" + expired_registrations +
+                       ") AS expired)",
+                   registrations, "registration rows", Binds::emergency_twice);
     delete_expired(session, store, request.cutoffs, "DELETE FROM audit_alerts WHERE call_id IN (" + calls + ")",
                    outcome.alert_rows, "alert rows");
     delete_expired(session, store, request.cutoffs,

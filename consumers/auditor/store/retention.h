@@ -20,6 +20,12 @@
 // ELIN lookups that reached a call go with that call; those that reached
 // none (elin.lookup entries without a call id) keep the emergency
 // retention, counted from when they were journaled (the entry's `at`).
+// Registrations (location.registered / location.withdrawn entries and
+// their audit_registrations rows) keep the emergency retention, counted
+// from when each was registered or withdrawn, except each user's latest
+// registration while it is in force (the latest row, not a withdrawal):
+// it is what responders would be sent to, however old. A withdrawal past
+// the retention takes the user's whole history with it.
 
 #include <cstdint>
 #include <map>
@@ -55,6 +61,7 @@ struct PurgeRequest {
 struct PurgeOutcome {
   std::int64_t calls = 0;                               // calls removed (or that would be)
   std::int64_t lookups = 0;                             // ELIN lookups that reached no call, removed
+  std::int64_t registrations = 0;                       // registrations and withdrawals removed
   std::int64_t entries = 0;                             // journal entries removed
   std::map<std::string, std::int64_t> entries_by_kind;
   std::int64_t alert_rows = 0;                          // audit_alerts rows removed
