@@ -21,8 +21,8 @@ start_demo_following() {
     IFS= read -r -t "$left" -u 3 line || fail "the demo ended or stalled before following (port=$demo_port)"
     echo "$line" >>"$work/demo.txt"
     case "$line" in
-      "Metrics (ingest, locator, notifier, auditor): http://127.0.0.1:"*)
-        demo_port="${line#Metrics (ingest, locator, notifier, auditor): http://127.0.0.1:}"; demo_port="${demo_port%%/*}" ;;
+      "Metrics (ingest, locator, location service, notifier, auditor): http://127.0.0.1:"*)
+        demo_port="${line#Metrics (ingest, locator, location service, notifier, auditor): http://127.0.0.1:}"; demo_port="${demo_port%%/*}" ;;
       Following:*) following=1 ;;
     esac
   done
