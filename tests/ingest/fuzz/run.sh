@@ -21,7 +21,7 @@ binary="$out/sip_fuzz"
 sources=(
   "$here/sip_fuzz.cpp"
   "$root"/producers/ingest/{sip_message,sip_address,multipart,mirror,sip_call_event,xml_screen}.cpp
-  "$root"/common/{text,utf8,mac_address,ip_address,timestamp,json_writer,sha256}.cpp
+  "$root"/common/{text,utf8,mac_address,ip_address,timestamp,json_writer,sha256,civic_address}.cpp
   "$root"/registry/{dial_plan,directory}.cpp
 )
 # Rebuild only when a source is newer than the binary.
