@@ -374,12 +374,7 @@ std::string register_through_api(std::uint16_t port, const LocationUpdate& updat
   json::Writer w(buffer);
   w.StartObject();
   json::put_address(w, update.address);
-  if (update.network_ip) {
-    w.Key("network");
-    w.StartObject();
-    json::put(w, "ip", update.network_ip->to_string());
-    w.EndObject();
-  }
+  if (update.network_ip) json::put_network(w, "network", update.network_ip, std::nullopt);
   w.EndObject();
   auto url = net::parse_http_url("http://127.0.0.1:" + std::to_string(port) + "/v1/me/registration");
   if (!url.endpoint) throw std::runtime_error("location service URL: " + url.error);

@@ -96,6 +96,15 @@ void put_call_event_fields(Writer& w, const CallEvent& e) {
   put_if(w, "pidf_lo", e.pidf_lo);
 }
 
+void put_network(Writer& w, std::string_view key, const std::optional<IpAddress>& ip,
+                 const std::optional<MacAddress>& bssid) {
+  w.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
+  w.StartObject();
+  if (ip) put(w, "ip", ip->to_string());
+  if (bssid) put(w, "bssid", bssid->to_string());
+  w.EndObject();
+}
+
 std::string encode_location_update(const LocationUpdate& u) {
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
@@ -108,13 +117,7 @@ std::string encode_location_update(const LocationUpdate& u) {
   w.Key("validated");
   w.Bool(u.validated);
   put_address(w, u.address);
-  if (u.network_ip || u.network_bssid) {
-    w.Key("network");
-    w.StartObject();
-    if (u.network_ip) put(w, "ip", u.network_ip->to_string());
-    if (u.network_bssid) put(w, "bssid", u.network_bssid->to_string());
-    w.EndObject();
-  }
+  if (u.network_ip || u.network_bssid) put_network(w, "network", u.network_ip, u.network_bssid);
   w.EndObject();
   return {buffer.GetString(), buffer.GetSize()};
 }

@@ -37,6 +37,11 @@ void put_lldp(Writer& w, const LldpPort& port);
 // for producers that add their own section and close it.
 void put_call_event_fields(Writer& w, const CallEvent& e);
 
+// "<key>": {"ip": ..., "bssid": ...} with those that are set: the network
+// a client saw (location updates, the location service's answers).
+void put_network(Writer& w, std::string_view key, const std::optional<IpAddress>& ip,
+                 const std::optional<MacAddress>& bssid);
+
 // A location update (e911.location-update/v1) as its one JSON line; empty
 // fields are left out.
 std::string encode_location_update(const LocationUpdate& u);
