@@ -31,19 +31,10 @@ net::HttpResponse method_not_allowed(std::string_view allowed) {
   return r;
 }
 
-net::HttpResponse unauthorized(std::string_view why, std::string_view scheme) {
+net::HttpResponse unauthorized(std::string_view why) {
   auto r = net::error_response(401, why);
-  r.set("WWW-Authenticate", std::string(scheme));
+  r.set("WWW-Authenticate", "Bearer");
   return r;
-}
-
-void put_network(Writer& w, std::string_view key, const std::optional<IpAddress>& ip,
-                 const std::optional<MacAddress>& bssid) {
-  w.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
-  w.StartObject();
-  if (ip) put(w, "ip", ip->to_string());
-  if (bssid) put(w, "bssid", bssid->to_string());
-  w.EndObject();
 }
 
 void put_reasons(Writer& w, const StatusReport& report) {
@@ -127,7 +118,7 @@ class LocationsApi::Handler {
   // GET /v1/me and /v1/me/status.
   net::HttpResponse me(const net::HttpRequest& req, bool full) {
     auto identity = identify(req, options_.identity, now() / 1000);
-    if (!identity) return unauthorized(identity.error().message, "Bearer");
+    if (!identity) return unauthorized(identity.error().message);
     const SeenNetwork seen = seen_network(req, options_.identity);
     backend_.book->note_seen(identity->user_id, seen, now());
     return describe(identity->user_id, seen, full, 200);
@@ -151,7 +142,7 @@ class LocationsApi::Handler {
         w.Bool(registration->validated);
         put_if(w, "source", registration->source);
         json::put_address(w, registration->address);
-        put_network(w, "network", registration->network_ip, registration->network_bssid);
+        json::put_network(w, "network", registration->network_ip, registration->network_bssid);
         w.EndObject();
         put(w, "responders_told", one_line(registration->address));
       } else {
@@ -159,7 +150,7 @@ class LocationsApi::Handler {
         w.Key("responders_told");
         w.Null();
       }
-      put_network(w, "network_seen", seen.ip, seen.bssid);
+      json::put_network(w, "network_seen", seen.ip, seen.bssid);
       const std::string country =
           registration ? registration->address.country : std::string();
       put(w, "emergency_number", registry->emergency_number(country));
@@ -170,7 +161,7 @@ class LocationsApi::Handler {
   // POST /v1/me/registration.
   net::HttpResponse register_location(const net::HttpRequest& req) {
     auto identity = identify(req, options_.identity, now() / 1000);
-    if (!identity) return unauthorized(identity.error().message, "Bearer");
+    if (!identity) return unauthorized(identity.error().message);
     auto request = decode_registration_request(req.body);
     if (!request) return net::error_response(400, request.error().message);
     const AddressCheck verdict = backend_.check_address(request->address);
@@ -217,7 +208,7 @@ class LocationsApi::Handler {
     if (check.outcome == net::ApiTokenFile::Outcome::unavailable)
       return net::error_response(503, "the admin tokens file cannot be read; every token is refused until it is fixed");
     if (check.outcome != net::ApiTokenFile::Outcome::accepted)
-      return unauthorized(token ? "the admin token is not known" : "an admin bearer token is required", "Bearer");
+      return unauthorized(token ? "the admin token is not known" : "an admin bearer token is required");
 
     net::QueryParams params;
     if (auto e = net::parse_query(req.query, params)) return net::error_response(400, e->message);
