@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "common/encoding.h"
 #include "common/net/api_tokens.h"
+#include "common/net/query_params.h"
 #include "common/text.h"
 #include "producers/locations/personal_link.h"
 
@@ -13,21 +13,6 @@ namespace {
 bool acceptable_user_id(std::string_view id) {
   return !id.empty() && id.size() <= kMaxUserIdChars &&
          std::none_of(id.begin(), id.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; });
-}
-
-// The value of `name` in an application/x-www-form-urlencoded query.
-std::optional<std::string> query_value(std::string_view query, std::string_view name) {
-  while (!query.empty()) {
-    const auto amp = query.find('&');
-    const std::string_view pair = query.substr(0, amp);
-    const auto eq = pair.find('=');
-    if (pair.substr(0, eq) == name && eq != std::string_view::npos) {
-      return percent_decode(pair.substr(eq + 1), /*plus_is_space=*/true);
-    }
-    if (amp == std::string_view::npos) break;
-    query.remove_prefix(amp + 1);
-  }
-  return std::nullopt;
 }
 
 }  // namespace
@@ -61,8 +46,11 @@ Result<Identity> identify(const net::HttpRequest& request, const IdentityOptions
 
 SeenNetwork seen_network(const net::HttpRequest& request, const IdentityOptions& options) {
   SeenNetwork seen;
-  if (const auto ip = query_value(request.query, "ip")) seen.ip = IpAddress::parse(*ip);
-  if (const auto bssid = query_value(request.query, "bssid")) seen.bssid = MacAddress::parse(*bssid);
+  net::QueryParams query;
+  if (!net::parse_query(request.query, query)) {  // a query that does not decode says nothing
+    if (const auto ip = query.find("ip"); ip != query.end()) seen.ip = IpAddress::parse(ip->second);
+    if (const auto bssid = query.find("bssid"); bssid != query.end()) seen.bssid = MacAddress::parse(bssid->second);
+  }
   if (seen.ip) return seen;
   if (from_trusted_proxy(request, options)) {
     // The proxy's own address says nothing about the user's network.
