@@ -57,10 +57,9 @@ struct LocationsService::Metrics {
   }
 };
 
-// What exists while the service runs.
+// What exists while the service runs and request threads reach.
 struct LocationsService::Runtime {
   std::unique_ptr<kafka::Producer> producer;
-  std::unique_ptr<LocationsApi> api;
 };
 
 LocationsService::LocationsService(LocationsServiceOptions options, observability::MetricsRegistry metrics)
