@@ -6,7 +6,6 @@
 #include "producers/locations/address_validator.h"
 #include "common/text.h"
 #include "producers/locations/personal_link.h"
-#include "registry/registry_loader.h"
 
 namespace e911::locations {
 namespace {
@@ -98,13 +97,8 @@ Result<LocationsServiceOptions> locations_setup(const Config& config) {
   options.topics = config.topics();
   const auto registry = config.get_or("locations.registry", "");
   if (registry.empty()) return Error{"locations.registry: required (the site registry, docs/registry.md)"};
-  {
-    auto load = registry::load_registry_file(registry);
-    if (!load.ok()) {
-      std::string why = load.errors.empty() ? "" : ": " + registry::format_diagnostic(registry, load.errors.front());
-      return Error{"locations.registry: " + registry + " does not load" + why};
-    }
-  }
+  // Loaded once, by the service as it starts (an invalid file stops it there,
+  // naming every problem), as the locator does: not here a second time.
   options.registry_path = registry;
   auto listen = net::endpoint_options_from(config, "locations.http");
   if (!listen) return listen.error();

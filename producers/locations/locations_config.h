@@ -21,7 +21,7 @@ class AddressValidator;
 // unvalidated, decision 0008).
 std::function<AddressCheck(const CivicAddress&)> address_checks(std::shared_ptr<AddressValidator> provider);
 
-// Errors name the key: no registry, a registry that does not load, a
+// Errors name the key: no registry (the service loads it as it starts), a
 // trusted proxy that is not a CIDR range, a link secret too short, no way
 // for anyone to sign in.
 Result<LocationsServiceOptions> locations_setup(const Config& config);
