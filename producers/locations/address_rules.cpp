@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "common/phone_number.h"
 #include "common/text.h"
 #include "common/utf8.h"
 #include "producers/locations/country_rules.h"
@@ -134,12 +133,6 @@ std::optional<FieldProblem> first_address_problem(const CivicAddress& address) {
   auto problems = address_problems(address);
   if (problems.empty()) return std::nullopt;
   return std::move(problems.front());
-}
-
-std::optional<FieldProblem> callback_problem(std::string_view number) {
-  auto what = validate_e164(number);
-  if (!what) return std::nullopt;
-  return FieldProblem{"callback", "callback: " + *what};
 }
 
 }  // namespace e911::locations

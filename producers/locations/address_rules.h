@@ -2,8 +2,8 @@
 // The checks a registration passes before the location service accepts it
 // (docs/locations.md, "Address checks"): the address's country rules
 // (country_rules.h: required fields, the state code, the postal code's
-// shape), the CONTRACT.md unit rule for multi-dwelling addresses, sane
-// field text, and the optional callback number.
+// shape), the CONTRACT.md unit rule for multi-dwelling addresses, and sane
+// field text.
 //
 // Pure: no I/O, safe from any thread. The address validation provider
 // (address_validator.h) is asked only once these pass.
@@ -21,7 +21,7 @@ namespace e911::locations {
 // One refused field, as the API reports it (422):
 //   {"error": message, "field": field}
 struct FieldProblem {
-  std::string field;    // "address.postal_code", "callback"
+  std::string field;    // "address.postal_code"
   std::string message;  // starts with the field and quotes the value:
                         // "address.postal_code: \"7870\" is not a US ZIP code (5 digits, or 5+4)"
 };
@@ -40,10 +40,5 @@ std::vector<FieldProblem> address_problems(const CivicAddress& address);
 
 // The first of address_problems(), or nullopt.
 std::optional<FieldProblem> first_address_problem(const CivicAddress& address);
-
-// The problem with a callback number as given (the caller skips an absent
-// one): validate_e164's, under the field "callback", e.g.
-//   callback: not an E.164 number (must start with +): "07700 900123"
-std::optional<FieldProblem> callback_problem(std::string_view number);
 
 }  // namespace e911::locations

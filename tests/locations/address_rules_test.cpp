@@ -201,17 +201,6 @@ TEST(AddressRules, FieldTextIsLimitedAndClean) {
   EXPECT_EQ(fields_of(address_problems(a)), (std::vector<std::string>{"address.postal_code"}));
 }
 
-TEST(AddressRules, CallbackMustBeE164) {
-  EXPECT_FALSE(callback_problem("+442079460101"));
-  EXPECT_FALSE(callback_problem("+15125550123"));
-  const auto local = callback_problem("07700 900123");
-  ASSERT_TRUE(local);
-  EXPECT_EQ(local->field, "callback");
-  EXPECT_EQ(local->message, "callback: not an E.164 number (must start with +): \"07700 900123\"");
-  EXPECT_EQ(callback_problem("+44 20 7946 0000")->field, "callback");
-  EXPECT_EQ(callback_problem("+4400000")->field, "callback");
-}
-
 TEST(AddressRules, TheContractsExampleAddressPasses) {
   EXPECT_EQ(address_problems(test::contract_address()).size(), 0u);
 }
