@@ -45,6 +45,7 @@
 #include "common/log.h"
 #include "common/net/http_server.h"
 #include "common/service/background_service.h"
+#include "common/service/wait.h"
 #include "producers/locations/locations_config.h"
 #include "producers/locations/locations_service.h"
 
@@ -157,10 +158,9 @@ int run(int argc, char** argv) {
   o.check_address = locations::address_checks(nullptr);
   locations::LocationsService service(o, observability::MetricsRegistry());
   service::BackgroundService running(service);
-  while (!service.started()) {
-    if (running.failed()) throw std::runtime_error(running.error());
-    std::this_thread::yield();
-  }
+  if (!service::wait_until([&] { return service.started() || running.failed(); }, std::chrono::seconds(60)) ||
+      running.failed())
+    throw std::runtime_error("the location service did not start: " + running.error());
   const std::uint16_t port = *service.port();
 
   // What the references must match in size: one answer of each.
