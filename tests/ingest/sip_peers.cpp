@@ -38,6 +38,12 @@ std::string replace_all(std::string text, const std::string& from, const std::st
   return text;
 }
 
+// The last part of a peer's log, for a failure message.
+std::string log_tail(const std::string& path) {
+  const auto text = read_file(path);
+  return text.size() > 2000 ? text.substr(text.size() - 2000) : text;
+}
+
 std::string shell_quoted(const std::string& s) { return "'" + replace_all(s, "'", "'\\''") + "'"; }
 
 // sipp writes its screens to standard output for as long as it runs: they
@@ -70,16 +76,29 @@ std::unique_ptr<ChildProcess> start_kamailio(const TempDir& dir, const std::stri
                                 dir.path("kamailio.pid")};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   auto kamailio = std::make_unique<ChildProcess>(argv, dir.path("kamailio.log"));
-  if (!wait_udp_bound(port)) throw std::runtime_error("kamailio did not bind its port (see kamailio.log)");
+  if (!wait_until([&] { return bind_udp(port) < 0 || !kamailio->running(); }) || !kamailio->running())
+    throw std::runtime_error("kamailio did not bind UDP 127.0.0.1:" + std::to_string(port) + ": " +
+                             log_tail(dir.path("kamailio.log")));
   return kamailio;
 }
 
 SipProxy::SipProxy(const TempDir& dir, int ingest_port, MirrorFormat format) : dir_(dir) {
-  carrier_port_ = free_udp_port();
-  carrier_ = start_sipp({"-sn", "uas", "-i", "127.0.0.1", "-p", std::to_string(carrier_port_), "-nostdin",
-                         "-trace_err", "-error_file", dir.path("carrier-errors.log")},
-                        dir.path("carrier.log"));
-  if (!wait_udp_bound(carrier_port_)) throw std::runtime_error("the sipp carrier did not bind its port");
+  // The port is free when chosen but another process may take it before
+  // sipp binds it; sipp then exits at once, and a new port is tried.
+  for (int attempt = 1; !carrier_; ++attempt) {
+    carrier_port_ = free_udp_port();
+    auto sipp = start_sipp({"-sn", "uas", "-i", "127.0.0.1", "-p", std::to_string(carrier_port_), "-nostdin",
+                            "-trace_err", "-error_file", dir.path("carrier-errors.log")},
+                           dir.path("carrier.log"));
+    const bool bound = wait_until([&] { return bind_udp(carrier_port_) < 0 || !sipp->running(); }) && sipp->running();
+    if (bound) {
+      carrier_ = std::move(sipp);
+    } else if (attempt == 3 || sipp->running()) {
+      sipp->kill_now();
+      throw std::runtime_error("the sipp carrier did not bind UDP 127.0.0.1:" + std::to_string(carrier_port_) +
+                               ": " + log_tail(dir.path("carrier.log")) + log_tail(dir.path("carrier-errors.log")));
+    }
+  }
 
   proxy_port_ = free_udp_port();
   std::vector<std::string> defines{"-A", "E911_INGEST_URI=\"sip:127.0.0.1:" + std::to_string(ingest_port) + "\""};
