@@ -1,5 +1,9 @@
 #include "producers/locations/locations_config.h"
 
+#include <stdexcept>
+
+#include "common/email_address.h"
+#include "common/mail/smtp_config.h"
 #include "common/net/endpoint_config.h"
 #include "common/text.h"
 #include "producers/locations/personal_link.h"
@@ -49,10 +53,44 @@ AddressVerdict dispatchable_only(const CivicAddress& a) {
   return v;
 }
 
+// locations.reminders.* and locations.smtp.* (docs/locations.md, "Reminders"),
+// checked only when reminders are on.
+Result<ReminderOptions> reminder_setup(const Config& config, const LocationsApiOptions& api) {
+  ReminderOptions r;
+  r.enabled = config.get_bool("locations.reminders.enabled");
+  if (!r.enabled) return r;
+  constexpr EpochMillis kHour = 3'600'000;
+  r.after = config.get_int("locations.reminders.after_hours") * kHour;
+  r.interval = config.get_int("locations.reminders.interval_hours") * kHour;
+  r.check_interval = std::chrono::seconds(config.get_int("locations.reminders.check_interval_s"));
+  r.link_days = config.get_int("locations.reminders.link_days");
+  r.public_url = config.get_or("locations.public_url", "");
+  if (r.public_url.empty()) {
+    return Error{"locations.public_url: required with locations.reminders.enabled (the page the e-mails link to)"};
+  }
+  if (api.identity.link_secret.empty()) {
+    return Error{"locations.link_secret: required with locations.reminders.enabled (it signs the e-mails' links)"};
+  }
+  r.email_domain = config.get_or("locations.reminders.email_domain", "");
+  if (!r.email_domain.empty() && !is_valid_email("user@" + r.email_domain)) {
+    return Error{"locations.reminders.email_domain: not a mail domain: " + quote_for_message(r.email_domain)};
+  }
+  auto smtp = mail::smtp_settings_from(config, "locations.smtp", "locations.reminders.enabled is true");
+  if (!smtp) return smtp.error();
+  try {
+    mail::SmtpClient check(*smtp);
+  } catch (const std::invalid_argument& e) {
+    return Error{std::string("locations.smtp: ") + e.what()};
+  }
+  r.smtp = std::move(*smtp);
+  return r;
+}
+
 }  // namespace
 
 const std::vector<ConfigKey>& locations_config_keys() {
-  static const std::vector<ConfigKey> keys = {
+  static const std::vector<ConfigKey> keys = [] {
+    std::vector<ConfigKey> keys = {
       ConfigKey::text("locations.registry"),
       ConfigKey::text("locations.http.bind", "127.0.0.1"),
       ConfigKey::integer("locations.http.port", 8097, 0, 65535),
@@ -67,7 +105,17 @@ const std::vector<ConfigKey>& locations_config_keys() {
       ConfigKey::text("locations.backup_method", kDefaultBackup),
       ConfigKey::integer("locations.stale_after_hours", 0, 0, 24 * 3650),
       ConfigKey::integer("locations.ack_timeout_ms", 10000, 100, 120000),
-  };
+      ConfigKey::boolean("locations.reminders.enabled", false),
+      ConfigKey::integer("locations.reminders.after_hours", 0, 0, 24 * 3650),
+      ConfigKey::integer("locations.reminders.interval_hours", 24, 1, 24 * 365),
+      ConfigKey::integer("locations.reminders.check_interval_s", 300, 1, 86400),
+      ConfigKey::integer("locations.reminders.link_days", 14, 1, 365),
+      ConfigKey::text("locations.reminders.email_domain", ""),
+    };
+    const auto smtp = mail::smtp_config_keys("locations.smtp");  // reminders only
+    keys.insert(keys.end(), smtp.begin(), smtp.end());
+    return keys;
+  }();
   return keys;
 }
 
@@ -110,6 +158,9 @@ Result<LocationsServiceOptions> locations_setup(const Config& config) {
   api.stale_after = config.get_int("locations.stale_after_hours") * 3'600'000;
   options.check_address = dispatchable_only;
   options.ack_timeout = std::chrono::milliseconds(config.get_int("locations.ack_timeout_ms"));
+  auto reminders = reminder_setup(config, api);
+  if (!reminders) return reminders.error();
+  options.reminders = std::move(*reminders);
   return options;
 }
 
