@@ -25,6 +25,7 @@
 #include "common/timestamp.h"
 #include "producers/locations/locations_service.h"
 #include "producers/locations/reminder_record.h"
+#include "tests/locations/reminder_fixtures.h"
 #include "tests/support/emitted.h"
 #include "tests/support/files.h"
 #include "tests/support/raw_client.h"
@@ -39,29 +40,15 @@ namespace {
 
 using namespace std::chrono_literals;
 
+using test_data::kDay;
+using test_data::registration;
+
 constexpr const char* kSecret = "a-link-secret-of-more-than-thirty-two-bytes-0123456789";
-constexpr EpochMillis kDay = 24 * 3'600'000;
 
 // The shared fixture registry, with a directory giving u-7002 an address.
 std::string registry_yaml() {
   return test::read_file(test::shared_fixture("registry.yaml")) +
          "\ndirectory:\n  - {user_id: u-7002, email: \"jane.doe@example.org\", extensions: [\"7002\"]}\n";
-}
-
-LocationUpdate registration(const std::string& user, EpochMillis at, const char* ip) {
-  LocationUpdate u;
-  u.event_id = "lu-" + user + "-" + std::to_string(at);
-  u.occurred_at = at;
-  u.user_id = user;
-  u.source = "user";
-  u.address.country = "US";
-  u.address.state = "TX";
-  u.address.city = "Austin";
-  u.address.street = "Example Ave";
-  u.address.house_number = "500";
-  u.address.postal_code = "78701";
-  u.network_ip = IpAddress::parse(ip);
-  return u;
 }
 
 std::string str(const rapidjson::Value& v) { return v.IsString() ? std::string(v.GetString(), v.GetStringLength()) : ""; }

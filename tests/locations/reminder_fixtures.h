@@ -47,6 +47,7 @@ inline LocationUpdate registration(const std::string& user, EpochMillis at, cons
   u.event_id = "lu-" + user + "-" + std::to_string(at);
   u.user_id = user;
   u.occurred_at = at;
+  u.source = "user";
   u.address.country = "US";
   u.address.state = "TX";
   u.address.city = "Austin";
