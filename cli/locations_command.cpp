@@ -35,6 +35,9 @@ constexpr const char* kRunHelp =
     "(/v1/admin/users), and each accepted registration is produced to the\n"
     "location-updates topic once Kafka has acknowledged it. Users are known by\n"
     "the SSO proxy's identity header (locations.identity.*) or a personal link.\n"
+    "With locations.reminders.enabled, users whose registration is stale, missing\n"
+    "or no longer matches their network or the registry get an e-mail with their\n"
+    "personal link (locations.smtp.*), recorded on the location-reminders topic.\n"
     "Runs until SIGTERM or SIGINT; SIGHUP reloads the registry.\n"
     "\n"
     "  --config FILE        YAML configuration (docs/locations.md): kafka.* goes to\n"
@@ -52,7 +55,8 @@ constexpr const char* kRunHelp =
     "when, the site they registered from, and when they were last reminded and\n"
     "why: aligned columns, or --json (one object) or --csv (a header row).\n"
     "\n"
-    "Secrets from files: locations.link_secret.file or E911_LOCATIONS_LINK_SECRET_FILE.\n"
+    "Secrets from files: locations.link_secret.file or E911_LOCATIONS_LINK_SECRET_FILE,\n"
+    "locations.smtp.password.file or E911_LOCATIONS_SMTP_PASSWORD_FILE.\n"
     "Logs are JSON lines on standard error; they never hold an address.\n";
 
 const std::vector<std::pair<const char*, const char*>> kOverrides = {

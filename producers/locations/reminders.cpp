@@ -52,8 +52,8 @@ std::size_t Reminders::check(EpochMillis now) {
     }
     place_changes = place_changes_;
   }
-  const ReminderSettings settings{.after = stale_threshold(options_.after > 0 ? options_.after : stale_after_, *registry),
-                                  .interval = options_.interval};
+  const EpochMillis after = options_.after > 0 ? options_.after : stale_after_;
+  const ReminderSettings settings{.after = stale_threshold(after, *registry), .interval = options_.interval};
   std::size_t sent = 0;
   for (const auto& reminder : reminders_due(users, *registry, place_changes, now, settings)) {
     const Sent result = send_one(reminder, *registry, now);

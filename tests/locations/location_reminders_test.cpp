@@ -41,9 +41,8 @@ namespace {
 using namespace std::chrono_literals;
 
 using test_data::kDay;
+using test_data::kLinkSecret;
 using test_data::registration;
-
-constexpr const char* kSecret = "a-link-secret-of-more-than-thirty-two-bytes-0123456789";
 
 // The shared fixture registry, with a directory giving u-7002 an address.
 std::string registry_yaml() {
@@ -69,7 +68,7 @@ class LocationRemindersTest : public ::testing::Test {
     o.registry_path = registry_path_;
     o.registry_check_interval = 100ms;
     o.api.identity.trusted_proxies = {*IpPrefix::parse("127.0.0.1/32")};
-    o.api.identity.link_secret = kSecret;
+    o.api.identity.link_secret = kLinkSecret;
     o.check_address = [](const CivicAddress&) { return AddressVerdict{}; };
     auto& r = o.reminders;
     r.enabled = true;
@@ -136,7 +135,7 @@ class LocationRemindersTest : public ::testing::Test {
   test::CommandResult report(const std::string& format) {
     const std::string config = dir_.write(
         "e911.yaml", test::component_config_yaml(broker_.client_properties(), dir_.path("state")) +
-                         "locations:\n  registry: " + registry_path_ + "\n  link_secret: " + kSecret + "\n");
+                         "locations:\n  registry: " + registry_path_ + "\n  link_secret: " + kLinkSecret + "\n");
     return test::run_e911("locations report --config " + config + " " + format);
   }
 

@@ -15,6 +15,7 @@ namespace e911::locations::test_data {
 inline constexpr EpochMillis kHour = 3'600'000;
 inline constexpr EpochMillis kDay = 24 * kHour;
 inline constexpr EpochMillis kNow = 1'800'000'000'000;  // 2027-01-15T08:00:00Z
+inline constexpr const char* kLinkSecret = "a-link-secret-of-more-than-thirty-two-bytes-0123456789";
 
 inline constexpr const char* kRegistry = R"(version: 1
 notification_lists:

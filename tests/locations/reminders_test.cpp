@@ -21,8 +21,6 @@ namespace {
 
 using namespace test_data;
 
-constexpr const char* kSecret = "a-link-secret-of-more-than-thirty-two-bytes-0123456789";
-
 class RemindersTest : public ::testing::Test {
  protected:
   std::unique_ptr<Reminders> make(const std::string& email_domain = "corp.example.com") {
@@ -48,7 +46,7 @@ class RemindersTest : public ::testing::Test {
     b.on_outcome = [this](ReminderReason reason, std::string_view outcome) {
       ++counts_[std::string(reason_name(reason)) + "/" + std::string(outcome)];
     };
-    return std::make_unique<Reminders>(o, kSecret, 0, b);
+    return std::make_unique<Reminders>(o, kLinkSecret, 0, b);
   }
 
   RegistrationBook book_;
@@ -73,10 +71,10 @@ TEST_F(RemindersTest, AStaleUserGetsAnEmailWithTheirLinkAndTheReminderIsRecorded
   ASSERT_NE(at, std::string::npos) << e.text;
   const auto start = at + std::string("https://locations.example.com/#link=").size();
   const std::string token = e.text.substr(start, e.text.find('\n', start) - start);
-  const auto user = verify_personal_link(kSecret, token, kNow / 1000 + 13 * 86400);
+  const auto user = verify_personal_link(kLinkSecret, token, kNow / 1000 + 13 * 86400);
   ASSERT_TRUE(user) << user.error().message;
   EXPECT_EQ(*user, "u-1");
-  EXPECT_FALSE(verify_personal_link(kSecret, token, kNow / 1000 + 14 * 86400));  // link_days
+  EXPECT_FALSE(verify_personal_link(kLinkSecret, token, kNow / 1000 + 14 * 86400));  // link_days
 
   ASSERT_EQ(records_.size(), 1u);
   EXPECT_EQ(records_[0].user_id, "u-1");
