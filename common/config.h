@@ -101,6 +101,10 @@ class Config {
     // locator's lookup endpoint, `e911 elin lookup`), journaled by the
     // auditor (consumers/locator/elin_lookup_record.h).
     std::string elin_lookups;
+    // Compacted, key the user id: the last reminder each user was sent to
+    // keep their registered location current
+    // (producers/locations/reminder_record.h).
+    std::string location_reminders;
   };
 
   // Defaults only (no file, no environment).

@@ -11,7 +11,13 @@ Directory::Directory(const std::vector<DirectoryEntry>& entries) {
     for (const auto& uri : entry.uris) index_.emplace("uri\n" + uri, i);
     for (const auto& number : entry.numbers) index_.emplace("tel\n" + number, i);
     for (const auto& extension : entry.extensions) index_.emplace("ext\n" + extension, i);
+    if (!entry.email.empty()) emails_.emplace(entry.user_id, entry.email);
   }
+}
+
+const std::string* Directory::email_for_user(std::string_view user_id) const {
+  const auto it = emails_.find(std::string(user_id));
+  return it == emails_.end() ? nullptr : &it->second;
 }
 
 const std::string* Directory::find(std::string key) const {

@@ -501,13 +501,27 @@ void Loader::load_directory(const YAML::Node& n) {
   // Each identity names one person: the same URI, number or extension for
   // two users would key one caller's call to the other's location.
   std::unordered_map<std::string, std::string> owner;  // "uri\n..." -> user id
+  std::unordered_map<std::string, std::string> emails;  // user id -> the e-mail listed
   for (std::size_t i = 0; i < n.size(); ++i) {
     const YAML::Node e = n[i];
     const std::string path = "directory[" + std::to_string(i) + "]";
     if (!expect_map(e, path)) continue;
-    allow_keys(e, path, {"user_id", "uris", "numbers", "extensions"});
+    allow_keys(e, path, {"user_id", "uris", "numbers", "extensions", "email"});
     DirectoryEntry entry;
     if (!required_scalar(e, "user_id", path, entry.user_id)) continue;
+    // Where the location service sends the user's reminders: one address per user.
+    optional_scalar(e, "email", path, entry.email);
+    if (!entry.email.empty()) {
+      if (!is_valid_email(entry.email)) {
+        error(e["email"], path + ".email", "not a valid email address: " + quote_for_message(entry.email));
+        entry.email.clear();
+      } else if (const auto [it, fresh] = emails.emplace(entry.user_id, entry.email);
+                 !fresh && it->second != entry.email) {
+        error(e["email"], path + ".email", "user " + quote_for_message(entry.user_id) + " already has " +
+                                               quote_for_message(it->second));
+        entry.email.clear();
+      }
+    }
     const auto identities = [&](const char* key, const char* kind, auto canonical, std::vector<std::string>& out) {
       const YAML::Node list = e[key];
       if (!list) return;
@@ -541,8 +555,9 @@ void Loader::load_directory(const YAML::Node& n) {
                  return std::string(v);
                },
                entry.extensions);
-    if (entry.uris.empty() && entry.numbers.empty() && entry.extensions.empty()) {
-      if (!e["uris"] && !e["numbers"] && !e["extensions"]) error(e, path, "no uris, numbers or extensions");
+    if (entry.uris.empty() && entry.numbers.empty() && entry.extensions.empty() && entry.email.empty()) {
+      if (!e["uris"] && !e["numbers"] && !e["extensions"] && !e["email"])
+        error(e, path, "no uris, numbers, extensions or email");
       continue;
     }
     data.directory.push_back(std::move(entry));

@@ -1,5 +1,6 @@
 #include "common/net/tls_context.h"
 
+#include <Poco/Exception.h>
 #include <Poco/Net/NetSSL.h>
 #include <Poco/Net/RejectCertificateHandler.h>
 #include <Poco/Net/SSLManager.h>
@@ -34,6 +35,14 @@ Poco::Net::Context::Ptr client_tls_context(bool verify, const std::string& ca_fi
   Poco::Net::Context::Ptr context = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params);
   context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
   return context;
+}
+
+Poco::Net::Context::Ptr client_tls_context_for(std::string_view who, bool verify, const std::string& ca_file) {
+  try {
+    return client_tls_context(verify, ca_file);
+  } catch (const Poco::Exception& e) {
+    throw std::invalid_argument(std::string(who) + ": TLS: " + e.displayText());
+  }
 }
 
 Poco::Net::Context::Ptr server_tls_context(const std::string& certificate_file, const std::string& private_key_file,

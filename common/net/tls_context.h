@@ -14,6 +14,7 @@
 #include <Poco/Net/Context.h>
 
 #include <string>
+#include <string_view>
 
 namespace e911::net {
 
@@ -31,6 +32,11 @@ void ensure_ssl_initialized();
 //   verify = false: no verification at all; for a lab, never the default.
 // Throws Poco::Exception when `ca_file` cannot be read.
 Poco::Net::Context::Ptr client_tls_context(bool verify, const std::string& ca_file);
+
+// The same for the client `who` ("smtp", "webhook"): throws
+// std::invalid_argument("<who>: TLS: ...") when `ca_file` cannot be used,
+// so a client's constructor refuses its settings like any other.
+Poco::Net::Context::Ptr client_tls_context_for(std::string_view who, bool verify, const std::string& ca_file);
 
 // A context for a server with this certificate (PEM, chain included) and
 // private key: TLS 1.2 at least, no client certificates asked for (clients

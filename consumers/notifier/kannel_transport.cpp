@@ -35,7 +35,7 @@ void open_http_transport(HttpTransportState<KannelSettings>& state) {
   // "GET http://host:13013/cgi-bin/sendsms": never the query, which has the password.
   state.step = "GET " + state.endpoint.origin() + state.endpoint.path_and_query;
   if (state.endpoint.https) {
-    state.tls = transport_tls("kannel", settings.verify_certificate, settings.ca_file);
+    state.tls = net::client_tls_context_for("kannel", settings.verify_certificate, settings.ca_file);
   }
 }
 

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "common/mail/smtp_config.h"
 #include "registry/registry_loader.h"
 #include "consumers/notifier/kannel_transport.h"
 #include "consumers/notifier/outbox_transport.h"
@@ -12,59 +13,55 @@
 namespace e911::notifier {
 
 const std::vector<ConfigKey>& notifier_config_keys() {
-  static const std::vector<ConfigKey> keys = {
-      ConfigKey::text("notifier.registry"),
-      ConfigKey::text("notifier.group_id", "e911-notifier"),
-      ConfigKey::integer("notifier.workers_per_channel", 8, 1, 256),
-      ConfigKey::integer("notifier.max_pending_alerts", 20000, 1, 10'000'000),
-      ConfigKey::text("notifier.durability", "normal"),
-      ConfigKey::integer("notifier.retry.initial_delay_ms", 1000, 1, 3'600'000),
-      ConfigKey::integer("notifier.retry.max_delay_ms", 30000, 1, 3'600'000),
-      ConfigKey::integer("notifier.retry.deadline_s", 600, 1, 7 * 86400),
-      ConfigKey::integer("notifier.timeouts.connect_ms", 5000, 1, 600'000),
-      ConfigKey::integer("notifier.timeouts.io_ms", 10000, 1, 600'000),
-      // email
-      ConfigKey::text("notifier.email.transport"),
-      ConfigKey::text("notifier.smtp.host"),
-      ConfigKey::integer("notifier.smtp.port", 25, 1, 65535),
-      ConfigKey::text("notifier.smtp.tls", "starttls"),
-      ConfigKey::boolean("notifier.smtp.verify_certificate", true),
-      ConfigKey::text("notifier.smtp.ca_file", ""),
-      ConfigKey::text("notifier.smtp.username", ""),
-      ConfigKey::text("notifier.smtp.password", ""),
-      ConfigKey::text("notifier.smtp.from", ""),
-      ConfigKey::text("notifier.smtp.helo_name", ""),
-      // sms
-      ConfigKey::text("notifier.sms.transport"),
-      ConfigKey::text("notifier.kannel.url", ""),
-      ConfigKey::text("notifier.kannel.username", ""),
-      ConfigKey::text("notifier.kannel.password", ""),
-      ConfigKey::text("notifier.kannel.from", ""),
-      ConfigKey::text("notifier.kannel.smsc", ""),
-      ConfigKey::text("notifier.twilio.base_url", "https://api.twilio.com"),
-      ConfigKey::text("notifier.twilio.account_sid", ""),
-      ConfigKey::text("notifier.twilio.auth_token", ""),
-      ConfigKey::text("notifier.twilio.from", ""),
-      ConfigKey::text("notifier.twilio.messaging_service_sid", ""),
-      // webhook
-      ConfigKey::text("notifier.webhook.transport"),
-      ConfigKey::text("notifier.webhook.secret", ""),
-      ConfigKey::boolean("notifier.webhook.verify_certificate", true),
-      ConfigKey::text("notifier.webhook.ca_file", ""),
-      // verify_certificate / ca_file for https SMS gateways
-      ConfigKey::boolean("notifier.sms.verify_certificate", true),
-      ConfigKey::text("notifier.sms.ca_file", ""),
-      ConfigKey::text("notifier.outbox_dir", ""),
-      // acknowledgement
-      ConfigKey::text("notifier.ack.base_url", ""),
-      ConfigKey::text("notifier.ack.secret", ""),
-      ConfigKey::text("notifier.ack.bind", "127.0.0.1"),
-      ConfigKey::integer("notifier.ack.port", 8089, 0, 65535),
-      ConfigKey::integer("notifier.ack.timeout_s", 120, 0, 86400),
-      ConfigKey::integer("notifier.ack.link_ttl_s", 86400, 1, 30 * 86400),
-      ConfigKey::text("notifier.ack.tls_certificate", ""),
-      ConfigKey::text("notifier.ack.tls_private_key", ""),
-  };
+  static const std::vector<ConfigKey> keys = [] {
+    std::vector<ConfigKey> keys = {
+        ConfigKey::text("notifier.registry"),
+        ConfigKey::text("notifier.group_id", "e911-notifier"),
+        ConfigKey::integer("notifier.workers_per_channel", 8, 1, 256),
+        ConfigKey::integer("notifier.max_pending_alerts", 20000, 1, 10'000'000),
+        ConfigKey::text("notifier.durability", "normal"),
+        ConfigKey::integer("notifier.retry.initial_delay_ms", 1000, 1, 3'600'000),
+        ConfigKey::integer("notifier.retry.max_delay_ms", 30000, 1, 3'600'000),
+        ConfigKey::integer("notifier.retry.deadline_s", 600, 1, 7 * 86400),
+        ConfigKey::integer("notifier.timeouts.connect_ms", 5000, 1, 600'000),
+        ConfigKey::integer("notifier.timeouts.io_ms", 10000, 1, 600'000),
+        // email
+        ConfigKey::text("notifier.email.transport"),
+        // sms
+        ConfigKey::text("notifier.sms.transport"),
+        ConfigKey::text("notifier.kannel.url", ""),
+        ConfigKey::text("notifier.kannel.username", ""),
+        ConfigKey::text("notifier.kannel.password", ""),
+        ConfigKey::text("notifier.kannel.from", ""),
+        ConfigKey::text("notifier.kannel.smsc", ""),
+        ConfigKey::text("notifier.twilio.base_url", "https://api.twilio.com"),
+        ConfigKey::text("notifier.twilio.account_sid", ""),
+        ConfigKey::text("notifier.twilio.auth_token", ""),
+        ConfigKey::text("notifier.twilio.from", ""),
+        ConfigKey::text("notifier.twilio.messaging_service_sid", ""),
+        // webhook
+        ConfigKey::text("notifier.webhook.transport"),
+        ConfigKey::text("notifier.webhook.secret", ""),
+        ConfigKey::boolean("notifier.webhook.verify_certificate", true),
+        ConfigKey::text("notifier.webhook.ca_file", ""),
+        // verify_certificate / ca_file for https SMS gateways
+        ConfigKey::boolean("notifier.sms.verify_certificate", true),
+        ConfigKey::text("notifier.sms.ca_file", ""),
+        ConfigKey::text("notifier.outbox_dir", ""),
+        // acknowledgement
+        ConfigKey::text("notifier.ack.base_url", ""),
+        ConfigKey::text("notifier.ack.secret", ""),
+        ConfigKey::text("notifier.ack.bind", "127.0.0.1"),
+        ConfigKey::integer("notifier.ack.port", 8089, 0, 65535),
+        ConfigKey::integer("notifier.ack.timeout_s", 120, 0, 86400),
+        ConfigKey::integer("notifier.ack.link_ttl_s", 86400, 1, 30 * 86400),
+        ConfigKey::text("notifier.ack.tls_certificate", ""),
+        ConfigKey::text("notifier.ack.tls_private_key", ""),
+    };
+    const auto smtp = mail::smtp_config_keys("notifier.smtp");  // notifier.email.transport: smtp
+    keys.insert(keys.end(), smtp.begin(), smtp.end());
+    return keys;
+  }();
   return keys;
 }
 
@@ -138,24 +135,9 @@ Result<NotifierSetup> notifier_setup(const Config& config) {
     // e-mail
     const auto email = get(config, "notifier.email.transport");
     if (email == "smtp") {
-      SmtpSettings s;
-      s.host = get(config, "notifier.smtp.host");
-      if (s.host.empty()) return Error{"notifier.smtp.host: not set (notifier.email.transport is smtp)"};
-      s.port = static_cast<std::uint16_t>(config.get_int("notifier.smtp.port"));
-      const auto tls = get(config, "notifier.smtp.tls");
-      if (tls == "none") s.tls = SmtpSettings::Tls::none;
-      else if (tls == "starttls") s.tls = SmtpSettings::Tls::starttls;
-      else if (tls == "implicit") s.tls = SmtpSettings::Tls::implicit;
-      else return Error{"notifier.smtp.tls: expected none, starttls or implicit, got \"" + tls + "\""};
-      s.verify_certificate = config.get_bool("notifier.smtp.verify_certificate");
-      s.ca_file = get(config, "notifier.smtp.ca_file");
-      s.username = get(config, "notifier.smtp.username");
-      s.password = get(config, "notifier.smtp.password");
-      s.from = get(config, "notifier.smtp.from");
-      if (s.from.empty()) return Error{"notifier.smtp.from: not set (the alerts' sender address)"};
-      s.helo_name = get(config, "notifier.smtp.helo_name");
-      s.timeouts = timeouts;
-      o.transports[Channel::email] = std::make_shared<SmtpTransport>(std::move(s));
+      auto s = mail::smtp_settings_from(config, "notifier.smtp", "notifier.email.transport is smtp", timeouts);
+      if (!s) return s.error();
+      o.transports[Channel::email] = std::make_shared<SmtpTransport>(std::move(*s));
     } else if (email == "outbox") {
       o.transports[Channel::email] = outbox_transport();
     } else if (!email.empty()) {

@@ -8,13 +8,13 @@
 // every transport must be safe to share (each send opens its own
 // connection).
 
-#include <Poco/Net/Context.h>
-
 #include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include "common/net/client_timeouts.h"
 
 namespace e911::notifier {
 
@@ -62,10 +62,7 @@ struct SendResult {
 // Shared by every network transport. A send that takes longer than
 // `timeout` in any single step (connect, each read or write) fails as
 // transient.
-struct TransportTimeouts {
-  std::chrono::milliseconds connect{5000};
-  std::chrono::milliseconds io{10000};
-};
+using TransportTimeouts = net::ClientTimeouts;
 
 // What every HTTP-based transport (Kannel, Twilio, webhooks) is given to
 // reach its peer: timeouts and, over https, whose certificates it trusts.
@@ -74,11 +71,6 @@ struct HttpClientSettings {
   bool verify_certificate = true;  // https only; false: for a lab only
   std::string ca_file;             // https only: trust this PEM CA instead of the system's
 };
-
-// The client TLS context a transport named `transport` uses; throws
-// std::invalid_argument("<transport>: TLS: ...") when the CA file cannot
-// be used.
-Poco::Net::Context::Ptr transport_tls(std::string_view transport, bool verify_certificate, const std::string& ca_file);
 
 class Transport {
  public:
@@ -94,8 +86,5 @@ class Transport {
 // Classifies an HTTP status as a delivery outcome: 2xx accepted; 408, 425,
 // 429 and 5xx transient; any other status permanent.
 SendResult::Kind classify_http_status(int status);
-// Classifies an SMTP reply code: 2xx/3xx accepted, 4xx transient, 5xx
-// (and anything else) permanent.
-SendResult::Kind classify_smtp_reply(int code);
 
 }  // namespace e911::notifier

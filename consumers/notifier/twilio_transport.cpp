@@ -61,7 +61,7 @@ void open_http_transport(HttpTransportState<TwilioSettings>& state) {
       base_path + "/2010-04-01/Accounts/" + percent_encode(settings.account_sid) + "/Messages.json";
   state.step = "POST " + endpoint.origin() + base_path + "/2010-04-01/.../Messages.json";
   if (endpoint.https) {
-    state.tls = transport_tls("twilio", settings.verify_certificate, settings.ca_file);
+    state.tls = net::client_tls_context_for("twilio", settings.verify_certificate, settings.ca_file);
   }
 }
 

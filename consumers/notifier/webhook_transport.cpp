@@ -16,7 +16,7 @@ inline constexpr std::string_view kNotificationIdHeader = "X-E911-Notification-I
 // names its own URL.
 template <>
 void open_http_transport(HttpTransportState<WebhookSettings>& state) {
-  state.tls = transport_tls("webhook", state.settings.verify_certificate, state.settings.ca_file);
+  state.tls = net::client_tls_context_for("webhook", state.settings.verify_certificate, state.settings.ca_file);
 }
 
 template <>

@@ -12,6 +12,7 @@
 #include "common/timestamp.h"
 #include "producers/locations/page_assets.h"
 #include "producers/locations/registration_request.h"
+#include "producers/locations/user_status.h"
 
 namespace e911::locations {
 namespace {
@@ -42,13 +43,6 @@ void put_reasons(Writer& w, const StatusReport& report) {
   w.StartArray();
   for (const auto& reason : report.reasons) w.String(reason.c_str(), static_cast<rapidjson::SizeType>(reason.size()));
   w.EndArray();
-}
-
-// The site whose network the user registered from ("" when none).
-std::string site_of(const registry::Registry& registry, const LocationUpdate& update) {
-  if (!update.network_ip) return {};
-  if (const registry::Place* place = registry.by_subnet(*update.network_ip)) return registry.site_of(*place).id;
-  return {};
 }
 
 }  // namespace
@@ -106,13 +100,12 @@ class LocationsApi::Handler {
   EpochMillis now() const { return backend_.now ? backend_.now() : now_millis(); }
 
   EpochMillis stale_after(const registry::Registry& registry) const {
-    return options_.stale_after > 0 ? options_.stale_after : registry.data().stale_after;
+    return stale_threshold(options_.stale_after, registry);
   }
 
   StatusReport status_of(const registry::Registry& registry, const LocationUpdate* registration,
                           const SeenNetwork& seen) const {
-    const bool ip_informative = !(seen.ip && registry.in_vpn_range(*seen.ip));
-    return registration_status(registration, now(), stale_after(registry), seen, ip_informative);
+    return status_in(registry, registration, seen, now(), stale_after(registry));
   }
 
   // GET /v1/me and /v1/me/status.
@@ -236,10 +229,8 @@ class LocationsApi::Handler {
     const auto users = backend_.book->snapshot();
     std::vector<Row> rows;
     for (const auto& user : users) {
-      // What the user's client reported counts only when it came after the registration.
-      const LocationUpdate* reg = user.registration ? &*user.registration : nullptr;
-      const SeenNetwork seen = reg && user.last_seen_at >= reg->occurred_at ? user.last_seen : SeenNetwork{};
-      Row row{&user, status_of(*registry, reg, seen).status, reg ? site_of(*registry, *reg) : std::string()};
+      Row row{&user, user_status(user, *registry, now(), stale_after(*registry)).status,
+              user.registration ? registered_site(*registry, *user.registration) : std::string()};
       if (wanted && row.status != *wanted) continue;
       if (site_it != params.end() && row.site != site_it->second) continue;
       rows.push_back(std::move(row));

@@ -1,10 +1,14 @@
 #include "producers/locations/locations_config.h"
 
+#include <stdexcept>
+
+#include "common/email_address.h"
 #include "common/log.h"
+#include "common/mail/smtp_config.h"
 #include "common/net/endpoint_config.h"
+#include "common/text.h"
 #include "producers/locations/address_rules.h"
 #include "producers/locations/address_validator.h"
-#include "common/text.h"
 #include "producers/locations/personal_link.h"
 
 namespace e911::locations {
@@ -33,6 +37,39 @@ Result<std::vector<IpPrefix>> parse_prefix_list(std::string_view text, std::stri
     out.push_back(*prefix);
   }
   return out;
+}
+
+// locations.reminders.* and locations.smtp.* (docs/locations.md, "Reminders"),
+// checked only when reminders are on.
+Result<ReminderOptions> reminder_setup(const Config& config, const LocationsApiOptions& api) {
+  ReminderOptions r;
+  r.enabled = config.get_bool("locations.reminders.enabled");
+  if (!r.enabled) return r;
+  constexpr EpochMillis kHour = 3'600'000;
+  r.after = config.get_int("locations.reminders.after_hours") * kHour;
+  r.interval = config.get_int("locations.reminders.interval_hours") * kHour;
+  r.check_interval = std::chrono::seconds(config.get_int("locations.reminders.check_interval_s"));
+  r.link_days = config.get_int("locations.reminders.link_days");
+  r.public_url = config.get_or("locations.public_url", "");
+  if (r.public_url.empty()) {
+    return Error{"locations.public_url: required with locations.reminders.enabled (the page the e-mails link to)"};
+  }
+  if (api.identity.link_secret.empty()) {
+    return Error{"locations.link_secret: required with locations.reminders.enabled (it signs the e-mails' links)"};
+  }
+  r.email_domain = config.get_or("locations.reminders.email_domain", "");
+  if (!r.email_domain.empty() && !is_valid_email("user@" + r.email_domain)) {
+    return Error{"locations.reminders.email_domain: not a mail domain: " + quote_for_message(r.email_domain)};
+  }
+  auto smtp = mail::smtp_settings_from(config, "locations.smtp", "locations.reminders.enabled is true");
+  if (!smtp) return smtp.error();
+  try {
+    mail::SmtpClient check(*smtp);
+  } catch (const std::invalid_argument& e) {
+    return Error{std::string("locations.smtp: ") + e.what()};
+  }
+  r.smtp = std::move(*smtp);
+  return r;
 }
 
 }  // namespace
@@ -65,7 +102,8 @@ std::function<AddressCheck(const CivicAddress&)> address_checks(std::shared_ptr<
 }
 
 const std::vector<ConfigKey>& locations_config_keys() {
-  static const std::vector<ConfigKey> keys = {
+  static const std::vector<ConfigKey> keys = [] {
+    std::vector<ConfigKey> keys = {
       ConfigKey::text("locations.registry"),
       ConfigKey::text("locations.http.bind", "127.0.0.1"),
       ConfigKey::integer("locations.http.port", 8097, 0, 65535),
@@ -86,7 +124,17 @@ const std::vector<ConfigKey>& locations_config_keys() {
       ConfigKey::text("locations.validation.url", ""),
       ConfigKey::text("locations.validation.token_file", ""),
       ConfigKey::integer("locations.validation.timeout_ms", 3000, 100, 60000),
-  };
+      ConfigKey::boolean("locations.reminders.enabled", false),
+      ConfigKey::integer("locations.reminders.after_hours", 0, 0, 24 * 3650),
+      ConfigKey::integer("locations.reminders.interval_hours", 24, 1, 24 * 365),
+      ConfigKey::integer("locations.reminders.check_interval_s", 300, 1, 86400),
+      ConfigKey::integer("locations.reminders.link_days", 14, 1, 365),
+      ConfigKey::text("locations.reminders.email_domain", ""),
+    };
+    const auto smtp = mail::smtp_config_keys("locations.smtp");  // reminders only
+    keys.insert(keys.end(), smtp.begin(), smtp.end());
+    return keys;
+  }();
   return keys;
 }
 
@@ -150,6 +198,9 @@ Result<LocationsServiceOptions> locations_setup(const Config& config) {
   }
   options.check_address = address_checks(std::move(provider));
   options.ack_timeout = std::chrono::milliseconds(config.get_int("locations.ack_timeout_ms"));
+  auto reminders = reminder_setup(config, api);
+  if (!reminders) return reminders.error();
+  options.reminders = std::move(*reminders);
   return options;
 }
 

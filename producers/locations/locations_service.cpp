@@ -1,13 +1,14 @@
 #include "producers/locations/locations_service.h"
 
 #include <future>
-#include <variant>
+#include <utility>
 
 #include "common/json_writer.h"
 #include "common/kafka/producer.h"
 #include "common/kafka/topic_tail.h"
 #include "common/log.h"
 #include "common/reload_signal.h"
+#include "producers/locations/book_records.h"
 #include "registry/registry_file.h"
 #include "registry/reload_metrics.h"
 
@@ -29,6 +30,7 @@ struct LocationsService::Metrics {
   prometheus::Family<prometheus::Counter>* updates_read = nullptr;
   prometheus::Family<prometheus::Counter>* held_answers = nullptr;
   prometheus::Gauge* registered_users = nullptr;
+  prometheus::Family<prometheus::Counter>* reminders = nullptr;
   registry::RegistryReloadMetrics registry_reloads;
 
   explicit Metrics(observability::MetricsRegistry r)
@@ -54,12 +56,23 @@ struct LocationsService::Metrics {
     for (std::size_t i = 0; i < kHeldOutcomeCount; ++i)
       held_answers->Add({{"outcome", std::string(held_outcome_name(static_cast<HeldOutcome>(i)))}});
     registered_users = &registry.gauge("locations", "registered_users", "Users with a registered location").Add({});
+    reminders = &registry.counter("locations", "reminders",
+                                  "Reminders due, by reason (missing, zone-changed, stale, network-changed) and "
+                                  "outcome (sent, unrecorded: sent but not on the reminders topic, failed: the "
+                                  "relay did not take it, no_address)");
+    for (const auto r : {ReminderReason::missing, ReminderReason::zone_changed, ReminderReason::stale,
+                         ReminderReason::network_changed}) {
+      for (const auto* o : {"sent", "unrecorded", "failed", "no_address"})
+        reminders->Add({{"reason", std::string(reason_name(r))}, {"outcome", o}});
+    }
   }
 };
 
 // What exists while the service runs and request threads reach.
 struct LocationsService::Runtime {
   std::unique_ptr<kafka::Producer> producer;
+  std::unique_ptr<Reminders> reminders;
+  std::unique_ptr<ReminderLoop> reminder_loop;  // stopped before the rest goes
 };
 
 LocationsService::LocationsService(LocationsServiceOptions options, observability::MetricsRegistry metrics)
@@ -86,7 +99,13 @@ observability::HealthStatus LocationsService::health() const {
   return observability::HealthStatus::ok();
 }
 
-std::optional<Error> LocationsService::publish(const LocationUpdate& update) {
+std::uint64_t LocationsService::reminder_checks() const {
+  std::lock_guard lock(runtime_mu_);
+  return runtime_ && runtime_->reminder_loop ? runtime_->reminder_loop->checks() : 0;
+}
+
+std::optional<Error> LocationsService::produce_acknowledged(const std::string& topic, const std::string& key,
+                                                           const std::string& value) {
   kafka::Producer* producer = nullptr;
   {
     std::lock_guard lock(runtime_mu_);
@@ -96,7 +115,7 @@ std::optional<Error> LocationsService::publish(const LocationUpdate& update) {
   auto acknowledged = std::make_shared<std::promise<std::string>>();
   auto result = acknowledged->get_future();
   try {
-    producer->produce(options_.topics.location_updates, update.user_id, json::encode_location_update(update), {},
+    producer->produce(topic, key, value, {},
                       [acknowledged](const kafka::DeliveryReport& report) { acknowledged->set_value(report.error); });
   } catch (const std::exception& e) {
     return Error{e.what()};
@@ -108,6 +127,23 @@ std::optional<Error> LocationsService::publish(const LocationUpdate& update) {
   return std::nullopt;
 }
 
+std::unique_ptr<Reminders> LocationsService::make_reminders() {
+  auto client = std::make_shared<mail::SmtpClient>(options_.reminders.smtp);
+  ReminderBackend backend;
+  backend.book = &book_;
+  backend.registry = [this] { return registry(); };
+  backend.send = [client](const mail::Email& email) { return client->send(email); };
+  backend.record = [this](const ReminderRecord& record) {
+    return produce_acknowledged(options_.topics.location_reminders, record.user_id, encode_reminder_record(record));
+  };
+  backend.on_outcome = [this](ReminderReason reason, std::string_view outcome) {
+    metrics_->reminders->Add({{"reason", std::string(reason_name(reason))}, {"outcome", std::string(outcome)}})
+        .Increment();
+  };
+  return std::make_unique<Reminders>(options_.reminders, options_.api.identity.link_secret, options_.api.stale_after,
+                                     std::move(backend));
+}
+
 void LocationsService::run(const std::atomic<bool>& stop) {
   registry::RegistryFile registry_file(options_.registry_path, options_.registry_check_interval);
   {
@@ -115,27 +151,28 @@ void LocationsService::run(const std::atomic<bool>& stop) {
     registry_ = registry_file.registry();
   }
   auto apply = [&](const kafka::Message& m) {
-    const auto count = [&](const char* outcome) { metrics_->updates_read->Add({{"outcome", outcome}}).Increment(); };
-    if (m.tombstone) {
-      if (m.key) book_.remove(*m.key);
-      count("withdrawn");
-      return;
-    }
-    auto decoded = decode_input_event(m.value);
-    if (!decoded || !std::holds_alternative<LocationUpdate>(*decoded)) {
-      // The locator dead-letters it; here it is only skipped.
-      count("unreadable");
-      return;
-    }
-    count(book_.apply(std::get<LocationUpdate>(*decoded)) ? "applied" : "older");
+    const auto outcome = apply_location_update(book_, m);
+    metrics_->updates_read->Add({{"outcome", std::string(outcome_name(outcome))}}).Increment();
   };
 
   auto runtime = std::make_unique<Runtime>();
+  const bool reminding = options_.reminders.enabled;
+  std::vector<std::string> produced_to = {options_.topics.location_updates};
+  if (reminding) produced_to.push_back(options_.topics.location_reminders);
   runtime->producer = std::make_unique<kafka::Producer>(
-      options_.kafka,
-      kafka::ProducerOptions{.client_id = "e911-locations", .topics = {options_.topics.location_updates}});
+      options_.kafka, kafka::ProducerOptions{.client_id = "e911-locations", .topics = produced_to});
   kafka::TopicTail updates(options_.kafka, options_.topics.location_updates, {}, options_.startup_timeout);
   const auto read = updates.catch_up(apply, options_.startup_timeout);
+  // The reminders sent (by this service before a restart, or another
+  // replica): the book's last_reminded_at.
+  std::unique_ptr<kafka::TopicTail> reminded;
+  const auto apply_reminder = [&](const kafka::Message& m) { apply_reminder_record(book_, m); };
+  if (reminding) {
+    reminded = std::make_unique<kafka::TopicTail>(options_.kafka, options_.topics.location_reminders,
+                                                  std::vector<std::int32_t>{}, options_.startup_timeout);
+    reminded->catch_up(apply_reminder, options_.startup_timeout);
+    runtime->reminders = make_reminders();
+  }
   metrics_->registered_users->Set(static_cast<double>(book_.registrations()));
   logger().info("registrations read", {{"topic", options_.topics.location_updates}, {"messages", read},
                                         {"users", book_.registrations()}});
@@ -153,7 +190,8 @@ void LocationsService::run(const std::atomic<bool>& stop) {
     return verdict;
   };
   backend.publish = [this](const LocationUpdate& update) {
-    auto failed = publish(update);
+    auto failed = produce_acknowledged(options_.topics.location_updates, update.user_id,
+                                       json::encode_location_update(update));
     metrics_->registrations->Add({{"outcome", failed ? "unacknowledged" : "accepted"}}).Increment();
     return failed;
   };
@@ -174,11 +212,17 @@ void LocationsService::run(const std::atomic<bool>& stop) {
   }
   auto api = std::make_unique<LocationsApi>(std::move(api_options), std::move(backend));
   port_.store(api->port());
+  if (reminding) {
+    auto loop = std::make_unique<ReminderLoop>(*runtime_->reminders, options_.reminders.check_interval);
+    std::lock_guard lock(runtime_mu_);
+    runtime_->reminder_loop = std::move(loop);
+  }
   started_.store(true);
   logger().info("serving", {{"port", api->port()}, {"registry", options_.registry_path}});
 
   while (!stop.load()) {
     updates.poll(apply, std::chrono::milliseconds(200));
+    if (reminded) reminded->poll(apply_reminder, std::chrono::milliseconds(0));
     metrics_->registered_users->Set(static_cast<double>(book_.registrations()));
     const auto reload = registry_file.poll(std::chrono::steady_clock::now(), take_reload_request());
     if (!reload) continue;
@@ -189,16 +233,24 @@ void LocationsService::run(const std::atomic<bool>& stop) {
                       {"first_error", reload->first_error}});
       continue;
     }
+    std::shared_ptr<const registry::Registry> before;
     {
       std::lock_guard lock(registry_mu_);
-      registry_ = registry_file.registry();
+      before = std::exchange(registry_, registry_file.registry());
     }
+    if (reminding) runtime_->reminders->registry_reloaded(*before, *registry(), now_millis());
     metrics_->registry_reloads.reloaded();
     logger().info("registry reloaded", {{"registry", options_.registry_path}, {"trigger", reload->trigger}});
   }
 
   started_.store(false);
   api.reset();  // no request is being answered after this
+  std::unique_ptr<ReminderLoop> loop;
+  {
+    std::lock_guard lock(runtime_mu_);
+    loop = std::move(runtime_->reminder_loop);
+  }
+  loop.reset();  // a check in progress finishes, and records what it sent
   std::unique_ptr<Runtime> done;
   {
     std::lock_guard lock(runtime_mu_);

@@ -6,8 +6,12 @@
 // (locations_api.h). A registration is produced to e911.location-updates,
 // keyed by user, and answered only once Kafka acknowledged it.
 //
-// Ready (health, started()) once the topic has been read to its end: before
-// that it would tell users nothing is registered when something is.
+// With reminders on (reminders.h), it also reads e911.location-reminders
+// into the book at start and e-mails the reminders due every
+// check_interval, on a thread of its own.
+//
+// Ready (health, started()) once the topics have been read to their end:
+// before that it would tell users nothing is registered when something is.
 
 #include <atomic>
 #include <chrono>
@@ -25,6 +29,7 @@
 #include "producers/locations/held_responder.h"
 #include "producers/locations/locations_api.h"
 #include "producers/locations/registration_book.h"
+#include "producers/locations/reminders.h"
 
 namespace e911::locations {
 
@@ -43,6 +48,7 @@ struct LocationsServiceOptions {
   // is answered 503.
   std::chrono::milliseconds ack_timeout{10000};
   std::chrono::milliseconds startup_timeout{60000};
+  ReminderOptions reminders{};
 };
 
 class LocationsService final : public service::Service {
@@ -62,12 +68,17 @@ class LocationsService final : public service::Service {
   // The bound port of the API, once started.
   std::optional<std::uint16_t> port() const;
   const RegistrationBook& book() const { return book_; }
+  // Reminder checks completed since start (0 with reminders off).
+  std::uint64_t reminder_checks() const;
 
  private:
   struct Metrics;
   struct Runtime;
 
-  std::optional<Error> publish(const LocationUpdate& update);
+  // Produces and waits for Kafka's acknowledgement (ack_timeout): nullopt
+  // once acknowledged, else why not.
+  std::optional<Error> produce_acknowledged(const std::string& topic, const std::string& key, const std::string& value);
+  std::unique_ptr<Reminders> make_reminders();
   std::shared_ptr<const registry::Registry> registry() const;
 
   LocationsServiceOptions options_;

@@ -24,6 +24,11 @@ std::string sign_personal_link(std::string_view secret, std::string_view user_id
 
 bool looks_like_personal_link(std::string_view token) { return token.starts_with(kVersion); }
 
+std::string personal_link_url(std::string_view public_url, std::string_view token) {
+  while (public_url.ends_with('/')) public_url.remove_suffix(1);
+  return std::string(public_url) + "/#link=" + std::string(token);
+}
+
 Result<std::string> verify_personal_link(std::string_view secret, std::string_view token, std::int64_t now_s) {
   const Error malformed{"the personal link is not one this service made"};
   if (!token.starts_with(kVersion)) return malformed;

@@ -32,4 +32,8 @@ Result<std::string> verify_personal_link(std::string_view secret, std::string_vi
 // Whether a bearer token is a personal link rather than another kind.
 bool looks_like_personal_link(std::string_view token);
 
+// "<public_url>/#link=<token>" (one slash whether or not the URL ends in
+// one): what a reminder e-mail and `e911 locations link` give the user.
+std::string personal_link_url(std::string_view public_url, std::string_view token);
+
 }  // namespace e911::locations

@@ -44,7 +44,8 @@ void RegistrationBook::note_seen(std::string_view user_id, const SeenNetwork& se
 
 void RegistrationBook::note_reminded(std::string_view user_id, EpochMillis at) {
   std::lock_guard lock(mu_);
-  entry(user_id).last_reminded_at = at;
+  UserRecord& user = entry(user_id);
+  user.last_reminded_at = std::max(user.last_reminded_at, at);
 }
 
 std::optional<UserRecord> RegistrationBook::find(std::string_view user_id) const {

@@ -39,6 +39,7 @@ class RegistrationBook {
   std::optional<LocationUpdate> registration(std::string_view user_id) const;
   // What a user's client reported now (the page, a softphone's status check).
   void note_seen(std::string_view user_id, const SeenNetwork& seen, EpochMillis at);
+  // A reminder sent at `at` (the latest one counts, whatever the order).
   void note_reminded(std::string_view user_id, EpochMillis at);
   std::optional<UserRecord> find(std::string_view user_id) const;
   // Every user, ordered by user id.

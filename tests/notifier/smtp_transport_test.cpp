@@ -1,4 +1,5 @@
-// The SMTP transport against a real SMTP server (aiosmtpd, started from
+// The notifier's SMTP transport (common/mail's client behind it) against
+// a real SMTP server (aiosmtpd, started from
 // tests/notifier/peers/smtp_server.py): plain, STARTTLS and implicit TLS,
 // AUTH, rejected recipients, certificate checks, a server that is not there
 // and one that never answers. The server saves each message as it received
@@ -7,7 +8,6 @@
 
 #include "consumers/notifier/smtp_transport.h"
 
-#include <Poco/Base64Decoder.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
 #include <gtest/gtest.h>
@@ -27,7 +27,6 @@
 
 #include "consumers/notifier/alert_text.h"
 #include "consumers/notifier/emergency_call_view.h"
-#include "common/utf8.h"
 #include "tests/notifier/locator_output.h"
 #include "tests/support/child_process.h"
 #include "tests/support/files.h"
@@ -516,54 +515,6 @@ TEST_F(SmtpTransportTest, ConcurrentSendsEachDeliverTheirOwnMessage) {
   std::set<std::string> expected;
   for (int n = 0; n < kThreads * kEach; ++n) expected.insert("n-" + std::to_string(n));
   EXPECT_EQ(ids, expected);
-}
-
-// ---- header encoding, without a server ----
-
-std::string base64_decode(const std::string& text) {
-  std::istringstream in(text);
-  Poco::Base64Decoder decoder(in);
-  return std::string(std::istreambuf_iterator<char>(decoder), {});
-}
-
-TEST(SmtpTransportHeaders, PlainAsciiIsLeftAlone) {
-  EXPECT_EQ(encode_header_text("EMERGENCY CALL - London HQ - John Smith x5001"),
-            "EMERGENCY CALL - London HQ - John Smith x5001");
-  EXPECT_EQ(encode_header_text(""), "");
-}
-
-TEST(SmtpTransportHeaders, NonAsciiBecomesWholeCharacterWordsOfAtMost75Chars) {
-  for (const std::string& text : {std::string("Zoë"), "a" + std::string(40, 'x') + "ü", std::string(30, 'x') + "🚨🚨🚨",
-                                 std::string("Łukasz ") + std::string(20, 'z') + "ĄĘĆŃÓŚŹŻąęćńóśźż",
-                                 std::string("looks =?like?= a word")}) {
-    const std::string encoded = encode_header_text(text);
-    std::string decoded;
-    std::size_t start = 0;
-    while (start < encoded.size()) {
-      auto end = encoded.find("\r\n ", start);
-      if (end == std::string::npos) end = encoded.size();
-      const std::string word = encoded.substr(start, end - start);
-      EXPECT_LE(word.size(), 75u) << word;
-      ASSERT_EQ(word.rfind("=?UTF-8?B?", 0), 0u) << word;
-      ASSERT_EQ(word.substr(word.size() - 2), "?=") << word;
-      const std::string bytes = base64_decode(word.substr(10, word.size() - 12));
-      // Whole characters: each word's bytes are valid UTF-8 on their own.
-      ASSERT_FALSE(bytes.empty());
-      for (std::size_t i = 0; i < bytes.size(); i += utf8::decode(bytes, i).size) {
-        EXPECT_TRUE(utf8::decode(bytes, i).valid) << word;
-      }
-      decoded += bytes;
-      start = end == encoded.size() ? end : end + 3;
-    }
-    EXPECT_EQ(decoded, text);
-  }
-}
-
-TEST(SmtpTransportHeaders, MessageIdIsStableAndValid) {
-  EXPECT_EQ(message_id_for("n-1", "example.com"), "<n-1@example.com>");
-  EXPECT_EQ(message_id_for("c-1:a@b.c:email", "example.com"), "<c-1=3Aa=40b=2Ec=3Aemail@example.com>");
-  EXPECT_EQ(message_id_for("a=b", "x.org"), "<a=3Db@x.org>");  // '=' escaped too: distinct ids stay distinct
-  EXPECT_NE(message_id_for("a:b", "x.org"), message_id_for("a_b", "x.org"));
 }
 
 }  // namespace

@@ -177,6 +177,7 @@ TEST(RegistryLoader, DirectoryMapsSipIdentitiesToUserIds) {
     numbers: ["+15125550101"]
     extensions: ["5001"]
   - {user_id: adoe, uris: ["sip:+15125550142;phone-context=corp@pbx.example.com"]}
+  - {user_id: jsmith, email: "john.smith@example.com"}
 )");
   ASSERT_TRUE(load.ok()) << (load.errors.empty() ? "" : format_diagnostic("r.yaml", load.errors.front()));
   ASSERT_TRUE(load.registry->has_directory());
@@ -191,6 +192,9 @@ TEST(RegistryLoader, DirectoryMapsSipIdentitiesToUserIds) {
   EXPECT_EQ(user(r.user_for_number("+15125550101")), "jsmith");
   EXPECT_EQ(user(r.user_for_extension("5001")), "jsmith");
   EXPECT_EQ(user(r.user_for_extension("5002")), "(none)");
+  // Where the location service's reminders go.
+  EXPECT_EQ(user(r.email_for_user("jsmith")), "john.smith@example.com");
+  EXPECT_EQ(user(r.email_for_user("adoe")), "(none)");
   EXPECT_FALSE(load_registry(kMinimal).registry->has_directory());
 }
 
@@ -202,6 +206,9 @@ TEST(RegistryLoader, DirectoryMistakesAreNamed) {
   - {user_id: d, uris: ["sip:DUP@corp.example.com", "sip:dup@CORP.example.com"], extensions: ["5001"]}
   - {user_id: e}
   - {uris: ["sip:f@corp.example.com"]}
+  - {user_id: g, email: "g at example.com"}
+  - {user_id: c, email: "c@example.com"}
+  - {user_id: c, email: "c2@example.com"}
 )");
   for (const char* needle : {
            "directory[0].uris[0]: not a sip: or sips: URI with a user and a host: \"jsmith@corp.example.com\"",
@@ -211,8 +218,10 @@ TEST(RegistryLoader, DirectoryMistakesAreNamed) {
            "directory[1]: unknown key \"uri\"",
            "directory[3].uris[1]: dup@corp.example.com is also listed for user \"c\"",
            "directory[3].extensions[0]: 5001 is also listed for user \"c\"",
-           "directory[4]: no uris, numbers or extensions",
+           "directory[4]: no uris, numbers, extensions or email",
            "directory[5]: missing user_id",
+           "directory[6].email: not a valid email address: \"g at example.com\"",
+           "directory[8].email: user \"c\" already has \"c@example.com\"",
        }) {
     EXPECT_TRUE(has_error(errors, needle)) << "missing error: " << needle << "\n" << testing::PrintToString(errors);
   }

@@ -313,6 +313,8 @@ EC_NONE = "emergency-call/no-location-ecrc-nulls.json"
 NO = "notification/email-sent.json"
 DL = "dead-letter/text-payload.json"
 DL_B64 = "dead-letter/binary-payload-no-key.json"
+LR = "location-reminder/stale.json"
+LR_MISSING = "location-reminder/missing.json"
 
 INVALID_CASES = [
     # call event: the shared bad fixtures, one change each
@@ -425,6 +427,13 @@ INVALID_CASES = [
     Case(DL, "source.partition", -1),
     Case(DL, "source.key", 5),
     Case(DL, "at", "2026-13-01T00:00:00Z"),
+    # location reminder
+    Case(LR, "user_id", why="required"),
+    Case(LR, "user_id", ""),
+    Case(LR, "reason", "overdue"),
+    Case(LR, "sent_at", "last week"),
+    Case(LR, "registered_at", at=(), why="required unless the reason is missing"),
+    Case(LR_MISSING, "registered_at", "2026-11-21T09:00:00Z", at=(), why="a missing registration has no time"),
 ]
 
 # Lines of fixtures/bad-events.jsonl (1-based) that are valid as far as the
@@ -513,6 +522,7 @@ EXPECTED_SCHEMAS = {
     "common.v1.schema.json", "civic-address.v1.schema.json", "call-event.v1.schema.json",
     "location-update.v1.schema.json", "emergency-call.v1.schema.json", "notification.v1.schema.json",
     "dead-letter.v1.schema.json", "elin-assignment.v1.schema.json", "elin-lookup.v1.schema.json",
+    "location-reminder.v1.schema.json",
 }
 MIN_EXAMPLES = 3
 

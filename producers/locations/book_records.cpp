@@ -1,0 +1,37 @@
+#include "producers/locations/book_records.h"
+
+#include <variant>
+
+#include "common/enum_names.h"
+
+namespace e911::locations {
+namespace {
+
+constexpr auto kOutcomeNames = enum_names<UpdateOutcome>({{UpdateOutcome::applied, "applied"},
+                                                          {UpdateOutcome::older, "older"},
+                                                          {UpdateOutcome::withdrawn, "withdrawn"},
+                                                          {UpdateOutcome::unreadable, "unreadable"}});
+
+}  // namespace
+
+std::string_view outcome_name(UpdateOutcome outcome) { return kOutcomeNames.name(outcome, "unreadable"); }
+
+UpdateOutcome apply_location_update(RegistrationBook& book, const kafka::Message& message) {
+  if (message.tombstone) {
+    if (message.key) book.remove(*message.key);
+    return UpdateOutcome::withdrawn;
+  }
+  auto decoded = decode_input_event(message.value);
+  if (!decoded || !std::holds_alternative<LocationUpdate>(*decoded)) return UpdateOutcome::unreadable;
+  return book.apply(std::get<LocationUpdate>(*decoded)) ? UpdateOutcome::applied : UpdateOutcome::older;
+}
+
+std::optional<ReminderRecord> apply_reminder_record(RegistrationBook& book, const kafka::Message& message) {
+  if (message.tombstone) return std::nullopt;
+  auto record = decode_reminder_record(message.value);
+  if (!record) return std::nullopt;
+  book.note_reminded(record->user_id, record->sent_at);
+  return std::move(*record);
+}
+
+}  // namespace e911::locations

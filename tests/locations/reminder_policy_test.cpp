@@ -1,0 +1,202 @@
+// Who is reminded and why (reminder_policy.h): stale, network-changed,
+// missing, zone-changed after a registry reload, at most one reminder per
+// user per interval; the reminder record's wire format; the e-mail's
+// wording, link and recipient, and that it never holds the address.
+
+#include "producers/locations/reminder_policy.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "producers/locations/reminder_mail.h"
+#include "producers/locations/reminder_record.h"
+#include "tests/locations/reminder_fixtures.h"
+
+namespace e911::locations {
+namespace {
+
+using namespace test_data;
+
+const ReminderSettings kSettings{.after = 30 * kDay, .interval = kDay};
+
+UserRecord user(const std::string& id, EpochMillis registered_at, const char* ip = "198.51.100.7") {
+  return UserRecord{.user_id = id, .registration = registration(id, registered_at, ip)};
+}
+
+class ReminderPolicy : public ::testing::Test {
+ protected:
+  std::vector<Reminder> due(const std::vector<UserRecord>& users, const PlaceChanges& changes = {}) const {
+    return reminders_due(users, *registry_, changes, kNow, kSettings);
+  }
+  std::shared_ptr<const registry::Registry> registry_ = load(kRegistry);
+};
+
+TEST_F(ReminderPolicy, ARecentRegistrationOnItsOwnNetworkIsLeftAlone) {
+  auto u = user("u-1", kNow - 29 * kDay);
+  u.last_seen = {.ip = IpAddress::parse("198.51.100.20")};  // the same /24
+  u.last_seen_at = kNow - kHour;
+  EXPECT_TRUE(due({u}).empty());
+}
+
+TEST_F(ReminderPolicy, ARegistrationOlderThanTheThresholdIsStale) {
+  const auto reminders = due({user("u-1", kNow - 31 * kDay), user("u-2", kNow - 2 * kDay)});
+  ASSERT_EQ(reminders.size(), 1u);
+  EXPECT_EQ(reminders[0].user_id, "u-1");
+  EXPECT_EQ(reminders[0].reason, ReminderReason::stale);
+  EXPECT_EQ(reminders[0].registered_at, kNow - 31 * kDay);
+}
+
+TEST_F(ReminderPolicy, AClientOnAnotherNetworkAfterRegisteringIsNetworkChanged) {
+  auto moved = user("u-1", kNow - 2 * kDay);
+  moved.last_seen = {.ip = IpAddress::parse("203.0.113.9")};
+  moved.last_seen_at = kNow - kHour;
+  // Seen elsewhere, but before this registration: says nothing about it.
+  auto before = user("u-2", kNow - 2 * kDay);
+  before.last_seen = {.ip = IpAddress::parse("203.0.113.9")};
+  before.last_seen_at = kNow - 3 * kDay;
+  // On the VPN: the address says nothing about where the user is.
+  auto vpn = user("u-3", kNow - 2 * kDay);
+  vpn.last_seen = {.ip = IpAddress::parse("10.200.1.1")};
+  vpn.last_seen_at = kNow - kHour;
+  const auto reminders = due({moved, before, vpn});
+  ASSERT_EQ(reminders.size(), 1u);
+  EXPECT_EQ(reminders[0].user_id, "u-1");
+  EXPECT_EQ(reminders[0].reason, ReminderReason::network_changed);
+}
+
+TEST_F(ReminderPolicy, AUserWhoAskedButNeverRegisteredIsMissing) {
+  const UserRecord asked{.user_id = "u-9", .last_seen_at = kNow - kHour};
+  const UserRecord only_reminded{.user_id = "u-8", .last_reminded_at = kNow - 3 * kDay};  // read back from the topic
+  const auto reminders = due({asked, only_reminded});
+  ASSERT_EQ(reminders.size(), 1u);
+  EXPECT_EQ(reminders[0].user_id, "u-9");
+  EXPECT_EQ(reminders[0].reason, ReminderReason::missing);
+  EXPECT_EQ(reminders[0].registered_at, 0);
+}
+
+TEST_F(ReminderPolicy, AtMostOneReminderPerUserPerInterval) {
+  auto u = user("u-1", kNow - 40 * kDay);
+  u.last_reminded_at = kNow - kDay + 1;
+  EXPECT_TRUE(due({u}).empty());
+  u.last_reminded_at = kNow - kDay;
+  EXPECT_EQ(due({u}).size(), 1u);
+  UserRecord asked{.user_id = "u-9", .last_seen_at = kNow - kHour, .last_reminded_at = kNow - kHour};
+  EXPECT_TRUE(due({asked}).empty());
+}
+
+TEST_F(ReminderPolicy, APlaceChangeAfterTheRegistrationComesFirstUntilTheUserRegistersAgain) {
+  const auto u = user("u-1", kNow - 40 * kDay, "10.60.1.20");  // stale too
+  auto reminders = due({u}, {{"u-1", kNow - kHour}});
+  ASSERT_EQ(reminders.size(), 1u);
+  EXPECT_EQ(reminders[0].reason, ReminderReason::zone_changed);
+  // Registered again since the reload: the change is settled.
+  const auto again = user("u-1", kNow - kHour / 2, "10.60.1.20");
+  EXPECT_TRUE(due({again}, {{"u-1", kNow - kHour}}).empty());
+}
+
+// A registry reload: which users registered against a place it changed.
+TEST(ReminderPlaceChanges, AMovedRemovedOrReaddressedZoneConcernsItsUsersOnly) {
+  const auto before = load(kRegistry);
+  const std::vector<UserRecord> users = {user("on-f1", 0, "10.60.1.20"), user("on-f2", 0, "10.60.2.20"),
+                                         user("site-wide", 0, "10.60.9.9"), user("home", 0, "198.51.100.7"),
+                                         UserRecord{.user_id = "asked-only", .last_seen_at = 1}};
+  // Nothing changed: nobody.
+  EXPECT_TRUE(users_whose_place_changed(users, *before, *load(kRegistry)).empty());
+
+  // Floor 1's subnet moves to floor 2: on-f1 now maps to another zone.
+  std::string moved = kRegistry;
+  moved.replace(moved.find(R"(["10.60.1.0/24"])"), 16, R"(["10.60.3.0/24"])");
+  moved.replace(moved.find(R"(["10.60.2.0/24"])"), 16, R"(["10.60.2.0/24", "10.60.1.0/24"])");
+  EXPECT_EQ(users_whose_place_changed(users, *before, *load(moved)), std::vector<std::string>{"on-f1"});
+
+  // Floor 2 removed: on-f2 falls back to the site-wide range (another place).
+  std::string removed = kRegistry;
+  const std::string floor2 = R"(      - {id: f2, name: Floor 2, floor: "2", subnets: ["10.60.2.0/24"]})";
+  removed.erase(removed.find(floor2), floor2.size() + 1);
+  EXPECT_EQ(users_whose_place_changed(users, *before, *load(removed)), std::vector<std::string>{"on-f2"});
+
+  // The site's street number corrected: every user of the site, never the one at home.
+  std::string readdressed = kRegistry;
+  readdressed.replace(readdressed.find(R"(house_number: "100")"), 19, R"(house_number: "110")");
+  EXPECT_EQ(users_whose_place_changed(users, *before, *load(readdressed)),
+            (std::vector<std::string>{"on-f1", "on-f2", "site-wide"}));
+}
+
+TEST(ReminderReasons, NamesReadBothWays) {
+  for (const auto r : {ReminderReason::missing, ReminderReason::zone_changed, ReminderReason::stale,
+                       ReminderReason::network_changed}) {
+    EXPECT_EQ(reason_from_name(reason_name(r)), r);
+  }
+  EXPECT_EQ(reason_name(ReminderReason::network_changed), "network-changed");
+  EXPECT_EQ(reason_from_name("overdue"), std::nullopt);
+}
+
+TEST(ReminderRecords, RoundTripWithoutAddressAndRefuseWhatIsWrongByField) {
+  const ReminderRecord record = new_reminder_record({"u-7002", ReminderReason::stale, kNow - 40 * kDay}, kNow);
+  EXPECT_EQ(record.reminder_id.rfind("rem-", 0), 0u);
+  const std::string json = encode_reminder_record(record);
+  EXPECT_NE(json.find(R"("schema":"e911.location-reminder/v1")"), std::string::npos) << json;
+  EXPECT_NE(json.find(R"("reason":"stale")"), std::string::npos) << json;
+  EXPECT_EQ(json.find("address"), std::string::npos) << json;
+  const auto back = decode_reminder_record(json);
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(back->reminder_id, record.reminder_id);
+  EXPECT_EQ(back->user_id, "u-7002");
+  EXPECT_EQ(back->sent_at, kNow);
+  EXPECT_EQ(back->reason, ReminderReason::stale);
+  EXPECT_EQ(back->registered_at, kNow - 40 * kDay);
+
+  const auto missing = encode_reminder_record(new_reminder_record({"u-9", ReminderReason::missing, 0}, kNow));
+  EXPECT_EQ(missing.find("registered_at"), std::string::npos) << missing;
+
+  const std::string head = R"({"schema":"e911.location-reminder/v1","reminder_id":"r","user_id":"u",)";
+  const auto wrong_reason = decode_reminder_record(head + R"("sent_at":"2026-11-21T09:00:00Z","reason":"overdue"})");
+  ASSERT_FALSE(wrong_reason);
+  EXPECT_NE(wrong_reason.error().message.find("reason"), std::string::npos);
+  const auto other_schema = decode_reminder_record(R"({"schema":"e911.location-update/v1"})");
+  ASSERT_FALSE(other_schema);
+  EXPECT_NE(other_schema.error().message.find("schema"), std::string::npos);
+  EXPECT_FALSE(decode_reminder_record(head + R"("sent_at":"yesterday","reason":"stale"})"));
+}
+
+TEST(ReminderEmails, SayWhyCarryTheLinkAndNeverTheAddress) {
+  const ReminderMailContext context{.link = "https://locations.example.com/#link=v1.abc.123.sig",
+                                    .link_expires_at = kNow + 14 * kDay,
+                                    .emergency_number = "911",
+                                    .now = kNow};
+  for (const auto reason : {ReminderReason::missing, ReminderReason::zone_changed, ReminderReason::stale,
+                            ReminderReason::network_changed}) {
+    const Reminder r{"u-1", reason, reason == ReminderReason::missing ? 0 : kNow - 40 * kDay};
+    const auto email = render_reminder_email(r, context);
+    SCOPED_TRACE(std::string(reason_name(reason)));
+    EXPECT_FALSE(email.subject.empty());
+    EXPECT_EQ(email.subject.find('\n'), std::string::npos);
+    EXPECT_NE(email.text.find("\nhttps://locations.example.com/#link=v1.abc.123.sig\n"), std::string::npos)
+        << email.text;
+    EXPECT_NE(email.text.find("dial 911"), std::string::npos) << email.text;
+    EXPECT_NE(email.text.find("2027-01-29"), std::string::npos) << "the link's last day\n" << email.text;
+    EXPECT_EQ(email.text.find("Example Ave"), std::string::npos);
+    if (reason != ReminderReason::missing) {
+      EXPECT_NE(email.text.find("2026-12-06 (40 days ago)"), std::string::npos) << email.text;
+    }
+  }
+  EXPECT_NE(render_reminder_email({"u-1", ReminderReason::network_changed, kNow - kDay}, context).text.find(
+                "another\nnetwork"),
+            std::string::npos);
+  EXPECT_NE(render_reminder_email({"u-1", ReminderReason::missing, 0}, context).text.find("not registered"),
+            std::string::npos);
+}
+
+TEST(ReminderEmails, GoToTheDirectorysAddressElseTheDomainElseNowhere) {
+  const auto registry = load(kRegistry);
+  EXPECT_EQ(reminder_recipient(*registry, "u-1", "corp.example.com"), "jane.doe@example.org");
+  EXPECT_EQ(reminder_recipient(*registry, "u-2", "corp.example.com"), "u-2@corp.example.com");
+  EXPECT_EQ(reminder_recipient(*registry, "u-2", ""), std::nullopt);
+  EXPECT_EQ(reminder_recipient(*registry, "u-1", ""), "jane.doe@example.org");
+  EXPECT_EQ(reminder_recipient(*registry, "CN=Jane Doe,OU=x", "corp.example.com"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace e911::locations
