@@ -144,9 +144,8 @@ class LocationsApi::Handler {
         w.Null();
       }
       json::put_network(w, "network_seen", seen.ip, seen.bssid);
-      const std::string country =
-          registration ? registration->address.country : std::string();
-      put(w, "emergency_number", registry->emergency_number(country));
+      const LocationUpdate* registered = registration ? &*registration : nullptr;
+      put(w, "emergency_number", registry->emergency_number(dialing_country(*registry, registered, seen)));
       put(w, "backup_method", options_.backup_method);
     });
   }

@@ -35,6 +35,14 @@ StatusReport status_in(const registry::Registry& registry, const LocationUpdate*
 // when the network is in no site (home, a café) or unknown.
 std::string registered_site(const registry::Registry& registry, const LocationUpdate& registration);
 
+// The country whose emergency number the user is told to dial: the
+// registered address's; without a registration, the country of the site
+// the client's network belongs to (an access point, else a subnet; a VPN
+// address says nothing); else the country most of the registry's sites
+// are in; empty with no sites.
+std::string dialing_country(const registry::Registry& registry, const LocationUpdate* registration,
+                            const SeenNetwork& seen);
+
 // The status of a user from what the book holds about them.
 StatusReport user_status(const UserRecord& user, const registry::Registry& registry, EpochMillis now,
                          EpochMillis stale_after);

@@ -12,6 +12,7 @@
 
 #include "producers/locations/reminder_mail.h"
 #include "producers/locations/reminder_record.h"
+#include "producers/locations/user_status.h"
 #include "tests/locations/reminder_fixtures.h"
 
 namespace e911::locations {
@@ -196,6 +197,44 @@ TEST(ReminderEmails, GoToTheDirectorysAddressElseTheDomainElseNowhere) {
   EXPECT_EQ(reminder_recipient(*registry, "u-2", ""), std::nullopt);
   EXPECT_EQ(reminder_recipient(*registry, "u-1", ""), "jane.doe@example.org");
   EXPECT_EQ(reminder_recipient(*registry, "CN=Jane Doe,OU=x", "corp.example.com"), std::nullopt);
+}
+
+// The number a user is told to dial (GET /v1/me) follows the registration,
+// else where the client is, else where most sites are: never a guess of
+// 112 for an office in the US.
+TEST(DialingCountry, TheRegistrationElseTheClientsSiteElseMostSites) {
+  const auto registry = test_data::load(R"(version: 1
+notification_lists:
+  desk:
+    - {name: "Desk", email: "desk@example.com"}
+sites:
+  - id: austin
+    name: Austin
+    notify: desk
+    address: {country: US, state: TX, city: Austin, street: Congress Ave, house_number: "100", postal_code: "78701"}
+    subnets: ["10.60.0.0/16"]
+  - id: dallas
+    name: Dallas
+    notify: desk
+    address: {country: US, state: TX, city: Dallas, street: Main St, house_number: "1", postal_code: "75201"}
+    subnets: ["10.61.0.0/16"]
+  - id: london
+    name: London
+    notify: desk
+    address: {country: GB, city: London, street: Strand, house_number: "1", postal_code: "WC2N 5HR"}
+    subnets: ["10.70.0.0/16"]
+vpn_ranges: ["10.200.0.0/16"]
+)");
+  auto registered = test_data::registration("u-1", test_data::kNow);
+  registered.address.country = "DE";
+  EXPECT_EQ(dialing_country(*registry, &registered, {.ip = IpAddress::parse("10.70.1.2")}), "DE");
+  EXPECT_EQ(dialing_country(*registry, nullptr, {.ip = IpAddress::parse("10.70.1.2")}), "GB");
+  EXPECT_EQ(registry->emergency_number(dialing_country(*registry, nullptr, {.ip = IpAddress::parse("10.70.1.2")})),
+            "999");
+  // A VPN egress says nothing of where the user is: most sites are in the US.
+  EXPECT_EQ(dialing_country(*registry, nullptr, {.ip = IpAddress::parse("10.200.0.9")}), "US");
+  EXPECT_EQ(dialing_country(*registry, nullptr, {.ip = IpAddress::parse("198.51.100.7")}), "US");
+  EXPECT_EQ(dialing_country(*registry, nullptr, {}), "US");
 }
 
 }  // namespace
