@@ -26,6 +26,18 @@ UpdateOutcome apply_location_update(RegistrationBook& book, const kafka::Message
   return book.apply(std::get<LocationUpdate>(*decoded)) ? UpdateOutcome::applied : UpdateOutcome::older;
 }
 
+bool apply_call_event(RegistrationBook& book, const kafka::Message& message) {
+  if (message.tombstone) return false;
+  auto decoded = decode_input_event(message.value);
+  if (!decoded || !std::holds_alternative<CallEvent>(*decoded)) return false;
+  const auto& call = std::get<CallEvent>(*decoded);
+  if (call.type != CallEventType::initiated || call.caller.user_id.empty()) return false;
+  SeenNetwork seen{.ip = call.device.vpn ? std::nullopt : call.device.ip, .bssid = call.device.bssid};
+  if (!seen.ip && !seen.bssid) return false;
+  book.note_seen(call.caller.user_id, seen, call.occurred_at);
+  return true;
+}
+
 std::optional<ReminderRecord> apply_reminder_record(RegistrationBook& book, const kafka::Message& message) {
   if (message.tombstone) return std::nullopt;
   auto record = decode_reminder_record(message.value);

@@ -25,6 +25,13 @@ std::string_view outcome_name(UpdateOutcome outcome);
 
 UpdateOutcome apply_location_update(RegistrationBook& book, const kafka::Message& message);
 
+// An emergency call's network (a call.initiated from a user, on the
+// call-events topic), noted as where the user was seen then: a call from
+// another network than the registered one is as telling as a client's
+// report (reminders, "network-changed"). A device on a VPN tells only its
+// access point. True when noted.
+bool apply_call_event(RegistrationBook& book, const kafka::Message& message);
+
 // The record, noted as the user's last reminder; nullopt when it cannot be
 // read (or is a tombstone).
 std::optional<ReminderRecord> apply_reminder_record(RegistrationBook& book, const kafka::Message& message);

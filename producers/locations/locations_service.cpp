@@ -167,10 +167,17 @@ void LocationsService::run(const std::atomic<bool>& stop) {
   // replica): the book's last_reminded_at.
   std::unique_ptr<kafka::TopicTail> reminded;
   const auto apply_reminder = [&](const kafka::Message& m) { apply_reminder_record(book_, m); };
+  // The networks users' emergency calls came from (reminders,
+  // "network-changed").
+  std::unique_ptr<kafka::TopicTail> calls;
+  const auto apply_call = [&](const kafka::Message& m) { apply_call_event(book_, m); };
   if (reminding) {
     reminded = std::make_unique<kafka::TopicTail>(options_.kafka, options_.topics.location_reminders,
                                                   std::vector<std::int32_t>{}, options_.startup_timeout);
     reminded->catch_up(apply_reminder, options_.startup_timeout);
+    calls = std::make_unique<kafka::TopicTail>(options_.kafka, options_.topics.call_events,
+                                               std::vector<std::int32_t>{}, options_.startup_timeout);
+    calls->catch_up(apply_call, options_.startup_timeout);
     runtime->reminders = make_reminders();
   }
   metrics_->registered_users->Set(static_cast<double>(book_.registrations()));
@@ -223,6 +230,7 @@ void LocationsService::run(const std::atomic<bool>& stop) {
   while (!stop.load()) {
     updates.poll(apply, std::chrono::milliseconds(200));
     if (reminded) reminded->poll(apply_reminder, std::chrono::milliseconds(0));
+    if (calls) calls->poll(apply_call, std::chrono::milliseconds(0));
     metrics_->registered_users->Set(static_cast<double>(book_.registrations()));
     const auto reload = registry_file.poll(std::chrono::steady_clock::now(), take_reload_request());
     if (!reload) continue;

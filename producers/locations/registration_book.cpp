@@ -38,6 +38,7 @@ std::optional<LocationUpdate> RegistrationBook::registration(std::string_view us
 void RegistrationBook::note_seen(std::string_view user_id, const SeenNetwork& seen, EpochMillis at) {
   std::lock_guard lock(mu_);
   UserRecord& user = entry(user_id);
+  if (at < user.last_seen_at) return;  // a call read back from the topic, older than a report
   user.last_seen = seen;
   user.last_seen_at = at;
 }

@@ -37,7 +37,9 @@ class RegistrationBook {
   // A tombstone: the registration is withdrawn. True if there was one.
   bool remove(std::string_view user_id);
   std::optional<LocationUpdate> registration(std::string_view user_id) const;
-  // What a user's client reported now (the page, a softphone's status check).
+  // Where a user was seen at `at`: what their client reported (the page, a
+  // softphone's status check) or the network of a call they made. Only a
+  // later sighting replaces an earlier one.
   void note_seen(std::string_view user_id, const SeenNetwork& seen, EpochMillis at);
   // A reminder sent at `at` (the latest one counts, whatever the order).
   void note_reminded(std::string_view user_id, EpochMillis at);

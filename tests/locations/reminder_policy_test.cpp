@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "producers/locations/book_records.h"
 #include "producers/locations/reminder_mail.h"
 #include "producers/locations/reminder_record.h"
 #include "producers/locations/user_status.h"
@@ -62,6 +63,42 @@ TEST_F(ReminderPolicy, AClientOnAnotherNetworkAfterRegisteringIsNetworkChanged) 
   vpn.last_seen = {.ip = IpAddress::parse("10.200.1.1")};
   vpn.last_seen_at = kNow - kHour;
   const auto reminders = due({moved, before, vpn});
+  ASSERT_EQ(reminders.size(), 1u);
+  EXPECT_EQ(reminders[0].user_id, "u-1");
+  EXPECT_EQ(reminders[0].reason, ReminderReason::network_changed);
+}
+
+// An emergency call, read from the call-events topic, tells where its
+// caller was as a client's report does: a later call from another network
+// is network-changed; a call on the VPN, an older call, a call without a
+// user or another message type tells nothing.
+TEST_F(ReminderPolicy, ACallFromAnotherNetworkAfterRegisteringIsNetworkChanged) {
+  RegistrationBook book;
+  book.apply(registration("u-1", kNow - 2 * kDay));
+  book.apply(registration("u-2", kNow - 2 * kDay));
+  const auto call = [](const std::string& user, const std::string& at, const std::string& device,
+                       const char* type = "call.initiated") {
+    return R"({"schema": "e911.call-event/v1", "event_id": "ev-)" + user + at + R"(", "call_id": "c-1", "type": ")" +
+           type + R"(", "occurred_at": ")" + at + R"(", "dialed": "911", "caller": {"user_id": ")" + user +
+           R"(", "extension": "5001"}, "device": )" + device + "}";
+  };
+  const auto apply = [&](const std::string& value) {
+    kafka::Message m;
+    m.value = value;
+    return apply_call_event(book, m);
+  };
+  // kNow is 2027-01-15T08:00:00Z.
+  EXPECT_FALSE(apply(call("u-1", "2027-01-15T07:00:00Z", R"({"ip": "10.200.1.1", "vpn": true})")));
+  EXPECT_FALSE(apply(call("u-1", "2027-01-15T07:00:00Z", R"({"ip": "203.0.113.9"})", "call.ended")));
+  EXPECT_FALSE(apply(call("", "2027-01-15T07:00:00Z", R"({"ip": "203.0.113.9"})")));
+  EXPECT_FALSE(apply("not json"));
+  EXPECT_TRUE(apply(call("u-2", "2027-01-10T07:00:00Z", R"({"ip": "203.0.113.9"})")));  // before registering
+  EXPECT_TRUE(due(book.snapshot()).empty());
+
+  EXPECT_TRUE(apply(call("u-1", "2027-01-15T07:00:00Z", R"({"ip": "203.0.113.9"})")));
+  // An older call read later does not hide the newer one.
+  EXPECT_TRUE(apply(call("u-1", "2027-01-14T07:00:00Z", R"({"ip": "198.51.100.9"})")));
+  const auto reminders = due(book.snapshot());
   ASSERT_EQ(reminders.size(), 1u);
   EXPECT_EQ(reminders[0].user_id, "u-1");
   EXPECT_EQ(reminders[0].reason, ReminderReason::network_changed);
