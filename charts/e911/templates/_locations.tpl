@@ -20,6 +20,23 @@
 {{- if eq (int $l.http.port) (int $l.metricsPort) }}
 {{- fail "locations.http.port and locations.metricsPort must differ" }}
 {{- end }}
+{{- if $l.reminders.enabled }}
+{{- if not $l.publicUrl }}
+{{- fail "locations.publicUrl is required with locations.reminders.enabled: the reminder e-mails link to the page there (locations.public_url)" }}
+{{- end }}
+{{- if not $l.secret.files.linkSecret }}
+{{- fail "locations.secret.files.linkSecret is required with locations.reminders.enabled: it signs the personal links the e-mails carry (locations.link_secret)" }}
+{{- end }}
+{{- if not $l.smtp.host }}
+{{- fail "locations.smtp.host is required with locations.reminders.enabled: the SMTP relay the reminders go through" }}
+{{- end }}
+{{- if not $l.smtp.from }}
+{{- fail "locations.smtp.from is required with locations.reminders.enabled: the reminders' sender, e.g. \"E911 <e911@example.com>\"" }}
+{{- end }}
+{{- if and $l.smtp.username (eq $l.smtp.tls "none") }}
+{{- fail "locations.smtp.username needs locations.smtp.tls starttls or implicit: AUTH over none would send the password in clear, and the service refuses it" }}
+{{- end }}
+{{- end }}
 {{- end -}}
 
 {{- /* The pod template of `e911 locations` on the generated e911.yaml.
