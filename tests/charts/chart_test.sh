@@ -63,6 +63,21 @@ refused "locations.secret.files.validationToken is set but locations.validation.
 refused "locations.service.externalTrafficPolicy is for a NodePort or LoadBalancer Service" \
   --set locations.enabled=true --set 'locations.identity.trustedProxies={10.42.0.0/16}' \
   --set locations.service.externalTrafficPolicy=Local
+# Reminders without what the service needs for them: the page the e-mails
+# link to, the key that signs the links, the relay and the sender; AUTH in
+# clear.
+relay=(--set locations.enabled=true --set locations.reminders.enabled=true
+  --set locations.publicUrl=https://e911.example.com --set locations.smtp.host=smtp.example.com
+  --set locations.smtp.from=e911@example.com)
+reminders=("${relay[@]}" --set locations.secret.name=e911-locations --set locations.secret.files.linkSecret=link-secret)
+"$helm" template e911 "$chart" "${reminders[@]}" >/dev/null 2>&1 || fail "the reminders' refusals start from values that render"
+refused "locations.publicUrl is required with locations.reminders.enabled" "${reminders[@]}" --set locations.publicUrl=
+refused "locations.secret.files.linkSecret is required with locations.reminders.enabled" \
+  "${relay[@]}" --set 'locations.identity.trustedProxies={10.42.0.0/16}'
+refused "locations.smtp.host is required with locations.reminders.enabled" "${reminders[@]}" --set locations.smtp.host=
+refused "locations.smtp.from is required with locations.reminders.enabled" "${reminders[@]}" --set locations.smtp.from=
+refused "locations.smtp.username needs locations.smtp.tls starttls or implicit" \
+  "${reminders[@]}" --set locations.smtp.username=e911 --set locations.smtp.tls=none
 
 # values.schema.json: a wrong value fails at install, naming it.
 refused "Additional property locatr is not allowed" --set locatr.replicas=2
@@ -75,5 +90,8 @@ refused "containerSecurityContext.allowPrivilegeEscalation does not match: false
 refused "ingest.nonEmergency" --set ingest.nonEmergency=keep
 refused "locations: Additional property trustedProxies is not allowed" --set 'locations.trustedProxies={10.42.0.0/16}'
 refused "locations.held.allowedClients.0: Does not match pattern" --set 'locations.held.allowedClients={everyone}'
+refused "locations.reminders: Additional property interval is not allowed" --set locations.reminders.interval=24
+refused 'locations.smtp.tls must be one of the following: "none", "starttls", "implicit"' --set locations.smtp.tls=ssl
+refused "locations.reminders.emailDomain: Does not match pattern" --set locations.reminders.emailDomain=@example.com
 
 echo "PASS: the chart lints and renders for the defaults and $(ls "$values_dir"/*.yaml | wc -l) value sets; wrong values are refused"
