@@ -97,7 +97,8 @@ int run_broker(Args args) {
             {names.dead_letter, 1},
             {names.elin_assignments, 1},
             {names.elin_lookups, 1},
-            {names.location_reminders, 1}};
+            {names.location_reminders, 1},
+            {names.location_sightings, 1}};
   for (const auto& spec : extra_topics) {
     const auto colon = spec.rfind(':');
     std::string name = spec.substr(0, colon);

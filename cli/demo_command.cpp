@@ -269,6 +269,7 @@ struct DemoPipeline {
     broker.create_topic(topics.elin_assignments, 1);
     broker.create_topic(topics.elin_lookups, 1);
     broker.create_topic(topics.location_reminders, 1);
+    broker.create_topic(topics.location_sightings, 1);
     return broker.client_properties();
   }
   ingest::IngestServiceOptions ingest_options(std::shared_ptr<const registry::Registry> registry,

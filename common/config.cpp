@@ -142,6 +142,7 @@ const std::vector<ConfigKey>& common_config_keys() {
       ConfigKey::text("topics.elin_assignments", "e911.elin-assignments"),
       ConfigKey::text("topics.elin_lookups", "e911.elin-lookups"),
       ConfigKey::text("topics.location_reminders", "e911.location-reminders"),
+      ConfigKey::text("topics.location_sightings", "e911.location-sightings"),
       ConfigKey::integer("metrics.port", 9464, 0, 65535),
       ConfigKey::text("metrics.bind", "127.0.0.1"),
       ConfigKey::text("state_dir"),
@@ -388,7 +389,8 @@ Config::Topics Config::topics() const {
                 get_or("topics.dead_letter", "e911.dead-letter"),
                 get_or("topics.elin_assignments", "e911.elin-assignments"),
                 get_or("topics.elin_lookups", "e911.elin-lookups"),
-                get_or("topics.location_reminders", "e911.location-reminders")};
+                get_or("topics.location_reminders", "e911.location-reminders"),
+                get_or("topics.location_sightings", "e911.location-sightings")};
 }
 
 std::optional<Error> Config::set(std::string_view key, std::string_view value, std::string_view origin) {

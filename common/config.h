@@ -105,6 +105,10 @@ class Config {
     // keep their registered location current
     // (producers/locations/reminder_record.h).
     std::string location_reminders;
+    // Compacted, key the user id: where each user's client was last seen
+    // (producers/locations/sighting_record.h), shared by the location
+    // service's replicas.
+    std::string location_sightings;
   };
 
   // Defaults only (no file, no environment).

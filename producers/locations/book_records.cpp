@@ -3,6 +3,7 @@
 #include <variant>
 
 #include "common/enum_names.h"
+#include "producers/locations/sighting_record.h"
 
 namespace e911::locations {
 namespace {
@@ -35,6 +36,14 @@ bool apply_call_event(RegistrationBook& book, const kafka::Message& message) {
   SeenNetwork seen{.ip = call.device.vpn ? std::nullopt : call.device.ip, .bssid = call.device.bssid};
   if (!seen.ip && !seen.bssid) return false;
   book.note_seen(call.caller.user_id, seen, call.occurred_at);
+  return true;
+}
+
+bool apply_sighting_record(RegistrationBook& book, const kafka::Message& message) {
+  if (message.tombstone) return false;
+  auto record = decode_sighting_record(message.value);
+  if (!record) return false;
+  book.note_seen(record->user_id, record->network, record->seen_at);
   return true;
 }
 

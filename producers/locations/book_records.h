@@ -32,6 +32,10 @@ UpdateOutcome apply_location_update(RegistrationBook& book, const kafka::Message
 // access point. True when noted.
 bool apply_call_event(RegistrationBook& book, const kafka::Message& message);
 
+// A sighting another replica (or this one) recorded (sighting_record.h),
+// noted in the book. True when noted; false when unreadable.
+bool apply_sighting_record(RegistrationBook& book, const kafka::Message& message);
+
 // The record, noted as the user's last reminder; nullopt when it cannot be
 // read (or is a tombstone).
 std::optional<ReminderRecord> apply_reminder_record(RegistrationBook& book, const kafka::Message& message);

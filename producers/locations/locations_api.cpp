@@ -21,6 +21,10 @@ using json::put;
 using json::put_if;
 using json::Writer;
 
+// While a user's network stays the same, one sighting record an hour at
+// the most: enough to tell other replicas the user is still there.
+constexpr EpochMillis kSightingRefresh = 3'600'000;
+
 const Logger& logger() {
   static const Logger log("locations");
   return log;
@@ -113,7 +117,18 @@ class LocationsApi::Handler {
     auto identity = identify(req, options_.identity, now() / 1000);
     if (!identity) return unauthorized(identity.error().message);
     const SeenNetwork seen = seen_network(req, options_.identity);
-    backend_.book->note_seen(identity->user_id, seen, now());
+    const EpochMillis at = now();
+    const auto before = backend_.book->find(identity->user_id);
+    backend_.book->note_seen(identity->user_id, seen, at);
+    if (backend_.record_sighting && sighting_worth_recording(before ? &*before : nullptr, seen, at, kSightingRefresh)) {
+      backend_.record_sighting(SightingRecord{.user_id = identity->user_id, .seen_at = at, .network = seen});
+    }
+    // A request that shows no network (a proxy that sends no
+    // X-Forwarded-For) is told what was last seen, by any replica.
+    if (!seen.ip && !seen.bssid) {
+      if (const auto user = backend_.book->find(identity->user_id))
+        return describe(identity->user_id, seen_since_registration(*user), full, 200);
+    }
     return describe(identity->user_id, seen, full, 200);
   }
 

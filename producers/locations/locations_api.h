@@ -26,6 +26,7 @@
 #include "common/result.h"
 #include "producers/locations/identity.h"
 #include "producers/locations/registration_book.h"
+#include "producers/locations/sighting_record.h"
 #include "registry/registry.h"
 
 namespace e911::locations {
@@ -63,6 +64,10 @@ struct LocationsBackend {
   std::function<std::optional<Error>(const LocationUpdate&)> publish;
   // The HELD responder; empty: no HELD on this endpoint.
   std::function<net::HttpResponse(const net::HttpRequest&)> held{};
+  // Records where a user's client was seen, for the other replicas
+  // (sighting_record.h); called when the network changed or the last
+  // record is old, not on every request. Empty: not shared.
+  std::function<void(const SightingRecord&)> record_sighting{};
   // Counting: each answer by endpoint label and status; each disclosure
   // of a registered address by who read it ("user" or "admin").
   std::function<void(std::string_view endpoint, int status)> on_answer{};

@@ -127,6 +127,25 @@ std::optional<Error> LocationsService::produce_acknowledged(const std::string& t
   return std::nullopt;
 }
 
+void LocationsService::record_sighting(const SightingRecord& record) {
+  kafka::Producer* producer = nullptr;
+  {
+    std::lock_guard lock(runtime_mu_);
+    if (runtime_) producer = runtime_->producer.get();
+  }
+  if (!producer) return;
+  // Not waited for: the user's answer does not depend on it, and a lost
+  // sighting only delays a reminder until the client is seen again.
+  try {
+    producer->produce(options_.topics.location_sightings, record.user_id, encode_sighting_record(record), {},
+                      [](const kafka::DeliveryReport& report) {
+                        if (!report.error.empty()) logger().warn("sighting not recorded", {{"error", report.error}});
+                      });
+  } catch (const std::exception& e) {
+    logger().warn("sighting not recorded", {{"error", e.what()}});
+  }
+}
+
 std::unique_ptr<Reminders> LocationsService::make_reminders() {
   auto client = std::make_shared<mail::SmtpClient>(options_.reminders.smtp);
   ReminderBackend backend;
@@ -157,12 +176,16 @@ void LocationsService::run(const std::atomic<bool>& stop) {
 
   auto runtime = std::make_unique<Runtime>();
   const bool reminding = options_.reminders.enabled;
-  std::vector<std::string> produced_to = {options_.topics.location_updates};
+  std::vector<std::string> produced_to = {options_.topics.location_updates, options_.topics.location_sightings};
   if (reminding) produced_to.push_back(options_.topics.location_reminders);
   runtime->producer = std::make_unique<kafka::Producer>(
       options_.kafka, kafka::ProducerOptions{.client_id = "e911-locations", .topics = produced_to});
   kafka::TopicTail updates(options_.kafka, options_.topics.location_updates, {}, options_.startup_timeout);
   const auto read = updates.catch_up(apply, options_.startup_timeout);
+  // Where users' clients were seen, whichever replica answered them.
+  kafka::TopicTail sightings(options_.kafka, options_.topics.location_sightings, {}, options_.startup_timeout);
+  const auto apply_sighting = [&](const kafka::Message& m) { apply_sighting_record(book_, m); };
+  sightings.catch_up(apply_sighting, options_.startup_timeout);
   // The reminders sent (by this service before a restart, or another
   // replica): the book's last_reminded_at.
   std::unique_ptr<kafka::TopicTail> reminded;
@@ -202,6 +225,7 @@ void LocationsService::run(const std::atomic<bool>& stop) {
     metrics_->registrations->Add({{"outcome", failed ? "unacknowledged" : "accepted"}}).Increment();
     return failed;
   };
+  backend.record_sighting = [this](const SightingRecord& record) { record_sighting(record); };
   backend.on_answer = [this](std::string_view endpoint, int status) {
     metrics_->requests->Add({{"endpoint", std::string(endpoint)}, {"code", std::to_string(status)}}).Increment();
   };
@@ -229,6 +253,7 @@ void LocationsService::run(const std::atomic<bool>& stop) {
 
   while (!stop.load()) {
     updates.poll(apply, std::chrono::milliseconds(200));
+    sightings.poll(apply_sighting, std::chrono::milliseconds(0));
     if (reminded) reminded->poll(apply_reminder, std::chrono::milliseconds(0));
     if (calls) calls->poll(apply_call, std::chrono::milliseconds(0));
     metrics_->registered_users->Set(static_cast<double>(book_.registrations()));

@@ -79,6 +79,8 @@ class LocationsService final : public service::Service {
   // once acknowledged, else why not.
   std::optional<Error> produce_acknowledged(const std::string& topic, const std::string& key, const std::string& value);
   std::unique_ptr<Reminders> make_reminders();
+  // Produces `record` to the sightings topic without waiting.
+  void record_sighting(const SightingRecord& record);
   std::shared_ptr<const registry::Registry> registry() const;
 
   LocationsServiceOptions options_;

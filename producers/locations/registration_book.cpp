@@ -37,8 +37,10 @@ std::optional<LocationUpdate> RegistrationBook::registration(std::string_view us
 
 void RegistrationBook::note_seen(std::string_view user_id, const SeenNetwork& seen, EpochMillis at) {
   std::lock_guard lock(mu_);
-  UserRecord& user = entry(user_id);
-  if (at < user.last_seen_at) return;  // a call read back from the topic, older than a report
+  UserRecord& user = entry(user_id);  // known from now on, registered or not (missing)
+  user.asked_at = std::max(user.asked_at, at);
+  if (!seen.ip && !seen.bssid) return;  // says nothing of where the user is
+  if (at < user.last_seen_at) return;   // a call or sighting read back from a topic, older than what is known
   user.last_seen = seen;
   user.last_seen_at = at;
 }

@@ -24,8 +24,9 @@ namespace e911::locations {
 struct UserRecord {
   std::string user_id;
   std::optional<LocationUpdate> registration{};  // none: the user only asked
-  SeenNetwork last_seen{};                     // what their client last reported
-  EpochMillis last_seen_at = 0;                // 0: never
+  SeenNetwork last_seen{};                     // the last network their client reported (or a call came from)
+  EpochMillis last_seen_at = 0;                // when; 0: never
+  EpochMillis asked_at = 0;                    // the last time their client asked (or they called); 0: never
   EpochMillis last_reminded_at = 0;            // 0: never
 };
 
@@ -38,8 +39,9 @@ class RegistrationBook {
   bool remove(std::string_view user_id);
   std::optional<LocationUpdate> registration(std::string_view user_id) const;
   // Where a user was seen at `at`: what their client reported (the page, a
-  // softphone's status check) or the network of a call they made. Only a
-  // later sighting replaces an earlier one.
+  // softphone's status check), the network of a call they made, or a
+  // sighting another replica recorded. Only a later sighting replaces an
+  // earlier one; an empty one only makes the user known.
   void note_seen(std::string_view user_id, const SeenNetwork& seen, EpochMillis at);
   // A reminder sent at `at` (the latest one counts, whatever the order).
   void note_reminded(std::string_view user_id, EpochMillis at);

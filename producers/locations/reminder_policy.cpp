@@ -54,7 +54,7 @@ std::vector<Reminder> reminders_due(const std::vector<UserRecord>& users, const 
   for (const auto& user : users) {
     if (user.last_reminded_at > 0 && now - user.last_reminded_at < settings.interval) continue;
     if (!user.registration) {
-      if (user.last_seen_at > 0) out.push_back({user.user_id, ReminderReason::missing, 0});
+      if (user.asked_at > 0) out.push_back({user.user_id, ReminderReason::missing, 0});
       continue;
     }
     const EpochMillis registered_at = user.registration->occurred_at;

@@ -55,7 +55,8 @@ TEST(AuditorCrash, SigkillMidIngestJournalsEveryRecordExactlyOnce) {
   kafka::EmbeddedBroker broker;
   const Config::Topics topics{"e911.call-events", "e911.location-updates", "e911.emergency-calls",
                               "e911.notifications", "e911.dead-letter", "e911.elin-assignments",
-                              "e911.elin-lookups", "e911.location-reminders"};
+                              "e911.elin-lookups", "e911.location-reminders",
+                              "e911.location-sightings"};
   // Four partitions each keeps every partition well under the embedded
   // broker's ~5 MB retention.
   broker.create_topic(topics.emergency_calls, 4);

@@ -21,6 +21,7 @@
 #include "common/timestamp.h"
 #include "producers/locations/locations_service.h"
 #include "producers/locations/personal_link.h"
+#include "tests/support/emitted.h"
 #include "tests/support/files.h"
 #include "tests/support/raw_client.h"
 #include "tests/support/temp_dir.h"
@@ -44,7 +45,18 @@ struct Reply {
 class LocationsServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    for (const auto& name : {topics_.location_updates}) broker_.create_topic(name, 3);
+    broker_.create_topic(topics_.location_updates, 3);
+    broker_.create_topic(topics_.location_sightings, 1);
+    service_ = std::make_unique<LocationsService>(options(), observability::MetricsRegistry());
+    run_ = std::make_unique<service::BackgroundService>(*service_);
+    ASSERT_TRUE(test::wait_until([&] { return service_->started(); })) << run_->error();
+  }
+  void TearDown() override {
+    run_->stop();
+    EXPECT_EQ(run_->error(), "");
+  }
+
+  LocationsServiceOptions options() {
     LocationsServiceOptions o;
     o.kafka = broker_.client_properties();
     o.topics = topics_;
@@ -61,18 +73,16 @@ class LocationsServiceTest : public ::testing::Test {
       }
       return v;
     };
-    service_ = std::make_unique<LocationsService>(o, observability::MetricsRegistry());
-    run_ = std::make_unique<service::BackgroundService>(*service_);
-    ASSERT_TRUE(test::wait_until([&] { return service_->started(); })) << run_->error();
-  }
-  void TearDown() override {
-    run_->stop();
-    EXPECT_EQ(run_->error(), "");
+    return o;
   }
 
   Reply request(const std::string& method, const std::string& path, const std::string& headers,
                 const std::string& body = "") {
-    test::RawClient client(*service_->port());
+    return request_to(*service_, method, path, headers, body);
+  }
+  Reply request_to(LocationsService& service, const std::string& method, const std::string& path,
+                   const std::string& headers, const std::string& body = "") {
+    test::RawClient client(*service.port());
     client.send(method + " " + path + " HTTP/1.1\r\nHost: x\r\n" + headers +
                 (body.empty() ? "" : "Content-Type: application/json\r\nContent-Length: " +
                                          std::to_string(body.size()) + "\r\n") +
@@ -260,6 +270,45 @@ TEST_F(LocationsServiceTest, ARegistrationMadeElsewhereIsReadFromTheTopic) {
   const auto me = request("GET", "/v1/me", as_user("u-4242"));
   EXPECT_TRUE(me.has(R"("source":"hr-import")")) << me.text;
   EXPECT_TRUE(me.has(R"("emergency_number":"999")")) << me.text;
+}
+
+// Replicas answer for every user: what one learns from a user's client
+// (another network, a user without a registration who asked) reaches the
+// others through the sightings topic, so their statuses, admin listings
+// and reminders agree.
+TEST_F(LocationsServiceTest, WhatOneReplicaSeesOfAUsersClientTheOthersKnow) {
+  ASSERT_EQ(request("POST", "/v1/me/registration", as_user("u-7002"), kAustin).status, 201);
+  LocationsService replica(options(), observability::MetricsRegistry());
+  service::BackgroundService replica_run(replica);
+  ASSERT_TRUE(test::wait_until([&] { return replica.started(); })) << replica_run.error();
+
+  ASSERT_EQ(request("GET", "/v1/me/status?ip=203.0.113.9", as_user("u-7002")).status, 200);
+  ASSERT_EQ(request("GET", "/v1/me", as_user("u-9000")).status, 200);  // asked, registered nothing
+  const std::string admin = "Authorization: Bearer " + std::string(kAdminToken) + "\r\n";
+  Reply listing;
+  ASSERT_TRUE(test::wait_until([&] {
+    listing = request_to(replica, "GET", "/v1/admin/users", admin);
+    return listing.has(R"({"user_id":"u-7002","status":"network-changed")") &&
+           listing.has(R"({"user_id":"u-9000","status":"missing")");
+  })) << listing.text;
+  const auto seen_there = request_to(replica, "GET", "/v1/me/status", as_user("u-7002"));
+  EXPECT_TRUE(seen_there.has(R"("status":"network-changed")")) << seen_there.text;
+  // What went over the topic: the networks, never an address.
+  std::vector<std::string> sightings;
+  kafka::read_to_end(broker_.client_properties(), topics_.location_sightings, [&](const kafka::Message& m) {
+    sightings.emplace_back(m.value);
+    test::record_emitted("location-sightings", m.value);
+  });
+  ASSERT_FALSE(sightings.empty());
+  for (const auto& s : sightings) EXPECT_EQ(s.find("Example Ave"), std::string::npos) << s;
+
+  // Back on the registered network, through the other replica: both agree again.
+  ASSERT_EQ(request_to(replica, "GET", "/v1/me/status?ip=198.51.100.20", as_user("u-7002")).status, 200);
+  ASSERT_TRUE(test::wait_until([&] {
+    return request("GET", "/v1/me/status", as_user("u-7002")).has(R"("status":"confirmed")");
+  }));
+  replica_run.stop();
+  EXPECT_EQ(replica_run.error(), "");
 }
 
 TEST_F(LocationsServiceTest, ThePageIsServedWithAStrictContentSecurityPolicy) {

@@ -13,6 +13,7 @@
 #include "producers/locations/book_records.h"
 #include "producers/locations/reminder_mail.h"
 #include "producers/locations/reminder_record.h"
+#include "producers/locations/sighting_record.h"
 #include "producers/locations/user_status.h"
 #include "tests/locations/reminder_fixtures.h"
 
@@ -105,7 +106,7 @@ TEST_F(ReminderPolicy, ACallFromAnotherNetworkAfterRegisteringIsNetworkChanged) 
 }
 
 TEST_F(ReminderPolicy, AUserWhoAskedButNeverRegisteredIsMissing) {
-  const UserRecord asked{.user_id = "u-9", .last_seen_at = kNow - kHour};
+  const UserRecord asked{.user_id = "u-9", .asked_at = kNow - kHour};
   const UserRecord only_reminded{.user_id = "u-8", .last_reminded_at = kNow - 3 * kDay};  // read back from the topic
   const auto reminders = due({asked, only_reminded});
   ASSERT_EQ(reminders.size(), 1u);
@@ -120,7 +121,7 @@ TEST_F(ReminderPolicy, AtMostOneReminderPerUserPerInterval) {
   EXPECT_TRUE(due({u}).empty());
   u.last_reminded_at = kNow - kDay;
   EXPECT_EQ(due({u}).size(), 1u);
-  UserRecord asked{.user_id = "u-9", .last_seen_at = kNow - kHour, .last_reminded_at = kNow - kHour};
+  UserRecord asked{.user_id = "u-9", .asked_at = kNow - kHour, .last_reminded_at = kNow - kHour};
   EXPECT_TRUE(due({asked}).empty());
 }
 
@@ -139,7 +140,7 @@ TEST(ReminderPlaceChanges, AMovedRemovedOrReaddressedZoneConcernsItsUsersOnly) {
   const auto before = load(kRegistry);
   const std::vector<UserRecord> users = {user("on-f1", 0, "10.60.1.20"), user("on-f2", 0, "10.60.2.20"),
                                          user("site-wide", 0, "10.60.9.9"), user("home", 0, "198.51.100.7"),
-                                         UserRecord{.user_id = "asked-only", .last_seen_at = 1}};
+                                         UserRecord{.user_id = "asked-only", .asked_at = 1}};
   // Nothing changed: nobody.
   EXPECT_TRUE(users_whose_place_changed(users, *before, *load(kRegistry)).empty());
 
@@ -272,6 +273,62 @@ vpn_ranges: ["10.200.0.0/16"]
   EXPECT_EQ(dialing_country(*registry, nullptr, {.ip = IpAddress::parse("10.200.0.9")}), "US");
   EXPECT_EQ(dialing_country(*registry, nullptr, {.ip = IpAddress::parse("198.51.100.7")}), "US");
   EXPECT_EQ(dialing_country(*registry, nullptr, {}), "US");
+}
+
+TEST(SightingRecords, RoundTripAndRefuseWhatIsWrongByField) {
+  const SightingRecord record{.user_id = "u-1",
+                              .seen_at = kNow,
+                              .network = {.ip = IpAddress::parse("203.0.113.9"),
+                                          .bssid = MacAddress::parse("00:11:22:33:44:55")}};
+  const auto json = encode_sighting_record(record);
+  EXPECT_EQ(json, R"({"schema":"e911.location-sighting/v1","user_id":"u-1","seen_at":"2027-01-15T08:00:00.000Z",)"
+                  R"("network":{"ip":"203.0.113.9","bssid":"00:11:22:33:44:55"}})");
+  const auto back = decode_sighting_record(json);
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(back->user_id, "u-1");
+  EXPECT_EQ(back->seen_at, kNow);
+  EXPECT_EQ(back->network.ip, record.network.ip);
+  EXPECT_EQ(back->network.bssid, record.network.bssid);
+  const auto asked = decode_sighting_record(R"({"schema":"e911.location-sighting/v1","user_id":"u-2",)"
+                                            R"("seen_at":"2027-01-15T08:00:00Z","future":1})");
+  ASSERT_TRUE(asked) << asked.error().message;
+  EXPECT_FALSE(asked->network.ip);
+  const auto error_of = [](const std::string& text) {
+    auto r = decode_sighting_record(text);
+    return r ? std::string("accepted") : r.error().message;
+  };
+  EXPECT_NE(error_of(R"({"schema":"e911.location-sighting/v2","user_id":"u","seen_at":"2027-01-15T08:00:00Z"})")
+                .find("schema"),
+            std::string::npos);
+  EXPECT_NE(error_of(R"({"schema":"e911.location-sighting/v1","seen_at":"2027-01-15T08:00:00Z"})").find("user_id"),
+            std::string::npos);
+  EXPECT_NE(error_of(R"({"schema":"e911.location-sighting/v1","user_id":"u","seen_at":"yesterday"})").find("seen_at"),
+            std::string::npos);
+  EXPECT_NE(error_of(R"({"schema":"e911.location-sighting/v1","user_id":"u","seen_at":"2027-01-15T08:00:00Z",)"
+                     R"("network":{"ip":"999.1.1.1"}})")
+                .find("network.ip"),
+            std::string::npos);
+  EXPECT_NE(error_of("[]").find("object"), std::string::npos);
+}
+
+// One record when the network changes, else one per refresh interval: a
+// page reloaded all day does not flood the topic.
+TEST(SightingRecords, WorthRecordingOnAChangeOrOncePerRefresh) {
+  const SeenNetwork home{.ip = IpAddress::parse("198.51.100.7")};
+  const SeenNetwork cafe{.ip = IpAddress::parse("203.0.113.9")};
+  EXPECT_TRUE(sighting_worth_recording(nullptr, home, kNow, kHour));
+  EXPECT_TRUE(sighting_worth_recording(nullptr, {}, kNow, kHour));  // asked: the others learn of the user
+  const UserRecord at_home{.user_id = "u-1", .last_seen = home, .last_seen_at = kNow - kHour / 2,
+                           .asked_at = kNow - kHour / 2};
+  EXPECT_FALSE(sighting_worth_recording(&at_home, home, kNow, kHour));
+  EXPECT_TRUE(sighting_worth_recording(&at_home, cafe, kNow, kHour));
+  EXPECT_FALSE(sighting_worth_recording(&at_home, {}, kNow, kHour));
+  UserRecord long_ago = at_home;
+  long_ago.last_seen_at = long_ago.asked_at = kNow - kHour;
+  EXPECT_TRUE(sighting_worth_recording(&long_ago, home, kNow, kHour));
+  EXPECT_TRUE(sighting_worth_recording(&long_ago, {}, kNow, kHour));
+  UserRecord only_asked{.user_id = "u-2", .asked_at = kNow - 1};
+  EXPECT_TRUE(sighting_worth_recording(&only_asked, home, kNow, kHour));
 }
 
 }  // namespace

@@ -31,7 +31,8 @@ Config::Topics test_topics() {
   // The ELIN assignments topic is named but not created: the locator says
   // so and keeps assignments in memory (elin_assignments_test.sh has it).
   return {"e911.call-events", "e911.location-updates", "e911.emergency-calls", "e911.notifications",
-          "e911.dead-letter", "e911.elin-assignments", "e911.elin-lookups", "e911.location-reminders"};
+          "e911.dead-letter", "e911.elin-assignments", "e911.elin-lookups", "e911.location-reminders",
+          "e911.location-sightings"};
 }
 
 std::string field(const std::string& json, const char* name) {

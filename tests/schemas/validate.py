@@ -315,6 +315,7 @@ DL = "dead-letter/text-payload.json"
 DL_B64 = "dead-letter/binary-payload-no-key.json"
 LR = "location-reminder/stale.json"
 LR_MISSING = "location-reminder/missing.json"
+LS = "location-sighting/another-network.json"
 
 INVALID_CASES = [
     # call event: the shared bad fixtures, one change each
@@ -434,6 +435,12 @@ INVALID_CASES = [
     Case(LR, "sent_at", "last week"),
     Case(LR, "registered_at", at=(), why="required unless the reason is missing"),
     Case(LR_MISSING, "registered_at", "2026-11-21T09:00:00Z", at=(), why="a missing registration has no time"),
+    # location sighting
+    Case(LS, "user_id", why="required"),
+    Case(LS, "seen_at", why="required"),
+    Case(LS, "seen_at", "just now"),
+    Case(LS, "network.ip", "999.1.1.1"),
+    Case(LS, "network", "203.0.113.9"),
 ]
 
 # Lines of fixtures/bad-events.jsonl (1-based) that are valid as far as the
@@ -522,7 +529,7 @@ EXPECTED_SCHEMAS = {
     "common.v1.schema.json", "civic-address.v1.schema.json", "call-event.v1.schema.json",
     "location-update.v1.schema.json", "emergency-call.v1.schema.json", "notification.v1.schema.json",
     "dead-letter.v1.schema.json", "elin-assignment.v1.schema.json", "elin-lookup.v1.schema.json",
-    "location-reminder.v1.schema.json",
+    "location-reminder.v1.schema.json", "location-sighting.v1.schema.json",
 }
 MIN_EXAMPLES = 3
 
