@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "common/text.h"
+#include "common/utf8.h"
 
 namespace e911 {
 namespace {
@@ -53,6 +54,36 @@ bool is_ascii(std::string_view text) {
   return (high & 0x8080808080808080ull) == 0;
 }
 
+// RapidJSON checks that an escaped high surrogate is followed by a low
+// one, but decodes an escaped low surrogate on its own ("\udc00") into
+// bytes that are not UTF-8, whatever the flags. A string holding them
+// would travel on: the locator would write it into an emergency call that
+// the notifier's parser then refuses, and no one would be alerted. Such
+// escapes are rare, so only a document that may hold one ("\u" then 'd'
+// or 'D': surrogates are U+D800 to U+DFFF) has its strings checked.
+bool may_escape_surrogate(std::string_view text) {
+  for (auto at = text.find("\\u"); at != std::string_view::npos; at = text.find("\\u", at + 2)) {
+    if (at + 2 < text.size() && (text[at + 2] == 'd' || text[at + 2] == 'D')) return true;
+  }
+  return false;
+}
+
+// Whether every string of `v`, member names included, is UTF-8. The
+// recursion is as deep as the document, which max_nesting has bounded.
+bool strings_are_utf8(const rapidjson::Value& v) {
+  if (v.IsString()) return utf8::valid(std::string_view(v.GetString(), v.GetStringLength()));
+  if (v.IsArray()) {
+    for (const auto& item : v.GetArray()) {
+      if (!strings_are_utf8(item)) return false;
+    }
+  } else if (v.IsObject()) {
+    for (const auto& m : v.GetObject()) {
+      if (!strings_are_utf8(m.name) || !strings_are_utf8(m.value)) return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 std::optional<Error> parse_json(std::string_view text, const JsonLimits& limits, rapidjson::Document& doc) {
@@ -77,6 +108,9 @@ std::optional<Error> parse_json(std::string_view text, const JsonLimits& limits,
   if (doc.HasParseError()) {
     return Error{std::string("invalid JSON at offset ") + std::to_string(doc.GetErrorOffset()) + ": " +
                  rapidjson::GetParseError_En(doc.GetParseError())};
+  }
+  if (may_escape_surrogate(text) && !strings_are_utf8(doc)) {
+    return Error{"invalid JSON: a string escapes a lone UTF-16 surrogate (\\udc00 without \\ud800 before it)"};
   }
   if (!doc.IsObject()) return Error{std::string("expected a JSON object, got ") + json_type_name(doc)};
   return std::nullopt;

@@ -2,7 +2,6 @@
 
 #include <array>
 #include <charconv>
-#include <cstdlib>
 #include <set>
 
 #include "consumers/auditor/journal/canonical_json.h"
@@ -28,7 +27,9 @@ void append_value(std::string& out, const rapidjson::Value& v) {
       append_canonical_string(out, std::string_view(v.GetString(), v.GetStringLength()));
       return;
     case rapidjson::kNumberType: {
-      if (v.IsInt64() && std::llabs(v.GetInt64()) <= kCanonicalJsonMaxInteger) {
+      // Compared both ways rather than with llabs, whose result for the
+      // most negative 64-bit integer is undefined.
+      if (v.IsInt64() && v.GetInt64() >= -kCanonicalJsonMaxInteger && v.GetInt64() <= kCanonicalJsonMaxInteger) {
         out += std::to_string(v.GetInt64());
         return;
       }

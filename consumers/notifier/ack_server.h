@@ -23,7 +23,8 @@
 // and every response carries no-store, nosniff, no-referrer (the token must
 // not leak in a Referer), DENY framing and a CSP that allows no script.
 //
-// On the project's HTTP host (common/net/http_server.h), like the
+// What it answers to each request is in ack_page.h. On the project's HTTP
+// host (common/net/http_server.h), like the
 // observability endpoint: constructing it binds and starts serving on
 // threads of its own, destroying it stops and joins; slow or idle clients
 // hold no request thread, and a full server answers 503. It knows nothing of the store: it asks an

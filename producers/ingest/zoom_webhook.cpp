@@ -44,8 +44,9 @@ std::optional<std::string> zoom_signature_error(std::string_view secret, std::st
   std::int64_t seconds = 0;
   const auto [p, ec] = std::from_chars(timestamp.data(), timestamp.data() + timestamp.size(), seconds);
   if (ec != std::errc{} || p != timestamp.data() + timestamp.size()) return "x-zm-request-timestamp: not a number";
-  // Zoom sends seconds; milliseconds are accepted too.
-  const std::int64_t ms = seconds > 100'000'000'000 ? seconds : seconds * 1000;
+  // Zoom sends seconds; milliseconds are accepted too. A time before 1970
+  // is nobody's request (and far below it, seconds * 1000 would overflow).
+  const std::int64_t ms = seconds <= 0 ? 0 : seconds > 100'000'000'000 ? seconds : seconds * 1000;
   if (std::llabs(now - ms) > kZoomTimestampToleranceMs)
     return "x-zm-request-timestamp: more than five minutes from now (a replay?)";
   const std::string expected =

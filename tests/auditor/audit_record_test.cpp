@@ -51,6 +51,22 @@ TEST(AuditRecordTest, AnEmergencyCallIsRecordedThenItsLocationConveyed) {
       << conveyed.payload;
 }
 
+// Integers past canonical JSON's range are kept as their decimal text, the
+// most negative 64-bit one included: it was compared through llabs(),
+// undefined for it, and in a build that took it literally the record could
+// not be journaled.
+TEST(AuditRecordTest, IntegersPastTheCanonicalRangeAreKeptAsText) {
+  auto json = test::emergency_call_json(test::CallDoc{});
+  const auto at = json.find("\"notify\":");
+  ASSERT_NE(at, std::string::npos) << json;
+  json.insert(at, R"("device":{"min":-9223372036854775808,"edge":-9007199254740991},)");
+  const auto drafts = drafts_for_emergency_call(json, kFrom, kNow);
+  ASSERT_TRUE(drafts) << drafts.error().message;
+  EXPECT_NE((*drafts)[0].payload.find(R"("device":{"edge":-9007199254740991,"min":"-9223372036854775808"})"),
+            std::string::npos)
+      << (*drafts)[0].payload;
+}
+
 // The ELIN conveyed for the caller's zone is part of what was conveyed.
 TEST(AuditRecordTest, TheElinConveyedIsJournaledWithTheLocation) {
   auto json = test::emergency_call_json(test::CallDoc{});

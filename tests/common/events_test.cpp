@@ -108,6 +108,26 @@ TEST(Events, HostileInputIsRejectedWithAReason) {
   EXPECT_EQ(error_of(with(kCall, R"("lat":51.5)", R"("lat":NaN)")).substr(0, 22), "invalid JSON at offset");
 }
 
+// Found by the decoders fuzz target: the JSON parser decoded an escaped
+// lone low surrogate into bytes that are not UTF-8; the locator then wrote
+// them into an emergency call that the notifier could not parse, and no
+// one was alerted.
+TEST(Events, EscapedLoneSurrogatesAreRejected) {
+  const std::string lone = "invalid JSON: a string escapes a lone UTF-16 surrogate (\\udc00 without \\ud800 before it)";
+  EXPECT_EQ(error_of(with(kCall, "John Smith", R"(John \udc00 Smith)")), lone);
+  EXPECT_EQ(error_of(with(kCall, "John Smith", R"(\ud83d\ude91 \uDDEE)")), lone);  // a pair, then a lone one
+  EXPECT_EQ(error_of(with(kCall, R"("user_id":)", R"("\udfff":1,"user_id":)")), lone);  // in a member name
+  // A pair is one character; an escaped backslash before "udc00" is text.
+  auto r = decode_input_event(with(kCall, "John Smith", R"(\ud83d\ude91 \\udc00)"));
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(std::get<CallEvent>(*r).caller.name, "\xF0\x9F\x9A\x91 \\udc00");
+  // The same for every decoder of JSON (the notifier's, the auditor's...).
+  rapidjson::Document doc;
+  const auto e = parse_json(R"({"name":"\uDC00"})", {}, doc);
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->message, lone);
+}
+
 TEST(Events, RequiresAKeyForTheCaller) {
   EXPECT_EQ(error_of(with(with(kCall, R"("user_id":"u-5001",)", ""), R"("id":"d-77",)", "")),
             "caller.user_id: missing (and no device.id to key the caller by)");

@@ -1,4 +1,3 @@
-#include "common/encoding.h"
 #include "common/sql/rows.h"
 #include "consumers/auditor/query/call_query.h"
 
@@ -7,7 +6,6 @@
 #include <Poco/Data/Statement.h>
 
 #include <algorithm>
-#include <charconv>
 #include <map>
 #include <stdexcept>
 #include <string_view>
@@ -15,6 +13,7 @@
 #include <variant>
 
 #include "common/text.h"
+#include "consumers/auditor/query/page_cursor.h"
 #include "consumers/auditor/query/sql_conditions.h"
 #include "consumers/auditor/store/entry_rows.h"
 
@@ -132,51 +131,6 @@ std::vector<CallRow> select_calls(AuditStore& store, const std::string& statemen
   return rows;
 }
 
-// ---- cursors ----
-//
-// base64url (no padding) of "t:<occurred_at>:<call_id>" after a call with
-// a time, "n:<call_id>" after one without (those come last).
-
-struct Position {
-  std::optional<EpochMillis> occurred_at;  // nullopt: among the calls without a time
-  std::string call_id;
-};
-
-constexpr std::size_t kMaxCursorChars = 2048;
-
-std::string encode_cursor(const CallRow& last) {
-  return base64url_encode(last.occurred_at ? "t:" + std::to_string(*last.occurred_at) + ":" + last.call_id
-                                    : "n:" + last.call_id);
-}
-
-Result<Position> decode_cursor(std::string_view cursor) {
-  const Error bad{"cursor: not a cursor this service issued"};
-  if (cursor.size() > kMaxCursorChars) return bad;
-  const auto decoded = base64url_decode(cursor);
-  if (!decoded || decoded->size() < 3 || (*decoded)[1] != ':') return bad;
-  const std::string_view s = *decoded;
-  Position p;
-  std::string_view id;
-  if (s[0] == 'n') {
-    id = s.substr(2);
-  } else if (s[0] == 't') {
-    const auto colon = s.find(':', 2);
-    if (colon == std::string_view::npos) return bad;
-    const auto number = s.substr(2, colon - 2);
-    EpochMillis t = 0;
-    const auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), t);
-    if (ec != std::errc() || end != number.data() + number.size() || number.empty()) return bad;
-    if (std::to_string(t) != number) return bad;  // no "+1", "007", "-0"
-    p.occurred_at = t;
-    id = s.substr(colon + 1);
-  } else {
-    return bad;
-  }
-  if (id.empty() || !is_clean_utf8(id)) return bad;
-  p.call_id = std::string(id);
-  return p;
-}
-
 std::optional<Error> check_filter(const CallFilter& f) {
   if (f.site && f.site->empty()) return Error{"site: empty"};
   if (f.caller && f.caller->empty()) return Error{"caller: empty"};
@@ -214,9 +168,9 @@ Result<CallPage> query_calls(AuditStore& store, const CallFilter& filter, const 
     return Error{"limit: expected 1 to " + std::to_string(kMaxPageSize) + ", got " + std::to_string(page.limit)};
   }
   if (const auto e = check_filter(filter)) return *e;
-  std::optional<Position> after;
+  std::optional<CallPosition> after;
   if (!page.cursor.empty()) {
-    auto decoded = decode_cursor(page.cursor);
+    auto decoded = decode_call_cursor(page.cursor);
     if (!decoded) return decoded.error();
     after = std::move(*decoded);
   }
@@ -258,7 +212,7 @@ Result<CallPage> query_calls(AuditStore& store, const CallFilter& filter, const 
   CallPage out;
   if (rows.size() > page.limit) {
     rows.resize(page.limit);
-    out.next_cursor = encode_cursor(rows.back());
+    out.next_cursor = encode_call_cursor({rows.back().occurred_at, rows.back().call_id});
   }
   out.calls = std::move(rows);
   return out;

@@ -4,12 +4,9 @@
 #include <Poco/Data/Session.h>
 #include <Poco/Data/Statement.h>
 
-#include <charconv>
-
-#include "common/encoding.h"
 #include "common/sql/rows.h"
-#include "common/text.h"
 #include "consumers/auditor/journal/audit_entry.h"
+#include "consumers/auditor/query/page_cursor.h"
 #include "consumers/auditor/query/sql_conditions.h"
 
 namespace e911::auditor {
@@ -42,37 +39,6 @@ RegistrationRow row_of(Poco::Data::RecordSet& rs) {
   return r;
 }
 
-// ---- cursors: base64url of "r:<seq>:<user_id>", after that row ----
-
-constexpr std::size_t kMaxCursorChars = 2048;
-
-struct Position {
-  std::int64_t seq = 0;
-  std::string user_id;
-};
-
-std::string encode_cursor(const RegistrationRow& last) {
-  return base64url_encode("r:" + std::to_string(last.seq) + ":" + last.user_id);
-}
-
-Result<Position> decode_cursor(std::string_view cursor) {
-  const Error bad{"cursor: not a cursor this service issued"};
-  if (cursor.size() > kMaxCursorChars) return bad;
-  const auto decoded = base64url_decode(cursor);
-  if (!decoded || decoded->size() < 5 || !decoded->starts_with("r:")) return bad;
-  const std::string_view s = *decoded;
-  const auto colon = s.find(':', 2);
-  if (colon == std::string_view::npos) return bad;
-  const auto number = s.substr(2, colon - 2);
-  Position p;
-  const auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), p.seq);
-  if (ec != std::errc() || end != number.data() + number.size() || p.seq < 1) return bad;
-  if (std::to_string(p.seq) != number) return bad;  // one spelling per cursor
-  p.user_id = std::string(s.substr(colon + 1));
-  if (p.user_id.empty() || !is_clean_utf8(p.user_id)) return bad;
-  return p;
-}
-
 }  // namespace
 
 Result<RegistrationPage> query_registrations(AuditStore& store, const RegistrationFilter& filter,
@@ -82,9 +48,9 @@ Result<RegistrationPage> query_registrations(AuditStore& store, const Registrati
   }
   if (filter.user_id && filter.user_id->empty()) return Error{"user_id: empty"};
   if (filter.since && filter.until && *filter.until <= *filter.since) return Error{"until: must be after since"};
-  std::optional<Position> after;
+  std::optional<RegistrationPosition> after;
   if (!page.cursor.empty()) {
-    auto decoded = decode_cursor(page.cursor);
+    auto decoded = decode_registration_cursor(page.cursor);
     if (!decoded) return decoded.error();
     after = std::move(*decoded);
   }
@@ -120,7 +86,7 @@ Result<RegistrationPage> query_registrations(AuditStore& store, const Registrati
   });
   if (out.rows.size() > page.limit) {
     out.rows.resize(page.limit);
-    out.next_cursor = encode_cursor(out.rows.back());
+    out.next_cursor = encode_registration_cursor({out.rows.back().seq, out.rows.back().user_id});
   }
   return out;
 }
