@@ -27,7 +27,7 @@ packages=(
   sip-tester kamailio kamailio-utils-modules
   # the location service's page, driven in a real browser
   chromium
-  # the SIP parsers' fuzz target: clang with libFuzzer
+  # the fuzz targets (tests/fuzz/): clang with libFuzzer
   clang libclang-rt-14-dev
   # the auditor's stores: a PostgreSQL server the tests start themselves,
   # and the sqlite3 client the tampering tests use
