@@ -306,6 +306,8 @@ void Consumer::on_assign(std::vector<RdKafka::TopicPartition*>& partitions) {
     std::lock_guard lock(assignment_mu_);
     for (const auto& tp : assigned) assignment_.push_back(tp);
   }
+  // Partitions that join while paused stay paused, as the others.
+  if (paused_) set_paused(partitions, true);
   log_event(LogLevel::info, "partitions_assigned", name_, std::to_string(assigned.size()) + " partition(s)");
   // librdkafka calls us from C: an exception must not unwind through it.
   if (options_.on_assigned && !hook_error_) {
@@ -408,6 +410,32 @@ void Consumer::commit_sync(const char* why) {
   const auto err = consumer_->commitSync();
   if (err != RdKafka::ERR_NO_ERROR && err != RdKafka::ERR__NO_OFFSET) {
     log_event(LogLevel::warn, "commit_failed", name_, RdKafka::err2str(err), {{"during", why}});
+  }
+}
+
+void Consumer::pause() {
+  if (paused_) return;
+  paused_ = true;
+  PartitionList parts;
+  for (const auto& tp : assignment()) parts.items.push_back(RdKafka::TopicPartition::create(tp.topic, tp.partition));
+  set_paused(parts.items, true);
+  log_event(LogLevel::debug, "paused", name_, std::to_string(parts.items.size()) + " partition(s)");
+}
+
+void Consumer::resume() {
+  if (!paused_) return;
+  paused_ = false;
+  PartitionList parts;
+  for (const auto& tp : assignment()) parts.items.push_back(RdKafka::TopicPartition::create(tp.topic, tp.partition));
+  set_paused(parts.items, false);
+  log_event(LogLevel::debug, "resumed", name_, std::to_string(parts.items.size()) + " partition(s)");
+}
+
+void Consumer::set_paused(std::vector<RdKafka::TopicPartition*>& partitions, bool paused) {
+  if (partitions.empty()) return;
+  const auto err = paused ? consumer_->pause(partitions) : consumer_->resume(partitions);
+  if (err != RdKafka::ERR_NO_ERROR) {
+    log_event(LogLevel::error, paused ? "pause_failed" : "resume_failed", name_, RdKafka::err2str(err));
   }
 }
 

@@ -149,6 +149,18 @@ class Consumer {
   // Idempotent; the destructor calls it.
   void close();
 
+  // Back-pressure without leaving the group: pause() stops fetching from
+  // every assigned partition, and from those assigned later, until
+  // resume(). poll() must go on being called meanwhile: it serves the
+  // group (heartbeats, rebalances, max.poll.interval.ms) and hands out
+  // nothing new; a message fetched before the pause may still come once.
+  // Fetching resumes after the last message handed out, so nothing is
+  // skipped. Blocking inside a handler instead would get the member
+  // thrown out of its group after max.poll.interval.ms. Consumer thread.
+  void pause();
+  void resume();
+  bool paused() const { return paused_; }
+
   std::vector<TopicPartition> assignment() const;
   ConsumerStats stats() const;
   const std::string& name() const { return name_; }
@@ -162,6 +174,7 @@ class Consumer {
   void wait_for_in_flight();
   void store_completed();
   void commit_sync(const char* why);
+  void set_paused(std::vector<RdKafka::TopicPartition*>& partitions, bool paused);
 
   ClientEvents events_;
   std::unique_ptr<Rebalancer> rebalancer_;
@@ -171,6 +184,7 @@ class Consumer {
   std::string name_;
   bool closed_ = false;
   bool closing_ = false;
+  bool paused_ = false;
   std::exception_ptr hook_error_;
 
   // The assigned partitions' slots (consumer thread; their bookkeeping

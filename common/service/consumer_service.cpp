@@ -147,6 +147,13 @@ void ConsumerService::loop(kafka::Consumer& consumer, ConsumerHooks& hooks, cons
       if (has_partitions_.load()) last_assigned_ms_.store(steady_ms(now));
     }
     hooks.turn(now);
+    if (const bool ready = hooks.ready(); ready == consumer.paused()) {
+      if (ready) {
+        consumer.resume();
+      } else {
+        consumer.pause();  // waiting on purpose: not a stall (last_turn_ms_ keeps moving)
+      }
+    }
     const auto handled = consumer.poll_batch(handle, options_.batch_max, options_.poll_timeout, batch);
     hooks.after_poll(handled);
   }

@@ -10,6 +10,8 @@
 //   starting()                     once: the producer is up, nothing consumed yet
 //   repeat until stop or fail():
 //     turn(now)                    registry reloads and such
+//     ready()                      false: the partitions are paused (back-
+//                                  pressure) and the loop goes on polling
 //     batch(messages)              the ready messages, up to batch_max
 //     handle(message, ack) ...     each of them, in order
 //     batch({})                    they are handled
@@ -105,6 +107,13 @@ class ConsumerHooks {
   virtual void batch(std::span<const kafka::Message> messages) { (void)messages; }
   virtual void handle(const kafka::Message& message, const kafka::Ack& ack) = 0;
   virtual void after_poll(std::size_t handled) { (void)handled; }
+  // Whether the component takes more messages now. While it says no, the
+  // loop pauses the partitions and keeps polling: the member stays in its
+  // group however long the wait (blocking in handle() instead would have
+  // it thrown out after max.poll.interval.ms, and its partitions moved to
+  // another instance that may be as stuck). At most the message already
+  // fetched comes in meanwhile.
+  virtual bool ready() { return true; }
   virtual void turn(Clock::time_point now) { (void)now; }
   // Where a newly assigned partition starts (ConsumerOptions::start_offset);
   // nullopt: the group's committed offset.

@@ -24,7 +24,6 @@ void Admission::admit(const kafka::Message& msg, const kafka::Ack& ack, kafka::D
     ++counters_.dead_letters;
     return;
   }
-  book_.wait_for_room(options_.max_pending_alerts, hooks_.give_up_waiting, hooks_.alive);
   const auto reg = hooks_.registry();
   const auto plan = plan_alerts(*view, *reg);
   if (plan.test_call_not_alerted) {

@@ -6,8 +6,11 @@
 // alerts and watch for the acknowledgement deadline. A redelivered call
 // finds its alerts recorded and alerts nobody twice.
 //
-// Back-pressure: no call is admitted while max_pending_alerts alerts are
-// pending (an alert storm is drained, not buffered without bound).
+// Back-pressure: no call is taken while max_pending_alerts alerts are
+// pending (an alert storm is drained, not buffered without bound); the
+// service says so to its shell (ConsumerHooks::ready), which pauses the
+// partitions and keeps the member in its group, rather than admit()
+// blocking the consumer thread.
 
 #include <atomic>
 #include <functional>
@@ -27,8 +30,6 @@ namespace e911::notifier {
 struct AdmissionHooks {
   std::function<std::shared_ptr<const registry::Registry>()> registry;
   std::function<void()> wake_publisher;
-  std::function<bool()> give_up_waiting;  // stop requested, or the service failed
-  std::function<void()> alive;            // waiting on purpose is not a stall
 };
 
 class Admission {

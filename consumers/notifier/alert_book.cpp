@@ -90,7 +90,6 @@ void AlertBook::finish(const StoredAlert& alert, const std::shared_ptr<CallConte
     return;
   }
   alerts_.erase(alert.notification_id);
-  room_cv_.notify_all();
   // Only a cache: the acknowledgement check and escalation read the
   // state, and context() decodes the call again when needed.
   if (--call->pending <= 0) calls_.erase(call->row.call_id);
@@ -99,21 +98,11 @@ void AlertBook::finish(const StoredAlert& alert, const std::shared_ptr<CallConte
 void AlertBook::drop(const std::string& notification_id) {
   std::lock_guard lock(mu_);
   alerts_.erase(notification_id);
-  room_cv_.notify_all();
 }
 
 void AlertBook::forget_if_idle(const std::string& call_id) {
   std::lock_guard lock(mu_);
   if (auto it = calls_.find(call_id); it != calls_.end() && it->second->pending <= 0) calls_.erase(it);
-}
-
-void AlertBook::wait_for_room(std::size_t max, const std::function<bool()>& give_up,
-                              const std::function<void()>& alive) {
-  std::unique_lock lock(mu_);
-  while (alerts_.size() >= max && !give_up()) {
-    alive();
-    room_cv_.wait_for(lock, std::chrono::milliseconds(100));
-  }
 }
 
 std::size_t AlertBook::pending() const {
@@ -141,7 +130,6 @@ void AlertBook::close() {
     closed_ = true;
   }
   for (auto& cv : due_cv_) cv.notify_all();
-  room_cv_.notify_all();
 }
 
 }  // namespace e911::notifier

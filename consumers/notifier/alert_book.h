@@ -60,11 +60,6 @@ class AlertBook {
   // Forgets the call's context when none of its alerts is pending.
   void forget_if_idle(const std::string& call_id);
 
-  // Waits while `max` alerts are pending, until `give_up()` holds (checked
-  // every 100 ms, calling `alive()` each time: waiting on purpose is not a
-  // stall).
-  void wait_for_room(std::size_t max, const std::function<bool()>& give_up, const std::function<void()>& alive);
-
   std::size_t pending() const;
   // When the oldest pending alert was created (0: none pending).
   EpochMillis oldest_created() const;
@@ -86,7 +81,6 @@ class AlertBook {
   std::array<Queue, 3> queues_;
   std::array<Queue, 3> leading_;
   std::array<std::condition_variable, 3> due_cv_;
-  std::condition_variable room_cv_;
 };
 
 }  // namespace e911::notifier

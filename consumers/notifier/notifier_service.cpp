@@ -72,9 +72,7 @@ struct NotifierService::State : service::ConsumerHooks {
                  {[this] { wake_publisher(); }, [this](const StoredAlert& a) { escalation.list_alert_failed(a); },
                   [this](const std::string& why) { shell.fail(why); }}),
         admission(options, *store, book, escalation, metrics, counters,
-                  {[this] { return current_registry(); }, [this] { wake_publisher(); },
-                   [this] { return (stop != nullptr && stop->load()) || shell.failed(); },
-                   [this] { shell.mark_alive(); }}),
+                  {[this] { return current_registry(); }, [this] { wake_publisher(); }}),
         acknowledgements(*store, metrics, counters, ack_settings, [this] { return current_registry(); },
                          [this] { wake_publisher(); }) {}
 
@@ -102,7 +100,6 @@ struct NotifierService::State : service::ConsumerHooks {
   std::mutex publisher_mu;
   std::unique_ptr<RecordPublisher> publisher;
   PublisherCounters records;
-  const std::atomic<bool>* stop = nullptr;
 
   std::shared_ptr<const registry::Registry> current_registry() const {
     std::lock_guard lock(registry_mu);
@@ -175,6 +172,10 @@ struct NotifierService::State : service::ConsumerHooks {
     admission.admit(msg, ack, shell.dead_letters());
   }
 
+  // Back-pressure (notifier.max_pending_alerts): no new call while that
+  // many alerts are pending; the shell pauses the partitions meanwhile.
+  bool ready() override { return book.pending() < options.max_pending_alerts; }
+
   void turn(service::Clock::time_point now) override {
     const auto reload = registry_file.poll(now, take_reload_request());
     if (!reload) return;
@@ -213,7 +214,6 @@ NotifierService::~NotifierService() = default;
 
 void NotifierService::run(const std::atomic<bool>& stop) {
   auto& s = *state_;
-  s.stop = &stop;
   s.shell.run(s, stop);
   s.log.info("stopped", {{"calls", s.counters.calls.load()}, {"alerts_sent", s.counters.sent.load()},
                          {"pending_alerts", s.book.pending()}});

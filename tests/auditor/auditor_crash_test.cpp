@@ -1,9 +1,12 @@
 // CRASH TEST (AuditorCrash.*): the whole `e911 auditor` process, SIGKILLed
 // while it is journaling a burst (10,000 emergency calls and two
-// notifications for each) and restarted on the same SQLite journal. Every
+// notifications for each): restarted on the same SQLite journal; or, on a
+// PostgreSQL journal, one of two instances in one group killed and never
+// restarted, so the other takes its partitions over mid-batch. Every
 // record ends up in the journal exactly once (none missing, none doubled)
 // and the chain verifies from the first entry to the last: what the
-// offsets committed with the entries (not Kafka's) guarantee.
+// offsets committed with the entries (not Kafka's), the journal's write
+// lock and its fencing by offset guarantee.
 
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
@@ -21,6 +24,7 @@
 #include "tests/kafka/kafka_test_util.h"
 #include "tests/support/child_process.h"
 #include "tests/support/files.h"
+#include "tests/support/postgres_server.h"
 
 namespace e911::auditor {
 namespace {
@@ -50,7 +54,13 @@ std::string with_fields(const rapidjson::Document& doc, const std::map<std::stri
   return out.GetString();
 }
 
-TEST(AuditorCrash, SigkillMidIngestJournalsEveryRecordExactlyOnce) {
+// How the burst is interrupted.
+enum class Crash {
+  restart,    // one instance, SIGKILLed and started again on the same journal
+  two_nodes,  // two instances in one group; one SIGKILLed for good, the other carries on
+};
+
+void journal_a_burst_through_a_crash(const std::string& store_url, Crash crash) {
   kafka::test::TempDir dir;
   kafka::EmbeddedBroker broker;
   const Config::Topics topics{"e911.call-events", "e911.location-updates", "e911.emergency-calls",
@@ -65,7 +75,6 @@ TEST(AuditorCrash, SigkillMidIngestJournalsEveryRecordExactlyOnce) {
   const auto props = kafka::test::test_properties(broker);
   const auto group = kafka::test::unique_name("e911-auditor-crash");
   const auto secret = dir.write("signing.secret", test::secret() + "\n");
-  const auto store_url = "sqlite:" + dir.path("audit.db");
   dir.write("e911.yaml", test::component_config_yaml(props, dir.path("state")) + "auditor:\n" +
                              "  store: " + store_url + "\n" +
                              "  group_id: " + group + "\n" +
@@ -92,6 +101,11 @@ TEST(AuditorCrash, SigkillMidIngestJournalsEveryRecordExactlyOnce) {
   const std::vector<std::string> argv{test::e911_binary(), "auditor", "--config", dir.path("e911.yaml")};
   auto auditor = std::make_unique<e911::test::ChildProcess>(argv, dir.path("auditor-1.log"));
   auditor->wait_for("e911 auditor: journal ", kDeadline);
+  std::unique_ptr<e911::test::ChildProcess> survivor;
+  if (crash == Crash::two_nodes) {
+    survivor = std::make_unique<e911::test::ChildProcess>(argv, dir.path("auditor-2.log"));
+    survivor->wait_for("e911 auditor: journal ", kDeadline);
+  }
   auto store = open_audit_store(store_url);
   std::int64_t at_kill = 0;
   ASSERT_TRUE(wait_until([&] { return store->count() >= kEntries / 5 || !auditor->running(); }))
@@ -101,7 +115,11 @@ TEST(AuditorCrash, SigkillMidIngestJournalsEveryRecordExactlyOnce) {
   at_kill = store->count();
   ASSERT_LE(at_kill, kEntries * 4 / 5) << "ingest finished before it could be interrupted";
 
-  auditor = std::make_unique<e911::test::ChildProcess>(argv, dir.path("auditor-2.log"));
+  if (crash == Crash::restart) {
+    auditor = std::make_unique<e911::test::ChildProcess>(argv, dir.path("auditor-2.log"));
+  } else {
+    auditor = std::move(survivor);  // takes the dead one's partitions once its session expires
+  }
   // Done when the offsets in the journal are past every record.
   ASSERT_TRUE(wait_until(
       [&] {
@@ -115,7 +133,7 @@ TEST(AuditorCrash, SigkillMidIngestJournalsEveryRecordExactlyOnce) {
   auditor->stop();
   EXPECT_EQ(auditor->exit_code(), 0) << e911::test::read_file(dir.path("auditor-2.log"));
   std::cout << "[ measure  ] killed with " << at_kill << " of " << kEntries << " entries journaled\n";
-  RecordProperty("entries_at_kill", static_cast<int>(at_kill));
+  ::testing::Test::RecordProperty("entries_at_kill", static_cast<int>(at_kill));
 
   // Exactly the expected entries, call by call.
   EXPECT_EQ(store->count(), kEntries);
@@ -143,6 +161,18 @@ TEST(AuditorCrash, SigkillMidIngestJournalsEveryRecordExactlyOnce) {
   const auto verified = verify_chain(entries_from(*store), test::keyring_of(test::signer(SigningAlgorithm::hs256, "k-crash")));
   EXPECT_TRUE(verified.ok) << verified.reason;
   EXPECT_EQ(verified.entries, kEntries);
+}
+
+TEST(AuditorCrash, SigkillMidIngestJournalsEveryRecordExactlyOnce) {
+  kafka::test::TempDir dir;
+  journal_a_burst_through_a_crash("sqlite:" + dir.path("audit.db"), Crash::restart);
+}
+
+// Two auditors on one PostgreSQL journal, one SIGKILLed mid-batch for good.
+TEST(AuditorCrash, OneOfTwoAuditorsOnPostgresqlKilledJournalsEveryRecordExactlyOnce) {
+  if (e911::test::PostgresServer::bin_dir().empty()) GTEST_SKIP() << "no PostgreSQL server binaries";
+  e911::test::PostgresServer server;
+  journal_a_burst_through_a_crash(server.url(server.create_database()), Crash::two_nodes);
 }
 
 }  // namespace

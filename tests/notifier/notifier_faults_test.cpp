@@ -2,7 +2,8 @@
 // tests/notifier/peers/smtp_server.py) and the embedded Kafka broker, under
 // faults: the relay down when the call arrives and up later; the relay
 // refusing recipients (550); the `e911 notifier` process SIGKILLed in the
-// middle of a burst of 100 calls and restarted.
+// middle of a burst of 100 calls and restarted; a relay hanging for longer
+// than max.poll.interval.ms (back-pressure without leaving the group).
 
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
@@ -321,6 +322,100 @@ TEST_F(NotifierFaultsTest, AKilledAndRestartedNotifierAlertsTheNextCallWithinThe
   EXPECT_LT(waited, 40.0) << test::read_file(dir_.path("notifier-2.log"));
   notifier->stop();
   EXPECT_EQ(notifier->exit_code(), 0) << test::read_file(dir_.path("notifier-2.log"));
+}
+
+// Back-pressure: a relay that hangs for longer than the consumer's
+// max.poll.interval.ms while alerts pile up to max_pending_alerts. The
+// notifier pauses its partitions and keeps polling rather than block its
+// consumer thread, so it is never thrown out of its group (which would
+// move its partitions to another instance, as stuck, and rebalance the
+// group again and again); the webhook goes out while the e-mails hang;
+// once the relay answers, the calls held back are taken and every alert
+// is delivered, none skipped by the pause.
+TEST_F(NotifierFaultsTest, ARelayHangingLongerThanThePollIntervalKeepsTheNotifierInItsGroup) {
+  const auto hooks_record = dir_.path("webhooks.jsonl");
+  test::ChildProcess receiver({kPython, test::source_dir() + "/tests/notifier/peers/http_receiver.py", "--mode",
+                               "webhook", "--record", hooks_record},
+                              dir_.path("receiver.log"));
+  const auto hook_port = receiver.wait_for("port=", std::chrono::seconds(30));
+  registry_ = dir_.write("registry-hooks.yaml", R"(version: 1
+notification_lists:
+  london-security:
+    - {name: "Desk", email: "desk@example.com", webhook: "http://127.0.0.1:)" + hook_port + R"(/hooks/desk"}
+    - {name: "Guard", email: "guard@example.com"}
+sites:
+  - id: london-hq
+    name: "London HQ"
+    notify: london-security
+    timezone: Europe/London
+    address: {country: GB, city: London, street: "Example Road", house_number: "1"}
+    subnets: ["10.40.0.0/16"]
+)");
+  const auto hang = dir_.write("relay-hangs", "");
+  const int port = test::free_loopback_port();
+  start_smtp(port, {"--hang-while", hang});
+  auto props = props_;
+  props["max.poll.interval.ms"] = props_.at("session.timeout.ms");  // 3 s, the least librdkafka takes
+  // Each attempt waits 4 s for the relay (longer than the poll interval);
+  // two e-mails pending already stop new calls.
+  const auto log_path = dir_.path("notifier.log");
+  test::ChildProcess notifier(
+      notifier_command(props, port,
+                       "  max_pending_alerts: 2\n  timeouts: {io_ms: 4000}\n"
+                       "  retry: {initial_delay_ms: 100, max_delay_ms: 500}\n  webhook: {transport: http}\n"),
+      log_path);
+  const auto hooks_for = [&](const std::string& call_id) {
+    const auto record = std::filesystem::exists(hooks_record) ? test::read_file(hooks_record) : std::string();
+    std::size_t n = 0;
+    for (auto at = record.find(call_id); at != std::string::npos; at = record.find(call_id, at + 1)) ++n;
+    return n > 0;
+  };
+  // Reads the relay's "held=N" lines until N reaches `n`.
+  int held = 0;
+  const auto wait_held = [&](int n) {
+    while (held < n) {
+      const auto line = smtp_->read_line(std::chrono::seconds(60));
+      if (!line) return false;
+      if (line->rfind("held=", 0) == 0) held = std::stoi(line->substr(5));
+    }
+    return true;
+  };
+
+  produce(call_numbered("c-hang-1"), "c-hang-1");
+  ASSERT_TRUE(producer_->flush(kDeadline));
+  ASSERT_TRUE(wait_until([&] { return hooks_for("c-hang-1") || !notifier.running(); }))
+      << test::read_file(log_path);
+  ASSERT_TRUE(wait_held(2));  // both e-mails of the first call are stuck in the relay
+  produce(call_numbered("c-hang-2"), "c-hang-2");
+  produce(call_numbered("c-hang-3"), "c-hang-3");
+  ASSERT_TRUE(producer_->flush(kDeadline));
+  // Three rounds of attempts held by the relay: well over 3 s, the poll
+  // interval, with the notifier at its bound of pending alerts.
+  ASSERT_TRUE(wait_held(6)) << test::read_file(log_path);
+  EXPECT_FALSE(hooks_for("c-hang-3")) << "no new call is taken while max_pending_alerts alerts are pending";
+
+  std::filesystem::remove(hang);  // the relay answers again
+  ASSERT_TRUE(wait_until(
+      [&] {
+        return (mails_for("c-hang-1") >= 2 && mails_for("c-hang-2") >= 2 && mails_for("c-hang-3") >= 2 &&
+                hooks_for("c-hang-2") && hooks_for("c-hang-3")) ||
+               !notifier.running();
+      },
+      std::chrono::seconds(120)))
+      << test::read_file(log_path);
+  ASSERT_TRUE(notifier.running()) << test::read_file(log_path);
+  const auto log = test::read_file(log_path);
+  const auto occurrences = [&](const std::string& what) {
+    std::size_t n = 0;
+    for (auto at = log.find(what); at != std::string::npos; at = log.find(what, at + 1)) ++n;
+    return n;
+  };
+  EXPECT_EQ(occurrences("partitions_assigned"), 1u) << log;
+  EXPECT_EQ(occurrences("partitions_revoked"), 0u) << log;
+  EXPECT_EQ(occurrences("partitions_lost"), 0u) << log;
+  EXPECT_EQ(occurrences("maximum poll interval"), 0u) << log;
+  notifier.stop();
+  EXPECT_EQ(notifier.exit_code(), 0) << test::read_file(log_path);
 }
 
 // A stop while the broker is gone ends within the consumer's bounds (the

@@ -11,10 +11,12 @@ files are written before the server answers 250, under temporary names
 and renamed, so a reader never sees half a file.
 
 Prints exactly "port=N" on standard output once listening, then runs until
-SIGTERM (or SIGINT).
+SIGTERM (or SIGINT). With --hang-while FILE it also prints "held=N" each
+time it starts holding a message's DATA unanswered.
 """
 
 import argparse
+import asyncio
 import base64
 import email
 import email.policy
@@ -98,10 +100,12 @@ def write_atomically(path, data):
 
 
 class Handler:
-    def __init__(self, maildir, reject_rcpt, reject_only):
+    def __init__(self, maildir, reject_rcpt, reject_only, hang_while=None):
         self.maildir = maildir
         self.reject_rcpt = reject_rcpt
         self.reject_only = {a.lower() for a in reject_only}
+        self.hang_while = hang_while
+        self.held = 0
         self.count = 0
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -111,6 +115,16 @@ class Handler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.hang_while and os.path.exists(self.hang_while):
+            # A relay that hangs: the message is taken in and no reply
+            # comes while the file exists. A client that gave up meanwhile
+            # gets nothing saved (it will send again).
+            self.held += 1
+            print(f"held={self.held}", flush=True)
+            while os.path.exists(self.hang_while):
+                await asyncio.sleep(0.05)
+            if server.transport is None or server.transport.is_closing():
+                return "451 4.4.2 too late"
         self.count += 1
         n = self.count
         raw = envelope.original_content
@@ -156,6 +170,8 @@ def main():
     p.add_argument("--auth", metavar="USER:PASSWORD", help="require AUTH with these credentials")
     p.add_argument("--auth-mechanisms", metavar="M,M", help="offer only these (default: PLAIN,LOGIN)")
     p.add_argument("--reject-rcpt", metavar="REPLY", help='answer RCPT TO with this, e.g. "550 5.1.1 user unknown"')
+    p.add_argument("--hang-while", metavar="FILE",
+                   help="answer no DATA while FILE exists (a relay that hangs); prints held=N for each")
     p.add_argument("--reject-rcpt-to", metavar="ADDRESS", action="append", default=[],
                    help="with --reject-rcpt: reject only these recipients (repeatable)")
     args = p.parse_args()
@@ -182,7 +198,7 @@ def main():
         offered = set((args.auth_mechanisms or "PLAIN,LOGIN").upper().split(","))
         kwargs["auth_exclude_mechanism"] = {"PLAIN", "LOGIN"} - offered
 
-    controller = Controller(Handler(args.maildir, reject, args.reject_rcpt_to), hostname="127.0.0.1",
+    controller = Controller(Handler(args.maildir, reject, args.reject_rcpt_to, args.hang_while), hostname="127.0.0.1",
                             port=args.port or free_port(), server_hostname="e911-test-smtp", **kwargs)
     controller.start()
     print(f"port={controller.port}", flush=True)
