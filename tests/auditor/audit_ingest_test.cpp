@@ -279,6 +279,27 @@ TEST_P(AuditIngestTest, WritersInTwoConnectionsKeepOneChain) {
   EXPECT_TRUE(r.ok) << r.reason;
 }
 
+// One audit record per call: the same emergency call produced twice at
+// another offset (a locator that crashed before committing its call event
+// resolves it again), or twice in one batch, is journaled once, from its
+// first record. The fault campaign found the second copy journaled.
+TEST_P(AuditIngestTest, AnEmergencyCallIsJournaledOnceWhateverItsOffset) {
+  auto twice = call_drafts_with_elin("c-1", "+15125550190", 0);
+  const auto again = call_drafts_with_elin("c-1", "+15125550191", 1);
+  twice.insert(twice.end(), again.begin(), again.end());
+  auto sealed = store_->ingest(twice, {}, signer_);
+  ASSERT_EQ(sealed.size(), 2u);
+  EXPECT_EQ(sealed[0].kind, "call.recorded");
+  EXPECT_EQ(sealed[1].kind, "location.conveyed");
+  sealed = store_->ingest(call_drafts_with_elin("c-1", "+15125550192", 2), {}, signer_);
+  EXPECT_TRUE(sealed.empty()) << "journaled already, at another offset";
+  sealed = store_->ingest(call_drafts_with_elin("c-2", "", 3), {}, signer_);
+  EXPECT_EQ(sealed.size(), 2u) << "another call is journaled";
+  EXPECT_EQ(store_->count(), 4);
+  EXPECT_EQ(call_row("c-1")["elin"], "+15125550190") << "the first record is the one kept";
+  EXPECT_TRUE(verify().ok);
+}
+
 }  // namespace
 }  // namespace e911::auditor
 
@@ -292,10 +313,12 @@ TEST_P(AuditIngestTest, TheCallRowKeepsTheElinConveyed) {
   store_->ingest(call_drafts_with_elin("c-2", "", 1), {}, signer_);
   EXPECT_EQ(call_row("c-1")["elin"], "+15125550190");
   EXPECT_EQ(call_row("c-2")["elin"], "");
+  // The same call produced again is absorbed (one audit record per call):
+  // the row keeps what the call was journaled with.
   store_->ingest(call_drafts_with_elin("c-1", "+15125550191", 2), {}, signer_);
-  EXPECT_EQ(call_row("c-1")["elin"], "+15125550191");
+  EXPECT_EQ(call_row("c-1")["elin"], "+15125550190");
   store_->ingest(call_drafts_with_elin("c-1", "", 3), {}, signer_);
-  EXPECT_EQ(call_row("c-1")["elin"], "+15125550191");
+  EXPECT_EQ(call_row("c-1")["elin"], "+15125550190");
 }
 
 // A journal written before migration 3 (no elin column, no lookup ids):
@@ -303,7 +326,7 @@ TEST_P(AuditIngestTest, TheCallRowKeepsTheElinConveyed) {
 TEST_P(AuditIngestTest, AJournalFromBeforeTheElinColumnMigratesAndIsBackfilledFromItsEntries) {
   if (!have_client()) GTEST_SKIP() << "no sqlite3 command (Debian package sqlite3)";
   store_->ingest(call_drafts_with_elin("c-1", "+15125550190", 0), {}, signer_);
-  store_->ingest(call_drafts_with_elin("c-1", "+15125550191", 1), {}, signer_);  // conveyed again: the latest
+  store_->ingest(call_drafts_with_elin("c-1", "+15125550191", 1), {}, signer_);  // produced twice: absorbed
   store_->ingest(call_drafts_with_elin("c-2", "", 2), {}, signer_);
   store_->ingest(call_drafts_with_elin("c-3", "+15125550192", 3), {}, signer_);
   store_.reset();
@@ -318,7 +341,7 @@ TEST_P(AuditIngestTest, AJournalFromBeforeTheElinColumnMigratesAndIsBackfilledFr
 
   store_ = open_audit_store(url_);
   EXPECT_EQ(client("SELECT version FROM schema_version"), "4");
-  EXPECT_EQ(call_row("c-1")["elin"], "+15125550191");
+  EXPECT_EQ(call_row("c-1")["elin"], "+15125550190");
   EXPECT_EQ(call_row("c-2")["elin"], "");
   EXPECT_EQ(call_row("c-3")["elin"], "+15125550192");
   EXPECT_EQ(call_row("c-1")["call_class"], "emergency") << "the other columns are untouched";

@@ -17,6 +17,7 @@
 #include "common/sql/rows.h"
 #include "common/sql/transaction.h"
 #include "consumers/auditor/store/call_rows.h"
+#include "consumers/auditor/store/call_record_keys.h"
 #include "consumers/auditor/store/elin_lookup_keys.h"
 #include "consumers/auditor/store/entry_rows.h"
 #include "consumers/auditor/store/registration_rows.h"
@@ -281,10 +282,11 @@ class SqlAuditStore final : public AuditStore {
       sealed.clear();
       check_not_journaled(offsets);
       const auto to_sql = [this](std::string_view q) { return sql(q); };
-      // A lookup or registration journaled already (produced twice) is
-      // not journaled again.
-      const auto kept = without_journaled_registrations(*session_, to_sql,
-                                                        without_journaled_lookups(*session_, to_sql, drafts));
+      // A call, lookup or registration journaled already (produced
+      // twice) is not journaled again.
+      const auto kept = without_journaled_registrations(
+          *session_, to_sql,
+          without_journaled_lookups(*session_, to_sql, without_journaled_calls(*session_, to_sql, drafts)));
       if (!kept.empty()) {
         // Sealed under the write lock: whoever appends next continues
         // from these, whichever process it is.
