@@ -157,6 +157,10 @@ TEST_F(NotifierTakeoverTest, SurvivorsDeliverTheAlertsOfAnInstanceWhoseNodeAndDi
   std::vector<std::unique_ptr<test::ChildProcess>> notifiers;
   for (int i = 0; i < kInstances; ++i) notifiers.push_back(start_notifier(i, port));
 
+  // The first instance up creates the tables.
+  ASSERT_TRUE(wait_until([&] { return postgres_->psql(database_, "SELECT COUNT(*) FROM alerts").exit_code == 0; }))
+      << logs();
+
   // Calls across the three partitions, more while the group is still
   // settling (the first member holds every partition until the others
   // join), until each instance has admitted some: their alerts pending.
