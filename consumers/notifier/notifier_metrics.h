@@ -28,6 +28,7 @@ struct NotifierMetrics {
   prometheus::Family<prometheus::Counter>& escalations;
   prometheus::Family<prometheus::Counter>& acknowledgements;
   prometheus::Counter& dead_letters;
+  prometheus::Counter& claimed;  // pending alerts taken over from instances whose lease expired
   observability::LatencyHistogramFamily delivery_latency;
   observability::LatencyHistogramFamily attempt_duration;
   prometheus::Gauge& pending;

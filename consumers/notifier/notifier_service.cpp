@@ -161,6 +161,7 @@ struct NotifierService::State : service::ConsumerHooks {
   void take_over(const ClaimedWork& work) {
     schedule(work.alerts, work.calls);
     counters.claimed += work.alerts.size();
+    metrics.claimed.Increment(static_cast<double>(work.alerts.size()));
     if (work.records > 0) wake_publisher();
   }
 

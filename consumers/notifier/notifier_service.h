@@ -4,8 +4,9 @@
 // list on every channel the contact has (Kari's Law notification).
 //
 // Delivery (docs/notifier.md, "Never lost, never late, never doubled"):
-// - A call's alerts are first recorded as pending in the SQLite state
-//   (NotifierStore); only then is the call's offset stored for commit. A
+// - A call's alerts are first recorded as pending in the state
+//   (NotifierStore: SQLite, or PostgreSQL shared by instances); only then
+//   is the call's offset stored for commit. A
 //   SIGKILL at any later point loses nothing: pending alerts are resumed
 //   at start-up.
 // - Each alert's first attempt starts at once. Channels have their own

@@ -147,10 +147,13 @@ class NotifierStore {
   std::optional<StoredCall> call(const std::string& call_id);
   std::optional<StoredAlert> alert_by_ack(const std::string& ack_id);
   std::vector<StoredAlert> alerts_of(const std::string& call_id);
+  // This instance's (owner's) pending alerts.
   std::vector<StoredAlert> pending_alerts();
-  // Calls with an acknowledgement wait that are neither acknowledged nor escalated.
+  // This instance's calls with an acknowledgement wait that are neither
+  // acknowledged nor escalated.
   std::vector<StoredCall> calls_awaiting_ack();
 
+  // This instance's outbox records after `after_seq`, in sequence order.
   std::vector<OutboxRecord> unpublished(std::size_t limit, std::int64_t after_seq = 0);
   void remove_published(const std::vector<std::int64_t>& seqs);
   std::size_t outbox_size();
