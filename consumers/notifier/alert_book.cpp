@@ -100,6 +100,13 @@ void AlertBook::drop(const std::string& notification_id) {
   alerts_.erase(notification_id);
 }
 
+void AlertBook::hand_over(const std::string& notification_id, const std::shared_ptr<CallContext>& call) {
+  std::lock_guard lock(mu_);
+  alerts_.erase(notification_id);
+  room_cv_.notify_all();
+  if (--call->pending <= 0) calls_.erase(call->row.call_id);
+}
+
 void AlertBook::forget_if_idle(const std::string& call_id) {
   std::lock_guard lock(mu_);
   if (auto it = calls_.find(call_id); it != calls_.end() && it->second->pending <= 0) calls_.erase(it);

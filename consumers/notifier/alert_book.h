@@ -57,6 +57,9 @@ class AlertBook {
   void finish(const StoredAlert& alert, const std::shared_ptr<CallContext>& call, Channel channel);
   // Forgets an alert that cannot be attempted (its call is missing).
   void drop(const std::string& notification_id);
+  // Forgets a taken alert another instance claimed (a shared store), as
+  // finish() forgets a sent one.
+  void hand_over(const std::string& notification_id, const std::shared_ptr<CallContext>& call);
   // Forgets the call's context when none of its alerts is pending.
   void forget_if_idle(const std::string& call_id);
 

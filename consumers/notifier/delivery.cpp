@@ -49,7 +49,15 @@ void Delivery::worker_loop(Channel channel) {
       continue;
     }
     try {
-      attempt(alert, *due->call, channel);
+      if (!attempt(alert, *due->call, channel)) {
+        // Claimed by another instance while this one's lease had lapsed:
+        // that one sends it from now on.
+        ++counters_.lost_to_claim;
+        log_.warn("alert claimed by another notifier instance; no longer sent from here",
+                  {{"notification_id", alert.notification_id}});
+        book_.hand_over(alert.notification_id, due->call);
+        continue;
+      }
     } catch (const std::exception& e) {
       // The state could not be written: nothing is known to be durable, so
       // stop and let a restart resume from what is.
@@ -82,7 +90,7 @@ SendResult Delivery::send(Channel channel, const OutgoingAlert& out, std::string
   }
 }
 
-void Delivery::attempt(StoredAlert& alert, const CallContext& call, Channel channel) {
+bool Delivery::attempt(StoredAlert& alert, const CallContext& call, Channel channel) {
   const auto out = render_alert(alert, call, channel, ack_url(alert), options_.webhook_secret);
   const auto started = now_millis();
   const auto t0 = Clock::now();
@@ -119,7 +127,9 @@ void Delivery::attempt(StoredAlert& alert, const CallContext& call, Channel chan
   record.transport = transport_name;
   record.error = alert.last_error;
   record.provider_id = alert.provider_id;
-  store_.update_alert(alert, {outbox_entry(record)});
+  // Our attempt's outcome is not recorded when the alert is no longer ours:
+  // the claimer attempts it again (the duplicate docs/operations.md bounds).
+  if (!store_.update_alert(alert, {outbox_entry(record)})) return false;
   hooks_.wake_publisher();
   if (alert.state == AlertState::sent) {
     metrics_.count_attempt(channel, "sent");
@@ -138,6 +148,7 @@ void Delivery::attempt(StoredAlert& alert, const CallContext& call, Channel chan
               {{"call_id", alert.call_id}, {"notification_id", alert.notification_id}, {"channel", alert.channel},
                {"attempt", alert.attempts}, {"error", alert.last_error}, {"retry_in_ms", alert.next_attempt_at - at}});
   }
+  return true;
 }
 
 }  // namespace e911::notifier

@@ -49,7 +49,9 @@ class Delivery {
 
   // One attempt of `alert` on `channel`, recorded. Throws when the state
   // cannot be written.
-  void attempt(StoredAlert& alert, const CallContext& call, Channel channel);
+  // False when the alert is no longer this instance's (another claimed it;
+  // nothing recorded).
+  bool attempt(StoredAlert& alert, const CallContext& call, Channel channel);
 
  private:
   void worker_loop(Channel channel);

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "common/mail/smtp_config.h"
+#include "common/sql/location.h"
 #include "registry/registry_loader.h"
 #include "consumers/notifier/kannel_transport.h"
 #include "consumers/notifier/outbox_transport.h"
@@ -20,6 +21,11 @@ const std::vector<ConfigKey>& notifier_config_keys() {
         ConfigKey::integer("notifier.workers_per_channel", 8, 1, 256),
         ConfigKey::integer("notifier.max_pending_alerts", 20000, 1, 10'000'000),
         ConfigKey::text("notifier.durability", "normal"),
+        // The state's store: default sqlite:<state_dir>/notifier.db; a
+        // postgresql:// URL shared by several instances (docs/decisions/0010).
+        ConfigKey::text("notifier.store", ""),
+        ConfigKey::integer("notifier.store_lease.ttl_ms", 15000, 500, 3'600'000),
+        ConfigKey::text("notifier.store_lease.owner", ""),  // empty: random at each start
         ConfigKey::integer("notifier.retry.initial_delay_ms", 1000, 1, 3'600'000),
         ConfigKey::integer("notifier.retry.max_delay_ms", 30000, 1, 3'600'000),
         ConfigKey::integer("notifier.retry.deadline_s", 600, 1, 7 * 86400),
@@ -105,6 +111,16 @@ Result<NotifierSetup> notifier_setup(const Config& config) {
   if (durability == "normal") o.durability = Durability::normal;
   else if (durability == "full") o.durability = Durability::full;
   else return Error{"notifier.durability: expected normal or full, got \"" + durability + "\" (" + config.origin("notifier.durability") + ")"};
+  o.store_url = get(config, "notifier.store");
+  if (!o.store_url.empty()) {
+    try {
+      sql::parse_location(o.store_url, "notifier store");  // said now rather than at start-up
+    } catch (const std::exception& e) {
+      return Error{std::string("notifier.store: ") + e.what() + " (" + config.origin("notifier.store") + ")"};
+    }
+  }
+  o.store_owner = get(config, "notifier.store_lease.owner");
+  o.store_lease_ttl = std::chrono::milliseconds(config.get_int("notifier.store_lease.ttl_ms"));
   o.retry.initial_delay = std::chrono::milliseconds(config.get_int("notifier.retry.initial_delay_ms"));
   o.retry.max_delay = std::chrono::milliseconds(config.get_int("notifier.retry.max_delay_ms"));
   o.retry.deadline = std::chrono::seconds(config.get_int("notifier.retry.deadline_s"));

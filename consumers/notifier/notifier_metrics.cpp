@@ -8,6 +8,9 @@ NotifierMetrics::NotifierMetrics(observability::MetricsRegistry& m)
       escalations(m.counter("notifier", "escalations", "Escalations to the fallback list, by reason.")),
       acknowledgements(m.counter("notifier", "acknowledgements", "Acknowledgement link uses, by result.")),
       dead_letters(m.counter("notifier", "dead_letters", "Rejected emergency-call messages dead-lettered.").Add({})),
+      claimed(m.counter("notifier", "alerts_claimed",
+                        "Pending alerts taken over from notifier instances whose lease on the shared store expired.")
+                  .Add({})),
       delivery_latency(m.latency_histogram(
           "notifier", "alert_delivery_latency",
           "From the call (its occurred_at) to the channel accepting the alert, by channel.")),

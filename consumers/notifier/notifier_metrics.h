@@ -28,6 +28,7 @@ struct NotifierMetrics {
   prometheus::Family<prometheus::Counter>& escalations;
   prometheus::Family<prometheus::Counter>& acknowledgements;
   prometheus::Counter& dead_letters;
+  prometheus::Counter& claimed;  // pending alerts taken over from instances whose lease expired
   observability::LatencyHistogramFamily delivery_latency;
   observability::LatencyHistogramFamily attempt_duration;
   prometheus::Gauge& pending;
@@ -42,7 +43,7 @@ struct NotifierMetrics {
 // What stats() reports; written by every part, from any thread.
 struct NotifierCounters {
   std::atomic<std::uint64_t> calls{0}, admitted{0}, duplicate_calls{0}, dead_letters{0}, sent{0}, failed{0},
-      retried{0}, escalations{0}, acknowledgements{0}, ack_checks{0};
+      retried{0}, escalations{0}, acknowledgements{0}, ack_checks{0}, claimed{0}, lost_to_claim{0};
   std::atomic<std::size_t> pending{0};
 };
 

@@ -17,6 +17,7 @@
 #include "consumers/notifier/escalation.h"
 #include "consumers/notifier/notifier_metrics.h"
 #include "consumers/notifier/record_publisher.h"
+#include "consumers/notifier/store_lease.h"
 #include "registry/registry_file.h"
 #include "registry/reload_metrics.h"
 
@@ -33,6 +34,11 @@ service::ConsumerServiceOptions shell_options(const NotifierServiceOptions& o, c
 }
 
 std::unique_ptr<NotifierStore> open_store(const NotifierServiceOptions& o) {
+  if (!o.store_url.empty()) {
+    const auto location = sql::parse_location(o.store_url, "notifier store");
+    return std::make_unique<NotifierStore>(location, o.store_owner.empty() ? random_owner_id() : o.store_owner,
+                                           o.durability, /*connect_timeout_s=*/10);
+  }
   if (o.state_dir.empty()) throw std::runtime_error("the notifier needs a state directory (state_dir)");
   std::error_code ec;
   std::filesystem::create_directories(o.state_dir, ec);
@@ -74,7 +80,12 @@ struct NotifierService::State : service::ConsumerHooks {
         admission(options, *store, book, escalation, metrics, counters,
                   {[this] { return current_registry(); }, [this] { wake_publisher(); }}),
         acknowledgements(*store, metrics, counters, ack_settings, [this] { return current_registry(); },
-                         [this] { wake_publisher(); }) {}
+                         [this] { wake_publisher(); }) {
+    if (store->shared()) {
+      lease = std::make_unique<StoreLease>(*store, options.store_lease_ttl,
+                                           [this](const ClaimedWork& work) { take_over(work); });
+    }
+  }
 
   NotifierServiceOptions options;
   observability::MetricsRegistry metrics_registry;
@@ -93,6 +104,7 @@ struct NotifierService::State : service::ConsumerHooks {
   Delivery delivery;
   Admission admission;
   Acknowledgements acknowledgements;
+  std::unique_ptr<StoreLease> lease;  // a shared store's
 
   // Set while run() runs: sends the state's outbox to e911.notifications.
   // The acknowledgement endpoint may wake it from its own threads at any
@@ -136,6 +148,23 @@ struct NotifierService::State : service::ConsumerHooks {
   void resume() {
     const auto pending = store->pending_alerts();
     const auto awaiting = store->calls_awaiting_ack();
+    schedule(pending, awaiting);
+    if (!pending.empty() || !awaiting.empty()) {
+      log.info("resumed from the state", {{"pending_alerts", pending.size()}, {"awaiting_ack", awaiting.size()}});
+    }
+  }
+
+  // What the lease's thread claimed from instances whose lease expired.
+  void take_over(const ClaimedWork& work) {
+    schedule(work.alerts, work.calls);
+    counters.claimed += work.alerts.size();
+    metrics.claimed.Increment(static_cast<double>(work.alerts.size()));
+    if (work.records > 0) wake_publisher();
+  }
+
+  // Recorded alerts and acknowledgement deadlines, scheduled as after a
+  // restart: due at once.
+  void schedule(const std::vector<StoredAlert>& pending, const std::vector<StoredCall>& awaiting) {
     const auto now = now_millis();
     for (auto a : pending) {
       const auto call = book.context(a.call_id);
@@ -147,14 +176,13 @@ struct NotifierService::State : service::ConsumerHooks {
       book.add({a}, call, /*lead=*/false);
     }
     for (const auto& c : awaiting) escalation.watch(c.call_id, c.ack_due_at);
-    if (!pending.empty() || !awaiting.empty()) {
-      log.info("resumed from the state", {{"pending_alerts", pending.size()}, {"awaiting_ack", awaiting.size()}});
-    }
   }
 
   // ---- the shell's hooks ----
 
   void starting(service::ConsumerService&) override {
+    // The lease first: nothing is recorded under an owner no lease vouches for.
+    if (lease) lease->start();
     resume();
     delivery.start();
     escalation.start();
@@ -165,7 +193,7 @@ struct NotifierService::State : service::ConsumerHooks {
       publisher->start();
     }
     log.info("consuming", {{"topic", options.topics.emergency_calls}, {"group_id", options.group_id},
-                           {"state", options.state_dir + "/notifier.db"}});
+                           {"state", store->display_name()}, {"owner", store->owner()}});
   }
 
   void handle(const kafka::Message& msg, const kafka::Ack& ack) override {
@@ -196,6 +224,7 @@ struct NotifierService::State : service::ConsumerHooks {
   // Workers and timer first (nothing new is recorded), then what is in the
   // outbox goes out; pending alerts stay recorded for the next start.
   void stopped() override {
+    if (lease) lease->stop();  // nothing more is claimed
     delivery.stop();
     escalation.stop();
     std::unique_ptr<RecordPublisher> last;
@@ -204,6 +233,10 @@ struct NotifierService::State : service::ConsumerHooks {
       last = std::move(publisher);
     }
     if (last) last->stop(std::chrono::seconds(5));  // what is left stays in the outbox
+    // Nothing of this instance's is in flight any more: what it leaves is
+    // for the survivors at once, unless it comes back under its configured
+    // owner id (then its lease lets it resume its own first).
+    if (lease && options.store_owner.empty()) lease->release();
   }
 };
 
@@ -249,6 +282,8 @@ NotifierServiceStats NotifierService::stats() const {
   st.acknowledgements = c.acknowledgements.load();
   st.records_published = s.records.published.load();
   st.ack_checks = c.ack_checks.load();
+  st.alerts_claimed = c.claimed.load();
+  st.alerts_lost_to_claim = c.lost_to_claim.load();
   st.pending_alerts = s.book.pending();
   st.unpublished_records = s.records.unpublished.load();
   return st;

@@ -4,8 +4,9 @@
 // list on every channel the contact has (Kari's Law notification).
 //
 // Delivery (docs/notifier.md, "Never lost, never late, never doubled"):
-// - A call's alerts are first recorded as pending in the SQLite state
-//   (NotifierStore); only then is the call's offset stored for commit. A
+// - A call's alerts are first recorded as pending in the state
+//   (NotifierStore: SQLite, or PostgreSQL shared by instances); only then
+//   is the call's offset stored for commit. A
 //   SIGKILL at any later point loses nothing: pending alerts are resumed
 //   at start-up.
 // - Each alert's first attempt starts at once. Channels have their own
@@ -20,6 +21,9 @@
 //   to the state's outbox in the same transaction as the state change and
 //   published from there, so none is lost either.
 // - A redelivered call finds its alerts recorded and sends nothing twice.
+// - On a store shared by instances (PostgreSQL), each instance sends only
+//   the alerts it owns; a survivor claims and sends those of an instance
+//   whose lease expired (store_lease.h).
 
 #include <atomic>
 #include <chrono>
@@ -46,8 +50,15 @@ struct NotifierServiceOptions {
   std::string group_id = "e911-notifier";
   std::string instance_id{};  // group.instance.id: a static member (docs/operations.md); empty: dynamic
   std::string registry_path;
-  std::string state_dir;  // notifier.db lives here
+  std::string state_dir;  // notifier.db lives here (unless store_url says otherwise)
   Durability durability = Durability::normal;
+  // The state's store: empty for sqlite:<state_dir>/notifier.db; a
+  // postgresql:// URL for a store instances share (docs/decisions/0010).
+  std::string store_url;
+  // Shared store only: this instance's owner id (empty: random at start)
+  // and how long its lease lives unrenewed before survivors claim its work.
+  std::string store_owner;
+  std::chrono::milliseconds store_lease_ttl{15000};
   RetryPolicy retry;
   // The transport of each channel. An alert on a channel without one fails
   // at once (and so escalates), saying so.
@@ -79,6 +90,8 @@ struct NotifierServiceStats {
   std::uint64_t acknowledgements = 0;
   std::uint64_t records_published = 0;  // notification records Kafka acknowledged
   std::uint64_t ack_checks = 0;         // acknowledgement deadlines reached and checked
+  std::uint64_t alerts_claimed = 0;     // pending alerts taken over from instances whose lease expired
+  std::uint64_t alerts_lost_to_claim = 0;  // alerts another instance claimed while this one's lease had lapsed
   std::size_t pending_alerts = 0;
   std::size_t unpublished_records = 0;
 };

@@ -21,8 +21,11 @@ namespace {
 // The state's schema (sql::migrate runs it): append only, never edit one
 // that has shipped.
 const sql::Migration kMigrations[] = {
-    {.both = {
-         R"sql(CREATE TABLE calls (
+    // The outbox's sequence is the only statement the two databases spell
+    // differently (SQLite runs exactly what it always ran).
+    {.both =
+         {
+             R"sql(CREATE TABLE calls (
   call_id TEXT PRIMARY KEY,
   document TEXT NOT NULL,
   received_at BIGINT NOT NULL,
@@ -32,7 +35,7 @@ const sql::Migration kMigrations[] = {
   acknowledged_by TEXT NOT NULL DEFAULT '',
   escalated_to TEXT NOT NULL DEFAULT ''
 ))sql",
-         R"sql(CREATE TABLE alerts (
+             R"sql(CREATE TABLE alerts (
   notification_id TEXT PRIMARY KEY,
   call_id TEXT NOT NULL,
   list TEXT NOT NULL,
@@ -50,16 +53,42 @@ const sql::Migration kMigrations[] = {
   created_at BIGINT NOT NULL,
   done_at BIGINT NOT NULL
 ))sql",
-         R"sql(CREATE INDEX alerts_by_state ON alerts (state, next_attempt_at))sql",
-         R"sql(CREATE INDEX alerts_by_call ON alerts (call_id))sql",
-         R"sql(CREATE TABLE outbox (
+             R"sql(CREATE INDEX alerts_by_state ON alerts (state, next_attempt_at))sql",
+             R"sql(CREATE INDEX alerts_by_call ON alerts (call_id))sql",
+         },
+     .sqlite =
+         {
+             R"sql(CREATE TABLE outbox (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   key TEXT NOT NULL,
   value TEXT NOT NULL
 ))sql",
-     },
+         },
+     .postgresql =
+         {
+             R"sql(CREATE TABLE outbox (
+  seq BIGSERIAL PRIMARY KEY,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL
+))sql",
+         }},
+    // Owners and leases, for instances sharing one PostgreSQL database. On
+    // SQLite every owner stays ''.
+    {.both =
+         {
+             "ALTER TABLE calls ADD COLUMN owner TEXT NOT NULL DEFAULT ''",
+             "ALTER TABLE alerts ADD COLUMN owner TEXT NOT NULL DEFAULT ''",
+             "ALTER TABLE outbox ADD COLUMN owner TEXT NOT NULL DEFAULT ''",
+             "CREATE INDEX alerts_by_owner ON alerts (owner, state)",
+             "CREATE INDEX outbox_by_owner ON outbox (owner, seq)",
+             R"sql(CREATE TABLE notifier_leases (
+  owner TEXT PRIMARY KEY,
+  expires_at BIGINT NOT NULL
+))sql",
+         },
      .sqlite = {},
-     .postgresql = {}},
+     // The order alerts were recorded in (SQLite has its rowid).
+     .postgresql = {"ALTER TABLE alerts ADD COLUMN added BIGSERIAL"}},
 };
 
 constexpr const char* kAlertColumns =
@@ -120,67 +149,113 @@ std::vector<StoredCall> calls_from(Poco::Data::Statement& stmt) {
   return out;
 }
 
+// `detail` with each of `secrets` blanked out (a driver may echo them).
+std::string without(const std::vector<std::string>& secrets, std::string detail) {
+  for (const auto& secret : secrets) {
+    if (secret.empty()) continue;
+    for (std::size_t at = 0; (at = detail.find(secret, at)) != std::string::npos; at += 3) {
+      detail.replace(at, secret.size(), "***");
+    }
+  }
+  return detail;
+}
+
+// The dialect the store writes with. On PostgreSQL a plain BEGIN: every
+// write is safe on its own (ON CONFLICT DO NOTHING, updates conditional on
+// the row's state and owner), so instances need not queue behind the one
+// database-wide advisory lock the auditor's single writer takes.
+sql::Dialect store_dialect(sql::Engine engine) {
+  auto d = sql::dialect_of(engine);
+  if (engine == sql::Engine::postgresql) d.begin_write = {"BEGIN"};
+  return d;
+}
+
 }  // namespace
 
 std::string_view alert_state_name(AlertState state) { return kAlertStateNames.name(state, "pending"); }
 
-NotifierStore::NotifierStore(const std::string& path, Durability durability) : path_(path) {
+NotifierStore::NotifierStore(const std::string& path, Durability durability) {
+  open({.kind = sql::Location::Kind::sqlite, .target = path, .display_name = path, .secrets = {}}, durability, 10);
+}
+
+NotifierStore::NotifierStore(const sql::Location& location, std::string owner, Durability durability,
+                             int connect_timeout_s)
+    : owner_(location.kind == sql::Location::Kind::postgresql ? std::move(owner) : std::string()) {
+  open(location, durability, connect_timeout_s);
+}
+
+void NotifierStore::open(const sql::Location& location, Durability durability, int connect_timeout_s) {
+  name_ = location.display_name;
+  const bool postgresql = location.kind == sql::Location::Kind::postgresql;
+  dialect_ = store_dialect(postgresql ? sql::Engine::postgresql : sql::Engine::sqlite);
   try {
-    session_ = sql::open_sqlite(path, {.sync = durability == Durability::full ? sql::SqliteSync::full
-                                                                               : sql::SqliteSync::normal,
-                                       .busy_timeout_ms = 10000});
-    sql::migrate(*session_, sql::sqlite_dialect(), kMigrations);
+    if (postgresql) {
+      session_ = sql::open_postgresql(location.target, connect_timeout_s);
+    } else {
+      session_ = sql::open_sqlite(location.target,
+                                  {.sync = durability == Durability::full ? sql::SqliteSync::full
+                                                                          : sql::SqliteSync::normal,
+                                   .busy_timeout_ms = connect_timeout_s * 1000});
+    }
+    // Migrations with the database's own write lock: instances starting
+    // together migrate once.
+    sql::migrate(*session_, sql::dialect_of(dialect_.engine), kMigrations);
   } catch (const Poco::Exception& e) {
-    throw std::runtime_error("notifier state " + path + ": " + e.displayText());
+    throw std::runtime_error("notifier state " + name_ + ": " + without(location.secrets, e.displayText()));
   } catch (const std::runtime_error& e) {
-    throw std::runtime_error("notifier state " + path + ": " + e.what());
+    throw std::runtime_error("notifier state " + name_ + ": " + without(location.secrets, e.what()));
   }
 }
 
 NotifierStore::~NotifierStore() = default;
 
-sql::Transaction NotifierStore::transaction_locked() { return sql::Transaction(*session_, sql::sqlite_dialect()); }
+sql::Transaction NotifierStore::transaction_locked() { return sql::Transaction(*session_, dialect_); }
 
 bool NotifierStore::insert_call_locked(const StoredCall& c) {
   Poco::Data::Statement stmt(*session_);
-  stmt << "INSERT OR IGNORE INTO calls (" << kCallColumns << ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)", bind(c.call_id),
-      bind(c.document), bind(c.received_at), bind(c.list), bind(c.ack_due_at), bind(c.acknowledged_at),
-      bind(c.acknowledged_by), bind(c.escalated_to);
+  stmt << sql(std::string("INSERT INTO calls (") + kCallColumns +
+              ", owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"),
+      bind(c.call_id), bind(c.document), bind(c.received_at), bind(c.list), bind(c.ack_due_at),
+      bind(c.acknowledged_at), bind(c.acknowledged_by), bind(c.escalated_to), bind(owner_);
   return stmt.execute() > 0;
 }
 
 bool NotifierStore::insert_alert_locked(const StoredAlert& a) {
   Poco::Data::Statement stmt(*session_);
-  stmt << "INSERT OR IGNORE INTO alerts (" << kAlertColumns
-       << ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+  stmt << sql(std::string("INSERT INTO alerts (") + kAlertColumns +
+              ", owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"),
       bind(a.notification_id), bind(a.call_id), bind(a.list), bind(a.recipient_name), bind(a.channel),
       bind(a.address), bind(a.escalation_note), bind(a.ack_id), bind(std::string(alert_state_name(a.state))),
       bind(static_cast<Poco::Int64>(a.attempts)), bind(a.first_attempt_at), bind(a.next_attempt_at),
-      bind(a.last_error), bind(a.provider_id), bind(a.created_at), bind(a.done_at);
+      bind(a.last_error), bind(a.provider_id), bind(a.created_at), bind(a.done_at), bind(owner_);
   return stmt.execute() > 0;
 }
 
 void NotifierStore::insert_records_locked(const std::vector<OutboxRecord>& records) {
   for (const auto& r : records) {
-    *session_ << "INSERT INTO outbox (key, value) VALUES (?, ?)", bind(r.key), bind(r.value), now;
+    *session_ << sql("INSERT INTO outbox (key, value, owner) VALUES (?, ?, ?)"), bind(r.key), bind(r.value),
+        bind(owner_), now;
   }
 }
 
-void NotifierStore::update_alert(const StoredAlert& a, const std::vector<OutboxRecord>& records) {
+bool NotifierStore::update_alert(const StoredAlert& a, const std::vector<OutboxRecord>& records) {
   std::lock_guard lock(mu_);
   auto tx = transaction_locked();
-  *session_ << "UPDATE alerts SET state = ?, attempts = ?, first_attempt_at = ?, next_attempt_at = ?, "
-               "last_error = ?, provider_id = ?, done_at = ? WHERE notification_id = ?",
+  Poco::Data::Statement stmt(*session_);
+  stmt << sql("UPDATE alerts SET state = ?, attempts = ?, first_attempt_at = ?, next_attempt_at = ?, "
+              "last_error = ?, provider_id = ?, done_at = ? WHERE notification_id = ? AND owner = ?"),
       bind(std::string(alert_state_name(a.state))), bind(static_cast<Poco::Int64>(a.attempts)),
       bind(a.first_attempt_at), bind(a.next_attempt_at), bind(a.last_error), bind(a.provider_id), bind(a.done_at),
-      bind(a.notification_id), now;
+      bind(a.notification_id), bind(owner_);
+  if (stmt.execute() == 0) return false;  // rolled back: claimed by another instance
   insert_records_locked(records);
   tx.commit();
+  return true;
 }
 
 std::optional<StoredCall> NotifierStore::call_locked(const std::string& call_id) {
   Poco::Data::Statement stmt(*session_);
-  stmt << "SELECT " << kCallColumns << " FROM calls WHERE call_id = ?", bind(call_id), now;
+  stmt << sql(std::string("SELECT ") + kCallColumns + " FROM calls WHERE call_id = ?"), bind(call_id), now;
   auto calls = calls_from(stmt);
   if (calls.empty()) return std::nullopt;
   return std::move(calls.front());
@@ -188,7 +263,7 @@ std::optional<StoredCall> NotifierStore::call_locked(const std::string& call_id)
 
 std::optional<StoredAlert> NotifierStore::alert_by_ack_locked(const std::string& ack_id) {
   Poco::Data::Statement stmt(*session_);
-  stmt << "SELECT " << kAlertColumns << " FROM alerts WHERE ack_id = ?", bind(ack_id), now;
+  stmt << sql(std::string("SELECT ") + kAlertColumns + " FROM alerts WHERE ack_id = ?"), bind(ack_id), now;
   auto alerts = alerts_from(stmt);
   if (alerts.empty()) return std::nullopt;
   return std::move(alerts.front());
@@ -196,14 +271,16 @@ std::optional<StoredAlert> NotifierStore::alert_by_ack_locked(const std::string&
 
 bool NotifierStore::set_escalated_locked(const std::string& call_id, const std::string& list) {
   Poco::Data::Statement stmt(*session_);
-  stmt << "UPDATE calls SET escalated_to = ? WHERE call_id = ? AND escalated_to = '' AND acknowledged_at = 0",
+  stmt << sql("UPDATE calls SET escalated_to = ? WHERE call_id = ? AND escalated_to = '' AND acknowledged_at = 0"),
       bind(list), bind(call_id);
   return stmt.execute() > 0;
 }
 
-void NotifierStore::set_acknowledged_locked(const std::string& call_id, EpochMillis at, const std::string& by) {
-  *session_ << "UPDATE calls SET acknowledged_at = ?, acknowledged_by = ? WHERE call_id = ?", bind(at), bind(by),
-      bind(call_id), now;
+bool NotifierStore::set_acknowledged_locked(const std::string& call_id, EpochMillis at, const std::string& by) {
+  Poco::Data::Statement stmt(*session_);
+  stmt << sql("UPDATE calls SET acknowledged_at = ?, acknowledged_by = ? WHERE call_id = ? AND acknowledged_at = 0"),
+      bind(at), bind(by), bind(call_id);
+  return stmt.execute() > 0;
 }
 
 std::optional<StoredCall> NotifierStore::call(const std::string& call_id) {
@@ -219,32 +296,37 @@ std::optional<StoredAlert> NotifierStore::alert_by_ack(const std::string& ack_id
 std::vector<StoredAlert> NotifierStore::alerts_of(const std::string& call_id) {
   std::lock_guard lock(mu_);
   Poco::Data::Statement stmt(*session_);
-  stmt << "SELECT " << kAlertColumns << " FROM alerts WHERE call_id = ? ORDER BY created_at, rowid", bind(call_id),
-      now;
+  const char* recorded = dialect_.engine == sql::Engine::sqlite ? "rowid" : "added";
+  stmt << sql(std::string("SELECT ") + kAlertColumns + " FROM alerts WHERE call_id = ? ORDER BY created_at, " +
+              recorded),
+      bind(call_id), now;
   return alerts_from(stmt);
 }
 
 std::vector<StoredAlert> NotifierStore::pending_alerts() {
   std::lock_guard lock(mu_);
   Poco::Data::Statement stmt(*session_);
-  stmt << "SELECT " << kAlertColumns << " FROM alerts WHERE state = 'pending' ORDER BY next_attempt_at", now;
+  stmt << sql(std::string("SELECT ") + kAlertColumns +
+              " FROM alerts WHERE state = 'pending' AND owner = ? ORDER BY next_attempt_at"),
+      bind(owner_), now;
   return alerts_from(stmt);
 }
 
 std::vector<StoredCall> NotifierStore::calls_awaiting_ack() {
   std::lock_guard lock(mu_);
   Poco::Data::Statement stmt(*session_);
-  stmt << "SELECT " << kCallColumns
-       << " FROM calls WHERE ack_due_at > 0 AND acknowledged_at = 0 AND escalated_to = '' ORDER BY ack_due_at",
-      now;
+  stmt << sql(std::string("SELECT ") + kCallColumns +
+              " FROM calls WHERE ack_due_at > 0 AND acknowledged_at = 0 AND escalated_to = '' AND owner = ? "
+              "ORDER BY ack_due_at"),
+      bind(owner_), now;
   return calls_from(stmt);
 }
 
 std::vector<OutboxRecord> NotifierStore::unpublished(std::size_t limit, std::int64_t after_seq) {
   std::lock_guard lock(mu_);
   Poco::Data::Statement stmt(*session_);
-  stmt << "SELECT seq, key, value FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?", bind(after_seq),
-      bind(static_cast<Poco::Int64>(limit)), now;
+  stmt << sql("SELECT seq, key, value FROM outbox WHERE owner = ? AND seq > ? ORDER BY seq LIMIT ?"), bind(owner_),
+      bind(static_cast<Poco::Int64>(after_seq)), bind(static_cast<Poco::Int64>(limit)), now;
   std::vector<OutboxRecord> out;
   Poco::Data::RecordSet rs(stmt);
   for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
@@ -257,14 +339,14 @@ void NotifierStore::remove_published(const std::vector<std::int64_t>& seqs) {
   if (seqs.empty()) return;
   std::lock_guard lock(mu_);
   auto tx = transaction_locked();
-  for (auto seq : seqs) *session_ << "DELETE FROM outbox WHERE seq = ?", bind(seq), now;
+  for (auto seq : seqs) *session_ << sql("DELETE FROM outbox WHERE seq = ?"), bind(static_cast<Poco::Int64>(seq)), now;
   tx.commit();
 }
 
 std::size_t NotifierStore::outbox_size() {
   std::lock_guard lock(mu_);
   Poco::Int64 n = 0;
-  *session_ << "SELECT COUNT(*) FROM outbox", Poco::Data::Keywords::into(n), now;
+  *session_ << sql("SELECT COUNT(*) FROM outbox WHERE owner = ?"), bind(owner_), Poco::Data::Keywords::into(n), now;
   return static_cast<std::size_t>(n);
 }
 

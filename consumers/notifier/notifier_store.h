@@ -1,6 +1,7 @@
 #pragma once
-// The notifier's durable state, one SQLite file in the state directory
-// (WAL journal), through Poco::Data:
+// The notifier's durable state, through Poco::Data: one SQLite file in the
+// state directory (WAL journal) by default, or a PostgreSQL database that
+// several instances share (notifier.store; docs/decisions/0010):
 //
 // - calls:  every emergency call admitted (its document, to render alerts
 //           again after a restart), its acknowledgement and escalation;
@@ -15,6 +16,13 @@
 // its alerts here: from then on a SIGKILL loses nothing, and a redelivered
 // call finds its alerts already recorded and sends nothing twice.
 //
+// Shared (PostgreSQL): every alert, call and outbox record carries its
+// owner, the instance that admitted (or claimed) it; an instance reads and
+// writes only its own (an update of a row another instance claimed changes
+// nothing and says so). Each instance renews a lease; a survivor claims
+// the live rows of owners whose lease expired (notifier_store_claims.cpp).
+// On SQLite the owner is always '' (one instance per file).
+//
 // Threads: every method may be called from any thread (one connection
 // behind a mutex; SQLite writes are serial anyway).
 
@@ -25,6 +33,8 @@
 #include <string>
 #include <vector>
 
+#include "common/sql/dialect.h"
+#include "common/sql/location.h"
 #include "common/sql/transaction.h"
 #include "common/timestamp.h"
 
@@ -88,11 +98,23 @@ enum class Durability {
   full,    // synchronous=FULL: every commit is on disk before it returns
 };
 
+// What claim_expired() took over from instances whose lease expired.
+struct ClaimedWork {
+  std::vector<StoredAlert> alerts;  // pending, to send or retry
+  std::vector<StoredCall> calls;    // awaiting acknowledgement
+  std::size_t records = 0;          // outbox records, queued again under this owner
+  bool empty() const { return alerts.empty() && calls.empty() && records == 0; }
+};
+
 class NotifierStore {
  public:
-  // Opens (creating) the database and brings its schema up to date.
+  // Opens (creating) the SQLite file and brings its schema up to date.
   // Throws std::runtime_error naming the file on failure.
   explicit NotifierStore(const std::string& path, Durability durability = Durability::normal);
+  // Opens `location` (SQLite or PostgreSQL); on PostgreSQL the rows this
+  // instance writes carry `owner`. Throws std::runtime_error naming the
+  // store (never its password).
+  NotifierStore(const sql::Location& location, std::string owner, Durability durability, int connect_timeout_s);
   ~NotifierStore();
   NotifierStore(const NotifierStore&) = delete;
   NotifierStore& operator=(const NotifierStore&) = delete;
@@ -106,7 +128,9 @@ class NotifierStore {
                                  RecordFor&& record_for);
 
   // One transaction: the alert's new state and the records describing it.
-  void update_alert(const StoredAlert& alert, const std::vector<OutboxRecord>& records);
+  // False (nothing written) when the alert is no longer this instance's:
+  // another claimed it while this one's lease had lapsed.
+  bool update_alert(const StoredAlert& alert, const std::vector<OutboxRecord>& records);
 
   // Marks the call escalated to `list` and adds its alerts, unless it was
   // already escalated or acknowledged (then false, nothing written).
@@ -123,10 +147,13 @@ class NotifierStore {
   std::optional<StoredCall> call(const std::string& call_id);
   std::optional<StoredAlert> alert_by_ack(const std::string& ack_id);
   std::vector<StoredAlert> alerts_of(const std::string& call_id);
+  // This instance's (owner's) pending alerts.
   std::vector<StoredAlert> pending_alerts();
-  // Calls with an acknowledgement wait that are neither acknowledged nor escalated.
+  // This instance's calls with an acknowledgement wait that are neither
+  // acknowledged nor escalated.
   std::vector<StoredCall> calls_awaiting_ack();
 
+  // This instance's outbox records after `after_seq`, in sequence order.
   std::vector<OutboxRecord> unpublished(std::size_t limit, std::int64_t after_seq = 0);
   void remove_published(const std::vector<std::int64_t>& seqs);
   std::size_t outbox_size();
@@ -135,6 +162,24 @@ class NotifierStore {
     std::size_t calls = 0, pending = 0, sent = 0, failed = 0;
   };
   Counts counts();
+
+  // Shared by several instances (PostgreSQL): leases and claims apply.
+  bool shared() const { return dialect_.engine == sql::Engine::postgresql; }
+  const std::string& owner() const { return owner_; }
+  const std::string& display_name() const { return name_; }
+
+  // Shared store only (notifier_store_claims.cpp). This instance's lease
+  // runs until `ttl_ms` from now by the database's clock (one clock for
+  // every instance, however theirs drift).
+  void renew_lease(EpochMillis ttl_ms);
+  // Takes over, atomically against other survivors (FOR UPDATE SKIP
+  // LOCKED), the pending alerts, calls awaiting acknowledgement and outbox
+  // records of owners without a live lease, and forgets their expired
+  // leases once nothing live is theirs.
+  ClaimedWork claim_expired();
+  // Drops this instance's lease (a clean stop): its rows become claimable
+  // at once.
+  void release_lease();
 
  private:
   // The non-template parts the templates call, under mu_.
@@ -149,12 +194,16 @@ class NotifierStore {
   std::optional<StoredCall> call_locked(const std::string& call_id);
   std::optional<StoredAlert> alert_by_ack_locked(const std::string& ack_id);
   bool set_escalated_locked(const std::string& call_id, const std::string& list);
-  void set_acknowledged_locked(const std::string& call_id, EpochMillis at, const std::string& by);
+  bool set_acknowledged_locked(const std::string& call_id, EpochMillis at, const std::string& by);
   sql::Transaction transaction_locked();
+  std::string sql(std::string_view statement) const { return sql::placeholders_for(dialect_, statement); }
+  void open(const sql::Location& location, Durability durability, int connect_timeout_s);
 
   std::mutex mu_;
   std::unique_ptr<Poco::Data::Session> session_;
-  std::string path_;
+  sql::Dialect dialect_;
+  std::string name_;   // for messages: the file, or the server without its password
+  std::string owner_;  // '' on SQLite
 };
 
 // ---- templates ----
@@ -188,7 +237,7 @@ bool NotifierStore::escalate(const std::string& call_id, const std::string& list
                              std::vector<StoredAlert>& added, RecordFor&& record_for) {
   std::lock_guard lock(mu_);
   auto tx = transaction_locked();
-  if (!set_escalated_locked(call_id, list)) return false;  // rolled back
+  if (!set_escalated_locked(call_id, list)) return false;  // rolled back (or another instance escalated it)
   insert_alerts_locked(alerts, records, added, record_for);
   tx.commit();
   return true;
@@ -215,7 +264,16 @@ AckResult NotifierStore::acknowledge(const std::string& ack_id, EpochMillis now,
     return result;
   }
   auto tx = transaction_locked();
-  set_acknowledged_locked(alert->call_id, now, alert->recipient_name);
+  if (!set_acknowledged_locked(alert->call_id, now, alert->recipient_name)) {
+    // Another instance acknowledged it meanwhile (a shared store).
+    tx.rollback();
+    result.kind = AckResult::Kind::already_acknowledged;
+    if (auto now_call = call_locked(alert->call_id)) {
+      result.acknowledged_by = now_call->acknowledged_by;
+      result.acknowledged_at = now_call->acknowledged_at;
+    }
+    return result;
+  }
   insert_records_locked({make_record(*alert)});
   tx.commit();
   result.kind = AckResult::Kind::acknowledged;

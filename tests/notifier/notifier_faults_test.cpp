@@ -20,6 +20,7 @@
 #include "consumers/notifier/notifier_service.h"
 #include "consumers/notifier/smtp_transport.h"
 #include "tests/kafka/kafka_test_util.h"
+#include "tests/notifier/fault_mail.h"
 #include "tests/notifier/locator_output.h"
 #include "tests/notifier/notifier_kafka_fixture.h"
 #include "tests/support/child_process.h"
@@ -58,12 +59,8 @@ sites:
 
 using kafka::test::wait_until;
 
-// The c-1 fixture call under another call id.
-std::string call_numbered(const std::string& id) {
-  auto doc = test_data::kLondonSubnet;
-  doc.replace(doc.find(R"("call_id":"c-1")"), 15, R"("call_id":")" + id + "\"");
-  return doc;
-}
+using test_mail::call_numbered;
+using test_mail::read_maildir;
 
 // Notification id -> the statuses of its records on e911.notifications.
 using StatusesById = std::map<std::string, std::multiset<std::string>>;
@@ -73,30 +70,6 @@ std::size_t count_status(const StatusesById& seen, const std::string& status) {
   std::size_t n = 0;
   for (const auto& [id, statuses] : seen) n += statuses.count(status);
   return n;
-}
-
-// What the SMTP server received: Message-ID and recipient of each message.
-struct Mailbox {
-  std::vector<std::string> message_ids;
-  std::vector<std::string> recipients;
-  std::vector<std::string> raw;
-};
-
-Mailbox read_maildir(const std::string& dir) {
-  Mailbox box;
-  for (const auto& entry : fs::directory_iterator(dir)) {
-    if (entry.path().extension() != ".json") continue;
-    const auto raw_path = fs::path(entry.path()).replace_extension(".eml");
-    const auto json = test::read_file(entry.path().string());
-    rapidjson::Document d;
-    d.Parse(json.c_str());
-    if (d.HasParseError()) continue;
-    const auto& headers = d["message"]["headers"];
-    box.message_ids.push_back(headers.HasMember("message-id") ? headers["message-id"][0].GetString() : "");
-    box.recipients.push_back(d["rcpt_tos"].Size() ? d["rcpt_tos"][0].GetString() : "");
-    box.raw.push_back(test::read_file(raw_path.string()));
-  }
-  return box;
 }
 
 class NotifierFaultsTest : public NotifierKafkaTest {

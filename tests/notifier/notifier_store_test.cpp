@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "common/sql/connection.h"
 #include "tests/kafka/kafka_test_util.h"
 
 namespace e911::notifier {
@@ -149,6 +150,47 @@ TEST_F(NotifierStoreTest, HostileTextIsStoredAsData) {
   store.admit(call, {alert}, kNoRecord);
   EXPECT_EQ(store.alerts_of(call.call_id).at(0).recipient_name, alert.recipient_name);
   EXPECT_EQ(store.counts().calls, 1u);
+}
+
+// A notifier.db written before owners and leases (schema version 1, as
+// shipped): its pending alert and unpublished record are this instance's
+// after the upgrade.
+TEST_F(NotifierStoreTest, AStateFromBeforeOwnersKeepsItsWork) {
+  {
+    auto session = sql::open_sqlite(path(), {});
+    using Poco::Data::Keywords::now;
+    *session << R"sql(CREATE TABLE calls (call_id TEXT PRIMARY KEY, document TEXT NOT NULL,
+      received_at BIGINT NOT NULL, list TEXT NOT NULL, ack_due_at BIGINT NOT NULL DEFAULT 0,
+      acknowledged_at BIGINT NOT NULL DEFAULT 0, acknowledged_by TEXT NOT NULL DEFAULT '',
+      escalated_to TEXT NOT NULL DEFAULT ''))sql", now;
+    *session << R"sql(CREATE TABLE alerts (notification_id TEXT PRIMARY KEY, call_id TEXT NOT NULL,
+      list TEXT NOT NULL, recipient_name TEXT NOT NULL, channel TEXT NOT NULL, address TEXT NOT NULL,
+      escalation_note TEXT NOT NULL, ack_id TEXT NOT NULL UNIQUE, state TEXT NOT NULL, attempts BIGINT NOT NULL,
+      first_attempt_at BIGINT NOT NULL, next_attempt_at BIGINT NOT NULL, last_error TEXT NOT NULL,
+      provider_id TEXT NOT NULL, created_at BIGINT NOT NULL, done_at BIGINT NOT NULL))sql", now;
+    *session << "CREATE INDEX alerts_by_state ON alerts (state, next_attempt_at)", now;
+    *session << "CREATE INDEX alerts_by_call ON alerts (call_id)", now;
+    *session << "CREATE TABLE outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL, value TEXT NOT NULL)",
+        now;
+    *session << "CREATE TABLE schema_version (version BIGINT NOT NULL)", now;
+    *session << "INSERT INTO schema_version (version) VALUES (1)", now;
+    *session << "INSERT INTO calls (call_id, document, received_at, list, ack_due_at) "
+                "VALUES ('c-1', '{}', 1000, 'london-security', 5000)", now;
+    *session << "INSERT INTO alerts VALUES ('n-1', 'c-1', 'london-security', 'Desk', 'sms', '+442079460000', '', "
+                "'ack-n-1', 'pending', 1, 1000, 2000, '503', '', 1000, 0)", now;
+    *session << "INSERT INTO outbox (key, value) VALUES ('c-1', 'retrying')", now;
+  }
+  NotifierStore store(path());
+  ASSERT_EQ(store.pending_alerts().size(), 1u);
+  EXPECT_EQ(store.calls_awaiting_ack().size(), 1u);
+  ASSERT_EQ(store.unpublished(10).size(), 1u);
+  EXPECT_EQ(store.unpublished(10).at(0).value, "retrying");
+  auto alert = store.pending_alerts().at(0);
+  alert.state = AlertState::sent;
+  EXPECT_TRUE(store.update_alert(alert, {{0, "c-1", "sent"}}));
+  EXPECT_EQ(store.counts().sent, 1u);
+  EXPECT_EQ(store.outbox_size(), 2u);
+  EXPECT_FALSE(store.shared());
 }
 
 TEST_F(NotifierStoreTest, AnUnwritablePathIsAClearError) {

@@ -1,0 +1,80 @@
+#include "consumers/notifier/store_lease.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <random>
+
+namespace e911::notifier {
+
+std::string random_owner_id() {
+  char host[256] = {};
+  if (gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+  std::random_device rd;
+  const auto bits = (static_cast<std::uint64_t>(rd()) << 32) | rd();
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(bits));
+  return (host[0] != '\0' ? std::string(host) + "-" : std::string()) + hex;
+}
+
+StoreLease::StoreLease(NotifierStore& store, std::chrono::milliseconds ttl, ClaimHandler on_claimed)
+    : store_(store), ttl_(ttl), on_claimed_(std::move(on_claimed)) {}
+
+StoreLease::~StoreLease() { stop(); }
+
+void StoreLease::start() {
+  store_.renew_lease(ttl_.count());
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = false;
+  }
+  thread_ = std::thread([this] { loop(); });
+}
+
+void StoreLease::stop() {
+  if (!thread_.joinable()) return;
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  thread_.join();
+}
+
+void StoreLease::release() {
+  try {
+    store_.release_lease();
+  } catch (const std::exception& e) {
+    log_.warn("notifier store lease not released; it expires by itself", {{"error", e.what()}});
+  }
+}
+
+void StoreLease::loop() {
+  // A third of the time to live: two renewals may fail (a slow database)
+  // before the lease lapses.
+  const auto every = std::max(std::chrono::milliseconds(1), ttl_ / 3);
+  std::unique_lock lock(mu_);
+  while (!stopping_) {
+    lock.unlock();
+    round();
+    lock.lock();
+    cv_.wait_for(lock, every, [this] { return stopping_; });
+  }
+}
+
+void StoreLease::round() {
+  try {
+    store_.renew_lease(ttl_.count());
+    const auto claimed = store_.claim_expired();
+    if (claimed.empty()) return;
+    log_.warn("claimed the work of notifier instances whose lease expired",
+              {{"owner", store_.owner()}, {"alerts", claimed.alerts.size()}, {"calls", claimed.calls.size()},
+               {"records", claimed.records}});
+    on_claimed_(claimed);
+  } catch (const std::exception& e) {
+    log_.error("notifier store lease: renewal or claim failed; trying again", {{"error", e.what()}});
+  }
+}
+
+}  // namespace e911::notifier

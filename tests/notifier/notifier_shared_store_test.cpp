@@ -1,0 +1,131 @@
+// The notifier's state on a PostgreSQL database that instances share
+// (tests/support/postgres_server.h): each instance sees and writes only its
+// own rows, a survivor claims the rows of an owner without a live lease
+// (once), the claimed owner's late update changes nothing, and a call
+// admitted again by another instance adds nothing.
+
+#include <gtest/gtest.h>
+
+#include "common/sql/location.h"
+#include "consumers/notifier/notifier_store.h"
+#include "tests/support/postgres_server.h"
+
+namespace e911::notifier::shared_store_test {
+namespace {
+
+StoredCall a_call(const std::string& id) {
+  StoredCall c;
+  c.call_id = id;
+  c.document = R"({"call_id":")" + id + R"("})";
+  c.received_at = 1000;
+  c.list = "london-security";
+  c.ack_due_at = 5000;
+  return c;
+}
+
+StoredAlert an_alert(const std::string& id, const std::string& call_id) {
+  StoredAlert a;
+  a.notification_id = id;
+  a.call_id = call_id;
+  a.list = "london-security";
+  a.recipient_name = "Desk";
+  a.channel = "email";
+  a.address = "desk@example.com";
+  a.ack_id = "ack-" + id;
+  a.next_attempt_at = 1000;
+  a.created_at = 1000;
+  return a;
+}
+
+const auto kRecord = [](const StoredAlert& a) {
+  return std::optional<OutboxRecord>{{0, a.call_id, "r-" + a.notification_id}};
+};
+
+class NotifierSharedStoreTest : public ::testing::Test {
+ protected:
+  static void TearDownTestSuite() { test::PostgresServer::stop_shared(); }
+
+  void SetUp() override {
+    if (test::PostgresServer::bin_dir().empty()) GTEST_SKIP() << "no PostgreSQL server binaries";
+    auto& server = test::PostgresServer::shared();
+    url_ = server.url(server.create_database());
+  }
+
+  std::unique_ptr<NotifierStore> open(const std::string& owner) {
+    return std::make_unique<NotifierStore>(sql::parse_location(url_, "notifier store"), owner, Durability::normal, 10);
+  }
+
+  std::string url_;
+};
+
+TEST_F(NotifierSharedStoreTest, EachInstanceSeesOnlyItsOwnWork) {
+  auto a = open("a");
+  auto b = open("b");
+  ASSERT_TRUE(a->shared());
+  a->renew_lease(60'000);
+  b->renew_lease(60'000);
+  EXPECT_EQ(a->admit(a_call("c-1"), {an_alert("n-1", "c-1"), an_alert("n-2", "c-1")}, kRecord).size(), 2u);
+  EXPECT_EQ(a->pending_alerts().size(), 2u);
+  EXPECT_EQ(a->calls_awaiting_ack().size(), 1u);
+  EXPECT_EQ(a->unpublished(10).size(), 2u);
+  EXPECT_TRUE(b->pending_alerts().empty());
+  EXPECT_TRUE(b->calls_awaiting_ack().empty());
+  EXPECT_TRUE(b->unpublished(10).empty());
+  // a's lease is live: nothing to claim.
+  EXPECT_TRUE(b->claim_expired().empty());
+  // The call redelivered to b after a rebalance: already recorded.
+  EXPECT_TRUE(b->admit(a_call("c-1"), {an_alert("n-1", "c-1"), an_alert("n-2", "c-1")}, kRecord).empty());
+  EXPECT_TRUE(b->pending_alerts().empty());
+  // Both see the shared call (to render alerts, to acknowledge).
+  EXPECT_TRUE(b->call("c-1").has_value());
+}
+
+TEST_F(NotifierSharedStoreTest, ASurvivorClaimsTheWorkOfAnOwnerWithoutALease) {
+  auto dead = open("dead");
+  auto survivor = open("survivor");
+  auto other = open("other");
+  dead->renew_lease(60'000);
+  ASSERT_EQ(dead->admit(a_call("c-1"), {an_alert("n-1", "c-1"), an_alert("n-2", "c-1")}, kRecord).size(), 2u);
+  dead->release_lease();  // as if it had expired
+  survivor->renew_lease(60'000);
+  other->renew_lease(60'000);
+
+  const auto claimed = survivor->claim_expired();
+  ASSERT_EQ(claimed.alerts.size(), 2u);
+  EXPECT_EQ(claimed.alerts[0].call_id, "c-1");
+  ASSERT_EQ(claimed.calls.size(), 1u);
+  EXPECT_EQ(claimed.calls[0].call_id, "c-1");
+  EXPECT_EQ(claimed.calls[0].ack_due_at, 5000);
+  EXPECT_EQ(claimed.records, 2u);
+  EXPECT_EQ(survivor->pending_alerts().size(), 2u);
+  EXPECT_EQ(survivor->unpublished(10).size(), 2u);
+  EXPECT_TRUE(dead->pending_alerts().empty());
+  // Claimed once: the other survivor finds nothing left.
+  EXPECT_TRUE(other->claim_expired().empty());
+  EXPECT_TRUE(survivor->claim_expired().empty());
+
+  // The dead owner's late outcome is not recorded; the claimer's is.
+  auto alert = claimed.alerts[0];
+  alert.state = AlertState::sent;
+  alert.attempts = 1;
+  EXPECT_FALSE(dead->update_alert(alert, {{0, "c-1", "late"}}));
+  EXPECT_TRUE(survivor->update_alert(alert, {{0, "c-1", "sent"}}));
+  EXPECT_EQ(survivor->pending_alerts().size(), 1u);
+  EXPECT_EQ(survivor->unpublished(10).size(), 3u);
+  EXPECT_TRUE(dead->unpublished(10).empty());
+}
+
+TEST_F(NotifierSharedStoreTest, ACallIsAcknowledgedAndEscalatedOnceAcrossInstances) {
+  auto a = open("a");
+  auto b = open("b");
+  a->renew_lease(60'000);
+  ASSERT_EQ(a->admit(a_call("c-1"), {an_alert("n-1", "c-1")}, kRecord).size(), 1u);
+  const auto make = [](const StoredAlert& al) { return OutboxRecord{0, al.call_id, "ack"}; };
+  EXPECT_EQ(b->acknowledge("ack-n-1", 2000, 60'000, make).kind, AckResult::Kind::acknowledged);
+  EXPECT_EQ(a->acknowledge("ack-n-1", 2001, 60'000, make).kind, AckResult::Kind::already_acknowledged);
+  std::vector<StoredAlert> added;
+  EXPECT_FALSE(a->escalate("c-1", "corporate-soc", {}, {}, added, kRecord));
+}
+
+}  // namespace
+}  // namespace e911::notifier::shared_store_test
