@@ -54,4 +54,26 @@ std::unique_ptr<Poco::Data::Session> open_postgresql(const std::string& conninfo
   return std::make_unique<Poco::Data::Session>("PostgreSQL", conninfo, static_cast<std::size_t>(connect_timeout_s));
 }
 
+bool is_connection_error(std::string_view message) {
+  // libpq's and Poco's wordings (libpq fe-connect.c, fe-misc.c; the server's
+  // admin shutdown, SQLSTATE 57P01, and crash recovery, 57P03).
+  static constexpr std::string_view kSigns[] = {
+      "server closed the connection", "terminating connection", "connection to server",
+      "could not connect",            "Not connected",          "no connection to the server",
+      "could not send data",          "could not receive data", "the database system is",
+      "connection not open",          "Connection refused",     "SSL SYSCALL error",
+  };
+  // What another connection would meet again: the configuration's to fix.
+  static constexpr std::string_view kRefusals[] = {
+      "authentication failed", "does not exist", "permission denied", "no pg_hba.conf entry", "password",
+  };
+  for (const auto refusal : kRefusals) {
+    if (message.find(refusal) != std::string_view::npos) return false;
+  }
+  for (const auto sign : kSigns) {
+    if (message.find(sign) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
 }  // namespace e911::sql

@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace e911::sql {
 
@@ -29,5 +30,12 @@ std::unique_ptr<Poco::Data::Session> open_sqlite(const std::string& path, const 
 // Poco 1.11's PostgreSQL session leaks the connection object of a failed
 // connect and says less.
 std::unique_ptr<Poco::Data::Session> open_postgresql(const std::string& conninfo, int connect_timeout_s);
+
+// Whether a PostgreSQL error message says the connection is gone (the
+// server shut down or restarted, the network dropped it, or it cannot be
+// opened), as opposed to a statement the server refused or a connection
+// it refused for good (authentication, a missing database or role): the
+// former is worth a new connection and another try.
+bool is_connection_error(std::string_view message);
 
 }  // namespace e911::sql

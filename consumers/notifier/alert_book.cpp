@@ -103,7 +103,6 @@ void AlertBook::drop(const std::string& notification_id) {
 void AlertBook::hand_over(const std::string& notification_id, const std::shared_ptr<CallContext>& call) {
   std::lock_guard lock(mu_);
   alerts_.erase(notification_id);
-  room_cv_.notify_all();
   if (--call->pending <= 0) calls_.erase(call->row.call_id);
 }
 

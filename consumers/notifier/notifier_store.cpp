@@ -186,11 +186,27 @@ NotifierStore::NotifierStore(const sql::Location& location, std::string owner, D
 
 void NotifierStore::open(const sql::Location& location, Durability durability, int connect_timeout_s) {
   name_ = location.display_name;
+  location_ = location;
+  connect_timeout_s_ = connect_timeout_s;
   const bool postgresql = location.kind == sql::Location::Kind::postgresql;
   dialect_ = store_dialect(postgresql ? sql::Engine::postgresql : sql::Engine::sqlite);
   try {
     if (postgresql) {
-      session_ = sql::open_postgresql(location.target, connect_timeout_s);
+      // A server restarting (or not up yet when the instance starts) is
+      // waited for, as later operations wait for it (locked()).
+      const auto give_up = std::chrono::steady_clock::now() + kReconnectFor;
+      auto delay = std::chrono::milliseconds(200);
+      while (!session_) {
+        try {
+          session_ = sql::open_postgresql(location.target, connect_timeout_s);
+        } catch (const std::runtime_error& e) {
+          if (!sql::is_connection_error(e.what()) || std::chrono::steady_clock::now() >= give_up) throw;
+          log_.warn("notifier store unreachable; retrying",
+                    {{"store", name_}, {"error", without(location.secrets, e.what())}, {"retry_in_ms", delay.count()}});
+          std::this_thread::sleep_for(delay);
+          delay = std::min(delay * 2, std::chrono::milliseconds(5000));
+        }
+      }
     } else {
       session_ = sql::open_sqlite(location.target,
                                   {.sync = durability == Durability::full ? sql::SqliteSync::full
@@ -208,6 +224,25 @@ void NotifierStore::open(const sql::Location& location, Durability durability, i
 }
 
 NotifierStore::~NotifierStore() = default;
+
+bool NotifierStore::connection_lost_locked(const std::exception& e, std::chrono::steady_clock::time_point give_up) {
+  if (location_.kind != sql::Location::Kind::postgresql) return false;
+  // A statement that failed on a working connection is not retried; a
+  // connection that failed (or never came back) is, within the time left.
+  const bool lost = !session_ || !session_->isConnected() || sql::is_connection_error(e.what());
+  if (!lost || std::chrono::steady_clock::now() >= give_up) return false;
+  if (session_) {
+    log_.warn("notifier store connection lost; reconnecting",
+              {{"store", name_}, {"error", without(location_.secrets, e.what())}});
+  }
+  session_.reset();
+  return true;
+}
+
+void NotifierStore::reconnect_locked() {
+  session_ = sql::open_postgresql(location_.target, connect_timeout_s_);
+  log_.info("notifier store reconnected", {{"store", name_}});
+}
 
 sql::Transaction NotifierStore::transaction_locked() { return sql::Transaction(*session_, dialect_); }
 
@@ -239,18 +274,19 @@ void NotifierStore::insert_records_locked(const std::vector<OutboxRecord>& recor
 }
 
 bool NotifierStore::update_alert(const StoredAlert& a, const std::vector<OutboxRecord>& records) {
-  std::lock_guard lock(mu_);
-  auto tx = transaction_locked();
-  Poco::Data::Statement stmt(*session_);
-  stmt << sql("UPDATE alerts SET state = ?, attempts = ?, first_attempt_at = ?, next_attempt_at = ?, "
-              "last_error = ?, provider_id = ?, done_at = ? WHERE notification_id = ? AND owner = ?"),
-      bind(std::string(alert_state_name(a.state))), bind(static_cast<Poco::Int64>(a.attempts)),
-      bind(a.first_attempt_at), bind(a.next_attempt_at), bind(a.last_error), bind(a.provider_id), bind(a.done_at),
-      bind(a.notification_id), bind(owner_);
-  if (stmt.execute() == 0) return false;  // rolled back: claimed by another instance
-  insert_records_locked(records);
-  tx.commit();
-  return true;
+  return locked([&] {
+    auto tx = transaction_locked();
+    Poco::Data::Statement stmt(*session_);
+    stmt << sql("UPDATE alerts SET state = ?, attempts = ?, first_attempt_at = ?, next_attempt_at = ?, "
+                "last_error = ?, provider_id = ?, done_at = ? WHERE notification_id = ? AND owner = ?"),
+        bind(std::string(alert_state_name(a.state))), bind(static_cast<Poco::Int64>(a.attempts)),
+        bind(a.first_attempt_at), bind(a.next_attempt_at), bind(a.last_error), bind(a.provider_id), bind(a.done_at),
+        bind(a.notification_id), bind(owner_);
+    if (stmt.execute() == 0) return false;  // rolled back: claimed by another instance
+    insert_records_locked(records);
+    tx.commit();
+    return true;
+  });
 }
 
 std::optional<StoredCall> NotifierStore::call_locked(const std::string& call_id) {
@@ -284,89 +320,98 @@ bool NotifierStore::set_acknowledged_locked(const std::string& call_id, EpochMil
 }
 
 std::optional<StoredCall> NotifierStore::call(const std::string& call_id) {
-  std::lock_guard lock(mu_);
-  return call_locked(call_id);
+  return locked([&] {
+    return call_locked(call_id);
+  });
 }
 
 std::optional<StoredAlert> NotifierStore::alert_by_ack(const std::string& ack_id) {
-  std::lock_guard lock(mu_);
-  return alert_by_ack_locked(ack_id);
+  return locked([&] {
+    return alert_by_ack_locked(ack_id);
+  });
 }
 
 std::vector<StoredAlert> NotifierStore::alerts_of(const std::string& call_id) {
-  std::lock_guard lock(mu_);
-  Poco::Data::Statement stmt(*session_);
-  const char* recorded = dialect_.engine == sql::Engine::sqlite ? "rowid" : "added";
-  stmt << sql(std::string("SELECT ") + kAlertColumns + " FROM alerts WHERE call_id = ? ORDER BY created_at, " +
-              recorded),
-      bind(call_id), now;
-  return alerts_from(stmt);
+  return locked([&] {
+    Poco::Data::Statement stmt(*session_);
+    const char* recorded = dialect_.engine == sql::Engine::sqlite ? "rowid" : "added";
+    stmt << sql(std::string("SELECT ") + kAlertColumns + " FROM alerts WHERE call_id = ? ORDER BY created_at, " +
+                recorded),
+        bind(call_id), now;
+    return alerts_from(stmt);
+  });
 }
 
 std::vector<StoredAlert> NotifierStore::pending_alerts() {
-  std::lock_guard lock(mu_);
-  Poco::Data::Statement stmt(*session_);
-  stmt << sql(std::string("SELECT ") + kAlertColumns +
-              " FROM alerts WHERE state = 'pending' AND owner = ? ORDER BY next_attempt_at"),
-      bind(owner_), now;
-  return alerts_from(stmt);
+  return locked([&] {
+    Poco::Data::Statement stmt(*session_);
+    stmt << sql(std::string("SELECT ") + kAlertColumns +
+                " FROM alerts WHERE state = 'pending' AND owner = ? ORDER BY next_attempt_at"),
+        bind(owner_), now;
+    return alerts_from(stmt);
+  });
 }
 
 std::vector<StoredCall> NotifierStore::calls_awaiting_ack() {
-  std::lock_guard lock(mu_);
-  Poco::Data::Statement stmt(*session_);
-  stmt << sql(std::string("SELECT ") + kCallColumns +
-              " FROM calls WHERE ack_due_at > 0 AND acknowledged_at = 0 AND escalated_to = '' AND owner = ? "
-              "ORDER BY ack_due_at"),
-      bind(owner_), now;
-  return calls_from(stmt);
+  return locked([&] {
+    Poco::Data::Statement stmt(*session_);
+    stmt << sql(std::string("SELECT ") + kCallColumns +
+                " FROM calls WHERE ack_due_at > 0 AND acknowledged_at = 0 AND escalated_to = '' AND owner = ? "
+                "ORDER BY ack_due_at"),
+        bind(owner_), now;
+    return calls_from(stmt);
+  });
 }
 
 std::vector<OutboxRecord> NotifierStore::unpublished(std::size_t limit, std::int64_t after_seq) {
-  std::lock_guard lock(mu_);
-  Poco::Data::Statement stmt(*session_);
-  stmt << sql("SELECT seq, key, value FROM outbox WHERE owner = ? AND seq > ? ORDER BY seq LIMIT ?"), bind(owner_),
-      bind(static_cast<Poco::Int64>(after_seq)), bind(static_cast<Poco::Int64>(limit)), now;
-  std::vector<OutboxRecord> out;
-  Poco::Data::RecordSet rs(stmt);
-  for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
-    out.push_back({i64(rs, 0), str(rs, 1), str(rs, 2)});
-  }
-  return out;
+  return locked([&] {
+    Poco::Data::Statement stmt(*session_);
+    stmt << sql("SELECT seq, key, value FROM outbox WHERE owner = ? AND seq > ? ORDER BY seq LIMIT ?"), bind(owner_),
+        bind(static_cast<Poco::Int64>(after_seq)), bind(static_cast<Poco::Int64>(limit)), now;
+    std::vector<OutboxRecord> out;
+    Poco::Data::RecordSet rs(stmt);
+    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
+      out.push_back({i64(rs, 0), str(rs, 1), str(rs, 2)});
+    }
+    return out;
+  });
 }
 
 void NotifierStore::remove_published(const std::vector<std::int64_t>& seqs) {
   if (seqs.empty()) return;
-  std::lock_guard lock(mu_);
-  auto tx = transaction_locked();
-  for (auto seq : seqs) *session_ << sql("DELETE FROM outbox WHERE seq = ?"), bind(static_cast<Poco::Int64>(seq)), now;
-  tx.commit();
+  return locked([&] {
+    auto tx = transaction_locked();
+    for (auto seq : seqs) *session_ << sql("DELETE FROM outbox WHERE seq = ?"), bind(static_cast<Poco::Int64>(seq)), now;
+    tx.commit();
+  });
 }
 
 std::size_t NotifierStore::outbox_size() {
-  std::lock_guard lock(mu_);
-  Poco::Int64 n = 0;
-  *session_ << sql("SELECT COUNT(*) FROM outbox WHERE owner = ?"), bind(owner_), Poco::Data::Keywords::into(n), now;
-  return static_cast<std::size_t>(n);
+  return locked([&] {
+    Poco::Int64 n = 0;
+    *session_ << sql("SELECT COUNT(*) FROM outbox WHERE owner = ?"), bind(owner_), Poco::Data::Keywords::into(n), now;
+    return static_cast<std::size_t>(n);
+  });
 }
 
 NotifierStore::Counts NotifierStore::counts() {
-  std::lock_guard lock(mu_);
-  Counts c;
-  Poco::Int64 n = 0;
-  *session_ << "SELECT COUNT(*) FROM calls", Poco::Data::Keywords::into(n), now;
-  c.calls = static_cast<std::size_t>(n);
-  Poco::Data::Statement stmt(*session_);
-  stmt << "SELECT state, COUNT(*) FROM alerts GROUP BY state", now;
-  Poco::Data::RecordSet rs(stmt);
-  for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
-    const auto state = parse_state(str(rs, 0));
-    const auto count = static_cast<std::size_t>(i64(rs, 1));
-    if (state == AlertState::pending) c.pending = count;
-    else if (state == AlertState::sent) c.sent = count;
-    else c.failed = count;
-  }
-  return c;
+  return locked([&] {
+    Counts c;
+    Poco::Int64 n = 0;
+    *session_ << "SELECT COUNT(*) FROM calls", Poco::Data::Keywords::into(n), now;
+    c.calls = static_cast<std::size_t>(n);
+    Poco::Data::Statement stmt(*session_);
+    stmt << "SELECT state, COUNT(*) FROM alerts GROUP BY state", now;
+    Poco::Data::RecordSet rs(stmt);
+    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
+      const auto state = parse_state(str(rs, 0));
+      const auto count = static_cast<std::size_t>(i64(rs, 1));
+      if (state == AlertState::pending) c.pending = count;
+      else if (state == AlertState::sent) c.sent = count;
+      else c.failed = count;
+    }
+    return c;
+  });
 }
 
 }  // namespace e911::notifier

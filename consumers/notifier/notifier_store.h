@@ -26,13 +26,16 @@
 // Threads: every method may be called from any thread (one connection
 // behind a mutex; SQLite writes are serial anyway).
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "common/log.h"
 #include "common/sql/dialect.h"
 #include "common/sql/location.h"
 #include "common/sql/transaction.h"
@@ -199,14 +202,51 @@ class NotifierStore {
   std::string sql(std::string_view statement) const { return sql::placeholders_for(dialect_, statement); }
   void open(const sql::Location& location, Durability durability, int connect_timeout_s);
 
+  // Runs `fn` (one transaction, or one read) under mu_. On PostgreSQL, when
+  // the connection is lost (the server restarted, or unreachable for a
+  // while), `fn` is run again, whole, on a fresh connection, backing off
+  // from 0.2 s to 5 s, for up to kReconnectFor; every thread needing the
+  // store waits meanwhile, as it would for a slow one. Other errors, the
+  // last one after kReconnectFor, and every error on SQLite are thrown.
+  // A commit whose outcome the lost connection hid may be redone: each
+  // write is idempotent (keyed inserts, state updates) but the outbox's,
+  // whose record may then be published twice (the auditor merges them).
+  template <typename F>
+  auto locked(F&& fn) -> decltype(fn());
+  // After a failure of `fn`: true if it was the connection (which is then
+  // dropped, to be opened again) and there is time left to retry.
+  bool connection_lost_locked(const std::exception& e, std::chrono::steady_clock::time_point give_up);
+  void reconnect_locked();
+  static constexpr std::chrono::minutes kReconnectFor{5};
+
   std::mutex mu_;
-  std::unique_ptr<Poco::Data::Session> session_;
+  std::unique_ptr<Poco::Data::Session> session_;  // null while reconnecting
+  sql::Location location_;
+  int connect_timeout_s_ = 10;
+  Logger log_{"notifier"};
   sql::Dialect dialect_;
   std::string name_;   // for messages: the file, or the server without its password
   std::string owner_;  // '' on SQLite
 };
 
 // ---- templates ----
+
+template <typename F>
+auto NotifierStore::locked(F&& fn) -> decltype(fn()) {
+  std::lock_guard lock(mu_);
+  const auto give_up = std::chrono::steady_clock::now() + kReconnectFor;
+  auto delay = std::chrono::milliseconds(200);
+  for (;;) {
+    try {
+      if (!session_) reconnect_locked();
+      return fn();
+    } catch (const std::exception& e) {
+      if (!connection_lost_locked(e, give_up)) throw;
+    }
+    std::this_thread::sleep_for(delay);  // backing off before the next connection attempt
+    delay = std::min(delay * 2, std::chrono::milliseconds(5000));
+  }
+}
 
 template <typename RecordFor>
 void NotifierStore::insert_alerts_locked(const std::vector<StoredAlert>& alerts, std::vector<OutboxRecord> records,
@@ -222,64 +262,67 @@ void NotifierStore::insert_alerts_locked(const std::vector<StoredAlert>& alerts,
 template <typename RecordFor>
 std::vector<StoredAlert> NotifierStore::admit(const StoredCall& call, const std::vector<StoredAlert>& alerts,
                                               RecordFor&& record_for) {
-  std::lock_guard lock(mu_);
-  auto tx = transaction_locked();
-  std::vector<StoredAlert> fresh;
-  insert_call_locked(call);
-  insert_alerts_locked(alerts, {}, fresh, record_for);
-  tx.commit();
-  return fresh;
+  return locked([&] {
+    auto tx = transaction_locked();
+    std::vector<StoredAlert> fresh;
+    insert_call_locked(call);
+    insert_alerts_locked(alerts, {}, fresh, record_for);
+    tx.commit();
+    return fresh;
+  });
 }
 
 template <typename RecordFor>
 bool NotifierStore::escalate(const std::string& call_id, const std::string& list,
                              const std::vector<StoredAlert>& alerts, const std::vector<OutboxRecord>& records,
                              std::vector<StoredAlert>& added, RecordFor&& record_for) {
-  std::lock_guard lock(mu_);
-  auto tx = transaction_locked();
-  if (!set_escalated_locked(call_id, list)) return false;  // rolled back (or another instance escalated it)
-  insert_alerts_locked(alerts, records, added, record_for);
-  tx.commit();
-  return true;
+  return locked([&] {
+    auto tx = transaction_locked();
+    if (!set_escalated_locked(call_id, list)) return false;  // rolled back (or another instance escalated it)
+    insert_alerts_locked(alerts, records, added, record_for);
+    tx.commit();
+    return true;
+  });
 }
 
 template <typename MakeRecord>
 AckResult NotifierStore::acknowledge(const std::string& ack_id, EpochMillis now, EpochMillis ttl_ms,
                                      MakeRecord&& make_record) {
-  std::lock_guard lock(mu_);
-  AckResult result;
-  auto alert = alert_by_ack_locked(ack_id);
-  if (!alert) return result;
-  result.call_id = alert->call_id;
-  result.alert = alert;
-  auto call = call_locked(alert->call_id);
-  if (call && call->acknowledged_at != 0) {
-    result.kind = AckResult::Kind::already_acknowledged;
-    result.acknowledged_by = call->acknowledged_by;
-    result.acknowledged_at = call->acknowledged_at;
-    return result;
-  }
-  if (now > alert->created_at + ttl_ms) {
-    result.kind = AckResult::Kind::expired;
-    return result;
-  }
-  auto tx = transaction_locked();
-  if (!set_acknowledged_locked(alert->call_id, now, alert->recipient_name)) {
-    // Another instance acknowledged it meanwhile (a shared store).
-    tx.rollback();
-    result.kind = AckResult::Kind::already_acknowledged;
-    if (auto now_call = call_locked(alert->call_id)) {
-      result.acknowledged_by = now_call->acknowledged_by;
-      result.acknowledged_at = now_call->acknowledged_at;
+  return locked([&] {
+    AckResult result;
+    auto alert = alert_by_ack_locked(ack_id);
+    if (!alert) return result;
+    result.call_id = alert->call_id;
+    result.alert = alert;
+    auto call = call_locked(alert->call_id);
+    if (call && call->acknowledged_at != 0) {
+      result.kind = AckResult::Kind::already_acknowledged;
+      result.acknowledged_by = call->acknowledged_by;
+      result.acknowledged_at = call->acknowledged_at;
+      return result;
     }
+    if (now > alert->created_at + ttl_ms) {
+      result.kind = AckResult::Kind::expired;
+      return result;
+    }
+    auto tx = transaction_locked();
+    if (!set_acknowledged_locked(alert->call_id, now, alert->recipient_name)) {
+      // Another instance acknowledged it meanwhile (a shared store).
+      tx.rollback();
+      result.kind = AckResult::Kind::already_acknowledged;
+      if (auto now_call = call_locked(alert->call_id)) {
+        result.acknowledged_by = now_call->acknowledged_by;
+        result.acknowledged_at = now_call->acknowledged_at;
+      }
+      return result;
+    }
+    insert_records_locked({make_record(*alert)});
+    tx.commit();
+    result.kind = AckResult::Kind::acknowledged;
+    result.acknowledged_by = alert->recipient_name;
+    result.acknowledged_at = now;
     return result;
-  }
-  insert_records_locked({make_record(*alert)});
-  tx.commit();
-  result.kind = AckResult::Kind::acknowledged;
-  result.acknowledged_by = alert->recipient_name;
-  result.acknowledged_at = now;
-  return result;
+  });
 }
 
 }  // namespace e911::notifier

@@ -34,11 +34,12 @@ void require_shared(bool shared) {
 }  // namespace
 
 void NotifierStore::renew_lease(EpochMillis ttl_ms) {
-  std::lock_guard lock(mu_);
-  require_shared(shared());
-  *session_ << sql(std::string("INSERT INTO notifier_leases (owner, expires_at) VALUES (?, ") + kDatabaseNow +
-                   " + ?) ON CONFLICT (owner) DO UPDATE SET expires_at = excluded.expires_at"),
-      bind(owner_), bind(static_cast<Poco::Int64>(ttl_ms)), now;
+  return locked([&] {
+    require_shared(shared());
+    *session_ << sql(std::string("INSERT INTO notifier_leases (owner, expires_at) VALUES (?, ") + kDatabaseNow +
+                     " + ?) ON CONFLICT (owner) DO UPDATE SET expires_at = excluded.expires_at"),
+        bind(owner_), bind(static_cast<Poco::Int64>(ttl_ms)), now;
+  });
 }
 
 void NotifierStore::release_lease() {
@@ -51,68 +52,69 @@ void NotifierStore::release_lease() {
 // another survivor is claiming are skipped, not waited for: it takes them)
 // and become this instance's in the same transaction.
 ClaimedWork NotifierStore::claim_expired() {
-  std::lock_guard lock(mu_);
-  require_shared(shared());
-  ClaimedWork claimed;
-  auto tx = transaction_locked();
-  {
-    Poco::Data::Statement stmt(*session_);
-    stmt << sql(std::string("SELECT notification_id, ack_id FROM alerts WHERE state = 'pending' AND ") + kOrphaned +
-                " FOR UPDATE SKIP LOCKED"),
-        bind(owner_), now;
-    Poco::Data::RecordSet rs(stmt);
-    std::vector<std::pair<std::string, std::string>> ids;  // notification id, ack id
-    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) ids.emplace_back(str(rs, 0), str(rs, 1));
-    for (const auto& [id, ack_id] : ids) {
-      *session_ << sql("UPDATE alerts SET owner = ? WHERE notification_id = ?"), bind(owner_), bind(id), now;
-      if (auto a = alert_by_ack_locked(ack_id)) claimed.alerts.push_back(std::move(*a));
+  return locked([&] {
+    require_shared(shared());
+    ClaimedWork claimed;
+    auto tx = transaction_locked();
+    {
+      Poco::Data::Statement stmt(*session_);
+      stmt << sql(std::string("SELECT notification_id, ack_id FROM alerts WHERE state = 'pending' AND ") + kOrphaned +
+                  " FOR UPDATE SKIP LOCKED"),
+          bind(owner_), now;
+      Poco::Data::RecordSet rs(stmt);
+      std::vector<std::pair<std::string, std::string>> ids;  // notification id, ack id
+      for (bool more = rs.moveFirst(); more; more = rs.moveNext()) ids.emplace_back(str(rs, 0), str(rs, 1));
+      for (const auto& [id, ack_id] : ids) {
+        *session_ << sql("UPDATE alerts SET owner = ? WHERE notification_id = ?"), bind(owner_), bind(id), now;
+        if (auto a = alert_by_ack_locked(ack_id)) claimed.alerts.push_back(std::move(*a));
+      }
     }
-  }
-  {
-    Poco::Data::Statement stmt(*session_);
-    stmt << sql(std::string("SELECT call_id, ack_due_at FROM calls WHERE ack_due_at > 0 AND acknowledged_at = 0 "
-                            "AND escalated_to = '' AND ") +
-                kOrphaned + " FOR UPDATE SKIP LOCKED"),
-        bind(owner_), now;
-    Poco::Data::RecordSet rs(stmt);
-    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
-      StoredCall c;
-      c.call_id = str(rs, 0);
-      c.ack_due_at = i64(rs, 1);
-      claimed.calls.push_back(std::move(c));
+    {
+      Poco::Data::Statement stmt(*session_);
+      stmt << sql(std::string("SELECT call_id, ack_due_at FROM calls WHERE ack_due_at > 0 AND acknowledged_at = 0 "
+                              "AND escalated_to = '' AND ") +
+                  kOrphaned + " FOR UPDATE SKIP LOCKED"),
+          bind(owner_), now;
+      Poco::Data::RecordSet rs(stmt);
+      for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
+        StoredCall c;
+        c.call_id = str(rs, 0);
+        c.ack_due_at = i64(rs, 1);
+        claimed.calls.push_back(std::move(c));
+      }
+      for (const auto& c : claimed.calls) {
+        *session_ << sql("UPDATE calls SET owner = ? WHERE call_id = ?"), bind(owner_), bind(c.call_id), now;
+      }
     }
-    for (const auto& c : claimed.calls) {
-      *session_ << sql("UPDATE calls SET owner = ? WHERE call_id = ?"), bind(owner_), bind(c.call_id), now;
+    {
+      // Queued again under new sequence numbers: this instance's publisher
+      // reads its outbox in sequence order from where it is.
+      Poco::Data::Statement stmt(*session_);
+      stmt << sql(std::string("SELECT seq, key, value FROM outbox WHERE ") + kOrphaned +
+                  " ORDER BY seq FOR UPDATE SKIP LOCKED"),
+          bind(owner_), now;
+      Poco::Data::RecordSet rs(stmt);
+      std::vector<OutboxRecord> records;
+      for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
+        records.push_back({i64(rs, 0), str(rs, 1), str(rs, 2)});
+      }
+      for (const auto& r : records) {
+        *session_ << sql("DELETE FROM outbox WHERE seq = ?"), bind(static_cast<Poco::Int64>(r.seq)), now;
+      }
+      insert_records_locked(records);
+      claimed.records = records.size();
     }
-  }
-  {
-    // Queued again under new sequence numbers: this instance's publisher
-    // reads its outbox in sequence order from where it is.
-    Poco::Data::Statement stmt(*session_);
-    stmt << sql(std::string("SELECT seq, key, value FROM outbox WHERE ") + kOrphaned +
-                " ORDER BY seq FOR UPDATE SKIP LOCKED"),
-        bind(owner_), now;
-    Poco::Data::RecordSet rs(stmt);
-    std::vector<OutboxRecord> records;
-    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
-      records.push_back({i64(rs, 0), str(rs, 1), str(rs, 2)});
-    }
-    for (const auto& r : records) {
-      *session_ << sql("DELETE FROM outbox WHERE seq = ?"), bind(static_cast<Poco::Int64>(r.seq)), now;
-    }
-    insert_records_locked(records);
-    claimed.records = records.size();
-  }
-  // An expired lease is forgotten once nothing live is its owner's (rows
-  // another survivor skipped above keep it until that one commits).
-  *session_ << sql(std::string("DELETE FROM notifier_leases l WHERE l.expires_at < ") + kDatabaseNow +
-                   " AND NOT EXISTS (SELECT 1 FROM alerts a WHERE a.owner = l.owner AND a.state = 'pending')"
-                   " AND NOT EXISTS (SELECT 1 FROM calls c WHERE c.owner = l.owner AND c.ack_due_at > 0"
-                   " AND c.acknowledged_at = 0 AND c.escalated_to = '')"
-                   " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.owner = l.owner)"),
-      now;
-  tx.commit();
-  return claimed;
+    // An expired lease is forgotten once nothing live is its owner's (rows
+    // another survivor skipped above keep it until that one commits).
+    *session_ << sql(std::string("DELETE FROM notifier_leases l WHERE l.expires_at < ") + kDatabaseNow +
+                     " AND NOT EXISTS (SELECT 1 FROM alerts a WHERE a.owner = l.owner AND a.state = 'pending')"
+                     " AND NOT EXISTS (SELECT 1 FROM calls c WHERE c.owner = l.owner AND c.ack_due_at > 0"
+                     " AND c.acknowledged_at = 0 AND c.escalated_to = '')"
+                     " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.owner = l.owner)"),
+        now;
+    tx.commit();
+    return claimed;
+  });
 }
 
 }  // namespace e911::notifier

@@ -12,6 +12,7 @@
 #include "common/email_address.h"
 #include "common/mac_address.h"
 #include "common/recent_ids.h"
+#include "common/sql/connection.h"
 #include "common/text.h"
 #include "common/timestamp.h"
 
@@ -126,3 +127,20 @@ TEST(Text, QuoteForMessageEscapesAndTruncates) {
 
 }  // namespace
 }  // namespace e911
+
+// A lost PostgreSQL connection is worth another try; a refusal that every
+// connection would meet again (the configuration's to fix) is not.
+TEST(SqlConnectionError, LostConnectionsAreRetriedRefusalsAreNot) {
+  using e911::sql::is_connection_error;
+  EXPECT_TRUE(is_connection_error("server closed the connection unexpectedly\n\tThis probably means the server "
+                                  "terminated abnormally"));
+  EXPECT_TRUE(is_connection_error("FATAL: terminating connection due to administrator command"));
+  EXPECT_TRUE(is_connection_error("connection to server at \"127.0.0.1\", port 5432 failed: Connection refused"));
+  EXPECT_TRUE(is_connection_error("FATAL: the database system is starting up"));
+  EXPECT_TRUE(is_connection_error("PostgreSQL: Not connected to data source"));
+  EXPECT_FALSE(is_connection_error("connection to server at \"db\", port 5432 failed: FATAL: password "
+                                   "authentication failed for user \"e911\""));
+  EXPECT_FALSE(is_connection_error("FATAL: database \"e911_notifier\" does not exist"));
+  EXPECT_FALSE(is_connection_error("ERROR: duplicate key value violates unique constraint \"alerts_pkey\""));
+  EXPECT_FALSE(is_connection_error("ERROR: permission denied for table alerts"));
+}

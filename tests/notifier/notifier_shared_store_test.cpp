@@ -1,8 +1,9 @@
 // The notifier's state on a PostgreSQL database that instances share
 // (tests/support/postgres_server.h): each instance sees and writes only its
 // own rows, a survivor claims the rows of an owner without a live lease
-// (once), the claimed owner's late update changes nothing, and a call
-// admitted again by another instance adds nothing.
+// (once), the claimed owner's late update changes nothing, a call
+// admitted again by another instance adds nothing, and a restarted server
+// is reconnected to.
 
 #include <gtest/gtest.h>
 
@@ -78,6 +79,24 @@ TEST_F(NotifierSharedStoreTest, EachInstanceSeesOnlyItsOwnWork) {
   EXPECT_TRUE(b->pending_alerts().empty());
   // Both see the shared call (to render alerts, to acknowledge).
   EXPECT_TRUE(b->call("c-1").has_value());
+}
+
+// PostgreSQL restarted under a running instance (every session ended, as
+// an operator's restart or a failover does): the next operations reconnect
+// and work, rather than stop the notifier. The fault campaign found the
+// notifier stopping on the first error after such a restart.
+TEST_F(NotifierSharedStoreTest, TheStoreReconnectsWhenPostgresqlRestarts) {
+  test::PostgresServer server;  // its own: restarted here
+  NotifierStore a(sql::parse_location(server.url(server.create_database()), "notifier store"), "a",
+                  Durability::normal, 10);
+  a.renew_lease(60'000);
+  ASSERT_EQ(a.admit(a_call("c-1"), {an_alert("n-1", "c-1")}, kRecord).size(), 1u);
+  server.restart();
+  EXPECT_EQ(a.pending_alerts().size(), 1u);
+  EXPECT_EQ(a.admit(a_call("c-2"), {an_alert("n-2", "c-2")}, kRecord).size(), 1u);
+  a.renew_lease(60'000);
+  EXPECT_EQ(a.pending_alerts().size(), 2u);
+  EXPECT_EQ(a.unpublished(10).size(), 2u);
 }
 
 TEST_F(NotifierSharedStoreTest, ASurvivorClaimsTheWorkOfAnOwnerWithoutALease) {

@@ -156,35 +156,41 @@ PostgresServer::PostgresServer() {
     std::string last_error;
     for (int attempt = 0; attempt < 3 && !server_; ++attempt) {
       port_ = free_loopback_port();
-      auto argv = as_postgres_;
-      argv.insert(argv.end(),
-                  {bin_ + "/postgres", "-D", data_, "-k", data_, "-h", "127.0.0.1", "-p", std::to_string(port_), "-c",
-                   "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"});
-      auto server = std::make_unique<ChildProcess>(argv, base_ + "/postgres.log");
-      const auto deadline = Clock::now() + 60s;
-      bool ready = false;
-      while (Clock::now() < deadline && server->running()) {
-        const auto r = run_command({bin_ + "/pg_isready", "-q", "-h", "127.0.0.1", "-p", std::to_string(port_), "-U",
-                                    kSuperuser, "-d", "postgres", "-t", "5"});
-        if (r.exit_code == 0) {
-          ready = true;
-          break;
-        }
-        // Not listening yet (pg_isready returns at once): try again shortly.
-        std::this_thread::sleep_for(50ms);
-      }
-      if (ready) {
-        server_ = std::move(server);
-      } else {
-        last_error = server->running() ? "not ready within 60 s" : "exited";
-        server->stop();
-      }
+      last_error = start();
     }
     if (!server_) throw std::runtime_error("postgres " + last_error + "; its log ends:\n" + log_tail());
   } catch (...) {
     std::error_code ec;
     fs::remove_all(base_, ec);
     throw;
+  }
+}
+
+std::string PostgresServer::start() {
+  auto argv = as_postgres_;
+  argv.insert(argv.end(), {bin_ + "/postgres", "-D", data_, "-k", data_, "-h", "127.0.0.1", "-p", std::to_string(port_),
+                           "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"});
+  auto server = std::make_unique<ChildProcess>(argv, base_ + "/postgres.log");
+  const auto deadline = Clock::now() + 60s;
+  while (Clock::now() < deadline && server->running()) {
+    const auto r = run_command({bin_ + "/pg_isready", "-q", "-h", "127.0.0.1", "-p", std::to_string(port_), "-U",
+                                kSuperuser, "-d", "postgres", "-t", "5"});
+    if (r.exit_code == 0) {
+      server_ = std::move(server);
+      return {};
+    }
+    // Not listening yet (pg_isready returns at once): try again shortly.
+    std::this_thread::sleep_for(50ms);
+  }
+  const std::string error = server->running() ? "not ready within 60 s" : "exited";
+  server->stop();
+  return error;
+}
+
+void PostgresServer::restart() {
+  stop();
+  if (const auto error = start(); !error.empty()) {
+    throw std::runtime_error("postgres restart: " + error + "; its log ends:\n" + log_tail());
   }
 }
 

@@ -55,8 +55,15 @@ class PostgresServer {
   static PostgresServer& shared();
   static void stop_shared();
 
+  // Fast shutdown (sessions ended, as by an operator's restart or a
+  // failover), then the server again on the same port and data; throws
+  // std::runtime_error if it does not come back.
+  void restart();
+
  private:
   void stop();
+  // Starts the server on port_; empty when it is ready, else why not.
+  std::string start();
   std::string log_tail() const;
 
   std::string bin_;
