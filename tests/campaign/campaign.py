@@ -1,0 +1,675 @@
+#!/usr/bin/env python3
+"""The fault campaign (docs/reliability.md, "Fault campaign"): the whole
+pipeline as real processes on loopback, a mixed load with a known set of
+emergency calls, faults from a seeded random schedule, and the invariants
+checked at the end of each trial.
+
+Each trial starts from nothing:
+
+- `e911 broker --brokers 3` (the embedded Kafka cluster), PostgreSQL
+  (initdb into the trial's folder; as root through `runuser -u postgres`),
+  aiosmtpd (tests/notifier/peers/smtp_server.py, the relay);
+- `e911 ingest` (HTTP: POST /v1/call-events, answered once Kafka has the
+  events), two `e911 locator`, three `e911 notifier` (each its own state
+  folder), two `e911 auditor` on one PostgreSQL journal; each with its
+  own static group member id (E911_INSTANCE_ID), as in the chart.
+
+The load: about 100 call events a second, 5 % of them emergency calls
+(call.initiated to 911 or 999 from a site's network), the rest internal
+calls, posted to the ingest in batches of ten. A call is in the known set once the ingest answered 202; a refused
+post (the ingest killed or frozen, Kafka away) is sent again, as a PBX
+does, and the event id absorbs a repeat.
+
+Faults, drawn from the seed, while the load runs (the harness is the
+supervisor: a killed process is started again, as Kubernetes would):
+kill (SIGKILL of any component instance, restarted after a pause), freeze
+(SIGSTOP, then SIGCONT: a long GC or a stalled VM), smtp-down (the relay
+stopped, then started again), smtp-4xx (the relay answering 451 to every
+recipient), postgres-restart (fast shutdown, then started again) and
+registry-invalid (the registry file replaced with one that does not load,
+then restored).
+
+Invariants, once the faults are healed and the load stopped (waited for
+against a deadline):
+- every emergency call accepted has an alert e-mail accepted by the relay
+  for every recipient of its site's list;
+- duplicates stay within the bound of docs/reliability.md (per notifier
+  instance killed, at most workers_per_channel attempts that were accepted
+  but not yet recorded);
+- every emergency call is journaled exactly once (one call.recorded
+  entry), and `e911 audit verify` passes;
+- nothing valid was dead-lettered (the dead-letter topic is empty);
+- no process exited that the harness did not kill.
+
+Each trial also measures the alert blackout: how long the slowest
+emergency call waited for its first alert, beyond the median of the
+calls of that trial.
+
+Usage:
+  campaign.py E911 --seeds 1,2           # CI: a fixed set of seeds
+  campaign.py E911 --trials 100 --first-seed 1000 --seconds 90   # the long mode (ops/campaign.sh)
+Prints one JSON line per trial (and writes them to --results FILE), and a
+Markdown row for docs/reliability.md. Exit status 1 when a trial broke an
+invariant (its folder is kept and named).
+"""
+
+import argparse
+import hashlib
+import json
+import os
+import pwd
+import random
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SMTP_SERVER = os.path.join(HERE, "..", "notifier", "peers", "smtp_server.py")
+# Debian's interpreter, which has python3-aiosmtpd (ops/install-deps.sh).
+SMTP_PYTHON = "/usr/bin/python3"
+START_DEADLINE_S = 90
+SETTLE_DEADLINE_S = 240
+WORKERS_PER_CHANNEL = 4
+
+REGISTRY = """version: 1
+defaults:
+  fallback_list: corporate-soc
+notification_lists:
+  london-security:
+    - {name: "London desk", email: "desk.london@example.com"}
+    - {name: "London manager", email: "manager.london@example.com"}
+  austin-security:
+    - {name: "Austin desk", email: "desk.austin@example.com"}
+    - {name: "Austin guard", email: "guard.austin@example.com"}
+  corporate-soc:
+    - {name: "SOC", email: "soc@example.com"}
+sites:
+  - id: london-hq
+    name: "London HQ"
+    notify: london-security
+    timezone: Europe/London
+    address: {country: GB, city: London, street: "Example Road", house_number: "1", postal_code: "EC1A 1AA"}
+    subnets: ["10.40.0.0/16"]
+  - id: austin-office
+    name: "Austin Office"
+    notify: austin-security
+    timezone: America/Chicago
+    address: {country: US, state: TX, city: Austin, street: "Congress Ave", house_number: "100", postal_code: "78701"}
+    subnets: ["10.60.0.0/16"]
+"""
+SITES = [
+    {"id": "london-hq", "net": "10.40", "dial": "999",
+     "recipients": ["desk.london@example.com", "manager.london@example.com"]},
+    {"id": "austin-office", "net": "10.60", "dial": "911",
+     "recipients": ["desk.austin@example.com", "guard.austin@example.com"]},
+]
+
+COMPONENTS = {"ingest": 1, "locator": 2, "notifier": 3, "auditor": 2}
+FAULTS = ["kill", "freeze", "smtp-down", "smtp-4xx", "postgres-restart", "registry-invalid"]
+
+
+def log(message):
+    print("campaign: " + message, file=sys.stderr, flush=True)
+
+
+class TrialFailed(Exception):
+    pass
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until(predicate, deadline_s, what):
+    deadline = time.monotonic() + deadline_s
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.2)  # polling a condition, bounded by the deadline
+    raise TrialFailed("no %s within %s s" % (what, deadline_s))
+
+
+def rfc3339_ms(t):
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(t)) + ".%03dZ" % int((t % 1) * 1000)
+
+
+class Process:
+    """One supervised process: its command, its log, and whether the
+    harness meant it to stop."""
+
+    def __init__(self, name, argv, work, env=None, stdout=False):
+        self.name, self.argv, self.work, self.env = name, argv, work, env or {}
+        self.stdout = stdout
+        self.p = None
+        self.starts = 0
+        self.start()
+
+    def start(self):
+        self.starts += 1
+        err = open(os.path.join(self.work, "%s.%d.log" % (self.name, self.starts)), "wb")
+        out = subprocess.PIPE if self.stdout else subprocess.DEVNULL
+        self.p = subprocess.Popen(self.argv, stdout=out, stderr=err, env=dict(os.environ, **self.env))
+
+    def first_line(self, prefix):
+        line = self.p.stdout.readline().decode().strip()  # the peers print it at once, or exit
+        if not line.startswith(prefix):
+            raise TrialFailed("%s printed %r, not %s..." % (self.name, line, prefix))
+        return line[len(prefix):]
+
+    def running(self):
+        return self.p.poll() is None
+
+    def kill(self):
+        if self.running():
+            self.p.kill()
+        self.p.wait()
+
+    def stop(self):
+        if self.running():
+            try:
+                os.kill(self.p.pid, signal.SIGCONT)
+            except ProcessLookupError:
+                pass
+            self.p.terminate()
+            try:
+                self.p.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.p.kill()
+                self.p.wait()
+
+    def log_tail(self):
+        path = os.path.join(self.work, "%s.%d.log" % (self.name, self.starts))
+        with open(path, errors="replace") as f:
+            return f.read()[-2000:]
+
+
+class Postgres:
+    """A throwaway PostgreSQL server (as tests/support/postgres_server.cpp)."""
+
+    def __init__(self, work):
+        versions = sorted((d for d in os.listdir("/usr/lib/postgresql") if d.isdigit()), key=int)
+        if not versions:
+            raise TrialFailed("no PostgreSQL server binaries (/usr/lib/postgresql)")
+        self.bin = "/usr/lib/postgresql/%s/bin" % versions[-1]
+        self.data = os.path.join(work, "pgdata")
+        os.makedirs(self.data)
+        self.as_postgres = []
+        if os.geteuid() == 0:
+            pw = pwd.getpwnam("postgres")
+            os.chmod(work, 0o755)
+            os.chown(self.data, pw.pw_uid, pw.pw_gid)
+            self.as_postgres = ["runuser", "-u", "postgres", "--"]
+        subprocess.run(self.as_postgres + [self.bin + "/initdb", "-D", self.data, "-A", "trust", "-U", "e911",
+                                           "-E", "UTF8"], check=True, capture_output=True)
+        self.port = free_port()
+        self.p = None
+        self.start()
+        for db in ("audit", "notifier"):
+            subprocess.run(self.psql_argv("postgres") + ["-c", "CREATE DATABASE " + db], check=True,
+                           capture_output=True)
+        self.url = "postgresql://e911@127.0.0.1:%d/audit" % self.port
+        self.notifier_url = "postgresql://e911@127.0.0.1:%d/notifier" % self.port
+
+    def start(self):
+        self.p = subprocess.Popen(self.as_postgres + [self.bin + "/postgres", "-D", self.data, "-k", self.data,
+                                                      "-h", "127.0.0.1", "-p", str(self.port), "-c", "fsync=off"],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_until(lambda: subprocess.run([self.bin + "/pg_isready", "-q", "-h", "127.0.0.1", "-p", str(self.port),
+                                           "-U", "e911", "-d", "postgres", "-t", "2"]).returncode == 0,
+                   START_DEADLINE_S, "PostgreSQL accepting connections")
+
+    def stop(self):
+        if self.p and self.p.poll() is None:
+            subprocess.run(self.as_postgres + [self.bin + "/pg_ctl", "-D", self.data, "-m", "fast", "-w", "stop"],
+                           capture_output=True, timeout=120)
+            try:
+                self.p.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.p.kill()
+                self.p.wait()
+
+    def psql_argv(self, db):
+        return ["psql", "-X", "-q", "-A", "-t", "-h", "127.0.0.1", "-p", str(self.port), "-U", "e911", "-d", db]
+
+    def query(self, sql):
+        r = subprocess.run(self.psql_argv("audit") + ["-c", sql], capture_output=True, timeout=60)
+        return r.stdout.decode() if r.returncode == 0 else None
+
+
+class Relay:
+    """aiosmtpd, stopped and started again on the same port; each start
+    keeps its mail in a folder of its own (the server numbers files from 1)."""
+
+    def __init__(self, work):
+        self.work = work
+        self.port = free_port()
+        self.starts = 0
+        self.proc = None
+        self.start()
+
+    def start(self, refuse=False):
+        self.starts += 1
+        maildir = os.path.join(self.work, "mail", str(self.starts))
+        os.makedirs(maildir)
+        argv = [SMTP_PYTHON, SMTP_SERVER, "--port", str(self.port), "--maildir", maildir]
+        if refuse:
+            argv += ["--reject-rcpt", "451 4.3.0 try again later"]
+        for _ in range(50):  # the port of the last run may still be in TIME_WAIT for a moment
+            self.proc = Process("smtp", argv, self.work, stdout=True)
+            line = self.proc.p.stdout.readline().decode().strip()
+            if line.startswith("port="):
+                return
+            self.proc.kill()
+            time.sleep(0.1)  # a retry of a bind, bounded by the loop
+        raise TrialFailed("the relay could not listen on its port again")
+
+    def stop(self):
+        if self.proc:
+            self.proc.stop()
+
+    def messages(self):
+        """(recipient, call id, arrival time) of every message accepted."""
+        out = []
+        root = os.path.join(self.work, "mail")
+        for run in os.listdir(root):
+            for name in os.listdir(os.path.join(root, run)):
+                if not name.endswith(".json"):
+                    continue
+                path = os.path.join(root, run, name)
+                try:
+                    with open(path) as f:
+                        m = json.load(f)
+                except (OSError, ValueError):
+                    continue
+                call = (m["message"]["headers"].get("x-e911-call-id") or [""])[0]
+                for rcpt in m["rcpt_tos"]:
+                    out.append((rcpt, call, os.stat(path).st_mtime))
+        return out
+
+
+class Trial:
+    def __init__(self, e911, seed, seconds, work):
+        self.e911, self.seed, self.seconds, self.work = e911, seed, seconds, work
+        self.rng = random.Random(seed)
+        self.procs = {}
+        self.expected_dead = set()  # (name, start number) the harness killed
+        self.calls = {}  # call id -> (site, time accepted)
+        self.faults = []  # (at, kind, target, seconds)
+        self.notifier_kills = 0
+        self.notifier_freezes = 0
+        self.relay_stops = 0
+
+    # ---- set-up ----
+
+    def start(self):
+        self.relay = Relay(self.work)
+        self.pg = Postgres(self.work)
+        broker = Process("broker", [self.e911, "broker", "--brokers", "3"], self.work, stdout=True)
+        self.bootstrap = broker.first_line("bootstrap.servers=")
+        self.broker = broker
+        self.registry = os.path.join(self.work, "registry.yaml")
+        with open(self.registry, "w") as f:
+            f.write(REGISTRY)
+        token = hashlib.sha256(os.urandom(32)).hexdigest()
+        self.token = token
+        tokens = os.path.join(self.work, "ingest-tokens")
+        with open(tokens, "w") as f:
+            f.write("campaign %s\n" % hashlib.sha256(token.encode()).hexdigest())
+        signing = os.path.join(self.work, "signing.secret")
+        with open(signing, "w") as f:
+            f.write(os.urandom(32).hex())
+        self.ingest_port = free_port()
+        self.config = os.path.join(self.work, "e911.yaml")
+        with open(self.config, "w") as f:
+            f.write("""kafka:
+  bootstrap.servers: "%(bootstrap)s"
+  fetch.wait.max.ms: "5"
+metrics: {port: 0}
+ingest:
+  registry: %(registry)s
+  sip: {udp: ""}
+  http: {enabled: true, port: %(port)d, tokens_file: %(tokens)s, rate_limit: {per_second: 0}}
+locator: {registry: %(registry)s}
+notifier:
+  registry: %(registry)s
+  store: %(notifier_store)s
+  store_lease: {ttl_ms: 6000}
+  workers_per_channel: %(workers)d
+  retry: {initial_delay_ms: 200, max_delay_ms: 2000, deadline_s: 3600}
+  timeouts: {connect_ms: 2000, io_ms: 5000}
+  email: {transport: smtp}
+  smtp: {host: 127.0.0.1, port: %(smtp)d, tls: none, from: "E911 Alerts <e911@example.com>"}
+auditor:
+  store: %(pg)s
+  signing: {key_id: campaign, secret: {file: %(signing)s}}
+""" % {"bootstrap": self.bootstrap, "registry": self.registry, "port": self.ingest_port, "tokens": tokens,
+                "workers": WORKERS_PER_CHANNEL, "smtp": self.relay.port, "pg": self.pg.url,
+                "notifier_store": self.pg.notifier_url, "signing": signing})
+        for component, n in COMPONENTS.items():
+            for i in range(1, n + 1):
+                name = "%s-%d" % (component, i)
+                state = os.path.join(self.work, "state", name)
+                os.makedirs(state)
+                self.procs[name] = Process(name, [self.e911, component, "--config", self.config], self.work,
+                                           env={"E911_INSTANCE_ID": "campaign-" + name, "E911_STATE_DIR": state})
+        wait_until(self.ingest_ready, START_DEADLINE_S, "ingest answering")
+
+    def ingest_ready(self):
+        self.check_alive()
+        try:
+            urllib.request.urlopen("http://127.0.0.1:%d/" % self.ingest_port, timeout=2)
+            return True
+        except urllib.error.HTTPError:
+            return True  # it answers
+        except (urllib.error.URLError, OSError):
+            return False
+
+    def check_alive(self):
+        for name, p in self.procs.items():
+            if not p.running() and (name, p.starts) not in self.expected_dead:
+                raise TrialFailed("%s exited (%s) on its own:\n%s" % (name, p.p.returncode, p.log_tail()))
+
+    # ---- load ----
+
+    def post(self, events):
+        body = "".join(json.dumps(e) + "\n" for e in events).encode()
+        req = urllib.request.Request("http://127.0.0.1:%d/v1/call-events" % self.ingest_port, data=body,
+                                     headers={"Content-Type": "application/x-ndjson",
+                                              "Authorization": "Bearer " + self.token})
+        try:
+            with urllib.request.urlopen(req, timeout=15) as r:
+                return r.status == 202
+        except urllib.error.HTTPError as e:
+            if e.code == 400:
+                raise TrialFailed("the ingest refused a valid batch: %s" % e.read()[:500])
+            return False
+        except (urllib.error.URLError, OSError):
+            return False
+
+    def event(self, call_id, n, dialed, ip, user):
+        return {"schema": "e911.call-event/v1", "event_id": "%s-e%d" % (call_id, n), "call_id": call_id,
+                "type": "call.initiated", "occurred_at": rfc3339_ms(time.time()), "dialed": dialed,
+                "caller": {"user_id": user, "extension": user[2:]},
+                "device": {"id": "d-" + user, "kind": "softphone", "ip": ip}}
+
+    def batch(self, k):
+        events, emergency = [], []
+        for j in range(10):
+            site = self.rng.choice(SITES)
+            ip = "%s.%d.%d" % (site["net"], self.rng.randint(1, 9), self.rng.randint(2, 250))
+            user = "u-%d" % self.rng.randint(1000, 9999)
+            call_id = "t%d-%d-%d" % (self.seed, k, j)
+            if j == 0 and k % 2 == 0:  # one emergency call in twenty events (5 %)
+                events.append(self.event(call_id, 0, site["dial"], ip, user))
+                emergency.append((call_id, site))
+            else:
+                events.append(self.event(call_id, 0, str(self.rng.randint(2000, 2999)), ip, user))
+        return events, emergency
+
+    # ---- faults ----
+
+    def schedule(self):
+        """(start offset s, kind, target, duration s), from the seed. Faults
+        overlap (several at once), but never two on one thing: a process,
+        the relay, PostgreSQL, the registry file."""
+        out = []
+        busy = {}  # thing -> until
+        t = self.rng.uniform(2, 5)
+        while t < self.seconds - 8:
+            for _ in range(5):
+                kind = self.rng.choice(FAULTS)
+                target = self.rng.choice(sorted(self.procs)) if kind in ("kill", "freeze") else None
+                thing = target or {"smtp-down": "relay", "smtp-4xx": "relay"}.get(kind, kind)
+                if busy.get(thing, 0) <= t:
+                    break
+            else:
+                t += 1
+                continue
+            duration = {"kill": self.rng.uniform(0.5, 5), "freeze": self.rng.uniform(2, 15)}.get(
+                kind, self.rng.uniform(5, 20))
+            out.append((t, kind, target, duration))
+            busy[thing] = t + duration
+            t += self.rng.uniform(2, 8)
+        return out
+
+    def inject(self, kind, target):
+        if kind == "kill":
+            p = self.procs[target]
+            self.expected_dead.add((target, p.starts))
+            p.kill()
+            # The node is gone with its disk: the instance comes back on a
+            # new one (the notifiers' state is in the shared store).
+            state = os.path.join(self.work, "state", target)
+            shutil.rmtree(state)
+            os.makedirs(state)
+            if target.startswith("notifier"):
+                self.notifier_kills += 1
+        elif kind == "freeze":
+            os.kill(self.procs[target].p.pid, signal.SIGSTOP)
+            if target.startswith("notifier"):
+                self.notifier_freezes += 1
+        elif kind == "smtp-down":
+            self.relay_stops += 1
+            self.relay.stop()
+        elif kind == "smtp-4xx":
+            self.relay_stops += 1
+            self.relay.stop()
+            self.relay.start(refuse=True)
+        elif kind == "postgres-restart":
+            self.pg.stop()
+        elif kind == "registry-invalid":
+            with open(self.registry + ".tmp", "w") as f:
+                f.write("version: 1\nsites: [this is not a registry\n")
+            os.rename(self.registry + ".tmp", self.registry)
+
+    def heal(self, kind, target):
+        if kind == "kill":
+            self.procs[target].start()
+        elif kind == "freeze":
+            os.kill(self.procs[target].p.pid, signal.SIGCONT)
+        elif kind == "smtp-down":
+            self.relay.start()
+        elif kind == "smtp-4xx":
+            self.relay.stop()
+            self.relay.start()
+        elif kind == "postgres-restart":
+            self.pg.start()
+        elif kind == "registry-invalid":
+            with open(self.registry + ".tmp", "w") as f:
+                f.write(REGISTRY)
+            os.rename(self.registry + ".tmp", self.registry)
+
+    # ---- the trial ----
+
+    def warm_up(self):
+        """One emergency call alerted and journaled before the clock starts:
+        every consumer has its partitions, so the trial measures faults,
+        not start-up."""
+        site = SITES[0]
+        call_id = "t%d-warm-up" % self.seed
+        wait_until(lambda: self.post([self.event(call_id, 0, site["dial"], site["net"] + ".1.10", "u-1000")]),
+                   START_DEADLINE_S, "the ingest accepting the first call")
+        self.calls[call_id] = (site, time.time())
+        wait_until(lambda: self.check_alive() or {c for _, c, _ in self.relay.messages()} >= {call_id},
+                   START_DEADLINE_S, "the first call's alert")
+        wait_until(lambda: (self.pg.query("SELECT count(*) FROM audit_entries WHERE call_id = '%s'" % call_id)
+                            or "0").strip() not in ("", "0"), START_DEADLINE_S, "the first call journaled")
+
+    def run(self):
+        self.start()
+        self.warm_up()
+        plan = self.schedule()
+        began = time.monotonic()
+        active = []  # (heal at, kind, target)
+        k = 0
+        pending = None  # a batch not yet accepted: sent again
+        while time.monotonic() - began < self.seconds:
+            now = time.monotonic() - began
+            while plan and plan[0][0] <= now:
+                at, kind, target, duration = plan.pop(0)
+                self.faults.append({"at_s": round(at, 1), "fault": kind, "target": target,
+                                    "seconds": round(duration, 1), "_from": time.time(),
+                                    "_to": time.time() + duration})
+                self.inject(kind, target)
+                active.append((time.monotonic() + duration, kind, target))
+            for item in [a for a in active if a[0] <= time.monotonic()]:
+                self.heal(item[1], item[2])
+                active.remove(item)
+            self.check_alive()
+            if pending is None:
+                pending = self.batch(k)
+                k += 1
+            if self.post(pending[0]):
+                accepted = time.time()
+                for call_id, site in pending[1]:
+                    self.calls[call_id] = (site, accepted)
+                pending = None
+            time.sleep(0.1)  # the load's pace: ten events per tenth of a second at most
+        for item in active:
+            self.heal(item[1], item[2])
+        while pending is not None:  # the last batch, once the ingest is back
+            if self.post(pending[0]):
+                for call_id, site in pending[1]:
+                    self.calls[call_id] = (site, time.time())
+                pending = None
+            else:
+                self.check_alive()
+                time.sleep(0.5)  # a PBX's retry, bounded by the settle deadline below
+        return self.settle()
+
+    def settle(self):
+        expected = {(rcpt, call_id) for call_id, (site, _) in self.calls.items() for rcpt in site["recipients"]}
+        got = {}
+
+        def alerted():
+            got.clear()
+            for rcpt, call, at in self.relay.messages():
+                got.setdefault((rcpt, call), []).append(at)
+            self.check_alive()
+            return expected <= set(got)
+
+        def journaled():
+            rows = self.pg.query("SELECT call_id, count(*) FROM audit_entries WHERE kind = 'call.recorded' "
+                                 "GROUP BY call_id")
+            if rows is None:
+                return False
+            self.journal = dict((line.split("|")[0], int(line.split("|")[1])) for line in rows.split())
+            return set(self.calls) <= set(self.journal)
+
+        try:
+            wait_until(alerted, SETTLE_DEADLINE_S, "alert for every emergency call")
+            wait_until(journaled, SETTLE_DEADLINE_S, "journal entry for every emergency call")
+        except TrialFailed as e:
+            missing = sorted(expected - set(got))[:10]
+            raise TrialFailed("%s; missing alerts (first 10): %s" % (e, missing))
+        duplicates = sum(len(v) - 1 for k, v in got.items() if k in expected)
+        # docs/reliability.md: per notifier instance killed or frozen past
+        # its lease, at most one attempt per worker accepted by the relay
+        # and not yet recorded; per relay stop, the message it saved but
+        # could not acknowledge, one per worker.
+        bound = WORKERS_PER_CHANNEL * (self.notifier_kills + self.notifier_freezes + self.relay_stops)
+        if duplicates > bound:
+            raise TrialFailed("%d duplicate alerts, over the bound %d" % (duplicates, bound))
+        twice = {c: n for c, n in self.journal.items() if c in self.calls and n != 1}
+        if twice:
+            raise TrialFailed("calls journaled more than once: %s" % list(twice.items())[:10])
+        verify = subprocess.run([self.e911, "audit", "verify", "--config", self.config, "--json"],
+                                capture_output=True, timeout=300)
+        if verify.returncode != 0:
+            raise TrialFailed("e911 audit verify: %s %s" % (verify.stdout[-2000:], verify.stderr[-2000:]))
+        dead = subprocess.run(["kcat", "-b", self.bootstrap, "-X", "fetch.wait.max.ms=5", "-C", "-t",
+                               "e911.dead-letter", "-e", "-q", "-f", "%s\n"], capture_output=True, timeout=60)
+        if dead.returncode != 0:
+            raise TrialFailed("kcat: %s" % dead.stderr.decode(errors="replace"))
+        if dead.stdout.strip():
+            raise TrialFailed("valid events were dead-lettered: %s" % dead.stdout.decode(errors="replace")[:2000])
+        self.check_alive()
+        first = {c: min(min(got[(rcpt, c)]) for rcpt in site["recipients"]) - accepted
+                 for c, (site, accepted) in self.calls.items() if not c.endswith("warm-up")}
+        median = statistics.median(first.values()) if first else 0
+        # The faults in force while the slowest call waited: what the blackout is owed to.
+        worst = max(first, key=first.get) if first else None
+        during = []
+        if worst:
+            since = self.calls[worst][1]
+            until = since + first[worst]
+            during = sorted({f["fault"] + (" " + f["target"] if f["target"] else "") for f in self.faults
+                             if f["_from"] < until and f["_to"] > since})
+        for f in self.faults:
+            del f["_from"], f["_to"]
+        return {"seed": self.seed, "faults": self.faults, "calls": len(self.calls),
+                "notifier_kills": self.notifier_kills, "notifier_freezes": self.notifier_freezes,
+                "alerts_expected": len(expected), "alerts_delivered": len(expected & set(got)),
+                "alerts_duplicated": duplicates, "duplicate_bound": bound,
+                "journal_expected": len(self.calls),
+                "journal_written": sum(n for c, n in self.journal.items() if c in self.calls),
+                "first_alert_median_s": round(median, 2),
+                "blackout_s": round(max(first.values()) - median, 2) if first else 0, "blackout_during": during,
+                "result": "pass"}
+
+    def stop(self):
+        for p in self.procs.values():
+            p.stop()
+        for thing in (getattr(self, "broker", None), getattr(self, "relay", None), getattr(self, "pg", None)):
+            if thing:
+                thing.stop()
+
+
+def markdown_row(r):
+    faults = ", ".join("%s%s %ss" % (f["fault"], " " + f["target"] if f["target"] else "", f["seconds"])
+                       for f in r["faults"]) or "none"
+    return "| %d | %s | %d | %d / %d / %d | %d / %d | %s s (%s) | %s |" % (
+        r["seed"], faults, r["calls"], r["alerts_expected"], r["alerts_delivered"], r["alerts_duplicated"],
+        r["journal_expected"], r["journal_written"], r["blackout_s"], ", ".join(r["blackout_during"]) or "no fault",
+        r["result"])
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("e911")
+    ap.add_argument("--seeds", help="comma-separated seeds (CI)")
+    ap.add_argument("--trials", type=int, default=0, help="this many trials from --first-seed (long mode)")
+    ap.add_argument("--first-seed", type=int, default=1000)
+    ap.add_argument("--seconds", type=float, default=40, help="load and faults per trial")
+    ap.add_argument("--results", help="append each trial's JSON line here")
+    args = ap.parse_args()
+    seeds = [int(s) for s in args.seeds.split(",")] if args.seeds else \
+        list(range(args.first_seed, args.first_seed + args.trials))
+    if not seeds:
+        ap.error("--seeds or --trials")
+    failed = 0
+    for seed in seeds:
+        work = tempfile.mkdtemp(prefix="e911-campaign-%d-" % seed)
+        trial = Trial(os.path.abspath(args.e911), seed, args.seconds, work)
+        try:
+            result = trial.run()
+        except TrialFailed as e:
+            faults = [{k: v for k, v in f.items() if not k.startswith("_")} for f in trial.faults]
+            result = {"seed": seed, "faults": faults, "result": "FAIL", "reason": str(e)[:4000],
+                      "folder": work}
+            failed += 1
+        finally:
+            trial.stop()
+        print(json.dumps(result), flush=True)
+        if result["result"] == "pass":
+            print(markdown_row(result), flush=True)
+            shutil.rmtree(work, ignore_errors=True)
+        else:
+            log("seed %d broke an invariant: %s (logs in %s)" % (seed, result["reason"][:2000], work))
+        if args.results:
+            with open(args.results, "a") as f:
+                f.write(json.dumps(result) + "\n")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
