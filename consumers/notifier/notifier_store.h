@@ -221,6 +221,10 @@ class NotifierStore {
 
   std::mutex mu_;
   std::unique_ptr<Poco::Data::Session> session_;  // null while reconnecting
+  // No claim before then (claim_expired): set when this instance found its
+  // own lease run out as it renewed it.
+  std::chrono::steady_clock::time_point claim_not_before_{};
+  std::int64_t lease_ttl_ms_ = 0;  // the last renew_lease's
   sql::Location location_;
   int connect_timeout_s_ = 10;
   Logger log_{"notifier"};

@@ -22,10 +22,16 @@ namespace {
 
 constexpr const char* kDatabaseNow = "(EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::BIGINT";
 
-// Owners without a live lease: expired, released, or never written.
-const std::string kOrphaned =
-    std::string("owner <> ? AND owner NOT IN (SELECT owner FROM notifier_leases WHERE expires_at >= ") + kDatabaseNow +
-    ")";
+constexpr const char* kDatabaseStart = "(EXTRACT(EPOCH FROM pg_postmaster_start_time()) * 1000)::BIGINT";
+
+// Owners without a live lease: expired, released, or never written. A
+// lease that ran out while the database was down (before it started
+// again) counts as live for one lease time (the second parameter) after
+// the start: its owner may be alive and had no database to renew with;
+// taking its work would send its alerts twice.
+const std::string kOrphaned = std::string("owner <> ? AND owner NOT IN (SELECT owner FROM notifier_leases WHERE ") +
+                              "expires_at >= " + kDatabaseNow + " OR (expires_at <= " + kDatabaseStart + " AND " +
+                              kDatabaseNow + " < " + kDatabaseStart + " + ?))";
 
 void require_shared(bool shared) {
   if (!shared) throw std::logic_error("leases and claims need a shared (PostgreSQL) notifier store");
@@ -36,6 +42,20 @@ void require_shared(bool shared) {
 void NotifierStore::renew_lease(EpochMillis ttl_ms) {
   return locked([&] {
     require_shared(shared());
+    lease_ttl_ms_ = static_cast<Poco::Int64>(ttl_ms);
+    // This instance's own lease run out: the database was away longer than
+    // the TTL (a restart, the network), and every other instance's lease
+    // ran out with it. Those still alive get one TTL to renew theirs before
+    // anyone takes their work: taking it would send their alerts twice.
+    Poco::Int64 lapsed = 0;
+    *session_ << sql(std::string("SELECT COUNT(*) FROM notifier_leases WHERE owner = ? AND expires_at < ") +
+                     kDatabaseNow),
+        bind(owner_), Poco::Data::Keywords::into(lapsed), now;
+    if (lapsed > 0) {
+      claim_not_before_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(ttl_ms);
+      log_.warn("notifier store lease had run out; claiming nothing for one lease time",
+                {{"store", name_}, {"ttl_ms", ttl_ms}});
+    }
     *session_ << sql(std::string("INSERT INTO notifier_leases (owner, expires_at) VALUES (?, ") + kDatabaseNow +
                      " + ?) ON CONFLICT (owner) DO UPDATE SET expires_at = excluded.expires_at"),
         bind(owner_), bind(static_cast<Poco::Int64>(ttl_ms)), now;
@@ -43,8 +63,9 @@ void NotifierStore::renew_lease(EpochMillis ttl_ms) {
 }
 
 void NotifierStore::release_lease() {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(mu_);  // not locked(): a stop does not wait for a database that is away
   require_shared(shared());
+  if (!session_) throw std::runtime_error("notifier store " + name_ + ": not connected");
   *session_ << sql("DELETE FROM notifier_leases WHERE owner = ?"), bind(owner_), now;
 }
 
@@ -55,12 +76,13 @@ ClaimedWork NotifierStore::claim_expired() {
   return locked([&] {
     require_shared(shared());
     ClaimedWork claimed;
+    if (std::chrono::steady_clock::now() < claim_not_before_) return claimed;  // renew_lease: a grace after a lapse
     auto tx = transaction_locked();
     {
       Poco::Data::Statement stmt(*session_);
       stmt << sql(std::string("SELECT notification_id, ack_id FROM alerts WHERE state = 'pending' AND ") + kOrphaned +
                   " FOR UPDATE SKIP LOCKED"),
-          bind(owner_), now;
+          bind(owner_), bind(lease_ttl_ms_), now;
       Poco::Data::RecordSet rs(stmt);
       std::vector<std::pair<std::string, std::string>> ids;  // notification id, ack id
       for (bool more = rs.moveFirst(); more; more = rs.moveNext()) ids.emplace_back(str(rs, 0), str(rs, 1));
@@ -74,7 +96,7 @@ ClaimedWork NotifierStore::claim_expired() {
       stmt << sql(std::string("SELECT call_id, ack_due_at FROM calls WHERE ack_due_at > 0 AND acknowledged_at = 0 "
                               "AND escalated_to = '' AND ") +
                   kOrphaned + " FOR UPDATE SKIP LOCKED"),
-          bind(owner_), now;
+          bind(owner_), bind(lease_ttl_ms_), now;
       Poco::Data::RecordSet rs(stmt);
       for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
         StoredCall c;
@@ -92,7 +114,7 @@ ClaimedWork NotifierStore::claim_expired() {
       Poco::Data::Statement stmt(*session_);
       stmt << sql(std::string("SELECT seq, key, value FROM outbox WHERE ") + kOrphaned +
                   " ORDER BY seq FOR UPDATE SKIP LOCKED"),
-          bind(owner_), now;
+          bind(owner_), bind(lease_ttl_ms_), now;
       Poco::Data::RecordSet rs(stmt);
       std::vector<OutboxRecord> records;
       for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {

@@ -10,6 +10,7 @@
 #include "common/sql/location.h"
 #include "consumers/notifier/notifier_store.h"
 #include "tests/support/postgres_server.h"
+#include "tests/support/wait.h"
 
 namespace e911::notifier::shared_store_test {
 namespace {
@@ -97,6 +98,32 @@ TEST_F(NotifierSharedStoreTest, TheStoreReconnectsWhenPostgresqlRestarts) {
   a.renew_lease(60'000);
   EXPECT_EQ(a.pending_alerts().size(), 2u);
   EXPECT_EQ(a.unpublished(10).size(), 2u);
+}
+
+// A lease that ran out while the database was down is not an instance
+// gone: every lease runs out with a database restart longer than the TTL,
+// and the instances alive need the time to renew theirs. Nobody claims it
+// for one lease time after the start (the fault campaign found a notifier
+// starting during a restart taking the live instances' alerts and sending
+// them twice); after that, an owner that did not come back is claimed.
+TEST_F(NotifierSharedStoreTest, ALeaseThatRanOutWhileTheDatabaseWasDownIsNotClaimedAtOnce) {
+  test::PostgresServer server;  // its own: restarted here
+  const auto location = sql::parse_location(server.url(server.create_database()), "notifier store");
+  NotifierStore a(location, "a", Durability::normal, 10);
+  a.renew_lease(1);  // runs out at once: before the restart below
+  ASSERT_EQ(a.admit(a_call("c-1"), {an_alert("n-1", "c-1")}, kRecord).size(), 1u);
+  server.restart();
+  NotifierStore b(location, "b", Durability::normal, 10);  // an instance starting meanwhile
+  b.renew_lease(8000);
+  EXPECT_TRUE(b.claim_expired().empty()) << "claimed within a lease time of the database's start";
+  // a never comes back: once the lease time has passed, its work is b's.
+  ClaimedWork claimed;
+  ASSERT_TRUE(test::wait_until([&] {
+    b.renew_lease(8000);
+    claimed = b.claim_expired();
+    return !claimed.empty();
+  }));
+  EXPECT_EQ(claimed.alerts.size(), 1u);
 }
 
 TEST_F(NotifierSharedStoreTest, ASurvivorClaimsTheWorkOfAnOwnerWithoutALease) {
