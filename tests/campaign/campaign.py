@@ -378,7 +378,8 @@ auditor:
     def check_alive(self):
         for name, p in self.procs.items():
             if not p.running() and (name, p.starts) not in self.expected_dead:
-                last = (p.log_tail().strip().splitlines() or [""])[-1]
+                # Its last words: the error (a usage text may follow it).
+                last = "\n".join(p.log_tail().strip().splitlines()[-5:])
                 if self.registry_broken and p.p.returncode > 0 and "registry" in last:
                     # Started while the registry file does not load: it refuses
                     # to start (fail fast on bad configuration), and its
