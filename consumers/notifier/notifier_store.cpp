@@ -185,7 +185,6 @@ NotifierStore::NotifierStore(const sql::Location& location, std::string owner, D
 }
 
 void NotifierStore::open(const sql::Location& location, Durability durability, int connect_timeout_s) {
-  name_ = location.display_name;
   location_ = location;
   connect_timeout_s_ = connect_timeout_s;
   const bool postgresql = location.kind == sql::Location::Kind::postgresql;
@@ -202,7 +201,7 @@ void NotifierStore::open(const sql::Location& location, Durability durability, i
         } catch (const std::runtime_error& e) {
           if (!sql::is_connection_error(e.what()) || std::chrono::steady_clock::now() >= give_up) throw;
           log_.warn("notifier store unreachable; retrying",
-                    {{"store", name_}, {"error", without(location.secrets, e.what())}, {"retry_in_ms", delay.count()}});
+                    {{"store", location_.display_name}, {"error", without(location.secrets, e.what())}, {"retry_in_ms", delay.count()}});
           std::this_thread::sleep_for(delay);
           delay = std::min(delay * 2, std::chrono::milliseconds(5000));
         }
@@ -217,9 +216,9 @@ void NotifierStore::open(const sql::Location& location, Durability durability, i
     // together migrate once.
     sql::migrate(*session_, sql::dialect_of(dialect_.engine), kMigrations);
   } catch (const Poco::Exception& e) {
-    throw std::runtime_error("notifier state " + name_ + ": " + without(location.secrets, e.displayText()));
+    throw std::runtime_error("notifier state " + location_.display_name + ": " + without(location.secrets, e.displayText()));
   } catch (const std::runtime_error& e) {
-    throw std::runtime_error("notifier state " + name_ + ": " + without(location.secrets, e.what()));
+    throw std::runtime_error("notifier state " + location_.display_name + ": " + without(location.secrets, e.what()));
   }
 }
 
@@ -233,7 +232,7 @@ bool NotifierStore::connection_lost_locked(const std::exception& e, std::chrono:
   if (!lost || std::chrono::steady_clock::now() >= give_up) return false;
   if (session_) {
     log_.warn("notifier store connection lost; reconnecting",
-              {{"store", name_}, {"error", without(location_.secrets, e.what())}});
+              {{"store", location_.display_name}, {"error", without(location_.secrets, e.what())}});
   }
   session_.reset();
   return true;
@@ -241,7 +240,7 @@ bool NotifierStore::connection_lost_locked(const std::exception& e, std::chrono:
 
 void NotifierStore::reconnect_locked() {
   session_ = sql::open_postgresql(location_.target, connect_timeout_s_);
-  log_.info("notifier store reconnected", {{"store", name_}});
+  log_.info("notifier store reconnected", {{"store", location_.display_name}});
 }
 
 sql::Transaction NotifierStore::transaction_locked() { return sql::Transaction(*session_, dialect_); }

@@ -169,7 +169,7 @@ class NotifierStore {
   // Shared by several instances (PostgreSQL): leases and claims apply.
   bool shared() const { return dialect_.engine == sql::Engine::postgresql; }
   const std::string& owner() const { return owner_; }
-  const std::string& display_name() const { return name_; }
+  const std::string& display_name() const { return location_.display_name; }
 
   // Shared store only (notifier_store_claims.cpp). This instance's lease
   // runs until `ttl_ms` from now by the database's clock (one clock for
@@ -225,11 +225,10 @@ class NotifierStore {
   // own lease run out as it renewed it.
   std::chrono::steady_clock::time_point claim_not_before_{};
   std::int64_t lease_ttl_ms_ = 0;  // the last renew_lease's
-  sql::Location location_;
+  sql::Location location_;  // its display_name for messages: the file, or the server without its password
   int connect_timeout_s_ = 10;
   Logger log_{"notifier"};
   sql::Dialect dialect_;
-  std::string name_;   // for messages: the file, or the server without its password
   std::string owner_;  // '' on SQLite
 };
 

@@ -54,7 +54,7 @@ void NotifierStore::renew_lease(EpochMillis ttl_ms) {
     if (lapsed > 0) {
       claim_not_before_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(ttl_ms);
       log_.warn("notifier store lease had run out; claiming nothing for one lease time",
-                {{"store", name_}, {"ttl_ms", ttl_ms}});
+                {{"store", location_.display_name}, {"ttl_ms", ttl_ms}});
     }
     *session_ << sql(std::string("INSERT INTO notifier_leases (owner, expires_at) VALUES (?, ") + kDatabaseNow +
                      " + ?) ON CONFLICT (owner) DO UPDATE SET expires_at = excluded.expires_at"),
@@ -65,7 +65,7 @@ void NotifierStore::renew_lease(EpochMillis ttl_ms) {
 void NotifierStore::release_lease() {
   std::lock_guard lock(mu_);  // not locked(): a stop does not wait for a database that is away
   require_shared(shared());
-  if (!session_) throw std::runtime_error("notifier store " + name_ + ": not connected");
+  if (!session_) throw std::runtime_error("notifier store " + location_.display_name + ": not connected");
   *session_ << sql("DELETE FROM notifier_leases WHERE owner = ?"), bind(owner_), now;
 }
 
