@@ -9,39 +9,16 @@
 
 #include "common/sql/location.h"
 #include "consumers/notifier/notifier_store.h"
+#include "tests/notifier/stored_rows.h"
 #include "tests/support/postgres_server.h"
 #include "tests/support/wait.h"
 
 namespace e911::notifier::shared_store_test {
 namespace {
 
-StoredCall a_call(const std::string& id) {
-  StoredCall c;
-  c.call_id = id;
-  c.document = R"({"call_id":")" + id + R"("})";
-  c.received_at = 1000;
-  c.list = "london-security";
-  c.ack_due_at = 5000;
-  return c;
-}
-
-StoredAlert an_alert(const std::string& id, const std::string& call_id) {
-  StoredAlert a;
-  a.notification_id = id;
-  a.call_id = call_id;
-  a.list = "london-security";
-  a.recipient_name = "Desk";
-  a.channel = "email";
-  a.address = "desk@example.com";
-  a.ack_id = "ack-" + id;
-  a.next_attempt_at = 1000;
-  a.created_at = 1000;
-  return a;
-}
-
-const auto kRecord = [](const StoredAlert& a) {
-  return std::optional<OutboxRecord>{{0, a.call_id, "r-" + a.notification_id}};
-};
+using test_rows::a_call;
+using test_rows::an_alert;
+using test_rows::kRecord;
 
 class NotifierSharedStoreTest : public ::testing::Test {
  protected:

@@ -8,37 +8,15 @@
 
 #include "common/sql/connection.h"
 #include "tests/kafka/kafka_test_util.h"
+#include "tests/notifier/stored_rows.h"
 
 namespace e911::notifier {
 namespace {
 
-StoredCall a_call(const std::string& id = "c-1") {
-  StoredCall c;
-  c.call_id = id;
-  c.document = R"({"call_id":")" + id + R"("})";
-  c.received_at = 1000;
-  c.list = "london-security";
-  c.ack_due_at = 5000;
-  return c;
-}
-
-StoredAlert an_alert(const std::string& id, const std::string& call_id = "c-1",
-                     const std::string& list = "london-security") {
-  StoredAlert a;
-  a.notification_id = id;
-  a.call_id = call_id;
-  a.list = list;
-  a.recipient_name = "Desk";
-  a.channel = "sms";
-  a.address = "+442079460000";
-  a.ack_id = "ack-" + id;
-  a.next_attempt_at = 1000;
-  a.created_at = 1000;
-  return a;
-}
-
-const auto kNoRecord = [](const StoredAlert&) { return std::optional<OutboxRecord>{}; };
-const auto kRecord = [](const StoredAlert& a) { return std::optional<OutboxRecord>{{0, a.call_id, "r-" + a.notification_id}}; };
+using test_rows::a_call;
+using test_rows::an_alert;
+using test_rows::kNoRecord;
+using test_rows::kRecord;
 
 class NotifierStoreTest : public ::testing::Test {
  protected:
