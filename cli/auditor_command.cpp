@@ -85,7 +85,7 @@ int run_auditor(Args args) {
                                        {"--store", "auditor.store"},
                                        {"--metrics-port", "metrics.port"}});
   if (!config) return 2;
-  if (const auto error = kafka_settings_error(*config)) return command.usage_error(*error);
+  if (const auto error = kafka_settings_error(*config)) return command.config_error(*error);
   auto settings = auditor::auditor_settings(*config, /*need_signer=*/true);
   if (!settings) {
     std::cerr << "e911 auditor: " << settings.error().message << "\n";
@@ -115,8 +115,12 @@ int run_auditor(Args args) {
       [&](observability::MetricsRegistry& metrics) {
         auto service = std::make_unique<auditor::AuditorService>(options, auditor::store_opener(settings->store_url),
                                                                  *settings->signer, metrics);
-        std::cout << "e911 auditor: journal " << service->store_name() << " (last seq " << service->stats().last_seq
-                  << ")" << std::endl;
+        if (service->store_name().empty()) {
+          std::cout << "e911 auditor: journal unreachable; waiting for it" << std::endl;
+        } else {
+          std::cout << "e911 auditor: journal " << service->store_name() << " (last seq "
+                    << service->stats().last_seq << ")" << std::endl;
+        }
         return service;
       },
       [](const observability::ObservabilityServer& server) {

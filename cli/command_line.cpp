@@ -29,4 +29,9 @@ int CommandLine::usage_error(const std::string& message) const {
   return 2;
 }
 
+int CommandLine::config_error(const std::string& message) const {
+  std::cerr << "e911 " << name_ << ": " << message << "\n";
+  return 2;
+}
+
 }  // namespace e911::cli

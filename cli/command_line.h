@@ -27,6 +27,9 @@ class CommandLine {
 
   // Prints "e911 NAME: message" and the help to standard error; returns 2.
   int usage_error(const std::string& message) const;
+  // "e911 NAME: message" on standard error, without the usage (the command
+  // line was right; the configuration is not); returns 2.
+  int config_error(const std::string& message) const;
 
   const Options& options() const { return options_; }
 

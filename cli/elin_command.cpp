@@ -96,7 +96,7 @@ int run_lookup(Args args) {
   }
   auto config = load_component_config(opts, "elin lookup", locator::locator_config_keys(), {});
   if (!config) return 2;
-  if (const auto error = kafka_settings_error(*config)) return command.usage_error(*error);
+  if (const auto error = kafka_settings_error(*config)) return command.config_error(*error);
 
   locator::ElinAssignments assignments(std::chrono::seconds(config->get_int("locator.elin_window_s")));
   const auto topic = config->topics().elin_assignments;

@@ -194,7 +194,7 @@ int run_ingest_service(Args args) {
       {{"--sip-udp", "ingest.sip.udp"}, {"--sip-tcp", "ingest.sip.tcp"}, {"--metrics-port", "metrics.port"}});
   if (!config) return 2;
   auto options = ingest::ingest_setup(*config);
-  if (!options) return command.usage_error(options.error().message);
+  if (!options) return command.config_error(options.error().message);
   Logger("ingest").info("starting", {{"config", config->to_log_json()}});
   return service::run_in_foreground(foreground_options("ingest", *config, /*reload_on_sighup=*/false),
                                      [&](observability::MetricsRegistry& metrics) {

@@ -71,7 +71,7 @@ int run_link(Args args) {
   if (!config) return 2;
   const auto secret = config->get_or("locations.link_secret", "");
   if (secret.size() < locations::kMinLinkSecretBytes)
-    return command.usage_error("locations.link_secret: not set, or shorter than " +
+    return command.config_error("locations.link_secret: not set, or shorter than " +
                                std::to_string(locations::kMinLinkSecretBytes) + " bytes");
   long days = 14;
   if (const auto d = opts.value("--days")) {
@@ -95,9 +95,9 @@ int run_report(Args args) {
   if (opts.flag("--json") && opts.flag("--csv")) return command.usage_error("give --json or --csv, not both");
   auto config = load_component_config(opts, "locations report", locations::locations_config_keys(), {});
   if (!config) return 2;
-  if (const auto error = kafka_settings_error(*config)) return command.usage_error(*error);
+  if (const auto error = kafka_settings_error(*config)) return command.config_error(*error);
   const auto registry_path = config->get_or("locations.registry", "");
-  if (registry_path.empty()) return command.usage_error("locations.registry: required (the site registry)");
+  if (registry_path.empty()) return command.config_error("locations.registry: required (the site registry)");
   const auto load = registry::load_registry_file(registry_path);
   if (!load.ok()) {
     for (const auto& d : load.errors) std::cerr << registry::format_diagnostic(registry_path, d) << "\n";
@@ -136,7 +136,7 @@ int run_service(Args args) {
   auto config = load_component_config(opts, "locations", locations::locations_config_keys(), kOverrides);
   if (!config) return 2;
   auto options = locations::locations_setup(*config);
-  if (!options) return command.usage_error(options.error().message);
+  if (!options) return command.config_error(options.error().message);
   Logger("locations").info("starting", {{"config", config->to_log_json()}});
   return service::run_in_foreground(foreground_options("locations", *config, /*reload_on_sighup=*/true),
                                      [&](observability::MetricsRegistry& metrics) {

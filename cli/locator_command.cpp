@@ -47,7 +47,7 @@ int run_locator(Args args) {
                                       {{"--registry", "locator.registry"}, {"--metrics-port", "metrics.port"}});
   if (!config) return 2;
   auto options = locator::locator_setup(*config);
-  if (!options) return command.usage_error(options.error().message);
+  if (!options) return command.config_error(options.error().message);
 
   Logger("locator").info("starting", {{"config", config->to_log_json()}});
   return service::run_in_foreground(foreground_options("locator", *config, /*reload_on_sighup=*/true),

@@ -71,7 +71,7 @@ int run_notifier(Args args) {
                                        {"--state-dir", "state_dir"},
                                        {"--metrics-port", "metrics.port"}});
   if (!config) return 2;
-  if (const auto error = kafka_settings_error(*config)) return command.usage_error(*error);
+  if (const auto error = kafka_settings_error(*config)) return command.config_error(*error);
   auto setup = notifier::notifier_setup(*config);
   if (!setup) {
     std::cerr << "e911 notifier: " << setup.error().message << "\n";

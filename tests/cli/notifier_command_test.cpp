@@ -67,6 +67,7 @@ TEST_F(NotifierCommand, ARegistryWithErrorsIsRefused) {
   const auto r = test::run_e911("notifier --config " + config("") + " --registry " + bad);
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("invalid registry " + bad), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("usage:"), std::string::npos) << r.err;
 }
 
 }  // namespace

@@ -336,8 +336,12 @@ TEST(LocatorCommand, HelpAndConfigurationErrors) {
   r = test::run_e911("locator --registry " + test::shared_fixture("registry.yaml") + " </dev/null");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("kafka.bootstrap.servers is not set"), std::string::npos) << r.err;
+  // The command line was right: the error alone, no usage after it (a
+  // supervisor's log shows the error as the last line).
+  EXPECT_EQ(r.err.find("usage:"), std::string::npos) << r.err;
   r = test::run_e911("locator --no-such-option");
   EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("usage: e911 locator"), std::string::npos) << r.err;
 }
 
 }  // namespace
