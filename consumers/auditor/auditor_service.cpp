@@ -12,6 +12,7 @@
 
 #include "common/kafka/dead_letter_writer.h"
 #include "common/log.h"
+#include "common/sql/connection.h"
 #include "common/service/consumer_service.h"
 #include "consumers/auditor/journal/audit_entry.h"
 #include "consumers/auditor/audit_record.h"
@@ -135,9 +136,19 @@ struct AuditorService::State : service::ConsumerHooks {
       entries_family.Add({{"kind", std::string(kind)}});
     if (!open_store) throw std::invalid_argument("the auditor needs a way to open its store");
     options.batch_max = std::max<std::size_t>(1, options.batch_max);
-    store = open_store();
-    name = store->name();
-    if (const auto last = store->last_entry()) set_last_seq(last->seq);
+    try {
+      store = open_store();
+      opened();
+    } catch (const std::exception& e) {
+      // A database restarting, or not up yet, when the auditor starts is
+      // waited for as a failure later is (with_store_retry, which a stop
+      // interrupts); a refusal (credentials, a missing database or schema)
+      // is the configuration's to fix and stops it at once. The fault
+      // campaign found an auditor started during a PostgreSQL restart
+      // exiting.
+      if (!sql::is_connection_error(e.what())) throw;
+      store_failed("open", e, options.store_retry.initial_delay);
+    }
     if (options.chain_watch.interval.count() > 0 && options.chain_watch.keyring.size() > 0) {
       chain_watch.emplace(options.chain_watch, open_store, metrics, log);
     }
@@ -187,9 +198,18 @@ struct AuditorService::State : service::ConsumerHooks {
   AuditStore& current_store() {
     if (!store) {
       store = open_store();
-      log.info("audit store reopened", {{"store", name}});
+      const bool first = name.empty();
+      opened();
+      log.info(first ? "audit store opened" : "audit store reopened", {{"store", name}});
     }
     return *store;
+  }
+
+  // The store's name and last entry, once it is first open.
+  void opened() {
+    if (!name.empty()) return;
+    name = store->name();
+    if (const auto last = store->last_entry()) set_last_seq(last->seq);
   }
 
   void store_failed(const char* operation, const std::exception& e, std::chrono::milliseconds retry_in) {

@@ -223,7 +223,8 @@ class AuditorServiceTest : public test::StoreTest {
   // The service over a FaultyStore driven by `faults`.
   void start_faulty_service(const std::shared_ptr<StoreFaults>& faults) {
     start_service([url = url_, faults]() -> std::unique_ptr<AuditStore> {
-      if (faults->down.load()) throw std::runtime_error("test: the database is down");
+      // libpq's words for a server that is not there.
+      if (faults->down.load()) throw std::runtime_error("test: connection to server at \"127.0.0.1\" failed: Connection refused");
       ++faults->opened;
       return std::make_unique<FaultyStore>(open_audit_store(url), faults);
     });
@@ -736,6 +737,33 @@ TEST_P(AuditorServiceTest, WhileTheStoreIsDownNothingIsAcknowledgedThenItRecover
   EXPECT_GE(faults->opened.load(), 2);  // a fresh connection after the errors
   EXPECT_TRUE(service_->health().reason.empty()) << service_->health().reason;
   EXPECT_NE(metrics_.scrape_text().find("e911_auditor_store_failing 0"), std::string::npos);
+  const auto v = verify();
+  EXPECT_TRUE(v.ok) << v.reason;
+}
+
+// Started while its database is unreachable (a restart, a failover, the
+// database's pod not up yet): the auditor waits for it as it does for a
+// failure later, instead of exiting; a refusal (credentials, a missing
+// database) still stops it at once. The fault campaign found an auditor
+// started during a PostgreSQL restart exiting.
+TEST_P(AuditorServiceTest, AnAuditorStartedWhileItsDatabaseIsUnreachableWaitsForIt) {
+  EXPECT_THROW(AuditorService(options(), [] () -> std::unique_ptr<AuditStore> {
+                 throw std::runtime_error("test: password authentication failed for user \"auditor\"");
+               }, signer_, metrics_),
+               std::runtime_error);
+  const auto faults = std::make_shared<StoreFaults>();
+  faults->down = true;
+  start_faulty_service(faults);
+  EXPECT_EQ(service_->store_name(), "");
+  const auto records = produce_examples();
+  ASSERT_TRUE(wait_until([&] { return service_->stats().store_errors >= 3; }));
+  EXPECT_EQ(reader_->count(), 0);
+  EXPECT_NE(service_->health().reason.find("audit store failing"), std::string::npos) << service_->health().reason;
+  faults->down = false;
+  ASSERT_TRUE(journaled(example_entries())) << reader_->count();
+  ASSERT_TRUE(wait_until([&] { return service_->stats().records_acked == records; }));
+  EXPECT_NE(service_->store_name(), "");
+  EXPECT_TRUE(service_->health().reason.empty()) << service_->health().reason;
   const auto v = verify();
   EXPECT_TRUE(v.ok) << v.reason;
 }
