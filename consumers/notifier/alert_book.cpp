@@ -78,7 +78,7 @@ std::optional<AlertBook::Due> AlertBook::take(Channel channel) {
     next->erase(first);
     const auto it = alerts_.find(id);
     if (it == alerts_.end()) continue;
-    return Due{it->second, context_locked(it->second.call_id)};
+    return Due{it->second, context_locked(it->second.call_id), suspect_.erase(id) > 0};
   }
 }
 
@@ -90,6 +90,7 @@ void AlertBook::finish(const StoredAlert& alert, const std::shared_ptr<CallConte
     return;
   }
   alerts_.erase(alert.notification_id);
+  suspect_.erase(alert.notification_id);
   // Only a cache: the acknowledgement check and escalation read the
   // state, and context() decodes the call again when needed.
   if (--call->pending <= 0) calls_.erase(call->row.call_id);
@@ -98,12 +99,19 @@ void AlertBook::finish(const StoredAlert& alert, const std::shared_ptr<CallConte
 void AlertBook::drop(const std::string& notification_id) {
   std::lock_guard lock(mu_);
   alerts_.erase(notification_id);
+  suspect_.erase(notification_id);
 }
 
 void AlertBook::hand_over(const std::string& notification_id, const std::shared_ptr<CallContext>& call) {
   std::lock_guard lock(mu_);
-  alerts_.erase(notification_id);
+  suspect_.erase(notification_id);
+  if (alerts_.erase(notification_id) == 0) return;
   if (--call->pending <= 0) calls_.erase(call->row.call_id);
+}
+
+void AlertBook::suspect_all() {
+  std::lock_guard lock(mu_);
+  for (const auto& [id, alert] : alerts_) suspect_.insert(id);
 }
 
 void AlertBook::forget_if_idle(const std::string& call_id) {

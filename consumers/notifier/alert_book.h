@@ -18,6 +18,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,7 @@ class AlertBook {
   struct Due {
     StoredAlert alert;
     std::shared_ptr<CallContext> call;  // null: its call is missing from the state
+    bool suspect = false;               // see suspect_all()
   };
   // The next due alert of `channel`, waiting for one; nullopt once closed.
   std::optional<Due> take(Channel channel);
@@ -60,6 +62,9 @@ class AlertBook {
   // Forgets a taken alert another instance claimed (a shared store), as
   // finish() forgets a sent one.
   void hand_over(const std::string& notification_id, const std::shared_ptr<CallContext>& call);
+  // Every pending alert is suspect (a shared store's lease lapsed: another
+  // instance may have claimed it): take() says so once, for each.
+  void suspect_all();
   // Forgets the call's context when none of its alerts is pending.
   void forget_if_idle(const std::string& call_id);
 
@@ -80,6 +85,7 @@ class AlertBook {
   mutable std::mutex mu_;
   bool closed_ = false;
   std::map<std::string, StoredAlert> alerts_;                  // pending, by notification id
+  std::set<std::string> suspect_;                              // notification ids
   std::map<std::string, std::shared_ptr<CallContext>> calls_;  // by call id
   std::array<Queue, 3> queues_;
   std::array<Queue, 3> leading_;

@@ -9,14 +9,21 @@ namespace e911::notifier {
 
 using Clock = std::chrono::steady_clock;
 
-Delivery::Delivery(const NotifierServiceOptions& options, NotifierStore& store, AlertBook& book,
+Delivery::Delivery(const NotifierServiceOptions& options, NotifierStore& store, AlertBook& book, LeaseFence& fence,
                    NotifierMetrics& metrics, NotifierCounters& counters, DeliveryHooks hooks)
-    : options_(options), store_(store), book_(book), metrics_(metrics), counters_(counters), hooks_(std::move(hooks)) {}
+    : options_(options),
+      store_(store),
+      book_(book),
+      fence_(fence),
+      metrics_(metrics),
+      counters_(counters),
+      hooks_(std::move(hooks)) {}
 
 Delivery::~Delivery() { stop(); }
 
 void Delivery::start() {
   book_.open();
+  fence_.open();
   for (auto c : kChannels) {
     for (std::size_t i = 0; i < std::max<std::size_t>(1, options_.workers_per_channel); ++i) {
       workers_.emplace_back([this, c] { worker_loop(c); });
@@ -26,6 +33,7 @@ void Delivery::start() {
 
 void Delivery::stop() {
   book_.close();
+  fence_.close();
   for (auto& t : workers_) t.join();
   workers_.clear();
 }
@@ -41,7 +49,11 @@ std::string Delivery::ack_url(const StoredAlert& a) const {
 }
 
 void Delivery::worker_loop(Channel channel) {
-  while (auto due = book_.take(channel)) {
+  for (;;) {
+    // Read before take(): a lapse after it makes the taken alert suspect.
+    const auto epoch = fence_.epoch();
+    auto due = book_.take(channel);
+    if (!due) return;
     auto& alert = due->alert;
     if (!due->call) {
       log_.error("pending alert whose call is missing from the state", {{"notification_id", alert.notification_id}});
@@ -49,13 +61,9 @@ void Delivery::worker_loop(Channel channel) {
       continue;
     }
     try {
+      if (!cleared(*due, epoch)) continue;
       if (!attempt(alert, *due->call, channel)) {
-        // Claimed by another instance while this one's lease had lapsed:
-        // that one sends it from now on.
-        ++counters_.lost_to_claim;
-        log_.warn("alert claimed by another notifier instance; no longer sent from here",
-                  {{"notification_id", alert.notification_id}});
-        book_.hand_over(alert.notification_id, due->call);
+        hand_over(*due);
         continue;
       }
     } catch (const std::exception& e) {
@@ -75,6 +83,24 @@ void Delivery::worker_loop(Channel channel) {
       hooks_.fail(std::string("notifier state: ") + e.what());
     }
   }
+}
+
+bool Delivery::cleared(const AlertBook::Due& due, std::uint64_t epoch_before_take) {
+  const auto epoch = fence_.wait_held();
+  if (!epoch) return false;  // stopping: the alert stays pending in the state
+  if (!due.suspect && *epoch == epoch_before_take) return true;
+  if (store_.owns(due.alert.notification_id)) return true;
+  hand_over(due);
+  return false;
+}
+
+// Claimed by another instance while this one's lease had lapsed: that one
+// sends it from now on.
+void Delivery::hand_over(const AlertBook::Due& due) {
+  ++counters_.lost_to_claim;
+  log_.warn("alert claimed by another notifier instance; no longer sent from here",
+            {{"notification_id", due.alert.notification_id}});
+  book_.hand_over(due.alert.notification_id, due.call);
 }
 
 SendResult Delivery::send(Channel channel, const OutgoingAlert& out, std::string& transport_name) {

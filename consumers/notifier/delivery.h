@@ -12,6 +12,10 @@
 // handed to `on_failed` (escalation). A state that cannot be written stops
 // the service (`fail`): nothing after it would be durable.
 //
+// On a shared store an attempt starts only while the lease holds, and an
+// alert that may have been claimed during a lapse is checked first
+// (lease_fence.h).
+//
 // Threads: start() and stop() from the service's thread; the workers are
 // its own.
 
@@ -24,6 +28,7 @@
 
 #include "common/log.h"
 #include "consumers/notifier/alert_book.h"
+#include "consumers/notifier/lease_fence.h"
 #include "consumers/notifier/notifier_metrics.h"
 #include "consumers/notifier/notifier_service.h"
 #include "consumers/notifier/notifier_store.h"
@@ -40,12 +45,12 @@ class Delivery {
  public:
   // `options` (transports, retry policy, acknowledgement links, webhook
   // secret) and everything else must outlive it.
-  Delivery(const NotifierServiceOptions& options, NotifierStore& store, AlertBook& book, NotifierMetrics& metrics,
-           NotifierCounters& counters, DeliveryHooks hooks);
+  Delivery(const NotifierServiceOptions& options, NotifierStore& store, AlertBook& book, LeaseFence& fence,
+           NotifierMetrics& metrics, NotifierCounters& counters, DeliveryHooks hooks);
   ~Delivery();  // stop()
 
   void start();  // workers_per_channel workers for each channel
-  void stop();   // closes the book and joins the workers
+  void stop();   // closes the book and the fence, and joins the workers
 
   // One attempt of `alert` on `channel`, recorded. Throws when the state
   // cannot be written.
@@ -55,6 +60,10 @@ class Delivery {
 
  private:
   void worker_loop(Channel channel);
+  // Waits for the fence; false when the alert is not to be sent from here
+  // (claimed by another instance, or the service is stopping).
+  bool cleared(const AlertBook::Due& due, std::uint64_t epoch_before_take);
+  void hand_over(const AlertBook::Due& due);
   SendResult send(Channel channel, const OutgoingAlert& out, std::string& transport_name);
   std::string ack_url(const StoredAlert& alert) const;
   double random01();
@@ -62,6 +71,7 @@ class Delivery {
   const NotifierServiceOptions& options_;
   NotifierStore& store_;
   AlertBook& book_;
+  LeaseFence& fence_;
   NotifierMetrics& metrics_;
   NotifierCounters& counters_;
   DeliveryHooks hooks_;

@@ -74,7 +74,7 @@ struct NotifierService::State : service::ConsumerHooks {
         escalation(*store, book, metrics, counters, options.ack_timeout,
                    {[this] { return current_registry(); }, [this] { wake_publisher(); },
                     [this](const std::string& why) { shell.fail(why); }, [this] { update_gauges(); }}),
-        delivery(options, *store, book, metrics, counters,
+        delivery(options, *store, book, fence, metrics, counters,
                  {[this] { wake_publisher(); }, [this](const StoredAlert& a) { escalation.list_alert_failed(a); },
                   [this](const std::string& why) { shell.fail(why); }}),
         admission(options, *store, book, escalation, metrics, counters,
@@ -82,8 +82,9 @@ struct NotifierService::State : service::ConsumerHooks {
         acknowledgements(*store, metrics, counters, ack_settings, [this] { return current_registry(); },
                          [this] { wake_publisher(); }) {
     if (store->shared()) {
-      lease = std::make_unique<StoreLease>(*store, options.store_lease_ttl,
-                                           [this](const ClaimedWork& work) { take_over(work); });
+      lease = std::make_unique<StoreLease>(
+          *store, options.store_lease_ttl, fence, [this] { book.suspect_all(); },
+          [this](const ClaimedWork& work) { take_over(work); });
     }
   }
 
@@ -99,6 +100,7 @@ struct NotifierService::State : service::ConsumerHooks {
   registry::RegistryReloadMetrics registry_reload_metrics;
   NotifierCounters counters;
   AlertBook book;
+  LeaseFence fence;  // open but on a shared store (store_lease.h)
   AcknowledgementSettings ack_settings;
   Escalation escalation;
   Delivery delivery;

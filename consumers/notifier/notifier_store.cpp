@@ -240,6 +240,7 @@ bool NotifierStore::connection_lost_locked(const std::exception& e, std::chrono:
 
 void NotifierStore::reconnect_locked() {
   session_ = sql::open_postgresql(location_.target, connect_timeout_s_);
+  apply_idle_timeout_locked();
   log_.info("notifier store reconnected", {{"store", location_.display_name}});
 }
 

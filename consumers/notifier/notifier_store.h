@@ -174,7 +174,14 @@ class NotifierStore {
   // Shared store only (notifier_store_claims.cpp). This instance's lease
   // runs until `ttl_ms` from now by the database's clock (one clock for
   // every instance, however theirs drift).
-  void renew_lease(EpochMillis ttl_ms);
+  struct LeaseRenewal {
+    std::chrono::steady_clock::time_point sent_at;  // when the renewal that succeeded was sent
+    bool lapsed = false;                            // the lease had run out before it
+  };
+  LeaseRenewal renew_lease(EpochMillis ttl_ms);
+  // Whether the alert is this instance's (always on SQLite): another
+  // claims it when this one's lease lapses.
+  bool owns(const std::string& notification_id);
   // Takes over, atomically against other survivors (FOR UPDATE SKIP
   // LOCKED), the pending alerts, calls awaiting acknowledgement and outbox
   // records of owners without a live lease, and forgets their expired
@@ -225,6 +232,11 @@ class NotifierStore {
   // own lease run out as it renewed it.
   std::chrono::steady_clock::time_point claim_not_before_{};
   std::int64_t lease_ttl_ms_ = 0;  // the last renew_lease's
+  // The server ends this session's transactions idle that long: the lease
+  // time, at least kMinIdleTimeoutMs (notifier_store_claims.cpp).
+  void apply_idle_timeout_locked();
+  std::int64_t idle_timeout_ms_ = 0;
+  static constexpr std::int64_t kMinIdleTimeoutMs = 1000;
   sql::Location location_;  // its display_name for messages: the file, or the server without its password
   int connect_timeout_s_ = 10;
   Logger log_{"notifier"};

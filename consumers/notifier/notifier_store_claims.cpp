@@ -6,6 +6,7 @@
 #include <Poco/Data/Session.h>
 #include <Poco/Data/Statement.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "common/sql/rows.h"
@@ -39,9 +40,14 @@ void require_shared(bool shared) {
 
 }  // namespace
 
-void NotifierStore::renew_lease(EpochMillis ttl_ms) {
+NotifierStore::LeaseRenewal NotifierStore::renew_lease(EpochMillis ttl_ms) {
   return locked([&] {
     require_shared(shared());
+    LeaseRenewal renewal{std::chrono::steady_clock::now(), false};
+    if (idle_timeout_ms_ != std::max<std::int64_t>(ttl_ms, kMinIdleTimeoutMs)) {
+      idle_timeout_ms_ = std::max<std::int64_t>(ttl_ms, kMinIdleTimeoutMs);
+      apply_idle_timeout_locked();
+    }
     lease_ttl_ms_ = static_cast<Poco::Int64>(ttl_ms);
     // This instance's own lease run out: the database was away longer than
     // the TTL (a restart, the network), and every other instance's lease
@@ -52,6 +58,7 @@ void NotifierStore::renew_lease(EpochMillis ttl_ms) {
                      kDatabaseNow),
         bind(owner_), Poco::Data::Keywords::into(lapsed), now;
     if (lapsed > 0) {
+      renewal.lapsed = true;
       claim_not_before_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(ttl_ms);
       log_.warn("notifier store lease had run out; claiming nothing for one lease time",
                 {{"store", location_.display_name}, {"ttl_ms", ttl_ms}});
@@ -59,7 +66,29 @@ void NotifierStore::renew_lease(EpochMillis ttl_ms) {
     *session_ << sql(std::string("INSERT INTO notifier_leases (owner, expires_at) VALUES (?, ") + kDatabaseNow +
                      " + ?) ON CONFLICT (owner) DO UPDATE SET expires_at = excluded.expires_at"),
         bind(owner_), bind(static_cast<Poco::Int64>(ttl_ms)), now;
+    return renewal;
   });
+}
+
+bool NotifierStore::owns(const std::string& notification_id) {
+  if (!shared()) return true;
+  return locked([&] {
+    Poco::Int64 mine = 0;
+    *session_ << sql("SELECT COUNT(*) FROM alerts WHERE notification_id = ? AND owner = ?"), bind(notification_id),
+        bind(owner_), Poco::Data::Keywords::into(mine), now;
+    return mine > 0;
+  });
+}
+
+// A transaction a frozen instance (a long pause, a stalled VM) left open
+// would keep its row locks for as long as it is frozen: survivors' claims
+// skip those rows, and another instance admitting the same call again
+// waits on them, its lease unrenewed meanwhile. The server ends such a
+// transaction once it has been idle one lease time; the instance, when it
+// wakes, finds its connection gone and retries on a fresh one.
+void NotifierStore::apply_idle_timeout_locked() {
+  if (idle_timeout_ms_ <= 0 || !session_) return;
+  *session_ << "SET idle_in_transaction_session_timeout = " + std::to_string(idle_timeout_ms_), now;
 }
 
 void NotifierStore::release_lease() {

@@ -18,13 +18,16 @@ std::string random_owner_id() {
   return (host[0] != '\0' ? std::string(host) + "-" : std::string()) + hex;
 }
 
-StoreLease::StoreLease(NotifierStore& store, std::chrono::milliseconds ttl, ClaimHandler on_claimed)
-    : store_(store), ttl_(ttl), on_claimed_(std::move(on_claimed)) {}
+StoreLease::StoreLease(NotifierStore& store, std::chrono::milliseconds ttl, LeaseFence& fence,
+                       LapseHandler on_lapsed, ClaimHandler on_claimed)
+    : store_(store), ttl_(ttl), fence_(fence), on_lapsed_(std::move(on_lapsed)), on_claimed_(std::move(on_claimed)) {
+  fence_.enable();
+}
 
 StoreLease::~StoreLease() { stop(); }
 
 void StoreLease::start() {
-  store_.renew_lease(ttl_.count());
+  renew();
   {
     std::lock_guard lock(mu_);
     stopping_ = false;
@@ -63,9 +66,22 @@ void StoreLease::loop() {
   }
 }
 
+// The fence opens only after what may have been claimed meanwhile is
+// marked suspect: no worker sends it unchecked.
+void StoreLease::renew() {
+  const auto renewal = store_.renew_lease(ttl_.count());
+  const bool lapsed = renewal.lapsed || fence_.lapsed_by(renewal.sent_at);
+  if (lapsed) {
+    log_.warn("notifier store lease had run out; pending alerts are checked before they are sent",
+              {{"owner", store_.owner()}});
+    on_lapsed_();
+  }
+  fence_.renewed(renewal.sent_at, ttl_, lapsed);
+}
+
 void StoreLease::round() {
   try {
-    store_.renew_lease(ttl_.count());
+    renew();
     const auto claimed = store_.claim_expired();
     if (claimed.empty()) return;
     log_.warn("claimed the work of notifier instances whose lease expired",

@@ -6,6 +6,10 @@
 // `on_claimed` to be scheduled like its own. Only with a shared store
 // (NotifierStore::shared()).
 //
+// Each renewal opens the fence (lease_fence.h) for one TTL; a renewal
+// that finds the lease had run out first calls `on_lapsed` (the pending
+// alerts become suspect) before the fence opens again.
+//
 // A renewal or claim that fails is logged and tried again next round: the
 // store's other users (admission, delivery) stop the service when the
 // database is gone for good.
@@ -21,6 +25,7 @@
 #include <thread>
 
 #include "common/log.h"
+#include "consumers/notifier/lease_fence.h"
 #include "consumers/notifier/notifier_store.h"
 
 namespace e911::notifier {
@@ -31,8 +36,11 @@ std::string random_owner_id();
 class StoreLease {
  public:
   using ClaimHandler = std::function<void(const ClaimedWork&)>;
+  using LapseHandler = std::function<void()>;
 
-  StoreLease(NotifierStore& store, std::chrono::milliseconds ttl, ClaimHandler on_claimed);
+  // Enables `fence`, which must outlive this.
+  StoreLease(NotifierStore& store, std::chrono::milliseconds ttl, LeaseFence& fence, LapseHandler on_lapsed,
+             ClaimHandler on_claimed);
   ~StoreLease();  // stop()
   StoreLease(const StoreLease&) = delete;
   StoreLease& operator=(const StoreLease&) = delete;
@@ -49,9 +57,12 @@ class StoreLease {
  private:
   void loop();
   void round();
+  void renew();
 
   NotifierStore& store_;
   std::chrono::milliseconds ttl_;
+  LeaseFence& fence_;
+  LapseHandler on_lapsed_;
   ClaimHandler on_claimed_;
   Logger log_{"notifier"};
   std::mutex mu_;

@@ -7,6 +7,10 @@
 
 #include <gtest/gtest.h>
 
+#include <future>
+#include <thread>
+#include <utility>
+
 #include "common/sql/location.h"
 #include "consumers/notifier/notifier_store.h"
 #include "tests/notifier/stored_rows.h"
@@ -103,6 +107,54 @@ TEST_F(NotifierSharedStoreTest, ALeaseThatRanOutWhileTheDatabaseWasDownIsNotClai
   EXPECT_EQ(claimed.alerts.size(), 1u);
 }
 
+// A renewal says when the lease had run out before it (a frozen instance,
+// or a database away longer than the TTL): what the instance holds in
+// memory may have been claimed (lease_fence.h).
+TEST_F(NotifierSharedStoreTest, ARenewalSaysWhetherTheLeaseHadRunOut) {
+  auto a = open("a");
+  EXPECT_FALSE(a->renew_lease(60'000).lapsed);  // the first
+  EXPECT_FALSE(a->renew_lease(0).lapsed);
+  // Run out since (at the next tick of the database's millisecond clock).
+  ASSERT_TRUE(test::wait_until([&] { return a->renew_lease(0).lapsed; }));
+  a->renew_lease(60'000);
+  EXPECT_FALSE(a->renew_lease(60'000).lapsed);
+}
+
+// An instance frozen (a long pause, a stalled VM) in the middle of a
+// transaction keeps its row locks for as long as it is frozen: another
+// instance admitting the same call (redelivered to it after the frozen
+// one left the group) waited on them, its own lease unrenewed meanwhile,
+// and claims skipped them. The server ends such a transaction once it has
+// been idle one lease time; the frozen instance, when it wakes, finds its
+// connection gone and retries on a fresh one.
+TEST_F(NotifierSharedStoreTest, ATransactionLeftOpenByAFrozenInstanceEndsAfterOneLeaseTime) {
+  auto frozen = open("frozen");
+  auto other = open("other");
+  frozen->renew_lease(1000);
+  other->renew_lease(60'000);
+  std::promise<void> inside, wake;
+  auto woken = wake.get_future().share();
+  std::thread admitting([&, first = true]() mutable {
+    frozen->admit(a_call("c-1"), {an_alert("n-1", "c-1")}, [&](const StoredAlert& a) {
+      if (std::exchange(first, false)) {
+        inside.set_value();  // its alert row written, not committed
+        woken.wait();        // frozen
+      }
+      return kRecord(a);
+    });
+  });
+  inside.get_future().wait();
+  auto redelivered =
+      std::async(std::launch::async, [&] { return other->admit(a_call("c-1"), {an_alert("n-1", "c-1")}, kRecord); });
+  const bool done = redelivered.wait_for(test::kDeadline) == std::future_status::ready;
+  wake.set_value();
+  admitting.join();
+  ASSERT_TRUE(done) << "the other instance still waits on the frozen one's transaction";
+  EXPECT_EQ(redelivered.get().size(), 1u);
+  EXPECT_EQ(other->pending_alerts().size(), 1u);
+  EXPECT_TRUE(frozen->pending_alerts().empty());
+}
+
 TEST_F(NotifierSharedStoreTest, ASurvivorClaimsTheWorkOfAnOwnerWithoutALease) {
   auto dead = open("dead");
   auto survivor = open("survivor");
@@ -131,6 +183,8 @@ TEST_F(NotifierSharedStoreTest, ASurvivorClaimsTheWorkOfAnOwnerWithoutALease) {
   auto alert = claimed.alerts[0];
   alert.state = AlertState::sent;
   alert.attempts = 1;
+  EXPECT_FALSE(dead->owns(alert.notification_id));
+  EXPECT_TRUE(survivor->owns(alert.notification_id));
   EXPECT_FALSE(dead->update_alert(alert, {{0, "c-1", "late"}}));
   EXPECT_TRUE(survivor->update_alert(alert, {{0, "c-1", "sent"}}));
   EXPECT_EQ(survivor->pending_alerts().size(), 1u);

@@ -6,6 +6,9 @@
 // survivors claim the dead instance's alerts once its lease expires and
 // every alert arrives, duplicates within the documented bound
 // (docs/operations.md, "Several notifier instances").
+// And one instance frozen (SIGSTOP) past its lease while survivors claim
+// and send its alerts: woken, it sends none of them again (the fence,
+// consumers/notifier/lease_fence.h).
 
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
@@ -14,6 +17,7 @@
 #include <iostream>
 #include <map>
 #include <set>
+#include <csignal>
 #include <sstream>
 
 #include "common/kafka/producer.h"
@@ -145,6 +149,35 @@ class NotifierTakeoverTest : public NotifierKafkaTest {
     return out;
   }
 
+  // Calls across the three partitions, more while the group is still
+  // settling (the first member holds every partition until the others
+  // join), until each instance has admitted some: their alerts pending.
+  // Returns how many calls were produced.
+  int produce_until_every_instance_has_pending() {
+    // The first instance up creates the tables.
+    EXPECT_TRUE(wait_until([&] { return postgres_->psql(database_, "SELECT COUNT(*) FROM alerts").exit_code == 0; }))
+        << logs();
+
+    int produced = 0;
+    for (; produced < kFirstCalls; ++produced) produce_call(produced);
+    EXPECT_TRUE(producer_->flush(kafka::test::kDeadline));
+    EXPECT_TRUE(wait_until(
+        [&] {
+          const bool admitted = count("SELECT COUNT(*) FROM alerts") == produced * kRecipients;
+          if (!admitted) return false;
+          if (pending_by_owner().size() == static_cast<std::size_t>(kInstances)) return true;
+          if (produced < kMostCalls) {
+            produce_call(produced++);
+            producer_->flush(kafka::test::kDeadline);
+          }
+          return false;
+        },
+        std::chrono::seconds(90)))
+        << produced << " calls; pending by owner: " << pending_by_owner().size() << "\n"
+        << logs();
+    return produced;
+  }
+
   test::PostgresServer* postgres_ = nullptr;
   std::string database_;
   std::string maildir_;
@@ -157,30 +190,7 @@ TEST_F(NotifierTakeoverTest, SurvivorsDeliverTheAlertsOfAnInstanceWhoseNodeAndDi
   std::vector<std::unique_ptr<test::ChildProcess>> notifiers;
   for (int i = 0; i < kInstances; ++i) notifiers.push_back(start_notifier(i, port));
 
-  // The first instance up creates the tables.
-  ASSERT_TRUE(wait_until([&] { return postgres_->psql(database_, "SELECT COUNT(*) FROM alerts").exit_code == 0; }))
-      << logs();
-
-  // Calls across the three partitions, more while the group is still
-  // settling (the first member holds every partition until the others
-  // join), until each instance has admitted some: their alerts pending.
-  int produced = 0;
-  for (; produced < kFirstCalls; ++produced) produce_call(produced);
-  ASSERT_TRUE(producer_->flush(kafka::test::kDeadline));
-  ASSERT_TRUE(wait_until(
-      [&] {
-        const bool admitted = count("SELECT COUNT(*) FROM alerts") == produced * kRecipients;
-        if (!admitted) return false;
-        if (pending_by_owner().size() == static_cast<std::size_t>(kInstances)) return true;
-        if (produced < kMostCalls) {
-          produce_call(produced++);
-          producer_->flush(kafka::test::kDeadline);
-        }
-        return false;
-      },
-      std::chrono::seconds(90)))
-      << produced << " calls; pending by owner: " << pending_by_owner().size() << "\n"
-      << logs();
+  const int produced = produce_until_every_instance_has_pending();
   const auto before = pending_by_owner();
   for (int i = 0; i < kInstances; ++i) ASSERT_GT(before.count(owner(i)), 0u) << owner(i);
   ASSERT_EQ(count("SELECT COUNT(*) FROM alerts WHERE state <> 'pending'"), 0);
@@ -260,6 +270,61 @@ TEST_F(NotifierTakeoverTest, SurvivorsDeliverTheAlertsOfAnInstanceWhoseNodeAndDi
   for (int i = 1; i < kInstances; ++i) {
     notifiers[i]->stop();
     EXPECT_EQ(notifiers[i]->exit_code(), 0) << logs();
+  }
+}
+
+// An instance frozen (SIGSTOP: a long pause, a stalled VM) for longer
+// than its lease while its alerts wait for the relay: the survivors claim
+// and send them. Woken, it must not send them again: its workers wait for
+// the lease to be renewed, find it had lapsed, and check each alert's
+// owner before sending it. The fault campaign found a woken instance
+// sending its in-memory due alerts first (22 duplicates in one trial).
+TEST_F(NotifierTakeoverTest, AnInstanceFrozenPastItsLeaseSendsNoneOfTheAlertsClaimedMeanwhile) {
+  const int port = test::free_loopback_port();
+  start_smtp(port, {"--reject-rcpt", "451 4.3.0 try again later"});
+  std::vector<std::unique_ptr<test::ChildProcess>> notifiers;
+  for (int i = 0; i < kInstances; ++i) notifiers.push_back(start_notifier(i, port));
+  const int produced = produce_until_every_instance_has_pending();
+  ASSERT_GT(pending_by_owner().count(owner(0)), 0u) << logs();
+  const auto victims = query("SELECT notification_id FROM alerts WHERE owner = '" + owner(0) + "'");
+
+  ASSERT_EQ(::kill(notifiers[0]->pid(), SIGSTOP), 0);
+  // Its lease runs out; the survivors claim its alerts.
+  ASSERT_TRUE(wait_until([&] { return pending_by_owner().count(owner(0)) == 0; }, std::chrono::seconds(60)))
+      << logs();
+  start_smtp(port);  // the relay accepts: the survivors send everything
+  const auto expected = static_cast<std::size_t>(produced * kRecipients);
+  ASSERT_TRUE(wait_until(
+      [&] {
+        const auto box = read_maildir(maildir_);
+        return std::set<std::string>(box.message_ids.begin(), box.message_ids.end()).size() == expected;
+      },
+      std::chrono::seconds(90)))
+      << logs();
+
+  ASSERT_EQ(::kill(notifiers[0]->pid(), SIGCONT), 0);
+  // It hands every claimed alert over, one log line each.
+  const auto handed_over = [&] {
+    const auto log = test::read_file(log_of(0));
+    std::size_t n = 0;
+    for (auto at = log.find("no longer sent from here"); at != std::string::npos;
+         at = log.find("no longer sent from here", at + 1)) {
+      ++n;
+    }
+    return n;
+  };
+  ASSERT_TRUE(wait_until([&] { return handed_over() >= victims.size(); }, std::chrono::seconds(60)))
+      << handed_over() << " of " << victims.size() << " handed over\n"
+      << logs();
+  const auto box = read_maildir(maildir_);
+  const std::set<std::string> distinct(box.message_ids.begin(), box.message_ids.end());
+  EXPECT_EQ(distinct.size(), expected);
+  EXPECT_EQ(box.message_ids.size() - distinct.size(), 0u) << "alerts sent again by the woken instance\n" << logs();
+  EXPECT_NE(test::read_file(log_of(0)).find("pending alerts are checked before they are sent"), std::string::npos);
+
+  for (auto& n : notifiers) {
+    n->stop();
+    EXPECT_EQ(n->exit_code(), 0) << logs();
   }
 }
 
