@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdlib>
+#include <future>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -18,6 +19,7 @@
 #include "tests/auditor/audit_test_support.h"
 #include "tests/support/child_process.h"
 #include "tests/support/postgres_server.h"
+#include "tests/support/wait.h"
 
 namespace e911::auditor {
 namespace {
@@ -91,6 +93,37 @@ class AuditStoreTest : public test::StoreTest {
 };
 
 INSTANTIATE_TEST_SUITE_P(Stores, AuditStoreTest, test::kBothStores, test::backend_name);
+
+// A writer frozen in the middle of a batch (a long pause, a stalled VM)
+// holds the journal's write lock; the other auditor waits for the
+// server to end that idle transaction (idle_transaction_timeout_s), not
+// for as long as the first is frozen.
+TEST_P(AuditStoreTest, AWriterFrozenMidBatchHoldsTheJournalForTheIdleTimeoutAtMost) {
+  if (GetParam() != Backend::postgresql) GTEST_SKIP() << "SQLite: one process's file, busy timeout";
+  AuditStoreOptions options;
+  options.idle_transaction_timeout_s = 1;
+  auto frozen = open(options);
+  auto other = open();
+  std::promise<void> inside, wake;
+  auto woken = wake.get_future().share();
+  std::thread writing([&] {
+    thrown_by([&] {
+      frozen->in_write_transaction("test: frozen mid-batch", [&](Poco::Data::Session&) {
+        inside.set_value();  // the write lock held
+        woken.wait();
+      });
+    });
+  });
+  inside.get_future().wait();
+  auto appended = std::async(std::launch::async, [&] { other->append(chain_after(nullptr, 2, signer_), {}); });
+  const bool done = appended.wait_for(test::kDeadline) == std::future_status::ready;
+  wake.set_value();
+  writing.join();
+  ASSERT_TRUE(done) << "the other writer still waits for the frozen one";
+  appended.get();
+  EXPECT_EQ(other->count(), 2);
+  EXPECT_TRUE(verify(*other).ok);
+}
 
 TEST_P(AuditStoreTest, AppendsAndReadsBack) {
   auto store = open();

@@ -247,6 +247,11 @@ class SqlAuditStore final : public AuditStore {
     guarded("open", [&] {
       if (dialect_.engine == sql::Engine::postgresql) {
         session_ = sql::open_postgresql(location.target, options_.connect_timeout_s);
+        if (options_.idle_transaction_timeout_s > 0) {
+          *session_ << "SET idle_in_transaction_session_timeout = " +
+                           std::to_string(options_.idle_transaction_timeout_s * 1000),
+              Poco::Data::Keywords::now;
+        }
       } else {
         session_ = sql::open_sqlite(location.target, {.sync = options_.sqlite_sync,
                                                       .busy_timeout_ms = options_.connect_timeout_s * 1000});

@@ -138,6 +138,13 @@ struct AuditStoreOptions {
   std::size_t scan_page = 1000;  // entries per query in scan()
   SqliteSync sqlite_sync = SqliteSync::full;
   int connect_timeout_s = 10;  // PostgreSQL: connect_timeout unless the URL sets one; SQLite: busy timeout
+  // PostgreSQL: the server ends this session's transactions idle that long
+  // (0: never). A writer frozen mid-batch (a long pause, a stalled VM)
+  // holds the journal's write lock: the other auditor waits that long at
+  // most, not for as long as it is frozen; the frozen one, when it wakes,
+  // finds its connection gone and writes its batch again on a fresh one
+  // (the chain's checks make that safe).
+  int idle_transaction_timeout_s = 30;
 };
 
 // What a store URL names.
