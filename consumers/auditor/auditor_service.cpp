@@ -13,6 +13,7 @@
 #include "common/kafka/dead_letter_writer.h"
 #include "common/log.h"
 #include "common/service/consumer_service.h"
+#include "common/sql/connection.h"
 #include "consumers/auditor/journal/audit_entry.h"
 #include "consumers/auditor/audit_record.h"
 #include "consumers/auditor/registration_record.h"
@@ -135,7 +136,7 @@ struct AuditorService::State : service::ConsumerHooks {
       entries_family.Add({{"kind", std::string(kind)}});
     if (!open_store) throw std::invalid_argument("the auditor needs a way to open its store");
     options.batch_max = std::max<std::size_t>(1, options.batch_max);
-    store = open_store();
+    store = open_store_at_start();
     name = store->name();
     if (const auto last = store->last_entry()) set_last_seq(last->seq);
     if (options.chain_watch.interval.count() > 0 && options.chain_watch.keyring.size() > 0) {
@@ -183,6 +184,24 @@ struct AuditorService::State : service::ConsumerHooks {
   }
 
   // ---- the store, reopened after an error ----
+
+  // A database not reachable yet when the auditor starts (restarting, the
+  // network away) is waited for; refusals (authentication, a missing
+  // database) are not.
+  std::unique_ptr<AuditStore> open_store_at_start() {
+    const auto give_up = Clock::now() + kOpenWaitFor;
+    auto delay = options.store_retry.initial_delay;
+    for (;;) {
+      try {
+        return open_store();
+      } catch (const std::exception& e) {
+        if (!sql::is_connection_error(e.what()) || Clock::now() >= give_up) throw;
+        log.warn("audit store unreachable at start; retrying", {{"error", e.what()}, {"retry_in_ms", delay.count()}});
+      }
+      std::this_thread::sleep_for(delay);
+      delay = std::min(delay * 2, options.store_retry.max_delay);
+    }
+  }
 
   AuditStore& current_store() {
     if (!store) {

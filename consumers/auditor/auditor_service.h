@@ -78,11 +78,16 @@ struct AuditorServiceStats {
 
 class AuditorService final : public service::Service {
  public:
-  // Opens the store (throws std::runtime_error naming it) and registers the
-  // metrics. Connects nothing to Kafka yet.
+  // Opens the store and registers the metrics. Connects nothing to Kafka
+  // yet. A database that cannot be reached (down, restarting, the network
+  // away: sql::is_connection_error) is waited for, backing off as
+  // options.store_retry says, for up to kOpenWaitFor, as later operations
+  // wait for it; any other failure, or one past that time, throws
+  // std::runtime_error naming the store.
   AuditorService(AuditorServiceOptions options, AuditStoreOpener open_store, Signer signer,
                  observability::MetricsRegistry metrics);
   ~AuditorService() override;
+  static constexpr std::chrono::minutes kOpenWaitFor{5};
   AuditorService(const AuditorService&) = delete;
   AuditorService& operator=(const AuditorService&) = delete;
 

@@ -15,8 +15,10 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -738,6 +740,41 @@ TEST_P(AuditorServiceTest, WhileTheStoreIsDownNothingIsAcknowledgedThenItRecover
   EXPECT_NE(metrics_.scrape_text().find("e911_auditor_store_failing 0"), std::string::npos);
   const auto v = verify();
   EXPECT_TRUE(v.ok) << v.reason;
+}
+
+// The fault campaign found an auditor started again while PostgreSQL could
+// not be reached exiting at its first open, where every later operation
+// waits for the database. Now the start waits too; a refusal that another
+// connection would meet again (authentication) still stops it at once.
+TEST_P(AuditorServiceTest, AStoreNotReachableYetAtStartIsWaitedFor) {
+  const auto attempts = std::make_shared<std::atomic<int>>(0);
+  start_service([url = url_, attempts]() -> std::unique_ptr<AuditStore> {
+    if (++*attempts <= 3) {
+      // libpq's words when the server does not answer within connect_timeout.
+      throw std::runtime_error("audit store postgresql://e911@127.0.0.1:5/audit: open: connection to server at "
+                               "\"127.0.0.1\", port 5 failed: timeout expired");
+    }
+    return open_audit_store(url);
+  });
+  EXPECT_EQ(attempts->load(), 4);
+  produce(topics_.emergency_calls, "c-1", example("emergency-call/contract-minimum.json"));
+  flush();
+  EXPECT_TRUE(journaled(2)) << reader_->count();
+}
+
+TEST_P(AuditorServiceTest, AStoreThatRefusesTheAuditorAtStartStopsItsStart) {
+  int attempts = 0;
+  EXPECT_THROW(AuditorService(options(),
+                              [&attempts]() -> std::unique_ptr<AuditStore> {
+                                ++attempts;
+                                throw std::runtime_error(
+                                    "audit store postgresql://e911@127.0.0.1:5/audit: open: connection to server at "
+                                    "\"127.0.0.1\", port 5 failed: FATAL:  password authentication failed for user "
+                                    "\"e911\"");
+                              },
+                              signer_, metrics_),
+               std::runtime_error);
+  EXPECT_EQ(attempts, 1);
 }
 
 TEST_P(AuditorServiceTest, ACommitWhoseAcknowledgementIsLostIsNotWrittenTwice) {
