@@ -186,10 +186,19 @@ class Process:
                 self.p.kill()
                 self.p.wait()
 
-    def log_tail(self):
+    def log_tail(self, chars=2000):
         path = os.path.join(self.work, "%s.%d.log" % (self.name, self.starts))
         with open(path, errors="replace") as f:
-            return f.read()[-2000:]
+            return f.read()[-chars:]
+
+    def refused_registry(self, registry):
+        """Whether the process ended on its refusal of the registry file: its
+        own last error line (`e911 <command>: ...`; a usage text may follow)
+        says that file does not load. Not any error whose log mentions a
+        registry (a component's configuration, logged at its start, does)."""
+        errors = [line for line in self.log_tail(100000).splitlines() if line.startswith("e911 ")]
+        return bool(errors) and registry in errors[-1] and \
+            ("invalid registry" in errors[-1] or "does not load" in errors[-1])
 
 
 class Postgres:
@@ -378,9 +387,7 @@ auditor:
     def check_alive(self):
         for name, p in self.procs.items():
             if not p.running() and (name, p.starts) not in self.expected_dead:
-                # Its last words: the error (a usage text may follow it).
-                last = "\n".join(p.log_tail().strip().splitlines()[-5:])
-                if self.registry_broken and p.p.returncode > 0 and "registry" in last:
+                if self.registry_broken and p.p.returncode > 0 and p.refused_registry(self.registry):
                     # Started while the registry file does not load: it refuses
                     # to start (fail fast on bad configuration), and its
                     # supervisor starts it again once the file is fixed.
