@@ -865,7 +865,7 @@ auditor:
             since = self.calls[worst][1]
             until = since + first[worst]
             during = sorted({f["fault"] + (" " + f["target"] if f["target"] else "") for f in self.faults
-                             if f["_from"] < until and f["_to"] > since})
+                             if f["_from"] < until and f["_to"] > since and not f.get("skipped")})
         for f in self.faults:
             del f["_from"], f["_to"]
         return {"seed": self.seed, "faults": self.faults, "calls": len(self.calls),
