@@ -447,6 +447,7 @@ void SmtpClient::Impl::converse(Session& session, const Email& email, const std:
     if (!socket_out) throw Poco::IOException("write failed");
   }
   step = "end of data";
+  session.socket().setReceiveTimeout(to_timespan(s.end_of_data_timeout));
   expect(session.socket().receiveStatusMessage(reply), 2, step, reply);
   queue_id = queue_id_in(reply);
 }
@@ -510,7 +511,9 @@ SendOutcome SmtpClient::Impl::deliver(const Email& email, const std::string& dat
     }
     return retry_later(step + ": " + e.displayText());
   } catch (const Poco::TimeoutException&) {
-    const auto ms = step.rfind("connect", 0) == 0 ? s.timeouts.connect : s.timeouts.io;
+    const auto ms = step.rfind("connect", 0) == 0 ? s.timeouts.connect
+                    : step == "end of data"       ? s.end_of_data_timeout
+                                                  : s.timeouts.io;
     return retry_later(step + ": timed out (" + std::to_string(ms.count()) + " ms)");
   } catch (const Poco::Exception& e) {
     // Refused, reset, DNS, ... Poco puts the address in the message of

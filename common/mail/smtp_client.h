@@ -25,6 +25,7 @@
 // mail.example.com:587: Connection refused") and never contain the
 // password.
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -56,6 +57,11 @@ struct SmtpSettings {
   // Poco 1.11 retries a read that timed out once, so a server that goes
   // silent costs up to twice `io` there.
   net::ClientTimeouts timeouts;
+  // The wait for the reply to the message data, instead of `io`: the relay
+  // has the message by then and may be queueing it, so a client that gives
+  // up sends it again (RFC 5321 4.5.3.2.6, which suggests 10 minutes; less
+  // here, so an alert does not wait that long on a connection that died).
+  std::chrono::milliseconds end_of_data_timeout{60'000};
   std::string helo_name;  // empty: this machine's host name
 };
 

@@ -31,6 +31,8 @@ const std::vector<ConfigKey>& notifier_config_keys() {
         ConfigKey::integer("notifier.retry.deadline_s", 600, 1, 7 * 86400),
         ConfigKey::integer("notifier.timeouts.connect_ms", 5000, 1, 600'000),
         ConfigKey::integer("notifier.timeouts.io_ms", 10000, 1, 600'000),
+        // SMTP: the reply after the message data (mail::SmtpSettings).
+        ConfigKey::integer("notifier.timeouts.end_of_data_ms", 60000, 1, 600'000),
         // email
         ConfigKey::text("notifier.email.transport"),
         // sms
@@ -153,6 +155,7 @@ Result<NotifierSetup> notifier_setup(const Config& config) {
     if (email == "smtp") {
       auto s = mail::smtp_settings_from(config, "notifier.smtp", "notifier.email.transport is smtp", timeouts);
       if (!s) return s.error();
+      s->end_of_data_timeout = std::chrono::milliseconds(config.get_int("notifier.timeouts.end_of_data_ms"));
       o.transports[Channel::email] = std::make_shared<SmtpTransport>(std::move(*s));
     } else if (email == "outbox") {
       o.transports[Channel::email] = outbox_transport();

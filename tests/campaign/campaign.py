@@ -7,35 +7,48 @@ checked at the end of each trial.
 Each trial starts from nothing:
 
 - `e911 broker --brokers 3` (the embedded Kafka cluster), PostgreSQL
-  (initdb into the trial's folder; as root through `runuser -u postgres`),
-  aiosmtpd (tests/notifier/peers/smtp_server.py, the relay);
+  (initdb into the trial's folder; as root through `runuser -u postgres`)
+  behind a TCP proxy of the harness (the network between the components
+  and the database), aiosmtpd (tests/notifier/peers/smtp_server.py, the
+  relay), Kannel with fakesmsc (tests/notifier/peers/kannel.py, the SMS
+  gateway);
 - `e911 ingest` (HTTP: POST /v1/call-events, answered once Kafka has the
   events), two `e911 locator`, three `e911 notifier` (each its own state
-  folder), two `e911 auditor` on one PostgreSQL journal; each with its
-  own static group member id (E911_INSTANCE_ID), as in the chart.
+  folder, a small tmpfs when mounting is permitted), two `e911 auditor` on
+  one PostgreSQL journal; each with its own static group member id
+  (E911_INSTANCE_ID), as in the chart.
 
 The load: about 100 call events a second, 5 % of them emergency calls
 (call.initiated to 911 or 999 from a site's network), the rest internal
 calls, posted to the ingest in batches of ten. A call is in the known set once the ingest answered 202; a refused
 post (the ingest killed or frozen, Kafka away) is sent again, as a PBX
-does, and the event id absorbs a repeat.
+does, and the event id absorbs a repeat. Each site's list alerts two
+contacts by e-mail and by SMS; the caller's name is the call id, so an SMS
+(which has no header to carry it) names its call.
 
 Faults, drawn from the seed, while the load runs (the harness is the
 supervisor: a killed process is started again, as Kubernetes would):
 kill (SIGKILL of any component instance, restarted after a pause), freeze
 (SIGSTOP, then SIGCONT: a long GC or a stalled VM), smtp-down (the relay
 stopped, then started again), smtp-4xx (the relay answering 451 to every
-recipient), postgres-restart (fast shutdown, then started again) and
-registry-invalid (the registry file replaced with one that does not load,
-then restored).
+recipient), smtp-slow (the relay answering the end of each message 20 s
+late, after saving it), kannel-down (the SMS gateway stopped, then started
+again on its port), postgres-restart (fast shutdown, then started again),
+postgres-unreachable (the proxy black-holes every connection, open or new,
+for about 30 s: a dropped network, PostgreSQL itself running), disk-full
+(a notifier's state folder filled up, then freed; skipped, with the
+reason logged, where tmpfs cannot be mounted) and registry-invalid (the
+registry file replaced with one that does not load, then restored).
 
 Invariants, once the faults are healed and the load stopped (waited for
 against a deadline):
-- every emergency call accepted has an alert e-mail accepted by the relay
-  for every recipient of its site's list;
-- duplicates stay within the bound of docs/reliability.md (per notifier
-  instance killed, at most workers_per_channel attempts that were accepted
-  but not yet recorded);
+- every emergency call accepted has an alert accepted by the servers for
+  every contact of its site's list on every channel: an e-mail by the
+  relay, an SMS by fakesmsc (through Kannel);
+- duplicates stay within the bound of docs/reliability.md, per channel
+  (per notifier instance killed or frozen, workers_per_channel attempts
+  that were accepted but not yet recorded; per stop of the relay or the
+  gateway, one per worker of every instance);
 - every emergency call is journaled exactly once (one call.recorded
   entry), and `e911 audit verify` passes;
 - nothing valid was dead-lettered (the dead-letter topic is empty);
@@ -54,11 +67,13 @@ invariant (its folder is kept and named).
 """
 
 import argparse
+import errno
 import hashlib
 import json
 import os
 import pwd
 import random
+import re
 import shutil
 import signal
 import socket
@@ -66,28 +81,35 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
 
+from pg_proxy import PgProxy
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 SMTP_SERVER = os.path.join(HERE, "..", "notifier", "peers", "smtp_server.py")
+KANNEL = os.path.join(HERE, "..", "notifier", "peers", "kannel.py")
 # Debian's interpreter, which has python3-aiosmtpd (ops/install-deps.sh).
-SMTP_PYTHON = "/usr/bin/python3"
+PEER_PYTHON = "/usr/bin/python3"
 START_DEADLINE_S = 90
 SETTLE_DEADLINE_S = 240
 WORKERS_PER_CHANNEL = 4
+CHANNELS = ("email", "sms")
+SMTP_SLOW_S = 20  # smtp-slow: how late the relay answers the end of a message
+STATE_DISK = "8m"  # each notifier's state folder: a tmpfs this big
 
 REGISTRY = """version: 1
 defaults:
   fallback_list: corporate-soc
 notification_lists:
   london-security:
-    - {name: "London desk", email: "desk.london@example.com"}
-    - {name: "London manager", email: "manager.london@example.com"}
+    - {name: "London desk", email: "desk.london@example.com", sms: "+442079460001"}
+    - {name: "London manager", email: "manager.london@example.com", sms: "+442079460002"}
   austin-security:
-    - {name: "Austin desk", email: "desk.austin@example.com"}
-    - {name: "Austin guard", email: "guard.austin@example.com"}
+    - {name: "Austin desk", email: "desk.austin@example.com", sms: "+15125550101"}
+    - {name: "Austin guard", email: "guard.austin@example.com", sms: "+15125550102"}
   corporate-soc:
     - {name: "SOC", email: "soc@example.com"}
 sites:
@@ -106,13 +128,18 @@ sites:
 """
 SITES = [
     {"id": "london-hq", "net": "10.40", "dial": "999",
-     "recipients": ["desk.london@example.com", "manager.london@example.com"]},
+     "recipients": [("email", "desk.london@example.com"), ("email", "manager.london@example.com"),
+                    ("sms", "+442079460001"), ("sms", "+442079460002")]},
     {"id": "austin-office", "net": "10.60", "dial": "911",
-     "recipients": ["desk.austin@example.com", "guard.austin@example.com"]},
+     "recipients": [("email", "desk.austin@example.com"), ("email", "guard.austin@example.com"),
+                    ("sms", "+15125550101"), ("sms", "+15125550102")]},
 ]
+# A call id in an SMS's text (the caller's name): t<seed>-<batch>-<index>.
+CALL_ID_IN_TEXT = re.compile(r"\bt\d+-(?:warm-up|\d+-\d+)\b")
 
 COMPONENTS = {"ingest": 1, "locator": 2, "notifier": 3, "auditor": 2}
-FAULTS = ["kill", "freeze", "smtp-down", "smtp-4xx", "postgres-restart", "registry-invalid"]
+FAULTS = ["kill", "freeze", "smtp-down", "smtp-4xx", "postgres-restart", "registry-invalid",
+          "kannel-down", "smtp-slow", "postgres-unreachable", "disk-full"]
 
 
 def log(message):
@@ -127,6 +154,27 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def listening_port():
+    """A free loopback port below the ephemeral range, for a peer that is
+    started again on the same port: a port of that range can meanwhile
+    become the local end of an outgoing connection (as kannel.py says)."""
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            low = int(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        low = 32768
+    rng = random.SystemRandom()
+    for _ in range(1000):
+        port = rng.randrange(20000, max(20001, low))
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        return port
+    raise TrialFailed("no free loopback port below the ephemeral range")
 
 
 def wait_until(predicate, deadline_s, what):
@@ -186,10 +234,19 @@ class Process:
                 self.p.kill()
                 self.p.wait()
 
-    def log_tail(self):
+    def log_tail(self, chars=2000):
         path = os.path.join(self.work, "%s.%d.log" % (self.name, self.starts))
         with open(path, errors="replace") as f:
-            return f.read()[-2000:]
+            return f.read()[-chars:]
+
+    def refused_registry(self, registry):
+        """Whether the process ended on its refusal of the registry file: its
+        own last error line (`e911 <command>: ...`; a usage text may follow)
+        says that file does not load. Not any error whose log mentions a
+        registry (a component's configuration, logged at its start, does)."""
+        errors = [line for line in self.log_tail(100000).splitlines() if line.startswith("e911 ")]
+        return bool(errors) and registry in errors[-1] and \
+            ("invalid registry" in errors[-1] or "does not load" in errors[-1])
 
 
 class Postgres:
@@ -247,11 +304,14 @@ class Postgres:
 
 class Relay:
     """aiosmtpd, stopped and started again on the same port; each start
-    keeps its mail in a folder of its own (the server numbers files from 1)."""
+    keeps its mail in a folder of its own (the server numbers files from 1).
+    Slow (each message saved, its end of data answered SMTP_SLOW_S late)
+    while its slow file exists: made slow and fast again without a stop."""
 
     def __init__(self, work):
         self.work = work
         self.port = free_port()
+        self.slow_file = os.path.join(work, "relay-slow")
         self.starts = 0
         self.proc = None
         self.start()
@@ -260,7 +320,8 @@ class Relay:
         self.starts += 1
         maildir = os.path.join(self.work, "mail", str(self.starts))
         os.makedirs(maildir)
-        argv = [SMTP_PYTHON, SMTP_SERVER, "--port", str(self.port), "--maildir", maildir]
+        argv = [PEER_PYTHON, SMTP_SERVER, "--port", str(self.port), "--maildir", maildir,
+                "--delay-data", str(SMTP_SLOW_S), "--delay-while", self.slow_file]
         if refuse:
             argv += ["--reject-rcpt", "451 4.3.0 try again later"]
         for _ in range(50):  # the port of the last run may still be in TIME_WAIT for a moment
@@ -275,6 +336,12 @@ class Relay:
     def stop(self):
         if self.proc:
             self.proc.stop()
+
+    def slow(self, on):
+        if on:
+            open(self.slow_file, "w").close()
+        elif os.path.exists(self.slow_file):
+            os.unlink(self.slow_file)
 
     def messages(self):
         """(recipient, call id, arrival time) of every message accepted."""
@@ -296,6 +363,82 @@ class Relay:
         return out
 
 
+class Gateway:
+    """Kannel with fakesmsc (tests/notifier/peers/kannel.py), stopped and
+    started again on the same sendsms port (the notifiers' configuration
+    names it); each start records what fakesmsc received in a file of its
+    own. A stop is the gateway's own: smsbox first, then bearerbox sending
+    what it queues (kannel.py)."""
+
+    USER, PASSWORD = "e911", "campaign-sms"
+
+    def __init__(self, work):
+        self.work = work
+        self.port = listening_port()
+        self.starts = 0
+        self.proc = None
+        self.error = None  # a start in the background that failed
+        self.starting = None
+        self.start()
+
+    def start(self):
+        self.starts += 1
+        received = os.path.join(self.work, "sms", "%d.jsonl" % self.starts)
+        os.makedirs(os.path.dirname(received), exist_ok=True)
+        argv = [PEER_PYTHON, KANNEL, "--workdir", os.path.join(self.work, "kannel", str(self.starts)),
+                "--received", received, "--port", str(self.port), "--username", self.USER,
+                "--password", self.PASSWORD]
+        self.proc = Process("kannel-%d" % self.starts, argv, self.work, stdout=True)
+        # kannel.py prints the port once the gateway takes messages, or exits
+        # (after up to three attempts of 25 s).
+        line = self.proc.p.stdout.readline().decode().strip()
+        if line != "port=%d" % self.port:
+            raise TrialFailed("the SMS gateway did not start: %r\n%s" % (line, self.proc.log_tail()))
+
+    def start_in_background(self):
+        """Started again without holding the load (Kannel takes seconds)."""
+        def run():
+            try:
+                self.start()
+            except TrialFailed as e:
+                self.error = str(e)
+        self.starting = threading.Thread(target=run, daemon=True)
+        self.starting.start()
+
+    def stop(self):
+        if self.starting:
+            self.starting.join()
+            self.starting = None
+        if self.proc:
+            self.proc.stop()
+            self.proc = None
+
+    def check(self):
+        """A peer that failed is the harness's trouble, not the product's:
+        said as such."""
+        if self.error:
+            raise TrialFailed(self.error)
+        proc = self.proc
+        if proc and not (self.starting and self.starting.is_alive()) and not proc.running():
+            raise TrialFailed("the SMS gateway (kannel.py) exited on its own:\n" + proc.log_tail())
+
+    def messages(self):
+        """(number, call id, arrival time) of every SMS fakesmsc received."""
+        out = []
+        root = os.path.join(self.work, "sms")
+        for name in os.listdir(root):
+            if not name.endswith(".jsonl"):
+                continue
+            with open(os.path.join(root, name)) as f:  # replaced whole by kannel.py: never half a line
+                for line in f:
+                    m = json.loads(line)
+                    data = bytes.fromhex(m["data_hex"])
+                    text = data.decode("utf-16-be" if m["kind"] == "ucs-2" else "utf-8", errors="replace")
+                    call = CALL_ID_IN_TEXT.search(text)
+                    out.append((m["to"], call.group(0) if call else "", m.get("received_at", 0)))
+        return out
+
+
 class Trial:
     def __init__(self, e911, seed, seconds, work):
         self.e911, self.seed, self.seconds, self.work = e911, seed, seconds, work
@@ -307,14 +450,20 @@ class Trial:
         self.notifier_kills = 0
         self.notifier_freezes = 0
         self.relay_stops = 0
+        self.gateway_stops = 0
         self.registry_broken = False
         self.waiting_for_registry = []  # refused to start on the invalid registry
+        self.disks = []  # state folders on a tmpfs of their own
+        self.disk_refused = None  # why they are not (disk-full is then skipped)
+        self.full_disks = set()
 
     # ---- set-up ----
 
     def start(self):
         self.relay = Relay(self.work)
+        self.gateway = Gateway(self.work)
         self.pg = Postgres(self.work)
+        self.proxy = PgProxy(self.pg.port)
         broker = Process("broker", [self.e911, "broker", "--brokers", "3"], self.work, stdout=True)
         self.bootstrap = broker.first_line("bootstrap.servers=")
         self.broker = broker
@@ -350,20 +499,73 @@ notifier:
   timeouts: {connect_ms: 2000, io_ms: 5000}
   email: {transport: smtp}
   smtp: {host: 127.0.0.1, port: %(smtp)d, tls: none, from: "E911 Alerts <e911@example.com>"}
+  sms: {transport: kannel}
+  kannel: {url: "http://127.0.0.1:%(kannel)d/cgi-bin/sendsms", username: %(kannel_user)s, password: %(kannel_password)s,
+           from: "911"}
 auditor:
   store: %(pg)s
   signing: {key_id: campaign, secret: {file: %(signing)s}}
 """ % {"bootstrap": self.bootstrap, "registry": self.registry, "port": self.ingest_port, "tokens": tokens,
-                "workers": WORKERS_PER_CHANNEL, "smtp": self.relay.port, "pg": self.pg.url,
-                "notifier_store": self.pg.notifier_url, "signing": signing})
+                "workers": WORKERS_PER_CHANNEL, "smtp": self.relay.port, "kannel": self.gateway.port,
+                "kannel_user": Gateway.USER, "kannel_password": Gateway.PASSWORD,
+                # Through the proxy: the components' network to the database.
+                "pg": self.pg.url.replace(":%d/" % self.pg.port, ":%d/" % self.proxy.port),
+                "notifier_store": self.pg.notifier_url.replace(":%d/" % self.pg.port, ":%d/" % self.proxy.port),
+                "signing": signing})
         for component, n in COMPONENTS.items():
             for i in range(1, n + 1):
                 name = "%s-%d" % (component, i)
                 state = os.path.join(self.work, "state", name)
                 os.makedirs(state)
+                if component == "notifier":
+                    self.mount_disk(state)
                 self.procs[name] = Process(name, [self.e911, component, "--config", self.config], self.work,
                                            env={"E911_INSTANCE_ID": "campaign-" + name, "E911_STATE_DIR": state})
         wait_until(self.ingest_ready, START_DEADLINE_S, "ingest answering")
+
+    def mount_disk(self, state):
+        """The notifier's state folder on a small tmpfs of its own, for
+        disk-full; where mounting is not permitted, it stays a folder and
+        disk-full is skipped (the reason logged)."""
+        if self.disk_refused:
+            return
+        r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=%s,mode=0755" % STATE_DISK, "tmpfs", state],
+                           capture_output=True)
+        if r.returncode != 0:
+            self.disk_refused = "mount -t tmpfs: %s" % (r.stderr.decode(errors="replace").strip() or r.returncode)
+            log("state folders are not on tmpfs, disk-full is skipped: " + self.disk_refused)
+            return
+        self.disks.append(state)
+
+    def clear_state(self, name):
+        """The node is gone with its disk: the folder emptied (a mount point
+        stays). A disk filled by disk-full stays full: the fault is on the
+        disk, which the instance starts again on."""
+        state = os.path.join(self.work, "state", name)
+        for entry in os.listdir(state):
+            if name in self.full_disks and entry == "filler":
+                continue
+            path = os.path.join(state, entry)
+            if os.path.isdir(path) and not os.path.islink(path):
+                shutil.rmtree(path)
+            else:
+                os.unlink(path)
+
+    def fill_disk(self, name):
+        """Writes until the disk says it is full (ENOSPC)."""
+        path = os.path.join(self.work, "state", name, "filler")
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        try:
+            size = 1 << 20
+            while size >= 4096:  # the last pages in smaller writes
+                try:
+                    os.write(fd, b"\0" * size)
+                except OSError as e:
+                    if e.errno != errno.ENOSPC:
+                        raise
+                    size //= 4
+        finally:
+            os.close(fd)
 
     def ingest_ready(self):
         self.check_alive()
@@ -376,11 +578,10 @@ auditor:
             return False
 
     def check_alive(self):
+        self.gateway.check()
         for name, p in self.procs.items():
             if not p.running() and (name, p.starts) not in self.expected_dead:
-                # Its last words: the error (a usage text may follow it).
-                last = "\n".join(p.log_tail().strip().splitlines()[-5:])
-                if self.registry_broken and p.p.returncode > 0 and "registry" in last:
+                if self.registry_broken and p.p.returncode > 0 and p.refused_registry(self.registry):
                     # Started while the registry file does not load: it refuses
                     # to start (fail fast on bad configuration), and its
                     # supervisor starts it again once the file is fixed.
@@ -409,7 +610,7 @@ auditor:
     def event(self, call_id, n, dialed, ip, user):
         return {"schema": "e911.call-event/v1", "event_id": "%s-e%d" % (call_id, n), "call_id": call_id,
                 "type": "call.initiated", "occurred_at": rfc3339_ms(time.time()), "dialed": dialed,
-                "caller": {"user_id": user, "extension": user[2:]},
+                "caller": {"user_id": user, "extension": user[2:], "name": call_id},
                 "device": {"id": "d-" + user, "kind": "softphone", "ip": ip}}
 
     def batch(self, k):
@@ -434,19 +635,23 @@ auditor:
         the relay, PostgreSQL, the registry file."""
         out = []
         busy = {}  # thing -> until
+        notifiers = sorted(n for n in self.procs if n.startswith("notifier"))
+        things = {"smtp-down": "relay", "smtp-4xx": "relay", "smtp-slow": "relay", "kannel-down": "gateway",
+                  "postgres-restart": "postgres", "postgres-unreachable": "postgres"}
         t = self.rng.uniform(2, 5)
         while t < self.seconds - 8:
             for _ in range(5):
                 kind = self.rng.choice(FAULTS)
-                target = self.rng.choice(sorted(self.procs)) if kind in ("kill", "freeze") else None
-                thing = target or {"smtp-down": "relay", "smtp-4xx": "relay"}.get(kind, kind)
+                target = self.rng.choice(sorted(self.procs)) if kind in ("kill", "freeze") else \
+                    self.rng.choice(notifiers) if kind == "disk-full" else None
+                thing = "disk " + target if kind == "disk-full" else target or things.get(kind, kind)
                 if busy.get(thing, 0) <= t:
                     break
             else:
                 t += 1
                 continue
-            duration = {"kill": self.rng.uniform(0.5, 5), "freeze": self.rng.uniform(2, 15)}.get(
-                kind, self.rng.uniform(5, 20))
+            duration = {"kill": self.rng.uniform(0.5, 5), "freeze": self.rng.uniform(2, 15),
+                        "postgres-unreachable": self.rng.uniform(25, 35)}.get(kind, self.rng.uniform(5, 20))
             out.append((t, kind, target, duration))
             busy[thing] = t + duration
             t += self.rng.uniform(2, 8)
@@ -459,9 +664,7 @@ auditor:
             p.kill()
             # The node is gone with its disk: the instance comes back on a
             # new one (the notifiers' state is in the shared store).
-            state = os.path.join(self.work, "state", target)
-            shutil.rmtree(state)
-            os.makedirs(state)
+            self.clear_state(target)
             if target.startswith("notifier"):
                 self.notifier_kills += 1
         elif kind == "freeze":
@@ -475,8 +678,22 @@ auditor:
             self.relay_stops += 1
             self.relay.stop()
             self.relay.start(refuse=True)
+        elif kind == "smtp-slow":
+            self.relay.slow(True)
+        elif kind == "kannel-down":
+            self.gateway_stops += 1
+            self.gateway.stop()
         elif kind == "postgres-restart":
             self.pg.stop()
+        elif kind == "postgres-unreachable":
+            self.proxy.black_hole()
+        elif kind == "disk-full":
+            state = os.path.join(self.work, "state", target)
+            if state not in self.disks:
+                log("disk-full on %s skipped: %s" % (target, self.disk_refused or "not a disk of its own"))
+                return "skipped: " + (self.disk_refused or "not a disk of its own")
+            self.full_disks.add(target)
+            self.fill_disk(target)
         elif kind == "registry-invalid":
             self.registry_broken = True
             with open(self.registry + ".tmp", "w") as f:
@@ -493,8 +710,18 @@ auditor:
         elif kind == "smtp-4xx":
             self.relay.stop()
             self.relay.start()
+        elif kind == "smtp-slow":
+            self.relay.slow(False)
+        elif kind == "kannel-down":
+            self.gateway.start_in_background()
         elif kind == "postgres-restart":
             self.pg.start()
+        elif kind == "postgres-unreachable":
+            self.proxy.heal()
+        elif kind == "disk-full":
+            if target in self.full_disks:
+                self.full_disks.discard(target)
+                os.unlink(os.path.join(self.work, "state", target, "filler"))
         elif kind == "registry-invalid":
             with open(self.registry + ".tmp", "w") as f:
                 f.write(REGISTRY)
@@ -515,8 +742,9 @@ auditor:
         wait_until(lambda: self.post([self.event(call_id, 0, site["dial"], site["net"] + ".1.10", "u-1000")]),
                    START_DEADLINE_S, "the ingest accepting the first call")
         self.calls[call_id] = (site, time.time())
-        wait_until(lambda: self.check_alive() or {c for _, c, _ in self.relay.messages()} >= {call_id},
-                   START_DEADLINE_S, "the first call's alert")
+        wait_until(lambda: self.check_alive() or call_id in {c for _, c, _ in self.relay.messages()} and
+                   call_id in {c for _, c, _ in self.gateway.messages()},
+                   START_DEADLINE_S, "the first call's alerts (e-mail and SMS)")
         wait_until(lambda: (self.pg.query("SELECT count(*) FROM audit_entries WHERE call_id = '%s'" % call_id)
                             or "0").strip() not in ("", "0"), START_DEADLINE_S, "the first call journaled")
 
@@ -535,7 +763,9 @@ auditor:
                 self.faults.append({"at_s": round(at, 1), "fault": kind, "target": target,
                                     "seconds": round(duration, 1), "_from": time.time(),
                                     "_to": time.time() + duration})
-                self.inject(kind, target)
+                skipped = self.inject(kind, target)
+                if skipped:
+                    self.faults[-1]["skipped"] = skipped
                 active.append((time.monotonic() + duration, kind, target))
             for item in [a for a in active if a[0] <= time.monotonic()]:
                 self.heal(item[1], item[2])
@@ -562,14 +792,24 @@ auditor:
                 time.sleep(0.5)  # a PBX's retry, bounded by the settle deadline below
         return self.settle()
 
+    def alerts(self):
+        """(channel, address, call id) -> arrival times, of every alert the
+        servers accepted: the relay's mail, fakesmsc's SMS."""
+        got = {}
+        for rcpt, call, at in self.relay.messages():
+            got.setdefault(("email", rcpt, call), []).append(at)
+        for number, call, at in self.gateway.messages():
+            got.setdefault(("sms", number, call), []).append(at)
+        return got
+
     def settle(self):
-        expected = {(rcpt, call_id) for call_id, (site, _) in self.calls.items() for rcpt in site["recipients"]}
+        expected = {(channel, address, call_id) for call_id, (site, _) in self.calls.items()
+                    for channel, address in site["recipients"]}
         got = {}
 
         def alerted():
             got.clear()
-            for rcpt, call, at in self.relay.messages():
-                got.setdefault((rcpt, call), []).append(at)
+            got.update(self.alerts())
             self.check_alive()
             return expected <= set(got)
 
@@ -587,14 +827,20 @@ auditor:
         except TrialFailed as e:
             missing = sorted(expected - set(got))[:10]
             raise TrialFailed("%s; missing alerts (first 10): %s" % (e, missing))
-        duplicates = sum(len(v) - 1 for k, v in got.items() if k in expected)
-        # docs/reliability.md: per notifier instance killed or frozen past
-        # its lease, at most one attempt per worker accepted by the relay
-        # and not yet recorded; per relay stop, the message it saved but
-        # could not acknowledge, one per worker.
-        bound = WORKERS_PER_CHANNEL * (self.notifier_kills + self.notifier_freezes + self.relay_stops)
-        if duplicates > bound:
-            raise TrialFailed("%d duplicate alerts, over the bound %d" % (duplicates, bound))
+        duplicates = {c: sum(len(v) - 1 for k, v in got.items() if k in expected and k[0] == c) for c in CHANNELS}
+        # docs/reliability.md, per channel (each has its own workers): per
+        # notifier instance killed or frozen, at most one attempt per worker
+        # accepted by the server and not yet recorded; per stop of the
+        # channel's server (the relay, the gateway), the message it had
+        # taken but could not acknowledge, at most one per worker of every
+        # instance.
+        instances = COMPONENTS["notifier"]
+        lost = self.notifier_kills + self.notifier_freezes
+        bound = {"email": WORKERS_PER_CHANNEL * (lost + instances * self.relay_stops),
+                 "sms": WORKERS_PER_CHANNEL * (lost + instances * self.gateway_stops)}
+        over = ["%d %s, over the bound %d" % (duplicates[c], c, bound[c]) for c in CHANNELS if duplicates[c] > bound[c]]
+        if over:
+            raise TrialFailed("duplicate alerts: " + "; ".join(over))
         twice = {c: n for c, n in self.journal.items() if c in self.calls and n != 1}
         if twice:
             raise TrialFailed("calls journaled more than once: %s" % list(twice.items())[:10])
@@ -609,7 +855,7 @@ auditor:
         if dead.stdout.strip():
             raise TrialFailed("valid events were dead-lettered: %s" % dead.stdout.decode(errors="replace")[:2000])
         self.check_alive()
-        first = {c: min(min(got[(rcpt, c)]) for rcpt in site["recipients"]) - accepted
+        first = {c: min(min(got[(channel, address, c)]) for channel, address in site["recipients"]) - accepted
                  for c, (site, accepted) in self.calls.items() if not c.endswith("warm-up")}
         median = statistics.median(first.values()) if first else 0
         # The faults in force while the slowest call waited: what the blackout is owed to.
@@ -619,13 +865,14 @@ auditor:
             since = self.calls[worst][1]
             until = since + first[worst]
             during = sorted({f["fault"] + (" " + f["target"] if f["target"] else "") for f in self.faults
-                             if f["_from"] < until and f["_to"] > since})
+                             if f["_from"] < until and f["_to"] > since and not f.get("skipped")})
         for f in self.faults:
             del f["_from"], f["_to"]
         return {"seed": self.seed, "faults": self.faults, "calls": len(self.calls),
                 "notifier_kills": self.notifier_kills, "notifier_freezes": self.notifier_freezes,
+                "gateway_stops": self.gateway_stops, "relay_stops": self.relay_stops,
                 "alerts_expected": len(expected), "alerts_delivered": len(expected & set(got)),
-                "alerts_duplicated": duplicates, "duplicate_bound": bound,
+                "alerts_duplicated": sum(duplicates.values()), "duplicates": duplicates, "duplicate_bound": bound,
                 "journal_expected": len(self.calls),
                 "journal_written": sum(n for c, n in self.journal.items() if c in self.calls),
                 "first_alert_median_s": round(median, 2),
@@ -635,13 +882,18 @@ auditor:
     def stop(self):
         for p in self.procs.values():
             p.stop()
-        for thing in (getattr(self, "broker", None), getattr(self, "relay", None), getattr(self, "pg", None)):
+        for thing in (getattr(self, "broker", None), getattr(self, "relay", None), getattr(self, "gateway", None),
+                      getattr(self, "proxy", None), getattr(self, "pg", None)):
             if thing:
                 thing.stop()
+        for disk in self.disks:
+            if subprocess.run(["umount", disk], capture_output=True).returncode != 0:
+                subprocess.run(["umount", "-l", disk], capture_output=True)
 
 
 def markdown_row(r):
-    faults = ", ".join("%s%s %ss" % (f["fault"], " " + f["target"] if f["target"] else "", f["seconds"])
+    faults = ", ".join("%s%s %ss%s" % (f["fault"], " " + f["target"] if f["target"] else "", f["seconds"],
+                                       " (skipped)" if f.get("skipped") else "")
                        for f in r["faults"]) or "none"
     return "| %d | %s | %d | %d / %d / %d | %d / %d | %s s (%s) | %s |" % (
         r["seed"], faults, r["calls"], r["alerts_expected"], r["alerts_delivered"], r["alerts_duplicated"],
@@ -657,6 +909,7 @@ def main():
     ap.add_argument("--first-seed", type=int, default=1000)
     ap.add_argument("--seconds", type=float, default=40, help="load and faults per trial")
     ap.add_argument("--results", help="append each trial's JSON line here")
+    ap.add_argument("--keep", action="store_true", help="keep the folder of a trial that passed too")
     args = ap.parse_args()
     seeds = [int(s) for s in args.seeds.split(",")] if args.seeds else \
         list(range(args.first_seed, args.first_seed + args.trials))
@@ -678,7 +931,10 @@ def main():
         print(json.dumps(result), flush=True)
         if result["result"] == "pass":
             print(markdown_row(result), flush=True)
-            shutil.rmtree(work, ignore_errors=True)
+            if args.keep:
+                log("seed %d passed; its folder: %s" % (seed, work))
+            else:
+                shutil.rmtree(work, ignore_errors=True)
         else:
             log("seed %d broke an invariant: %s (logs in %s)" % (seed, result["reason"][:2000], work))
         if args.results:

@@ -334,7 +334,7 @@ sites:
   const auto log_path = dir_.path("notifier.log");
   test::ChildProcess notifier(
       notifier_command(props, port,
-                       "  max_pending_alerts: 2\n  timeouts: {io_ms: 4000}\n"
+                       "  max_pending_alerts: 2\n  timeouts: {io_ms: 4000, end_of_data_ms: 4000}\n"
                        "  retry: {initial_delay_ms: 100, max_delay_ms: 500}\n  webhook: {transport: http}\n"),
       log_path);
   // Whether the webhook receiver has recorded a request for the call.

@@ -451,6 +451,33 @@ TEST_F(SmtpTransportTest, SilentServerTimesOutAsTransient) {
   EXPECT_EQ(r.error, "greeting: timed out (300 ms)");
 }
 
+// A relay that has saved the message and is slow to say so (RFC 5321
+// 4.5.3.2.6): the reply to the message data is waited for longer than any
+// other step, since giving up there has the message sent again. The fault
+// campaign found alerts sent again and again while the relay answered 20 s
+// late, each attempt given up after the I/O timeout.
+TEST_F(SmtpTransportTest, ALateReplyToTheMessageDataIsWaitedFor) {
+  auto server = start_server({"--delay-data", "4"});
+  ASSERT_NE(server.port, 0);
+  auto s = settings(server.port, SmtpSettings::Tls::none);
+  s.timeouts.io = 2s;  // every other step
+  s.end_of_data_timeout = 30s;
+  const SendResult r = SmtpTransport(s).send(london_alert());
+  EXPECT_TRUE(r.accepted()) << r.error;
+  EXPECT_EQ(server.message_count(), 1u);
+}
+
+TEST_F(SmtpTransportTest, AReplyToTheMessageDataLaterThanItsTimeoutIsTransient) {
+  auto server = start_server({"--delay-data", "3"});
+  ASSERT_NE(server.port, 0);
+  auto s = settings(server.port, SmtpSettings::Tls::none);
+  s.end_of_data_timeout = 500ms;
+  const SendResult r = SmtpTransport(s).send(london_alert());
+  EXPECT_EQ(r.kind, SendResult::Kind::transient);
+  EXPECT_EQ(r.error, "end of data: timed out (500 ms)");
+  EXPECT_EQ(server.message_count(), 1u);  // the relay has it: why the wait is long
+}
+
 // ---- what is refused before any connection ----
 
 TEST_F(SmtpTransportTest, BadRecipientAddressIsPermanentWithoutConnecting) {

@@ -5,14 +5,21 @@ Writes a kannel.conf into --workdir and starts bearerbox (with a `fake`
 SMSC), /usr/lib/kannel/test/fakesmsc (the other end of that SMSC) and
 smsbox (the sendsms HTTP interface). Prints `port=N` (the sendsms port)
 once smsbox can take messages and they can reach fakesmsc, then runs until
-SIGTERM or SIGINT, which stops all three.
+SIGTERM or SIGINT, which stops all three as a gateway stops: smsbox (no
+message comes in), then bearerbox once it has sent what it queues, then
+fakesmsc once it has read it all. The sendsms port is chosen free
+unless --port gives it (a gateway started again where its clients expect
+it); the other ports are always chosen.
 
 Every message fakesmsc receives is written to --received as JSON lines, one
-object per message (the file is replaced atomically on each update, so a
-reader never sees half a line):
+object per message (the file is replaced atomically, at most every 50 ms
+while messages come, so a reader never sees half a line):
 
   {"from": "911", "to": "+15125550100", "kind": "text" | "ucs-2" | "udh" | "data",
-   "parts": 1, "data_hex": "..."}
+   "parts": 1, "data_hex": "...", "received_at": 1796000000.25}
+
+`received_at` is when fakesmsc had the whole message (its last part; a
+"text" message's first line), in seconds since the epoch.
 
 `data_hex` is the message as the SMSC got it: UTF-8 for GSM-7 messages
 (Kannel keeps text as UTF-8 until an SMSC driver encodes it), UTF-16BE for
@@ -44,6 +51,7 @@ import urllib.request
 
 FAKESMSC = "/usr/lib/kannel/test/fakesmsc"
 READY_TIMEOUT_S = 25.0
+DRAIN_TIMEOUT_S = 30.0  # bearerbox sending its queue to fakesmsc when stopped
 
 
 def ephemeral_range():
@@ -150,49 +158,86 @@ def concat_info(udh):
 
 
 class Received:
-    """What fakesmsc received, kept as complete messages in a file."""
+    """What fakesmsc received, kept as complete messages in a file.
+
+    The file is written again at most every FLUSH_INTERVAL_S (by a thread
+    of its own), not at every line: fakesmsc blocks on its log pipe while
+    the file is written, and a file written again at every line of a busy
+    gateway slows it to a crawl. Each message's JSON line is kept once
+    made; a "text" message that grows is made again."""
+
+    FLUSH_INTERVAL_S = 0.05
 
     def __init__(self, path):
         self.path = path
         self.messages = []
+        self.lines = []  # each message's JSON line, None until made
         self.partial = {}  # (from, to, ref) -> {seq: bytes}
         self.last_text = None  # the last "text" message, which may continue
+        self.lock = threading.Lock()
+        self.dirty = False
         self.flush()
+        threading.Thread(target=self.flush_while_running, daemon=True).start()
+
+    def add(self, msg):
+        msg["received_at"] = round(time.time(), 3)
+        self.messages.append(msg)
+        self.lines.append(None)
+
+    def changed(self):
+        with self.lock:
+            self.dirty = True
 
     def flush(self):
+        with self.lock:
+            self.dirty = False
+            for i, m in enumerate(self.messages):
+                if self.lines[i] is None:
+                    out = dict(m)
+                    out["data_hex"] = out.pop("data").hex()
+                    self.lines[i] = json.dumps(out) + "\n"
+            text = "".join(self.lines)
         tmp = self.path + ".tmp"
         with open(tmp, "w", encoding="utf-8") as f:
-            for m in self.messages:
-                out = dict(m)
-                out["data_hex"] = out.pop("data").hex()
-                f.write(json.dumps(out) + "\n")
+            f.write(text)
         os.replace(tmp, self.path)
 
+    def flush_while_running(self):
+        while True:
+            time.sleep(self.FLUSH_INTERVAL_S)  # the file's pace, not a wait for a condition
+            if self.dirty:
+                self.flush()
+
     def line(self, payload):
+        with self.lock:
+            self.read(payload)
+        self.changed()
+
+    def read(self, payload):
         m = HEADER.match(payload)
         if not m:
             if self.last_text is not None:
                 self.last_text["data"] += b"\n" + payload.encode("utf-8", "surrogateescape")
-                self.flush()
+                self.lines[-1] = None  # the last message (any other line ends a text)
             return
         sender, receiver, kind, rest = m.groups()
         self.last_text = None
         if kind == "text":
             msg = {"from": sender, "to": receiver, "kind": kind, "parts": 1,
                    "data": rest.encode("utf-8", "surrogateescape")}
-            self.messages.append(msg)
+            self.add(msg)
             self.last_text = msg
         elif kind in ("data", "ucs-2"):
-            self.messages.append({"from": sender, "to": receiver, "kind": kind, "parts": 1,
-                                  "data": urllib.parse.unquote_to_bytes(rest.replace("+", " "))})
+            self.add({"from": sender, "to": receiver, "kind": kind, "parts": 1,
+                      "data": urllib.parse.unquote_to_bytes(rest.replace("+", " "))})
         else:  # udh <udh> data <data>
             fields = rest.split(" ")
             udh = urllib.parse.unquote_to_bytes(fields[0].replace("+", " "))
             data = urllib.parse.unquote_to_bytes(fields[-1].replace("+", " ")) if len(fields) > 1 else b""
             info = concat_info(udh)
             if info is None:
-                self.messages.append({"from": sender, "to": receiver, "kind": kind, "parts": 1,
-                                      "udh_hex": udh.hex(), "data": data})
+                self.add({"from": sender, "to": receiver, "kind": kind, "parts": 1,
+                          "udh_hex": udh.hex(), "data": data})
             else:
                 ref, total, seq = info
                 parts = self.partial.setdefault((sender, receiver, ref), {})
@@ -200,9 +245,8 @@ class Received:
                 if len(parts) == total:
                     del self.partial[(sender, receiver, ref)]
                     joined = b"".join(parts[i] for i in sorted(parts))
-                    self.messages.append({"from": sender, "to": receiver, "kind": kind,
-                                          "parts": total, "data": joined})
-        self.flush()
+                    self.add({"from": sender, "to": receiver, "kind": kind,
+                              "parts": total, "data": joined})
 
 
 def follow_fakesmsc(proc, received, log_path):
@@ -244,6 +288,7 @@ def main():
     ap.add_argument("--received", required=True, help="JSON-lines file of the messages fakesmsc receives")
     ap.add_argument("--username", default="e911")
     ap.add_argument("--password", default="e911-test-password")
+    ap.add_argument("--port", type=int, default=0, help="the sendsms port (default: a free one)")
     args = ap.parse_args()
 
     os.makedirs(args.workdir, exist_ok=True)
@@ -252,13 +297,16 @@ def main():
     children = []
 
     def stop_children():
-        for p in reversed(children):
-            if p.poll() is None:
+        # As a gateway stops: smsbox first (no message comes in any more),
+        # then bearerbox, which sends what it still queues to fakesmsc before
+        # it exits (it keeps no store: what it queues when killed is lost),
+        # then fakesmsc. Each is killed when it takes longer than its time.
+        rank = {"smsbox": 0, "bearerbox": 1}
+        for p in sorted(children, key=lambda p: rank.get(os.path.basename(p.args[0]), 2)):
+            if p.poll() is None and os.path.basename(p.args[0]) != "fakesmsc":
                 p.terminate()
-        deadline = time.monotonic() + 5
-        for p in reversed(children):
             try:
-                p.wait(timeout=max(0.1, deadline - time.monotonic()))
+                p.wait(timeout=DRAIN_TIMEOUT_S if os.path.basename(p.args[0]) == "bearerbox" else 5)
             except subprocess.TimeoutExpired:
                 p.kill()
                 p.wait()
@@ -273,6 +321,7 @@ def main():
             return
         stopping.append(code)
         stop_children()
+        received.flush()
         os._exit(code)
 
     signal.signal(signal.SIGTERM, lambda *_: stop(0))
@@ -291,7 +340,7 @@ def main():
 
     def attempt(n, taken):
         ports = {"admin": free_port(taken), "smsbox": free_port(taken), "fake": free_port(taken),
-                 "sendsms": free_port(taken), "admin_password": "admin-" + os.urandom(6).hex()}
+                 "sendsms": args.port or free_port(taken), "admin_password": "admin-" + os.urandom(6).hex()}
         conf = os.path.join(workdir, "kannel.conf")
         write_config(conf, workdir, ports, args.username, args.password)
         status_url = f"http://127.0.0.1:{ports['admin']}/status.txt?password={ports['admin_password']}"
@@ -345,7 +394,7 @@ def main():
     # A start that fails (a box that dies, or never gets ready on a loaded
     # machine) is retried from scratch on other ports; each failure is
     # reported, with its logs kept per attempt.
-    taken = set()
+    taken = {args.port} if args.port else set()
     for n in range(1, ATTEMPTS + 1):
         try:
             ports = attempt(n, taken)

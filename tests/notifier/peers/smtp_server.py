@@ -13,6 +13,14 @@ and renamed, so a reader never sees half a file.
 Prints exactly "port=N" on standard output once listening, then runs until
 SIGTERM (or SIGINT). With --hang-while FILE it also prints "held=N" each
 time it starts holding a message's DATA unanswered.
+
+With --delay-data SECONDS the relay is slow: it saves each message at once
+and answers the end of its DATA only SECONDS later, as a relay that has
+queued the message but is slow to say so (a loaded disk, a slow content
+filter). A client that gave up waiting meanwhile has still had its message
+accepted, and sends it again (RFC 5321, 4.5.3.2.6). With --delay-while FILE
+as well, only the messages whose data ends while FILE exists are answered
+late (a relay made slow and fast again without a restart).
 """
 
 import argparse
@@ -100,11 +108,13 @@ def write_atomically(path, data):
 
 
 class Handler:
-    def __init__(self, maildir, reject_rcpt, reject_only, hang_while=None):
+    def __init__(self, maildir, reject_rcpt, reject_only, hang_while=None, delay_data=0.0, delay_while=None):
         self.maildir = maildir
         self.reject_rcpt = reject_rcpt
         self.reject_only = {a.lower() for a in reject_only}
         self.hang_while = hang_while
+        self.delay_data = delay_data
+        self.delay_while = delay_while
         self.held = 0
         self.count = 0
 
@@ -141,6 +151,8 @@ class Handler:
             base = os.path.join(self.maildir, str(n))
             write_atomically(base + ".eml", raw)
             write_atomically(base + ".json", json.dumps(summary, indent=1).encode())
+        if self.delay_data > 0 and (not self.delay_while or os.path.exists(self.delay_while)):
+            await asyncio.sleep(self.delay_data)
         return f"250 2.0.0 Ok: queued as E911Q{n}"
 
 
@@ -172,6 +184,9 @@ def main():
     p.add_argument("--reject-rcpt", metavar="REPLY", help='answer RCPT TO with this, e.g. "550 5.1.1 user unknown"')
     p.add_argument("--hang-while", metavar="FILE",
                    help="answer no DATA while FILE exists (a relay that hangs); prints held=N for each")
+    p.add_argument("--delay-data", metavar="SECONDS", type=float, default=0.0,
+                   help="answer the end of each DATA SECONDS after saving the message (a slow relay)")
+    p.add_argument("--delay-while", metavar="FILE", help="with --delay-data: only while FILE exists")
     p.add_argument("--reject-rcpt-to", metavar="ADDRESS", action="append", default=[],
                    help="with --reject-rcpt: reject only these recipients (repeatable)")
     args = p.parse_args()
@@ -198,7 +213,8 @@ def main():
         offered = set((args.auth_mechanisms or "PLAIN,LOGIN").upper().split(","))
         kwargs["auth_exclude_mechanism"] = {"PLAIN", "LOGIN"} - offered
 
-    controller = Controller(Handler(args.maildir, reject, args.reject_rcpt_to, args.hang_while), hostname="127.0.0.1",
+    handler = Handler(args.maildir, reject, args.reject_rcpt_to, args.hang_while, args.delay_data, args.delay_while)
+    controller = Controller(handler, hostname="127.0.0.1",
                             port=args.port or free_port(), server_hostname="e911-test-smtp", **kwargs)
     controller.start()
     print(f"port={controller.port}", flush=True)
