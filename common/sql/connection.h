@@ -29,7 +29,11 @@ std::unique_ptr<Poco::Data::Session> open_sqlite(const std::string& path, const 
 // itself first and throws std::runtime_error with its one-line reason:
 // Poco 1.11's PostgreSQL session leaks the connection object of a failed
 // connect and says less.
+// Keepalives and tcp_user_timeout are added (connection.cpp says why)
+// unless `conninfo` sets them.
 std::unique_ptr<Poco::Data::Session> open_postgresql(const std::string& conninfo, int connect_timeout_s);
+// `conninfo` with those liveness settings it does not set itself.
+std::string with_liveness_checks(const std::string& conninfo);
 
 // Whether a PostgreSQL error message says the connection is gone (the
 // server shut down or restarted, the network dropped it, or it cannot be

@@ -143,4 +143,24 @@ TEST(SqlConnectionError, LostConnectionsAreRetriedRefusalsAreNot) {
   EXPECT_FALSE(is_connection_error("FATAL: database \"e911_notifier\" does not exist"));
   EXPECT_FALSE(is_connection_error("ERROR: duplicate key value violates unique constraint \"alerts_pkey\""));
   EXPECT_FALSE(is_connection_error("ERROR: permission denied for table alerts"));
+  // What the server says to a session idle in a transaction too long (a
+  // frozen instance), and libpq when keepalives or tcp_user_timeout give up.
+  EXPECT_TRUE(is_connection_error("FATAL: terminating connection due to idle-in-transaction timeout"));
+  EXPECT_TRUE(is_connection_error("could not receive data from server: Connection timed out"));
+}
+
+// A server gone silently is noticed in seconds, not after the system's
+// two-hour keepalive; what the connection string sets is kept.
+TEST(SqlConnectionLiveness, KeepalivesAndTcpUserTimeoutUnlessSet) {
+  using e911::sql::with_liveness_checks;
+  const auto plain = with_liveness_checks("host=db dbname=e911");
+  EXPECT_NE(plain.find(" keepalives=1"), std::string::npos) << plain;
+  EXPECT_NE(plain.find(" keepalives_idle=10"), std::string::npos) << plain;
+  EXPECT_NE(plain.find(" keepalives_interval=5"), std::string::npos) << plain;
+  EXPECT_NE(plain.find(" keepalives_count=3"), std::string::npos) << plain;
+  EXPECT_NE(plain.find(" tcp_user_timeout=30000"), std::string::npos) << plain;
+  const auto own = with_liveness_checks("host=db keepalives_idle=60 tcp_user_timeout=0");
+  EXPECT_EQ(own.find("keepalives_idle=10"), std::string::npos) << own;
+  EXPECT_EQ(own.find("tcp_user_timeout=30000"), std::string::npos) << own;
+  EXPECT_NE(own.find(" keepalives_count=3"), std::string::npos) << own;
 }
