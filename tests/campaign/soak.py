@@ -39,7 +39,8 @@ PostgreSQL is judged on its summed RssAnon (every backend's VmRSS counts
 the shared buffers it has touched), its client backends' file
 descriptors (the checkpointer and background writer keep open the
 relation files they write, up to max_files_per_process each) and its
-number of processes; its whole figures are recorded too.
+number of processes, its autovacuum workers apart (they come and go);
+its whole figures are recorded too.
 
 Usage:
   soak.py E911 --minutes 60 --rate 1000 --results soak.json --markdown soak.md
@@ -127,6 +128,14 @@ def children(ppid):
         except (OSError, ValueError, IndexError):
             continue
     return out
+
+
+def process_title(pid):
+    try:
+        with open("/proc/%d/cmdline" % pid) as f:
+            return f.read().replace("\0", " ").strip()
+    except OSError:
+        return ""
 
 
 def summed(pids):
@@ -315,6 +324,7 @@ class Soak:
         self.samples = []
         self.metric_ports = {}
         self.last_cpu = {}
+        self.autovacuum = []  # PostgreSQL's autovacuum workers at the last sample
 
     def groups(self):
         """name -> pids whose figures are summed."""
@@ -325,9 +335,14 @@ class Soak:
         try:
             with open(os.path.join(t.pg.data, "postmaster.pid")) as f:
                 postmaster = int(f.readline())
-            out["postgres"] = [postmaster] + children(postmaster)
+            kids = children(postmaster)
         except (OSError, ValueError):
-            out["postgres"] = []
+            postmaster, kids = None, []
+        # Autovacuum workers come and go (one per table to vacuum, each with
+        # up to maintenance_work_mem of its own): counted apart.
+        vacuum = [pid for pid in kids if "autovacuum worker" in process_title(pid)]
+        out["postgres"] = ([postmaster] if postmaster else []) + [pid for pid in kids if pid not in vacuum]
+        self.autovacuum = vacuum
         out["relay"] = [t.relay.proc.p.pid]
         return out
 
@@ -370,9 +385,8 @@ class Soak:
         and those of the client backends together."""
         out, backends = {}, 0
         for pid in pids:
+            title = process_title(pid)
             try:
-                with open("/proc/%d/cmdline" % pid) as f:
-                    title = f.read().replace("\0", " ").strip()
                 fds = len(os.listdir("/proc/%d/fd" % pid))
             except OSError:
                 continue
@@ -405,7 +419,7 @@ class Soak:
             fig["cpu_pct"] = round(100 * (fig["cpu_s"] - last[1]) / (now - last[0]), 1) if last else None
             self.last_cpu[name] = (now, fig["cpu_s"])
             procs[name] = fig
-        roles, backend_fds = self.postgres_roles(groups.get("postgres", []))
+        roles, backend_fds = self.postgres_roles(groups.get("postgres", []) + self.autovacuum)
         if procs.get("postgres"):
             procs["postgres"]["backend_fds"] = backend_fds
         harness = proc_figures(os.getpid())
@@ -455,7 +469,7 @@ class Soak:
              "duplicate_emails": inbox.duplicates, "pending_alerts": pending, "consumer_lag": lag,
              "alert_attempts": attempts, "attempt_mean_ms": attempt_ms, "_attempt_count": count,
              "_attempt_sum": total, "harness_cpu_pct": harness_cpu,
-             "postgres_fds_by_role": roles, "procs": procs}
+             "postgres_fds_by_role": roles, "postgres_autovacuum": summed(self.autovacuum), "procs": procs}
         if after_drain:
             s["after_drain"] = True
         self.samples.append(s)
@@ -640,13 +654,16 @@ def markdown(result):
         label = name
         if name == "postgres":
             label = "postgres ¹"
-            notes.append("¹ PostgreSQL: the postmaster and every backend summed; RSS is their RssAnon (each "
-                         "backend's VmRSS counts the shared buffers it touched: %s / %s / %s MB summed); FDs "
-                         "are the client backends' (all its processes: %s / %s / %s; the checkpointer and "
-                         "background writer keep the relation files they write open, up to "
-                         "max_files_per_process each); threads are processes." % (
-                             mb(first.get("rss_kb")), mb(r["middle"]["rss_kb"]), mb(r["last"]["rss_kb"]),
-                             fmt(first.get("fds")), fmt(r["middle"]["fds"]), fmt(r["last"]["fds"])))
+            vacuum = [x["postgres_autovacuum"] for x in result["samples"] if x.get("postgres_autovacuum")]
+            notes.append(
+                "¹ PostgreSQL: the postmaster and every backend summed, its autovacuum workers apart (present at "
+                "%d of %d samples, up to %s MB RssAnon); RSS is the RssAnon (each backend's VmRSS counts the "
+                "shared buffers it touched: %s / %s / %s MB summed); FDs are the client backends' (all its "
+                "processes: %s / %s / %s; the checkpointer and background writer keep the relation files they "
+                "write open, up to max_files_per_process each); threads are processes." % (
+                    len(vacuum), len(result["samples"]), mb(max([v["anon_kb"] for v in vacuum], default=0)),
+                    mb(first.get("rss_kb")), mb(r["middle"]["rss_kb"]), mb(r["last"]["rss_kb"]),
+                    fmt(first.get("fds")), fmt(r["middle"]["fds"]), fmt(r["last"]["fds"])))
         lines.append("| %s | %s / %s / %s | %+.1f MB | %s | %s / %s / %s | %s / %s / %s | %s | %s |" % (
             label, mb(first.get(keys["rss"])), mb(r["middle"][keys["rss"]]), mb(r["last"][keys["rss"]]),
             (r.get("rss_growth") or 0) / 1024, r.get("rss_trend_mb_per_h", "-"),
