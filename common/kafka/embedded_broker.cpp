@@ -18,8 +18,10 @@ void log_cb(const rd_kafka_t* rk, int level, const char* fac, const char* buf) {
 
 }  // namespace
 
-EmbeddedBroker::EmbeddedBroker(int broker_count) : broker_count_(broker_count) {
+EmbeddedBroker::EmbeddedBroker(int broker_count, Leaders leaders)
+    : broker_count_(broker_count), leaders_known_(leaders == Leaders::pinned || broker_count == 1) {
   if (broker_count < 1) throw KafkaError("an embedded broker needs at least one broker");
+  up_.assign(static_cast<std::size_t>(broker_count), true);
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
   rd_kafka_conf_set_log_cb(conf, log_cb);
   char errstr[512];
@@ -53,9 +55,19 @@ void EmbeddedBroker::create_topic(const std::string& name, int partitions, int r
     throw KafkaError("topic " + name + ": replication factor must be between 1 and " +
                      std::to_string(broker_count_) + " (the number of brokers)");
   }
+  const std::lock_guard lock(mu_);
   const auto err = rd_kafka_mock_topic_create(cluster_, name.c_str(), partitions, replication_factor);
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
     throw KafkaError("cannot create topic " + name + ": " + rd_kafka_err2str(err), err);
+  }
+  leaders_[name].assign(static_cast<std::size_t>(partitions), broker_count_ == 1 ? 1 : 0);
+  if (!leaders_known_ || broker_count_ == 1) return;
+  // The mock picks each leader at random and does not say which: set them,
+  // spread over the live brokers and shifted per topic, so that
+  // single-partition topics do not all land on broker 1.
+  const auto live = live_brokers();
+  for (int p = 0; p < partitions; ++p) {
+    set_leader(name, p, live[(leaders_.size() + static_cast<std::size_t>(p)) % live.size()]);
   }
 }
 

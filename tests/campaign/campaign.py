@@ -40,6 +40,16 @@ for about 30 s: a dropped network, PostgreSQL itself running), disk-full
 reason logged, where tmpfs cannot be mounted) and registry-invalid (the
 registry file replaced with one that does not load, then restored).
 
+Kafka faults are commands to the broker's control pipe (`e911 broker
+--control`, its standard input; class Brokers): broker-down (one of the
+three brokers down for 25-35 s, then up; the broker moves the leadership
+of its partitions and the coordination of the pipeline's groups to the
+next live broker, as a controller would; never two brokers down at once),
+leader-move (every leader and coordinator moved to a live broker drawn
+from the seed) and kafka-errors (the next few Produce, Fetch, OffsetCommit
+or Heartbeat requests fail with retriable errors a real cluster returns:
+KAFKA_ERRORS).
+
 Invariants, once the faults are healed and the load stopped (waited for
 against a deadline):
 - every emergency call accepted has an alert accepted by the servers for
@@ -74,6 +84,7 @@ import os
 import pwd
 import random
 import re
+import select
 import shutil
 import signal
 import socket
@@ -139,7 +150,21 @@ CALL_ID_IN_TEXT = re.compile(r"\bt\d+-(?:warm-up|\d+-\d+)\b")
 
 COMPONENTS = {"ingest": 1, "locator": 2, "notifier": 3, "auditor": 2}
 FAULTS = ["kill", "freeze", "smtp-down", "smtp-4xx", "postgres-restart", "registry-invalid",
-          "kannel-down", "smtp-slow", "postgres-unreachable", "disk-full"]
+          "kannel-down", "smtp-slow", "postgres-unreachable", "disk-full",
+          "broker-down", "leader-move", "kafka-errors"]
+# Kafka faults, through the broker's control pipe (class Brokers).
+BROKER_FAULTS = ["broker-down", "leader-move", "kafka-errors"]
+BROKERS = 3
+# kafka-errors: per API, errors a real cluster answers and librdkafka
+# retries (after a metadata refresh, a coordinator lookup or a rejoin); a
+# burst of 1 to 8 of them.
+KAFKA_ERRORS = {
+    "Produce": ["NOT_LEADER_FOR_PARTITION", "REQUEST_TIMED_OUT", "NOT_ENOUGH_REPLICAS"],
+    "Fetch": ["NOT_LEADER_FOR_PARTITION", "LEADER_NOT_AVAILABLE"],
+    "OffsetCommit": ["NOT_COORDINATOR", "COORDINATOR_LOAD_IN_PROGRESS", "REQUEST_TIMED_OUT"],
+    "Heartbeat": ["NOT_COORDINATOR", "COORDINATOR_NOT_AVAILABLE", "REBALANCE_IN_PROGRESS"],
+}
+CONTROL_DEADLINE_S = 60  # the mock serves some commands only after its 1 s poll
 
 
 def log(message):
@@ -194,9 +219,9 @@ class Process:
     """One supervised process: its command, its log, and whether the
     harness meant it to stop."""
 
-    def __init__(self, name, argv, work, env=None, stdout=False):
+    def __init__(self, name, argv, work, env=None, stdout=False, stdin=False):
         self.name, self.argv, self.work, self.env = name, argv, work, env or {}
-        self.stdout = stdout
+        self.stdout, self.stdin = stdout, stdin
         self.p = None
         self.starts = 0
         self.start()
@@ -205,7 +230,8 @@ class Process:
         self.starts += 1
         err = open(os.path.join(self.work, "%s.%d.log" % (self.name, self.starts)), "wb")
         out = subprocess.PIPE if self.stdout else subprocess.DEVNULL
-        self.p = subprocess.Popen(self.argv, stdout=out, stderr=err, env=dict(os.environ, **self.env))
+        self.p = subprocess.Popen(self.argv, stdin=subprocess.PIPE if self.stdin else None, stdout=out, stderr=err,
+                                  env=dict(os.environ, **self.env))
 
     def first_line(self, prefix):
         line = self.p.stdout.readline().decode().strip()  # the peers print it at once, or exit
@@ -300,6 +326,35 @@ class Postgres:
     def query(self, sql):
         r = subprocess.run(self.psql_argv("audit") + ["-c", sql], capture_output=True, timeout=60)
         return r.stdout.decode() if r.returncode == 0 else None
+
+
+class Brokers:
+    """`e911 broker --brokers 3 --control`: the embedded Kafka cluster, and
+    its control pipe (cli/broker_control.h): one command a line on its
+    standard input, one answer a line on its standard output."""
+
+    def __init__(self, e911, work):
+        self.proc = Process("broker", [e911, "broker", "--brokers", str(BROKERS), "--control"], work,
+                            stdout=True, stdin=True)
+        self.bootstrap = self.proc.first_line("bootstrap.servers=")
+
+    def command(self, line):
+        """Its answer; a refusal ("error: ...") is a mistake of the harness,
+        and an exit or silence a failure of the broker: said as such."""
+        if not self.proc.running():
+            raise TrialFailed("e911 broker exited (%s):\n%s" % (self.proc.p.returncode, self.proc.log_tail()))
+        self.proc.p.stdin.write((line + "\n").encode())
+        self.proc.p.stdin.flush()
+        if not select.select([self.proc.p.stdout], [], [], CONTROL_DEADLINE_S)[0]:
+            raise TrialFailed("e911 broker did not answer %r within %d s" % (line, CONTROL_DEADLINE_S))
+        answer = self.proc.p.stdout.readline().decode().strip()
+        if not answer.startswith("ok"):
+            raise TrialFailed("e911 broker answered %r to %r" % (answer, line))
+        log("broker: %s: %s" % (line, answer[:300]))
+        return answer
+
+    def stop(self):
+        self.proc.stop()
 
 
 class Relay:
@@ -464,9 +519,8 @@ class Trial:
         self.gateway = Gateway(self.work)
         self.pg = Postgres(self.work)
         self.proxy = PgProxy(self.pg.port)
-        broker = Process("broker", [self.e911, "broker", "--brokers", "3"], self.work, stdout=True)
-        self.bootstrap = broker.first_line("bootstrap.servers=")
-        self.broker = broker
+        self.broker = Brokers(self.e911, self.work)
+        self.bootstrap = self.broker.bootstrap
         self.registry = os.path.join(self.work, "registry.yaml")
         with open(self.registry, "w") as f:
             f.write(REGISTRY)
@@ -643,19 +697,37 @@ auditor:
             for _ in range(5):
                 kind = self.rng.choice(FAULTS)
                 target = self.rng.choice(sorted(self.procs)) if kind in ("kill", "freeze") else \
-                    self.rng.choice(notifiers) if kind == "disk-full" else None
-                thing = "disk " + target if kind == "disk-full" else target or things.get(kind, kind)
+                    self.rng.choice(notifiers) if kind == "disk-full" else self.kafka_fault(kind)
+                # A broker fault's thing is the fault: one broker down at a time.
+                thing = "disk " + target if kind == "disk-full" else \
+                    kind if kind in BROKER_FAULTS else target or things.get(kind, kind)
                 if busy.get(thing, 0) <= t:
                     break
             else:
                 t += 1
                 continue
             duration = {"kill": self.rng.uniform(0.5, 5), "freeze": self.rng.uniform(2, 15),
-                        "postgres-unreachable": self.rng.uniform(25, 35)}.get(kind, self.rng.uniform(5, 20))
+                        "postgres-unreachable": self.rng.uniform(25, 35), "broker-down": self.rng.uniform(25, 35),
+                        "leader-move": self.rng.uniform(1, 3), "kafka-errors": self.rng.uniform(1, 3)}.get(
+                kind, self.rng.uniform(5, 20))
             out.append((t, kind, target, duration))
             busy[thing] = t + duration
             t += self.rng.uniform(2, 8)
         return out
+
+    def kafka_fault(self, kind):
+        """The target of a Kafka fault, drawn from the seed: the broker, the
+        shuffle's seed, or the API and its errors (a control command's
+        arguments); None for the other faults."""
+        if kind == "broker-down":
+            return "broker-%d" % self.rng.randint(1, BROKERS)
+        if kind == "leader-move":
+            return str(self.rng.randrange(1 << 32))
+        if kind == "kafka-errors":
+            api = self.rng.choice(sorted(KAFKA_ERRORS))
+            burst = [self.rng.choice(KAFKA_ERRORS[api]) for _ in range(self.rng.randint(1, 8))]
+            return "%s %s" % (api, ",".join(burst))
+        return None
 
     def inject(self, kind, target):
         if kind == "kill":
@@ -699,6 +771,12 @@ auditor:
             with open(self.registry + ".tmp", "w") as f:
                 f.write("version: 1\nsites: [this is not a registry\n")
             os.rename(self.registry + ".tmp", self.registry)
+        elif kind == "broker-down":
+            self.broker.command("down " + target.split("-")[1])
+        elif kind == "leader-move":
+            self.broker.command("shuffle-leaders " + target)
+        elif kind == "kafka-errors":
+            self.broker.command("errors " + target)
 
     def heal(self, kind, target):
         if kind == "kill":
@@ -730,6 +808,8 @@ auditor:
             for name in self.waiting_for_registry:
                 self.procs[name].start()
             self.waiting_for_registry = []
+        elif kind == "broker-down":
+            self.broker.command("up " + target.split("-")[1])
 
     # ---- the trial ----
 

@@ -23,15 +23,28 @@ using Clock = std::chrono::steady_clock;
 }
 
 ChildProcess::ChildProcess(std::vector<std::string> argv, std::string stderr_path,
-                           std::vector<std::string> extra_env) {
+                           std::vector<std::string> extra_env, Stdin in) {
   if (argv.empty()) throw std::runtime_error("ChildProcess: no program");
   name_ = argv[0];
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe: " + std::string(std::strerror(errno)));
+  // Standard input as a socket pair rather than a pipe: send() with
+  // MSG_NOSIGNAL, so a child that died fails a write instead of killing
+  // the test binary with SIGPIPE.
+  int in_fds[2] = {-1, -1};
+  if (in == Stdin::pipe && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, in_fds) != 0) {
+    close(fds[0]);
+    close(fds[1]);
+    throw std::runtime_error("socketpair: " + std::string(std::strerror(errno)));
+  }
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  if (in == Stdin::pipe) {
+    posix_spawn_file_actions_adddup2(&actions, in_fds[1], STDIN_FILENO);
+  } else {
+    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  }
   if (!stderr_path.empty()) {
     posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
                                      0644);
@@ -56,17 +69,40 @@ ChildProcess::ChildProcess(std::vector<std::string> argv, std::string stderr_pat
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
   close(fds[1]);
+  if (in_fds[1] >= 0) close(in_fds[1]);
   if (rc != 0) {
     close(fds[0]);
+    if (in_fds[0] >= 0) close(in_fds[0]);
     pid_ = -1;
     throw std::runtime_error("cannot start " + name_ + ": " + std::strerror(rc));
   }
   out_fd_ = fds[0];
+  in_fd_ = in_fds[0];
 }
 
 ChildProcess::~ChildProcess() {
   stop();
   if (out_fd_ >= 0) close(out_fd_);
+  close_stdin();
+}
+
+bool ChildProcess::write_line(const std::string& line) {
+  if (in_fd_ < 0) return false;
+  const std::string data = line + "\n";
+  std::size_t sent = 0;
+  while (sent < data.size()) {
+    const ssize_t n = ::send(in_fd_, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    sent += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+void ChildProcess::close_stdin() {
+  if (in_fd_ < 0) return;
+  close(in_fd_);
+  in_fd_ = -1;
 }
 
 std::optional<std::string> ChildProcess::read_line(std::chrono::milliseconds timeout) {

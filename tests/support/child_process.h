@@ -2,7 +2,8 @@
 // A helper process for tests that need a real peer (an SMTP server, an SMS
 // gateway, an HTTP receiver): started with posix_spawn, its standard output
 // read line by line with a deadline, stopped (SIGTERM, then SIGKILL) when
-// the object goes away.
+// the object goes away. Its standard input is /dev/null, or lines the test
+// writes (Stdin::pipe: `e911 broker --control`).
 
 #include <sys/types.h>
 
@@ -15,11 +16,13 @@ namespace e911::test {
 
 class ChildProcess {
  public:
+  enum class Stdin { null, pipe };
+
   // Starts `argv[0]` (looked up on PATH) with `argv`. Standard error goes
   // to `stderr_path` (empty: inherited), so a failing test can show it.
   // Throws std::runtime_error if it cannot be started.
   explicit ChildProcess(std::vector<std::string> argv, std::string stderr_path = {},
-                        std::vector<std::string> extra_env = {});
+                        std::vector<std::string> extra_env = {}, Stdin in = Stdin::null);
   ~ChildProcess();
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;
@@ -31,6 +34,12 @@ class ChildProcess {
   // ("port=" -> "2525"); throws std::runtime_error naming the process on
   // timeout or exit.
   std::string wait_for(const std::string& prefix, std::chrono::milliseconds timeout);
+
+  // With Stdin::pipe: writes `line` and a newline to the child's standard
+  // input; false once it is closed or the child is gone (never SIGPIPE).
+  bool write_line(const std::string& line);
+  // With Stdin::pipe: the child reads end of file. Idempotent.
+  void close_stdin();
 
   // SIGTERM, up to `grace` to exit, then SIGKILL. Idempotent.
   void stop(std::chrono::milliseconds grace = std::chrono::milliseconds(5000));
@@ -45,6 +54,7 @@ class ChildProcess {
   void reap(bool block);
   pid_t pid_ = -1;
   int out_fd_ = -1;
+  int in_fd_ = -1;
   std::string buffer_;
   std::string name_;
   int exit_code_ = -1;
