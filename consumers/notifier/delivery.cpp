@@ -98,6 +98,7 @@ bool Delivery::cleared(const AlertBook::Due& due, std::uint64_t epoch_before_tak
 // sends it from now on.
 void Delivery::hand_over(const AlertBook::Due& due) {
   ++counters_.lost_to_claim;
+  metrics_.lost_to_claim.Increment();
   log_.warn("alert claimed by another notifier instance; no longer sent from here",
             {{"notification_id", due.alert.notification_id}});
   book_.hand_over(due.alert.notification_id, due.call);

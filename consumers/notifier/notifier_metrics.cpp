@@ -11,6 +11,10 @@ NotifierMetrics::NotifierMetrics(observability::MetricsRegistry& m)
       claimed(m.counter("notifier", "alerts_claimed",
                         "Pending alerts taken over from notifier instances whose lease on the shared store expired.")
                   .Add({})),
+      lost_to_claim(m.counter("notifier", "alerts_lost_to_claim",
+                              "Alerts this instance stopped sending because another instance claimed them while this "
+                              "one's lease on the shared store had lapsed (it was frozen or cut off).")
+                        .Add({})),
       delivery_latency(m.latency_histogram(
           "notifier", "alert_delivery_latency",
           "From the call (its occurred_at) to the channel accepting the alert, by channel.")),

@@ -29,6 +29,7 @@ struct NotifierMetrics {
   prometheus::Family<prometheus::Counter>& acknowledgements;
   prometheus::Counter& dead_letters;
   prometheus::Counter& claimed;  // pending alerts taken over from instances whose lease expired
+  prometheus::Counter& lost_to_claim;  // alerts this instance dropped: another claimed them while its lease had lapsed
   observability::LatencyHistogramFamily delivery_latency;
   observability::LatencyHistogramFamily attempt_duration;
   prometheus::Gauge& pending;

@@ -29,6 +29,7 @@
 #include "tests/support/files.h"
 #include "tests/support/json.h"
 #include "tests/support/postgres_server.h"
+#include "tests/support/raw_client.h"
 
 namespace e911::notifier::takeover_test {
 namespace {
@@ -131,6 +132,22 @@ class NotifierTakeoverTest : public NotifierKafkaTest {
       out[line.substr(0, bar)] = std::stoi(line.substr(bar + 1));
     }
     return out;
+  }
+
+  // The value of an unlabelled counter on instance `i`'s /metrics (the
+  // port it logged), or -1.
+  double metric_of(int i, const std::string& name) {
+    const auto log = test::read_file(log_of(i));
+    const auto line = log.find("observability endpoint listening");
+    if (line == std::string::npos) return -1;
+    const auto at = log.find("\"port\":", line);
+    if (at == std::string::npos) return -1;
+    test::RawClient client(static_cast<std::uint16_t>(std::stoi(log.substr(at + 7))));
+    client.send("GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    const auto response = client.response();
+    if (!response) return -1;
+    const auto series = response->find("\n" + name + " ");
+    return series == std::string::npos ? -1 : std::stod(response->substr(series + name.size() + 2));
   }
 
   int count(const std::string& sql) {
@@ -321,6 +338,9 @@ TEST_F(NotifierTakeoverTest, AnInstanceFrozenPastItsLeaseSendsNoneOfTheAlertsCla
   EXPECT_EQ(distinct.size(), expected);
   EXPECT_EQ(box.message_ids.size() - distinct.size(), 0u) << "alerts sent again by the woken instance\n" << logs();
   EXPECT_NE(test::read_file(log_of(0)).find("pending alerts are checked before they are sent"), std::string::npos);
+  // And counts them, for the dashboards (docs/operations.md, "Metrics").
+  EXPECT_GE(metric_of(0, "e911_notifier_alerts_lost_to_claim_total"), static_cast<double>(victims.size()));
+  EXPECT_EQ(metric_of(1, "e911_notifier_alerts_lost_to_claim_total"), 0.0);
 
   for (auto& n : notifiers) {
     n->stop();
