@@ -36,7 +36,7 @@ void value_axis(Chart& chart, double left, double right, double top, double bott
 }
 
 void legend(Chart& chart, double x, double y, const char* fill, const std::string& label) {
-  chart.rects.push_back({x, y - 8, 9, 9, fill, label});
+  chart.rects.push_back({x, y - 8, 9, 9, fill, ""});  // the text beside it says what it is
   chart.texts.push_back({x + 13, y, label, TextAnchor::start, 10});
 }
 
