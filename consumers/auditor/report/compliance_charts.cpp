@@ -6,6 +6,7 @@
 #include <string>
 
 #include "common/timestamp.h"
+#include "consumers/auditor/query/output_text.h"
 
 namespace e911::auditor {
 
@@ -92,7 +93,7 @@ Chart calls_per_day_chart(const std::vector<DayCount>& days) {
   const std::size_t axis_top = round_axis_top(busiest);
   value_axis(chart, left, right, top, bottom, axis_top);
   const double slot = (right - left) / static_cast<double>(days.size());
-  const double bar = std::max(slot * 0.8, 0.5);
+  const double bar = std::clamp(slot * 0.8, 0.5, 40.0);  // a few days: bars, not walls
   const double scale = (bottom - top) / static_cast<double>(axis_top);
   const std::size_t label_every = (days.size() + 9) / 10;  // at most about ten dates under the axis
   for (std::size_t i = 0; i < days.size(); ++i) {
@@ -174,9 +175,14 @@ Chart site_compliance_chart(const ComplianceReport& report) {
   }
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const auto& f = *rows[i];
-    const std::string name = f.site_id.empty() ? "overall" : f.site_id;
+    const std::string name = f.site_id.empty() ? "overall" : tty_text(f.site_id);
     const double y = top + row_height * static_cast<double>(i);
-    std::string shown = name.size() > 28 ? name.substr(0, 27) + "..." : name;
+    std::string shown = name;
+    if (shown.size() > 28) {
+      std::size_t cut = 27;
+      while (cut > 0 && (static_cast<unsigned char>(shown[cut]) & 0xC0) == 0x80) --cut;  // not inside a character
+      shown = shown.substr(0, cut) + "...";
+    }
     chart.texts.push_back({left - 8, y + 20, shown, TextAnchor::end, 10, f.site_id.empty()});
     if (!chart.description.empty()) chart.description += " ";
     if (f.emergency_calls == 0) {

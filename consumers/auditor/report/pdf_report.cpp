@@ -11,12 +11,15 @@
 #include <memory>
 #include <stdexcept>
 
+#include "common/xml_writer.h"
+
 namespace e911::auditor {
 
 namespace {
 
 constexpr double kMargin = 48;
 constexpr double kFooter = 18;  // below the text area
+constexpr double kChartWidth = 720;  // the widest chart canvas (compliance_charts.cpp)
 constexpr const char* kSans = "DejaVu Sans, Sans";
 constexpr const char* kMono = "DejaVu Sans Mono, Monospace";
 
@@ -82,7 +85,10 @@ class Pager {
       // Hashes and commands have no spaces to break at.
       pango_layout_set_wrap(l.get(), wrap_anywhere ? PANGO_WRAP_CHAR : PANGO_WRAP_WORD_CHAR);
     }
-    pango_layout_set_text(l.get(), text.data(), static_cast<int>(text.size()));  // plain text, never markup
+    // Plain text, never markup; valid UTF-8 whatever it holds (pango
+    // refuses anything else).
+    const auto clean = xml::clean_text(text);
+    pango_layout_set_text(l.get(), clean.data(), static_cast<int>(clean.size()));
     return l;
   }
   static double height_of(PangoLayout* l) {
@@ -204,7 +210,9 @@ class Pager {
 
   void chart(const Chart& c) {
     if (c.width <= 0 || c.height <= 0) return;
-    double scale = std::min(1.0, text_width_ / c.width);
+    // One scale for every chart (their canvases are at most kChartWidth
+    // wide), so their text is the same size on the page.
+    double scale = std::min(1.0, text_width_ / std::max(c.width, kChartWidth));
     scale = std::min(scale, (bottom() - kMargin) / c.height);  // a tall chart fits one page
     const double h = c.height * scale;
     room_for(h);

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "common/text.h"
+#include "consumers/auditor/query/output_text.h"
 #include "consumers/auditor/report/compliance_charts.h"
 
 namespace e911::auditor {
@@ -21,13 +22,7 @@ std::string moment(EpochMillis t) {
 
 // Control characters (a hostile site id or reason) become spaces: a line
 // of the report stays one line.
-std::string one_line(std::string_view text) {
-  std::string out(text);
-  for (auto& c : out) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
-  }
-  return out;
-}
+std::string one_line(std::string_view text) { return tty_text(text); }
 
 std::string count_and_percent(std::size_t n, double percent) {
   return std::to_string(n) + " (" + percent_text(percent) + " %)";
@@ -47,9 +42,9 @@ ReportBlock monospace(std::string text) { return {Kind::monospace, std::move(tex
 ReportBlock chart_block(Chart chart) { return {Kind::chart, {}, {}, {}, std::move(chart)}; }
 
 ReportBlock figures_table(const ComplianceReport& report) {
-  ReportBlock t{Kind::table, {}, {}, {0.17, 0.08, 0.06, 0.13, 0.13, 0.09, 0.18, 0.08, 0.08}, {}};
-  t.rows.push_back({"scope", "emergency", "test", "dispatchable", "notified", "all alerts delivered",
-                    "latency p50 / p95 / max", "alerts failed", "alerts escalated"});
+  ReportBlock t{Kind::table, {}, {}, {0.15, 0.09, 0.06, 0.13, 0.13, 0.1, 0.16, 0.09, 0.09}, {}};
+  t.rows.push_back({"scope", "emergency", "test", "dispatchable", "notified", "all delivered",
+                    "latency p50 / p95 / max", "alerts failed", "escalated"});
   const auto row = [&](const ComplianceFigures& f) {
     t.rows.push_back({f.site_id.empty() ? "overall" : one_line(f.site_id), std::to_string(f.emergency_calls),
                       std::to_string(f.test_calls), count_and_percent(f.dispatchable, f.dispatchable_percent()),
@@ -67,8 +62,9 @@ std::string registrations_text(const RegistrationStatus& r) {
     return "No registered locations are journaled as of " + moment(r.as_of) +
            ": no location service feeds this journal, or no user has registered.";
   }
-  return "As of " + moment(r.as_of) + " (all sites): " + std::to_string(r.users) + " users with a registered location " +
-         "journaled; " + std::to_string(r.registered) + " registered, " + std::to_string(r.withdrawn) + " withdrawn. Of those registered, " +
+  return "As of " + moment(r.as_of) + " (all sites), users with a registered location journaled: " +
+         std::to_string(r.users) + "; " + std::to_string(r.registered) + " registered, " + std::to_string(r.withdrawn) +
+         " withdrawn. Of those registered, " +
          std::to_string(r.stale) + " stale (registered more than " + std::to_string(r.stale_after / 3'600'000) +
          " h before), " + std::to_string(r.not_validated) + " not validated by an address provider, " +
          std::to_string(r.not_dispatchable) + " not dispatchable.";
@@ -91,7 +87,7 @@ void failing_section(ReportDocument& doc, const ComplianceOverview& o, const Rep
   if (o.failing_calls.size() < o.failing_total) {
     for (const auto& command : ctx.csv_commands) doc.blocks.push_back(monospace(command));
   }
-  ReportBlock t{Kind::table, {}, {}, {0.2, 0.22, 0.14, 0.1, 0.34}, {}};
+  ReportBlock t{Kind::table, {}, {}, {0.17, 0.25, 0.14, 0.1, 0.34}, {}};
   t.rows.push_back({"call", "time (UTC)", "site", "location", "why"});
   for (const auto& f : o.failing_calls) {
     const auto& c = f.call;
@@ -181,7 +177,7 @@ ReportDocument compliance_report_document(const ComplianceOverview& o, const Rep
                           calls_per_day_chart(o.calls_per_day)};
   for (const auto& chart : charts) {
     doc.blocks.push_back(chart_block(chart));
-    doc.blocks.push_back(paragraph(chart.description));
+    doc.blocks.push_back(paragraph(one_line(chart.description)));
   }
   if (o.days_cut > 0) {
     doc.blocks.push_back(paragraph("Calls per day shows the last " + std::to_string(o.calls_per_day.size()) +
