@@ -65,7 +65,7 @@ TEST_P(ComplianceOverviewTest, CountsDaysLatenciesFailingCallsAndRegistrations) 
   f.to = *parse_rfc3339("2026-12-01T00:00:00Z");
   OverviewOptions options;
   options.failing_limit = 1;
-  options.stale_after = 7 * kMillisPerDay;
+  options.stale_after = 7 * kUtcDayMillis;
   const auto o = compliance_overview(*store_, f, options);
 
   EXPECT_EQ(o.report.overall.emergency_calls, 4u);

@@ -18,7 +18,7 @@
 namespace e911::auditor {
 namespace {
 
-std::size_t count_of(const std::string& text, const std::string& what) {
+std::size_t occurrences(const std::string& text, const std::string& what) {
   std::size_t n = 0;
   for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
   return n;
@@ -47,12 +47,12 @@ TEST(PdfReport, ALongTableContinuesOnNewPagesWithItsHeader) {
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   // The header once on each page the table is on: all but perhaps the
   // last, which may hold only the chart and the line after it.
-  const auto headers = count_of(text, "HEADCALL");
+  const auto headers = occurrences(text, "HEADCALL");
   EXPECT_GE(headers, pages - 1);
   EXPECT_LE(headers, pages);
-  EXPECT_EQ(count_of(text, "row-299"), 1u);
-  EXPECT_EQ(count_of(text, "row-0"), 1u);
-  EXPECT_EQ(count_of(text, "running head - page "), pages);
+  EXPECT_EQ(occurrences(text, "row-299"), 1u);
+  EXPECT_EQ(occurrences(text, "row-0"), 1u);
+  EXPECT_EQ(occurrences(text, "running head - page "), pages);
   EXPECT_NE(text.find("page " + std::to_string(pages)), std::string::npos);
 }
 

@@ -9,7 +9,7 @@
 namespace e911::auditor {
 namespace {
 
-EpochMillis at(const char* rfc3339) { return *parse_rfc3339(rfc3339); }
+EpochMillis time_of(const char* rfc3339) { return *parse_rfc3339(rfc3339); }
 
 // Every text of the document, one per line, tables cell by cell.
 std::string all_text(const ReportDocument& doc) {
@@ -27,8 +27,8 @@ std::string all_text(const ReportDocument& doc) {
 
 ComplianceOverview overview_with_failing(std::size_t listed, std::size_t total) {
   ComplianceOverview o;
-  o.report.filter.from = at("2026-11-01T00:00:00Z");
-  o.report.filter.to = at("2026-12-01T00:00:00Z");
+  o.report.filter.from = time_of("2026-11-01T00:00:00Z");
+  o.report.filter.to = time_of("2026-12-01T00:00:00Z");
   o.report.overall.emergency_calls = 10;
   o.report.overall.dispatchable = 9;
   o.report.overall.notified = 10;
@@ -39,7 +39,7 @@ ComplianceOverview overview_with_failing(std::size_t listed, std::size_t total) 
   for (std::size_t i = 0; i < listed; ++i) {
     FailingCall f;
     f.call.call_id = "c-" + std::to_string(i);
-    f.call.occurred_at = at("2026-11-02T10:00:00Z");
+    f.call.occurred_at = time_of("2026-11-02T10:00:00Z");
     f.reasons = {"not dispatchable (location source none, routed ecrc)"};
     o.failing_calls.push_back(f);
   }
@@ -52,7 +52,7 @@ ReportContext context() {
   ReportContext c;
   c.organisation = "Example Corp";
   c.store = "sqlite:/var/lib/e911/audit.db";
-  c.generated_at = at("2026-12-01T06:00:00Z");
+  c.generated_at = time_of("2026-12-01T06:00:00Z");
   c.verify_command = "e911 audit verify --config /etc/e911/auditor.yaml";
   c.csv_commands = {"e911 audit query ... --dispatchable no --format csv --all",
                     "e911 audit query ... --notified no --format csv --all"};
@@ -69,10 +69,10 @@ ReportContext context() {
 TEST(ReportDocument, PeriodsInWords) {
   CallFilter f;
   EXPECT_EQ(period_text(f), "all time");
-  f.from = at("2026-11-01T00:00:00Z");
-  f.to = at("2026-12-01T00:00:00Z");
+  f.from = time_of("2026-11-01T00:00:00Z");
+  f.to = time_of("2026-12-01T00:00:00Z");
   EXPECT_EQ(period_text(f), "2026-11-01 to 2026-11-30 (UTC)");
-  f.to = at("2026-11-15T12:00:00Z");
+  f.to = time_of("2026-11-15T12:00:00Z");
   EXPECT_EQ(period_text(f), "2026-11-01 to 2026-11-15T12:00:00.000Z (exclusive) (UTC)");
   f.from.reset();
   EXPECT_EQ(period_text(f), "until 2026-11-15T12:00:00.000Z (exclusive) (UTC)");

@@ -22,11 +22,11 @@ namespace {
 
 using auditor::test::CallJournal;
 
-std::string sh(const std::string& s) { return test::shell_quoted(s); }
+std::string quoted(const std::string& s) { return test::shell_quoted(s); }
 
-bool have_poppler() { return test::run_command({"pdftotext", "-v"}).exit_code == 0; }
+bool have_pdftotext() { return test::run_command({"pdftotext", "-v"}).exit_code == 0; }
 
-void fill(CallJournal& j) {
+void fill_november(CallJournal& j) {
   j.call({.call_id = "c-ok", .occurred_at = "2026-11-02T10:00:00.000Z", .site_id = "london-hq"});
   j.notification({.call_id = "c-ok", .list = "security", .name = "Desk", .address = "+447700900123", .channel = "sms",
                   .status = "delivered", .at = "2026-11-02T10:00:01.200Z", .latency_ms = 1200});
@@ -59,11 +59,11 @@ std::size_t dark_pixels(const std::string& path) {
 class AuditReportPdf : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!have_poppler()) GTEST_SKIP() << "no pdftotext (Debian package poppler-utils; ops/install-deps.sh)";
+    if (!have_pdftotext()) GTEST_SKIP() << "no pdftotext (Debian package poppler-utils; ops/install-deps.sh)";
     db_ = dir_.file("audit.db");
     auto store = auditor::open_audit_store("sqlite:" + db_);
     CallJournal journal(*store);
-    fill(journal);
+    fill_november(journal);
     const auto secret = dir_.write("secret", auditor::test::secret(0) + "\n");
     config_ = dir_.write("e911.yaml", "auditor:\n  store: sqlite:" + db_ + "\n  signing: {key_id: k-query, secret: {file: " +
                                           secret + "}}\n");
@@ -85,8 +85,8 @@ class AuditReportPdf : public ::testing::Test {
 
 TEST_F(AuditReportPdf, WritesAReportWhoseTextAndPagesCanBeRead) {
   const auto pdf = dir_.file("november.pdf");
-  const auto r = audit("report --config " + sh(config_) + " --from 2026-11-01 --to 2026-11-30 --org " +
-                       sh("Example Corp") + " --pdf " + sh(pdf));
+  const auto r = audit("report --config " + quoted(config_) + " --from 2026-11-01 --to 2026-11-30 --org " +
+                       quoted("Example Corp") + " --pdf " + quoted(pdf));
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_EQ(r.out.substr(0, pdf.size() + 1), pdf + "\n");
   EXPECT_NE(r.out.find("2026-11-01 to 2026-11-30 (UTC): 3 emergency calls, 66.7 % dispatchable, 66.7 % notified, "
@@ -95,7 +95,7 @@ TEST_F(AuditReportPdf, WritesAReportWhoseTextAndPagesCanBeRead) {
       << r.out;
 
   // The head the verify command prints is the one in the report.
-  const auto verify = audit("verify --config " + sh(config_));
+  const auto verify = audit("verify --config " + quoted(config_));
   ASSERT_EQ(verify.exit_code, 0) << verify.out << verify.err;
   std::smatch head;
   ASSERT_TRUE(std::regex_search(verify.out, head, std::regex("head: seq [0-9]+ ([0-9a-f]{64})"))) << verify.out;
@@ -144,11 +144,11 @@ TEST_F(AuditReportPdf, BadRequestsAreNamed) {
       {"--pdf x.pdf --stale-after soon", "--stale-after: expected a duration"},
       {"--org Example", "--org: only with --pdf"}};
   for (const auto& [args, message] : usage) {
-    const auto r = audit("report --config " + sh(config_) + " " + args);
+    const auto r = audit("report --config " + quoted(config_) + " " + args);
     EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.err;
     EXPECT_NE(r.err.find("e911 audit report: " + message), std::string::npos) << args << "\n" << r.err;
   }
-  const auto r = audit("report --config " + sh(config_) + " --pdf " + sh(dir_.file("no-such-dir/x.pdf")));
+  const auto r = audit("report --config " + quoted(config_) + " --pdf " + quoted(dir_.file("no-such-dir/x.pdf")));
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_NE(r.err.find("e911 audit report: cannot write " + dir_.file("no-such-dir/x.pdf") + ": No such file or directory"),
             std::string::npos)
@@ -157,7 +157,7 @@ TEST_F(AuditReportPdf, BadRequestsAreNamed) {
 
 TEST_F(AuditReportPdf, WithoutKeysTheReportSaysItIsNotVerified) {
   const auto pdf = dir_.file("letter.pdf");
-  const auto r = audit("report --store " + sh("sqlite:" + db_) + " --paper letter --pdf " + sh(pdf));
+  const auto r = audit("report --store " + quoted("sqlite:" + db_) + " --paper letter --pdf " + quoted(pdf));
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("all time: 4 emergency calls"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("; not verified"), std::string::npos) << r.out;
@@ -169,18 +169,18 @@ TEST_F(AuditReportPdf, WithoutKeysTheReportSaysItIsNotVerified) {
 }
 
 TEST(AuditReportPdfPostgres, ReadsAPostgresqlJournal) {
-  if (!have_poppler()) GTEST_SKIP() << "no pdftotext (Debian package poppler-utils)";
+  if (!have_pdftotext()) GTEST_SKIP() << "no pdftotext (Debian package poppler-utils)";
   if (test::PostgresServer::bin_dir().empty()) GTEST_SKIP() << auditor::test::kNoPostgres;
   auto& server = test::PostgresServer::shared();
   const auto url = server.url(server.create_database());
   {
     auto store = auditor::open_audit_store(url);
     CallJournal journal(*store);
-    fill(journal);
+    fill_november(journal);
   }
   auditor::test::TempDir dir;
   const auto pdf = dir.file("pg.pdf");
-  const auto r = test::run_e911("audit report --store " + sh(url) + " --from 2026-11-01 --to 2026-11-30 --pdf " + sh(pdf));
+  const auto r = test::run_e911("audit report --store " + quoted(url) + " --from 2026-11-01 --to 2026-11-30 --pdf " + quoted(pdf));
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("3 emergency calls, 66.7 % dispatchable, 66.7 % notified, 2 not dispatchable or not notified"),
             std::string::npos)

@@ -67,7 +67,7 @@ ComplianceOverview compliance_overview(AuditStore& store, const CallFilter& filt
       stmt.execute();
       Poco::Data::RecordSet rs(stmt);
       for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
-        counted.push_back({sql::i64(rs, 0) * kMillisPerDay, count_of(rs, 1), count_of(rs, 2)});
+        counted.push_back({sql::i64(rs, 0) * kUtcDayMillis, count_of(rs, 1), count_of(rs, 2)});
       }
     }
     {

@@ -28,8 +28,8 @@ namespace {
 
 EpochMillis day_of(EpochMillis t) {
   // Floor division: a time before 1970 still lands on its own day.
-  const auto q = t / kMillisPerDay;
-  return (t % kMillisPerDay < 0 ? q - 1 : q) * kMillisPerDay;
+  const auto q = t / kUtcDayMillis;
+  return (t % kUtcDayMillis < 0 ? q - 1 : q) * kUtcDayMillis;
 }
 
 }  // namespace
@@ -49,12 +49,12 @@ std::vector<DayCount> day_series(const std::vector<DayCount>& counted, std::opti
   // `to` is exclusive: the last day is the one holding to - 1 ms.
   const EpochMillis last = to ? day_of(*to - 1) : by_day.rbegin()->first;
   if (last < first) return {};
-  const auto days = static_cast<std::size_t>((last - first) / kMillisPerDay + 1);
+  const auto days = static_cast<std::size_t>((last - first) / kUtcDayMillis + 1);
   const std::size_t kept = std::min(days, std::max<std::size_t>(max_days, 1));
   if (cut) *cut = days - kept;
   std::vector<DayCount> out;
   out.reserve(kept);
-  for (EpochMillis day = last - static_cast<EpochMillis>(kept - 1) * kMillisPerDay; day <= last; day += kMillisPerDay) {
+  for (EpochMillis day = last - static_cast<EpochMillis>(kept - 1) * kUtcDayMillis; day <= last; day += kUtcDayMillis) {
     const auto it = by_day.find(day);
     out.push_back(it == by_day.end() ? DayCount{day, 0, 0} : it->second);
   }

@@ -35,7 +35,9 @@ std::vector<LatencyBucket> latency_buckets();
 // went backwards between two machines) counts in the first.
 std::vector<LatencyBucket> latency_histogram(const std::vector<std::int64_t>& latencies_ms);
 
-inline constexpr EpochMillis kMillisPerDay = 86'400'000;
+
+// One UTC day in epoch milliseconds (epoch time has no leap seconds).
+inline constexpr EpochMillis kUtcDayMillis = 86'400'000;
 
 struct DayCount {
   EpochMillis day = 0;  // UTC midnight
