@@ -9,6 +9,7 @@
 
 #include <Poco/DOM/Element.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -140,6 +141,16 @@ TEST(SvgChart, SitePercentagesAndHostileSiteIdsEscaped) {
   EXPECT_NEAR(widths[0] / widths[1], 0.75, 0.001);
   EXPECT_NEAR(widths[2] / widths[3], 0.5, 0.001);
   EXPECT_NEAR(widths[4], widths[1], 0.001);
+}
+
+TEST(SvgChart, TheValueAxisLabelsOnlyWholeNumbers) {
+  // One call: the axis goes to 1, its middle line has no label (not "0").
+  const auto texts = parse(chart_svg(latency_histogram_chart(latency_histogram({1})))).texts();
+  EXPECT_EQ(std::count(texts.begin(), texts.end(), "0"), 7);  // the axis's 0 and six empty buckets
+  EXPECT_EQ(std::count(texts.begin(), texts.end(), "1"), 2);  // the axis's top and the bar's count
+  const auto ten = parse(chart_svg(calls_per_day_chart({{0, 7, 0}}))).texts();
+  EXPECT_TRUE(contains(ten, "5"));  // the axis goes to 10: 5 in the middle
+  EXPECT_TRUE(contains(ten, "10"));
 }
 
 TEST(SvgChart, AxisTopsAreRoundNumbers) {

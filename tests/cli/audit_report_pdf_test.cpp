@@ -22,7 +22,7 @@ namespace {
 
 using auditor::test::CallJournal;
 
-std::string quoted(const std::string& s) { return test::shell_quoted(s); }
+std::string shell_arg(const std::string& s) { return test::shell_quoted(s); }
 
 bool have_pdftotext() { return test::run_command({"pdftotext", "-v"}).exit_code == 0; }
 
@@ -85,8 +85,8 @@ class AuditReportPdf : public ::testing::Test {
 
 TEST_F(AuditReportPdf, WritesAReportWhoseTextAndPagesCanBeRead) {
   const auto pdf = dir_.file("november.pdf");
-  const auto r = audit("report --config " + quoted(config_) + " --from 2026-11-01 --to 2026-11-30 --org " +
-                       quoted("Example Corp") + " --pdf " + quoted(pdf));
+  const auto r = audit("report --config " + shell_arg(config_) + " --from 2026-11-01 --to 2026-11-30 --org " +
+                       shell_arg("Example Corp") + " --pdf " + shell_arg(pdf));
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_EQ(r.out.substr(0, pdf.size() + 1), pdf + "\n");
   EXPECT_NE(r.out.find("2026-11-01 to 2026-11-30 (UTC): 3 emergency calls, 66.7 % dispatchable, 66.7 % notified, "
@@ -95,13 +95,13 @@ TEST_F(AuditReportPdf, WritesAReportWhoseTextAndPagesCanBeRead) {
       << r.out;
 
   // The head the verify command prints is the one in the report.
-  const auto verify = audit("verify --config " + quoted(config_));
+  const auto verify = audit("verify --config " + shell_arg(config_));
   ASSERT_EQ(verify.exit_code, 0) << verify.out << verify.err;
   std::smatch head;
   ASSERT_TRUE(std::regex_search(verify.out, head, std::regex("head: seq [0-9]+ ([0-9a-f]{64})"))) << verify.out;
 
   const auto text = text_of(pdf);
-  for (const std::string expected :
+  for (const auto& expected :
        {std::string("Example Corp"), std::string("2026-11-01 to 2026-11-30 (UTC)"), std::string("austin-hq, london-hq"),
         std::string("2 (66.7 %)"), std::string("c-nowhere"), std::string("c-silent"),
         std::string("not dispatchable"), std::string("not notified"), head.str(0),
@@ -144,11 +144,11 @@ TEST_F(AuditReportPdf, BadRequestsAreNamed) {
       {"--pdf x.pdf --stale-after soon", "--stale-after: expected a duration"},
       {"--org Example", "--org: only with --pdf"}};
   for (const auto& [args, message] : usage) {
-    const auto r = audit("report --config " + quoted(config_) + " " + args);
+    const auto r = audit("report --config " + shell_arg(config_) + " " + args);
     EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.err;
     EXPECT_NE(r.err.find("e911 audit report: " + message), std::string::npos) << args << "\n" << r.err;
   }
-  const auto r = audit("report --config " + quoted(config_) + " --pdf " + quoted(dir_.file("no-such-dir/x.pdf")));
+  const auto r = audit("report --config " + shell_arg(config_) + " --pdf " + shell_arg(dir_.file("no-such-dir/x.pdf")));
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_NE(r.err.find("e911 audit report: cannot write " + dir_.file("no-such-dir/x.pdf") + ": No such file or directory"),
             std::string::npos)
@@ -157,7 +157,7 @@ TEST_F(AuditReportPdf, BadRequestsAreNamed) {
 
 TEST_F(AuditReportPdf, WithoutKeysTheReportSaysItIsNotVerified) {
   const auto pdf = dir_.file("letter.pdf");
-  const auto r = audit("report --store " + quoted("sqlite:" + db_) + " --paper letter --pdf " + quoted(pdf));
+  const auto r = audit("report --store " + shell_arg("sqlite:" + db_) + " --paper letter --pdf " + shell_arg(pdf));
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("all time: 4 emergency calls"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("; not verified"), std::string::npos) << r.out;
@@ -180,7 +180,7 @@ TEST(AuditReportPdfPostgres, ReadsAPostgresqlJournal) {
   }
   auditor::test::TempDir dir;
   const auto pdf = dir.file("pg.pdf");
-  const auto r = test::run_e911("audit report --store " + quoted(url) + " --from 2026-11-01 --to 2026-11-30 --pdf " + quoted(pdf));
+  const auto r = test::run_e911("audit report --store " + shell_arg(url) + " --from 2026-11-01 --to 2026-11-30 --pdf " + shell_arg(pdf));
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("3 emergency calls, 66.7 % dispatchable, 66.7 % notified, 2 not dispatchable or not notified"),
             std::string::npos)

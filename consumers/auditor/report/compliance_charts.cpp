@@ -31,6 +31,7 @@ void value_axis(Chart& chart, double left, double right, double top, double bott
   for (int i = 0; i <= 2; ++i) {
     const double y = bottom - (bottom - top) * i / 2.0;
     chart.lines.push_back({left, y, right, y, i == 0 ? kAxis : kGrid});
+    if (i == 1 && top_value % 2 != 0) continue;  // half of 1 or 5 is no whole number of calls: a line, no label
     chart.texts.push_back({left - 4, y + 3.5, std::to_string(top_value * static_cast<std::size_t>(i) / 2),
                            TextAnchor::end, 9});
   }
