@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "cli/audit_journal_access.h"
+#include "cli/audit_report_pdf.h"
 #include "cli/audit_subcommands.h"
 #include "cli/command_line.h"
 #include "cli/options.h"
@@ -74,15 +75,30 @@ constexpr const char* kShowHelp =
 constexpr const char* kReportHelp =
     "usage: e911 audit report [--config FILE] [--store URL] [--from T] [--to T] [--site S]\n"
     "                         [--format text|json|csv]\n"
+    "       e911 audit report --pdf FILE [--org NAME] [--paper a4|letter] [--stale-after D]\n"
+    "                         [--config FILE] [--store URL] [--from T] [--to T] [--site S]\n"
     "\n"
     "The compliance report, overall and per site: emergency and test calls,\n"
     "emergency calls with a dispatchable location and notified (count and\n"
     "percentage), all alerts delivered, call-to-first-alert latency (p50, p95,\n"
     "max; nearest-rank), failed and escalated alerts. Default: all time.\n"
     "\n"
+    "--pdf writes the report to file: the figures with charts (latency\n"
+    "distribution, calls per day, dispatchable and notified per site), the\n"
+    "users' registered locations at the period's end, the emergency calls not\n"
+    "dispatchable or not notified and why (the first 200), the journal verified\n"
+    "with the configuration's keys (head seq and hash, signing key ids) and the\n"
+    "command to verify it again. Prints the file and a one-line summary; exit\n"
+    "status 1 when the journal fails verification (the report says how).\n"
+    "\n"
     "  --from T, --to T    as for `e911 audit query`\n"
     "  --site S            one site\n"
-    "  --format F          text (default), json or csv\n";
+    "  --format F          text (default), json or csv\n"
+    "  --pdf FILE          write the PDF report to FILE (replaced)\n"
+    "  --org NAME          the organisation, on the report\n"
+    "  --paper P           a4 (default) or letter\n"
+    "  --stale-after D     a registered location older than D at the period's\n"
+    "                      end is stale: 12h (default, the registry's), 7d, ...\n";
 
 // Reads the filter options of `names` that `opts` was given into
 // `filter` (call_filter_params.h: the rules the HTTP API shares); an
@@ -222,11 +238,35 @@ int run_audit_show(Args args) {
 int run_audit_report(Args args) {
   const std::string command = "report";
   const CommandLine line =
-      audit_read_command_line(command, kReportHelp, args, {"--config", "--store", "--from", "--to", "--site", "--format"}, {});
+      audit_read_command_line(command, kReportHelp, args,
+                              {"--config", "--store", "--from", "--to", "--site", "--format", "--pdf", "--org",
+                               "--paper", "--stale-after"},
+                              {});
   if (const auto done = line.early_exit()) return *done;
   const Options& opts = line.options();
   CallFilter filter;
   if (const auto e = read_filter(opts, {"from", "to", "site"}, filter)) return line.usage_error(*e);
+  if (const auto pdf = opts.value("--pdf")) {
+    PdfReportRequest request;
+    request.path = *pdf;
+    if (request.path.empty()) return line.usage_error("--pdf: empty");
+    if (opts.value("--format")) return line.usage_error("--format: not with --pdf (which writes a PDF file)");
+    request.organisation = opts.value("--org").value_or("");
+    const auto paper = opts.value("--paper").value_or("a4");
+    if (paper != "a4" && paper != "letter") {
+      return line.usage_error("--paper: expected a4 or letter, got \"" + paper + "\"");
+    }
+    request.paper = paper == "a4" ? auditor::PaperSize::a4 : auditor::PaperSize::letter;
+    if (const auto v = opts.value("--stale-after")) {
+      const auto d = parse_duration(*v);
+      if (!d || *d <= 0) return line.usage_error("--stale-after: expected a duration (12h, 7d, 1h30m), got \"" + *v + "\"");
+      request.stale_after = *d;
+    }
+    return write_pdf_report(opts, filter, request);
+  }
+  for (const auto* only_pdf : {"--org", "--paper", "--stale-after"}) {
+    if (opts.value(only_pdf)) return line.usage_error(std::string(only_pdf) + ": only with --pdf");
+  }
   const auto format = opts.value("--format").value_or("text");
   if (format != "text" && format != "json" && format != "csv") {
     return line.usage_error("--format: expected text, json or csv, got \"" + format + "\"");

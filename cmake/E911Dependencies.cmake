@@ -15,3 +15,6 @@ find_package(prometheus-cpp REQUIRED)
 find_package(yaml-cpp REQUIRED)
 find_package(Threads REQUIRED)
 find_library(PHONENUMBER_LIB phonenumber REQUIRED)
+# The auditor's PDF report: cairo draws it, pango sets its text
+# (docs/decisions/0011-report-pdf-with-cairo-and-pango.md).
+pkg_check_modules(PANGOCAIRO REQUIRED IMPORTED_TARGET pangocairo cairo-pdf)

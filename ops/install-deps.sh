@@ -12,12 +12,16 @@ build_packages=(
   # libraries
   librdkafka-dev libpoco-dev libpq-dev prometheus-cpp-dev libyaml-cpp-dev
   libphonenumber-dev rapidjson-dev libsimdjson-dev
+  # the auditor's PDF report: cairo draws it, pango sets its text in the
+  # DejaVu fonts (docs/decisions/0011-report-pdf-with-cairo-and-pango.md)
+  libcairo2-dev libpango1.0-dev fonts-dejavu-core
 )
 packages=(
   "${build_packages[@]}"
   libgtest-dev libgmock-dev libbenchmark-dev
-  # real peers and validators used by the tests
-  kcat python3 python3-jsonschema python3-yaml python3-aiosmtpd prometheus prometheus-alertmanager libxml2-utils curl tzdata
+  # real peers and validators used by the tests (poppler-utils: pdftotext
+  # and pdftoppm read the auditor's PDF report back)
+  poppler-utils kcat python3 python3-jsonschema python3-yaml python3-aiosmtpd prometheus prometheus-alertmanager libxml2-utils curl tzdata
   # the chart tests' helm comes from npm (ops/install-helm.sh) in a zip
   unzip
   # the notifier's SMS gateway (bearerbox, smsbox, fakesmsc) and test certificates

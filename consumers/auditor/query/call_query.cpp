@@ -13,6 +13,7 @@
 #include <variant>
 
 #include "common/text.h"
+#include "consumers/auditor/query/call_sql.h"
 #include "consumers/auditor/query/page_cursor.h"
 #include "consumers/auditor/query/sql_conditions.h"
 #include "consumers/auditor/store/entry_rows.h"
@@ -35,8 +36,9 @@ std::string substring_pattern(std::string_view text) {
   return out + "%";
 }
 
-// The filter's conditions on audit_calls. Every value is bound.
-Conditions conditions_of(const CallFilter& f) {
+}  // namespace
+
+Conditions call_conditions(const CallFilter& f) {
   Conditions c;
   if (f.from) c.add("occurred_at >= ?", {Poco::Int64{*f.from}});
   if (f.to) c.add("occurred_at < ?", {Poco::Int64{*f.to}});
@@ -58,6 +60,8 @@ Conditions conditions_of(const CallFilter& f) {
   return c;
 }
 
+namespace {
+
 // ---- reading rows ----
 
 using sql::optional_i64;
@@ -76,13 +80,15 @@ std::vector<std::string> split_codes(const std::string& joined) {
   return out;
 }
 
-constexpr const char* kCallColumns =
+}  // namespace
+
+const char* const kCallColumns =
     "call_id, call_class, dialed, occurred_at, site_id, caller_user_id, caller_name, caller_extension, callback, "
     "location_source, location_label, location_address, dispatchable, warnings, routing, notify_list, alerts_total, "
     "alerts_delivered, alerts_failed, alerts_escalated, first_alert_latency_ms, acknowledged_at, acknowledged_by, "
     "notified, all_delivered, elin, location_validated";
 
-std::vector<CallRow> call_rows(Poco::Data::Statement& stmt) {
+std::vector<CallRow> read_call_rows(Poco::Data::Statement& stmt) {
   std::vector<CallRow> out;
   Poco::Data::RecordSet rs(stmt);
   for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
@@ -119,6 +125,8 @@ std::vector<CallRow> call_rows(Poco::Data::Statement& stmt) {
   return out;
 }
 
+namespace {
+
 std::vector<CallRow> select_calls(AuditStore& store, const std::string& statement, const std::vector<SqlParam>& params) {
   std::vector<CallRow> rows;
   store.with_connection("query calls", [&](Poco::Data::Session& session) {
@@ -126,7 +134,7 @@ std::vector<CallRow> select_calls(AuditStore& store, const std::string& statemen
     stmt << store.sql(statement);
     bind_all(stmt, params);
     stmt.execute();
-    rows = call_rows(stmt);
+    rows = read_call_rows(stmt);
   });
   return rows;
 }
@@ -181,7 +189,7 @@ Result<CallPage> query_calls(AuditStore& store, const CallFilter& filter, const 
   // Calls with a time, in (occurred_at, call_id) order: one range of
   // audit_calls_by_time (or audit_calls_by_site with a site).
   if (!after || after->occurred_at) {
-    auto c = conditions_of(filter);
+    auto c = call_conditions(filter);
     if (after) {
       // The range starts at the cursor's time; the rows of that very
       // millisecond up to the cursor's call are skipped.
@@ -199,7 +207,7 @@ Result<CallPage> query_calls(AuditStore& store, const CallFilter& filter, const 
   // Then calls without a time (not journaled yet; notifications came
   // first), by call_id. A time range leaves them out.
   if (rows.size() < wanted && !filter.from && !filter.to) {
-    auto c = conditions_of(filter);
+    auto c = call_conditions(filter);
     c.add("occurred_at IS NULL");
     if (after && !after->occurred_at) c.add("call_id > ?", {after->call_id});
     c.params.emplace_back(Poco::Int64(static_cast<Poco::Int64>(wanted - rows.size())));
@@ -289,7 +297,7 @@ ComplianceReport compliance_report(AuditStore& store, const CallFilter& filter) 
   report.filter.site = filter.site;
   report.filter.call_class = filter.call_class;
   CallFilter covered = report.filter;  // caller, dispatchable, notified do not restrict a report
-  const auto c = conditions_of(covered);
+  const auto c = call_conditions(covered);
 
   std::map<std::string, ComplianceFigures> by_site;
   std::map<std::string, std::vector<std::int64_t>> latencies;
