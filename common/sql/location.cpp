@@ -110,4 +110,14 @@ Location parse_location(const std::string& url, const std::string& what) {
   return loc;
 }
 
+std::string without_secrets(const Location& location, std::string detail) {
+  for (const auto& secret : location.secrets) {
+    if (secret.empty()) continue;
+    for (std::size_t at = 0; (at = detail.find(secret, at)) != std::string::npos; at += 3) {
+      detail.replace(at, secret.size(), "***");
+    }
+  }
+  return detail;
+}
+
 }  // namespace e911::sql

@@ -24,4 +24,8 @@ struct Location {
 // client_encoding='UTF8' unless it sets one.
 Location parse_location(const std::string& url, const std::string& what);
 
+// `detail` (a driver's message, which may echo the connection string)
+// with each of the location's secrets replaced by "***".
+std::string without_secrets(const Location& location, std::string detail);
+
 }  // namespace e911::sql

@@ -149,17 +149,6 @@ std::vector<StoredCall> calls_from(Poco::Data::Statement& stmt) {
   return out;
 }
 
-// `detail` with each of `secrets` blanked out (a driver may echo them).
-std::string without(const std::vector<std::string>& secrets, std::string detail) {
-  for (const auto& secret : secrets) {
-    if (secret.empty()) continue;
-    for (std::size_t at = 0; (at = detail.find(secret, at)) != std::string::npos; at += 3) {
-      detail.replace(at, secret.size(), "***");
-    }
-  }
-  return detail;
-}
-
 // The dialect the store writes with. On PostgreSQL a plain BEGIN: every
 // write is safe on its own (ON CONFLICT DO NOTHING, updates conditional on
 // the row's state and owner), so instances need not queue behind the one
@@ -201,7 +190,7 @@ void NotifierStore::open(const sql::Location& location, Durability durability, i
         } catch (const std::runtime_error& e) {
           if (!sql::is_connection_error(e.what()) || std::chrono::steady_clock::now() >= give_up) throw;
           log_.warn("notifier store unreachable; retrying",
-                    {{"store", location_.display_name}, {"error", without(location.secrets, e.what())}, {"retry_in_ms", delay.count()}});
+                    {{"store", location_.display_name}, {"error", sql::without_secrets(location, e.what())}, {"retry_in_ms", delay.count()}});
           std::this_thread::sleep_for(delay);
           delay = std::min(delay * 2, std::chrono::milliseconds(5000));
         }
@@ -216,9 +205,9 @@ void NotifierStore::open(const sql::Location& location, Durability durability, i
     // together migrate once.
     sql::migrate(*session_, sql::dialect_of(dialect_.engine), kMigrations);
   } catch (const Poco::Exception& e) {
-    throw std::runtime_error("notifier state " + location_.display_name + ": " + without(location.secrets, e.displayText()));
+    throw std::runtime_error("notifier state " + location_.display_name + ": " + sql::without_secrets(location, e.displayText()));
   } catch (const std::runtime_error& e) {
-    throw std::runtime_error("notifier state " + location_.display_name + ": " + without(location.secrets, e.what()));
+    throw std::runtime_error("notifier state " + location_.display_name + ": " + sql::without_secrets(location, e.what()));
   }
 }
 
@@ -232,7 +221,7 @@ bool NotifierStore::connection_lost_locked(const std::exception& e, std::chrono:
   if (!lost || std::chrono::steady_clock::now() >= give_up) return false;
   if (session_) {
     log_.warn("notifier store connection lost; reconnecting",
-              {{"store", location_.display_name}, {"error", without(location_.secrets, e.what())}});
+              {{"store", location_.display_name}, {"error", sql::without_secrets(location_, e.what())}});
   }
   session_.reset();
   return true;
@@ -240,7 +229,7 @@ bool NotifierStore::connection_lost_locked(const std::exception& e, std::chrono:
 
 void NotifierStore::reconnect_locked() {
   session_ = sql::open_postgresql(location_.target, connect_timeout_s_);
-  apply_idle_timeout_locked();
+  idle_timeout_applied_ms_ = 0;  // a new session: locked() sets it again
   log_.info("notifier store reconnected", {{"store", location_.display_name}});
 }
 

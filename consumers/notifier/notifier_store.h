@@ -29,6 +29,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <atomic>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -192,6 +193,7 @@ class NotifierStore {
   void release_lease();
 
  private:
+  LeaseRenewal renew_lease_on(Poco::Data::Session& session, EpochMillis ttl_ms);  // under lease_mu_
   // The non-template parts the templates call, under mu_.
   bool insert_call_locked(const StoredCall& call);
   bool insert_alert_locked(const StoredAlert& alert);
@@ -228,14 +230,23 @@ class NotifierStore {
 
   std::mutex mu_;
   std::unique_ptr<Poco::Data::Session> session_;  // null while reconnecting
+  // The lease's own connection, under lease_mu_ (never mu_): a renewal
+  // must not queue behind the work it fences. With every worker's writes
+  // and the admissions on one connection, a loaded machine or a slow
+  // database kept renewals waiting past the lease time; survivors then
+  // claimed alerts whose attempts were under way, and sent them again
+  // (the fault campaign's seeds 4060, 4062 and 4063).
+  std::mutex lease_mu_;
+  std::unique_ptr<Poco::Data::Session> lease_session_;  // null until the first renewal, or after a lost connection
   // No claim before then (claim_expired): set when this instance found its
-  // own lease run out as it renewed it.
+  // own lease run out as it renewed it. Under lease_mu_.
   std::chrono::steady_clock::time_point claim_not_before_{};
-  std::int64_t lease_ttl_ms_ = 0;  // the last renew_lease's
-  // The server ends this session's transactions idle that long: the lease
-  // time, at least kMinIdleTimeoutMs (notifier_store_claims.cpp).
+  std::atomic<std::int64_t> lease_ttl_ms_{0};  // the last renew_lease's
+  // The server ends the main session's transactions idle that long: the
+  // lease time, at least kMinIdleTimeoutMs (notifier_store_claims.cpp);
+  // applied by locked() when it differs from what the session has.
   void apply_idle_timeout_locked();
-  std::int64_t idle_timeout_ms_ = 0;
+  std::int64_t idle_timeout_applied_ms_ = 0;  // under mu_; 0 on a fresh session
   static constexpr std::int64_t kMinIdleTimeoutMs = 1000;
   sql::Location location_;  // its display_name for messages: the file, or the server without its password
   int connect_timeout_s_ = 10;
@@ -254,6 +265,7 @@ auto NotifierStore::locked(F&& fn) -> decltype(fn()) {
   for (;;) {
     try {
       if (!session_) reconnect_locked();
+      apply_idle_timeout_locked();
       return fn();
     } catch (const std::exception& e) {
       if (!connection_lost_locked(e, give_up)) throw;

@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "common/sql/connection.h"
+#include "common/sql/location.h"
 #include "common/sql/rows.h"
 #include "consumers/notifier/notifier_store.h"
 
@@ -41,33 +43,48 @@ void require_shared(bool shared) {
 }  // namespace
 
 NotifierStore::LeaseRenewal NotifierStore::renew_lease(EpochMillis ttl_ms) {
-  return locked([&] {
-    require_shared(shared());
-    LeaseRenewal renewal{std::chrono::steady_clock::now(), false};
-    if (idle_timeout_ms_ != std::max<std::int64_t>(ttl_ms, kMinIdleTimeoutMs)) {
-      idle_timeout_ms_ = std::max<std::int64_t>(ttl_ms, kMinIdleTimeoutMs);
-      apply_idle_timeout_locked();
+  require_shared(shared());
+  std::lock_guard lock(lease_mu_);  // not mu_: see lease_session_
+  lease_ttl_ms_ = static_cast<std::int64_t>(ttl_ms);
+  // A connection the server dropped (a restart) is replaced at once, once;
+  // a database still away fails this renewal, and the next one (StoreLease,
+  // a third of the TTL later) tries again. A lease that lapses meanwhile
+  // is fenced.
+  for (int attempt = 0;; ++attempt) {
+    const bool fresh = !lease_session_;
+    try {
+      if (fresh) lease_session_ = sql::open_postgresql(location_.target, connect_timeout_s_);
+      return renew_lease_on(*lease_session_, ttl_ms);
+    } catch (const std::exception& e) {
+      const bool lost = !lease_session_ || !lease_session_->isConnected() || sql::is_connection_error(e.what());
+      if (lost) lease_session_.reset();
+      if (!lost || fresh || attempt > 0) {
+        throw std::runtime_error("notifier store " + location_.display_name +
+                                 ": lease renewal failed: " + sql::without_secrets(location_, e.what()));
+      }
     }
-    lease_ttl_ms_ = static_cast<Poco::Int64>(ttl_ms);
-    // This instance's own lease run out: the database was away longer than
-    // the TTL (a restart, the network), and every other instance's lease
-    // ran out with it. Those still alive get one TTL to renew theirs before
-    // anyone takes their work: taking it would send their alerts twice.
-    Poco::Int64 lapsed = 0;
-    *session_ << sql(std::string("SELECT COUNT(*) FROM notifier_leases WHERE owner = ? AND expires_at < ") +
-                     kDatabaseNow),
-        bind(owner_), Poco::Data::Keywords::into(lapsed), now;
-    if (lapsed > 0) {
-      renewal.lapsed = true;
-      claim_not_before_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(ttl_ms);
-      log_.warn("notifier store lease had run out; claiming nothing for one lease time",
-                {{"store", location_.display_name}, {"ttl_ms", ttl_ms}});
-    }
-    *session_ << sql(std::string("INSERT INTO notifier_leases (owner, expires_at) VALUES (?, ") + kDatabaseNow +
-                     " + ?) ON CONFLICT (owner) DO UPDATE SET expires_at = excluded.expires_at"),
-        bind(owner_), bind(static_cast<Poco::Int64>(ttl_ms)), now;
-    return renewal;
-  });
+  }
+}
+
+NotifierStore::LeaseRenewal NotifierStore::renew_lease_on(Poco::Data::Session& session, EpochMillis ttl_ms) {
+  LeaseRenewal renewal{std::chrono::steady_clock::now(), false};
+  // This instance's own lease run out: the database was away longer than
+  // the TTL (a restart, the network), and every other instance's lease
+  // ran out with it. Those still alive get one TTL to renew theirs before
+  // anyone takes their work: taking it would send their alerts twice.
+  Poco::Int64 lapsed = 0;
+  session << sql(std::string("SELECT COUNT(*) FROM notifier_leases WHERE owner = ? AND expires_at < ") + kDatabaseNow),
+      bind(owner_), Poco::Data::Keywords::into(lapsed), now;
+  if (lapsed > 0) {
+    renewal.lapsed = true;
+    claim_not_before_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(ttl_ms);
+    log_.warn("notifier store lease had run out; claiming nothing for one lease time",
+              {{"store", location_.display_name}, {"ttl_ms", ttl_ms}});
+  }
+  session << sql(std::string("INSERT INTO notifier_leases (owner, expires_at) VALUES (?, ") + kDatabaseNow +
+                 " + ?) ON CONFLICT (owner) DO UPDATE SET expires_at = excluded.expires_at"),
+      bind(owner_), bind(static_cast<Poco::Int64>(ttl_ms)), now;
+  return renewal;
 }
 
 bool NotifierStore::owns(const std::string& notification_id) {
@@ -87,15 +104,19 @@ bool NotifierStore::owns(const std::string& notification_id) {
 // transaction once it has been idle one lease time; the instance, when it
 // wakes, finds its connection gone and retries on a fresh one.
 void NotifierStore::apply_idle_timeout_locked() {
-  if (idle_timeout_ms_ <= 0 || !session_) return;
-  *session_ << "SET idle_in_transaction_session_timeout = " + std::to_string(idle_timeout_ms_), now;
+  const auto ttl = lease_ttl_ms_.load();
+  if (ttl <= 0 || !session_) return;  // SQLite, or no lease yet
+  const auto wanted = std::max<std::int64_t>(ttl, kMinIdleTimeoutMs);
+  if (wanted == idle_timeout_applied_ms_) return;
+  *session_ << "SET idle_in_transaction_session_timeout = " + std::to_string(wanted), now;
+  idle_timeout_applied_ms_ = wanted;
 }
 
 void NotifierStore::release_lease() {
-  std::lock_guard lock(mu_);  // not locked(): a stop does not wait for a database that is away
   require_shared(shared());
-  if (!session_) throw std::runtime_error("notifier store " + location_.display_name + ": not connected");
-  *session_ << sql("DELETE FROM notifier_leases WHERE owner = ?"), bind(owner_), now;
+  std::lock_guard lock(lease_mu_);  // not mu_, and no retry: a stop does not wait for a database that is away
+  if (!lease_session_) throw std::runtime_error("notifier store " + location_.display_name + ": not connected");
+  *lease_session_ << sql("DELETE FROM notifier_leases WHERE owner = ?"), bind(owner_), now;
 }
 
 // Each table's orphaned live rows are locked as they are read (rows
@@ -105,13 +126,16 @@ ClaimedWork NotifierStore::claim_expired() {
   return locked([&] {
     require_shared(shared());
     ClaimedWork claimed;
-    if (std::chrono::steady_clock::now() < claim_not_before_) return claimed;  // renew_lease: a grace after a lapse
+    {
+      std::lock_guard lease(lease_mu_);  // the only order: mu_, then lease_mu_
+      if (std::chrono::steady_clock::now() < claim_not_before_) return claimed;  // renew_lease: a grace after a lapse
+    }
     auto tx = transaction_locked();
     {
       Poco::Data::Statement stmt(*session_);
       stmt << sql(std::string("SELECT notification_id, ack_id FROM alerts WHERE state = 'pending' AND ") + kOrphaned +
                   " FOR UPDATE SKIP LOCKED"),
-          bind(owner_), bind(lease_ttl_ms_), now;
+          bind(owner_), bind(static_cast<Poco::Int64>(lease_ttl_ms_.load())), now;
       Poco::Data::RecordSet rs(stmt);
       std::vector<std::pair<std::string, std::string>> ids;  // notification id, ack id
       for (bool more = rs.moveFirst(); more; more = rs.moveNext()) ids.emplace_back(str(rs, 0), str(rs, 1));
@@ -125,7 +149,7 @@ ClaimedWork NotifierStore::claim_expired() {
       stmt << sql(std::string("SELECT call_id, ack_due_at FROM calls WHERE ack_due_at > 0 AND acknowledged_at = 0 "
                               "AND escalated_to = '' AND ") +
                   kOrphaned + " FOR UPDATE SKIP LOCKED"),
-          bind(owner_), bind(lease_ttl_ms_), now;
+          bind(owner_), bind(static_cast<Poco::Int64>(lease_ttl_ms_.load())), now;
       Poco::Data::RecordSet rs(stmt);
       for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
         StoredCall c;
@@ -143,7 +167,7 @@ ClaimedWork NotifierStore::claim_expired() {
       Poco::Data::Statement stmt(*session_);
       stmt << sql(std::string("SELECT seq, key, value FROM outbox WHERE ") + kOrphaned +
                   " ORDER BY seq FOR UPDATE SKIP LOCKED"),
-          bind(owner_), bind(lease_ttl_ms_), now;
+          bind(owner_), bind(static_cast<Poco::Int64>(lease_ttl_ms_.load())), now;
       Poco::Data::RecordSet rs(stmt);
       std::vector<OutboxRecord> records;
       for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {

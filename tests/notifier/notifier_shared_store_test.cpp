@@ -155,6 +155,35 @@ TEST_F(NotifierSharedStoreTest, ATransactionLeftOpenByAFrozenInstanceEndsAfterOn
   EXPECT_TRUE(frozen->pending_alerts().empty());
 }
 
+// The lease is renewed on its own connection: a renewal never queues
+// behind the instance's other work. When it did (one connection for
+// everything), a loaded machine kept renewals waiting past the lease
+// time, survivors claimed alerts whose attempts were under way and sent
+// them again (the fault campaign's seeds 4060, 4062 and 4063).
+TEST_F(NotifierSharedStoreTest, ALeaseIsRenewedWhileTheInstanceIsBusyWithTheStore) {
+  auto busy = open("busy");
+  busy->renew_lease(60'000);
+  std::promise<void> inside, release;
+  auto released = release.get_future().share();
+  std::thread admitting([&, first = true]() mutable {
+    busy->admit(a_call("c-1"), {an_alert("n-1", "c-1")}, [&](const StoredAlert& a) {
+      if (std::exchange(first, false)) {
+        inside.set_value();  // in the middle of a transaction, the store's connection held
+        released.wait();
+      }
+      return kRecord(a);
+    });
+  });
+  inside.get_future().wait();
+  auto renewal = std::async(std::launch::async, [&] { return busy->renew_lease(60'000); });
+  const bool renewed = renewal.wait_for(test::kDeadline) == std::future_status::ready;
+  release.set_value();
+  admitting.join();
+  ASSERT_TRUE(renewed) << "the renewal waited for the admission";
+  EXPECT_FALSE(renewal.get().lapsed);
+  EXPECT_EQ(busy->pending_alerts().size(), 1u);
+}
+
 TEST_F(NotifierSharedStoreTest, ASurvivorClaimsTheWorkOfAnOwnerWithoutALease) {
   auto dead = open("dead");
   auto survivor = open("survivor");
