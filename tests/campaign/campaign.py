@@ -372,6 +372,10 @@ class Relay:
         self.start()
 
     def start(self, refuse=False):
+        # Overlapping relay faults heal in any order: a start replaces the
+        # running relay rather than leave it holding the port (seed 4058:
+        # a refusing relay outlived its trial, and the next could not listen).
+        self.stop()
         self.starts += 1
         maildir = os.path.join(self.work, "mail", str(self.starts))
         os.makedirs(maildir)
