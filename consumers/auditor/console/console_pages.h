@@ -32,6 +32,7 @@ inline constexpr std::string_view kCallsCsvPath = "/console/calls.csv";
 inline constexpr std::string_view kOverviewPath = "/console/overview";
 inline constexpr std::string_view kIntegrityPath = "/console/integrity";
 inline constexpr std::string_view kAssetsPath = "/console/assets/";
+inline constexpr std::string_view kBundlePath = "/console/export/bundle.zip";
 
 // `path` with `params` as its query string ("/console/calls?site=a%20b"),
 // in name order, each name and value percent-encoded. Not HTML-escaped.

@@ -12,6 +12,7 @@
 #include "common/sha256.h"
 #include "common/text.h"
 #include "consumers/auditor/api/api_params.h"
+#include "consumers/auditor/console/bundle_download.h"
 #include "consumers/auditor/console/console_access.h"
 #include "consumers/auditor/console/console_assets.h"
 #include "consumers/auditor/console/console_pages.h"
@@ -295,6 +296,10 @@ class ConsoleService::Impl {
       outcome.page = "integrity";
       return integrity(outcome, viewer, params);
     }
+    if (path == kBundlePath) {
+      outcome.page = "bundle";
+      return bundle(outcome, viewer, params);
+    }
     outcome.page = "other";
     return page(outcome, 404, "Not found", message_body("Not found", "The console has no such page."), &viewer);
   }
@@ -497,6 +502,26 @@ class ConsoleService::Impl {
     view.may_export = may_export_journal(viewer);
     viewed(outcome);
     return page(outcome, 200, "Integrity", integrity_body(view), &viewer, Section::integrity);
+  }
+
+  HttpResponse bundle(Outcome& outcome, const Viewer& viewer, const net::QueryParams& params) {
+    if (!may_export_journal(viewer)) {
+      // The journal's entries are every site's.
+      return refuse(outcome, "not-allowed", 403, "Not allowed",
+                    "The journal's signed exports cover every site: auditors download them.");
+    }
+    if (auto e = net::only_known(params, {"from", "to"})) return bad_parameter(outcome, &viewer, *e);
+    api::ReportRequest period;
+    if (auto e = api::parse_report_request(params, period)) return bad_parameter(outcome, &viewer, *e);
+    std::string zip = bundle_zip(store_, {period.filter.from, period.filter.to}, options_.clock());
+    exports_.Add({{"kind", "bundle"}}).Increment();
+    logger().info("audit console export", {{"kind", "bundle"}, {"identity", outcome.identity}, {"role", outcome.role}});
+    HttpResponse r;
+    outcome.status = 200;
+    r.content_type = "application/zip";
+    r.body = std::move(zip);
+    r.set("Content-Disposition", "attachment; filename=\"audit-bundle.zip\"");
+    return r;
   }
 
   observability::MetricsRegistry metrics_;  // keeps the families below alive

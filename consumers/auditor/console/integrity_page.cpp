@@ -47,8 +47,11 @@ std::string integrity_body(const IntegrityView& view) {
   if (!view.may_export) {
     out += "</ul>\n<p>The journal's signed exports cover every site: auditors download them.</p>\n";
   } else {
-    out += "</ul>\n<p>The signed export bundle and NENA i3 LogEvents of a period: <code>e911 audit export --from ... "
-           "--to ...</code> (docs/auditor.md, \"Export bundles\").</p>\n";
+    out += "<li><a href=\"" + html_escape(link_to(kBundlePath, view.params)) +
+           "\" id=\"export-bundle\" download>The period's signed export bundle (ZIP: entries, purges, manifest; "
+           "check it with <code>e911 audit verify --bundle DIR</code>)</a></li>\n</ul>\n"
+           "<p>NENA i3 LogEvents are signed with the auditor's signing key, which this read-only server does not "
+           "hold: <code>e911 audit export --format i3 --from ... --to ... --out DIR</code> where the key is.</p>\n";
   }
   return out + "</section>\n";
 }
