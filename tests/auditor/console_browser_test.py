@@ -15,7 +15,9 @@ e911_console_journal writes the way the consumer does:
 - the compliance overview and integrity pages show the figures and that
   the journal verifies, with its head seq;
 - no page loads anything from elsewhere or logs an error (a CSP violation
-  would), every field has a label; then signs out.
+  would), every field has a label; then signs out;
+- the integrity page's signed export bundle, downloaded, unzipped, passes
+  `e911 audit verify --bundle` (a site lead may not download it).
 
 Over plain HTTP (the refusals): no session and a forged cookie redirect to
 sign-in; a site lead gets 404 for another site's call, the same page as a
@@ -30,6 +32,7 @@ Usage: console_browser_test.py E911 E911_CONSOLE_JOURNAL SHOTS_DIR
 
 import base64
 import http.client
+import io
 import json
 import os
 import re
@@ -40,6 +43,7 @@ import sys
 import tempfile
 import time
 import urllib.parse
+import zipfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
 from cdp import Browser  # noqa: E402
@@ -216,6 +220,27 @@ def browser_flow(port, shots):
         check(not errors, "the pages logged errors: %s" % errors)
 
 
+def bundle_verifies(port, e911, work):
+    """The integrity page's bundle, downloaded as the auditor, unzipped, and
+    checked by `e911 audit verify --bundle` with the journal's key."""
+    cookie = sign_in_over_http(port, AUDITOR_TOKEN)
+    status, headers, body = request(port, "GET", "/console/export/bundle.zip?from=2026-11-21", {"Cookie": cookie})
+    check(status == 200 and header(headers, "Content-Type") == ["application/zip"], "bundle download: %d" % status)
+    with zipfile.ZipFile(io.BytesIO(body)) as z:
+        check(sorted(z.namelist()) == ["bundle/entries.jsonl", "bundle/manifest.json", "bundle/purges.jsonl"],
+              "bundle files: %s" % z.namelist())
+        z.extractall(os.path.join(work, "download"))
+    with open(os.path.join(work, "keyring"), "w") as f:
+        f.write("k-query HS256 secret\n")
+    verify = subprocess.run([e911, "audit", "verify", "--bundle", os.path.join(work, "download", "bundle"),
+                             "--keyring", os.path.join(work, "keyring")], capture_output=True, text=True,
+                            timeout=DEADLINE_S)
+    check(verify.returncode == 0, "the downloaded bundle does not verify: " + verify.stdout + verify.stderr)
+    lead = sign_in_over_http(port, LEAD_TOKEN)
+    status, _, _ = request(port, "GET", "/console/export/bundle.zip", {"Cookie": lead})
+    check(status == 403, "a site lead downloads the whole journal: %d" % status)
+
+
 def refusals_over_http(port):
     status, headers, _ = request(port, "GET", "/console/calls")
     check(status == 303 and header(headers, "Location") == ["/console/sign-in"], "no session: %d" % status)
@@ -270,6 +295,7 @@ def main():
         proc, port = start_server(e911, os.path.join(work, "e911.yaml"), work)
         browser_flow(port, shots)
         refusals_over_http(port)
+        bundle_verifies(port, e911, work)
         log = open(os.path.join(work, "serve.log"), errors="replace").read()
         check("Lee London" not in log and "Ann Example" not in log, "a caller's name in the log")
         check(AUDITOR_TOKEN not in log, "a token in the log")

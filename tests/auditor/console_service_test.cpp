@@ -9,10 +9,13 @@
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/NameValueCollection.h>
+#include <Poco/Path.h>
+#include <Poco/Zip/Decompress.h>
 #include <gtest/gtest.h>
 
 #include <memory>
 #include <regex>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -22,6 +25,9 @@
 #include "consumers/auditor/api/audit_api.h"
 #include "consumers/auditor/console/csrf_token.h"
 #include "consumers/auditor/console/session_cookie.h"
+#include "consumers/auditor/export/audit_bundle.h"
+#include "consumers/auditor/query/call_query.h"
+#include "consumers/auditor/query/call_rendering.h"
 #include "tests/auditor/call_journal.h"
 #include "tests/support/http_reply.h"
 
@@ -365,6 +371,26 @@ TEST_F(ConsoleServiceTest, HostileValuesInEveryParameterAndPathAreRefusedOrMatch
   EXPECT_EQ(send("/console/assets/console.css").content_type, "text/css; charset=utf-8");
   // The store is as it was.
   EXPECT_EQ(send("/console/calls.csv", cookie).body.find("c-london-1") != std::string::npos, true);
+}
+
+TEST_F(ConsoleServiceTest, AnAuditorDownloadsThePeriodsBundleWhichVerifiesAndASiteLeadCannot) {
+  const auto cookie = session(sign_in(kAliceToken));
+  const auto r = send("/console/export/bundle.zip?from=2026-11-21&to=2026-11-21", cookie);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.content_type, "application/zip");
+  EXPECT_EQ(r.header("Content-Disposition"), "attachment; filename=\"audit-bundle.zip\"");
+  std::istringstream zip(r.body);
+  Poco::Zip::Decompress unzip(zip, Poco::Path(dir_.path("unzipped") + "/"));
+  unzip.decompressAllFiles();
+  const auto verified = verify_bundle(dir_.path("unzipped/bundle"), keyring_);
+  EXPECT_TRUE(verified.chain.ok) << verified.chain.reason;
+  EXPECT_EQ(verified.manifest.count, 10);  // every entry journaled that day
+  EXPECT_EQ(metric("e911_audit_console_exports_total{kind=\"bundle\"}"), 1);
+  EXPECT_NE(send("/console/integrity", cookie).body.find("href=\"/console/export/bundle.zip\""), std::string::npos);
+
+  const auto lead = session(sign_in(kBobToken));
+  EXPECT_EQ(send("/console/export/bundle.zip", lead).status, 403);
+  EXPECT_EQ(send("/console/export/bundle.zip?from=yesterday", cookie).status, 400);
 }
 
 // ---- over real HTTP, beside the API ----

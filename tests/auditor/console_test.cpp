@@ -88,8 +88,8 @@ TEST(SessionCookie, AChangedRoleSiteOrExpiryOrAnotherKeyIsForged) {
 }
 
 TEST(SessionCookie, GarbageIsMalformedNeverACrash) {
-  for (const std::string bad : {"", "v1", "v1.", "v1..", "v2.abc.def", "v1.%%%.###", "v1.YWJj", std::string(5000, 'a'),
-                                std::string("v1.\0\xff.x", 7)}) {
+  for (const std::string& bad : std::vector<std::string>{"", "v1", "v1.", "v1..", "v2.abc.def", "v1.%%%.###", "v1.YWJj",
+                                                          std::string(5000, 'a'), std::string("v1.\0\xff.x", 7)}) {
     EXPECT_EQ(decode_session(bad, kKey, kNow).outcome, SessionCheck::Outcome::malformed) << bad;
   }
   // Signed with the key, but not what encode_session writes.
