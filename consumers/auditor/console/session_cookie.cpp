@@ -44,7 +44,8 @@ SessionCheck decode_session(std::string_view cookie, std::string_view key, Epoch
   if (dot == std::string_view::npos) return check;
   const std::string_view encoded = rest.substr(0, dot);
   const auto mac = base64url_decode(rest.substr(dot + 1));
-  if (!mac) return check;
+  // Not even the shape of one: malformed, not forged.
+  if (encoded.empty() || !mac || mac->size() != 32) return check;
   if (!constant_time_equal(*mac, mac_of(key, encoded))) {
     check.outcome = SessionCheck::Outcome::forged;
     return check;
