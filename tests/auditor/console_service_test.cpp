@@ -352,8 +352,14 @@ TEST_F(ConsoleServiceTest, HostileValuesInEveryParameterAndPathAreRefusedOrMatch
       for (const auto& value : hostile) {
         const auto r = send(std::string(page) + "?" + name + "=" + value, cookie);
         EXPECT_TRUE(r.status == 200 || r.status == 400) << page << "?" << name << "=" << value << " " << r.status;
-        EXPECT_EQ(r.body.find("<script>alert"), std::string::npos);
-        if (r.status == 200 && std::string(page) != "/console/integrity" && std::string(page) != "/console/overview") {
+        // HTML escapes everything; the CSV is text/csv, an attachment, nosniff.
+        if (r.content_type.starts_with("text/html")) {
+          EXPECT_EQ(r.body.find("<script>alert"), std::string::npos);
+        }
+        // The export drops limit and cursor by design: the whole filtered list.
+        const bool paging = std::string(name) == "limit" || std::string(name) == "cursor";
+        if (r.status == 200 && (std::string(page) == "/console/calls" ||
+                                (std::string(page) == "/console/calls.csv" && !paging))) {
           EXPECT_EQ(r.body.find("c-austin-1"), std::string::npos) << page << "?" << name << "=" << value;
         }
         for (const auto& h : r.headers) EXPECT_NE(h.name, "a");
