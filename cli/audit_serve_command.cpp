@@ -20,6 +20,7 @@
 #include "cli/component_config.h"
 #include "cli/command_line.h"
 #include "cli/options.h"
+#include "common/encoding.h"
 #include "common/log.h"
 #include "common/observability/observability_server.h"
 #include "common/net/api_tokens.h"
@@ -59,6 +60,11 @@ constexpr const char* kHelp =
     "  --hash-token          read a token (one line) from standard input and\n"
     "                        print its SHA256HEX for the tokens file; make the\n"
     "                        token with e.g. `openssl rand -base64 32`\n"
+    "\n"
+    "The audit console (HTML pages for auditors and site leads) is served under\n"
+    "/console/ when auditor.console.people.file is set; see docs/auditor.md,\n"
+    "\"Console\", for auditor.console.* (identity_header, trusted_proxies,\n"
+    "session_minutes, cookie_key.file).\n"
     "\n"
     "TLS: set auditor.api.tls.cert.file and auditor.api.tls.key.file (PEM; the key\n"
     "unencrypted). Tokens never go on the command line. Logs are JSON lines on\n"
@@ -181,6 +187,21 @@ int run_audit_serve(Args args) {
   options.listen.tls_certificate = api.tls_cert_file;
   options.listen.tls_private_key = api.tls_key_file;
   options.verify_cache = verify_cache;
+  if (!settings->console.people_file.empty()) {
+    auto people = auditor::console::load_people_file(settings->console.people_file);
+    if (!people) {
+      std::cerr << "e911 audit serve: " << people.error().message << "\n";
+      return 2;
+    }
+    auditor::api::AuditApiOptions::Console console{std::move(*people), {}};
+    const auto& c = settings->console;
+    // No key configured: one of this process's own (sessions end with it).
+    console.options.cookie_key = c.cookie_key.empty() ? random_hex(32) : c.cookie_key;
+    console.options.session_lifetime = std::chrono::minutes(c.session_minutes);
+    console.options.identity_header = c.identity_header;
+    console.options.trusted_proxies = c.trusted_proxies;
+    options.console = std::move(console);
+  }
 
   // Block the stop and reload signals before any thread exists, so every
   // thread inherits the mask and sigwait() below is where they arrive.
@@ -196,7 +217,8 @@ int run_audit_serve(Args args) {
     net::ApiTokenFile tokens(api.tokens_file);
     auto store = auditor::open_audit_store(settings->store_url);
     observability::MetricsRegistry metrics;
-    auditor::api::AuditApiServer server(*store, tokens, settings->keyring, metrics, options);
+    const bool console = options.console.has_value();
+    auditor::api::AuditApiServer server(*store, tokens, settings->keyring, metrics, std::move(options));
     observability::ObservabilityServer observability(
         metrics, {},
         {config->get_or("metrics.bind", "127.0.0.1"), static_cast<std::uint16_t>(config->get_int("metrics.port"))});
@@ -206,9 +228,10 @@ int run_audit_serve(Args args) {
               {"port", server.port()},
               {"tls", server.tls()},
               {"clients", tokens.size()},
+              {"console", console},
               {"metrics_port", observability.port()}});
     std::cout << "e911 audit serve: " << (server.tls() ? "https" : "http") << " on " << server.bind_address() << ":"
-              << server.port() << ", metrics on " << observability.bind_address() << ":" << observability.port()
+              << server.port() << (console ? " (console under /console/)" : "") << ", metrics on " << observability.bind_address() << ":" << observability.port()
               << std::endl;
     for (;;) {
       int signal = 0;

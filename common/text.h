@@ -25,4 +25,8 @@ bool is_valid_utf8(std::string_view s);
 // The same, and without NUL or other C0 control characters (or DEL).
 bool is_clean_utf8(std::string_view s);
 
+// & < > " ' as entities: text safe in HTML element content and in quoted
+// attribute values (the notifier's e-mails, the audit console's pages).
+std::string html_escape(std::string_view text);
+
 }  // namespace e911

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "common/ip_address.h"
 #include "common/text.h"
 #include "consumers/auditor/journal/audit_entry.h"
 
@@ -35,6 +36,14 @@ const std::vector<ConfigKey>& auditor_config_keys() {
       ConfigKey::text("auditor.api.tls.cert.file"),
       ConfigKey::text("auditor.api.tls.key.file"),
       ConfigKey::integer("auditor.api.threads", 8, 1, 256),
+      // The audit console (console_service.h), served when a people file
+      // is set. The cookie key is a secret: auditor.console.cookie_key.file
+      // or E911_AUDITOR_CONSOLE_COOKIE_KEY[_FILE].
+      ConfigKey::text("auditor.console.people.file"),
+      ConfigKey::text("auditor.console.identity_header"),
+      ConfigKey::text("auditor.console.trusted_proxies"),
+      ConfigKey::integer("auditor.console.session_minutes", 30, 1, 1440),
+      ConfigKey::text("auditor.console.cookie_key"),
   };
   return keys;
 }
@@ -169,6 +178,38 @@ Result<AuditorSettings> auditor_settings(const Config& config, bool need_signer)
     return Error{"auditor.api.tls.cert.file and auditor.api.tls.key.file: give both (TLS) or neither"};
   }
   s.api.threads = static_cast<int>(config.get_int("auditor.api.threads"));
+
+  auto& c = s.console;
+  c.people_file = get(config, "auditor.console.people.file");
+  c.identity_header = get(config, "auditor.console.identity_header");
+  c.session_minutes = static_cast<int>(config.get_int("auditor.console.session_minutes"));
+  c.cookie_key = get(config, "auditor.console.cookie_key");
+  if (!c.cookie_key.empty() && c.cookie_key.size() < 32) {
+    return Error{"auditor.console.cookie_key: " + std::to_string(c.cookie_key.size()) +
+                 " bytes; at least 32 (e.g. `head -c 32 /dev/urandom > FILE`, named by auditor.console.cookie_key.file)"};
+  }
+  const std::string proxies = get(config, "auditor.console.trusted_proxies");
+  std::size_t pos = 0;
+  while (pos < proxies.size()) {
+    auto comma = proxies.find(',', pos);
+    if (comma == std::string::npos) comma = proxies.size();
+    const auto item = trim(std::string_view(proxies).substr(pos, comma - pos));
+    pos = comma + 1;
+    if (item.empty()) continue;
+    auto prefix = IpPrefix::parse(item);
+    if (!prefix) {
+      return Error{"auditor.console.trusted_proxies: " + quote_for_message(item) + ": " + prefix.error().message};
+    }
+    c.trusted_proxies.push_back(*prefix);
+  }
+  if (!c.identity_header.empty() && c.trusted_proxies.empty()) {
+    return Error{"auditor.console.identity_header: set, but auditor.console.trusted_proxies lists no proxy: the header "
+                 "would be believed from no one (list the SSO proxy's addresses)"};
+  }
+  if (c.identity_header.empty() && !c.trusted_proxies.empty()) {
+    return Error{"auditor.console.trusted_proxies: set, but auditor.console.identity_header is not: name the header "
+                 "the SSO proxy puts the identity in"};
+  }
   return s;
 }
 

@@ -29,6 +29,20 @@
 //   auditor.api.tokens.file        bearer token hashes, one "NAME SHA256HEX" per line
 //   auditor.api.tls.cert.file / auditor.api.tls.key.file   TLS when both are set
 //   auditor.api.threads            [8]
+//   auditor.console.people.file    the audit console's people and roles
+//                                  (console_people.h); the console is served
+//                                  under /console/ when it is set
+//   auditor.console.identity_header  the SSO proxy's identity header (e.g.
+//                                  X-Forwarded-User); empty: no SSO
+//   auditor.console.trusted_proxies  the proxy's addresses or prefixes,
+//                                  comma-separated: the only clients the
+//                                  header is believed from
+//   auditor.console.session_minutes [30] how long a session cookie lasts
+//   auditor.console.cookie_key.file the key of session cookies and CSRF
+//                                  tokens (at least 32 bytes; or
+//                                  E911_AUDITOR_CONSOLE_COOKIE_KEY); not set:
+//                                  a key generated at start (sessions end
+//                                  with the process)
 
 #include <chrono>
 #include <cstdint>
@@ -37,6 +51,7 @@
 #include <vector>
 
 #include "common/config.h"
+#include "common/ip_address.h"
 #include "common/result.h"
 #include "consumers/auditor/journal/entry_signer.h"
 
@@ -54,6 +69,14 @@ struct AuditApiSettings {
   std::string tokens_file;                // required to serve
   std::string tls_cert_file, tls_key_file;
   int threads = 8;
+};
+
+struct ConsoleSettings {
+  std::string people_file;  // empty: no console
+  std::string identity_header;
+  std::vector<IpPrefix> trusted_proxies;
+  int session_minutes = 30;
+  std::string cookie_key;  // empty: generated at start
 };
 
 // How the consumer retries a batch the store refused (the database down):
@@ -75,6 +98,7 @@ struct AuditorSettings {
   std::chrono::seconds verify_interval{3600};
   RetentionDays retention;
   AuditApiSettings api;
+  ConsoleSettings console;
 };
 
 // What `need_signer` says: the consumer and the purge command write

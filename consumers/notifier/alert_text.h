@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "common/sha256.h"
+#include "common/text.h"
 #include "consumers/notifier/emergency_call_view.h"
 #include "consumers/notifier/sms.h"
 
@@ -157,7 +158,7 @@ std::string webhook_signature(std::string_view key, std::string_view body);
 // injection); bidirectional overrides are dropped (a name must not be able
 // to reverse how a callback number reads); runs of spaces collapse.
 std::string clean_line(std::string_view text);
-// & < > " ' as entities.
-std::string html_escape(std::string_view text);
+// & < > " ' as entities (common/text.h).
+using e911::html_escape;
 
 }  // namespace e911::notifier

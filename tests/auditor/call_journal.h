@@ -36,6 +36,7 @@ struct CallSpec {
   std::string elin{};  // the ELIN conveyed; empty: none
   // Set: the location is the caller's registered one, validated or not.
   std::optional<bool> registered_validated{};
+  std::string pidf_lo{};  // the PIDF-LO conveyed; empty: none
 };
 
 struct RegistrationSpec {
@@ -121,6 +122,7 @@ class CallJournal {
     w.EndArray();
     text(w, "notify", c.notify);
     if (!c.elin.empty()) text(w, "elin", c.elin);
+    if (!c.pidf_lo.empty()) text(w, "pidf_lo", c.pidf_lo);
     w.EndObject();
     auto drafts = drafts_for_emergency_call(buf.GetString(), next_source("e911.emergency-calls"), kJournaledAt);
     ASSERT_TRUE(drafts.ok()) << drafts.error().message << "\n" << buf.GetString();

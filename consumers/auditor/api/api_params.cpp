@@ -165,11 +165,13 @@ std::optional<EpochMillis> parse_time_value(std::string_view text, bool end_of_d
 
 std::optional<ParamError> parse_calls_request(const QueryParams& params, CallsRequest& request) {
   request = CallsRequest{};
-  if (auto e = only_known(params, {"from", "to", "site", "caller", "class", "dispatchable", "notified", "elin",
-                                   "limit", "cursor", "format"})) {
+  if (auto e = only_known(params, {"from", "to", "site", "caller", "class", "dispatchable", "notified", "failed",
+                                   "escalated", "elin", "limit", "cursor", "format"})) {
     return e;
   }
-  if (auto e = read_filter(params, {"from", "to", "site", "caller", "class", "dispatchable", "notified", "elin"},
+  if (auto e = read_filter(params,
+                           {"from", "to", "site", "caller", "class", "dispatchable", "notified", "failed", "escalated",
+                            "elin"},
                            request.filter)) {
     return e;
   }

@@ -83,8 +83,8 @@ struct RegistrationsRequest {
   OutputFormat format = OutputFormat::json;
 };
 
-// GET /v1/calls: from, to, site, caller, class, dispatchable, notified, elin,
-// limit, cursor, format.
+// GET /v1/calls: from, to, site, caller, class, dispatchable, notified,
+// failed, escalated, elin, limit, cursor, format.
 std::optional<ParamError> parse_calls_request(const QueryParams& params, CallsRequest& request);
 // GET /v1/report: from, to, site, format.
 std::optional<ParamError> parse_report_request(const QueryParams& params, ReportRequest& request);

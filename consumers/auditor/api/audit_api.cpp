@@ -141,6 +141,29 @@ class AuditApiServer::Service {
     return r;
   }
 
+  // The journal's verification, fresh or as cached for verify_cache (one
+  // at a time: concurrent requests wait for it and share its result rather
+  // than each reading the whole journal). `cached`: whether it was.
+  console::JournalVerification verification(bool* cached = nullptr) {
+    std::lock_guard lock(verify_mu_);
+    const auto now = Clock::now();
+    if (cached) *cached = true;
+    if (!last_verify_ || verify_cache_.count() == 0 || now - last_verify_->when >= verify_cache_) {
+      if (cached) *cached = false;
+      const auto t0 = Clock::now();
+      VerifyResult fresh = verify_chain(entries_from(store_), keyring_);
+      last_verify_ = LastVerify{std::move(fresh), Clock::now(), now_millis()};
+      logger().info("journal verified",
+                    {{"ok", last_verify_->result.ok},
+                     {"entries", last_verify_->result.entries},
+                     {"last_seq", last_verify_->result.last_seq},
+                     {"first_bad_seq", last_verify_->result.first_bad_seq},
+                     {"duration_ms", static_cast<std::int64_t>(
+                                         std::chrono::duration<double, std::milli>(Clock::now() - t0).count())}});
+    }
+    return {last_verify_->result, last_verify_->at};
+  }
+
  private:
   // The security headers are the host's (response_headers), on every
   // response.
@@ -323,29 +346,9 @@ class AuditApiServer::Service {
   HttpResponse verify(Outcome& outcome, const QueryParams& params) {
     if (auto e = expect_no_parameters(params)) return bad_request(outcome, *e);
     bool cached = true;
-    VerifyResult result;
-    EpochMillis verified_at = 0;
-    {
-      // One verification at a time: concurrent requests wait for it and
-      // share its result rather than each reading the whole journal.
-      std::lock_guard lock(verify_mu_);
-      const auto now = Clock::now();
-      if (!last_verify_ || verify_cache_.count() == 0 || now - last_verify_->when >= verify_cache_) {
-        cached = false;
-        const auto t0 = Clock::now();
-        VerifyResult fresh = verify_chain(entries_from(store_), keyring_);
-        last_verify_ = LastVerify{std::move(fresh), Clock::now(), now_millis()};
-        logger().info("journal verified",
-                      {{"ok", last_verify_->result.ok},
-                       {"entries", last_verify_->result.entries},
-                       {"last_seq", last_verify_->result.last_seq},
-                       {"first_bad_seq", last_verify_->result.first_bad_seq},
-                       {"duration_ms", static_cast<std::int64_t>(
-                                           std::chrono::duration<double, std::milli>(Clock::now() - t0).count())}});
-      }
-      result = last_verify_->result;
-      verified_at = last_verify_->at;
-    }
+    const auto last = verification(&cached);
+    const VerifyResult& result = last.result;
+    const EpochMillis verified_at = last.verified_at;
     rapidjson::StringBuffer buf;
     JsonWriter w(buf);
     w.StartObject();
@@ -410,15 +413,28 @@ AuditApiServer::AuditApiServer(AuditStore& store, net::ApiTokenFile& tokens, Key
   // A small body still reaches the API, which says it takes none.
   http.max_body_bytes = 4096;
   http.response_headers = net::security_headers("default-src 'none'; frame-ancestors 'none'", http.tls != nullptr);
-  service_ = std::make_unique<Service>(store, tokens, std::move(keyring), std::move(metrics), options.verify_cache);
+  service_ = std::make_unique<Service>(store, tokens, keyring, metrics, options.verify_cache);
+  if (options.console) {
+    options.console->options.tls = http.tls != nullptr;
+    console_ = std::make_unique<console::ConsoleService>(
+        store, tokens, std::move(options.console->people), std::move(keyring),
+        [service = service_.get()] { return service->verification(); }, metrics, std::move(options.console->options));
+  }
   http.error_response = [service = service_.get()](int status, std::string_view message) {
     return service->refusal(status, message);
   };
+  // /console and below are the console's; everything else the API's, with
+  // its own rules unchanged.
   host(std::make_unique<net::HttpServer>(
-      [service = service_.get()](const net::HttpRequest& req) { return service->handle(req); }, std::move(http)));
+      [service = service_.get(), console = console_.get()](const net::HttpRequest& req) {
+        if (console && console::is_console_path(req.path)) return console->handle(req);
+        return service->handle(req);
+      },
+      std::move(http)));
   logger().info("audit API listening", {{"address", bind_address()},
                                         {"port", port()},
                                         {"tls", tls()},
+                                        {"console", console_ != nullptr},
                                         {"threads", options.listen.max_threads}});
 }
 

@@ -12,6 +12,9 @@
 //   GET /v1/verify           verify_chain over the whole journal (cached for
 //                            AuditApiOptions::verify_cache)
 //   GET /healthz             liveness and the store's reachability; no token
+//   /console/...             the audit console (console_service.h), when
+//                            AuditApiOptions::console is set: its own
+//                            sign-in, methods and headers
 //
 // Everything but /healthz needs `Authorization: Bearer <token>`, checked
 // against the tokens file (api_tokens.h); otherwise 401 with
@@ -34,12 +37,15 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "common/net/hosted_endpoint.h"
 #include "common/observability/metrics_registry.h"
 #include "common/net/api_tokens.h"
 #include "consumers/auditor/store/audit_store.h"
+#include "consumers/auditor/console/console_people.h"
+#include "consumers/auditor/console/console_service.h"
 #include "consumers/auditor/journal/entry_signer.h"
 
 namespace e911::auditor::api {
@@ -50,6 +56,13 @@ struct AuditApiOptions {
   // verified anew (0: every request verifies). Verifying reads the whole
   // journal: a million entries take 20 s to 1.5 min.
   std::chrono::seconds verify_cache{60};
+  // The audit console under /console/ (console_service.h), when set: who
+  // may use it and its sessions. Its `tls` follows the listener's.
+  struct Console {
+    console::People people;
+    console::ConsoleOptions options;
+  };
+  std::optional<Console> console{};
 };
 
 class AuditApiServer final : public net::HostedEndpoint {
@@ -66,6 +79,7 @@ class AuditApiServer final : public net::HostedEndpoint {
 
  private:
   std::unique_ptr<Service> service_;
+  std::unique_ptr<console::ConsoleService> console_;
 };
 
 }  // namespace e911::auditor::api

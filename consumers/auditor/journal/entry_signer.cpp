@@ -368,6 +368,13 @@ std::optional<Error> Keyring::add_verifier_of(const Signer& signer) {
 
 bool Keyring::contains(std::string_view key_id) const { return keys_.find(key_id) != keys_.end(); }
 
+std::vector<std::string> Keyring::key_ids() const {
+  std::vector<std::string> ids;
+  ids.reserve(keys_.size());
+  for (const auto& [id, key] : keys_) ids.push_back(id);
+  return ids;
+}
+
 Result<VerifiedSignature> Keyring::verify(const AuditEntry& entry) const {
   const auto found = keys_.find(entry.key_id);
   if (found == keys_.end()) return Error{"unknown key id " + shown(entry.key_id)};

@@ -21,6 +21,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/result.h"
 #include "consumers/auditor/journal/audit_entry.h"
@@ -106,6 +107,8 @@ class Keyring {
 
   bool contains(std::string_view key_id) const;
   std::size_t size() const { return keys_.size(); }
+  // The key ids, sorted (what the audit console shows; never a key).
+  std::vector<std::string> key_ids() const;
 
   // Checks entry.signature: the key named by entry.key_id signed it, with
   // that key's algorithm, its header names that key, and its claims are

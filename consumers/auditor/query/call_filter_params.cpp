@@ -50,7 +50,8 @@ std::optional<FilterProblem> read_call_filter(const ParameterLookup& lookup, std
     filter.call_class = *v;
   }
   for (const auto& [name, target] :
-       {std::pair{"dispatchable", &filter.dispatchable}, std::pair{"notified", &filter.notified}}) {
+       {std::pair{"dispatchable", &filter.dispatchable}, std::pair{"notified", &filter.notified},
+        std::pair{"failed", &filter.failed}, std::pair{"escalated", &filter.escalated}}) {
     if (const auto* v = value(name)) {
       if (*v == "true" || *v == "yes") {
         *target = true;

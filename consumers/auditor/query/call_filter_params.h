@@ -11,6 +11,8 @@
 //   site, caller  non-empty text
 //   class         emergency or test
 //   dispatchable, notified   true or false (yes or no)
+//   failed, escalated        true or false (yes or no): whether some alert
+//                 of the call failed, was escalated
 //   elin          an E.164 number ('+', then 8 to 15 digits): the calls
 //                 that were conveyed that ELIN
 // Pure: each front end words the problem its own way.
@@ -32,7 +34,7 @@ struct FilterProblem {
     not_after,    // to is not after from
     empty,        // site, caller
     not_a_class,  // class
-    not_a_bool,   // dispatchable, notified
+    not_a_bool,   // dispatchable, notified, failed, escalated
     not_e164,     // elin
   };
   std::string name;   // the parameter ("from"), without any option dashes
@@ -45,7 +47,7 @@ struct FilterProblem {
 using ParameterLookup = std::function<const std::string*(std::string_view name)>;
 
 // Reads the parameters of `names` (a subset of from, to, site, caller,
-// class, dispatchable, notified, elin) into `filter`; the first problem, in
+// class, dispatchable, notified, failed, escalated, elin) into `filter`; the first problem, in
 // that order.
 std::optional<FilterProblem> read_call_filter(const ParameterLookup& lookup, std::initializer_list<std::string_view> names,
                                               CallFilter& filter);

@@ -57,6 +57,22 @@ Conditions call_conditions(const CallFilter& f) {
   }
   if (f.notified) c.add("notified = ?", {Poco::Int64{*f.notified ? 1 : 0}});
   if (f.elin) c.add("elin = ?", {*f.elin});
+  if (f.failed) c.add(*f.failed ? "alerts_failed > 0" : "alerts_failed = 0");
+  if (f.escalated) c.add(*f.escalated ? "alerts_escalated > 0" : "alerts_escalated = 0");
+  if (f.sites) {
+    if (f.sites->empty()) {
+      c.add("1 = 0");
+    } else {
+      // One placeholder per site, each bound.
+      std::string in = "site_id IN (";
+      std::vector<SqlParam> values;
+      for (const auto& site : *f.sites) {
+        in += values.empty() ? "?" : ", ?";
+        values.emplace_back(site);
+      }
+      c.add(in + ")", std::move(values));
+    }
+  }
   return c;
 }
 
@@ -296,6 +312,7 @@ ComplianceReport compliance_report(AuditStore& store, const CallFilter& filter) 
   report.filter.to = filter.to;
   report.filter.site = filter.site;
   report.filter.call_class = filter.call_class;
+  report.filter.sites = filter.sites;
   CallFilter covered = report.filter;  // caller, dispatchable, notified do not restrict a report
   const auto c = call_conditions(covered);
 

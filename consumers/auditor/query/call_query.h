@@ -31,6 +31,12 @@ struct CallFilter {
   std::optional<bool> dispatchable;
   std::optional<bool> notified;
   std::optional<std::string> elin;        // the ELIN conveyed (E.164), exact
+  std::optional<bool> failed;             // some alert given up without delivery (alerts_failed > 0), or none
+  std::optional<bool> escalated;          // some alert escalated (alerts_escalated > 0), or none
+  // site_id one of these (an empty set matches nothing): the sites a
+  // console user may see (consumers/auditor/console/console_access.h),
+  // applied with `site` when both are given.
+  std::optional<std::vector<std::string>> sites;
 };
 
 inline constexpr std::size_t kDefaultPageSize = 100;

@@ -1,0 +1,549 @@
+#include "consumers/auditor/console/console_service.h"
+
+#include <chrono>
+#include <exception>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+#include "common/encoding.h"
+#include "common/log.h"
+#include "common/sha256.h"
+#include "common/text.h"
+#include "consumers/auditor/api/api_params.h"
+#include "consumers/auditor/console/bundle_download.h"
+#include "consumers/auditor/console/console_access.h"
+#include "consumers/auditor/console/console_assets.h"
+#include "consumers/auditor/console/console_pages.h"
+#include "consumers/auditor/console/csrf_token.h"
+#include "consumers/auditor/console/entry_check.h"
+#include "consumers/auditor/console/request_cookies.h"
+#include "consumers/auditor/console/session_cookie.h"
+#include "consumers/auditor/query/call_query.h"
+#include "consumers/auditor/query/call_rendering.h"
+
+namespace e911::auditor::console {
+
+using net::HttpRequest;
+using net::HttpResponse;
+
+namespace {
+
+constexpr const char* kHtml = "text/html; charset=utf-8";
+constexpr const char* kCsv = "text/csv; charset=utf-8; header=present";
+// The export reads every page of the filter; past this many calls it asks
+// for a narrower filter rather than hold them all.
+constexpr std::size_t kMaxExportCalls = 100'000;
+constexpr std::size_t kMaxCallIdSegmentBytes = 3 * api::kMaxCallIdBytes;
+
+const Logger& logger() {
+  static const Logger log("audit-console");
+  return log;
+}
+
+// What one request ended as, for the log line.
+struct Outcome {
+  std::string page = "other";
+  int status = 0;
+  std::string identity, role;
+};
+
+// The query string without the parameters a form sent empty ("site=" for
+// any site), which the API's rules would refuse.
+std::string without_empty_values(std::string_view query) {
+  std::string out;
+  std::size_t pos = 0;
+  while (pos <= query.size()) {
+    auto amp = query.find('&', pos);
+    if (amp == std::string_view::npos) amp = query.size();
+    const auto part = query.substr(pos, amp - pos);
+    if (!(part.size() >= 1 && part.back() == '=' && part.find('=') == part.size() - 1) && !part.empty()) {
+      if (!out.empty()) out += '&';
+      out += part;
+    }
+    pos = amp + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+bool is_console_path(std::string_view path) {
+  return path == kConsolePrefix || path.starts_with(std::string(kConsolePrefix) + "/");
+}
+
+class ConsoleService::Impl {
+ public:
+  Impl(AuditStore& store, net::ApiTokenFile& tokens, People people, Keyring keyring,
+       std::function<JournalVerification()> verification, observability::MetricsRegistry metrics,
+       ConsoleOptions options)
+      : metrics_(std::move(metrics)),
+        store_(store),
+        tokens_(tokens),
+        people_(std::move(people)),
+        keyring_(std::move(keyring)),
+        verification_(std::move(verification)),
+        options_(std::move(options)),
+        views_(metrics_.counter("audit_console", "views", "Audit console pages shown, by page")),
+        exports_(metrics_.counter("audit_console", "exports", "Audit console exports downloaded, by kind")),
+        refusals_(metrics_.counter("audit_console", "refusals",
+                                   "Audit console requests refused (sign-in, session, CSRF, access), by reason")) {
+    if (options_.cookie_key.size() < kMinCookieKeyBytes) {
+      throw std::invalid_argument("audit console: the cookie key must be at least " +
+                                  std::to_string(kMinCookieKeyBytes) + " bytes");
+    }
+  }
+
+  HttpResponse handle(const HttpRequest& req) {
+    Outcome outcome;
+    HttpResponse resp;
+    try {
+      resp = answer(req, outcome);
+    } catch (const std::exception& e) {
+      logger().error("audit console request failed", {{"page", outcome.page}, {"identity", outcome.identity},
+                                                       {"error", e.what()}});
+      resp = page(outcome, 500, "Something went wrong",
+                  message_body("Something went wrong", "The request could not be answered (see the server's log)."),
+                  nullptr);
+    }
+    const LogLevel level = outcome.status >= 500   ? LogLevel::error
+                           : outcome.status >= 400 ? LogLevel::warn
+                                                   : LogLevel::info;
+    logger().log(level, "audit console request",
+                 {{"method", req.method.size() <= 16 ? req.method : std::string("?")},
+                  {"page", outcome.page},
+                  {"status", outcome.status},
+                  {"identity", outcome.identity},
+                  {"role", outcome.role},
+                  {"remote", req.client_address}});
+    return resp;
+  }
+
+ private:
+  // ---- responses ----
+
+  static HttpResponse html_response(Outcome& outcome, int status, std::string body) {
+    HttpResponse r;
+    outcome.status = status;
+    r.status = status;
+    r.content_type = kHtml;
+    r.body = std::move(body);
+    r.set("Content-Security-Policy", std::string(kConsoleCsp));
+    return r;
+  }
+
+  static HttpResponse page(Outcome& outcome, int status, std::string_view title, const std::string& body,
+                           const Viewer* viewer, Section section = Section::none) {
+    return html_response(outcome, status, render_page(title, section, viewer, body));
+  }
+
+  static HttpResponse redirect(Outcome& outcome, std::string_view to) {
+    HttpResponse r;
+    outcome.status = 303;
+    r.status = 303;
+    r.set("Location", std::string(to));
+    return r;
+  }
+
+  HttpResponse refuse(Outcome& outcome, std::string_view reason, int status, std::string_view heading,
+                      std::string_view message) {
+    refusals_.Add({{"reason", std::string(reason)}}).Increment();
+    logger().warn("audit console refused a request",
+                  {{"reason", reason}, {"page", outcome.page}, {"identity", outcome.identity}});
+    return page(outcome, status, heading, message_body(heading, message), nullptr);
+  }
+
+  // To the sign-in form, forgetting a session cookie that did not hold.
+  HttpResponse to_sign_in(Outcome& outcome, std::string_view reason, bool clear_cookie) {
+    refusals_.Add({{"reason", std::string(reason)}}).Increment();
+    auto r = redirect(outcome, kSignInPath);
+    if (clear_cookie) r.headers.push_back({"Set-Cookie", set_cookie(kSessionCookie, "", 0, options_.tls)});
+    return r;
+  }
+
+  HttpResponse bad_parameter(Outcome& outcome, const Viewer* viewer, const net::ParamError& e) {
+    refusals_.Add({{"reason", "bad-parameter"}}).Increment();
+    // The API's messages already name the parameter and quote the value.
+    return page(outcome, 400, "Bad request", message_body("Bad request", e.message), viewer);
+  }
+
+  void viewed(const Outcome& outcome) { views_.Add({{"page", outcome.page}}).Increment(); }
+
+  // ---- who ----
+
+  struct Who {
+    std::optional<Viewer> viewer;
+    std::optional<HttpResponse> refused;  // set: answer this
+  };
+
+  // The SSO header first: from a proxy it says who it is; from anyone else
+  // it is an attempt to pass as someone.
+  Who who_is(const HttpRequest& req, Outcome& outcome, bool redirect_when_none) {
+    Who who;
+    if (!options_.identity_header.empty()) {
+      if (const auto header = req.header(options_.identity_header)) {
+        if (!address_in(req.client_address, options_.trusted_proxies)) {
+          who.refused = refuse(outcome, "untrusted-identity-header", 403, "Sign-in refused",
+                               "An identity header is only accepted from the single sign-on proxy.");
+          return who;
+        }
+        auto v = viewer_of(people_, trim(*header));
+        if (!v) {
+          who.refused = refuse(outcome, "unknown-identity", 403, "Not allowed",
+                               "You are signed in, but the console's people file does not list you.");
+          return who;
+        }
+        v->sso = true;
+        v->csrf = csrf_token(options_.cookie_key, "sso\n" + v->identity);
+        outcome.identity = v->identity;
+        outcome.role = std::string(role_name(v->role));
+        who.viewer = std::move(v);
+        return who;
+      }
+    }
+    const auto cookie = cookie_value(req, kSessionCookie);
+    if (!cookie || cookie->empty()) {
+      if (redirect_when_none) who.refused = to_sign_in(outcome, "no-session", false);
+      return who;
+    }
+    const auto check = decode_session(*cookie, options_.cookie_key, options_.clock());
+    if (check.outcome != SessionCheck::Outcome::valid) {
+      if (redirect_when_none) who.refused = to_sign_in(outcome, outcome_name(check.outcome), true);
+      return who;
+    }
+    // The people file as it is now: a removed person, or a changed role or
+    // sites, ends the session.
+    auto v = viewer_of(people_, check.session.identity);
+    if (!v || v->role != check.session.role || v->sites != check.session.sites) {
+      if (redirect_when_none) who.refused = to_sign_in(outcome, "revoked", true);
+      return who;
+    }
+    v->csrf = csrf_token(options_.cookie_key, "session\n" + *cookie);
+    outcome.identity = v->identity;
+    outcome.role = std::string(role_name(v->role));
+    who.viewer = std::move(v);
+    return who;
+  }
+
+  // ---- the router ----
+
+  HttpResponse answer(const HttpRequest& req, Outcome& outcome) {
+    if (req.target.size() > api::kMaxRequestTargetBytes) {
+      return page(outcome, 414, "Bad request", message_body("Bad request", "The address is too long."), nullptr);
+    }
+    std::string path, query;
+    if (auto e = api::split_request_target(req.target, path, query)) return bad_parameter(outcome, nullptr, *e);
+
+    if (path.starts_with(kAssetsPath)) {
+      outcome.page = "asset";
+      if (req.method != "GET") return method_not_allowed(outcome, "GET");
+      const auto asset = console_asset(std::string_view(path).substr(kAssetsPath.size()));
+      if (!asset) return page(outcome, 404, "Not found", message_body("Not found", "No such file."), nullptr);
+      HttpResponse r;
+      outcome.status = 200;
+      r.content_type = std::string(asset->content_type);
+      r.body = std::string(asset->body);
+      r.set("Content-Security-Policy", std::string(kConsoleCsp));
+      return r;
+    }
+    if (path == kSignInPath) {
+      outcome.page = "sign-in";
+      if (req.method == "GET") return sign_in_form(req, outcome, "", 200);
+      if (req.method == "POST") return sign_in(req, outcome);
+      return method_not_allowed(outcome, "GET, POST");
+    }
+    if (path == kSignOutPath) {
+      outcome.page = "sign-out";
+      if (req.method != "POST") return method_not_allowed(outcome, "POST");
+      return sign_out(req, outcome);
+    }
+
+    // Everything else: pages, GET only, signed in.
+    if (req.method != "GET") return method_not_allowed(outcome, "GET");
+    if (!req.body.empty() || req.header("Transfer-Encoding")) {
+      auto r = page(outcome, 413, "Bad request", message_body("Bad request", "A page request takes no body."), nullptr);
+      r.close = true;
+      return r;
+    }
+    Who who = who_is(req, outcome, true);
+    if (who.refused) return std::move(*who.refused);
+    const Viewer& viewer = *who.viewer;
+
+    if (path == kConsolePrefix || path == std::string(kConsolePrefix) + "/") {
+      outcome.page = "home";
+      return redirect(outcome, kCallsPath);
+    }
+    net::QueryParams params;
+    if (auto e = net::parse_query(without_empty_values(query), params)) return bad_parameter(outcome, &viewer, *e);
+    if (path == kCallsPath) {
+      outcome.page = "calls";
+      return calls(outcome, viewer, params);
+    }
+    if (path == kCallsCsvPath) {
+      outcome.page = "calls-csv";
+      return calls_csv(outcome, viewer, params);
+    }
+    if (path.starts_with(std::string(kCallsPath) + "/")) {
+      outcome.page = "call";
+      return call(outcome, viewer, params, std::string_view(path).substr(kCallsPath.size() + 1));
+    }
+    if (path == kOverviewPath) {
+      outcome.page = "overview";
+      return overview(outcome, viewer, params);
+    }
+    if (path == kIntegrityPath) {
+      outcome.page = "integrity";
+      return integrity(outcome, viewer, params);
+    }
+    if (path == kBundlePath) {
+      outcome.page = "bundle";
+      return bundle(outcome, viewer, params);
+    }
+    outcome.page = "other";
+    return page(outcome, 404, "Not found", message_body("Not found", "The console has no such page."), &viewer);
+  }
+
+  HttpResponse method_not_allowed(Outcome& outcome, std::string_view allow) {
+    auto r = page(outcome, 405, "Not allowed",
+                  message_body("Not allowed", "The console is read-only: this method is not allowed here."), nullptr);
+    r.set("Allow", std::string(allow));
+    return r;
+  }
+
+  // ---- sign-in and sign-out ----
+
+  HttpResponse sign_in_form(const HttpRequest& req, Outcome& outcome, std::string_view problem, int status) {
+    if (status == 200) {
+      Who who = who_is(req, outcome, false);
+      if (who.refused) return std::move(*who.refused);
+      if (who.viewer) return redirect(outcome, kCallsPath);
+      views_.Add({{"page", "sign-in"}}).Increment();
+    }
+    // A fresh binding for the form's CSRF token, in a cookie of its own.
+    const std::string nonce = random_hex(16);
+    auto r = page(outcome, status, "Sign in", sign_in_body(csrf_token(options_.cookie_key, "sign-in\n" + nonce), problem),
+                  nullptr);
+    r.headers.push_back({"Set-Cookie", set_cookie(kSignInCookie, nonce, 600, options_.tls)});
+    return r;
+  }
+
+  std::optional<net::QueryParams> form_of(const HttpRequest& req) {
+    const auto type = req.header("Content-Type");
+    if (!type || !to_lower_ascii(*type).starts_with("application/x-www-form-urlencoded")) return std::nullopt;
+    net::QueryParams form;
+    if (net::parse_query(req.body, form)) return std::nullopt;
+    return form;
+  }
+
+  HttpResponse sign_in(const HttpRequest& req, Outcome& outcome) {
+    // The SSO header from elsewhere than the proxy is refused here too.
+    Who who = who_is(req, outcome, false);
+    if (who.refused) return std::move(*who.refused);
+    const auto form = form_of(req);
+    const auto nonce = cookie_value(req, kSignInCookie);
+    const auto csrf = form ? form->find("csrf") : net::QueryParams::const_iterator{};
+    if (!form || !nonce || csrf == form->end() ||
+        !csrf_token_matches(options_.cookie_key, "sign-in\n" + *nonce, csrf->second)) {
+      return refuse(outcome, "csrf", 403, "Sign-in refused",
+                    "The sign-in form was not sent from this console (or it expired): open the sign-in page again.");
+    }
+    const auto token = form->find("token");
+    const auto check = token == form->end() ? net::ApiTokenFile::Check{} : tokens_.check(token->second);
+    if (check.outcome == net::ApiTokenFile::Outcome::unavailable) {
+      return page(outcome, 503, "Sign-in unavailable",
+                  message_body("Sign-in unavailable", "The server's tokens file cannot be used (see its log)."),
+                  nullptr);
+    }
+    if (check.outcome != net::ApiTokenFile::Outcome::accepted) {
+      refusals_.Add({{"reason", "bad-token"}}).Increment();
+      return sign_in_form(req, outcome, "That token was not accepted.", 401);
+    }
+    auto viewer = viewer_of(people_, check.name);
+    if (!viewer) {
+      outcome.identity = check.name;
+      refusals_.Add({{"reason", "unknown-identity"}}).Increment();
+      return sign_in_form(req, outcome, "This token is valid, but the console's people file does not list its owner.",
+                          403);
+    }
+    ConsoleSession session{viewer->identity, viewer->role, viewer->sites,
+                           options_.clock() + std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                  options_.session_lifetime)
+                                                  .count()};
+    outcome.identity = viewer->identity;
+    outcome.role = std::string(role_name(viewer->role));
+    logger().info("audit console sign-in", {{"identity", outcome.identity}, {"role", outcome.role}});
+    auto r = redirect(outcome, kCallsPath);
+    r.headers.push_back({"Set-Cookie", set_cookie(kSessionCookie, encode_session(session, options_.cookie_key),
+                                                  options_.session_lifetime.count(), options_.tls)});
+    r.headers.push_back({"Set-Cookie", set_cookie(kSignInCookie, "", 0, options_.tls)});
+    return r;
+  }
+
+  HttpResponse sign_out(const HttpRequest& req, Outcome& outcome) {
+    Who who = who_is(req, outcome, false);
+    if (who.refused) return std::move(*who.refused);
+    if (!who.viewer) return to_sign_in(outcome, "no-session", true);
+    const auto form = form_of(req);
+    const auto csrf = form ? form->find("csrf") : net::QueryParams::const_iterator{};
+    // viewer.csrf is the token bound to this very session cookie.
+    if (!form || csrf == form->end() || !constant_time_equal(csrf->second, who.viewer->csrf)) {
+      return refuse(outcome, "csrf", 403, "Sign-out refused", "The sign-out form was not sent from this console.");
+    }
+    logger().info("audit console sign-out", {{"identity", outcome.identity}, {"role", outcome.role}});
+    auto r = redirect(outcome, kSignInPath);
+    r.headers.push_back({"Set-Cookie", set_cookie(kSessionCookie, "", 0, options_.tls)});
+    return r;
+  }
+
+  // ---- pages ----
+
+  HttpResponse calls(Outcome& outcome, const Viewer& viewer, const net::QueryParams& params) {
+    api::CallsRequest request;
+    if (auto e = api::parse_calls_request(params, request)) return bad_parameter(outcome, &viewer, *e);
+    restrict_to_viewer(viewer, request.filter);
+    auto result = query_calls(store_, request.filter, request.page);
+    if (!result) return bad_parameter(outcome, &viewer, {api::parameter_named_by(result.error().message), result.error().message});
+    CallsView view{params, std::move(result->calls), std::move(result->next_cursor)};
+    viewed(outcome);
+    return page(outcome, 200, "Calls", calls_body(view), &viewer, Section::calls);
+  }
+
+  HttpResponse calls_csv(Outcome& outcome, const Viewer& viewer, net::QueryParams params) {
+    // The whole filtered list, whatever page the list showed.
+    params.erase("cursor");
+    params.erase("limit");
+    params.erase("format");
+    api::CallsRequest request;
+    if (auto e = api::parse_calls_request(params, request)) return bad_parameter(outcome, &viewer, *e);
+    restrict_to_viewer(viewer, request.filter);
+    std::string body = calls_csv_header();
+    PageRequest pr{kMaxPageSize, {}};
+    std::size_t rows = 0;
+    for (;;) {
+      auto result = query_calls(store_, request.filter, pr);
+      if (!result) return bad_parameter(outcome, &viewer, {"", result.error().message});
+      for (const auto& c : result->calls) body += call_csv_row(c);
+      rows += result->calls.size();
+      if (result->next_cursor.empty()) break;
+      if (rows >= kMaxExportCalls) {
+        refusals_.Add({{"reason", "export-too-large"}}).Increment();
+        return page(outcome, 413, "Too many calls",
+                    message_body("Too many calls", "More than " + std::to_string(kMaxExportCalls) +
+                                                       " calls match: choose a shorter period or a narrower filter."),
+                    &viewer);
+      }
+      pr.cursor = std::move(result->next_cursor);
+    }
+    exports_.Add({{"kind", "calls-csv"}}).Increment();
+    logger().info("audit console export", {{"kind", "calls-csv"}, {"identity", outcome.identity},
+                                           {"role", outcome.role}, {"calls", static_cast<std::int64_t>(rows)}});
+    HttpResponse r;
+    outcome.status = 200;
+    r.content_type = kCsv;
+    r.body = std::move(body);
+    r.set("Content-Disposition", "attachment; filename=\"calls.csv\"");
+    return r;
+  }
+
+  HttpResponse no_such_call(Outcome& outcome, const Viewer& viewer) {
+    // The same answer whether the call is missing or another site's.
+    return page(outcome, 404, "No such call", message_body("No such call", "The journal has no call with this id."),
+                &viewer);
+  }
+
+  HttpResponse call(Outcome& outcome, const Viewer& viewer, const net::QueryParams& params, std::string_view segment) {
+    if (auto e = api::expect_no_parameters(params)) return bad_parameter(outcome, &viewer, *e);
+    if (segment.empty() || segment.find('/') != std::string_view::npos || segment.size() > kMaxCallIdSegmentBytes) {
+      return no_such_call(outcome, viewer);
+    }
+    // The API's rules for a call id in a path (decoded, clean UTF-8, its
+    // length).
+    api::Route route;
+    if (auto e = api::route_of("/v1/calls/" + std::string(segment), route)) return bad_parameter(outcome, &viewer, *e);
+    auto detail = call_detail(store_, route.call_id);
+    if (!detail || !may_see_call(viewer, detail->call)) {
+      if (detail) refusals_.Add({{"reason", "other-site"}}).Increment();
+      return no_such_call(outcome, viewer);
+    }
+    CallView view;
+    view.checks.reserve(detail->entries.size());
+    for (const auto& e : detail->entries) view.checks.push_back(check_entry(e, keyring_));
+    view.detail = std::move(*detail);
+    view.chain = verification_().result;
+    viewed(outcome);
+    logger().info("audit console call viewed", {{"identity", outcome.identity}, {"call_id", view.detail.call.call_id}});
+    return page(outcome, 200, "Call " + view.detail.call.call_id, call_body(view), &viewer, Section::calls);
+  }
+
+  HttpResponse overview(Outcome& outcome, const Viewer& viewer, const net::QueryParams& params) {
+    api::ReportRequest request;
+    if (auto e = api::parse_report_request(params, request)) return bad_parameter(outcome, &viewer, *e);
+    restrict_to_viewer(viewer, request.filter);
+    OverviewView view{params, compliance_report(store_, request.filter), {}};
+    viewed(outcome);
+    return page(outcome, 200, "Compliance overview", overview_body(view), &viewer, Section::overview);
+  }
+
+  HttpResponse integrity(Outcome& outcome, const Viewer& viewer, const net::QueryParams& params) {
+    if (auto e = net::only_known(params, {"from", "to"})) return bad_parameter(outcome, &viewer, *e);
+    api::ReportRequest period;
+    if (auto e = api::parse_report_request(params, period)) return bad_parameter(outcome, &viewer, *e);
+    IntegrityView view;
+    view.params = params;
+    const auto v = verification_();
+    view.chain = v.result;
+    view.verified_at = v.verified_at;
+    if (const auto head = store_.last_entry()) {
+      view.head_seq = head->seq;
+      view.head_hash = head->hash;
+    }
+    view.key_ids = keyring_.key_ids();
+    view.may_export = may_export_journal(viewer);
+    viewed(outcome);
+    return page(outcome, 200, "Integrity", integrity_body(view), &viewer, Section::integrity);
+  }
+
+  HttpResponse bundle(Outcome& outcome, const Viewer& viewer, const net::QueryParams& params) {
+    if (!may_export_journal(viewer)) {
+      // The journal's entries are every site's.
+      return refuse(outcome, "not-allowed", 403, "Not allowed",
+                    "The journal's signed exports cover every site: auditors download them.");
+    }
+    if (auto e = net::only_known(params, {"from", "to"})) return bad_parameter(outcome, &viewer, *e);
+    api::ReportRequest period;
+    if (auto e = api::parse_report_request(params, period)) return bad_parameter(outcome, &viewer, *e);
+    std::string zip = bundle_zip(store_, {period.filter.from, period.filter.to}, options_.clock());
+    exports_.Add({{"kind", "bundle"}}).Increment();
+    logger().info("audit console export", {{"kind", "bundle"}, {"identity", outcome.identity}, {"role", outcome.role}});
+    HttpResponse r;
+    outcome.status = 200;
+    r.content_type = "application/zip";
+    r.body = std::move(zip);
+    r.set("Content-Disposition", "attachment; filename=\"audit-bundle.zip\"");
+    return r;
+  }
+
+  observability::MetricsRegistry metrics_;  // keeps the families below alive
+  AuditStore& store_;
+  net::ApiTokenFile& tokens_;
+  const People people_;
+  const Keyring keyring_;
+  const std::function<JournalVerification()> verification_;
+  const ConsoleOptions options_;
+  prometheus::Family<prometheus::Counter>& views_;
+  prometheus::Family<prometheus::Counter>& exports_;
+  prometheus::Family<prometheus::Counter>& refusals_;
+};
+
+ConsoleService::ConsoleService(AuditStore& store, net::ApiTokenFile& tokens, People people, Keyring keyring,
+                               std::function<JournalVerification()> verification,
+                               observability::MetricsRegistry metrics, ConsoleOptions options)
+    : impl_(std::make_unique<Impl>(store, tokens, std::move(people), std::move(keyring), std::move(verification),
+                                   std::move(metrics), std::move(options))) {}
+
+ConsoleService::~ConsoleService() = default;
+
+HttpResponse ConsoleService::handle(const HttpRequest& request) { return impl_->handle(request); }
+
+}  // namespace e911::auditor::console
