@@ -196,6 +196,13 @@ def browser_flow(port, shots):
         check(overall[:4] == ["4", "1", "75.0 %", "50.0 %"], "overall figures: %s" % overall)
         sites = page.evaluate("[...document.querySelectorAll('#compliance tbody th')].map(th => th.textContent)")
         check(sites == ["austin-hq", "london-hq", "All sites"], "sites: %s" % sites)
+        charts = page.evaluate("[...document.querySelectorAll('figure.chart svg')]"
+                               ".map(s => [s.closest('figure').id, s.getBoundingClientRect().width > 0])")
+        check(charts == [["chart-sites", True], ["chart-latency", True], ["chart-days", True]],
+              "the overview's charts, drawn: %s" % charts)
+        failing = page.evaluate("[...document.querySelectorAll('#failing tbody tr td:first-child')]"
+                                ".map(td => td.textContent)")
+        check(len(failing) >= 2, "the calls not dispatchable or not notified (1 and 2 of 4): %s" % failing)
         screenshot(page, shots, "5-overview")
 
         page.goto(base + "/console/integrity")

@@ -180,7 +180,8 @@ TEST(ConsolePages, EveryValueShownIsEscapedAndNoPageHasInlineScriptOrStyle) {
   e.hash = kHostile;
   cv.detail.entries = {e};
   cv.checks = {{false, kHostile}};
-  OverviewView ov{params, {}, {}};
+  OverviewView ov;
+  ov.params = params;
   ov.report.sites.push_back({});
   ov.report.sites.back().site_id = kHostile;
   IntegrityView iv;
@@ -219,15 +220,32 @@ TEST(ConsolePages, LinksKeepTheFilterPercentEncodedAndTheExportDropsThePaging) {
   EXPECT_NE(body.find("id=\"no-calls\""), std::string::npos);
 }
 
-TEST(ConsolePages, TheOverviewHasOnePlaceForAChart) {
+TEST(ConsolePages, TheOverviewShowsEachChartWithItsNumbersAndTheCallsThatFellShort) {
   OverviewView ov;
   ov.report.overall.emergency_calls = 4;
   ov.report.overall.dispatchable = 3;
-  EXPECT_EQ(overview_body(ov).find("overview-chart"), std::string::npos);
-  ov.chart_svg = "<svg xmlns=\"http://www.w3.org/2000/svg\"></svg>";
-  const auto body = overview_body(ov);
-  EXPECT_NE(body.find("<figure class=\"chart\" id=\"overview-chart\"><svg xmlns"), std::string::npos) << body;
+  auto body = overview_body(ov);
+  EXPECT_EQ(body.find("<figure"), std::string::npos);
+  EXPECT_NE(body.find("id=\"failing-none\""), std::string::npos) << body;
+  EXPECT_EQ(body.find("id=\"registrations\""), std::string::npos) << "shown only when given (auditors)";
+  ov.charts.push_back({"chart-latency", "Alert <latency>", "<svg xmlns=\"http://www.w3.org/2000/svg\"></svg>",
+                       "3 calls under 1 s & 1 over 60 s"});
+  CallRow short_call;
+  short_call.call_id = "c-<1>";
+  short_call.site_id = "austin-hq";
+  ov.failing_calls.push_back({short_call, {"not dispatchable (location source none)", "2 alerts failed"}});
+  ov.failing_total = 3;
+  ov.registrations = RegistrationStatus{0, 12 * 3'600'000, 5, 4, 1, 2, 1, 0};
+  body = overview_body(ov);
+  EXPECT_NE(body.find("<figure class=\"chart\" id=\"chart-latency\"><svg xmlns"), std::string::npos) << body;
+  EXPECT_NE(body.find("Alert &lt;latency&gt;"), std::string::npos) << body;
+  EXPECT_NE(body.find("3 calls under 1 s &amp; 1 over 60 s"), std::string::npos) << body;
   EXPECT_NE(body.find("<td>75.0 %</td>"), std::string::npos) << body;
+  EXPECT_NE(body.find("3 calls, the first 1 shown"), std::string::npos) << body;
+  EXPECT_NE(body.find(">c-&lt;1&gt;</a>"), std::string::npos) << body;
+  EXPECT_NE(body.find("/console/calls/c-%3C1%3E"), std::string::npos) << body;
+  EXPECT_NE(body.find("not dispatchable (location source none); 2 alerts failed"), std::string::npos) << body;
+  EXPECT_NE(body.find("Stale (not confirmed within 12 h)</th><td>2</td>"), std::string::npos) << body;
 }
 
 TEST(ConsolePages, SignOutIsAFormWithTheCsrfTokenUnlessTheProxySignedIn) {

@@ -20,6 +20,7 @@
 #include "consumers/auditor/console/console_access.h"
 #include "consumers/auditor/journal/chain_verifier.h"
 #include "consumers/auditor/query/call_query.h"
+#include "consumers/auditor/report/compliance_overview.h"
 
 namespace e911::auditor::console {
 
@@ -84,15 +85,29 @@ struct CallView {
 // journal entries with their seq, hash and whether they verify.
 std::string call_body(const CallView& view);
 
+struct OverviewChart {
+  std::string id;           // the figure's element id
+  std::string caption;
+  std::string svg;          // consumers/auditor/report/svg_chart.h: trusted markup, inserted as it is
+  std::string description;  // the chart's numbers in words, shown beside it
+};
+
 struct OverviewView {
   net::QueryParams params;  // from, to, site
   ComplianceReport report;
-  // A chart of the report as an SVG document fragment (consumers/auditor/
-  // report/), inserted as it is in the figure#overview-chart; empty: no
-  // figure. Trusted markup: only ever the project's own renderer's output.
-  std::string chart_svg;
+  // Calls per day, the alert-latency distribution, % dispatchable and
+  // notified by site (consumers/auditor/report/compliance_charts.h).
+  std::vector<OverviewChart> charts;
+  // The period's emergency calls not dispatchable or not notified, first
+  // ones with why (report/overview_figures.h failing_reasons), and how many.
+  std::vector<FailingCall> failing_calls;
+  std::size_t failing_total = 0;
+  // Users' registered locations at the period's end; auditors only (the
+  // journal keeps registrations per user, not per site).
+  std::optional<RegistrationStatus> registrations;
 };
-// The compliance figures for a period, per site and overall, as a table.
+// The compliance figures for a period, per site and overall: charts with
+// their numbers beside them, a table, the calls that fell short.
 std::string overview_body(const OverviewView& view);
 
 struct IntegrityView {

@@ -22,6 +22,9 @@
 #include "consumers/auditor/console/session_cookie.h"
 #include "consumers/auditor/query/call_query.h"
 #include "consumers/auditor/query/call_rendering.h"
+#include "consumers/auditor/report/compliance_charts.h"
+#include "consumers/auditor/report/compliance_overview.h"
+#include "consumers/auditor/report/svg_chart.h"
 
 namespace e911::auditor::console {
 
@@ -29,6 +32,10 @@ using net::HttpRequest;
 using net::HttpResponse;
 
 namespace {
+
+OverviewChart chart_of(std::string id, std::string caption, const Chart& chart) {
+  return {std::move(id), std::move(caption), chart_svg(chart), chart.description};
+}
 
 constexpr const char* kHtml = "text/html; charset=utf-8";
 constexpr const char* kCsv = "text/csv; charset=utf-8; header=present";
@@ -480,7 +487,19 @@ class ConsoleService::Impl {
     api::ReportRequest request;
     if (auto e = api::parse_report_request(params, request)) return bad_parameter(outcome, &viewer, *e);
     restrict_to_viewer(viewer, request.filter);
-    OverviewView view{params, compliance_report(store_, request.filter), {}};
+    auto figures = compliance_overview(store_, request.filter);
+    OverviewView view;
+    view.params = params;
+    view.charts = {
+        chart_of("chart-sites", "Dispatchable and notified, by site", site_compliance_chart(figures.report)),
+        chart_of("chart-latency", "Alert latency: call to first alert accepted",
+                 latency_histogram_chart(figures.latency_histogram)),
+        chart_of("chart-days", "Calls per day (UTC)", calls_per_day_chart(figures.calls_per_day)),
+    };
+    view.report = std::move(figures.report);
+    view.failing_calls = std::move(figures.failing_calls);
+    view.failing_total = figures.failing_total;
+    if (viewer.role == Role::auditor) view.registrations = figures.registrations;
     viewed(outcome);
     return page(outcome, 200, "Compliance overview", overview_body(view), &viewer, Section::overview);
   }

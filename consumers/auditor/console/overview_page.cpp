@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "common/encoding.h"
 #include "common/text.h"
 #include "consumers/auditor/console/console_pages.h"
 #include "consumers/auditor/console/page_parts.h"
@@ -48,10 +49,12 @@ std::string overview_body(const OverviewView& view) {
          html_escape((r.filter.from ? "From " + format_rfc3339(*r.filter.from) : std::string("From the first call")) +
                      (r.filter.to ? " to " + format_rfc3339(*r.filter.to) + " (excluded)" : std::string(" to now"))) +
          ".</p>\n";
-  if (!view.chart_svg.empty()) {
-    // The chart renderer's SVG (consumers/auditor/report/): trusted markup.
-    out += "<figure class=\"chart\" id=\"overview-chart\">" + view.chart_svg +
-           "<figcaption>Alert latency and notification by site</figcaption></figure>\n";
+  for (const auto& chart : view.charts) {
+    // The chart renderer's SVG (consumers/auditor/report/): trusted markup;
+    // its numbers in words beside it.
+    out += "<figure class=\"chart\" id=\"" + html_escape(chart.id) + "\">" + chart.svg + "<figcaption>" +
+           html_escape(chart.caption) + "<span class=\"numbers\">" + html_escape(chart.description) +
+           "</span></figcaption></figure>\n";
   }
   out += "<table id=\"compliance\"><caption>Emergency and test calls; percentages and alert latency (call to first "
          "alert accepted) are of emergency calls</caption>\n"
@@ -62,6 +65,36 @@ std::string overview_body(const OverviewView& view) {
   for (const auto& f : r.sites) out += figures_row(f, false);
   out += figures_row(r.overall, true);
   out += "</tbody></table>\n";
+  out += "<h2>Emergency calls not dispatchable or not notified</h2>\n";
+  if (view.failing_total == 0) {
+    out += "<p id=\"failing-none\">None in this period.</p>\n";
+  } else {
+    out += "<table id=\"failing\"><caption>" + std::to_string(view.failing_total) + " call" +
+           (view.failing_total == 1 ? "" : "s") +
+           (view.failing_calls.size() < view.failing_total
+                ? ", the first " + std::to_string(view.failing_calls.size()) + " shown (the calls page lists them all)"
+                : std::string()) +
+           "</caption>\n<thead><tr><th scope=\"col\">Call</th><th scope=\"col\">When</th>"
+           "<th scope=\"col\">Site</th><th scope=\"col\">Why</th></tr></thead>\n<tbody>\n";
+    for (const auto& f : view.failing_calls) {
+      std::string why;
+      for (const auto& reason : f.reasons) why += (why.empty() ? "" : "; ") + reason;
+      out += "<tr><td><a href=\"" + html_escape(std::string(kCallsPath) + "/" + percent_encode(f.call.call_id)) +
+             "\">" + html_escape(f.call.call_id) + "</a></td>" + cell(html::time_text(f.call.occurred_at)) +
+             cell(f.call.site_id) + cell(why) + "</tr>\n";
+    }
+    out += "</tbody></table>\n";
+  }
+  if (view.registrations) {
+    const auto& g = *view.registrations;
+    out += "<h2>Registered locations at the period's end</h2>\n<table id=\"registrations\"><tbody>\n" +
+           std::string("<tr><th scope=\"row\">Users with a registration</th>") + cell(std::to_string(g.registered)) +
+           "</tr>\n<tr><th scope=\"row\">Stale (not confirmed within " +
+           std::to_string(g.stale_after / 3'600'000) + " h)</th>" + cell(std::to_string(g.stale)) +
+           "</tr>\n<tr><th scope=\"row\">Not validated</th>" + cell(std::to_string(g.not_validated)) +
+           "</tr>\n<tr><th scope=\"row\">Not dispatchable</th>" + cell(std::to_string(g.not_dispatchable)) +
+           "</tr>\n<tr><th scope=\"row\">Withdrawn</th>" + cell(std::to_string(g.withdrawn)) + "</tr>\n</tbody></table>\n";
+  }
   return out;
 }
 
