@@ -32,17 +32,19 @@ void StoreLease::start() {
     std::lock_guard lock(mu_);
     stopping_ = false;
   }
-  thread_ = std::thread([this] { loop(); });
+  renewing_ = std::thread([this] { every_third_of_ttl(&StoreLease::renew_round); });
+  claiming_ = std::thread([this] { every_third_of_ttl(&StoreLease::claim_round); });
 }
 
 void StoreLease::stop() {
-  if (!thread_.joinable()) return;
+  if (!renewing_.joinable() && !claiming_.joinable()) return;
   {
     std::lock_guard lock(mu_);
     stopping_ = true;
   }
   cv_.notify_all();
-  thread_.join();
+  if (renewing_.joinable()) renewing_.join();
+  if (claiming_.joinable()) claiming_.join();
 }
 
 void StoreLease::release() {
@@ -53,14 +55,14 @@ void StoreLease::release() {
   }
 }
 
-void StoreLease::loop() {
+void StoreLease::every_third_of_ttl(void (StoreLease::*round)()) {
   // A third of the time to live: two renewals may fail (a slow database)
   // before the lease lapses.
   const auto every = std::max(std::chrono::milliseconds(1), ttl_ / 3);
   std::unique_lock lock(mu_);
   while (!stopping_) {
     lock.unlock();
-    round();
+    (this->*round)();
     lock.lock();
     cv_.wait_for(lock, every, [this] { return stopping_; });
   }
@@ -70,6 +72,14 @@ void StoreLease::loop() {
 // marked suspect: no worker sends it unchecked.
 void StoreLease::renew() {
   const auto renewal = store_.renew_lease(ttl_.count());
+  const auto took = std::chrono::steady_clock::now() - renewal.sent_at;
+  if (took > ttl_ / 3) {
+    log_.warn("notifier store lease renewal slow",
+              {{"owner", store_.owner()},
+               {"duration_ms", static_cast<std::int64_t>(
+                                   std::chrono::duration_cast<std::chrono::milliseconds>(took).count())},
+               {"ttl_ms", static_cast<std::int64_t>(ttl_.count())}});
+  }
   const bool lapsed = renewal.lapsed || fence_.lapsed_by(renewal.sent_at);
   if (lapsed) {
     log_.warn("notifier store lease had run out; pending alerts are checked before they are sent",
@@ -79,9 +89,21 @@ void StoreLease::renew() {
   fence_.renewed(renewal.sent_at, ttl_, lapsed);
 }
 
-void StoreLease::round() {
+void StoreLease::renew_round() {
   try {
     renew();
+  } catch (const std::exception& e) {
+    log_.error("notifier store lease: renewal failed; trying again", {{"error", e.what()}});
+  }
+}
+
+void StoreLease::claim_round() {
+  // Only while this instance's own lease holds: one that wakes from a
+  // freeze learns of its own lapse from its next renewal (and then waits a
+  // lease time before claiming, NotifierStore::renew_lease) before it may
+  // take the work of others whose leases ran out with it.
+  if (fence_.lapsed_by(LeaseFence::Clock::now())) return;
+  try {
     const auto claimed = store_.claim_expired();
     if (claimed.empty()) return;
     log_.warn("claimed the work of notifier instances whose lease expired",
@@ -89,7 +111,7 @@ void StoreLease::round() {
                {"records", claimed.records}});
     on_claimed_(claimed);
   } catch (const std::exception& e) {
-    log_.error("notifier store lease: renewal or claim failed; trying again", {{"error", e.what()}});
+    log_.error("notifier store lease: claim failed; trying again", {{"error", e.what()}});
   }
 }
 

@@ -1,10 +1,13 @@
 #pragma once
 // This instance's lease on a shared notifier store, and the takeover of
-// what instances without one left: a thread renews the lease every third
-// of its time to live, then claims the orphaned rows (pending alerts,
-// calls awaiting acknowledgement, outbox records) and hands them to
-// `on_claimed` to be scheduled like its own. Only with a shared store
-// (NotifierStore::shared()).
+// what instances without one left: one thread renews the lease every
+// third of its time to live; another, as often, claims the orphaned rows
+// (pending alerts, calls awaiting acknowledgement, outbox records) and
+// hands them to `on_claimed` to be scheduled like its own. Two threads: a
+// claim waits for the store's connection (and its handler for the
+// queues), and a renewal must never wait behind it (the fault campaign
+// found renewals delayed past the lease, and alerts sent twice). Only
+// with a shared store (NotifierStore::shared()).
 //
 // Each renewal opens the fence (lease_fence.h) for one TTL; a renewal
 // that finds the lease had run out first calls `on_lapsed` (the pending
@@ -14,8 +17,10 @@
 // store's other users (admission, delivery) stop the service when the
 // database is gone for good.
 //
-// Threads: start() and stop() from the service's thread; `on_claimed` runs
-// on this one's.
+// A renewal slower than a third of the lease is logged with its duration.
+//
+// Threads: start() and stop() from the service's thread; `on_lapsed` runs
+// on the renewing thread, `on_claimed` on the claiming one.
 
 #include <chrono>
 #include <condition_variable>
@@ -55,8 +60,10 @@ class StoreLease {
   void release();
 
  private:
-  void loop();
-  void round();
+  // Runs `round` every third of the TTL until stop().
+  void every_third_of_ttl(void (StoreLease::*round)());
+  void renew_round();
+  void claim_round();
   void renew();
 
   NotifierStore& store_;
@@ -68,7 +75,7 @@ class StoreLease {
   std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;
-  std::thread thread_;
+  std::thread renewing_, claiming_;
 };
 
 }  // namespace e911::notifier
