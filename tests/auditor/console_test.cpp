@@ -4,7 +4,8 @@
 
 #include <gtest/gtest.h>
 
-#include <regex>
+#include <cctype>
+
 #include <string>
 
 #include "common/encoding.h"
@@ -17,6 +18,23 @@
 
 namespace e911::auditor::console {
 namespace {
+
+// Whether `page` has an attribute " on<letters>=" (an inline event
+// handler), case-insensitively. Written out: GCC 12 warns inside
+// std::regex under the sanitizers.
+bool has_event_handler(const std::string& page) {
+  for (std::size_t at = page.find(' '); at != std::string::npos; at = page.find(' ', at + 1)) {
+    if (at + 3 >= page.size() || std::tolower(static_cast<unsigned char>(page[at + 1])) != 'o' ||
+        std::tolower(static_cast<unsigned char>(page[at + 2])) != 'n') {
+      continue;
+    }
+    std::size_t end = at + 3;
+    while (end < page.size() && std::isalpha(static_cast<unsigned char>(page[end]))) ++end;
+    if (end > at + 3 && end < page.size() && page[end] == '=') return true;
+  }
+  return false;
+}
+
 
 const std::string kKey = "console-test-key-0123456789abcdef0123456789";
 const std::string kOtherKey = "another-console-key-0123456789abcdef012345";
@@ -199,7 +217,7 @@ TEST(ConsolePages, EveryValueShownIsEscapedAndNoPageHasInlineScriptOrStyle) {
     EXPECT_EQ(page.find("<script>"), std::string::npos) << page;
     EXPECT_EQ(page.find("alert(1)</"), std::string::npos) << page;
     EXPECT_EQ(page.find("style="), std::string::npos) << page;
-    EXPECT_FALSE(std::regex_search(page, std::regex(" on[a-z]+=", std::regex::icase))) << "an event handler";
+    EXPECT_FALSE(has_event_handler(page)) << "an event handler";
     EXPECT_NE(page.find("<script src=\"/console/assets/console.js\" defer></script>"), std::string::npos);
   }
   const auto calls = calls_body({params, {c}, ""});
