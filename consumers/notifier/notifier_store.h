@@ -26,10 +26,10 @@
 // Threads: every method may be called from any thread (one connection
 // behind a mutex; SQLite writes are serial anyway).
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
-#include <atomic>
 #include <mutex>
 #include <optional>
 #include <string>

@@ -50,15 +50,15 @@ NotifierStore::LeaseRenewal NotifierStore::renew_lease(EpochMillis ttl_ms) {
   // a database still away fails this renewal, and the next one (StoreLease,
   // a third of the TTL later) tries again. A lease that lapses meanwhile
   // is fenced.
-  for (int attempt = 0;; ++attempt) {
-    const bool fresh = !lease_session_;
+  for (;;) {
+    const bool fresh = !lease_session_;  // a second pass is always on a fresh connection
     try {
       if (fresh) lease_session_ = sql::open_postgresql(location_.target, connect_timeout_s_);
       return renew_lease_on(*lease_session_, ttl_ms);
     } catch (const std::exception& e) {
       const bool lost = !lease_session_ || !lease_session_->isConnected() || sql::is_connection_error(e.what());
       if (lost) lease_session_.reset();
-      if (!lost || fresh || attempt > 0) {
+      if (!lost || fresh) {
         throw std::runtime_error("notifier store " + location_.display_name +
                                  ": lease renewal failed: " + sql::without_secrets(location_, e.what()));
       }

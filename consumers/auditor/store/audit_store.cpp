@@ -242,7 +242,7 @@ struct Refused : std::runtime_error {
 class SqlAuditStore final : public AuditStore {
  public:
   SqlAuditStore(const sql::Dialect& dialect, const StoreLocation& location, const AuditStoreOptions& options)
-      : dialect_(dialect), name_(location.display_name), secrets_(location.secrets), options_(options) {
+      : dialect_(dialect), location_(location), options_(options) {
     if (options_.scan_page == 0) options_.scan_page = 1;
     guarded("open", [&] {
       if (dialect_.engine == sql::Engine::postgresql) {
@@ -385,7 +385,7 @@ class SqlAuditStore final : public AuditStore {
     return n;
   }
 
-  const std::string& name() const override { return name_; }
+  const std::string& name() const override { return location_.display_name; }
   Poco::Data::Session& session() override { return *session_; }
 
  private:
@@ -402,12 +402,7 @@ class SqlAuditStore final : public AuditStore {
     }
   }
   std::string message(const char* operation, std::string detail) const {
-    for (const auto& secret : secrets_) {
-      if (secret.empty()) continue;
-      for (std::size_t at = 0; (at = detail.find(secret, at)) != std::string::npos; at += 3) {
-        detail.replace(at, secret.size(), "***");
-      }
-    }
+    detail = sql::without_secrets(location_, std::move(detail));
     // One line: the drivers' messages span several ("ERROR: ...\nDETAIL: ...").
     std::string line;
     for (char c : detail) {
@@ -416,7 +411,7 @@ class SqlAuditStore final : public AuditStore {
       line += space ? ' ' : c;
     }
     while (!line.empty() && line.back() == ' ') line.pop_back();
-    return "audit store " + name_ + ": " + operation + ": " + line;
+    return "audit store " + location_.display_name + ": " + operation + ": " + line;
   }
 
   std::optional<AuditEntry> last_entry_locked() {
@@ -507,8 +502,7 @@ class SqlAuditStore final : public AuditStore {
   }
 
   const sql::Dialect& dialect_;
-  std::string name_;
-  std::vector<std::string> secrets_;
+  StoreLocation location_;  // its display_name for messages; its secrets kept out of them
   AuditStoreOptions options_;
   std::mutex mu_;
   std::unique_ptr<Poco::Data::Session> session_;
