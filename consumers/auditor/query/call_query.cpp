@@ -306,7 +306,8 @@ std::string with_warning(const std::string& code) {
 
 }  // namespace
 
-ComplianceReport compliance_report(AuditStore& store, const CallFilter& filter) {
+ComplianceReport compliance_report(AuditStore& store, const CallFilter& filter,
+                                   std::vector<std::int64_t>* emergency_latencies_ms) {
   ComplianceReport report;
   report.filter.from = filter.from;
   report.filter.to = filter.to;
@@ -393,6 +394,7 @@ ComplianceReport compliance_report(AuditStore& store, const CallFilter& filter) 
     report.sites.push_back(std::move(f));
   }
   overall.alert_latency = summarize(all_latencies);
+  if (emergency_latencies_ms) *emergency_latencies_ms = std::move(all_latencies);
   return report;
 }
 

@@ -137,6 +137,10 @@ struct ComplianceReport {
   std::vector<ComplianceFigures> sites;  // by site_id
 };
 
-ComplianceReport compliance_report(AuditStore& store, const CallFilter& filter);
+// `emergency_latencies_ms`, when given, receives the latencies the
+// percentiles were taken from (every notified emergency call in range, in
+// no order): the overview's histogram counts the same calls.
+ComplianceReport compliance_report(AuditStore& store, const CallFilter& filter,
+                                   std::vector<std::int64_t>* emergency_latencies_ms = nullptr);
 
 }  // namespace e911::auditor

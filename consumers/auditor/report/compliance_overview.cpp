@@ -46,11 +46,11 @@ RegistrationStatus registrations_as_of(AuditStore& store, EpochMillis as_of, Epo
 
 ComplianceOverview compliance_overview(AuditStore& store, const CallFilter& filter, const OverviewOptions& options) {
   ComplianceOverview out;
-  out.report = compliance_report(store, filter);
+  std::vector<std::int64_t> latencies;
+  out.report = compliance_report(store, filter, &latencies);
   const auto c = call_conditions(out.report.filter);  // from, to, site, class: what the report covers
 
   std::vector<DayCount> counted;
-  std::vector<std::int64_t> latencies;
   store.with_connection("compliance overview", [&](Poco::Data::Session& session) {
     {
       // Calls per UTC day: integer division of epoch milliseconds in both
@@ -69,17 +69,6 @@ ComplianceOverview compliance_overview(AuditStore& store, const CallFilter& filt
       for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
         counted.push_back({sql::i64(rs, 0) * kUtcDayMillis, count_of(rs, 1), count_of(rs, 2)});
       }
-    }
-    {
-      auto lc = c;
-      lc.add("call_class = 'emergency'");
-      lc.add("first_alert_latency_ms IS NOT NULL");
-      std::vector<Poco::Int64> values;
-      Poco::Data::Statement stmt(session);
-      stmt << store.sql("SELECT first_alert_latency_ms FROM audit_calls" + lc.where()), into(values);
-      bind_all(stmt, lc.params);
-      stmt.execute();
-      latencies.assign(values.begin(), values.end());
     }
     auto fc = c;
     fc.add(kFailing);
