@@ -179,7 +179,7 @@ bool is_secret_config_key(std::string_view key) {
   static constexpr std::string_view kMarkers[] = {
       "password", "passwd",  "passphrase", "secret",      "token",   "credential",         "private",
       "apikey",   "api_key", "api.key",    "ssl.key.pem", "ssl_key", "oauthbearer.config", "oauthbearer.extensions",
-      "auth_key", "client_state"};
+      "auth_key", "client_state", "cookie_key"};
   for (const auto m : kMarkers) {
     if (k.find(m) != std::string::npos) return true;
   }

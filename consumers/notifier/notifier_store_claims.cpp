@@ -25,6 +25,12 @@ namespace {
 
 constexpr const char* kDatabaseNow = "(EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::BIGINT";
 
+// The claim's clock: one instant for the whole claim transaction, so its
+// three takes (alerts, calls, outbox) agree on whose lease has run out. With
+// the wall clock, a lease running out between two statements had its owner's
+// outbox taken and its alerts left for the next round.
+constexpr const char* kClaimNow = "(EXTRACT(EPOCH FROM transaction_timestamp()) * 1000)::BIGINT";
+
 constexpr const char* kDatabaseStart = "(EXTRACT(EPOCH FROM pg_postmaster_start_time()) * 1000)::BIGINT";
 
 // Owners without a live lease: expired, released, or never written. A
@@ -33,8 +39,8 @@ constexpr const char* kDatabaseStart = "(EXTRACT(EPOCH FROM pg_postmaster_start_
 // the start: its owner may be alive and had no database to renew with;
 // taking its work would send its alerts twice.
 const std::string kOrphaned = std::string("owner <> ? AND owner NOT IN (SELECT owner FROM notifier_leases WHERE ") +
-                              "expires_at >= " + kDatabaseNow + " OR (expires_at <= " + kDatabaseStart + " AND " +
-                              kDatabaseNow + " < " + kDatabaseStart + " + ?))";
+                              "expires_at >= " + kClaimNow + " OR (expires_at <= " + kDatabaseStart + " AND " +
+                              kClaimNow + " < " + kDatabaseStart + " + ?))";
 
 void require_shared(bool shared) {
   if (!shared) throw std::logic_error("leases and claims need a shared (PostgreSQL) notifier store");
@@ -181,7 +187,7 @@ ClaimedWork NotifierStore::claim_expired() {
     }
     // An expired lease is forgotten once nothing live is its owner's (rows
     // another survivor skipped above keep it until that one commits).
-    *session_ << sql(std::string("DELETE FROM notifier_leases l WHERE l.expires_at < ") + kDatabaseNow +
+    *session_ << sql(std::string("DELETE FROM notifier_leases l WHERE l.expires_at < ") + kClaimNow +
                      " AND NOT EXISTS (SELECT 1 FROM alerts a WHERE a.owner = l.owner AND a.state = 'pending')"
                      " AND NOT EXISTS (SELECT 1 FROM calls c WHERE c.owner = l.owner AND c.ack_due_at > 0"
                      " AND c.acknowledged_at = 0 AND c.escalated_to = '')"

@@ -89,5 +89,21 @@ TEST(OverviewFigures, RegistrationStatusAtATime) {
   EXPECT_EQ(s.not_dispatchable, 1u);
 }
 
+// The console and the PDF write figures alike: rounded, not truncated
+// (1999 ms is 2.0 s, not 1.9), and a duration that is not whole hours in
+// minutes (90 minutes is not "1 h").
+TEST(OverviewFigures, FiguresAreWrittenRoundedAndWhole) {
+  EXPECT_EQ(seconds_text(1999), "2.0");
+  EXPECT_EQ(seconds_text(1949), "1.9");
+  EXPECT_EQ(seconds_text(0), "0.0");
+  EXPECT_EQ(seconds_text(61'250), "61.3");
+  EXPECT_EQ(seconds_text(-1500), "-1.5");
+  EXPECT_EQ(percent_text(200.0 / 3.0), "66.7");
+  EXPECT_EQ(percent_text(100.0), "100.0");
+  EXPECT_EQ(hours_text(12 * 3'600'000), "12 h");
+  EXPECT_EQ(hours_text(90 * 60'000), "90 min");
+  EXPECT_EQ(hours_text(0), "0 h");
+}
+
 }  // namespace
 }  // namespace e911::auditor

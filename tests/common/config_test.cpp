@@ -97,7 +97,8 @@ TEST(Config, SecretsComeFromFilesAndAreRedacted) {
 
 TEST(Config, SecretKeyNames) {
   for (const char* k : {"sasl.password", "ssl.key.password", "ssl.keystore.password", "sasl.oauthbearer.client.secret",
-                        "kafka.ssl.key.pem", "notifier.smtp.password", "notifier.webhook.token", "sms.api_key"}) {
+                        "kafka.ssl.key.pem", "notifier.smtp.password", "notifier.webhook.token", "sms.api_key",
+                        "auditor.console.cookie_key"}) {
     EXPECT_TRUE(is_secret_config_key(k)) << k;
   }
   for (const char* k : {"bootstrap.servers", "sasl.username", "ssl.key.location", "ssl.ca.location", "metrics.port"}) {

@@ -1,9 +1,6 @@
 // The compliance overview (console_pages.h): per site and overall, for a
 // period, as a table; and the one place a chart goes.
 
-#include <cmath>
-#include <cstdio>
-
 #include "common/encoding.h"
 #include "common/text.h"
 #include "consumers/auditor/console/console_pages.h"
@@ -15,19 +12,17 @@ namespace {
 
 using html::cell;
 
-std::string percent_text(double percent, std::size_t of) {
+std::string percent_of(double percent, std::size_t of) {
   if (of == 0) return "—";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f %%", percent);
-  return buf;
+  return percent_text(percent) + " %";
 }
 
 std::string figures_row(const ComplianceFigures& f, bool overall) {
   std::string out = overall ? "<tr class=\"overall\" id=\"overall\"><th scope=\"row\">All sites</th>"
                             : "<tr><th scope=\"row\">" + html_escape(f.site_id) + "</th>";
   out += cell(std::to_string(f.emergency_calls)) + cell(std::to_string(f.test_calls)) +
-         cell(percent_text(f.dispatchable_percent(), f.emergency_calls)) +
-         cell(percent_text(f.notified_percent(), f.emergency_calls)) + cell(html::latency_text(f.alert_latency.p50_ms)) +
+         cell(percent_of(f.dispatchable_percent(), f.emergency_calls)) +
+         cell(percent_of(f.notified_percent(), f.emergency_calls)) + cell(html::latency_text(f.alert_latency.p50_ms)) +
          cell(html::latency_text(f.alert_latency.p95_ms)) + cell(html::latency_text(f.alert_latency.max_ms)) +
          cell(std::to_string(f.alerts_failed)) + cell(std::to_string(f.alerts_escalated));
   return out + "</tr>\n";
@@ -90,7 +85,7 @@ std::string overview_body(const OverviewView& view) {
     out += "<h2>Registered locations at the period's end</h2>\n<table id=\"registrations\"><tbody>\n" +
            std::string("<tr><th scope=\"row\">Users with a registration</th>") + cell(std::to_string(g.registered)) +
            "</tr>\n<tr><th scope=\"row\">Stale (not confirmed within " +
-           std::to_string(g.stale_after / 3'600'000) + " h)</th>" + cell(std::to_string(g.stale)) +
+           hours_text(g.stale_after) + ")</th>" + cell(std::to_string(g.stale)) +
            "</tr>\n<tr><th scope=\"row\">Not validated</th>" + cell(std::to_string(g.not_validated)) +
            "</tr>\n<tr><th scope=\"row\">Not dispatchable</th>" + cell(std::to_string(g.not_dispatchable)) +
            "</tr>\n<tr><th scope=\"row\">Withdrawn</th>" + cell(std::to_string(g.withdrawn)) + "</tr>\n</tbody></table>\n";

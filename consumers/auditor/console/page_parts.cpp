@@ -1,6 +1,7 @@
 #include "consumers/auditor/console/page_parts.h"
 
 #include "common/text.h"
+#include "consumers/auditor/report/overview_figures.h"
 
 namespace e911::auditor::console::html {
 
@@ -41,8 +42,7 @@ std::string time_text(std::optional<EpochMillis> at) { return at ? format_rfc333
 std::string latency_text(std::optional<std::int64_t> ms) {
   if (!ms) return {};
   if (*ms < 1000) return std::to_string(*ms) + " ms";
-  const auto tenths = (*ms + 50) / 100;
-  return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + " s";
+  return seconds_text(*ms) + " s";
 }
 
 std::string yes_no(std::optional<bool> value) {

@@ -54,12 +54,6 @@ std::size_t round_axis_top(std::size_t value) {
   }
 }
 
-std::string percent_text(double percent) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f", percent);
-  return buf;
-}
-
 Chart calls_per_day_chart(const std::vector<DayCount>& days) {
   Chart chart;
   chart.width = 720;

@@ -31,7 +31,4 @@ Chart latency_histogram_chart(const std::vector<LatencyBucket>& buckets);
 // and notified, each with "97.5 % (39 of 40)" beside it.
 Chart site_compliance_chart(const ComplianceReport& report);
 
-// "97.5": one decimal, as the text report writes percentages.
-std::string percent_text(double percent);
-
 }  // namespace e911::auditor

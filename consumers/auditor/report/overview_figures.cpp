@@ -1,6 +1,7 @@
 #include "consumers/auditor/report/overview_figures.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 
 #include "common/text.h"
@@ -94,6 +95,25 @@ RegistrationStatus registration_status(const std::vector<RegistrationRow>& lates
     if (r.dispatchable == false) ++s.not_dispatchable;
   }
   return s;
+}
+
+std::string percent_text(double percent) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", percent);
+  return buf;
+}
+
+std::string seconds_text(std::int64_t ms) {
+  const auto tenths = ms >= 0 ? (ms + 50) / 100 : -((-ms + 50) / 100);
+  const auto magnitude = tenths < 0 ? -tenths : tenths;
+  return (tenths < 0 ? "-" : "") + std::to_string(magnitude / 10) + "." + std::to_string(magnitude % 10);
+}
+
+std::string hours_text(EpochMillis ms) {
+  constexpr EpochMillis kHour = 3'600'000;
+  constexpr EpochMillis kMinute = 60'000;
+  if (ms % kHour == 0) return std::to_string(ms / kHour) + " h";
+  return std::to_string((ms + kMinute / 2) / kMinute) + " min";
 }
 
 }  // namespace e911::auditor

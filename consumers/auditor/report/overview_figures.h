@@ -76,4 +76,12 @@ struct RegistrationStatus {
 RegistrationStatus registration_status(const std::vector<RegistrationRow>& latest, EpochMillis as_of,
                                        EpochMillis stale_after);
 
+// How the figures are written, the same on the console and in the PDF: a
+// percentage with one decimal ("66.7"), a latency in seconds with one
+// decimal, rounded ("2.0" for 1999 ms), and a duration in whole hours, or
+// minutes when it is not ("12 h", "90 min").
+std::string percent_text(double percent);
+std::string seconds_text(std::int64_t ms);
+std::string hours_text(EpochMillis ms);
+
 }  // namespace e911::auditor

@@ -30,9 +30,7 @@ std::string count_and_percent(std::size_t n, double percent) {
 
 std::string latency_text(const LatencySummary& l) {
   if (l.count == 0) return "-";
-  const auto s = [](const std::optional<std::int64_t>& ms) {
-    return ms ? std::to_string(*ms / 1000) + "." + std::to_string((*ms % 1000) / 100) : std::string("-");
-  };
+  const auto s = [](const std::optional<std::int64_t>& ms) { return ms ? seconds_text(*ms) : std::string("-"); };
   return s(l.p50_ms) + " / " + s(l.p95_ms) + " / " + s(l.max_ms) + " s";
 }
 
@@ -65,8 +63,7 @@ std::string registrations_text(const RegistrationStatus& r) {
   return "As of " + moment(r.as_of) + " (all sites), users with a registered location journaled: " +
          std::to_string(r.users) + "; " + std::to_string(r.registered) + " registered, " + std::to_string(r.withdrawn) +
          " withdrawn. Of those registered, " +
-         std::to_string(r.stale) + " stale (registered more than " + std::to_string(r.stale_after / 3'600'000) +
-         " h before), " + std::to_string(r.not_validated) + " not validated by an address provider, " +
+         std::to_string(r.stale) + " stale (registered more than " + hours_text(r.stale_after) + " before), " + std::to_string(r.not_validated) + " not validated by an address provider, " +
          std::to_string(r.not_dispatchable) + " not dispatchable.";
 }
 
