@@ -36,7 +36,8 @@ using auditor::CallFilter;
 constexpr const char* kQueryHelp =
     "usage: e911 audit query [--config FILE] [--store URL] [--from T] [--to T] [--site S]\n"
     "                        [--caller C] [--class emergency|test] [--dispatchable yes|no]\n"
-    "                        [--notified yes|no] [--elin E164] [--format json|jsonl|csv]\n"
+    "                        [--notified yes|no] [--failed yes|no] [--escalated yes|no]\n"
+    "                        [--elin E164] [--format json|jsonl|csv]\n"
     "                        [--limit N]"
     " [--cursor C | --all]\n"
     "\n"
@@ -54,6 +55,8 @@ constexpr const char* kQueryHelp =
     "  --dispatchable yes|no   a dispatchable location was conveyed (no: not,\n"
     "                      or not known)\n"
     "  --notified yes|no   at least one alert was accepted by its channel\n"
+    "  --failed yes|no     some alert was given up without delivery\n"
+    "  --escalated yes|no  some alert was escalated (nobody acknowledged in time)\n"
     "  --elin E164         the calls conveyed that ELIN (+15125550190): whom\n"
     "                      callbacks to it reached\n"
     "  --format F          json (an array; default), jsonl (one call per line)\n"
@@ -141,14 +144,17 @@ int run_audit_query(Args args) {
   const std::string command = "query";
   const CommandLine line = audit_read_command_line(command, kQueryHelp, args,
                                               {"--config", "--store", "--from", "--to", "--site", "--caller", "--class",
-                                               "--dispatchable", "--notified", "--elin", "--format", "--limit",
+                                               "--dispatchable", "--notified", "--failed", "--escalated", "--elin",
+                                               "--format", "--limit",
                                                "--cursor"},
                                               {"--all"});
   if (const auto done = line.early_exit()) return *done;
   const Options& opts = line.options();
   CallFilter filter;
   if (const auto e =
-          read_filter(opts, {"from", "to", "site", "caller", "class", "dispatchable", "notified", "elin"}, filter)) {
+          read_filter(opts,
+                      {"from", "to", "site", "caller", "class", "dispatchable", "notified", "failed", "escalated", "elin"},
+                      filter)) {
     return line.usage_error(*e);
   }
   const auto format = opts.value("--format").value_or("json");

@@ -65,8 +65,8 @@ class AuditQueryCommand : public ::testing::Test {
 
 TEST_F(AuditQueryCommand, ExplainsItself) {
   for (const auto& [sub, options] : std::vector<std::pair<std::string, std::vector<std::string>>>{
-           {"query", {"--from", "--to", "--site", "--caller", "--class", "--dispatchable", "--notified", "--elin", "--format",
-                      "--limit", "--all", "--cursor", "--config", "--store"}},
+           {"query", {"--from", "--to", "--site", "--caller", "--class", "--dispatchable", "--notified", "--failed",
+                      "--escalated", "--elin", "--format", "--limit", "--all", "--cursor", "--config", "--store"}},
            {"show", {"CALL_ID", "--format", "--config"}},
            {"report", {"--from", "--to", "--site", "--format", "--config"}}}) {
     const auto r = audit(sub + " --help");
@@ -83,6 +83,8 @@ TEST_F(AuditQueryCommand, BadValuesAreNamedWithExitStatusTwo) {
       {"query --class drill", "e911 audit query: --class: expected emergency or test"},
       {"query --dispatchable maybe", "e911 audit query: --dispatchable: expected yes or no"},
       {"query --notified 1", "e911 audit query: --notified: expected yes or no"},
+      {"query --failed true", "e911 audit query: --failed: expected yes or no"},
+      {"query --escalated 0", "e911 audit query: --escalated: expected yes or no"},
       {"query --format xml", "e911 audit query: --format: expected json, jsonl or csv"},
       {"query --limit 0", "e911 audit query: --limit: expected 1 to 1000"},
       {"query --limit 1001", "e911 audit query: --limit: expected 1 to 1000"},
@@ -142,6 +144,27 @@ TEST_F(AuditQueryCommand, QueriesAsJsonWithFiltersAndDates) {
   r = audit("query --format jsonl --site austin " + store_option());
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 3);
+}
+
+// The calls an alert failed for, or was escalated for: what an auditor
+// looks at first.
+TEST_F(AuditQueryCommand, FindsTheCallsWhoseAlertsFailedOrWereEscalated) {
+  {
+    auto store = auditor::open_audit_store("sqlite:" + db_);
+    CallJournal j(*store);
+    j.call({.call_id = "c-5", .occurred_at = "2026-12-02T08:00:00.000Z", .site_id = "austin", .name = "Eve"});
+    j.notification({.call_id = "c-5", .list = "austin-security", .name = "Desk", .address = "+15125550100",
+                    .channel = "sms", .status = "failed", .at = "2026-12-02T08:00:30.000Z", .error = "gateway down"});
+    j.call({.call_id = "c-6", .occurred_at = "2026-12-02T09:00:00.000Z", .site_id = "austin", .name = "Fay"});
+    j.notification({.call_id = "c-6", .list = "austin-security", .name = "Desk", .address = "+15125550100",
+                    .channel = "sms", .status = "escalated", .at = "2026-12-02T09:01:00.000Z"});
+  }
+  auto r = audit("query --failed yes " + store_option());
+  EXPECT_EQ(ids_of(r.out), (std::vector<std::string>{"c-5"})) << r.err;
+  r = audit("query --escalated yes " + store_option());
+  EXPECT_EQ(ids_of(r.out), (std::vector<std::string>{"c-6"})) << r.err;
+  r = audit("query --failed no --escalated no --from 2026-12-01 " + store_option());
+  EXPECT_EQ(ids_of(r.out), (std::vector<std::string>{"c-4"})) << r.err;
 }
 
 TEST_F(AuditQueryCommand, PagesWithACursorOrAll) {
