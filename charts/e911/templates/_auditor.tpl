@@ -87,6 +87,30 @@
 {{- if and $api.ingress.enabled (not $api.ingress.host) }}
 {{- fail "auditApi.ingress.host is required with auditApi.ingress.enabled" }}
 {{- end }}
+{{- with $api.console }}
+{{- if .enabled }}
+{{- if and .people.configMap .people.secret }}
+{{- fail "auditApi.console.people: set configMap or secret, not both" }}
+{{- end }}
+{{- if not (or .people.configMap .people.secret) }}
+{{- fail "auditApi.console.people.configMap or auditApi.console.people.secret is required with auditApi.console.enabled: an existing ConfigMap or Secret whose key auditApi.console.people.key holds the people file (lines \"IDENTITY ROLE [SITES]\", docs/auditor.md \"Who may sign in\")" }}
+{{- end }}
+{{- if and .identityHeader (not .trustedProxies) }}
+{{- fail "auditApi.console.identityHeader is set but auditApi.console.trustedProxies is empty: the header would be believed from no one, and the server refuses to start; list the SSO proxy's addresses, or leave both empty (sign-in with an API token)" }}
+{{- end }}
+{{- if and .trustedProxies (not .identityHeader) }}
+{{- fail "auditApi.console.trustedProxies is set but auditApi.console.identityHeader is empty: name the header the SSO proxy puts the identity in (the server refuses one without the other)" }}
+{{- end }}
+{{- if and (gt (int $api.replicas) 1) (not .cookieKey.secretName) }}
+{{- fail (printf "auditApi.console.cookieKey.secretName is required with auditApi.console.enabled and auditApi.replicas %d: without it each pod makes up its own cookie key, and a session signed by one pod is refused by the others (an existing Secret whose key auditApi.console.cookieKey.key holds 32+ bytes)" (int $api.replicas)) }}
+{{- end }}
+{{- range $key, $_ := $a.extraConfig }}
+{{- if or (eq $key "console") (hasPrefix "console." $key) }}
+{{- fail (printf "auditor.extraConfig.%s: the console is set with auditApi.console (auditApi.console.enabled is true); leave console.* out of auditor.extraConfig" $key) }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
 {{- end }}
 {{- if and $purge.enabled (not $pg) (not $a.enabled) }}
 {{- fail "auditPurge with SQLite (auditor.store \"\") mounts the auditor's volume beside the auditor's pod: set auditor.enabled, or use PostgreSQL" }}
@@ -98,7 +122,8 @@
 
 {{- /* One config file. Argument: dict "root" $ "mode" consumer|api|purge.
        consumer: kafka, topics, metrics, every auditor secret file;
-       api: metrics, auditor.api.*, of the secrets only the HS256 secret
+       api: metrics, auditor.api.*, auditor.console.* (auditApi.console),
+       of the secrets only the HS256 secret
        (its verification key; ES256/RS256 verify with the keyring);
        purge: every auditor secret file (it signs), no kafka, no metrics. */}}
 {{- define "e911.auditor.config" -}}
@@ -156,6 +181,20 @@ auditor:
     tls.key.file: /run/secrets/audit-api-tls/tls.key
     {{- end }}
     threads: {{ $api.threads }}
+  {{- with $api.console }}
+  {{- if .enabled }}
+  console:
+    people.file: /etc/e911/console-people/{{ .people.key }}
+    {{- if .identityHeader }}
+    identity_header: {{ .identityHeader | quote }}
+    trusted_proxies: {{ join "," .trustedProxies | quote }}
+    {{- end }}
+    session_minutes: {{ .sessionMinutes }}
+    {{- if .cookieKey.secretName }}
+    cookie_key.file: /run/secrets/audit-console/{{ .cookieKey.key }}
+    {{- end }}
+  {{- end }}
+  {{- end }}
   {{- end }}
   {{- range $key, $value := $a.extraConfig }}
   {{ $key }}: {{ if kindIs "float64" $value }}{{ int64 $value }}{{ else }}{{ $value | quote }}{{ end }}
@@ -231,6 +270,14 @@ auditor:
     {{- if or .Values.auditor.keyring.configMap .Values.auditor.keyring.secret }}
     - {name: keyring, mountPath: /etc/e911/keyring, readOnly: true}
     {{- end }}
+    {{- if $api.console.enabled }}
+    # The console's people file, as a directory (no subPath): the file
+    # there is always the current one, read when the server starts.
+    - {name: console-people, mountPath: /etc/e911/console-people, readOnly: true}
+    {{- if $api.console.cookieKey.secretName }}
+    - {name: console-cookie-key, mountPath: /run/secrets/audit-console, readOnly: true}
+    {{- end }}
+    {{- end }}
     {{- if not (include "e911.auditor.postgres" .) }}
     # The journal, written by the auditor container beside it.
     - {name: state, mountPath: /var/lib/e911}
@@ -254,6 +301,27 @@ auditor:
   secret:
     secretName: {{ .Values.auditor.secret.name }}
     items: [{key: {{ $file }}, path: {{ $file }}}]
+{{- end }}
+{{- with $api.console }}
+{{- if .enabled }}
+# The console's people file: only that key of the ConfigMap or Secret.
+- name: console-people
+  {{- if .people.configMap }}
+  configMap:
+    name: {{ .people.configMap }}
+  {{- else }}
+  secret:
+    secretName: {{ .people.secret }}
+  {{- end }}
+    items: [{key: {{ .people.key }}, path: {{ .people.key }}}]
+{{- if .cookieKey.secretName }}
+# Only the cookie key of that Secret, whatever else it holds.
+- name: console-cookie-key
+  secret:
+    secretName: {{ .cookieKey.secretName }}
+    items: [{key: {{ .cookieKey.key }}, path: {{ .cookieKey.key }}}]
+{{- end }}
+{{- end }}
 {{- end }}
 {{- end -}}
 
