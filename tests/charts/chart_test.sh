@@ -79,6 +79,28 @@ refused "locations.smtp.from is required with locations.reminders.enabled" "${re
 refused "locations.smtp.username needs locations.smtp.tls starttls or implicit" \
   "${reminders[@]}" --set locations.smtp.username=e911 --set locations.smtp.tls=none
 
+# The audit console: no people file, an SSO header nobody is believed
+# from (or proxies without the header: the server refuses either), and
+# several API pods each making up its own cookie key.
+console=(--set auditor.enabled=true --set auditor.store=postgresql://e911@db.internal:5432/e911
+  --set auditor.secret.name=s --set auditor.secret.files.signing\\.secret=k
+  --set auditApi.enabled=true --set auditApi.tokens.secretName=t --set auditApi.console.enabled=true
+  --set auditApi.console.people.configMap=people)
+"$helm" template e911 "$chart" "${console[@]}" >/dev/null 2>&1 || fail "the console's refusals start from values that render"
+refused "auditApi.console.people.configMap or auditApi.console.people.secret is required with auditApi.console.enabled" \
+  "${console[@]}" --set auditApi.console.people.configMap=
+refused "auditApi.console.people: set configMap or secret, not both" "${console[@]}" --set auditApi.console.people.secret=people
+refused "auditApi.console.identityHeader is set but auditApi.console.trustedProxies is empty" \
+  "${console[@]}" --set auditApi.console.identityHeader=X-Forwarded-User
+refused "auditApi.console.trustedProxies is set but auditApi.console.identityHeader is empty" \
+  "${console[@]}" --set 'auditApi.console.trustedProxies={10.42.0.0/16}'
+refused "auditApi.console.cookieKey.secretName is required with auditApi.console.enabled and auditApi.replicas 2" \
+  "${console[@]}" --set auditApi.replicas=2
+"$helm" template e911 "$chart" "${console[@]}" --set auditApi.replicas=2 --set auditApi.console.cookieKey.secretName=c \
+  >/dev/null 2>&1 || fail "two API pods with a cookie key are refused"
+refused "auditor.extraConfig.console.session_minutes: the console is set with auditApi.console" \
+  "${console[@]}" --set auditor.extraConfig.console\\.session_minutes=5
+
 # values.schema.json: a wrong value fails at install, naming it.
 refused "Additional property locatr is not allowed" --set locatr.replicas=2
 refused "locator.replicas: Must be greater than or equal to 0" --set locator.replicas=-1
@@ -93,5 +115,9 @@ refused "locations.held.allowedClients.0: Does not match pattern" --set 'locatio
 refused "locations.reminders: Additional property interval is not allowed" --set locations.reminders.interval=24
 refused 'locations.smtp.tls must be one of the following: "none", "starttls", "implicit"' --set locations.smtp.tls=ssl
 refused "locations.reminders.emailDomain: Does not match pattern" --set locations.reminders.emailDomain=@example.com
+refused "auditApi.console.sessionMinutes: Must be less than or equal to 1440" --set auditApi.console.sessionMinutes=1441
+refused "auditApi.console.sessionMinutes: Must be greater than or equal to 1" --set auditApi.console.sessionMinutes=0
+refused "auditApi.console.trustedProxies.0: Does not match pattern" --set 'auditApi.console.trustedProxies={sso-proxy}'
+refused "auditApi.console.cookieKey: Additional property secret is not allowed" --set auditApi.console.cookieKey.secret=c
 
 echo "PASS: the chart lints and renders for the defaults and $(ls "$values_dir"/*.yaml | wc -l) value sets; wrong values are refused"

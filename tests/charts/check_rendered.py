@@ -9,7 +9,8 @@ on ports they declare; a PrometheusRule carries exactly the shipped rules
 and the dashboard ConfigMap exactly the shipped dashboard. What a
 component renders is checked against the values it was rendered with
 (VALUES: the chart's values.yaml, then the value set, merged as helm
-merges them): the location service's (check_locations.py).
+merges them): the location service's (check_locations.py), the audit
+console's (check_audit_console.py).
 
 Usage: check_rendered.py RENDERED NAME RULES_FILE DASHBOARD_FILE VALUES...
 """
@@ -18,6 +19,7 @@ import sys
 
 import yaml
 
+from check_audit_console import check_audit_console
 from check_locations import check_locations
 
 KINDS = {"ConfigMap", "Deployment", "StatefulSet", "Service", "Ingress", "CronJob", "Secret",
@@ -171,6 +173,7 @@ def main():
             assert json.loads(d["data"]["e911.json"]) == json.load(open(dashboard_file)), \
                 where + ": not the dashboard of " + dashboard_file
     check_locations(docs, values, name)
+    check_audit_console(docs, values, name)
     print("%s: %d documents (%s)" % (name, len(docs), ", ".join(sorted({d["kind"] for d in docs}))))
 
 
