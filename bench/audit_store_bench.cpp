@@ -45,6 +45,12 @@
 #include "consumers/auditor/store/audit_store.h"
 #include "consumers/auditor/query/call_query.h"
 #include "consumers/auditor/journal/chain_verifier.h"
+#include "consumers/auditor/console/console_pages.h"
+#include "consumers/auditor/report/compliance_charts.h"
+#include "consumers/auditor/report/compliance_overview.h"
+#include "consumers/auditor/report/pdf_report.h"
+#include "consumers/auditor/report/report_document.h"
+#include "consumers/auditor/report/svg_chart.h"
 #include "tests/auditor/journal_docs.h"
 #include "tests/support/postgres_server.h"
 
@@ -245,7 +251,7 @@ void time_it(const char* name, int runs, F&& what) {
     ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
   }
   std::sort(ms.begin(), ms.end());
-  std::printf("  %-52s median %8.1f ms   max %8.1f ms   (%d runs)\n", name, ms[ms.size() / 2], ms.back(), runs);
+  std::printf("  %-58s median %8.1f ms   max %8.1f ms   (%d runs)\n", name, ms[ms.size() / 2], ms.back(), runs);
 }
 
 int queries(const Options& o) {
@@ -268,6 +274,40 @@ int queries(const Options& o) {
     month_calls = r.overall.emergency_calls + r.overall.test_calls;
   });
   std::printf("    (%zu calls in the month)\n", month_calls);
+  // What the console's overview page and the PDF report add to the report
+  // above: the latency histogram, calls per day, the failing calls and the
+  // registrations (compliance_overview), then the page or the PDF, as the
+  // console's router and `e911 audit report --pdf` make them.
+  time_it("one-month compliance overview (figures only)", 5, [&] { compliance_overview(*store, month); });
+  std::size_t page_bytes = 0;
+  time_it("one-month console overview page (figures, charts, HTML)", 5, [&] {
+    auto figures = compliance_overview(*store, month);
+    console::OverviewView view;
+    const auto chart = [](std::string id, const Chart& c) {
+      return console::OverviewChart{std::move(id), "", chart_svg(c), c.description};
+    };
+    view.charts = {chart("chart-sites", site_compliance_chart(figures.report)),
+                   chart("chart-latency", latency_histogram_chart(figures.latency_histogram)),
+                   chart("chart-days", calls_per_day_chart(figures.calls_per_day))};
+    view.report = std::move(figures.report);
+    view.failing_calls = std::move(figures.failing_calls);
+    view.failing_total = figures.failing_total;
+    view.registrations = figures.registrations;
+    page_bytes = console::overview_body(view).size();
+  });
+  std::printf("    (%zu bytes of HTML)\n", page_bytes);
+  const auto pdf_dir = std::filesystem::temp_directory_path() / ("audit-bench-pdf-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(pdf_dir);
+  std::size_t pdf_pages = 0;
+  time_it("one-month PDF report (figures, charts, PDF written)", 5, [&] {
+    ReportContext context;
+    context.store = store->name();
+    context.not_verified = "not verified (benchmark)";
+    const auto document = compliance_report_document(compliance_overview(*store, month), context);
+    pdf_pages = write_report_pdf(document, (pdf_dir / "report.pdf").string(), PaperSize::a4);
+  });
+  std::printf("    (%zu pages)\n", pdf_pages);
+  std::filesystem::remove_all(pdf_dir);
   CallFilter site = month;
   site.site = "site-7";
   site.notified = true;
