@@ -1,7 +1,8 @@
 // `e911 audit serve`: the auditors' read-only HTTP API
 // (consumers/auditor/audit_api.h) over the journal, until SIGTERM or
-// SIGINT; SIGHUP re-reads the tokens file. `--hash-token` makes a line of
-// that file from a token read on standard input.
+// SIGINT; SIGHUP re-reads the tokens file and the console's people file.
+// `--hash-token` makes a line of the tokens file from a token read on
+// standard input.
 
 #include <signal.h>
 #include <termios.h>
@@ -25,6 +26,7 @@
 #include "common/observability/observability_server.h"
 #include "common/net/api_tokens.h"
 #include "consumers/auditor/api/audit_api.h"
+#include "consumers/auditor/console/people_file.h"
 #include "consumers/auditor/store/audit_store.h"
 #include "consumers/auditor/auditor_config.h"
 
@@ -42,7 +44,8 @@ constexpr const char* kHelp =
     "format=csv), and /healthz. Every request but /healthz needs\n"
     "Authorization: Bearer <token>, checked against auditor.api.tokens.file\n"
     "(required: lines \"NAME SHA256HEX\"). Runs until SIGTERM or SIGINT; the\n"
-    "tokens file is re-read when it changes and on SIGHUP.\n"
+    "tokens file (and the console's people file) is re-read when it changes and\n"
+    "on SIGHUP.\n"
     "\n"
     "  --config FILE         YAML configuration: auditor.store, auditor.api.*\n"
     "                        (listen, tokens.file, tls.cert.file, tls.key.file,\n"
@@ -187,13 +190,16 @@ int run_audit_serve(Args args) {
   options.listen.tls_certificate = api.tls_cert_file;
   options.listen.tls_private_key = api.tls_key_file;
   options.verify_cache = verify_cache;
+  // Re-read while serving like the tokens file; here it must be usable.
+  std::optional<auditor::console::PeopleFile> people_file;
   if (!settings->console.people_file.empty()) {
-    auto people = auditor::console::load_people_file(settings->console.people_file);
-    if (!people) {
-      std::cerr << "e911 audit serve: " << people.error().message << "\n";
+    try {
+      people_file.emplace(settings->console.people_file);
+    } catch (const std::exception& e) {
+      std::cerr << "e911 audit serve: " << e.what() << "\n";
       return 2;
     }
-    auditor::api::AuditApiOptions::Console console{std::move(*people), {}};
+    auditor::api::AuditApiOptions::Console console{&*people_file, {}};
     const auto& c = settings->console;
     // No key configured: one of this process's own (sessions end with it).
     console.options.cookie_key = c.cookie_key.empty() ? random_hex(32) : c.cookie_key;
@@ -239,6 +245,10 @@ int run_audit_serve(Args args) {
       if (signal == SIGHUP) {
         log.info("SIGHUP: re-reading the tokens file", {{"file", tokens.path()}});
         tokens.reload();
+        if (people_file) {
+          log.info("SIGHUP: re-reading the console's people file", {{"file", people_file->path()}});
+          people_file->reload();
+        }
         continue;
       }
       log.info("stopping", {{"signal", signal == SIGINT ? "SIGINT" : "SIGTERM"}});

@@ -1,12 +1,8 @@
 #include "common/net/api_tokens.h"
 
 #include <openssl/crypto.h>
-#include <sys/stat.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <iterator>
 #include <set>
 #include <stdexcept>
@@ -140,38 +136,17 @@ ApiTokenFile::ApiTokenFile(std::string path, std::string config_key, std::string
   }
 }
 
-std::optional<ApiTokenFile::Stamp> ApiTokenFile::stamp_of(const std::string& path) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return std::nullopt;
-  Stamp s;
-  s.device = static_cast<unsigned long long>(st.st_dev);
-  s.inode = static_cast<unsigned long long>(st.st_ino);
-  s.size = static_cast<long long>(st.st_size);
-  s.mtime_ns = static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec;
-  return s;
-}
-
-void ApiTokenFile::load_locked(const std::optional<Stamp>& stamp) {
+void ApiTokenFile::load_locked(const std::optional<FileStamp>& stamp) {
   stamp_ = stamp;
   usable_ = false;
   tokens_.clear();
-  std::ifstream in(path_, std::ios::binary);
-  if (!in) {
+  const auto text = read_file_at_most(path_, kMaxFileBytes);
+  if (!text) {
     log_.error("cannot read the API tokens file: every request is refused until it can be read",
-                   {{"file", path_}, {"error", std::strerror(errno)}});
+                   {{"file", path_}, {"error", text.error().message}});
     return;
   }
-  std::string text;
-  char buf[4096];
-  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
-    text.append(buf, static_cast<std::size_t>(in.gcount()));
-    if (text.size() > kMaxFileBytes) {
-      log_.error("the API tokens file is larger than 1 MiB: every request is refused until it is fixed",
-                     {{"file", path_}});
-      return;
-    }
-  }
-  auto parsed = parse_api_tokens(text, path_);
+  auto parsed = parse_api_tokens(*text, path_);
   if (!parsed) {
     log_.error("the API tokens file is not valid: every request is refused until it is fixed",
                    {{"file", path_}, {"error", parsed.error().message}});

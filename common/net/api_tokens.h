@@ -14,8 +14,8 @@
 // Make a line with `e911 audit serve --hash-token` (the token from
 // standard input, never the command line).
 //
-// Reloading: the file is looked at (stat: inode, size, modification time)
-// on every request and re-read when it changed; replace it atomically
+// Reloading: the file is looked at (its stamp, watched_file.h: inode, size,
+// modification time) on every request and re-read when it changed; replace it atomically
 // (write another file, rename it over) so a half-written file is never
 // read. reload() (SIGHUP) re-reads it in any case. A file that cannot be
 // read or does not parse rejects every token until it is fixed (fail
@@ -31,6 +31,7 @@
 
 #include "common/log.h"
 #include "common/result.h"
+#include "common/watched_file.h"
 
 namespace e911::net {
 
@@ -85,20 +86,14 @@ class ApiTokenFile {
   std::size_t size() const;
 
  private:
-  struct Stamp {
-    unsigned long long device = 0, inode = 0;
-    long long size = -1, mtime_ns = 0;
-    bool operator==(const Stamp&) const = default;
-  };
-  static std::optional<Stamp> stamp_of(const std::string& path);
   // With mu_ held.
-  void load_locked(const std::optional<Stamp>& stamp);
+  void load_locked(const std::optional<FileStamp>& stamp);
 
   std::string path_;
   std::string config_key_;
   Logger log_;
   mutable std::mutex mu_;
-  std::optional<Stamp> stamp_;          // of what was read last (nullopt: could not stat)
+  std::optional<FileStamp> stamp_;      // of what was read last (nullopt: could not stat)
   std::vector<ApiToken> tokens_;
   bool usable_ = false;                 // false: reject everything (unreadable/invalid file)
 };

@@ -30,7 +30,8 @@
 //   auditor.api.tls.cert.file / auditor.api.tls.key.file   TLS when both are set
 //   auditor.api.threads            [8]
 //   auditor.console.people.file    the audit console's people and roles
-//                                  (console_people.h); the console is served
+//                                  (console_people.h; re-read when it changes
+//                                  and on SIGHUP); the console is served
 //                                  under /console/ when it is set
 //   auditor.console.identity_header  the SSO proxy's identity header (e.g.
 //                                  X-Forwarded-User); empty: no SSO

@@ -660,6 +660,23 @@ TEST(AuditServeCommand, RefusesToStartWithoutTokensOrJournal) {
   EXPECT_EQ(r.exit_code, 2);
 }
 
+TEST(AuditServeCommand, RefusesToStartWithAPeopleFileThatIsNotUsable) {
+  test::TempDir dir;
+  const auto secret = dir.write("secret", test::secret());
+  open_audit_store("sqlite:" + dir.file("audit.db"));  // an empty journal
+  const auto tokens = dir.write("tokens", "me " + sha256_hex(kToken) + "\n");
+  const auto people = dir.write("people", "me admin\n");
+  const auto config = dir.write("e911.yaml", "auditor:\n  store: sqlite:" + dir.file("audit.db") +
+                                                 "\n  signing:\n    secret.file: " + secret +
+                                                 "\n  api:\n    tokens.file: " + tokens +
+                                                 "\n  console:\n    people.file: " + people + "\n");
+  const auto r = e911::test::run_e911("audit serve --config " + config + " --listen 127.0.0.1:0 --metrics-port 0");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("e911 audit serve: auditor.console.people.file: " + people + ":1: unknown role \"admin\""),
+            std::string::npos)
+      << r.err;
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, AuditApiTest, test::kBothStores, test::backend_name);
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include <Poco/Zip/Decompress.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <memory>
 #include <regex>
 #include <sstream>
@@ -44,6 +45,8 @@ const std::string kKey = "console-service-test-key-0123456789abcdef";
 const std::string kProxy = "10.9.0.1";
 const std::string kHeader = "X-Forwarded-User";
 constexpr EpochMillis kStart = 1795300000000;
+const std::string kPeople =
+    "alice auditor\nbob site-lead austin-hq\nsso.user@example.org auditor\nlead@example.org site-lead london-hq\n";
 
 std::string cookie_of(const HttpResponse& r, std::string_view name) {
   for (const auto& h : r.headers) {
@@ -75,6 +78,8 @@ class ConsoleServiceTest : public ::testing::Test {
     tokens_path_ = dir_.write("tokens", "alice " + sha256_hex(kAliceToken) + "\nbob " + sha256_hex(kBobToken) +
                                             "\ncarol " + sha256_hex(kCarolToken) + "\n");
     tokens_ = std::make_unique<net::ApiTokenFile>(tokens_path_);
+    replace_people(kPeople);
+    people_ = std::make_unique<PeopleFile>(people_path_);
     keyring_ = test::keyring_of(signer_);
     service_ = make_service(metrics_);
   }
@@ -85,12 +90,8 @@ class ConsoleServiceTest : public ::testing::Test {
     options.identity_header = kHeader;
     options.trusted_proxies = {*IpPrefix::parse(kProxy)};
     options.clock = [this] { return now_; };
-    auto people = parse_people(
-        "alice auditor\nbob site-lead austin-hq\nsso.user@example.org auditor\nlead@example.org site-lead london-hq\n",
-        "people");
-    EXPECT_TRUE(people);
     return std::make_unique<ConsoleService>(
-        *store_, *tokens_, People(std::move(*people)), keyring_,
+        *store_, *tokens_, *people_, keyring_,
         [this] { return JournalVerification{verify_chain(entries_from(*store_), keyring_), now_}; }, metrics,
         std::move(options));
   }
@@ -138,6 +139,13 @@ class ConsoleServiceTest : public ::testing::Test {
     return service_->handle(req);
   }
 
+  // Replaces the people file atomically (written beside it, renamed over
+  // it), as the documentation says to: a new inode, so the next request
+  // sees the change without waiting for the clock.
+  void replace_people(const std::string& content) {
+    std::filesystem::rename(dir_.write("people.tmp", content), people_path_);
+  }
+
   // Signs in with `token` through the form; the session cookie's value.
   std::string sign_in(const std::string& token) {
     const auto form = send("/console/sign-in");
@@ -162,6 +170,8 @@ class ConsoleServiceTest : public ::testing::Test {
   Keyring keyring_;
   std::string tokens_path_;
   std::unique_ptr<net::ApiTokenFile> tokens_;
+  std::string people_path_ = dir_.path("people");
+  std::unique_ptr<PeopleFile> people_;
   observability::MetricsRegistry metrics_;
   EpochMillis now_ = kStart;
   std::unique_ptr<ConsoleService> service_;
@@ -256,6 +266,92 @@ TEST_F(ConsoleServiceTest, SignOutNeedsTheSessionsCsrfTokenAndThenRemovesTheCook
   EXPECT_EQ(out.status, 303);
   EXPECT_EQ(out.header("Location"), "/console/sign-in");
   EXPECT_NE(set_cookie_line(out, kSessionCookie).find("e911_console=; Path=/console; Max-Age=0"), std::string::npos);
+}
+
+// ---- the people file, changed while the console serves ----
+
+TEST_F(ConsoleServiceTest, APersonRemovedFromThePeopleFileIsRefusedAtTheNextRequestWithTheirSession) {
+  const auto alice = session(sign_in(kAliceToken));
+  const auto bob = session(sign_in(kBobToken));
+  ASSERT_EQ(send("/console/calls", bob).status, 200);
+
+  replace_people("alice auditor\n");
+  const auto refused = send("/console/calls/c-austin-1", bob);
+  EXPECT_EQ(refused.status, 303);
+  EXPECT_EQ(refused.header("Location"), "/console/sign-in");
+  EXPECT_NE(set_cookie_line(refused, kSessionCookie).find("Max-Age=0"), std::string::npos) << "the cookie removed";
+  EXPECT_EQ(refused.body.find("c-austin"), std::string::npos);
+  EXPECT_EQ(metric("e911_audit_console_refusals_total{reason=\"revoked\"}"), 1);
+  // Nor can they sign in again; the others carry on.
+  const auto form = send("/console/sign-in");
+  const auto again = send("/console/sign-in", std::string(kSignInCookie) + "=" + cookie_of(form, kSignInCookie), "POST",
+                          "token=" + percent_encode(kBobToken) + "&csrf=" + percent_encode(csrf_in(form.body)));
+  EXPECT_EQ(again.status, 403);
+  EXPECT_EQ(cookie_of(again, kSessionCookie), "<none>");
+  EXPECT_EQ(send("/console/calls", alice).status, 200);
+}
+
+TEST_F(ConsoleServiceTest, ARoleOrSitesChangeAppliesAtTheNextRequest) {
+  const auto bob = session(sign_in(kBobToken));
+  ASSERT_EQ(send("/console/calls/c-london-1", bob).status, 404) << "not bob's site";
+  const net::HttpHeaders lead{{kHeader, "lead@example.org"}};
+  EXPECT_EQ(send("/console/calls/c-austin-1", "", "GET", "", kProxy, lead).status, 404);
+
+  // Bob becomes an auditor, the SSO lead gets Austin too.
+  replace_people(
+      "alice auditor\nbob auditor\nsso.user@example.org auditor\nlead@example.org site-lead austin-hq,london-hq\n");
+  // A session carries the role it was given: it ends, and signing in again
+  // gives the new one.
+  EXPECT_EQ(send("/console/calls", bob).status, 303);
+  const auto bob_auditor = session(sign_in(kBobToken));
+  const auto call = send("/console/calls/c-london-1", bob_auditor);
+  EXPECT_EQ(call.status, 200);
+  EXPECT_NE(call.body.find("bob (auditor)"), std::string::npos);
+  // The proxy's header is looked up on every request: nothing to end.
+  EXPECT_EQ(send("/console/calls/c-austin-1", "", "GET", "", kProxy, lead).status, 200);
+
+  // Sites narrowed: the session with the old sites ends too.
+  replace_people("bob site-lead dallas-dc\n");
+  EXPECT_EQ(send("/console/calls", bob_auditor).status, 303);
+  const auto narrowed = send("/console/calls", session(sign_in(kBobToken)));
+  ASSERT_EQ(narrowed.status, 200);
+  EXPECT_EQ(narrowed.body.find("c-austin-1"), std::string::npos);
+}
+
+TEST_F(ConsoleServiceTest, APeopleFileMadeInvalidClosesTheConsoleWith503UntilItIsFixed) {
+  const auto alice = session(sign_in(kAliceToken));
+  const auto form = send("/console/sign-in");
+
+  replace_people("alice auditor\nbob site-lead\n");  // bob without sites
+  for (const auto& [target, cookie] : std::vector<std::pair<std::string, std::string>>{
+           {"/console/calls", alice}, {"/console/calls/c-austin-1", alice}, {"/console/calls.csv", alice},
+           {"/console/", alice}, {"/console/sign-in", ""}, {"/console/calls", ""}}) {
+    const auto r = send(target, cookie);
+    EXPECT_EQ(r.status, 503) << target;
+    EXPECT_NE(r.body.find("people file cannot be used"), std::string::npos) << target;
+    EXPECT_EQ(r.body.find("c-austin"), std::string::npos) << target;
+    EXPECT_EQ(r.header("Content-Security-Policy"), kConsoleCsp);
+  }
+  // Signing in with a good token, and from the proxy, are refused alike.
+  const auto sign_in_post =
+      send("/console/sign-in", std::string(kSignInCookie) + "=" + cookie_of(form, kSignInCookie), "POST",
+           "token=" + percent_encode(kAliceToken) + "&csrf=" + percent_encode(csrf_in(form.body)));
+  EXPECT_EQ(sign_in_post.status, 503);
+  EXPECT_EQ(cookie_of(sign_in_post, kSessionCookie), "<none>");
+  EXPECT_EQ(send("/console/calls", "", "GET", "", kProxy, {{kHeader, "sso.user@example.org"}}).status, 503);
+  EXPECT_EQ(metric("e911_audit_console_refusals_total{reason=\"people-file-unusable\"}"), 8);
+  // The 503 page's stylesheet still loads.
+  EXPECT_EQ(send("/console/assets/console.css").status, 200);
+
+  // Gone altogether: the same.
+  std::filesystem::remove(people_path_);
+  EXPECT_EQ(send("/console/calls", alice).status, 503);
+
+  // Fixed: the session that was valid all along is again.
+  replace_people(kPeople);
+  const auto back = send("/console/calls", alice);
+  EXPECT_EQ(back.status, 200);
+  EXPECT_NE(back.body.find("c-austin-1"), std::string::npos);
 }
 
 TEST_F(ConsoleServiceTest, TheIdentityHeaderIsBelievedOnlyFromTheProxy) {
@@ -408,9 +504,8 @@ class ConsoleOverHttpTest : public ConsoleServiceTest {
     api::AuditApiOptions options;
     api::AuditApiOptions::Console console;
     console.options.cookie_key = kKey;
-    auto people = parse_people("alice auditor\n", "people");
-    ASSERT_TRUE(people);
-    console.people = People(std::move(*people));
+    http_people_ = std::make_unique<PeopleFile>(dir_.write("http-people", "alice auditor\n"));
+    console.people_file = http_people_.get();
     options.console = std::move(console);
     server_ = std::make_unique<api::AuditApiServer>(*store_, *tokens_, keyring_, metrics_, std::move(options));
   }
@@ -436,6 +531,7 @@ class ConsoleOverHttpTest : public ConsoleServiceTest {
     return reply;
   }
 
+  std::unique_ptr<PeopleFile> http_people_;
   std::unique_ptr<api::AuditApiServer> server_;
 };
 

@@ -415,9 +415,10 @@ AuditApiServer::AuditApiServer(AuditStore& store, net::ApiTokenFile& tokens, Key
   http.response_headers = net::security_headers("default-src 'none'; frame-ancestors 'none'", http.tls != nullptr);
   service_ = std::make_unique<Service>(store, tokens, keyring, metrics, options.verify_cache);
   if (options.console) {
+    if (!options.console->people_file) throw std::invalid_argument("audit API: the console needs its people file");
     options.console->options.tls = http.tls != nullptr;
     console_ = std::make_unique<console::ConsoleService>(
-        store, tokens, std::move(options.console->people), std::move(keyring),
+        store, tokens, *options.console->people_file, std::move(keyring),
         [service = service_.get()] { return service->verification(); }, metrics, std::move(options.console->options));
   }
   http.error_response = [service = service_.get()](int status, std::string_view message) {

@@ -32,8 +32,8 @@
 // On the project's HTTP host (common/net/http_server.h), like the
 // notifier's acknowledgement server: constructing it binds and starts
 // serving; destroying it stops and joins. /healthz answers even while slow
-// clients hold every connection. The store, the tokens file and the
-// registry must outlive it.
+// clients hold every connection. The store, the tokens file, the people
+// file and the registry must outlive it.
 
 #include <chrono>
 #include <memory>
@@ -44,8 +44,8 @@
 #include "common/observability/metrics_registry.h"
 #include "common/net/api_tokens.h"
 #include "consumers/auditor/store/audit_store.h"
-#include "consumers/auditor/console/console_people.h"
 #include "consumers/auditor/console/console_service.h"
+#include "consumers/auditor/console/people_file.h"
 #include "consumers/auditor/journal/entry_signer.h"
 
 namespace e911::auditor::api {
@@ -57,9 +57,10 @@ struct AuditApiOptions {
   // journal: a million entries take 20 s to 1.5 min.
   std::chrono::seconds verify_cache{60};
   // The audit console under /console/ (console_service.h), when set: who
-  // may use it and its sessions. Its `tls` follows the listener's.
+  // may use it (the people file, which must outlive the server, like the
+  // tokens file) and its sessions. Its `tls` follows the listener's.
   struct Console {
-    console::People people;
+    console::PeopleFile* people_file = nullptr;
     console::ConsoleOptions options;
   };
   std::optional<Console> console{};
@@ -68,8 +69,9 @@ struct AuditApiOptions {
 class AuditApiServer final : public net::HostedEndpoint {
  public:
   // Binds and starts. Throws std::invalid_argument for inconsistent options
-  // (max_threads 0, only one of the TLS files), std::runtime_error if it cannot
-  // listen or the TLS files cannot be loaded.
+  // (max_threads 0, only one of the TLS files, a console without its people
+  // file), std::runtime_error if it cannot listen or the TLS files cannot be
+  // loaded.
   AuditApiServer(AuditStore& store, net::ApiTokenFile& tokens, Keyring keyring, observability::MetricsRegistry metrics,
                  AuditApiOptions options = {});
   // Stops the server before the service it calls goes.

@@ -1,8 +1,6 @@
 #include "consumers/auditor/console/console_people.h"
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 #include "common/text.h"
 
@@ -110,17 +108,6 @@ const Person* People::find(std::string_view identity) const {
   const auto it = std::lower_bound(people_.begin(), people_.end(), identity,
                                    [](const Person& p, std::string_view id) { return p.identity < id; });
   return it != people_.end() && it->identity == identity ? &*it : nullptr;
-}
-
-Result<People> load_people_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error{"auditor.console.people.file: cannot read " + path};
-  std::ostringstream text;
-  text << in.rdbuf();
-  auto people = parse_people(text.str(), path);
-  if (!people) return Error{"auditor.console.people.file: " + people.error().message};
-  if (people->empty()) return Error{"auditor.console.people.file: " + path + " lists no one"};
-  return People(std::move(*people));
 }
 
 }  // namespace e911::auditor::console

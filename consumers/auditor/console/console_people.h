@@ -13,9 +13,12 @@
 // `site-lead` (only the calls of their sites, at least one). Site ids:
 // 1-64 characters of [A-Za-z0-9._:-]. '#' starts a comment line.
 //
-// Parsing is pure; load_people_file() is the file edge. The file is read
-// when the server starts (a change needs a restart): a person removed or
-// changed there loses their sessions at once (console_access.h).
+// Parsing is pure; PeopleFile (people_file.h) is the file edge: the file
+// is looked at on every console request and re-read when it changed, and
+// on SIGHUP (replace it atomically: write another file, rename it over).
+// Every request checks its session against the file as it is then, so a
+// person removed, or whose role or sites changed, loses their session at
+// their next request (console_access.h).
 
 #include <string>
 #include <string_view>
@@ -57,8 +60,5 @@ class People {
  private:
   std::vector<Person> people_;  // sorted by identity
 };
-
-// Reads and parses the file; errors name it.
-Result<People> load_people_file(const std::string& path);
 
 }  // namespace e911::auditor::console

@@ -18,6 +18,7 @@
 #include "consumers/auditor/console/console_pages.h"
 #include "consumers/auditor/console/csrf_token.h"
 #include "consumers/auditor/console/entry_check.h"
+#include "consumers/auditor/console/people_file.h"
 #include "consumers/auditor/console/request_cookies.h"
 #include "consumers/auditor/console/session_cookie.h"
 #include "consumers/auditor/query/call_query.h"
@@ -82,13 +83,13 @@ bool is_console_path(std::string_view path) {
 
 class ConsoleService::Impl {
  public:
-  Impl(AuditStore& store, net::ApiTokenFile& tokens, People people, Keyring keyring,
+  Impl(AuditStore& store, net::ApiTokenFile& tokens, PeopleFile& people_file, Keyring keyring,
        std::function<JournalVerification()> verification, observability::MetricsRegistry metrics,
        ConsoleOptions options)
       : metrics_(std::move(metrics)),
         store_(store),
         tokens_(tokens),
-        people_(std::move(people)),
+        people_file_(people_file),
         keyring_(std::move(keyring)),
         verification_(std::move(verification)),
         options_(std::move(options)),
@@ -185,8 +186,8 @@ class ConsoleService::Impl {
   };
 
   // The SSO header first: from a proxy it says who it is; from anyone else
-  // it is an attempt to pass as someone.
-  Who who_is(const HttpRequest& req, Outcome& outcome, bool redirect_when_none) {
+  // it is an attempt to pass as someone. `people`: the request's snapshot.
+  Who who_is(const HttpRequest& req, Outcome& outcome, const People& people, bool redirect_when_none) {
     Who who;
     if (!options_.identity_header.empty()) {
       if (const auto header = req.header(options_.identity_header)) {
@@ -195,7 +196,7 @@ class ConsoleService::Impl {
                                "An identity header is only accepted from the single sign-on proxy.");
           return who;
         }
-        auto v = viewer_of(people_, trim(*header));
+        auto v = viewer_of(people, trim(*header));
         if (!v) {
           who.refused = refuse(outcome, "unknown-identity", 403, "Not allowed",
                                "You are signed in, but the console's people file does not list you.");
@@ -221,7 +222,7 @@ class ConsoleService::Impl {
     }
     // The people file as it is now: a removed person, or a changed role or
     // sites, ends the session.
-    auto v = viewer_of(people_, check.session.identity);
+    auto v = viewer_of(people, check.session.identity);
     if (!v || v->role != check.session.role || v->sites != check.session.sites) {
       if (redirect_when_none) who.refused = to_sign_in(outcome, "revoked", true);
       return who;
@@ -254,16 +255,28 @@ class ConsoleService::Impl {
       r.set("Content-Security-Policy", std::string(kConsoleCsp));
       return r;
     }
+
+    // Everything but the assets (which need no sign-in) hangs on the people
+    // file: while it is not usable, no one gets in (fail closed). One
+    // snapshot for the whole request, whatever a reload does meanwhile.
+    const auto people_now = people_file_.current();
+    if (!people_now) {
+      return refuse(outcome, "people-file-unusable", 503, "Console unavailable",
+                    "The console's people file cannot be used, so no one is let in until it is fixed (the server's "
+                    "log says why).");
+    }
+    const People& people = *people_now;
+
     if (path == kSignInPath) {
       outcome.page = "sign-in";
-      if (req.method == "GET") return sign_in_form(req, outcome, "", 200);
-      if (req.method == "POST") return sign_in(req, outcome);
+      if (req.method == "GET") return sign_in_form(req, outcome, people, "", 200);
+      if (req.method == "POST") return sign_in(req, outcome, people);
       return method_not_allowed(outcome, "GET, POST");
     }
     if (path == kSignOutPath) {
       outcome.page = "sign-out";
       if (req.method != "POST") return method_not_allowed(outcome, "POST");
-      return sign_out(req, outcome);
+      return sign_out(req, outcome, people);
     }
 
     // Everything else: pages, GET only, signed in.
@@ -273,7 +286,7 @@ class ConsoleService::Impl {
       r.close = true;
       return r;
     }
-    Who who = who_is(req, outcome, true);
+    Who who = who_is(req, outcome, people, true);
     if (who.refused) return std::move(*who.refused);
     const Viewer& viewer = *who.viewer;
 
@@ -320,9 +333,10 @@ class ConsoleService::Impl {
 
   // ---- sign-in and sign-out ----
 
-  HttpResponse sign_in_form(const HttpRequest& req, Outcome& outcome, std::string_view problem, int status) {
+  HttpResponse sign_in_form(const HttpRequest& req, Outcome& outcome, const People& people, std::string_view problem,
+                            int status) {
     if (status == 200) {
-      Who who = who_is(req, outcome, false);
+      Who who = who_is(req, outcome, people, false);
       if (who.refused) return std::move(*who.refused);
       if (who.viewer) return redirect(outcome, kCallsPath);
       views_.Add({{"page", "sign-in"}}).Increment();
@@ -343,9 +357,9 @@ class ConsoleService::Impl {
     return form;
   }
 
-  HttpResponse sign_in(const HttpRequest& req, Outcome& outcome) {
+  HttpResponse sign_in(const HttpRequest& req, Outcome& outcome, const People& people) {
     // The SSO header from elsewhere than the proxy is refused here too.
-    Who who = who_is(req, outcome, false);
+    Who who = who_is(req, outcome, people, false);
     if (who.refused) return std::move(*who.refused);
     const auto form = form_of(req);
     const auto nonce = cookie_value(req, kSignInCookie);
@@ -364,14 +378,14 @@ class ConsoleService::Impl {
     }
     if (check.outcome != net::ApiTokenFile::Outcome::accepted) {
       refusals_.Add({{"reason", "bad-token"}}).Increment();
-      return sign_in_form(req, outcome, "That token was not accepted.", 401);
+      return sign_in_form(req, outcome, people, "That token was not accepted.", 401);
     }
-    auto viewer = viewer_of(people_, check.name);
+    auto viewer = viewer_of(people, check.name);
     if (!viewer) {
       outcome.identity = check.name;
       refusals_.Add({{"reason", "unknown-identity"}}).Increment();
-      return sign_in_form(req, outcome, "This token is valid, but the console's people file does not list its owner.",
-                          403);
+      return sign_in_form(req, outcome, people,
+                          "This token is valid, but the console's people file does not list its owner.", 403);
     }
     ConsoleSession session{viewer->identity, viewer->role, viewer->sites,
                            options_.clock() + std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -387,8 +401,8 @@ class ConsoleService::Impl {
     return r;
   }
 
-  HttpResponse sign_out(const HttpRequest& req, Outcome& outcome) {
-    Who who = who_is(req, outcome, false);
+  HttpResponse sign_out(const HttpRequest& req, Outcome& outcome, const People& people) {
+    Who who = who_is(req, outcome, people, false);
     if (who.refused) return std::move(*who.refused);
     if (!who.viewer) return to_sign_in(outcome, "no-session", true);
     const auto form = form_of(req);
@@ -546,7 +560,7 @@ class ConsoleService::Impl {
   observability::MetricsRegistry metrics_;  // keeps the families below alive
   AuditStore& store_;
   net::ApiTokenFile& tokens_;
-  const People people_;
+  PeopleFile& people_file_;
   const Keyring keyring_;
   const std::function<JournalVerification()> verification_;
   const ConsoleOptions options_;
@@ -555,10 +569,10 @@ class ConsoleService::Impl {
   prometheus::Family<prometheus::Counter>& refusals_;
 };
 
-ConsoleService::ConsoleService(AuditStore& store, net::ApiTokenFile& tokens, People people, Keyring keyring,
+ConsoleService::ConsoleService(AuditStore& store, net::ApiTokenFile& tokens, PeopleFile& people, Keyring keyring,
                                std::function<JournalVerification()> verification,
                                observability::MetricsRegistry metrics, ConsoleOptions options)
-    : impl_(std::make_unique<Impl>(store, tokens, std::move(people), std::move(keyring), std::move(verification),
+    : impl_(std::make_unique<Impl>(store, tokens, people, std::move(keyring), std::move(verification),
                                    std::move(metrics), std::move(options))) {}
 
 ConsoleService::~ConsoleService() = default;

@@ -21,9 +21,14 @@
 // is refused, 403, whatever else the request carries); or a session cookie
 // (session_cookie.h) got by signing in with an API token whose name the
 // people file lists (console_people.h). Every request is checked against
-// the people file as it is now (console_access.h). Without a valid
-// session a page redirects (303) to the sign-in form; a POST without the
-// form's CSRF token (csrf_token.h) is refused (403).
+// the people file as it is at that request (console_access.h): the file
+// is looked at on every request and re-read when it changed, and on
+// SIGHUP (people_file.h), so a person removed, or whose role or sites
+// changed, loses their session at their next request. While the file is
+// not usable (unreadable, invalid) every request but the assets' is
+// refused (503). Without a valid session a page redirects (303) to the
+// sign-in form; a POST without the form's CSRF token (csrf_token.h) is
+// refused (403).
 //
 // Site leads see their sites only: every query is restricted before the
 // store is asked, and another site's call answers 404 exactly as a missing
@@ -37,7 +42,8 @@
 // parameter value (a caller filter is a person's name) or a cookie.
 //
 // Threads: handle() is called concurrently; the service holds no mutable
-// state of its own beyond the metrics.
+// state of its own beyond the metrics (the people file is PeopleFile's,
+// each request working on one snapshot of it).
 
 #include <chrono>
 #include <functional>
@@ -51,7 +57,7 @@
 #include "common/net/http_message.h"
 #include "common/observability/metrics_registry.h"
 #include "common/timestamp.h"
-#include "consumers/auditor/console/console_people.h"
+#include "consumers/auditor/console/people_file.h"
 #include "consumers/auditor/journal/chain_verifier.h"
 #include "consumers/auditor/journal/entry_signer.h"
 #include "consumers/auditor/store/audit_store.h"
@@ -82,8 +88,9 @@ bool is_console_path(std::string_view path);
 class ConsoleService {
  public:
   // Throws std::invalid_argument for a cookie key shorter than
-  // kMinCookieKeyBytes. The store and tokens must outlive it.
-  ConsoleService(AuditStore& store, net::ApiTokenFile& tokens, People people, Keyring keyring,
+  // kMinCookieKeyBytes. The store, the tokens file and the people file
+  // must outlive it.
+  ConsoleService(AuditStore& store, net::ApiTokenFile& tokens, PeopleFile& people_file, Keyring keyring,
                  std::function<JournalVerification()> verification, observability::MetricsRegistry metrics,
                  ConsoleOptions options);
   ~ConsoleService();
