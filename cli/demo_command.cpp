@@ -42,10 +42,17 @@
 #include "consumers/auditor/query/call_rendering.h"
 #include "consumers/auditor/journal/chain_verifier.h"
 #include "consumers/auditor/journal/entry_signer.h"
+#include "consumers/auditor/api/audit_api.h"
+#include "consumers/auditor/console/people_file.h"
+#include "consumers/auditor/report/compliance_overview.h"
+#include "consumers/auditor/report/journal_verification.h"
+#include "consumers/auditor/report/pdf_report.h"
+#include "consumers/auditor/report/report_document.h"
 #include "consumers/notifier/ack_server.h"
 #include "consumers/notifier/ack_token.h"
 #include "consumers/notifier/notifier_service.h"
 #include "consumers/notifier/outbox_transport.h"
+#include "common/net/api_tokens.h"
 #include "common/net/http_client.h"
 #include "producers/ingest/ingest_service.h"
 #include "producers/locations/locations_config.h"
@@ -73,8 +80,10 @@ constexpr const char* kHelp =
     "as an HTTP webhook to the ingest, the next is produced to Kafka directly.\n"
     "Prints every emergency call as it leaves\n"
     "e911.emergency-calls and the way it came, then the alerts sent for each, the\n"
-    "compliance report from the audit journal and where the journal is, a\n"
-    "summary, and exits 0.\n"
+    "compliance report from the audit journal (also as a PDF in the state\n"
+    "directory) and where the journal is, how to open the audit console on it,\n"
+    "a summary, and exits 0. With --follow the audit console runs too, on a\n"
+    "free loopback port, signed in with a demo token (printed).\n"
     "\n"
     "  --registry FILE    the site registry (ops/demo/registry.yaml)\n"
     "  --background N     non-emergency events mixed in (default 2000)\n"
@@ -163,12 +172,23 @@ void write_demo_secret(const std::string& path) { write_private_file(path, rando
 // The compliance report over everything the demo journaled, the chain's
 // verification, and how to ask the journal more.
 void print_compliance_report(const std::string& audit_url, const auditor::Signer& signer,
-                             const std::string& config_file) {
+                             const std::string& config_file, const std::string& pdf_path) {
   auto store = auditor::open_audit_store(audit_url);
-  const auto report = auditor::compliance_report(*store, auditor::CallFilter{});
+  const auto overview = auditor::compliance_overview(*store, auditor::CallFilter{});
+  const auto& report = overview.report;
   auditor::Keyring keyring;
   if (auto e = keyring.add_verifier_of(signer)) throw std::runtime_error(e->message);
-  const auto verified = auditor::verify_chain(auditor::entries_from(*store), keyring);
+  const auto verification = auditor::verify_journal(*store, keyring);
+  const auto& verified = verification.result;
+  // The PDF an auditor files, as `e911 audit report --pdf` writes it.
+  auditor::ReportContext context;
+  context.organisation = "e911 demo";
+  context.store = store->name();
+  context.generated_at = now_millis();
+  context.verification = verification;
+  context.verify_command = "e911 audit verify --config " + config_file;
+  const auto pages =
+      auditor::write_report_pdf(auditor::compliance_report_document(overview, context), pdf_path, auditor::PaperSize::a4);
   std::cout << "Compliance report (Kari's Law / RAY BAUM's Act) from the audit journal:\n"
             << auditor::report_text(report) << "\n"
             << "Audit journal: " << audit_url.substr(7) << "  (" << verified.entries << " entries, "
@@ -176,8 +196,40 @@ void print_compliance_report(const std::string& audit_url, const auditor::Signer
                             : "VERIFICATION FAILED: " + verified.reason)
             << ")\n"
             << "  Ask it more: e911 audit query|show CALL|report|verify|export --config " << config_file << "\n"
+            << "Compliance report PDF: " << pdf_path << "  (" << pages << (pages == 1 ? " page" : " pages") << ")\n"
             << std::endl;
 }
+
+// The audit console on the demo's journal, while the demo follows: the
+// audit API's server on a free loopback port, as `e911 audit serve` runs
+// it, its people file naming the demo's token an auditor.
+struct DemoConsole {
+  DemoConsole(const std::string& audit_url, const auditor::Signer& signer, const std::string& state_dir)
+      : store(auditor::open_audit_store(audit_url)),
+        tokens(state_dir + "/audit-api-tokens"),
+        people(state_dir + "/console-people"),
+        server(*store, tokens, keyring_of(signer), metrics, options(people)) {}
+
+  static auditor::Keyring keyring_of(const auditor::Signer& signer) {
+    auditor::Keyring keyring;
+    if (auto e = keyring.add_verifier_of(signer)) throw std::runtime_error(e->message);
+    return keyring;
+  }
+  static auditor::api::AuditApiOptions options(auditor::console::PeopleFile& people) {
+    auditor::api::AuditApiOptions o;
+    o.listen.max_threads = 4;
+    auditor::api::AuditApiOptions::Console console{&people, {}};
+    console.options.cookie_key = random_hex(32);
+    o.console = std::move(console);
+    return o;
+  }
+
+  std::unique_ptr<auditor::AuditStore> store;
+  net::ApiTokenFile tokens;
+  auditor::console::PeopleFile people;
+  observability::MetricsRegistry metrics;
+  auditor::api::AuditApiServer server;
+};
 
 std::string make_state_dir() {
   std::string tmpl = (std::filesystem::temp_directory_path() / "e911-demo-XXXXXX").string();
@@ -187,7 +239,8 @@ std::string make_state_dir() {
 
 // The demo's audit journal and signing key, as `e911 audit ... --config`
 // reads them.
-void write_audit_config(const std::string& path, const std::string& audit_url, const std::string& secret_file) {
+void write_audit_config(const std::string& path, const std::string& audit_url, const std::string& secret_file,
+                        const std::string& tokens_file, const std::string& people_file) {
   YAML::Emitter yaml;
   yaml << YAML::Comment("The demo's audit journal, for e911 audit ... --config " + path);
   yaml << YAML::BeginMap << YAML::Key << "auditor" << YAML::Value << YAML::BeginMap;
@@ -196,10 +249,18 @@ void write_audit_config(const std::string& path, const std::string& audit_url, c
   yaml << YAML::Key << "key_id" << YAML::Value << "demo-1";
   yaml << YAML::Key << "secret" << YAML::Value << YAML::BeginMap << YAML::Key << "file" << YAML::Value << secret_file
        << YAML::EndMap;
-  yaml << YAML::EndMap << YAML::EndMap << YAML::EndMap;
+  yaml << YAML::EndMap;
+  yaml << YAML::Key << "api" << YAML::Value << YAML::BeginMap << YAML::Key << "tokens" << YAML::Value
+       << YAML::BeginMap << YAML::Key << "file" << YAML::Value << tokens_file << YAML::EndMap << YAML::EndMap;
+  yaml << YAML::Key << "console" << YAML::Value << YAML::BeginMap << YAML::Key << "people" << YAML::Value
+       << YAML::BeginMap << YAML::Key << "file" << YAML::Value << people_file << YAML::EndMap << YAML::EndMap;
+  yaml << YAML::EndMap << YAML::EndMap;
   if (!yaml.good()) throw std::runtime_error("cannot write " + path + ": " + yaml.GetLastError());
   write_text_file(path, std::string(yaml.c_str()) + "\n");
 }
+
+// The name of the demo's audit API token, an auditor on the console.
+constexpr const char* kDemoAuditor = "demo-auditor";
 
 // What the demo runs in one process: the embedded broker with the
 // pipeline's topics, the ingest (SIP mirror listener on loopback UDP, the
@@ -221,7 +282,9 @@ struct DemoPipeline {
         ack_base_url("http://127.0.0.1:" + std::to_string(ack_server.port())),
         audit_url("sqlite:" + state_dir + "/audit.db"),
         audit_config(state_dir + "/auditor.yaml"),
-        signer(demo_signer(state_dir + "/audit-signing.secret")),
+        console_token(random_hex(32)),
+        console_token_file(state_dir + "/console-token"),
+        signer(demo_signer(state_dir)),
         auditor(auditor_options(), auditor::store_opener(audit_url), signer, metrics),
         endpoint(metrics, [this] { return health(); }, {"127.0.0.1", metrics_port}) {
     notifier.set_ack_base_url(ack_base_url);
@@ -255,6 +318,10 @@ struct DemoPipeline {
   const std::string ack_base_url;
   const std::string audit_url;
   const std::string audit_config;
+  // The demo auditor's token: the audit API's and the console's sign-in
+  // (the people file lists its name as an auditor).
+  const std::string console_token;
+  const std::string console_token_file;
   auditor::Signer signer;
   auditor::AuditorService auditor;
   observability::ObservabilityServer endpoint;
@@ -318,9 +385,17 @@ struct DemoPipeline {
     o.ack_base_url = "http://127.0.0.1";  // the port is set once the server listens
     return o;
   }
-  auditor::Signer demo_signer(const std::string& secret_file) const {
+  // The journal's signing key, and what `e911 audit serve --config` needs
+  // to open the console on it: a tokens file, a people file, the token.
+  auditor::Signer demo_signer(const std::string& state_dir) const {
+    const auto secret_file = state_dir + "/audit-signing.secret";
     write_demo_secret(secret_file);
-    write_audit_config(audit_config, audit_url, secret_file);
+    write_private_file(state_dir + "/audit-api-tokens", std::string(kDemoAuditor) + " " + sha256_hex(console_token) + "\n");
+    write_text_file(state_dir + "/console-people", "# who may use the audit console (docs/auditor.md, \"Console\")\n" +
+                                                         std::string(kDemoAuditor) + " auditor\n");
+    write_private_file(console_token_file, console_token + "\n");
+    write_audit_config(audit_config, audit_url, secret_file, state_dir + "/audit-api-tokens",
+                       state_dir + "/console-people");
     auto s = auditor::Signer::from_secret_file("demo-1", secret_file);
     if (!s) throw std::runtime_error(s.error().message);
     return std::move(*s);
@@ -633,7 +708,17 @@ int run_demo(Args args) {
     const bool journaled =
         alerted && wait_until([&] { return p.auditor.stats().records_acked >= to_journal; }, std::chrono::seconds(60),
                               stop);
-    if (journaled) print_compliance_report(p.audit_url, p.signer, p.audit_config);
+    if (journaled) print_compliance_report(p.audit_url, p.signer, p.audit_config, state_dir + "/compliance-report.pdf");
+    std::optional<DemoConsole> console;
+    if (follow && complete) {
+      console.emplace(p.audit_url, p.signer, state_dir);
+      std::cout << "Audit console: http://127.0.0.1:" << console->server.port() << "/console/  (sign in with the "
+                << "token " << p.console_token << ", also in " << p.console_token_file << ")" << std::endl;
+    } else if (journaled) {
+      std::cout << "Audit console on this journal: e911 audit serve --config " << p.audit_config
+                << ", then http://127.0.0.1:8095/console/  (sign in with the token in " << p.console_token_file
+                << "; demo --follow serves it while it runs)\n";
+    }
 
     if (follow && complete) {
       std::cout << "Following: every scenario again every 30 s, about 50 background events/s; Ctrl-C to stop.\n"
