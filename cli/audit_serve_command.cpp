@@ -206,6 +206,7 @@ int run_audit_serve(Args args) {
     console.options.session_lifetime = std::chrono::minutes(c.session_minutes);
     console.options.identity_header = c.identity_header;
     console.options.trusted_proxies = c.trusted_proxies;
+    console.options.tls = c.secure_cookies;  // and whenever the server speaks TLS itself
     options.console = std::move(console);
   }
 

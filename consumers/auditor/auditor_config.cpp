@@ -44,6 +44,7 @@ const std::vector<ConfigKey>& auditor_config_keys() {
       ConfigKey::text("auditor.console.trusted_proxies"),
       ConfigKey::integer("auditor.console.session_minutes", 30, 1, 1440),
       ConfigKey::text("auditor.console.cookie_key"),
+      ConfigKey::boolean("auditor.console.secure_cookies", false),
   };
   return keys;
 }
@@ -184,6 +185,7 @@ Result<AuditorSettings> auditor_settings(const Config& config, bool need_signer)
   c.identity_header = get(config, "auditor.console.identity_header");
   c.session_minutes = static_cast<int>(config.get_int("auditor.console.session_minutes"));
   c.cookie_key = get(config, "auditor.console.cookie_key");
+  c.secure_cookies = config.get_bool("auditor.console.secure_cookies");
   if (!c.cookie_key.empty() && c.cookie_key.size() < 32) {
     return Error{"auditor.console.cookie_key: " + std::to_string(c.cookie_key.size()) +
                  " bytes; at least 32 (e.g. `head -c 32 /dev/urandom > FILE`, named by auditor.console.cookie_key.file)"};

@@ -44,6 +44,10 @@
 //                                  E911_AUDITOR_CONSOLE_COOKIE_KEY); not set:
 //                                  a key generated at start (sessions end
 //                                  with the process)
+//   auditor.console.secure_cookies [false] cookies marked Secure even though
+//                                  this server speaks plain HTTP: TLS ends
+//                                  at a proxy or Ingress in front (with its
+//                                  own TLS they are Secure anyway)
 
 #include <chrono>
 #include <cstdint>
@@ -78,6 +82,7 @@ struct ConsoleSettings {
   std::vector<IpPrefix> trusted_proxies;
   int session_minutes = 30;
   std::string cookie_key;  // empty: generated at start
+  bool secure_cookies = false;
 };
 
 // How the consumer retries a batch the store refused (the database down):

@@ -63,7 +63,13 @@ TEST_F(AuditorConfig, EveryKeyIsRead) {
                           "    listen: 0.0.0.0:9000\n"
                           "    threads: 2\n"
                           "    tokens: {file: /etc/e911/tokens}\n"
-                          "    tls: {cert: {file: /etc/e911/api.crt}, key: {file: /etc/e911/api.key}}\n",
+                          "    tls: {cert: {file: /etc/e911/api.crt}, key: {file: /etc/e911/api.key}}\n"
+                          "  console:\n"
+                          "    people: {file: /etc/e911/console-people}\n"
+                          "    identity_header: X-Forwarded-User\n"
+                          "    trusted_proxies: 10.0.0.0/8, 192.0.2.7\n"
+                          "    session_minutes: 15\n"
+                          "    secure_cookies: true\n",
                           /*need_signer=*/true);
   ASSERT_TRUE(s) << s.error().message;
   EXPECT_EQ(s->store_url, "postgresql://auditor@db.example:5432/e911");
@@ -82,6 +88,12 @@ TEST_F(AuditorConfig, EveryKeyIsRead) {
   EXPECT_EQ(s->api.tokens_file, "/etc/e911/tokens");
   EXPECT_EQ(s->api.tls_cert_file, "/etc/e911/api.crt");
   EXPECT_EQ(s->api.tls_key_file, "/etc/e911/api.key");
+  EXPECT_EQ(s->console.people_file, "/etc/e911/console-people");
+  EXPECT_EQ(s->console.identity_header, "X-Forwarded-User");
+  EXPECT_EQ(s->console.trusted_proxies.size(), 2u);
+  EXPECT_EQ(s->console.session_minutes, 15);
+  EXPECT_TRUE(s->console.secure_cookies);
+  EXPECT_FALSE(settings("", false)->console.secure_cookies);
 }
 
 TEST_F(AuditorConfig, TheSecretComesFromTheEnvironmentToo) {

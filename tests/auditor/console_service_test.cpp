@@ -92,7 +92,11 @@ class ConsoleServiceTest : public ::testing::Test {
     options.clock = [this] { return now_; };
     return std::make_unique<ConsoleService>(
         *store_, *tokens_, *people_, keyring_,
-        [this] { return JournalVerification{verify_chain(entries_from(*store_), keyring_), now_}; }, metrics,
+        [this](Freshness freshness) {
+          asked_freshness_.push_back(freshness);
+          return JournalVerification{verify_chain(entries_from(*store_), keyring_), now_};
+        },
+        metrics,
         std::move(options));
   }
 
@@ -174,6 +178,7 @@ class ConsoleServiceTest : public ::testing::Test {
   std::unique_ptr<PeopleFile> people_;
   observability::MetricsRegistry metrics_;
   EpochMillis now_ = kStart;
+  std::vector<Freshness> asked_freshness_;  // what each page asked the verification for
   std::unique_ptr<ConsoleService> service_;
 };
 
@@ -360,6 +365,13 @@ TEST_F(ConsoleServiceTest, TheIdentityHeaderIsBelievedOnlyFromTheProxy) {
   EXPECT_EQ(from_proxy.status, 200);
   EXPECT_NE(from_proxy.body.find("sso.user@example.org (auditor)"), std::string::npos);
   EXPECT_EQ(from_proxy.body.find("sign-out"), std::string::npos);
+  // Nothing to sign out of here (the proxy keeps the session), and no
+  // form token to forge: a sign-out post, even with an empty token, goes
+  // back to the calls and sets no cookie.
+  const auto out = send("/console/sign-out", "", "POST", "csrf=", kProxy, sso);
+  EXPECT_EQ(out.status, 303);
+  EXPECT_EQ(out.header("Location"), "/console/calls");
+  EXPECT_FALSE(out.header("Set-Cookie").has_value());
   // From anyone else: refused, even with a valid session beside it.
   const auto cookie = session(sign_in(kBobToken));
   for (const auto& client : {std::string("127.0.0.1"), std::string("10.9.0.2"), std::string("::ffff:10.9.0.3")}) {
@@ -436,6 +448,12 @@ TEST_F(ConsoleServiceTest, TheCallPageShowsTheLocationAlertsAndEntriesThatVerify
   EXPECT_NE(r.body.find("<td class=\"ok\">yes</td>"), std::string::npos);
   // Percent-encoded ids work; one with a slash cannot name a call.
   EXPECT_EQ(send("/console/calls/c%2Daustin%2D1", cookie).status, 200);
+  // A call page shows the last whole-journal verification and never waits
+  // for a new one; the integrity page asks for it as the API caches it.
+  EXPECT_EQ(asked_freshness_, (std::vector<Freshness>{Freshness::last_known, Freshness::last_known}));
+  asked_freshness_.clear();
+  EXPECT_EQ(send("/console/integrity", cookie).status, 200);
+  EXPECT_EQ(asked_freshness_, std::vector<Freshness>{Freshness::as_cached});
 }
 
 TEST_F(ConsoleServiceTest, HostileValuesInEveryParameterAndPathAreRefusedOrMatchNothingNeverShown) {
@@ -534,6 +552,21 @@ class ConsoleOverHttpTest : public ConsoleServiceTest {
   std::unique_ptr<PeopleFile> http_people_;
   std::unique_ptr<api::AuditApiServer> server_;
 };
+
+// TLS ended at a proxy in front (auditor.console.secure_cookies): the
+// plain-HTTP server still marks its cookies Secure; without it, it does not.
+TEST_F(ConsoleOverHttpTest, CookiesAreSecureWhenTlsEndsInFront) {
+  EXPECT_EQ(exchange("GET", "/console/sign-in").headers.get("Set-Cookie").find("; Secure"), std::string::npos);
+  api::AuditApiOptions options;
+  api::AuditApiOptions::Console console;
+  console.options.cookie_key = kKey;
+  console.options.tls = true;
+  console.people_file = http_people_.get();
+  options.console = std::move(console);
+  server_.reset();
+  server_ = std::make_unique<api::AuditApiServer>(*store_, *tokens_, keyring_, metrics_, std::move(options));
+  EXPECT_NE(exchange("GET", "/console/sign-in").headers.get("Set-Cookie").find("; Secure"), std::string::npos);
+}
 
 TEST_F(ConsoleOverHttpTest, SignsInOverHttpAndItsCsvIsTheApisCsvWhileTheApiKeepsItsRules) {
   const auto form = exchange("GET", "/console/sign-in");

@@ -32,6 +32,8 @@ def expected_keys(console):
     if console["identityHeader"] or console["trustedProxies"]:
         want["auditor.console.identity_header"] = console["identityHeader"]
         want["auditor.console.trusted_proxies"] = ",".join(console["trustedProxies"])
+    if console.get("secureCookies"):
+        want["auditor.console.secure_cookies"] = True
     if console["cookieKey"]["secretName"]:
         want["auditor.console.cookie_key.file"] = COOKIE_DIR + "/" + console["cookieKey"]["key"]
     return want

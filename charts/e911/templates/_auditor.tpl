@@ -190,6 +190,9 @@ auditor:
     trusted_proxies: {{ join "," .trustedProxies | quote }}
     {{- end }}
     session_minutes: {{ .sessionMinutes }}
+    {{- if .secureCookies }}
+    secure_cookies: true
+    {{- end }}
     {{- if .cookieKey.secretName }}
     cookie_key.file: /run/secrets/audit-console/{{ .cookieKey.key }}
     {{- end }}

@@ -144,23 +144,40 @@ class AuditApiServer::Service {
   // The journal's verification, fresh or as cached for verify_cache (one
   // at a time: concurrent requests wait for it and share its result rather
   // than each reading the whole journal). `cached`: whether it was.
-  console::JournalVerification verification(bool* cached = nullptr) {
+  // Freshness::last_known takes the last result however old, without
+  // waiting for a verification under way (a call page shows it beside the
+  // call's own entries, which it checks itself); it verifies only when
+  // there has been none.
+  console::JournalVerification verification(bool* cached = nullptr,
+                                            console::Freshness freshness = console::Freshness::as_cached) {
+    if (freshness == console::Freshness::last_known) {
+      std::lock_guard last(last_mu_);
+      if (last_verify_) {
+        if (cached) *cached = true;
+        return {last_verify_->result, last_verify_->at};
+      }
+    }
     std::lock_guard lock(verify_mu_);
     const auto now = Clock::now();
     if (cached) *cached = true;
-    if (!last_verify_ || verify_cache_.count() == 0 || now - last_verify_->when >= verify_cache_) {
-      if (cached) *cached = false;
-      const auto t0 = Clock::now();
-      VerifyResult fresh = verify_chain(entries_from(store_), keyring_);
-      last_verify_ = LastVerify{std::move(fresh), Clock::now(), now_millis()};
-      logger().info("journal verified",
-                    {{"ok", last_verify_->result.ok},
-                     {"entries", last_verify_->result.entries},
-                     {"last_seq", last_verify_->result.last_seq},
-                     {"first_bad_seq", last_verify_->result.first_bad_seq},
-                     {"duration_ms", static_cast<std::int64_t>(
-                                         std::chrono::duration<double, std::milli>(Clock::now() - t0).count())}});
+    {
+      std::lock_guard last(last_mu_);
+      if (last_verify_ && verify_cache_.count() > 0 && now - last_verify_->when < verify_cache_) {
+        return {last_verify_->result, last_verify_->at};
+      }
     }
+    if (cached) *cached = false;
+    const auto t0 = Clock::now();
+    LastVerify fresh{verify_chain(entries_from(store_), keyring_), Clock::now(), now_millis()};
+    logger().info("journal verified",
+                  {{"ok", fresh.result.ok},
+                   {"entries", fresh.result.entries},
+                   {"last_seq", fresh.result.last_seq},
+                   {"first_bad_seq", fresh.result.first_bad_seq},
+                   {"duration_ms", static_cast<std::int64_t>(
+                                       std::chrono::duration<double, std::milli>(Clock::now() - t0).count())}});
+    std::lock_guard last(last_mu_);
+    last_verify_ = std::move(fresh);
     return {last_verify_->result, last_verify_->at};
   }
 
@@ -400,7 +417,8 @@ class AuditApiServer::Service {
   prometheus::Family<prometheus::Counter>& requests_;
   prometheus::Counter& unauthorized_;
   observability::LatencyHistogramFamily duration_;
-  std::mutex verify_mu_;
+  std::mutex verify_mu_;  // one verification at a time
+  std::mutex last_mu_;    // last_verify_: held only to read or replace it
   std::optional<LastVerify> last_verify_;
 };
 
@@ -416,10 +434,12 @@ AuditApiServer::AuditApiServer(AuditStore& store, net::ApiTokenFile& tokens, Key
   service_ = std::make_unique<Service>(store, tokens, keyring, metrics, options.verify_cache);
   if (options.console) {
     if (!options.console->people_file) throw std::invalid_argument("audit API: the console needs its people file");
-    options.console->options.tls = http.tls != nullptr;
+    // Secure cookies over our own TLS, or when TLS ends in front of us.
+    options.console->options.tls = options.console->options.tls || http.tls != nullptr;
     console_ = std::make_unique<console::ConsoleService>(
         store, tokens, *options.console->people_file, std::move(keyring),
-        [service = service_.get()] { return service->verification(); }, metrics, std::move(options.console->options));
+        [service = service_.get()](console::Freshness freshness) { return service->verification(nullptr, freshness); },
+        metrics, std::move(options.console->options));
   }
   http.error_response = [service = service_.get()](int status, std::string_view message) {
     return service->refusal(status, message);

@@ -58,7 +58,8 @@ struct AuditApiOptions {
   std::chrono::seconds verify_cache{60};
   // The audit console under /console/ (console_service.h), when set: who
   // may use it (the people file, which must outlive the server, like the
-  // tokens file) and its sessions. Its `tls` follows the listener's.
+  // tokens file) and its sessions. Its `tls` (Secure cookies) is set when
+  // the listener speaks TLS, and may be set beforehand for TLS ended in front.
   struct Console {
     console::PeopleFile* people_file = nullptr;
     console::ConsoleOptions options;

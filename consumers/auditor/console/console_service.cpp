@@ -84,7 +84,7 @@ bool is_console_path(std::string_view path) {
 class ConsoleService::Impl {
  public:
   Impl(AuditStore& store, net::ApiTokenFile& tokens, PeopleFile& people_file, Keyring keyring,
-       std::function<JournalVerification()> verification, observability::MetricsRegistry metrics,
+       std::function<JournalVerification(Freshness)> verification, observability::MetricsRegistry metrics,
        ConsoleOptions options)
       : metrics_(std::move(metrics)),
         store_(store),
@@ -202,8 +202,7 @@ class ConsoleService::Impl {
                                "You are signed in, but the console's people file does not list you.");
           return who;
         }
-        v->sso = true;
-        v->csrf = csrf_token(options_.cookie_key, "sso\n" + v->identity);
+        v->sso = true;  // no session here to sign out of: no form, no CSRF token
         outcome.identity = v->identity;
         outcome.role = std::string(role_name(v->role));
         who.viewer = std::move(v);
@@ -405,6 +404,8 @@ class ConsoleService::Impl {
     Who who = who_is(req, outcome, people, false);
     if (who.refused) return std::move(*who.refused);
     if (!who.viewer) return to_sign_in(outcome, "no-session", true);
+    // Single sign-on keeps its session at the proxy: nothing to end here.
+    if (who.viewer->sso) return redirect(outcome, kCallsPath);
     const auto form = form_of(req);
     const auto csrf = form ? form->find("csrf") : net::QueryParams::const_iterator{};
     // viewer.csrf is the token bound to this very session cookie.
@@ -491,7 +492,7 @@ class ConsoleService::Impl {
     view.checks.reserve(detail->entries.size());
     for (const auto& e : detail->entries) view.checks.push_back(check_entry(e, keyring_));
     view.detail = std::move(*detail);
-    view.chain = verification_().result;
+    view.chain = verification_(Freshness::last_known).result;
     viewed(outcome);
     logger().info("audit console call viewed", {{"identity", outcome.identity}, {"call_id", view.detail.call.call_id}});
     return page(outcome, 200, "Call " + view.detail.call.call_id, call_body(view), &viewer, Section::calls);
@@ -524,7 +525,7 @@ class ConsoleService::Impl {
     if (auto e = api::parse_report_request(params, period)) return bad_parameter(outcome, &viewer, *e);
     IntegrityView view;
     view.params = params;
-    const auto v = verification_();
+    const auto v = verification_(Freshness::as_cached);
     view.chain = v.result;
     view.verified_at = v.verified_at;
     if (const auto head = store_.last_entry()) {
@@ -562,7 +563,7 @@ class ConsoleService::Impl {
   net::ApiTokenFile& tokens_;
   PeopleFile& people_file_;
   const Keyring keyring_;
-  const std::function<JournalVerification()> verification_;
+  const std::function<JournalVerification(Freshness)> verification_;
   const ConsoleOptions options_;
   prometheus::Family<prometheus::Counter>& views_;
   prometheus::Family<prometheus::Counter>& exports_;
@@ -570,7 +571,7 @@ class ConsoleService::Impl {
 };
 
 ConsoleService::ConsoleService(AuditStore& store, net::ApiTokenFile& tokens, PeopleFile& people, Keyring keyring,
-                               std::function<JournalVerification()> verification,
+                               std::function<JournalVerification(Freshness)> verification,
                                observability::MetricsRegistry metrics, ConsoleOptions options)
     : impl_(std::make_unique<Impl>(store, tokens, people, std::move(keyring), std::move(verification),
                                    std::move(metrics), std::move(options))) {}

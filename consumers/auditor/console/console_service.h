@@ -72,9 +72,15 @@ struct ConsoleOptions {
   std::chrono::seconds session_lifetime{std::chrono::minutes(30)};
   std::string identity_header;  // empty: no SSO proxy
   std::vector<IpPrefix> trusted_proxies;
-  bool tls = false;  // cookies are Secure
+  bool tls = false;  // cookies are Secure (the audit API sets it with its own TLS)
   std::function<EpochMillis()> clock = now_millis;
 };
+
+// How fresh a page needs the journal's verification: as the API's
+// /v1/verify serves it (verified anew once the cache is older than
+// --verify-cache: the integrity page), or the last one known, however old
+// (a call page: it does not wait for a whole-journal verification).
+enum class Freshness { as_cached, last_known };
 
 // The journal's last verification, as the API's /v1/verify has it (cached).
 struct JournalVerification {
@@ -91,7 +97,7 @@ class ConsoleService {
   // kMinCookieKeyBytes. The store, the tokens file and the people file
   // must outlive it.
   ConsoleService(AuditStore& store, net::ApiTokenFile& tokens, PeopleFile& people_file, Keyring keyring,
-                 std::function<JournalVerification()> verification, observability::MetricsRegistry metrics,
+                 std::function<JournalVerification(Freshness)> verification, observability::MetricsRegistry metrics,
                  ConsoleOptions options);
   ~ConsoleService();
 
