@@ -31,6 +31,7 @@
 #include "consumers/auditor/query/call_rendering.h"
 #include "tests/auditor/call_journal.h"
 #include "tests/support/http_reply.h"
+#include "tests/support/postgres_server.h"  // run_command
 
 namespace e911::auditor::console {
 namespace {
@@ -94,7 +95,7 @@ class ConsoleServiceTest : public ::testing::Test {
         *store_, *tokens_, *people_, keyring_,
         [this](Freshness freshness) {
           asked_freshness_.push_back(freshness);
-          return JournalVerification{verify_chain(entries_from(*store_), keyring_), now_};
+          return JournalVerification{verify_chain(entries_from(*store_), keyring_), {"k-1"}, now_};
         },
         metrics,
         std::move(options));
@@ -409,6 +410,45 @@ TEST_F(ConsoleServiceTest, ASiteLeadSeesOnlyTheirSitesAndAnotherSitesCallIsExact
   EXPECT_EQ(overview.body.find("london-hq"), std::string::npos);
   // The journal's exports are the auditors'.
   EXPECT_NE(send("/console/integrity", cookie).body.find("auditors download them"), std::string::npos);
+}
+
+// The overview's PDF is the report `e911 audit report --pdf` writes, for the
+// viewer's sites: an auditor's has every site and the registrations, a
+// site lead's only theirs and none.
+TEST_F(ConsoleServiceTest, TheOverviewPdfIsTheReportOfTheViewersSites) {
+  if (e911::test::run_command({"pdftotext", "-v"}).exit_code != 0) GTEST_SKIP() << "no pdftotext (poppler-utils)";
+  const auto text_of = [&](const std::string& pdf) {
+    const auto path = dir_.write("overview.pdf", pdf);
+    const auto r = e911::test::run_command({"pdftotext", path, "-"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return r.out;
+  };
+  const auto alice = session(sign_in(kAliceToken));
+  const auto page = send("/console/overview?from=2026-11-01&to=2026-11-30", alice);
+  EXPECT_NE(page.body.find("href=\"/console/overview.pdf?from=2026-11-01&amp;to=2026-11-30\""), std::string::npos)
+      << page.body;
+  const auto all = send("/console/overview.pdf?from=2026-11-01&to=2026-11-30&paper=letter", alice);
+  ASSERT_EQ(all.status, 200) << all.body;
+  EXPECT_EQ(all.content_type, "application/pdf");
+  ASSERT_TRUE(all.body.starts_with("%PDF-"));
+  auto text = text_of(all.body);
+  EXPECT_NE(text.find("austin-hq"), std::string::npos) << text;
+  EXPECT_NE(text.find("london-hq"), std::string::npos) << text;
+  EXPECT_NE(text.find("Registered locations"), std::string::npos) << text;
+  EXPECT_NE(text.find("c-austin-2"), std::string::npos) << "a failing call, listed";
+  EXPECT_NE(text.find("Intact"), std::string::npos) << text;
+  EXPECT_EQ(metric("e911_audit_console_exports_total{kind=\"overview-pdf\"}"), 1);
+
+  const auto lead = send("/console/overview.pdf", session(sign_in(kBobToken)));
+  ASSERT_EQ(lead.status, 200);
+  text = text_of(lead.body);
+  EXPECT_NE(text.find("austin-hq"), std::string::npos) << text;
+  EXPECT_EQ(text.find("london"), std::string::npos) << text;
+  EXPECT_EQ(text.find("Registered locations"), std::string::npos) << text;
+
+  const auto bad = send("/console/overview.pdf?paper=a3", alice);
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find("paper: expected a4 or letter, got"), std::string::npos) << bad.body;
 }
 
 TEST_F(ConsoleServiceTest, TheCsvExportIsExactlyTheFilteredListAndIsCountedAsAnExport) {

@@ -21,6 +21,7 @@
 #include "consumers/auditor/query/call_rendering.h"
 #include "consumers/auditor/query/registration_rendering.h"
 #include "consumers/auditor/journal/chain_verifier.h"
+#include "consumers/auditor/report/journal_verification.h"
 #include "common/net/http_server.h"
 
 namespace e911::auditor::api {
@@ -148,13 +149,13 @@ class AuditApiServer::Service {
   // waiting for a verification under way (a call page shows it beside the
   // call's own entries, which it checks itself); it verifies only when
   // there has been none.
-  console::JournalVerification verification(bool* cached = nullptr,
-                                            console::Freshness freshness = console::Freshness::as_cached) {
+  JournalVerification verification(bool* cached = nullptr,
+                                   console::Freshness freshness = console::Freshness::as_cached) {
     if (freshness == console::Freshness::last_known) {
       std::lock_guard last(last_mu_);
       if (last_verify_) {
         if (cached) *cached = true;
-        return {last_verify_->result, last_verify_->at};
+        return last_verify_->verification;
       }
     }
     std::lock_guard lock(verify_mu_);
@@ -163,22 +164,23 @@ class AuditApiServer::Service {
     {
       std::lock_guard last(last_mu_);
       if (last_verify_ && verify_cache_.count() > 0 && now - last_verify_->when < verify_cache_) {
-        return {last_verify_->result, last_verify_->at};
+        return last_verify_->verification;
       }
     }
     if (cached) *cached = false;
     const auto t0 = Clock::now();
-    LastVerify fresh{verify_chain(entries_from(store_), keyring_), Clock::now(), now_millis()};
+    LastVerify fresh{verify_journal(store_, keyring_), Clock::now()};
+    const auto& r = fresh.verification.result;
     logger().info("journal verified",
-                  {{"ok", fresh.result.ok},
-                   {"entries", fresh.result.entries},
-                   {"last_seq", fresh.result.last_seq},
-                   {"first_bad_seq", fresh.result.first_bad_seq},
+                  {{"ok", r.ok},
+                   {"entries", r.entries},
+                   {"last_seq", r.last_seq},
+                   {"first_bad_seq", r.first_bad_seq},
                    {"duration_ms", static_cast<std::int64_t>(
                                        std::chrono::duration<double, std::milli>(Clock::now() - t0).count())}});
     std::lock_guard last(last_mu_);
     last_verify_ = std::move(fresh);
-    return {last_verify_->result, last_verify_->at};
+    return last_verify_->verification;
   }
 
  private:
@@ -404,9 +406,8 @@ class AuditApiServer::Service {
   }
 
   struct LastVerify {
-    VerifyResult result;
+    JournalVerification verification;
     Clock::time_point when;
-    EpochMillis at = 0;
   };
 
   observability::MetricsRegistry metrics_;  // keeps the families below alive

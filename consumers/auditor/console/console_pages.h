@@ -31,6 +31,7 @@ inline constexpr std::string_view kSignOutPath = "/console/sign-out";
 inline constexpr std::string_view kCallsPath = "/console/calls";
 inline constexpr std::string_view kCallsCsvPath = "/console/calls.csv";
 inline constexpr std::string_view kOverviewPath = "/console/overview";
+inline constexpr std::string_view kOverviewPdfPath = "/console/overview.pdf";
 inline constexpr std::string_view kIntegrityPath = "/console/integrity";
 inline constexpr std::string_view kAssetsPath = "/console/assets/";
 inline constexpr std::string_view kBundlePath = "/console/export/bundle.zip";

@@ -25,6 +25,8 @@
 #include "consumers/auditor/query/call_rendering.h"
 #include "consumers/auditor/report/compliance_charts.h"
 #include "consumers/auditor/report/compliance_overview.h"
+#include "consumers/auditor/report/pdf_report.h"
+#include "consumers/auditor/report/report_document.h"
 #include "consumers/auditor/report/svg_chart.h"
 
 namespace e911::auditor::console {
@@ -311,6 +313,10 @@ class ConsoleService::Impl {
       outcome.page = "overview";
       return overview(outcome, viewer, params);
     }
+    if (path == kOverviewPdfPath) {
+      outcome.page = "overview-pdf";
+      return overview_pdf(outcome, viewer, params);
+    }
     if (path == kIntegrityPath) {
       outcome.page = "integrity";
       return integrity(outcome, viewer, params);
@@ -517,6 +523,49 @@ class ConsoleService::Impl {
     if (viewer.role == Role::auditor) view.registrations = figures.registrations;
     viewed(outcome);
     return page(outcome, 200, "Compliance overview", overview_body(view), &viewer, Section::overview);
+  }
+
+  // The overview as the PDF `e911 audit report --pdf` writes (the same
+  // document), for the viewer's sites; a site lead's leaves out the
+  // registered locations, as their overview page does. The journal's
+  // verification is the one the integrity page shows (cached).
+  HttpResponse overview_pdf(Outcome& outcome, const Viewer& viewer, net::QueryParams params) {
+    auto paper = PaperSize::a4;
+    if (const auto it = params.find("paper"); it != params.end()) {
+      if (it->second != "a4" && it->second != "letter") {
+        return bad_parameter(outcome, &viewer,
+                             net::ParamError{"paper", "paper: expected a4 or letter, got " + quote_for_message(it->second, 60)});
+      }
+      paper = it->second == "letter" ? PaperSize::letter : PaperSize::a4;
+      params.erase(it);
+    }
+    api::ReportRequest request;
+    if (auto e = api::parse_report_request(params, request)) return bad_parameter(outcome, &viewer, *e);
+    restrict_to_viewer(viewer, request.filter);
+    const auto figures = compliance_overview(store_, request.filter);
+    ReportContext context;
+    context.store = store_.name();
+    context.generated_at = options_.clock();
+    context.verification = verification_(Freshness::as_cached);
+    context.verify_command = "e911 audit verify --config <the auditor's configuration>";
+    // Every failing call, as the console's CSV export lists them.
+    std::string scope;
+    for (const auto* name : {"from", "to", "site"}) {
+      if (const auto it = params.find(name); it != params.end()) scope += "&" + std::string(name) + "=" + percent_encode(it->second);
+    }
+    context.csv_commands = {std::string(kCallsCsvPath) + "?class=emergency&dispatchable=false" + scope,
+                            std::string(kCallsCsvPath) + "?class=emergency&notified=false" + scope};
+    context.registrations = viewer.role == Role::auditor;
+    std::string pdf = report_pdf(compliance_report_document(figures, context), paper);
+    exports_.Add({{"kind", "overview-pdf"}}).Increment();
+    logger().info("audit console export",
+                  {{"kind", "overview-pdf"}, {"identity", outcome.identity}, {"role", outcome.role}});
+    HttpResponse r;
+    outcome.status = 200;
+    r.content_type = "application/pdf";
+    r.body = std::move(pdf);
+    r.set("Content-Disposition", "attachment; filename=\"compliance-report.pdf\"");
+    return r;
   }
 
   HttpResponse integrity(Outcome& outcome, const Viewer& viewer, const net::QueryParams& params) {

@@ -60,6 +60,7 @@
 #include "consumers/auditor/console/people_file.h"
 #include "consumers/auditor/journal/chain_verifier.h"
 #include "consumers/auditor/journal/entry_signer.h"
+#include "consumers/auditor/report/journal_verification.h"
 #include "consumers/auditor/store/audit_store.h"
 
 namespace e911::auditor::console {
@@ -82,11 +83,8 @@ struct ConsoleOptions {
 // (a call page: it does not wait for a whole-journal verification).
 enum class Freshness { as_cached, last_known };
 
-// The journal's last verification, as the API's /v1/verify has it (cached).
-struct JournalVerification {
-  VerifyResult result;
-  EpochMillis verified_at = 0;
-};
+// The journal's verification (report/journal_verification.h): as the API's
+// /v1/verify has it, cached.
 
 // Whether `path` (not decoded) is the console's: /console or under /console/.
 bool is_console_path(std::string_view path);

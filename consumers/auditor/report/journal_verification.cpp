@@ -16,6 +16,7 @@ JournalVerification verify_journal(AuditStore& store, const Keyring& keyring) {
   JournalVerification v;
   v.result = verify_chain(noting_keys, keyring);
   v.key_ids.assign(key_ids.begin(), key_ids.end());
+  v.verified_at = now_millis();
   return v;
 }
 

@@ -259,39 +259,50 @@ class Pager {
   double y_ = kMargin;
 };
 
-cairo_status_t write_to_stream(void* closure, const unsigned char* data, unsigned int length) {
-  auto& out = *static_cast<std::ofstream*>(closure);
-  out.write(reinterpret_cast<const char*>(data), length);
-  return out ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
+cairo_status_t append_to_string(void* closure, const unsigned char* data, unsigned int length) {
+  static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(data), length);
+  return CAIRO_STATUS_SUCCESS;
 }
 
 }  // namespace
 
-std::size_t write_report_pdf(const ReportDocument& document, const std::string& path, PaperSize paper) {
+std::string report_pdf(const ReportDocument& document, PaperSize paper, std::size_t* pages) {
   // A4: 210 x 297 mm; US Letter: 8.5 x 11 in; in points.
   const double width = paper == PaperSize::a4 ? 595.276 : 612;
   const double height = paper == PaperSize::a4 ? 841.89 : 792;
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) throw std::runtime_error("cannot write " + path + ": " + std::strerror(errno));
-  cairo_surface_t* surface = cairo_pdf_surface_create_for_stream(write_to_stream, &out, width, height);
+  std::string pdf;
+  cairo_surface_t* surface = cairo_pdf_surface_create_for_stream(append_to_string, &pdf, width, height);
   cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, document.title.c_str());
   cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "e911 audit report");
-  std::size_t pages = 0;
+  std::size_t count = 0;
   try {
     Pager pager(surface, document, width, height);
-    pages = pager.run();
-  } catch (const std::exception& e) {
+    count = pager.run();
+  } catch (...) {
     cairo_surface_destroy(surface);
-    throw std::runtime_error("cannot write " + path + ": " + e.what());
+    throw;
   }
   cairo_surface_finish(surface);
   const auto status = cairo_surface_status(surface);
   cairo_surface_destroy(surface);
-  out.close();
-  if (status != CAIRO_STATUS_SUCCESS || !out) {
-    throw std::runtime_error("cannot write " + path + ": " +
-                             (status != CAIRO_STATUS_SUCCESS ? cairo_status_to_string(status) : std::strerror(errno)));
+  if (status != CAIRO_STATUS_SUCCESS) throw std::runtime_error(cairo_status_to_string(status));
+  if (pages) *pages = count;
+  return pdf;
+}
+
+std::size_t write_report_pdf(const ReportDocument& document, const std::string& path, PaperSize paper) {
+  std::size_t pages = 0;
+  std::string pdf;
+  try {
+    pdf = report_pdf(document, paper, &pages);
+  } catch (const std::exception& e) {
+    throw std::runtime_error("cannot write " + path + ": " + e.what());
   }
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) throw std::runtime_error("cannot write " + path + ": " + std::strerror(errno));
+  out.write(pdf.data(), static_cast<std::streamsize>(pdf.size()));
+  out.close();
+  if (!out) throw std::runtime_error("cannot write " + path + ": " + std::strerror(errno));
   return pages;
 }
 

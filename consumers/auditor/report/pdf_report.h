@@ -16,6 +16,10 @@ namespace e911::auditor {
 
 enum class PaperSize { a4, letter };
 
+// The PDF of `document`, and how many pages it has in `pages` (when
+// given). Throws std::runtime_error with cairo's reason.
+std::string report_pdf(const ReportDocument& document, PaperSize paper, std::size_t* pages = nullptr);
+
 // Writes `document` to `path` (replacing it) and returns how many pages it
 // has. Throws std::runtime_error naming the path and the reason ("cannot
 // write /x/report.pdf: Permission denied").

@@ -105,7 +105,10 @@ void verification_section(ReportDocument& doc, const ReportContext& ctx) {
         v.purged > 0 ? " (" + std::to_string(v.purged) + " purged seqs accounted for by purge entries)" : "";
     if (v.ok) {
       doc.blocks.push_back(paragraph("Intact: " + std::to_string(v.entries) + " entries verified" + purged +
-                                     ": every hash, link and signature recomputed at " + moment(ctx.generated_at) + "."));
+                                     ": every hash, link and signature recomputed at " +
+                                     moment(ctx.verification->verified_at ? ctx.verification->verified_at
+                                                                          : ctx.generated_at) +
+                                     "."));
     } else {
       doc.blocks.push_back(paragraph("FAILED: " + one_line(v.reason) + ". " + std::to_string(v.entries) +
                                      " entries verified before it" + purged + "."));
@@ -181,8 +184,10 @@ ReportDocument compliance_report_document(const ComplianceOverview& o, const Rep
                                    " days; the " + std::to_string(o.days_cut) + " days before are left out."));
   }
 
-  doc.blocks.push_back(heading("Registered locations"));
-  doc.blocks.push_back(paragraph(registrations_text(o.registrations)));
+  if (ctx.registrations) {
+    doc.blocks.push_back(heading("Registered locations"));
+    doc.blocks.push_back(paragraph(registrations_text(o.registrations)));
+  }
 
   failing_section(doc, o, ctx);
   verification_section(doc, ctx);

@@ -45,6 +45,9 @@ struct ReportContext {
   // The commands that list every failing call as CSV (emergency calls not
   // dispatchable; not notified).
   std::vector<std::string> csv_commands;
+  // Whether the registered locations are reported: registrations are per
+  // user, not per site, so a report made for a site lead leaves them out.
+  bool registrations = true;
 };
 
 // "2026-11-01 to 2026-11-30 (UTC)": `to` is exclusive, so a period ending
