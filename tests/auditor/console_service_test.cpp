@@ -73,8 +73,11 @@ std::string csrf_in(const std::string& html) {
 
 class ConsoleServiceTest : public ::testing::Test {
  protected:
+  // The journal's store: SQLite here, PostgreSQL in ConsoleServicePostgresTest.
+  virtual std::string store_url() { return "sqlite:" + dir_.path("audit.db"); }
+
   void SetUp() override {
-    store_ = open_audit_store("sqlite:" + dir_.path("audit.db"));
+    store_ = open_audit_store(store_url());
     fill();
     tokens_path_ = dir_.write("tokens", "alice " + sha256_hex(kAliceToken) + "\nbob " + sha256_hex(kBobToken) +
                                             "\ncarol " + sha256_hex(kCarolToken) + "\n");
@@ -449,6 +452,46 @@ TEST_F(ConsoleServiceTest, TheOverviewPdfIsTheReportOfTheViewersSites) {
   const auto bad = send("/console/overview.pdf?paper=a3", alice);
   EXPECT_EQ(bad.status, 400);
   EXPECT_NE(bad.body.find("paper: expected a4 or letter, got"), std::string::npos) << bad.body;
+}
+
+// The console on a PostgreSQL journal: the same pages from the same
+// queries, a site lead's restriction included.
+class ConsoleServicePostgresTest : public ConsoleServiceTest {
+ protected:
+  static void TearDownTestSuite() { e911::test::PostgresServer::stop_shared(); }
+  std::string store_url() override {
+    auto& server = e911::test::PostgresServer::shared();
+    return server.url(server.create_database());
+  }
+};
+
+TEST_F(ConsoleServicePostgresTest, EveryPageWorksOnAPostgresqlJournal) {
+  const auto alice = session(sign_in(kAliceToken));
+  const auto calls = send("/console/calls?site=austin-hq&notified=false", alice);
+  ASSERT_EQ(calls.status, 200) << calls.body;
+  EXPECT_NE(calls.body.find("c-austin-2"), std::string::npos);
+  EXPECT_EQ(calls.body.find("c-austin-1"), std::string::npos);
+  const auto call = send("/console/calls/c-austin-1", alice);
+  ASSERT_EQ(call.status, 200);
+  EXPECT_NE(call.body.find("Congress Ave"), std::string::npos);
+  EXPECT_NE(call.body.find("The whole journal verified"), std::string::npos);
+  EXPECT_EQ(call.body.find("class=\"problem\">no:"), std::string::npos) << "every entry verifies";
+  const auto overview = send("/console/overview?from=2026-11-01&to=2026-11-30", alice);
+  ASSERT_EQ(overview.status, 200);
+  EXPECT_NE(overview.body.find("id=\"chart-latency\""), std::string::npos);
+  EXPECT_NE(overview.body.find("c-austin-2"), std::string::npos) << "a failing call, listed";
+  const auto pdf = send("/console/overview.pdf", alice);
+  ASSERT_EQ(pdf.status, 200);
+  EXPECT_TRUE(pdf.body.starts_with("%PDF-"));
+  const auto csv = send("/console/calls.csv?class=emergency", alice);
+  ASSERT_EQ(csv.status, 200);
+  EXPECT_NE(csv.body.find("c-london-1"), std::string::npos);
+  EXPECT_EQ(send("/console/integrity", alice).status, 200);
+  EXPECT_EQ(send("/console/export/bundle.zip", alice).status, 200);
+
+  const auto bob = session(sign_in(kBobToken));  // site lead of austin-hq
+  EXPECT_EQ(send("/console/calls/c-london-1", bob).status, 404);
+  EXPECT_EQ(send("/console/calls.csv", bob).body.find("c-london-1"), std::string::npos);
 }
 
 TEST_F(ConsoleServiceTest, TheCsvExportIsExactlyTheFilteredListAndIsCountedAsAnExport) {
