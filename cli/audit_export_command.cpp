@@ -12,8 +12,7 @@
 #include "cli/options.h"
 #include "common/timestamp.h"
 #include "consumers/auditor/export/audit_bundle.h"
-#include "consumers/auditor/export/i3_log_events.h"
-#include "consumers/auditor/export/log_event_signer.h"
+#include "consumers/auditor/export/i3_export.h"
 
 namespace e911::cli {
 namespace {
@@ -57,12 +56,7 @@ std::optional<auditor::PublicKeys> public_keys(const AuditCommandSettings& s) {
 
 int export_i3(auditor::AuditStore& store, const AuditCommandSettings& s, const std::string& dir,
               const auditor::ExportRange& range, const auditor::I3Options& options) {
-  const auto& signer = *s.settings.signer;
-  const bool hs256 = signer.algorithm() == auditor::SigningAlgorithm::hs256;
-  const auto key = s.config.get(hs256 ? "auditor.signing.secret" : "auditor.signing.private_key");
-  if (!key) return fail("no signing key material configured");
-  auto sign = auditor::claims_signer(signer.algorithm(), signer.key_id(), hs256 ? *key : *key + "\n",
-                                     s.config.get_or("auditor.signing.passphrase", ""));
+  auto sign = auditor::configured_claims_signer(s.config, *s.settings.signer);
   if (!sign) return fail(sign.error().message);
 
   std::error_code ec;
@@ -71,24 +65,12 @@ int export_i3(auditor::AuditStore& store, const AuditCommandSettings& s, const s
   const auto path = (std::filesystem::path(dir) / kI3File).string();
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (!out) return fail("cannot create " + path);
-  std::int64_t events = 0;
-  std::string error;
-  store.scan(1, [&](const auditor::AuditEntry& e) {
-    if ((range.from && e.at < *range.from) || (range.to && e.at >= *range.to)) return true;
-    auto event = auditor::i3_log_event(e, options);
-    if (!event) {
-      error = event.error().message;
-      return false;
-    }
-    if (!*event) return true;
-    out << (*sign)(**event) << "\n";
-    ++events;
-    return true;
-  });
+  const auto events =
+      auditor::export_i3_log_events(store, range, options, *sign, [&](std::string_view jws) { out << jws << "\n"; });
   out.close();
-  if (!error.empty()) return fail(error);
+  if (!events) return fail(events.error().message);
   if (!out) return fail("cannot write " + path);
-  std::cout << "wrote " << events << " LogEvents to " << path << "\n";
+  std::cout << "wrote " << *events << " LogEvents to " << path << "\n";
   return 0;
 }
 
@@ -117,9 +99,6 @@ int run_audit_export(Args args) {
   }
   if (range.from && range.to && *range.to <= *range.from) return fail("--to must be after --from");
 
-  auditor::I3Options i3;
-  if (const auto v = opts.value("--element-id")) i3.element_id = *v;
-  if (const auto v = opts.value("--agency-id")) i3.agency_id = *v;
   if (format == "bundle" && (opts.value("--element-id") || opts.value("--agency-id"))) {
     return fail("--element-id and --agency-id apply to --format i3");
   }
@@ -129,7 +108,13 @@ int run_audit_export(Args args) {
   auto store = open_existing_audit_store(settings->settings, "export");
   if (!store) return 2;
   try {
-    if (format == "i3") return export_i3(*store, *settings, *dir, range, i3);
+    if (format == "i3") {
+      // auditor.i3.* as configured, the options over them.
+      auto i3 = auditor::configured_i3_options(settings->config);
+      if (const auto v = opts.value("--element-id")) i3.element_id = *v;
+      if (const auto v = opts.value("--agency-id")) i3.agency_id = *v;
+      return export_i3(*store, *settings, *dir, range, i3);
+    }
     const auto keys = public_keys(*settings);
     if (!keys) return 2;
     const auto m = auditor::write_bundle(*store, *dir, range, *keys, now_millis());

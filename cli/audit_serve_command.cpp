@@ -27,6 +27,7 @@
 #include "common/net/api_tokens.h"
 #include "consumers/auditor/api/audit_api.h"
 #include "consumers/auditor/console/people_file.h"
+#include "consumers/auditor/export/i3_export.h"
 #include "consumers/auditor/store/audit_store.h"
 #include "consumers/auditor/auditor_config.h"
 
@@ -207,6 +208,15 @@ int run_audit_serve(Args args) {
     console.options.identity_header = c.identity_header;
     console.options.trusted_proxies = c.trusted_proxies;
     console.options.tls = c.secure_cookies;  // and whenever the server speaks TLS itself
+    if (c.i3_export) {  // auditor_settings() made sure a signer is configured
+      auto sign = auditor::configured_claims_signer(*config, *settings->signer);
+      if (!sign) {
+        std::cerr << "e911 audit serve: auditor.console.i3_export: " << sign.error().message << "\n";
+        return 2;
+      }
+      console.options.i3_signer = std::move(*sign);
+      console.options.i3 = auditor::configured_i3_options(*config);
+    }
     options.console = std::move(console);
   }
 

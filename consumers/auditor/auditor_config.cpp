@@ -45,6 +45,10 @@ const std::vector<ConfigKey>& auditor_config_keys() {
       ConfigKey::integer("auditor.console.session_minutes", 30, 1, 1440),
       ConfigKey::text("auditor.console.cookie_key"),
       ConfigKey::boolean("auditor.console.secure_cookies", false),
+      ConfigKey::boolean("auditor.console.i3_export", false),
+      // NENA i3 LogEvents (e911 audit export --format i3, the console).
+      ConfigKey::text("auditor.i3.element_id"),
+      ConfigKey::text("auditor.i3.agency_id"),
   };
   return keys;
 }
@@ -186,6 +190,11 @@ Result<AuditorSettings> auditor_settings(const Config& config, bool need_signer)
   c.session_minutes = static_cast<int>(config.get_int("auditor.console.session_minutes"));
   c.cookie_key = get(config, "auditor.console.cookie_key");
   c.secure_cookies = config.get_bool("auditor.console.secure_cookies");
+  c.i3_export = config.get_bool("auditor.console.i3_export");
+  if (c.i3_export && !s.signer) {
+    return Error{"auditor.console.i3_export: set, but no signing key is configured (auditor.signing.secret or "
+                 ".private_key): NENA i3 LogEvents are signed with it"};
+  }
   if (!c.cookie_key.empty() && c.cookie_key.size() < 32) {
     return Error{"auditor.console.cookie_key: " + std::to_string(c.cookie_key.size()) +
                  " bytes; at least 32 (e.g. `head -c 32 /dev/urandom > FILE`, named by auditor.console.cookie_key.file)"};

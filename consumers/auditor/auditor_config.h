@@ -44,6 +44,13 @@
 //                                  E911_AUDITOR_CONSOLE_COOKIE_KEY); not set:
 //                                  a key generated at start (sessions end
 //                                  with the process)
+//   auditor.console.i3_export [false] the integrity page offers auditors the
+//                                  period's NENA i3 LogEvents, signed with
+//                                  the signing key, which the server then
+//                                  holds (docs/decisions/0012-audit-console.md)
+//   auditor.i3.element_id, auditor.i3.agency_id  the LogEvents' elementId
+//                                  and agencyId (e911 audit export --format
+//                                  i3 and the console)
 //   auditor.console.secure_cookies [false] cookies marked Secure even though
 //                                  this server speaks plain HTTP: TLS ends
 //                                  at a proxy or Ingress in front (with its
@@ -83,6 +90,7 @@ struct ConsoleSettings {
   int session_minutes = 30;
   std::string cookie_key;  // empty: generated at start
   bool secure_cookies = false;
+  bool i3_export = false;  // auditors download the period's i3 LogEvents (needs the signing key)
 };
 
 // How the consumer retries a batch the store refused (the database down):

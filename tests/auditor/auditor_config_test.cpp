@@ -172,6 +172,8 @@ TEST_F(AuditorConfig, BadValuesNameTheirKey) {
       {"auditor: {group_id: \"\"}\n", "auditor.group_id: must not be empty"},
       {"auditor: {store_retry: {initial_delay_ms: 500, max_delay_ms: 100}}\n", "auditor.store_retry.max_delay_ms"},
       {"auditor: {api: {tls: {cert: {file: /x.crt}}}}\n", "auditor.api.tls.cert.file and auditor.api.tls.key.file"},
+      {"auditor: {console: {i3_export: true}}\n",
+       "auditor.console.i3_export: set, but no signing key is configured"},
   };
   for (const auto& [yaml, expected] : cases) {
     const auto s = settings(yaml, /*need_signer=*/false);

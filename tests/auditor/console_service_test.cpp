@@ -27,6 +27,7 @@
 #include "consumers/auditor/console/csrf_token.h"
 #include "consumers/auditor/console/session_cookie.h"
 #include "consumers/auditor/export/audit_bundle.h"
+#include "consumers/auditor/export/log_event_signer.h"
 #include "consumers/auditor/query/call_query.h"
 #include "consumers/auditor/query/call_rendering.h"
 #include "tests/auditor/call_journal.h"
@@ -88,8 +89,9 @@ class ConsoleServiceTest : public ::testing::Test {
     service_ = make_service(metrics_);
   }
 
-  std::unique_ptr<ConsoleService> make_service(observability::MetricsRegistry metrics) {
+  std::unique_ptr<ConsoleService> make_service(observability::MetricsRegistry metrics, ClaimsSigner i3_signer = {}) {
     ConsoleOptions options;
+    options.i3_signer = std::move(i3_signer);
     options.cookie_key = kKey;
     options.identity_header = kHeader;
     options.trusted_proxies = {*IpPrefix::parse(kProxy)};
@@ -492,6 +494,43 @@ TEST_F(ConsoleServicePostgresTest, EveryPageWorksOnAPostgresqlJournal) {
   const auto bob = session(sign_in(kBobToken));  // site lead of austin-hq
   EXPECT_EQ(send("/console/calls/c-london-1", bob).status, 404);
   EXPECT_EQ(send("/console/calls.csv", bob).body.find("c-london-1"), std::string::npos);
+}
+
+// NENA i3 LogEvents need the signing key: offered only when the server
+// holds it (auditor.console.i3_export), to auditors, for the period.
+TEST_F(ConsoleServiceTest, AnAuditorDownloadsThePeriodsI3LogEventsOnlyWhenTheServerHoldsTheKey) {
+  auto alice = session(sign_in(kAliceToken));
+  EXPECT_NE(send("/console/integrity", alice).body.find("i3_export</code> is off"), std::string::npos);
+  EXPECT_EQ(send("/console/export/log-events.jws", alice).status, 404);
+
+  auto sign = claims_signer(SigningAlgorithm::hs256, "k-i3", test::secret(0));
+  ASSERT_TRUE(sign.ok());
+  service_ = make_service(metrics_, *sign);
+  alice = session(sign_in(kAliceToken));
+  EXPECT_NE(send("/console/integrity?from=2026-11-21&to=2026-11-21", alice).body.find(
+                "href=\"/console/export/log-events.jws?from=2026-11-21&amp;to=2026-11-21\""),
+            std::string::npos);
+  const auto r = send("/console/export/log-events.jws?from=2026-11-21&to=2026-11-21", alice);
+  ASSERT_EQ(r.status, 200) << r.body;
+  std::istringstream lines(r.body);
+  std::string jws, payloads;
+  int events = 0;
+  while (std::getline(lines, jws)) {
+    ++events;
+    const auto first = jws.find('.'), second = jws.find('.', first + 1);
+    ASSERT_NE(second, std::string::npos) << jws;
+    const auto payload = base64url_decode(jws.substr(first + 1, second - first - 1));
+    ASSERT_TRUE(payload.has_value()) << jws;
+    payloads += *payload + "\n";
+  }
+  EXPECT_GE(events, 4) << r.body;  // three calls recorded, a notification at least
+  EXPECT_NE(payloads.find("\"CallStartLogEvent\""), std::string::npos) << payloads;
+  EXPECT_NE(payloads.find("c-london-1"), std::string::npos) << payloads;
+  EXPECT_EQ(metric("e911_audit_console_exports_total{kind=\"i3\"}"), 1);
+  // The period is the entries' journaling time, as the bundle's.
+  EXPECT_EQ(send("/console/export/log-events.jws?from=2026-11-23", alice).body, "");
+  // The entries are every site's: a site lead gets none.
+  EXPECT_EQ(send("/console/export/log-events.jws", session(sign_in(kBobToken))).status, 403);
 }
 
 TEST_F(ConsoleServiceTest, TheCsvExportIsExactlyTheFilteredListAndIsCountedAsAnExport) {

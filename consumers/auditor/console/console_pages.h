@@ -35,6 +35,7 @@ inline constexpr std::string_view kOverviewPdfPath = "/console/overview.pdf";
 inline constexpr std::string_view kIntegrityPath = "/console/integrity";
 inline constexpr std::string_view kAssetsPath = "/console/assets/";
 inline constexpr std::string_view kBundlePath = "/console/export/bundle.zip";
+inline constexpr std::string_view kI3Path = "/console/export/log-events.jws";
 
 // `path` with `params` as its query string ("/console/calls?site=a%20b"),
 // in name order, each name and value percent-encoded. Not HTML-escaped.
@@ -119,6 +120,7 @@ struct IntegrityView {
   std::string head_hash;
   std::vector<std::string> key_ids;  // the keyring's
   bool may_export = false;           // the journal exports: auditors only
+  bool may_export_i3 = false;        // ... and i3 LogEvents: auditor.console.i3_export
 };
 // The journal's verification status, its head, the key ids, and the
 // exports of the period.

@@ -13,6 +13,7 @@
 #include "common/text.h"
 #include "consumers/auditor/api/api_params.h"
 #include "consumers/auditor/console/bundle_download.h"
+#include "consumers/auditor/export/i3_export.h"
 #include "consumers/auditor/console/console_access.h"
 #include "consumers/auditor/console/console_assets.h"
 #include "consumers/auditor/console/console_pages.h"
@@ -325,6 +326,10 @@ class ConsoleService::Impl {
       outcome.page = "bundle";
       return bundle(outcome, viewer, params);
     }
+    if (path == kI3Path) {
+      outcome.page = "i3";
+      return i3_log_events(outcome, viewer, params);
+    }
     outcome.page = "other";
     return page(outcome, 404, "Not found", message_body("Not found", "The console has no such page."), &viewer);
   }
@@ -583,8 +588,44 @@ class ConsoleService::Impl {
     }
     view.key_ids = keyring_.key_ids();
     view.may_export = may_export_journal(viewer);
+    view.may_export_i3 = view.may_export && static_cast<bool>(options_.i3_signer);
     viewed(outcome);
     return page(outcome, 200, "Integrity", integrity_body(view), &viewer, Section::integrity);
+  }
+
+  // The period's NENA i3 LogEvents as `e911 audit export --format i3` writes
+  // them, when the server holds the signing key for them.
+  HttpResponse i3_log_events(Outcome& outcome, const Viewer& viewer, const net::QueryParams& params) {
+    if (!may_export_journal(viewer)) {
+      return refuse(outcome, "not-allowed", 403, "Not allowed",
+                    "The journal's signed exports cover every site: auditors download them.");
+    }
+    if (!options_.i3_signer) {
+      return page(outcome, 404, "Not offered",
+                  message_body("Not offered", "This server does not hold the signing key NENA i3 LogEvents need "
+                                              "(auditor.console.i3_export is off): run e911 audit export --format "
+                                              "i3 where the key is."),
+                  &viewer);
+    }
+    if (auto e = net::only_known(params, {"from", "to"})) return bad_parameter(outcome, &viewer, *e);
+    api::ReportRequest period;
+    if (auto e = api::parse_report_request(params, period)) return bad_parameter(outcome, &viewer, *e);
+    std::string body;
+    const auto events = export_i3_log_events(store_, {period.filter.from, period.filter.to}, options_.i3,
+                                             options_.i3_signer, [&](std::string_view jws) {
+                                               body.append(jws);
+                                               body += '\n';
+                                             });
+    if (!events) throw std::runtime_error(events.error().message);
+    exports_.Add({{"kind", "i3"}}).Increment();
+    logger().info("audit console export", {{"kind", "i3"}, {"identity", outcome.identity}, {"role", outcome.role},
+                                           {"log_events", *events}});
+    HttpResponse r;
+    outcome.status = 200;
+    r.content_type = "text/plain; charset=utf-8";
+    r.body = std::move(body);
+    r.set("Content-Disposition", "attachment; filename=\"log-events.jws\"");
+    return r;
   }
 
   HttpResponse bundle(Outcome& outcome, const Viewer& viewer, const net::QueryParams& params) {

@@ -59,6 +59,7 @@
 #include "common/timestamp.h"
 #include "consumers/auditor/console/people_file.h"
 #include "consumers/auditor/journal/chain_verifier.h"
+#include "consumers/auditor/export/i3_log_events.h"
 #include "consumers/auditor/journal/entry_signer.h"
 #include "consumers/auditor/report/journal_verification.h"
 #include "consumers/auditor/store/audit_store.h"
@@ -74,6 +75,10 @@ struct ConsoleOptions {
   std::string identity_header;  // empty: no SSO proxy
   std::vector<IpPrefix> trusted_proxies;
   bool tls = false;  // cookies are Secure (the audit API sets it with its own TLS)
+  // Set (auditor.console.i3_export): auditors download the period's NENA i3
+  // LogEvents, signed with it; empty: not offered.
+  ClaimsSigner i3_signer{};
+  I3Options i3{};
   std::function<EpochMillis()> clock = now_millis;
 };
 

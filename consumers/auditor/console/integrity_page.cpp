@@ -49,9 +49,16 @@ std::string integrity_body(const IntegrityView& view) {
   } else {
     out += "<li><a href=\"" + html_escape(link_to(kBundlePath, view.params)) +
            "\" id=\"export-bundle\" download>The period's signed export bundle (ZIP: entries, purges, manifest; "
-           "check it with <code>e911 audit verify --bundle DIR</code>)</a></li>\n</ul>\n"
-           "<p>NENA i3 LogEvents are signed with the auditor's signing key, which this read-only server does not "
-           "hold: <code>e911 audit export --format i3 --from ... --to ... --out DIR</code> where the key is.</p>\n";
+           "check it with <code>e911 audit verify --bundle DIR</code>)</a></li>\n";
+    if (view.may_export_i3) {
+      out += "<li><a href=\"" + html_escape(link_to(kI3Path, view.params)) +
+             "\" id=\"export-i3\" download>The period's NENA i3 LogEvents (one JWS per line, signed with the "
+             "auditor's key)</a></li>\n</ul>\n";
+    } else {
+      out += "</ul>\n<p>NENA i3 LogEvents are signed with the auditor's signing key, which this server does not "
+             "hold (<code>auditor.console.i3_export</code> is off): <code>e911 audit export --format i3 --from ... "
+             "--to ... --out DIR</code> where the key is.</p>\n";
+    }
   }
   return out + "</section>\n";
 }
