@@ -3,6 +3,7 @@
 #include <Poco/Data/PostgreSQL/Connector.h>
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/Statement.h>
+#include <Poco/Exception.h>
 #include <libpq-fe.h>
 
 #include <algorithm>
@@ -71,8 +72,17 @@ std::unique_ptr<Poco::Data::Session> open_postgresql(const std::string& conninfo
   probe_postgresql(checked, connect_timeout_s);
   Poco::Data::PostgreSQL::Connector::registerConnector();
   // The login timeout becomes libpq's connect_timeout unless the
-  // connection string sets one.
-  return std::make_unique<Poco::Data::Session>("PostgreSQL", checked, static_cast<std::size_t>(connect_timeout_s));
+  // connection string sets one. The server may go away between the probe
+  // and this connect (a restart, a proxy in between): the failure is then a
+  // std::runtime_error too, its text one is_connection_error() knows, so
+  // callers that wait for a server retry it rather than stop (the fault
+  // campaign found a notifier starting just then exiting on Poco's
+  // ConnectionFailedException).
+  try {
+    return std::make_unique<Poco::Data::Session>("PostgreSQL", checked, static_cast<std::size_t>(connect_timeout_s));
+  } catch (const Poco::Exception& e) {
+    throw std::runtime_error(e.displayText());
+  }
 }
 
 bool is_connection_error(std::string_view message) {

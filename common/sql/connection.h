@@ -28,7 +28,8 @@ std::unique_ptr<Poco::Data::Session> open_sqlite(const std::string& path, const 
 // Connects to `conninfo` (libpq key=value form). Connects with libpq
 // itself first and throws std::runtime_error with its one-line reason:
 // Poco 1.11's PostgreSQL session leaks the connection object of a failed
-// connect and says less.
+// connect and says less. A connect of Poco's that fails after the probe
+// succeeded throws std::runtime_error too (Poco's text).
 // Keepalives and tcp_user_timeout are added (connection.cpp says why)
 // unless `conninfo` sets them.
 std::unique_ptr<Poco::Data::Session> open_postgresql(const std::string& conninfo, int connect_timeout_s);

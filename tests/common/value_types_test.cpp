@@ -138,6 +138,10 @@ TEST(SqlConnectionError, LostConnectionsAreRetriedRefusalsAreNot) {
   EXPECT_TRUE(is_connection_error("connection to server at \"127.0.0.1\", port 5432 failed: Connection refused"));
   EXPECT_TRUE(is_connection_error("FATAL: the database system is starting up"));
   EXPECT_TRUE(is_connection_error("PostgreSQL: Not connected to data source"));
+  // Poco's own connect, when the server went away after open_postgresql's
+  // probe: its text, as open_postgresql rethrows it.
+  EXPECT_TRUE(is_connection_error("Connection attempt failed: Connection Error: connection to server at "
+                                  "\"127.0.0.1\", port 40535 failed: server closed the connection unexpectedly"));
   EXPECT_FALSE(is_connection_error("connection to server at \"db\", port 5432 failed: FATAL: password "
                                    "authentication failed for user \"e911\""));
   EXPECT_FALSE(is_connection_error("FATAL: database \"e911_notifier\" does not exist"));
