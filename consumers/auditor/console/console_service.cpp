@@ -468,14 +468,32 @@ class ConsoleService::Impl {
       }
       pr.cursor = std::move(result->next_cursor);
     }
-    exports_.Add({{"kind", "calls-csv"}}).Increment();
-    logger().info("audit console export", {{"kind", "calls-csv"}, {"identity", outcome.identity},
-                                           {"role", outcome.role}, {"calls", static_cast<std::int64_t>(rows)}});
+    return download(outcome, "calls-csv", kCsv, "calls.csv", std::move(body), {"calls", static_cast<std::int64_t>(rows)});
+  }
+
+  // How many things an export holds, for its log line.
+  struct ExportCount {
+    std::string_view name;  // empty: not logged
+    std::int64_t count;     // (no member initializer: a default argument below is {})
+  };
+  // An export sent as an attachment, counted and logged by kind (who, and
+  // how many things it holds; never what).
+  HttpResponse download(Outcome& outcome, std::string_view kind, const char* content_type, std::string_view filename,
+                        std::string body, ExportCount holds = {}) {
+    exports_.Add({{"kind", std::string(kind)}}).Increment();
+    if (holds.name.empty()) {
+      logger().info("audit console export", {{"kind", kind}, {"identity", outcome.identity}, {"role", outcome.role}});
+    } else {
+      logger().info("audit console export", {{"kind", kind},
+                                             {"identity", outcome.identity},
+                                             {"role", outcome.role},
+                                             {holds.name, holds.count}});
+    }
     HttpResponse r;
     outcome.status = 200;
-    r.content_type = kCsv;
+    r.content_type = content_type;
     r.body = std::move(body);
-    r.set("Content-Disposition", "attachment; filename=\"calls.csv\"");
+    r.set("Content-Disposition", "attachment; filename=\"" + std::string(filename) + "\"");
     return r;
   }
 
@@ -561,16 +579,8 @@ class ConsoleService::Impl {
     context.csv_commands = {std::string(kCallsCsvPath) + "?class=emergency&dispatchable=false" + scope,
                             std::string(kCallsCsvPath) + "?class=emergency&notified=false" + scope};
     context.registrations = viewer.role == Role::auditor;
-    std::string pdf = report_pdf(compliance_report_document(figures, context), paper);
-    exports_.Add({{"kind", "overview-pdf"}}).Increment();
-    logger().info("audit console export",
-                  {{"kind", "overview-pdf"}, {"identity", outcome.identity}, {"role", outcome.role}});
-    HttpResponse r;
-    outcome.status = 200;
-    r.content_type = "application/pdf";
-    r.body = std::move(pdf);
-    r.set("Content-Disposition", "attachment; filename=\"compliance-report.pdf\"");
-    return r;
+    return download(outcome, "overview-pdf", "application/pdf", "compliance-report.pdf",
+                    report_pdf(compliance_report_document(figures, context), paper));
   }
 
   HttpResponse integrity(Outcome& outcome, const Viewer& viewer, const net::QueryParams& params) {
@@ -617,15 +627,8 @@ class ConsoleService::Impl {
                                                body += '\n';
                                              });
     if (!events) throw std::runtime_error(events.error().message);
-    exports_.Add({{"kind", "i3"}}).Increment();
-    logger().info("audit console export", {{"kind", "i3"}, {"identity", outcome.identity}, {"role", outcome.role},
-                                           {"log_events", *events}});
-    HttpResponse r;
-    outcome.status = 200;
-    r.content_type = "text/plain; charset=utf-8";
-    r.body = std::move(body);
-    r.set("Content-Disposition", "attachment; filename=\"log-events.jws\"");
-    return r;
+    return download(outcome, "i3", "text/plain; charset=utf-8", "log-events.jws", std::move(body),
+                    {"log_events", *events});
   }
 
   HttpResponse bundle(Outcome& outcome, const Viewer& viewer, const net::QueryParams& params) {
@@ -637,15 +640,8 @@ class ConsoleService::Impl {
     if (auto e = net::only_known(params, {"from", "to"})) return bad_parameter(outcome, &viewer, *e);
     api::ReportRequest period;
     if (auto e = api::parse_report_request(params, period)) return bad_parameter(outcome, &viewer, *e);
-    std::string zip = bundle_zip(store_, {period.filter.from, period.filter.to}, options_.clock());
-    exports_.Add({{"kind", "bundle"}}).Increment();
-    logger().info("audit console export", {{"kind", "bundle"}, {"identity", outcome.identity}, {"role", outcome.role}});
-    HttpResponse r;
-    outcome.status = 200;
-    r.content_type = "application/zip";
-    r.body = std::move(zip);
-    r.set("Content-Disposition", "attachment; filename=\"audit-bundle.zip\"");
-    return r;
+    return download(outcome, "bundle", "application/zip", "audit-bundle.zip",
+                    bundle_zip(store_, {period.filter.from, period.filter.to}, options_.clock()));
   }
 
   observability::MetricsRegistry metrics_;  // keeps the families below alive
