@@ -98,7 +98,8 @@ constexpr const char* kReportHelp =
     "  --site S            one site\n"
     "  --format F          text (default), json or csv\n"
     "  --pdf FILE          write the PDF report to FILE (replaced)\n"
-    "  --org NAME          the organisation, on the report\n"
+    "  --org NAME          the organisation, on the report (default:\n"
+    "                      auditor.report.organisation)\n"
     "  --paper P           a4 (default) or letter\n"
     "  --stale-after D     a registered location older than D at the period's\n"
     "                      end is stale: 12h (default, the registry's), 7d, ...\n";

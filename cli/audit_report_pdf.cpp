@@ -64,7 +64,8 @@ int write_pdf_report(const Options& opts, const auditor::CallFilter& filter, con
     const auto overview = auditor::compliance_overview(*store, filter, options);
 
     auditor::ReportContext context;
-    context.organisation = request.organisation;
+    context.organisation =
+        request.organisation.empty() ? settings->config.get_or("auditor.report.organisation", "") : request.organisation;
     context.store = store->name();
     context.generated_at = now_millis();
     context.verify_command = "e911 audit verify" + store_options(opts);

@@ -208,6 +208,7 @@ int run_audit_serve(Args args) {
     console.options.identity_header = c.identity_header;
     console.options.trusted_proxies = c.trusted_proxies;
     console.options.tls = c.secure_cookies;  // and whenever the server speaks TLS itself
+    console.options.organisation = config->get_or("auditor.report.organisation", "");
     if (c.i3_export) {  // auditor_settings() made sure a signer is configured
       auto sign = auditor::configured_claims_signer(*config, *settings->signer);
       if (!sign) {

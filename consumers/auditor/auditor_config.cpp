@@ -46,6 +46,8 @@ const std::vector<ConfigKey>& auditor_config_keys() {
       ConfigKey::text("auditor.console.cookie_key"),
       ConfigKey::boolean("auditor.console.secure_cookies", false),
       ConfigKey::boolean("auditor.console.i3_export", false),
+      // The organisation a PDF report names (e911 audit report --pdf, the console).
+      ConfigKey::text("auditor.report.organisation"),
       // NENA i3 LogEvents (e911 audit export --format i3, the console).
       ConfigKey::text("auditor.i3.element_id"),
       ConfigKey::text("auditor.i3.agency_id"),

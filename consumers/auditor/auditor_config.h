@@ -48,6 +48,8 @@
 //                                  period's NENA i3 LogEvents, signed with
 //                                  the signing key, which the server then
 //                                  holds (docs/decisions/0012-audit-console.md)
+//   auditor.report.organisation    the organisation a PDF report names
+//                                  (--org overrides it)
 //   auditor.i3.element_id, auditor.i3.agency_id  the LogEvents' elementId
 //                                  and agencyId (e911 audit export --format
 //                                  i3 and the console)

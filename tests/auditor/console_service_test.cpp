@@ -92,6 +92,7 @@ class ConsoleServiceTest : public ::testing::Test {
   std::unique_ptr<ConsoleService> make_service(observability::MetricsRegistry metrics, ClaimsSigner i3_signer = {}) {
     ConsoleOptions options;
     options.i3_signer = std::move(i3_signer);
+    options.organisation = "Example Corp";
     options.cookie_key = kKey;
     options.identity_header = kHeader;
     options.trusted_proxies = {*IpPrefix::parse(kProxy)};
@@ -440,6 +441,7 @@ TEST_F(ConsoleServiceTest, TheOverviewPdfIsTheReportOfTheViewersSites) {
   EXPECT_NE(text.find("austin-hq"), std::string::npos) << text;
   EXPECT_NE(text.find("london-hq"), std::string::npos) << text;
   EXPECT_NE(text.find("Registered locations"), std::string::npos) << text;
+  EXPECT_NE(text.find("Example Corp"), std::string::npos) << "the organisation, as configured";
   EXPECT_NE(text.find("c-austin-2"), std::string::npos) << "a failing call, listed";
   EXPECT_NE(text.find("Intact"), std::string::npos) << text;
   EXPECT_EQ(metric("e911_audit_console_exports_total{kind=\"overview-pdf\"}"), 1);

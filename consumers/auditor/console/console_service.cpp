@@ -567,6 +567,7 @@ class ConsoleService::Impl {
     restrict_to_viewer(viewer, request.filter);
     const auto figures = compliance_overview(store_, request.filter);
     ReportContext context;
+    context.organisation = options_.organisation;
     context.store = store_.name();
     context.generated_at = options_.clock();
     context.verification = verification_(Freshness::as_cached);

@@ -78,6 +78,7 @@ struct ConsoleOptions {
   // Set (auditor.console.i3_export): auditors download the period's NENA i3
   // LogEvents, signed with it; empty: not offered.
   ClaimsSigner i3_signer{};
+  std::string organisation{};  // named on the overview's PDF (auditor.report.organisation)
   I3Options i3{};
   std::function<EpochMillis()> clock = now_millis;
 };
