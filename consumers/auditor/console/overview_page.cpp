@@ -40,15 +40,15 @@ std::string overview_body(const OverviewView& view) {
   out += html::text_field(p, "site", "Site");
   out += "<div class=\"actions\"><button type=\"submit\" id=\"apply\">Show</button></div>\n</form>\n";
   // The same period as a PDF to file (what `e911 audit report --pdf` writes).
-  std::string pdf_query;
+  net::QueryParams period;
   for (const auto* name : {"from", "to", "site"}) {
-    const auto v = html::param(p, name);
-    if (!v.empty()) pdf_query += (pdf_query.empty() ? "?" : "&") + std::string(name) + "=" + percent_encode(v);
+    if (const auto v = html::param(p, name); !v.empty()) period.emplace(name, v);
   }
-  out += "<p class=\"downloads\"><a id=\"overview-pdf\" href=\"" +
-         html_escape(std::string(kOverviewPdfPath) + pdf_query) + "\">PDF report (A4)</a> · <a id=\"overview-pdf-letter\" href=\"" +
-         html_escape(std::string(kOverviewPdfPath) + pdf_query + (pdf_query.empty() ? "?" : "&") + "paper=letter") +
-         "\">US Letter</a></p>\n";
+  auto letter = period;
+  letter.emplace("paper", "letter");
+  out += "<p class=\"downloads\"><a id=\"overview-pdf\" href=\"" + html_escape(link_to(kOverviewPdfPath, period)) +
+         "\">PDF report (A4)</a> · <a id=\"overview-pdf-letter\" href=\"" +
+         html_escape(link_to(kOverviewPdfPath, letter)) + "\">US Letter</a></p>\n";
   const auto& r = view.report;
   out += "<p id=\"period-text\">" +
          html_escape((r.filter.from ? "From " + format_rfc3339(*r.filter.from) : std::string("From the first call")) +
