@@ -9,6 +9,8 @@
 #include <cairo-pdf.h>
 #include <pango/pangocairo.h>
 #include <stdio.h>
+
+#include "timing.h"
 #include <time.h>
 
 static const char* kNames[] = {"Ann Example", "Γιώργος Παπαδόπουλος", "王小明", "José Núñez"};
@@ -76,23 +78,4 @@ static int write_pdf(const char* path) {
   return ok ? pages : -1;
 }
 
-int main(int argc, char** argv) {
-  const char* path = argc > 1 ? argv[1] : "pango.pdf";
-  struct timespec a, b;
-  double best = 1e9, total = 0;
-  int pages = 0;
-  for (int i = 0; i < 20; ++i) {
-    clock_gettime(CLOCK_MONOTONIC, &a);
-    pages = write_pdf(path);
-    clock_gettime(CLOCK_MONOTONIC, &b);
-    double ms = (b.tv_sec - a.tv_sec) * 1e3 + (b.tv_nsec - a.tv_nsec) / 1e6;
-    total += ms;
-    if (ms < best) best = ms;
-  }
-  FILE* f = fopen(path, "rb");
-  fseek(f, 0, SEEK_END);
-  long bytes = ftell(f);
-  fclose(f);
-  printf("cairo+pango: %d pages, %ld bytes, best %.1f ms, mean %.1f ms (20 runs)\n", pages, bytes, best, total / 20);
-  return pages > 0 ? 0 : 1;
-}
+int main(int argc, char** argv) { return time_writer("cairo+pango", write_pdf, argc > 1 ? argv[1] : "pango.pdf"); }
