@@ -573,12 +573,15 @@ class ConsoleService::Impl {
     context.verification = verification_(Freshness::as_cached);
     context.verify_command = "e911 audit verify --config <the auditor's configuration>";
     // Every failing call, as the console's CSV export lists them.
-    std::string scope;
-    for (const auto* name : {"from", "to", "site"}) {
-      if (const auto it = params.find(name); it != params.end()) scope += "&" + std::string(name) + "=" + percent_encode(it->second);
+    for (const auto* failing : {"dispatchable", "notified"}) {
+      net::QueryParams list;
+      for (const auto* name : {"from", "to", "site"}) {
+        if (const auto it = params.find(name); it != params.end()) list.emplace(name, it->second);
+      }
+      list.emplace("class", "emergency");
+      list.emplace(failing, "false");
+      context.csv_commands.push_back(link_to(kCallsCsvPath, list));
     }
-    context.csv_commands = {std::string(kCallsCsvPath) + "?class=emergency&dispatchable=false" + scope,
-                            std::string(kCallsCsvPath) + "?class=emergency&notified=false" + scope};
     context.registrations = viewer.role == Role::auditor;
     return download(outcome, "overview-pdf", "application/pdf", "compliance-report.pdf",
                     report_pdf(compliance_report_document(figures, context), paper));
