@@ -169,6 +169,13 @@ void write_private_file(const std::string& path, const std::string& text) {
 // brings its own: docs/auditor.md).
 void write_demo_secret(const std::string& path) { write_private_file(path, random_hex(32) + "\n"); }
 
+// The verification key of the demo's journal: its signer's.
+auditor::Keyring keyring_of(const auditor::Signer& signer) {
+  auditor::Keyring keyring;
+  if (auto e = keyring.add_verifier_of(signer)) throw std::runtime_error(e->message);
+  return keyring;
+}
+
 // The compliance report over everything the demo journaled, the chain's
 // verification, and how to ask the journal more.
 void print_compliance_report(const std::string& audit_url, const auditor::Signer& signer,
@@ -176,9 +183,7 @@ void print_compliance_report(const std::string& audit_url, const auditor::Signer
   auto store = auditor::open_audit_store(audit_url);
   const auto overview = auditor::compliance_overview(*store, auditor::CallFilter{});
   const auto& report = overview.report;
-  auditor::Keyring keyring;
-  if (auto e = keyring.add_verifier_of(signer)) throw std::runtime_error(e->message);
-  const auto verification = auditor::verify_journal(*store, keyring);
+  const auto verification = auditor::verify_journal(*store, keyring_of(signer));
   const auto& verified = verification.result;
   // The PDF an auditor files, as `e911 audit report --pdf` writes it.
   auditor::ReportContext context;
@@ -210,11 +215,6 @@ struct DemoConsole {
         people(state_dir + "/console-people"),
         server(*store, tokens, keyring_of(signer), metrics, options(people)) {}
 
-  static auditor::Keyring keyring_of(const auditor::Signer& signer) {
-    auditor::Keyring keyring;
-    if (auto e = keyring.add_verifier_of(signer)) throw std::runtime_error(e->message);
-    return keyring;
-  }
   static auditor::api::AuditApiOptions options(auditor::console::PeopleFile& people) {
     auditor::api::AuditApiOptions o;
     o.listen.max_threads = 4;
@@ -406,7 +406,7 @@ struct DemoPipeline {
     o.topics = topics;
     // The journal verified every minute, as e911_auditor_chain_* shows.
     o.chain_watch.interval = std::chrono::seconds(60);
-    if (auto e = o.chain_watch.keyring.add_verifier_of(signer)) throw std::runtime_error(e->message);
+    o.chain_watch.keyring = keyring_of(signer);
     return o;
   }
 };
