@@ -126,55 +126,37 @@ Result<std::string> hash_new_api_token(std::string_view token) {
 // ------------------------------------------------------------ the file ----
 
 ApiTokenFile::ApiTokenFile(std::string path, std::string config_key, std::string component)
-    : path_(std::move(path)), config_key_(std::move(config_key)), log_(std::move(component)) {
-  std::lock_guard lock(mu_);
-  load_locked(stamp_of(path_));
-  if (!usable_) throw std::runtime_error(config_key_ + " " + path_ + ": not usable (see the log line above)");
-  if (tokens_.empty()) {
-    throw std::runtime_error(config_key_ + " " + path_ +
+    : log_(std::move(component)),
+      file_(std::move(path), kMaxFileBytes, parse_api_tokens,
+            [this](const std::vector<ApiToken>* tokens, const std::string& error) {
+              if (!tokens) {
+                log_.error("the API tokens file is not usable: every request is refused until it is fixed",
+                           {{"file", file_.path()}, {"error", error}});
+                return;
+              }
+              log_.info("API tokens loaded", {{"file", file_.path()}, {"names", tokens->size()}});
+            }) {
+  const auto tokens = file_.last();
+  if (!tokens) throw std::runtime_error(config_key + " " + file_.path() + ": not usable (see the log line above)");
+  if (tokens->empty()) {
+    throw std::runtime_error(config_key + " " + file_.path() +
                              ": holds no token (add a line NAME SHA256HEX; `e911 audit serve --hash-token`)");
   }
 }
 
-void ApiTokenFile::load_locked(const std::optional<FileStamp>& stamp) {
-  stamp_ = stamp;
-  usable_ = false;
-  tokens_.clear();
-  const auto text = read_file_at_most(path_, kMaxFileBytes);
-  if (!text) {
-    log_.error("cannot read the API tokens file: every request is refused until it can be read",
-                   {{"file", path_}, {"error", text.error().message}});
-    return;
-  }
-  auto parsed = parse_api_tokens(*text, path_);
-  if (!parsed) {
-    log_.error("the API tokens file is not valid: every request is refused until it is fixed",
-                   {{"file", path_}, {"error", parsed.error().message}});
-    return;
-  }
-  tokens_ = std::move(*parsed);
-  usable_ = true;
-  log_.info("API tokens loaded", {{"file", path_}, {"names", tokens_.size()}});
-}
-
 ApiTokenFile::Check ApiTokenFile::check(std::string_view presented) {
-  std::lock_guard lock(mu_);
-  const auto now = stamp_of(path_);
-  if (now != stamp_) load_locked(now);
-  if (!usable_) return {Outcome::unavailable, {}};
-  auto name = match_api_token(tokens_, presented);
+  const auto tokens = file_.current();
+  if (!tokens) return {Outcome::unavailable, {}};
+  auto name = match_api_token(*tokens, presented);
   if (!name) return {Outcome::rejected, {}};
   return {Outcome::accepted, std::move(*name)};
 }
 
-void ApiTokenFile::reload() {
-  std::lock_guard lock(mu_);
-  load_locked(stamp_of(path_));
-}
+void ApiTokenFile::reload() { file_.reload(); }
 
 std::size_t ApiTokenFile::size() const {
-  std::lock_guard lock(mu_);
-  return tokens_.size();
+  const auto tokens = file_.last();
+  return tokens ? tokens->size() : 0;
 }
 
 }  // namespace e911::net

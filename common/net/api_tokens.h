@@ -23,7 +23,6 @@
 // change.
 
 #include <cstddef>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -82,20 +81,12 @@ class ApiTokenFile {
   // Re-reads the file now (SIGHUP).
   void reload();
 
-  const std::string& path() const { return path_; }
+  const std::string& path() const { return file_.path(); }
   std::size_t size() const;
 
  private:
-  // With mu_ held.
-  void load_locked(const std::optional<FileStamp>& stamp);
-
-  std::string path_;
-  std::string config_key_;
   Logger log_;
-  mutable std::mutex mu_;
-  std::optional<FileStamp> stamp_;      // of what was read last (nullopt: could not stat)
-  std::vector<ApiToken> tokens_;
-  bool usable_ = false;                 // false: reject everything (unreadable/invalid file)
+  ReloadedFile<std::vector<ApiToken>> file_;  // after log_: its first read logs
 };
 
 }  // namespace e911::net

@@ -16,8 +16,6 @@
 // one version of the file from start to end while another reloads it.
 
 #include <memory>
-#include <mutex>
-#include <optional>
 #include <string>
 
 #include "common/log.h"
@@ -36,22 +34,16 @@ class PeopleFile {
 
   // The people as the file says now, re-read first if it changed; nullptr
   // while the file is not usable.
-  std::shared_ptr<const People> current();
+  std::shared_ptr<const People> current() { return file_.current(); }
 
   // Re-reads the file now (SIGHUP).
-  void reload();
+  void reload() { file_.reload(); }
 
-  const std::string& path() const { return path_; }
+  const std::string& path() const { return file_.path(); }
 
  private:
-  // With mu_ held.
-  void load_locked(const std::optional<FileStamp>& stamp);
-
-  const std::string path_;
   const Logger log_{"audit-console"};
-  std::mutex mu_;
-  std::optional<FileStamp> stamp_;  // of what was read last (nullopt: could not stat)
-  std::shared_ptr<const People> people_;  // nullptr: not usable
+  ReloadedFile<People> file_;  // after log_: its first read logs
 };
 
 }  // namespace e911::auditor::console
