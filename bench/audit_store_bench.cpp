@@ -46,11 +46,9 @@
 #include "consumers/auditor/query/call_query.h"
 #include "consumers/auditor/journal/chain_verifier.h"
 #include "consumers/auditor/console/console_pages.h"
-#include "consumers/auditor/report/compliance_charts.h"
 #include "consumers/auditor/report/compliance_overview.h"
 #include "consumers/auditor/report/pdf_report.h"
 #include "consumers/auditor/report/report_document.h"
-#include "consumers/auditor/report/svg_chart.h"
 #include "tests/auditor/journal_docs.h"
 #include "tests/support/postgres_server.h"
 
@@ -283,12 +281,7 @@ int queries(const Options& o) {
   time_it("one-month console overview page (figures, charts, HTML)", 5, [&] {
     auto figures = compliance_overview(*store, month);
     console::OverviewView view;
-    const auto chart = [](std::string id, const Chart& c) {
-      return console::OverviewChart{std::move(id), "", chart_svg(c), c.description};
-    };
-    view.charts = {chart("chart-sites", site_compliance_chart(figures.report)),
-                   chart("chart-latency", latency_histogram_chart(figures.latency_histogram)),
-                   chart("chart-days", calls_per_day_chart(figures.calls_per_day))};
+    view.charts = console::overview_charts(figures);
     view.report = std::move(figures.report);
     view.failing_calls = std::move(figures.failing_calls);
     view.failing_total = figures.failing_total;

@@ -108,6 +108,10 @@ struct OverviewView {
   // journal keeps registrations per user, not per site).
   std::optional<RegistrationStatus> registrations;
 };
+// The overview's three charts of `figures` (report/compliance_charts.h) as
+// SVG: dispatchable and notified by site, alert latency, calls per day.
+std::vector<OverviewChart> overview_charts(const ComplianceOverview& figures);
+
 // The compliance figures for a period, per site and overall: charts with
 // their numbers beside them, a table, the calls that fell short.
 std::string overview_body(const OverviewView& view);

@@ -24,11 +24,9 @@
 #include "consumers/auditor/console/session_cookie.h"
 #include "consumers/auditor/query/call_query.h"
 #include "consumers/auditor/query/call_rendering.h"
-#include "consumers/auditor/report/compliance_charts.h"
 #include "consumers/auditor/report/compliance_overview.h"
 #include "consumers/auditor/report/pdf_report.h"
 #include "consumers/auditor/report/report_document.h"
-#include "consumers/auditor/report/svg_chart.h"
 
 namespace e911::auditor::console {
 
@@ -36,10 +34,6 @@ using net::HttpRequest;
 using net::HttpResponse;
 
 namespace {
-
-OverviewChart chart_of(std::string id, std::string caption, const Chart& chart) {
-  return {std::move(id), std::move(caption), chart_svg(chart), chart.description};
-}
 
 constexpr const char* kHtml = "text/html; charset=utf-8";
 constexpr const char* kCsv = "text/csv; charset=utf-8; header=present";
@@ -534,12 +528,7 @@ class ConsoleService::Impl {
     auto figures = compliance_overview(store_, request.filter);
     OverviewView view;
     view.params = params;
-    view.charts = {
-        chart_of("chart-sites", "Dispatchable and notified, by site", site_compliance_chart(figures.report)),
-        chart_of("chart-latency", "Alert latency: call to first alert accepted",
-                 latency_histogram_chart(figures.latency_histogram)),
-        chart_of("chart-days", "Calls per day (UTC)", calls_per_day_chart(figures.calls_per_day)),
-    };
+    view.charts = overview_charts(figures);
     view.report = std::move(figures.report);
     view.failing_calls = std::move(figures.failing_calls);
     view.failing_total = figures.failing_total;

@@ -5,8 +5,22 @@
 #include "common/text.h"
 #include "consumers/auditor/console/console_pages.h"
 #include "consumers/auditor/console/page_parts.h"
+#include "consumers/auditor/report/compliance_charts.h"
+#include "consumers/auditor/report/svg_chart.h"
 
 namespace e911::auditor::console {
+
+std::vector<OverviewChart> overview_charts(const ComplianceOverview& figures) {
+  const auto chart_of = [](std::string id, std::string caption, const Chart& chart) {
+    return OverviewChart{std::move(id), std::move(caption), chart_svg(chart), chart.description};
+  };
+  return {
+      chart_of("chart-sites", "Dispatchable and notified, by site", site_compliance_chart(figures.report)),
+      chart_of("chart-latency", "Alert latency: call to first alert accepted",
+               latency_histogram_chart(figures.latency_histogram)),
+      chart_of("chart-days", "Calls per day (UTC)", calls_per_day_chart(figures.calls_per_day)),
+  };
+}
 
 namespace {
 
