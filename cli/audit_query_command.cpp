@@ -260,10 +260,9 @@ int run_audit_report(Args args) {
     if (opts.value("--format")) return line.usage_error("--format: not with --pdf (which writes a PDF file)");
     request.organisation = opts.value("--org").value_or("");
     const auto paper = opts.value("--paper").value_or("a4");
-    if (paper != "a4" && paper != "letter") {
-      return line.usage_error("--paper: expected a4 or letter, got \"" + paper + "\"");
-    }
-    request.paper = paper == "a4" ? auditor::PaperSize::a4 : auditor::PaperSize::letter;
+    const auto size = auditor::paper_size_named(paper);
+    if (!size) return line.usage_error("--paper: expected a4 or letter, got \"" + paper + "\"");
+    request.paper = *size;
     if (const auto v = opts.value("--stale-after")) {
       const auto d = parse_duration(*v);
       if (!d || *d <= 0) return line.usage_error("--stale-after: expected a duration (12h, 7d, 1h30m), got \"" + *v + "\"");

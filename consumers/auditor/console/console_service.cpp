@@ -544,11 +544,12 @@ class ConsoleService::Impl {
   HttpResponse overview_pdf(Outcome& outcome, const Viewer& viewer, net::QueryParams params) {
     auto paper = PaperSize::a4;
     if (const auto it = params.find("paper"); it != params.end()) {
-      if (it->second != "a4" && it->second != "letter") {
+      const auto named = paper_size_named(it->second);
+      if (!named) {
         return bad_parameter(outcome, &viewer,
                              net::ParamError{"paper", "paper: expected a4 or letter, got " + quote_for_message(it->second, 60)});
       }
-      paper = it->second == "letter" ? PaperSize::letter : PaperSize::a4;
+      paper = *named;
       params.erase(it);
     }
     api::ReportRequest request;
@@ -576,10 +577,25 @@ class ConsoleService::Impl {
                     report_pdf(compliance_report_document(figures, context), paper));
   }
 
-  HttpResponse integrity(Outcome& outcome, const Viewer& viewer, const net::QueryParams& params) {
-    if (auto e = net::only_known(params, {"from", "to"})) return bad_parameter(outcome, &viewer, *e);
+  // The period of the integrity page and of the journal's exports: `from`
+  // and `to` by the API's rules, nothing else.
+  static std::optional<net::ParamError> journal_period(const net::QueryParams& params, ExportRange& range) {
+    if (auto e = net::only_known(params, {"from", "to"})) return e;
     api::ReportRequest period;
-    if (auto e = api::parse_report_request(params, period)) return bad_parameter(outcome, &viewer, *e);
+    if (auto e = api::parse_report_request(params, period)) return e;
+    range = {period.filter.from, period.filter.to};
+    return std::nullopt;
+  }
+
+  // The journal's exports (bundle, i3 LogEvents) hold every site's entries.
+  HttpResponse journal_export_refused(Outcome& outcome) {
+    return refuse(outcome, "not-allowed", 403, "Not allowed",
+                  "The journal's signed exports cover every site: auditors download them.");
+  }
+
+  HttpResponse integrity(Outcome& outcome, const Viewer& viewer, const net::QueryParams& params) {
+    ExportRange period;
+    if (auto e = journal_period(params, period)) return bad_parameter(outcome, &viewer, *e);
     IntegrityView view;
     view.params = params;
     const auto v = verification_(Freshness::as_cached);
@@ -599,10 +615,7 @@ class ConsoleService::Impl {
   // The period's NENA i3 LogEvents as `e911 audit export --format i3` writes
   // them, when the server holds the signing key for them.
   HttpResponse i3_log_events(Outcome& outcome, const Viewer& viewer, const net::QueryParams& params) {
-    if (!may_export_journal(viewer)) {
-      return refuse(outcome, "not-allowed", 403, "Not allowed",
-                    "The journal's signed exports cover every site: auditors download them.");
-    }
+    if (!may_export_journal(viewer)) return journal_export_refused(outcome);
     if (!options_.i3_signer) {
       return page(outcome, 404, "Not offered",
                   message_body("Not offered", "This server does not hold the signing key NENA i3 LogEvents need "
@@ -610,11 +623,10 @@ class ConsoleService::Impl {
                                               "i3 where the key is."),
                   &viewer);
     }
-    if (auto e = net::only_known(params, {"from", "to"})) return bad_parameter(outcome, &viewer, *e);
-    api::ReportRequest period;
-    if (auto e = api::parse_report_request(params, period)) return bad_parameter(outcome, &viewer, *e);
+    ExportRange period;
+    if (auto e = journal_period(params, period)) return bad_parameter(outcome, &viewer, *e);
     std::string body;
-    const auto events = export_i3_log_events(store_, {period.filter.from, period.filter.to}, options_.i3,
+    const auto events = export_i3_log_events(store_, period, options_.i3,
                                              options_.i3_signer, [&](std::string_view jws) {
                                                body.append(jws);
                                                body += '\n';
@@ -625,16 +637,11 @@ class ConsoleService::Impl {
   }
 
   HttpResponse bundle(Outcome& outcome, const Viewer& viewer, const net::QueryParams& params) {
-    if (!may_export_journal(viewer)) {
-      // The journal's entries are every site's.
-      return refuse(outcome, "not-allowed", 403, "Not allowed",
-                    "The journal's signed exports cover every site: auditors download them.");
-    }
-    if (auto e = net::only_known(params, {"from", "to"})) return bad_parameter(outcome, &viewer, *e);
-    api::ReportRequest period;
-    if (auto e = api::parse_report_request(params, period)) return bad_parameter(outcome, &viewer, *e);
+    if (!may_export_journal(viewer)) return journal_export_refused(outcome);
+    ExportRange period;
+    if (auto e = journal_period(params, period)) return bad_parameter(outcome, &viewer, *e);
     return download(outcome, "bundle", "application/zip", "audit-bundle.zip",
-                    bundle_zip(store_, {period.filter.from, period.filter.to}, options_.clock()));
+                    bundle_zip(store_, period, options_.clock()));
   }
 
   observability::MetricsRegistry metrics_;  // keeps the families below alive

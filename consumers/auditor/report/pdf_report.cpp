@@ -266,6 +266,12 @@ cairo_status_t append_to_string(void* closure, const unsigned char* data, unsign
 
 }  // namespace
 
+std::optional<PaperSize> paper_size_named(std::string_view name) {
+  if (name == "a4") return PaperSize::a4;
+  if (name == "letter") return PaperSize::letter;
+  return std::nullopt;
+}
+
 std::string report_pdf(const ReportDocument& document, PaperSize paper, std::size_t* pages) {
   // A4: 210 x 297 mm; US Letter: 8.5 x 11 in; in points.
   const double width = paper == PaperSize::a4 ? 595.276 : 612;

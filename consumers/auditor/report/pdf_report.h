@@ -8,13 +8,19 @@
 // page. The edge between the pure report and the file.
 
 #include <cstddef>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "consumers/auditor/report/report_document.h"
 
 namespace e911::auditor {
 
 enum class PaperSize { a4, letter };
+
+// The paper named "a4" or "letter" (as `--paper` and the console's `paper`
+// take it); nullopt for anything else.
+std::optional<PaperSize> paper_size_named(std::string_view name);
 
 // The PDF of `document`, and how many pages it has in `pages` (when
 // given). Throws std::runtime_error with cairo's reason.
