@@ -177,7 +177,9 @@ class NotifierStore {
   // every instance, however theirs drift).
   struct LeaseRenewal {
     std::chrono::steady_clock::time_point sent_at;  // when the renewal that succeeded was sent
-    bool lapsed = false;                            // the lease had run out before it
+    // The lease had run out before it, or may have: it took effect only
+    // after the time the last renewal was known to hold it until.
+    bool lapsed = false;
   };
   LeaseRenewal renew_lease(EpochMillis ttl_ms);
   // Whether the alert is this instance's (always on SQLite): another
@@ -241,6 +243,10 @@ class NotifierStore {
   // No claim before then (claim_expired): set when this instance found its
   // own lease run out as it renewed it. Under lease_mu_.
   std::chrono::steady_clock::time_point claim_not_before_{};
+  // Until when the last successful renewal is known to hold the lease (its
+  // start by this clock, plus the TTL); unset before the first. Under
+  // lease_mu_.
+  std::optional<std::chrono::steady_clock::time_point> lease_holds_until_;
   std::atomic<std::int64_t> lease_ttl_ms_{0};  // the last renew_lease's
   // The server ends the main session's transactions idle that long: the
   // lease time, at least kMinIdleTimeoutMs (notifier_store_claims.cpp);

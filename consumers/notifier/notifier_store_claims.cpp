@@ -90,6 +90,19 @@ NotifierStore::LeaseRenewal NotifierStore::renew_lease_on(Poco::Data::Session& s
   session << sql(std::string("INSERT INTO notifier_leases (owner, expires_at) VALUES (?, ") + kDatabaseNow +
                  " + ?) ON CONFLICT (owner) DO UPDATE SET expires_at = excluded.expires_at"),
       bind(owner_), bind(static_cast<Poco::Int64>(ttl_ms)), now;
+  // A renewal that ends past the time the last one held the lease until
+  // may have taken effect after it ran out (it waited on a lock, a slow
+  // database, a frozen process), and the check above, made first, would
+  // not see it: the lease test found a claim, queued behind such a
+  // renewal, taking work at once as if nothing had lapsed.
+  const auto ended = std::chrono::steady_clock::now();
+  if (!renewal.lapsed && lease_holds_until_ && ended >= *lease_holds_until_) {
+    renewal.lapsed = true;
+    claim_not_before_ = ended + std::chrono::milliseconds(ttl_ms);
+    log_.warn("notifier store lease renewed only after it may have run out; claiming nothing for one lease time",
+              {{"store", location_.display_name}, {"ttl_ms", ttl_ms}});
+  }
+  lease_holds_until_ = renewal.sent_at + std::chrono::milliseconds(ttl_ms);
   return renewal;
 }
 
@@ -134,7 +147,12 @@ ClaimedWork NotifierStore::claim_expired() {
     ClaimedWork claimed;
     {
       std::lock_guard lease(lease_mu_);  // the only order: mu_, then lease_mu_
-      if (std::chrono::steady_clock::now() < claim_not_before_) return claimed;  // renew_lease: a grace after a lapse
+      // Nothing while this instance's own lease is not known to hold (a
+      // claim that waited here on a renewal stuck past it), nor for one
+      // lease time after a lapse (renew_lease_on): its peers' leases may
+      // have run out with it, and they are alive.
+      const auto at = std::chrono::steady_clock::now();
+      if (!lease_holds_until_ || at >= *lease_holds_until_ || at < claim_not_before_) return claimed;
     }
     auto tx = transaction_locked();
     {

@@ -3,16 +3,22 @@
 // own rows, a survivor claims the rows of an owner without a live lease
 // (once), the claimed owner's late update changes nothing, a call
 // admitted again by another instance adds nothing, and a restarted server
-// is reconnected to.
+// is reconnected to. StoreLease, the threads that renew the lease and
+// claim orphaned work, claims only while its own lease holds.
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <future>
+#include <mutex>
 #include <thread>
 #include <utility>
+#include <vector>
 
+#include "common/sql/connection.h"
 #include "common/sql/location.h"
 #include "consumers/notifier/notifier_store.h"
+#include "consumers/notifier/store_lease.h"
 #include "tests/notifier/stored_rows.h"
 #include "tests/support/postgres_server.h"
 #include "tests/support/wait.h"
@@ -231,6 +237,92 @@ TEST_F(NotifierSharedStoreTest, ACallIsAcknowledgedAndEscalatedOnceAcrossInstanc
   EXPECT_EQ(a->acknowledge("ack-n-1", 2001, 60'000, make).kind, AckResult::Kind::already_acknowledged);
   std::vector<StoredAlert> added;
   EXPECT_FALSE(a->escalate("c-1", "corporate-soc", {}, {}, added, kRecord));
+}
+
+// What StoreLease's handlers saw, in order, from its two threads.
+class LeaseEvents {
+ public:
+  void lapsed() {
+    std::lock_guard lock(mu_);
+    events_.push_back("lapsed");
+  }
+  void claimed(const ClaimedWork& work) {
+    std::lock_guard lock(mu_);
+    events_.push_back("claimed " + std::to_string(work.alerts.size()));
+  }
+  std::vector<std::string> seen() const {
+    std::lock_guard lock(mu_);
+    return events_;
+  }
+  std::size_t claims() const {
+    const auto all = seen();
+    return static_cast<std::size_t>(
+        std::count_if(all.begin(), all.end(), [](const std::string& e) { return e.rfind("claimed", 0) == 0; }));
+  }
+  bool has(const std::string& event) const {
+    const auto all = seen();
+    return std::find(all.begin(), all.end(), event) != all.end();
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::vector<std::string> events_;
+};
+
+TEST_F(NotifierSharedStoreTest, AStoreLeaseHandsTheWorkOfAnOwnerGoneToItsHandler) {
+  auto dead = open("dead");
+  dead->renew_lease(60'000);
+  ASSERT_EQ(dead->admit(a_call("c-1"), {an_alert("n-1", "c-1"), an_alert("n-2", "c-1")}, kRecord).size(), 2u);
+  auto survivor = open("survivor");
+  LeaseFence fence;
+  LeaseEvents events;
+  StoreLease lease(
+      *survivor, std::chrono::seconds(3), fence, [&] { events.lapsed(); },
+      [&](const ClaimedWork& work) { events.claimed(work); });
+  lease.start();
+  dead->release_lease();  // its node is gone
+  ASSERT_TRUE(test::wait_until([&] { return events.has("claimed 2"); })) << ::testing::PrintToString(events.seen());
+  lease.stop();
+  EXPECT_EQ(events.claims(), 1u) << ::testing::PrintToString(events.seen());
+  EXPECT_EQ(survivor->pending_alerts().size(), 2u);
+  EXPECT_TRUE(dead->pending_alerts().empty());
+}
+
+// An instance whose own lease ran out (frozen, or its renewals stuck behind
+// a lock) may hold in memory work that others are claiming, and learns of
+// it only from its next renewal; until then it claims nothing, or two
+// instances would each send what the other had claimed. Here its renewal
+// waits on a row lock the test holds past the lease time, while an owner
+// gone leaves work to claim: nothing is claimed during the lapse, and the
+// work is claimed only after a renewal has reported the lapse.
+TEST_F(NotifierSharedStoreTest, AStoreLeaseClaimsNothingWhileItsOwnLeaseHasRunOut) {
+  auto dead = open("dead");
+  dead->renew_lease(60'000);
+  ASSERT_EQ(dead->admit(a_call("c-1"), {an_alert("n-1", "c-1")}, kRecord).size(), 1u);
+  auto survivor = open("survivor");
+  constexpr std::chrono::milliseconds kTtl(1500);
+  LeaseFence fence;
+  LeaseEvents events;
+  StoreLease lease(
+      *survivor, kTtl, fence, [&] { events.lapsed(); }, [&](const ClaimedWork& work) { events.claimed(work); });
+  lease.start();
+  // Destroyed before the lease: a failed assertion does not leave its
+  // renewal waiting on the lock.
+  auto locker = sql::open_postgresql(sql::parse_location(url_, "lock").target, 10);
+  locker->begin();
+  *locker << "SELECT owner FROM notifier_leases WHERE owner = 'survivor' FOR UPDATE", Poco::Data::Keywords::now;
+  ASSERT_TRUE(test::wait_until([&] { return fence.lapsed_by(LeaseFence::Clock::now()); }));
+  dead->release_lease();
+  // Three claim rounds and more, every one finding the lease run out.
+  EXPECT_FALSE(test::wait_until([&] { return events.claims() > 0; }, 2 * kTtl))
+      << ::testing::PrintToString(events.seen());
+  locker->rollback();
+  ASSERT_TRUE(test::wait_until([&] { return events.has("claimed 1"); })) << ::testing::PrintToString(events.seen());
+  lease.stop();
+  const auto seen = events.seen();
+  EXPECT_EQ(events.claims(), 1u) << ::testing::PrintToString(seen);
+  EXPECT_LT(std::find(seen.begin(), seen.end(), "lapsed"), std::find(seen.begin(), seen.end(), "claimed 1"))
+      << "claimed before the lapse was reported: " << ::testing::PrintToString(seen);
 }
 
 }  // namespace
