@@ -61,8 +61,13 @@ void Delivery::worker_loop(Channel channel) {
       continue;
     }
     try {
+      // Rendered first, so the fence is checked as close to the send as
+      // it can be: an instance frozen between the check and the send sends
+      // when it wakes, even if its alert was claimed meanwhile (the bound
+      // of docs/decisions/0010-notifier-shared-store.md).
+      const auto out = render_alert(alert, *due->call, channel, ack_url(alert), options_.webhook_secret);
       if (!cleared(*due, epoch)) continue;
-      if (!attempt(alert, *due->call, channel)) {
+      if (!attempt(alert, *due->call, channel, out)) {
         hand_over(*due);
         continue;
       }
@@ -117,8 +122,7 @@ SendResult Delivery::send(Channel channel, const OutgoingAlert& out, std::string
   }
 }
 
-bool Delivery::attempt(StoredAlert& alert, const CallContext& call, Channel channel) {
-  const auto out = render_alert(alert, call, channel, ack_url(alert), options_.webhook_secret);
+bool Delivery::attempt(StoredAlert& alert, const CallContext& call, Channel channel, const OutgoingAlert& out) {
   const auto started = now_millis();
   const auto t0 = Clock::now();
   std::string transport_name;

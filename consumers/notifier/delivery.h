@@ -52,11 +52,11 @@ class Delivery {
   void start();  // workers_per_channel workers for each channel
   void stop();   // closes the book and the fence, and joins the workers
 
-  // One attempt of `alert` on `channel`, recorded. Throws when the state
-  // cannot be written.
+  // One attempt of `alert` on `channel` (rendered as `out`), recorded.
+  // Throws when the state cannot be written.
   // False when the alert is no longer this instance's (another claimed it;
   // nothing recorded).
-  bool attempt(StoredAlert& alert, const CallContext& call, Channel channel);
+  bool attempt(StoredAlert& alert, const CallContext& call, Channel channel, const OutgoingAlert& out);
 
  private:
   void worker_loop(Channel channel);

@@ -7,6 +7,7 @@
 #include <rapidjson/document.h>
 
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -22,11 +23,13 @@ inline std::string call_numbered(const std::string& id) {
   return doc;
 }
 
-// What the SMTP server received: Message-ID and recipient of each message.
+// What the SMTP server received: Message-ID and recipient of each message,
+// and the summary the server wrote of it (its connection, when).
 struct Mailbox {
   std::vector<std::string> message_ids;
   std::vector<std::string> recipients;
   std::vector<std::string> raw;
+  std::vector<std::string> summaries;
 };
 
 inline Mailbox read_maildir(const std::string& dir) {
@@ -42,8 +45,29 @@ inline Mailbox read_maildir(const std::string& dir) {
     box.message_ids.push_back(headers.HasMember("message-id") ? headers["message-id"][0].GetString() : "");
     box.recipients.push_back(d["rcpt_tos"].Size() ? d["rcpt_tos"][0].GetString() : "");
     box.raw.push_back(test::read_file(raw_path.string()));
+    box.summaries.push_back(entry.path().filename().string() + " peer " +
+                            (d.HasMember("peer") && d["peer"].IsString() ? d["peer"].GetString() : "?") +
+                            " at " +
+                            (d.HasMember("received_at") && d["received_at"].IsNumber()
+                                 ? std::to_string(d["received_at"].GetDouble())
+                                 : std::string("?")));
   }
   return box;
+}
+
+// Each Message-ID received more than once, with every copy's summary: what
+// a failed duplicate check prints.
+inline std::string describe_duplicates(const Mailbox& box) {
+  std::map<std::string, std::vector<std::size_t>> copies;
+  for (std::size_t i = 0; i < box.message_ids.size(); ++i) copies[box.message_ids[i]].push_back(i);
+  std::string out;
+  for (const auto& [id, at] : copies) {
+    if (at.size() < 2) continue;
+    out += id + ":";
+    for (const auto i : at) out += "\n  " + box.summaries[i];
+    out += "\n";
+  }
+  return out;
 }
 
 }  // namespace e911::notifier::test_mail

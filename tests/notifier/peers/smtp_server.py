@@ -36,6 +36,7 @@ import signal
 import socket
 import ssl
 import sys
+import time
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
@@ -146,6 +147,9 @@ class Handler:
             "auth_login": session.login_data.decode() if session.login_data else None,
             "auth_mechanism": getattr(session, "e911_auth_mechanism", None),
             "message": describe(raw),
+            # Which connection and when: what tells two copies apart.
+            "peer": "%s:%s" % tuple(session.peer[:2]) if session.peer else None,
+            "received_at": time.time(),
         }
         if self.maildir:
             base = os.path.join(self.maildir, str(n))
