@@ -9,8 +9,8 @@ Python's e-mail package for the notifier's interoperability tests; at the
 soak's 100 e-mails a second it needs about half a core and answers each
 session in tens of milliseconds, so it, not the notifiers, sets the pace.
 This one reads only the headers, on one asyncio loop, with the same
-command line for what the campaign uses (--port, --maildir, --reject-rcpt)
-and the same first line on standard output ("port=N"). It runs until
+command line for what the campaign uses (--port, --maildir, --reject-rcpt,
+--delay-data, --delay-while) and the same first line on standard output ("port=N"). It runs until
 SIGTERM or SIGINT.
 """
 
@@ -27,9 +27,11 @@ MAX_LINE = 1 << 20
 
 
 class Sink:
-    def __init__(self, maildir, reject_rcpt):
+    def __init__(self, maildir, reject_rcpt, delay_data=0.0, delay_while=None):
         self.maildir = maildir
         self.reject_rcpt = reject_rcpt
+        self.delay_data = delay_data
+        self.delay_while = delay_while
         self.count = 0
 
     def save(self, mail_from, rcpt_tos, lines):
@@ -95,6 +97,8 @@ class Sink:
                         lines.append(data[1:] if data.startswith(b"..") else data)
                     n = self.save(mail_from, rcpt_tos, lines)
                     mail_from, rcpt_tos = None, []
+                    if self.delay_data > 0 and (not self.delay_while or os.path.exists(self.delay_while)):
+                        await asyncio.sleep(self.delay_data)  # saved, answered late: a slow relay
                     writer.write(b"250 2.0.0 Ok: queued as E911S%d\r\n" % n)
                 elif verb == b"RSET":
                     mail_from, rcpt_tos = None, []
@@ -115,7 +119,7 @@ class Sink:
 
 
 async def serve(args):
-    sink = Sink(args.maildir, args.reject_rcpt)
+    sink = Sink(args.maildir, args.reject_rcpt, args.delay_data, args.delay_while)
     server = await asyncio.start_server(sink.session, "127.0.0.1", args.port, limit=MAX_LINE, backlog=256)
     print("port=%d" % server.sockets[0].getsockname()[1], flush=True)
     stop = asyncio.Event()
@@ -131,6 +135,9 @@ def main():
     p.add_argument("--port", type=int, default=0, help="0 or absent: a free port")
     p.add_argument("--maildir", required=True, help="save each message's envelope and headers here as N.json")
     p.add_argument("--reject-rcpt", metavar="REPLY", help='answer RCPT TO with this, e.g. "451 4.3.0 try again"')
+    p.add_argument("--delay-data", type=float, default=0.0, metavar="S",
+                   help="answer the end of each message's data S seconds after saving it")
+    p.add_argument("--delay-while", metavar="FILE", help="only while FILE exists (default: always)")
     args = p.parse_args()
     try:
         asyncio.run(serve(args))
