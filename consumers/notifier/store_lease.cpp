@@ -98,11 +98,9 @@ void StoreLease::renew_round() {
 }
 
 void StoreLease::claim_round() {
-  // Only while this instance's own lease holds: one that wakes from a
-  // freeze learns of its own lapse from its next renewal (and then waits a
-  // lease time before claiming, NotifierStore::renew_lease) before it may
-  // take the work of others whose leases ran out with it.
-  if (fence_.lapsed_by(LeaseFence::Clock::now())) return;
+  // Only while this instance's own lease holds, and not for one lease time
+  // after a lapse: NotifierStore::claim_expired checks both under the
+  // lease's lock, where a claim queued behind a renewal sees its outcome.
   try {
     const auto claimed = store_.claim_expired();
     if (claimed.empty()) return;
