@@ -18,14 +18,17 @@ int hex_value(char c) {
 // RFC 3966 visual separators, which carry no meaning in a number.
 bool is_visual_separator(char c) { return c == '-' || c == '.' || c == '(' || c == ')' || c == ' '; }
 
-std::string without_visual_separators(std::string_view s) {
-  if (std::none_of(s.begin(), s.end(), is_visual_separator)) return std::string(s);  // most numbers
-  std::string out;
-  out.reserve(s.size());
+void without_visual_separators(std::string_view s, std::string& out) {
+  if (std::none_of(s.begin(), s.end(), is_visual_separator)) {  // most numbers
+    out.assign(s);
+    return;
+  }
+  out.clear();
   for (char c : s)
     if (!is_visual_separator(c)) out.push_back(c);
-  return out;
 }
+
+char lower_ascii(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
 // The end of a quoted string starting at `open` (the index of its '"'),
 // i.e. the index of the closing quote, or npos.
@@ -37,34 +40,44 @@ std::size_t closing_quote(std::string_view s, std::size_t open) {
   return std::string_view::npos;
 }
 
-std::string unquote(std::string_view quoted) {
-  if (quoted.find('\\') == std::string_view::npos) return std::string(quoted);  // the usual display name
-  std::string out;
-  out.reserve(quoted.size());
+void unquote(std::string_view quoted, std::string& out) {
+  if (quoted.find('\\') == std::string_view::npos) {  // the usual display name
+    out.assign(quoted);
+    return;
+  }
+  out.clear();
   for (std::size_t i = 0; i < quoted.size(); ++i) {
     if (quoted[i] == '\\' && i + 1 < quoted.size()) ++i;
     out.push_back(quoted[i]);
   }
-  return out;
 }
 
-}  // namespace
-
-std::optional<std::string> percent_decode(std::string_view text) {
-  if (text.find('%') == std::string_view::npos) return std::string(text);  // most user parts
-  std::string out;
-  out.reserve(text.size());
+// percent_decode into `out`; false on a malformed escape or a NUL.
+bool percent_decode(std::string_view text, std::string& out) {
+  if (text.find('%') == std::string_view::npos) {  // most user parts
+    out.assign(text);
+    return true;
+  }
+  out.clear();
   for (std::size_t i = 0; i < text.size(); ++i) {
     if (text[i] != '%') {
       out.push_back(text[i]);
       continue;
     }
-    if (i + 2 >= text.size()) return std::nullopt;
+    if (i + 2 >= text.size()) return false;
     const int hi = hex_value(text[i + 1]), lo = hex_value(text[i + 2]);
-    if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) return std::nullopt;
+    if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) return false;
     out.push_back(static_cast<char>(hi * 16 + lo));
     i += 2;
   }
+  return true;
+}
+
+}  // namespace
+
+std::optional<std::string> percent_decode(std::string_view text) {
+  std::string out;
+  if (!percent_decode(text, out)) return std::nullopt;
   return out;
 }
 
@@ -77,57 +90,76 @@ bool is_phone_number(std::string_view s) {
 }
 
 std::optional<NameAddr> parse_name_addr(std::string_view value) {
-  value = trim(value);
-  if (value.empty()) return std::nullopt;
   NameAddr out;
+  if (!parse_name_addr(value, out)) return std::nullopt;
+  return out;
+}
+
+bool parse_name_addr(std::string_view value, NameAddr& out) {
+  value = trim(value);
+  if (value.empty()) return false;
+  out.display_name.clear();
+  out.params = {};
   std::size_t pos = 0;
   if (value.front() == '"') {
     const auto close = closing_quote(value, 0);
-    if (close == std::string_view::npos) return std::nullopt;
-    out.display_name = unquote(value.substr(1, close - 1));
+    if (close == std::string_view::npos) return false;
+    unquote(value.substr(1, close - 1), out.display_name);
     pos = close + 1;
   }
   const auto open = value.find('<', pos);
   if (open != std::string_view::npos) {
-    if (out.display_name.empty()) out.display_name = std::string(trim(value.substr(pos, open - pos)));
+    if (out.display_name.empty()) out.display_name.assign(trim(value.substr(pos, open - pos)));
     const auto close = value.find('>', open);
-    if (close == std::string_view::npos) return std::nullopt;
+    if (close == std::string_view::npos) return false;
     out.uri = trim(value.substr(open + 1, close - open - 1));
     const auto semi = value.find(';', close);
     if (semi != std::string_view::npos) out.params = value.substr(semi);
   } else {
-    if (pos != 0) return std::nullopt;  // a display name needs <...>
+    if (pos != 0) return false;  // a display name needs <...>
     // addr-spec: header parameters start at the first ';' (RFC 3261 20.10).
     const auto semi = value.find(';');
     out.uri = trim(value.substr(0, semi));
     if (semi != std::string_view::npos) out.params = value.substr(semi);
   }
-  if (out.uri.empty()) return std::nullopt;
-  return out;
+  return !out.uri.empty();
 }
 
 std::optional<Uri> parse_uri(std::string_view text) {
+  Uri out;
+  if (!parse_uri(text, out)) return std::nullopt;
+  return out;
+}
+
+bool parse_uri(std::string_view text, Uri& out) {
   text = trim(text);
   const auto colon = text.find(':');
-  if (colon == 0 || colon == std::string_view::npos) return std::nullopt;
-  Uri out;
-  out.scheme = to_lower_ascii(text.substr(0, colon));
-  for (char c : out.scheme)
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.')) return std::nullopt;
+  if (colon == 0 || colon == std::string_view::npos) return false;
+  out.user.clear();
+  out.host = out.params = out.user_params = {};
+  const auto scheme = text.substr(0, colon);
+  out.scheme.resize(scheme.size());
+  for (std::size_t i = 0; i < scheme.size(); ++i) {
+    const char c = lower_ascii(scheme[i]);
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.')) return false;
+    out.scheme[i] = c;
+  }
   auto rest = text.substr(colon + 1);
   if (out.scheme == "tel") {
     const auto semi = rest.find(';');
-    out.user = without_visual_separators(rest.substr(0, semi));
+    without_visual_separators(rest.substr(0, semi), out.user);
     if (semi != std::string_view::npos) out.params = rest.substr(semi);
-    return out;
+    return true;
   }
   if (out.scheme == "urn") {
-    out.user = to_lower_ascii(rest.substr(0, rest.find_first_of(";?")));
-    return out;
+    const auto nss = rest.substr(0, rest.find_first_of(";?"));
+    out.user.resize(nss.size());
+    std::transform(nss.begin(), nss.end(), out.user.begin(), lower_ascii);
+    return true;
   }
   if (out.scheme != "sip" && out.scheme != "sips") {
     out.host = rest;
-    return out;
+    return true;
   }
   rest = rest.substr(0, rest.find('?'));  // headers of the URI are not needed
   const auto at = rest.rfind('@');
@@ -140,9 +172,7 @@ std::optional<Uri> parse_uri(std::string_view text) {
       userinfo = userinfo.substr(0, semi);
     }
     userinfo = userinfo.substr(0, userinfo.find(':'));  // a password, never wanted
-    auto decoded = percent_decode(userinfo);
-    if (!decoded) return std::nullopt;
-    out.user = std::move(*decoded);
+    if (!percent_decode(userinfo, out.user)) return false;
   }
   const auto semi = rest.find(';');
   auto hostport = rest.substr(0, semi);
@@ -156,10 +186,13 @@ std::optional<Uri> parse_uri(std::string_view text) {
   // A telephone-number user (user=phone) may carry visual separators too
   // (most users have none: then the parameter need not be looked up).
   if (std::any_of(out.user.begin(), out.user.end(), is_visual_separator)) {
-    if (const auto user = find_param(out.params, "user"); user && equals_ignore_case(*user, "phone"))
-      out.user = without_visual_separators(out.user);
+    if (const auto user = find_param(out.params, "user"); user && equals_ignore_case(*user, "phone")) {
+      std::string number;
+      without_visual_separators(out.user, number);
+      out.user = std::move(number);
+    }
   }
-  return out;
+  return true;
 }
 
 std::optional<std::string_view> find_param(std::string_view params, std::string_view name) {

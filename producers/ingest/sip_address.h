@@ -19,6 +19,9 @@ struct NameAddr {
 
 // nullopt when there is no URI (an empty value, an unclosed quote or <).
 std::optional<NameAddr> parse_name_addr(std::string_view value);
+// The same into `out` (false: no URI, `out` unspecified): a decoder that
+// reads several addresses per message fills them in place.
+bool parse_name_addr(std::string_view value, NameAddr& out);
 
 struct Uri {
   std::string scheme;       // lower case: "sip", "sips", "tel", "urn", "http", ...
@@ -31,6 +34,7 @@ struct Uri {
 
 // nullopt when `text` has no scheme.
 std::optional<Uri> parse_uri(std::string_view text);
+bool parse_uri(std::string_view text, Uri& out);  // in place, as parse_name_addr
 
 // The value of parameter `name` (case-insensitive) in a ";a=1;b=\"x\"" list,
 // without its quotes (backslash escapes inside them kept as sent: the

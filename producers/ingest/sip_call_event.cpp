@@ -22,36 +22,29 @@
 namespace e911::ingest {
 namespace {
 
-// "sip-" and the first `hex_chars` hex digits of the SHA-256 of `text`.
-std::string sip_id(std::string_view text, std::size_t hex_chars) {
-  const auto hex = sha256_hex(text);
+// "sip-" and the first `hex_chars` hex digits of a SHA-256.
+std::string sip_id(const Sha256Digest& digest, std::size_t hex_chars) {
   std::string id;
   id.reserve(4 + hex_chars);
-  id.append("sip-").append(hex, 0, hex_chars);
+  id.append("sip-");
+  append_hex(id, digest, hex_chars);
   return id;
 }
 
 struct Identity {
-  std::string display_name;
-  std::string_view uri_text;
+  NameAddr name;  // name.uri: the URI as written
   Uri uri;
 };
 
-std::optional<Identity> identity_of(std::string_view value) {
-  auto na = parse_name_addr(value);
-  if (!na) return std::nullopt;
-  auto uri = parse_uri(na->uri);
-  if (!uri) return std::nullopt;
-  return Identity{std::move(na->display_name), na->uri, std::move(*uri)};
+// Parsed in place: a decode reads three or four addresses.
+bool identity_of(std::string_view value, Identity& out) {
+  return parse_name_addr(value, out.name) && parse_uri(out.name.uri, out.uri);
 }
 
-std::optional<Identity> first_identity(const SipMessage& m, std::string_view header) {
-  std::optional<Identity> first;
-  m.find_value(header, [&](std::string_view v) {
-    first = identity_of(v);
-    return first.has_value();
-  });
-  return first;
+std::optional<Identity> identity_of(std::string_view value) {
+  std::optional<Identity> id{std::in_place};
+  if (!identity_of(value, *id)) id.reset();
+  return id;
 }
 
 // The caller's identities, each parsed once.
@@ -64,12 +57,17 @@ struct Identities {
 Identities identities_of(const SipMessage& m) {
   Identities ids;
   // From is a single name-addr: no list to split.
-  if (const auto from = m.header("From")) ids.from = identity_of(*from);
+  if (const auto from = m.header("From"); from && !identity_of(*from, ids.from.emplace())) ids.from.reset();
   m.find_value("P-Asserted-Identity", [&](std::string_view v) {
-    if (auto id = identity_of(v)) ids.asserted.push_back(std::move(*id));
+    if (!identity_of(v, ids.asserted.emplace_back())) ids.asserted.pop_back();
     return false;
   });
-  ids.remote_party = first_identity(m, "Remote-Party-ID");
+  m.find_value("Remote-Party-ID", [&](std::string_view v) {
+    if (!ids.remote_party) ids.remote_party.emplace();
+    if (identity_of(v, *ids.remote_party)) return true;
+    ids.remote_party.reset();
+    return false;
+  });
   return ids;
 }
 
@@ -93,7 +91,7 @@ std::string callback_of(const Identities& ids) {
 std::string user_id_of(const IdentityMapping& mapping, const Identity& id) {
   if (mapping.pattern) {
     std::match_results<std::string_view::const_iterator> match;
-    if (std::regex_search(id.uri_text.begin(), id.uri_text.end(), match, *mapping.pattern)) {
+    if (std::regex_search(id.name.uri.begin(), id.name.uri.end(), match, *mapping.pattern)) {
       const auto& group = match.size() > 1 && match[1].matched ? match[1] : match[0];
       if (group.length() > 0) return group.str();
     }
@@ -281,6 +279,8 @@ void read_location(const SipMessage& m, SipCallEvent& out) {
     }
     parts = std::move(*parsed);
   } else {
+    // One part, which can be the location only by its Content-ID or type.
+    if (!has_cid && type.type != "application/pidf+xml") return;
     const auto id = m.header("Content-ID").value_or("");
     whole = BodyPart{std::move(type), id.size() >= 2 && id.front() == '<' ? id.substr(1, id.size() - 2) : id, m.body()};
   }
@@ -318,9 +318,9 @@ std::optional<Error> read_invite(const SipMessage& m, const MirrorInfo& mirror, 
   const auto& from = *ids.from;
   const Identity* pai = ids.asserted.empty() ? nullptr : &ids.asserted.front();
   auto& caller = out.event.caller;
-  caller.name = from.display_name;
-  if (caller.name.empty() && pai) caller.name = pai->display_name;
-  if (caller.name.empty() && ids.remote_party) caller.name = ids.remote_party->display_name;
+  caller.name = from.name.display_name;
+  if (caller.name.empty() && pai) caller.name = pai->name.display_name;
+  if (caller.name.empty() && ids.remote_party) caller.name = ids.remote_party->name.display_name;
   caller.callback = callback_of(ids);
   if (is_phone_number(from.uri.user) && from.uri.user.front() != '+' && from.uri.user.size() <= 8)
     caller.extension = from.uri.user;
@@ -349,7 +349,7 @@ std::optional<Error> read_unknown_dialog(const SipMessage& m, const IdentityMapp
   const std::string* listed =
       mapping.directory ? listed_user(*mapping.directory, *from, Identities{}, out.event.caller) : nullptr;
   out.event.caller.user_id = listed ? *listed : user_id_of(mapping, *from);
-  out.event.caller.name = from->display_name;
+  out.event.caller.name = from->name.display_name;
   out.event.dialed = to->uri.scheme == "urn" ? "urn:" + to->uri.user : to->uri.user;
   if (out.event.dialed.empty()) return Error{"To: no number (and the dialog's INVITE was not seen)"};
   if (out.event.caller.user_id.empty()) return Error{"From: no user part (and the dialog's INVITE was not seen)"};
@@ -391,18 +391,14 @@ const SipDialogs::Dialog* SipDialogs::find(const std::string& sip_call_id) const
   return it == by_id_.end() ? nullptr : &it->second.dialog;
 }
 
-SipDialogs::Dialog& SipDialogs::begin(const std::string& sip_call_id, CallEvent initiated) {
-  if (auto it = by_id_.find(sip_call_id); it != by_id_.end()) {
-    it->second.dialog.initiated = std::move(initiated);
-    return it->second.dialog;
-  }
+SipDialogs::Dialog& SipDialogs::begin(const std::string& sip_call_id) {
+  if (auto it = by_id_.find(sip_call_id); it != by_id_.end()) return it->second.dialog;
   if (by_id_.size() >= capacity_ && !order_.empty()) {
     by_id_.erase(order_.front());
     order_.pop_front();
   }
   order_.push_back(sip_call_id);
   auto& entry = by_id_[sip_call_id];
-  entry.dialog.initiated = std::move(initiated);
   entry.position = std::prev(order_.end());
   return entry.dialog;
 }
@@ -419,7 +415,7 @@ void SipDialogs::end(const std::string& sip_call_id) {
   }
 }
 
-std::string call_id_of_sip(std::string_view sip_call_id) { return sip_id(sip_call_id, 24); }
+std::string call_id_of_sip(std::string_view sip_call_id) { return sip_id(sha256(sip_call_id), 24); }
 
 Result<SipCallEvent> SipCallDecoder::decode(const SipMessage& m, const MirrorInfo& mirror, EpochMillis now) {
   // One Result, filled in place and returned by name: the event is large,
@@ -450,7 +446,6 @@ std::optional<Error> SipCallDecoder::decode_into(const SipMessage& m, const Mirr
   e.occurred_at = mirror.captured_at.value_or(now);
   if (!mirror.captured_at && options_.use_date_header) e.occurred_at = date_header(m).value_or(now);
 
-  const auto* dialog = dialogs_.find(out.sip_call_id);
   std::string kind;  // the method, or the status code, in the event id
   if (m.is_request()) {
     kind = std::string(m.method());
@@ -460,15 +455,16 @@ std::optional<Error> SipCallDecoder::decode_into(const SipMessage& m, const Mirr
       if (!equals_ignore_case(cseq->method, "INVITE")) return Error{"CSeq: method is not INVITE"};
       e.type = CallEventType::initiated;
       if (auto err = read_invite(m, mirror, options_.identity, *bottom_via, out)) return *err;
-      // What later messages of the dialog repeat: who, from what, dialing what.
-      CallEvent remembered;
+      // What later messages of the dialog repeat: who, from what, dialing
+      // what (assigned field by field: a retransmission reuses the strings).
+      auto& remembered = dialogs_.begin(out.sip_call_id).initiated;
       remembered.dialed = e.dialed;
       remembered.caller = e.caller;
       remembered.device = e.device;
       remembered.site_id = e.site_id;
-      dialogs_.begin(out.sip_call_id, std::move(remembered));
     } else if (m.method() == "BYE" || m.method() == "CANCEL") {
       e.type = CallEventType::ended;
+      const auto* dialog = dialogs_.find(out.sip_call_id);
       if (dialog && dialog->answered_at) out.duration_ms = std::max<std::int64_t>(0, e.occurred_at - *dialog->answered_at);
       else if (dialog) out.duration_ms = 0;
     } else {
@@ -488,7 +484,7 @@ std::optional<Error> SipCallDecoder::decode_into(const SipMessage& m, const Mirr
     }
   }
   if (e.type != CallEventType::initiated) {
-    if (dialog) {
+    if (const auto* dialog = dialogs_.find(out.sip_call_id)) {
       const auto& first = dialog->initiated;
       e.dialed = first.dialed;
       e.caller = first.caller;
@@ -503,11 +499,8 @@ std::optional<Error> SipCallDecoder::decode_into(const SipMessage& m, const Mirr
   const auto branch = find_param(via_params(*bottom_via), "branch");
   const auto via_key = branch ? *branch : *bottom_via;
   const auto method = to_upper_ascii(cseq->method);
-  std::string identity;  // Call-ID \n CSeq number and method \n method or status \n branch
-  identity.reserve(out.sip_call_id.size() + cseq->number.size() + method.size() + kind.size() + via_key.size() + 4);
-  identity.append(out.sip_call_id).append("\n").append(cseq->number).append(" ").append(method);
-  identity.append("\n").append(kind).append("\n").append(via_key);
-  e.event_id = sip_id(identity, 32);
+  // Call-ID \n CSeq number and method \n method or status \n branch
+  e.event_id = sip_id(sha256({out.sip_call_id, "\n", cseq->number, " ", method, "\n", kind, "\n", via_key}), 32);
   return std::nullopt;
 }
 

@@ -87,7 +87,9 @@ class SipDialogs {
     std::optional<EpochMillis> answered_at;
   };
   const Dialog* find(const std::string& sip_call_id) const;
-  Dialog& begin(const std::string& sip_call_id, CallEvent initiated);
+  // The dialog of that Call-ID, added as the newest when it is new (an
+  // INVITE sent again keeps its record, answer time included).
+  Dialog& begin(const std::string& sip_call_id);
   void answered(const std::string& sip_call_id, EpochMillis at);
   void end(const std::string& sip_call_id);
   std::size_t size() const { return by_id_.size(); }
