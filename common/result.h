@@ -17,6 +17,9 @@ class Result {
  public:
   Result(T value) : state_(std::move(value)) {}            // NOLINT: implicit by design
   Result(Error error) : state_(std::move(error)) {}        // NOLINT: implicit by design
+  // The value constructed in place (a large value need not be moved in).
+  template <typename... Args>
+  explicit Result(std::in_place_t, Args&&... args) : state_(std::in_place_index<0>, std::forward<Args>(args)...) {}
 
   bool ok() const { return std::holds_alternative<T>(state_); }
   explicit operator bool() const { return ok(); }

@@ -74,9 +74,12 @@ std::string sha256_hex(std::string_view data) {
 void append_hex(std::string& out, const Sha256Digest& digest, std::size_t hex_chars) {
   static constexpr char kHex[] = "0123456789abcdef";
   hex_chars = std::min(hex_chars, 2 * digest.size());
+  const auto start = out.size();
+  out.resize(start + hex_chars);
+  char* hex = out.data() + start;
   for (std::size_t i = 0; i < hex_chars; ++i) {
     const unsigned char byte = digest[i / 2];
-    out.push_back(kHex[i % 2 == 0 ? byte >> 4 : byte & 0xf]);
+    hex[i] = kHex[i % 2 == 0 ? byte >> 4 : byte & 0xf];
   }
 }
 

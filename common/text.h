@@ -16,7 +16,14 @@ std::string quote_for_message(std::string_view value, std::size_t max_chars = 80
 
 std::string to_lower_ascii(std::string_view s);
 std::string to_upper_ascii(std::string_view s);
-std::string_view trim(std::string_view s);
+// Without leading and trailing spaces, tabs and line ends. Inline: the
+// decoders call it for every header, parameter and field they read.
+inline std::string_view trim(std::string_view s) {
+  const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return s;
+}
 // The items with `separator` between them ("a, b, c"); "" for none.
 std::string join(const std::vector<std::string>& items, std::string_view separator);
 

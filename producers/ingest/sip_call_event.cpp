@@ -5,7 +5,10 @@
 #include <Poco/DateTimeParser.h>
 #include <Poco/Timestamp.h>
 
+#include <array>
 #include <charconv>
+#include <cstddef>
+#include <memory_resource>
 #include <span>
 
 #include "common/json_writer.h"
@@ -47,15 +50,24 @@ std::optional<Identity> identity_of(std::string_view value) {
   return id;
 }
 
-// The caller's identities, each parsed once.
+// The caller's identities, each parsed once. Filled in place, never moved:
+// its P-Asserted-Identity list is kept on the stack.
 struct Identities {
   std::optional<Identity> from;
-  std::vector<Identity> asserted;  // P-Asserted-Identity: a sip and a tel identity at most (RFC 3325)
+  // P-Asserted-Identity: a sip and a tel identity at most (RFC 3325), so
+  // room for two without allocating; more, sent against the RFC, are read
+  // too (the arena then allocates).
+  alignas(Identity) std::array<std::byte, 2 * sizeof(Identity)> room;
+  std::pmr::monotonic_buffer_resource arena{room.data(), room.size()};
+  std::pmr::vector<Identity> asserted{&arena};
   std::optional<Identity> remote_party;
+
+  Identities() { asserted.reserve(2); }
+  Identities(const Identities&) = delete;
+  Identities& operator=(const Identities&) = delete;
 };
 
-Identities identities_of(const SipMessage& m) {
-  Identities ids;
+void identities_of(const SipMessage& m, Identities& ids) {
   // From is a single name-addr: no list to split.
   if (const auto from = m.header("From"); from && !identity_of(*from, ids.from.emplace())) ids.from.reset();
   m.find_value("P-Asserted-Identity", [&](std::string_view v) {
@@ -68,7 +80,6 @@ Identities identities_of(const SipMessage& m) {
     ids.remote_party.reset();
     return false;
   });
-  return ids;
 }
 
 // A number that can be dialled back: E.164 with '+', or at least 8 digits
@@ -313,7 +324,8 @@ std::optional<Error> read_invite(const SipMessage& m, const MirrorInfo& mirror, 
   auto dialed = dialed_of(m.request_uri(), m.header("To").value_or(""));
   if (!dialed) return dialed.error();
   out.event.dialed = std::move(*dialed);
-  const auto ids = identities_of(m);
+  Identities ids;
+  identities_of(m, ids);
   if (!ids.from) return Error{"From: missing or not an address"};
   const auto& from = *ids.from;
   const Identity* pai = ids.asserted.empty() ? nullptr : &ids.asserted.front();
@@ -420,7 +432,7 @@ std::string call_id_of_sip(std::string_view sip_call_id) { return sip_id(sha256(
 Result<SipCallEvent> SipCallDecoder::decode(const SipMessage& m, const MirrorInfo& mirror, EpochMillis now) {
   // One Result, filled in place and returned by name: the event is large,
   // and is then never moved (a returned local would be, twice).
-  Result<SipCallEvent> result{SipCallEvent{}};
+  Result<SipCallEvent> result{std::in_place};
   if (auto error = decode_into(m, mirror, now, *result)) result = std::move(*error);
   return result;
 }

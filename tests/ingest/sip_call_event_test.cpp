@@ -321,9 +321,9 @@ TEST(SipCallEvent, DecodedTestMessagesAreExactlyAsPinned) {
 
 TEST(SipDialogs, ForgetsTheOldestBeyondItsCapacity) {
   SipDialogs dialogs(2);
-  dialogs.begin("a", {});
-  dialogs.begin("b", {});
-  dialogs.begin("c", {});
+  dialogs.begin("a");
+  dialogs.begin("b");
+  dialogs.begin("c");
   EXPECT_EQ(dialogs.size(), 2u);
   EXPECT_EQ(dialogs.find("a"), nullptr);
   EXPECT_NE(dialogs.find("c"), nullptr);
