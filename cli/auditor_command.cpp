@@ -50,7 +50,8 @@ constexpr const char* kHelp =
     "auditor.signing.secret.file (HS256; or E911_AUDITOR_SIGNING_SECRET_FILE,\n"
     "E911_AUDITOR_SIGNING_SECRET), auditor.signing.private_key.file (ES256/RS256),\n"
     "auditor.signing.passphrase.file. Other keys: auditor.group_id, auditor.batch_max,\n"
-    "auditor.store_retry.*, auditor.keyring, auditor.verify.interval_s (how often the\n"
+    "auditor.store_retry.*, auditor.idle_transaction_timeout_s, auditor.keyring,\n"
+    "auditor.verify.interval_s (how often the\n"
     "journal's chain and signatures are verified, exported as\n"
     "e911_auditor_chain_*; default 3600, 0: never). Logs are JSON lines on\n"
     "standard error.\n";
@@ -110,10 +111,12 @@ int run_auditor(Args args) {
   options.store_retry = settings->store_retry;
   options.chain_watch = {settings->verify_interval, settings->keyring};
   options.dead_letter_max_payload = static_cast<std::size_t>(config->get_int("dead_letter.max_payload_bytes"));
+  auditor::AuditStoreOptions store_options;
+  store_options.idle_transaction_timeout_s = settings->idle_transaction_timeout_s;
   return service::run_in_foreground(
       foreground_options("auditor", *config, /*reload_on_sighup=*/false),
       [&](observability::MetricsRegistry& metrics) {
-        auto service = std::make_unique<auditor::AuditorService>(options, auditor::store_opener(settings->store_url),
+        auto service = std::make_unique<auditor::AuditorService>(options, auditor::store_opener(settings->store_url, store_options),
                                                                  *settings->signer, metrics);
         if (service->store_name().empty()) {
           std::cout << "e911 auditor: journal unreachable; waiting for it" << std::endl;

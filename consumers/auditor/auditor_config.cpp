@@ -18,6 +18,7 @@ const std::vector<ConfigKey>& auditor_config_keys() {
       ConfigKey::integer("auditor.batch_max", 500, 1, 100'000),
       ConfigKey::integer("auditor.store_retry.initial_delay_ms", 200, 1, 600'000),
       ConfigKey::integer("auditor.store_retry.max_delay_ms", 10'000, 1, 600'000),
+      ConfigKey::integer("auditor.idle_transaction_timeout_s", 30, 0, 86'400),
       ConfigKey::text("auditor.signing.algorithm", "HS256"),
       ConfigKey::text("auditor.signing.key_id", "k-1"),
       // Secrets: given as <key>.file (the file's content becomes the value)
@@ -152,6 +153,7 @@ Result<AuditorSettings> auditor_settings(const Config& config, bool need_signer)
   s.batch_max = static_cast<std::size_t>(config.get_int("auditor.batch_max"));
   s.store_retry.initial_delay = std::chrono::milliseconds(config.get_int("auditor.store_retry.initial_delay_ms"));
   s.store_retry.max_delay = std::chrono::milliseconds(config.get_int("auditor.store_retry.max_delay_ms"));
+  s.idle_transaction_timeout_s = static_cast<int>(config.get_int("auditor.idle_transaction_timeout_s"));
   if (s.store_retry.max_delay < s.store_retry.initial_delay) {
     return key_error(config, "auditor.store_retry.max_delay_ms", "auditor.store_retry.max_delay_ms",
                      "must not be less than auditor.store_retry.initial_delay_ms");

@@ -12,6 +12,10 @@
 //   auditor.batch_max              [500] records per database transaction
 //   auditor.store_retry.initial_delay_ms [200], auditor.store_retry.max_delay_ms [10000]
 //                                  the consumer's backoff while the store fails
+//   auditor.idle_transaction_timeout_s [30] PostgreSQL: the server ends a
+//                                  writer's transaction idle that long (a
+//                                  frozen auditor holds the journal no
+//                                  longer); 0: never
 //   auditor.signing.algorithm      [HS256] HS256 / ES256 / RS256
 //   auditor.signing.key_id         [k-1]
 //   auditor.signing.secret.file    HS256 secret file (or E911_AUDITOR_SIGNING_SECRET)
@@ -107,6 +111,7 @@ struct AuditorSettings {
   std::string group_id = "e911-auditor";
   std::size_t batch_max = 500;
   StoreRetry store_retry;
+  int idle_transaction_timeout_s = 30;  // AuditStoreOptions::idle_transaction_timeout_s of the consumer's store
   std::optional<Signer> signer;  // set when a signing key is configured
   Keyring keyring;               // the signer's verification key + auditor.keyring
   // auditor.verify.interval_s: the consumer verifies the journal this often

@@ -22,13 +22,16 @@ void LeaseFence::renewed(Clock::time_point started, std::chrono::milliseconds tt
   cv_.notify_all();
 }
 
+bool LeaseFence::holds(Clock::time_point now) const {
+  std::lock_guard lock(mu_);
+  return holds_locked(now);
+}
+
 std::optional<std::uint64_t> LeaseFence::wait_held() {
   std::unique_lock lock(mu_);
   for (;;) {
     if (closed_) return std::nullopt;
-    if (!enabled_) return epoch_;
-    const auto now = Clock::now();
-    if (renewed_once_ && now < holds_until_) return epoch_;
+    if (holds_locked(Clock::now())) return epoch_;
     // Until the lease thread renews (it notifies), or stops.
     cv_.wait(lock);
   }

@@ -40,6 +40,9 @@ class LeaseFence {
   // then + `ttl`. `lapsed`: it had run out first (the epoch moves on).
   void renewed(Clock::time_point started, std::chrono::milliseconds ttl, bool lapsed);
 
+  // Whether the lease holds at `now`: what wait_held() waits for (always
+  // true without a shared store).
+  bool holds(Clock::time_point now) const;
   // Waits until the lease holds; returns the epoch then. Nullopt once
   // closed (the service is stopping).
   std::optional<std::uint64_t> wait_held();
@@ -56,6 +59,8 @@ class LeaseFence {
   bool renewed_once_ = false;
   Clock::time_point holds_until_{};
   std::uint64_t epoch_ = 0;
+
+  bool holds_locked(Clock::time_point now) const { return !enabled_ || (renewed_once_ && now < holds_until_); }
 };
 
 }  // namespace e911::notifier

@@ -42,6 +42,7 @@ TEST_F(AuditorConfig, DefaultsPutTheJournalInTheStateDirectory) {
   EXPECT_EQ(s->batch_max, 500u);
   EXPECT_EQ(s->store_retry.initial_delay, std::chrono::milliseconds(200));
   EXPECT_EQ(s->store_retry.max_delay, std::chrono::milliseconds(10000));
+  EXPECT_EQ(s->idle_transaction_timeout_s, 30);
   EXPECT_FALSE(s->signer.has_value());
   EXPECT_EQ(s->keyring.size(), 0u);
   EXPECT_EQ(s->retention.emergency, 2557);
@@ -57,6 +58,7 @@ TEST_F(AuditorConfig, EveryKeyIsRead) {
                           "  group_id: audit-2\n"
                           "  batch_max: 50\n"
                           "  store_retry: {initial_delay_ms: 10, max_delay_ms: 20}\n"
+                          "  idle_transaction_timeout_s: 0\n"
                           "  signing: {key_id: k-2026, secret: {file: " + secret_file() + "}}\n"
                           "  retention: {emergency_days: 3650, test_days: 30}\n"
                           "  api:\n"
@@ -77,6 +79,7 @@ TEST_F(AuditorConfig, EveryKeyIsRead) {
   EXPECT_EQ(s->batch_max, 50u);
   EXPECT_EQ(s->store_retry.initial_delay, std::chrono::milliseconds(10));
   EXPECT_EQ(s->store_retry.max_delay, std::chrono::milliseconds(20));
+  EXPECT_EQ(s->idle_transaction_timeout_s, 0);
   ASSERT_TRUE(s->signer.has_value());
   EXPECT_EQ(s->signer->key_id(), "k-2026");
   EXPECT_EQ(s->signer->algorithm(), SigningAlgorithm::hs256);
@@ -183,6 +186,7 @@ TEST_F(AuditorConfig, BadValuesNameTheirKey) {
   // Types and ranges, and unknown keys, are the configuration loader's.
   for (const auto& [yaml, expected] : std::vector<std::pair<std::string, std::string>>{
            {"auditor: {batch_max: 0}\n", "auditor.batch_max: must be between 1 and"},
+           {"auditor: {idle_transaction_timeout_s: -1}\n", "auditor.idle_transaction_timeout_s: must be between 0 and"},
            {"auditor: {batch_size: 10}\n", "auditor.batch_size: unknown key"},
            {"auditor: {signing: {secret: {file: /nonexistent/secret}}}\n", "auditor.signing.secret.file: cannot read"},
        }) {
