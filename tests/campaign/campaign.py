@@ -145,6 +145,21 @@ SITES = [
      "recipients": [("email", "desk.austin@example.com"), ("email", "guard.austin@example.com"),
                     ("sms", "+15125550101"), ("sms", "+15125550102")]},
 ]
+
+
+class Setup:
+    """What a trial runs with: the registry, the sites its calls come from
+    (and whom each alerts, on which channel), the SMTP relay's program and
+    how long the settle waits for the last alerts. The campaign uses the
+    defaults above; the soak (soak.py) its own."""
+
+    def __init__(self, registry=REGISTRY, sites=None, smtp_server=SMTP_SERVER, settle_deadline_s=SETTLE_DEADLINE_S):
+        self.registry = registry
+        self.sites = [dict(s, recipients=list(s["recipients"])) for s in (SITES if sites is None else sites)]
+        self.smtp_server = smtp_server
+        self.settle_deadline_s = settle_deadline_s
+
+
 # A call id in an SMS's text (the caller's name): t<seed>-<batch>-<index>.
 CALL_ID_IN_TEXT = re.compile(r"\bt\d+-(?:warm-up|\d+-\d+)\b")
 
@@ -363,8 +378,9 @@ class Relay:
     Slow (each message saved, its end of data answered SMTP_SLOW_S late)
     while its slow file exists: made slow and fast again without a stop."""
 
-    def __init__(self, work):
+    def __init__(self, work, server=SMTP_SERVER):
         self.work = work
+        self.server = server
         self.port = free_port()
         self.slow_file = os.path.join(work, "relay-slow")
         self.starts = 0
@@ -379,7 +395,7 @@ class Relay:
         self.starts += 1
         maildir = os.path.join(self.work, "mail", str(self.starts))
         os.makedirs(maildir)
-        argv = [PEER_PYTHON, SMTP_SERVER, "--port", str(self.port), "--maildir", maildir,
+        argv = [PEER_PYTHON, self.server, "--port", str(self.port), "--maildir", maildir,
                 "--delay-data", str(SMTP_SLOW_S), "--delay-while", self.slow_file]
         if refuse:
             argv += ["--reject-rcpt", "451 4.3.0 try again later"]
@@ -499,8 +515,9 @@ class Gateway:
 
 
 class Trial:
-    def __init__(self, e911, seed, seconds, work):
+    def __init__(self, e911, seed, seconds, work, setup=None):
         self.e911, self.seed, self.seconds, self.work = e911, seed, seconds, work
+        self.setup = setup or Setup()
         self.rng = random.Random(seed)
         self.procs = {}
         self.expected_dead = set()  # (name, start number) the harness killed
@@ -519,7 +536,7 @@ class Trial:
     # ---- set-up ----
 
     def start(self):
-        self.relay = Relay(self.work)
+        self.relay = Relay(self.work, self.setup.smtp_server)
         self.gateway = Gateway(self.work)
         self.pg = Postgres(self.work)
         self.proxy = PgProxy(self.pg.port)
@@ -527,7 +544,7 @@ class Trial:
         self.bootstrap = self.broker.bootstrap
         self.registry = os.path.join(self.work, "registry.yaml")
         with open(self.registry, "w") as f:
-            f.write(REGISTRY)
+            f.write(self.setup.registry)
         token = hashlib.sha256(os.urandom(32)).hexdigest()
         self.token = token
         tokens = os.path.join(self.work, "ingest-tokens")
@@ -674,7 +691,7 @@ auditor:
     def batch(self, k):
         events, emergency = [], []
         for j in range(10):
-            site = self.rng.choice(SITES)
+            site = self.rng.choice(self.setup.sites)
             ip = "%s.%d.%d" % (site["net"], self.rng.randint(1, 9), self.rng.randint(2, 250))
             user = "u-%d" % self.rng.randint(1000, 9999)
             call_id = "t%d-%d-%d" % (self.seed, k, j)
@@ -806,7 +823,7 @@ auditor:
                 os.unlink(os.path.join(self.work, "state", target, "filler"))
         elif kind == "registry-invalid":
             with open(self.registry + ".tmp", "w") as f:
-                f.write(REGISTRY)
+                f.write(self.setup.registry)
             os.rename(self.registry + ".tmp", self.registry)
             self.registry_broken = False
             for name in self.waiting_for_registry:
@@ -821,7 +838,7 @@ auditor:
         """One emergency call alerted and journaled before the clock starts:
         every consumer has its partitions, so the trial measures faults,
         not start-up."""
-        site = SITES[0]
+        site = self.setup.sites[0]
         call_id = "t%d-warm-up" % self.seed
         wait_until(lambda: self.post([self.event(call_id, 0, site["dial"], site["net"] + ".1.10", "u-1000")]),
                    START_DEADLINE_S, "the ingest accepting the first call")
@@ -907,8 +924,8 @@ auditor:
             return set(self.calls) <= set(self.journal)
 
         try:
-            wait_until(alerted, SETTLE_DEADLINE_S, "alert for every emergency call")
-            wait_until(journaled, SETTLE_DEADLINE_S, "journal entry for every emergency call")
+            wait_until(alerted, self.setup.settle_deadline_s, "alert for every emergency call")
+            wait_until(journaled, self.setup.settle_deadline_s, "journal entry for every emergency call")
         except TrialFailed as e:
             missing = sorted(expected - set(got))[:10]
             raise TrialFailed("%s; missing alerts (first 10): %s" % (e, missing))

@@ -159,15 +159,21 @@ def emails_of(site):
     return {address for channel, address in site["recipients"] if channel == "email"}
 
 
-def email_only():
+def soak_setup(relay):
     """The campaign's registry and sites without their SMS numbers: the
     soak alerts by e-mail alone. The campaign's SMS gateway (Kannel's
     bearerbox and smsbox, fakesmsc) does not carry 100 messages a second
     beside the pipeline on two cores: a 2-minute run with SMS had the
-    notifiers' backlog grow from the first minute."""
-    campaign.REGISTRY = re.sub(r', sms: "[^"]*"', "", campaign.REGISTRY)
-    for site in campaign.SITES:
-        site["recipients"] = [r for r in site["recipients"] if r[0] == "email"]
+    notifiers' backlog grow from the first minute. `relay`: "sink" for
+    smtp_sink.py (started as the campaign starts its peer, same arguments
+    and first line), "aiosmtpd" for the campaign's. The drain is waited
+    for by the soak; the settle after it finds everything delivered."""
+    default = campaign.Setup()
+    return campaign.Setup(
+        registry=re.sub(r', sms: "[^"]*"', "", default.registry),
+        sites=[dict(s, recipients=[r for r in s["recipients"] if r[0] == "email"]) for s in default.sites],
+        smtp_server=SINK if relay == "sink" else default.smtp_server,
+        settle_deadline_s=max(default.settle_deadline_s, 300))
 
 
 class Inbox:
@@ -248,7 +254,7 @@ class Load:
         rng = random.Random(self.seed * 1_000_003 + k)
         events, emergency = [], []
         for j in range(self.batch):
-            site = rng.choice(campaign.SITES)
+            site = rng.choice(self.trial.setup.sites)
             ip = "%s.%d.%d" % (site["net"], rng.randint(1, 9), rng.randint(2, 250))
             user = "u-%d" % rng.randint(1000, 9999)
             call_id = "s%d-%d-%d" % (self.seed, k, j)
@@ -336,7 +342,7 @@ def quantile(values, q):
 class Soak:
     def __init__(self, e911, args, work):
         self.args = args
-        self.trial = campaign.Trial(e911, args.seed, args.minutes * 60, work)
+        self.trial = campaign.Trial(e911, args.seed, args.minutes * 60, work, soak_setup(args.relay))
         self.samples = []
         self.metric_ports = {}
         self.last_cpu = {}
@@ -727,11 +733,6 @@ def main():
     ap.add_argument("--results", help="write the results (JSON) here")
     ap.add_argument("--markdown", help="write the tables for docs/reliability.md here")
     args = ap.parse_args()
-    email_only()
-    if args.relay == "sink":
-        campaign.SMTP_SERVER = SINK  # Relay starts it as it starts the peer, same arguments and first line
-    # The drain is waited for here; the settle after it finds everything delivered.
-    campaign.SETTLE_DEADLINE_S = max(campaign.SETTLE_DEADLINE_S, 300)
     work = tempfile.mkdtemp(prefix="e911-soak-")
     soak = Soak(os.path.abspath(args.e911), args, work)
     started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
