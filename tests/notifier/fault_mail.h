@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,11 @@ struct Mailbox {
   std::vector<std::string> recipients;
   std::vector<std::string> raw;
   std::vector<std::string> summaries;
+
+  // The alerts received, each once (by Message-ID), and the copies past
+  // the first: what the duplicate bounds are about.
+  std::size_t distinct() const { return std::set<std::string>(message_ids.begin(), message_ids.end()).size(); }
+  std::size_t duplicates() const { return message_ids.size() - distinct(); }
 };
 
 inline Mailbox read_maildir(const std::string& dir) {

@@ -227,15 +227,14 @@ TEST_F(NotifierTakeoverTest, SurvivorsDeliverTheAlertsOfAnInstanceWhoseNodeAndDi
   start_smtp(port);  // the relay accepts again
 
   const auto expected = static_cast<std::size_t>(produced * kRecipients);
-  std::set<std::string> distinct;
+  std::size_t distinct = 0;
   ASSERT_TRUE(wait_until(
       [&] {
-        const auto box = read_maildir(maildir_);
-        distinct = std::set<std::string>(box.message_ids.begin(), box.message_ids.end());
-        return distinct.size() == expected;
+        distinct = read_maildir(maildir_).distinct();
+        return distinct == expected;
       },
       std::chrono::seconds(90)))
-      << distinct.size() << " of " << expected << " alerts delivered\n"
+      << distinct << " of " << expected << " alerts delivered\n"
       << logs();
   // Each recipient of each call, once.
   std::map<std::string, std::set<std::string>> recipients_by_call;
@@ -253,7 +252,7 @@ TEST_F(NotifierTakeoverTest, SurvivorsDeliverTheAlertsOfAnInstanceWhoseNodeAndDi
   // to the relay but not recorded as sent is sent once more, at most one
   // per worker it had. Here the relay refused everything until after the
   // kill, so none is expected; the bound is what is promised.
-  const auto duplicates = box.message_ids.size() - distinct.size();
+  const auto duplicates = box.duplicates();
   std::cout << "[ measure  ] " << expected << " alerts, " << victims.size() << " of them the killed instance's; "
             << duplicates << " duplicate(s) (bound: " << kWorkers << ")\n";
   RecordProperty("duplicates", static_cast<int>(duplicates));
@@ -325,12 +324,7 @@ TEST_F(NotifierTakeoverTest, AnInstanceFrozenPastItsLeaseSendsAgainAtMostWhatIts
   timeline += ", relay accepting from " + wall();
   start_smtp(port);  // the relay accepts: the survivors send everything
   const auto expected = static_cast<std::size_t>(produced * kRecipients);
-  ASSERT_TRUE(wait_until(
-      [&] {
-        const auto box = read_maildir(maildir_);
-        return std::set<std::string>(box.message_ids.begin(), box.message_ids.end()).size() == expected;
-      },
-      std::chrono::seconds(90)))
+  ASSERT_TRUE(wait_until([&] { return read_maildir(maildir_).distinct() == expected; }, std::chrono::seconds(90)))
       << logs();
 
   timeline += ", woken at " + wall() + "\n";
@@ -349,15 +343,14 @@ TEST_F(NotifierTakeoverTest, AnInstanceFrozenPastItsLeaseSendsAgainAtMostWhatIts
       << handed_over() << " of " << victims.size() << " handed over\n"
       << logs();
   const auto box = read_maildir(maildir_);
-  const std::set<std::string> distinct(box.message_ids.begin(), box.message_ids.end());
-  EXPECT_EQ(distinct.size(), expected);
+  EXPECT_EQ(box.distinct(), expected);
   // What it sends when it wakes is only what its workers were about to
   // send when it froze, past their fence check: one alert each at most
   // (the bound of docs/decisions/0010-notifier-shared-store.md). Here the
   // relay it was talking to is gone by then, so only an attempt frozen
   // between the check and its connection is sent again; the claimed alerts
   // waiting in its memory are not.
-  EXPECT_LE(box.message_ids.size() - distinct.size(), static_cast<std::size_t>(kWorkers))
+  EXPECT_LE(box.duplicates(), static_cast<std::size_t>(kWorkers))
       << "alerts sent twice:\n" << test_mail::describe_duplicates(box) << timeline << logs();
   EXPECT_NE(test::read_file(log_of(0)).find("pending alerts are checked before they are sent"), std::string::npos);
   // And counts them, for the dashboards (docs/operations.md, "Metrics").
