@@ -993,13 +993,30 @@ auditor:
                 subprocess.run(["umount", "-l", disk], capture_output=True)
 
 
+def fault_target(f):
+    """What a fault hit, as the docs' tables name it: kafka-errors as
+    "API ×N" (the errors themselves are in the trial's JSON line)."""
+    if not f["target"]:
+        return ""
+    if f["fault"] == "kafka-errors":
+        api, _, errors = f["target"].partition(" ")
+        return " %s ×%d" % (api, len(errors.split(",")))
+    return " " + f["target"]
+
+
+def fault_named(during):
+    """A blackout_during entry ("kind target") named as fault_target names it."""
+    kind, _, target = during.partition(" ")
+    return kind + fault_target({"fault": kind, "target": target or None})
+
+
 def markdown_row(r):
-    faults = ", ".join("%s%s %ss%s" % (f["fault"], " " + f["target"] if f["target"] else "", f["seconds"],
-                                       " (skipped)" if f.get("skipped") else "")
+    faults = ", ".join("%s%s %ss%s" % (f["fault"], fault_target(f), f["seconds"], " (skipped)" if f.get("skipped") else "")
                        for f in r["faults"]) or "none"
     return "| %d | %s | %d | %d / %d / %d | %d / %d | %s s (%s) | %s |" % (
         r["seed"], faults, r["calls"], r["alerts_expected"], r["alerts_delivered"], r["alerts_duplicated"],
-        r["journal_expected"], r["journal_written"], r["blackout_s"], ", ".join(r["blackout_during"]) or "no fault",
+        r["journal_expected"], r["journal_written"], r["blackout_s"],
+        ", ".join(fault_named(d) for d in r["blackout_during"]) or "no fault",
         r["result"])
 
 
