@@ -21,6 +21,7 @@
 #include "consumers/notifier/smtp_transport.h"
 #include "tests/kafka/kafka_test_util.h"
 #include "tests/notifier/fault_mail.h"
+#include "tests/notifier/three_recipients.h"
 #include "tests/notifier/locator_output.h"
 #include "tests/notifier/notifier_kafka_fixture.h"
 #include "tests/support/child_process.h"
@@ -36,26 +37,6 @@ namespace fs = std::filesystem;
 
 // Debian's interpreter, which has python3-aiosmtpd (see smtp_transport_test.cpp).
 constexpr const char* kPython = "/usr/bin/python3";
-
-// Three e-mail recipients on the site's list, one on the fallback list.
-constexpr const char* kRegistry = R"(version: 1
-defaults:
-  fallback_list: corporate-soc
-notification_lists:
-  london-security:
-    - {name: "Desk", email: "desk@example.com"}
-    - {name: "Manager", email: "manager@example.com"}
-    - {name: "Guard", email: "guard@example.com"}
-  corporate-soc:
-    - {name: "SOC", email: "soc@example.com"}
-sites:
-  - id: london-hq
-    name: "London HQ"
-    notify: london-security
-    timezone: Europe/London
-    address: {country: GB, city: London, street: "Example Road", house_number: "1"}
-    subnets: ["10.40.0.0/16"]
-)";
 
 using kafka::test::wait_until;
 
@@ -76,7 +57,7 @@ class NotifierFaultsTest : public NotifierKafkaTest {
  protected:
   void SetUp() override {
     NotifierKafkaTest::SetUp();
-    registry_ = dir_.write("registry.yaml", kRegistry);
+    registry_ = dir_.write("registry.yaml", test_registry::kThreeRecipients);
     maildir_ = dir_.path("maildir");
     fs::create_directories(maildir_);
   }

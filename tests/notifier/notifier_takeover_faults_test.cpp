@@ -26,6 +26,7 @@
 #include "common/kafka/topic_reader.h"
 #include "tests/kafka/kafka_test_util.h"
 #include "tests/notifier/fault_mail.h"
+#include "tests/notifier/three_recipients.h"
 #include "tests/notifier/notifier_kafka_fixture.h"
 #include "tests/support/child_process.h"
 #include "tests/support/files.h"
@@ -40,26 +41,6 @@ namespace fs = std::filesystem;
 using kafka::test::wait_until;
 using test_mail::call_numbered;
 using test_mail::read_maildir;
-
-// Three e-mail recipients for every call.
-constexpr const char* kThreeRecipients = R"(version: 1
-defaults:
-  fallback_list: corporate-soc
-notification_lists:
-  london-security:
-    - {name: "Desk", email: "desk@example.com"}
-    - {name: "Manager", email: "manager@example.com"}
-    - {name: "Guard", email: "guard@example.com"}
-  corporate-soc:
-    - {name: "SOC", email: "soc@example.com"}
-sites:
-  - id: london-hq
-    name: "London HQ"
-    notify: london-security
-    timezone: Europe/London
-    address: {country: GB, city: London, street: "Example Road", house_number: "1"}
-    subnets: ["10.40.0.0/16"]
-)";
 
 constexpr int kInstances = 3;
 constexpr int kRecipients = 3;
@@ -84,7 +65,7 @@ class NotifierTakeoverTest : public NotifierKafkaTest {
   void SetUp() override {
     NotifierKafkaTest::SetUp();
     if (test::PostgresServer::bin_dir().empty()) GTEST_SKIP() << "no PostgreSQL server binaries";
-    registry_ = dir_.write("registry.yaml", kThreeRecipients);
+    registry_ = dir_.write("registry.yaml", test_registry::kThreeRecipients);
     maildir_ = dir_.path("maildir");
     fs::create_directories(maildir_);
     postgres_ = &test::PostgresServer::shared();
