@@ -1,5 +1,5 @@
 // UTF-8 validation, base64, base64url and percent-encoding (common/encoding.h,
-// common/utf8.h, common/text.h).
+// common/utf8.h, common/text.h), and SHA-256 digests as hex (common/sha256.h).
 
 #include "common/encoding.h"
 
@@ -7,11 +7,32 @@
 
 #include <string>
 
+#include "common/sha256.h"
 #include "common/text.h"
 #include "common/utf8.h"
 
 namespace e911 {
 namespace {
+
+TEST(Sha256, DigestsOfWholeInputsAndOfPartsAreTheStandardOnes) {
+  // FIPS 180-2's one-block and two-block examples.
+  const std::string two_blocks = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+  EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(sha256_hex(two_blocks), "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+  // Parts hash as if joined: short ones on the stack, long ones on the heap.
+  EXPECT_EQ(sha256({"a", "", "bc"}), sha256("abc"));
+  EXPECT_EQ(sha256({two_blocks.substr(0, 17), "\n", two_blocks.substr(17)}),
+            sha256(two_blocks.substr(0, 17) + "\n" + two_blocks.substr(17)));
+  const std::string long_part(600, 'x');
+  EXPECT_EQ(sha256({"head", long_part, "tail"}), sha256("head" + long_part + "tail"));
+  // Hex appended, cut to a prefix.
+  std::string id = "sip-";
+  append_hex(id, sha256("abc"), 24);
+  EXPECT_EQ(id, "sip-ba7816bf8f01cfea414140de");
+  std::string whole;
+  append_hex(whole, sha256("abc"));
+  EXPECT_EQ(whole, sha256_hex("abc"));
+}
 
 TEST(Encoding, Utf8AndBase64Helpers) {
   EXPECT_TRUE(is_valid_utf8("plain"));
