@@ -17,13 +17,13 @@
 
 #include <time.h>
 
-#include <algorithm>
 #include <fstream>
 #include <iterator>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "bench/support/report.h"
 #include "common/events.h"
 #include "producers/ingest/sip_call_event.h"
 #include "producers/ingest/sip_message.h"
@@ -78,16 +78,11 @@ double thread_cpu_ns() {
   return static_cast<double>(t.tv_sec) * 1e9 + static_cast<double>(t.tv_nsec);
 }
 
-double percentile(std::vector<double> v, double q) {
-  std::sort(v.begin(), v.end());
-  return v[static_cast<std::size_t>(q * static_cast<double>(v.size() - 1))];
-}
-
 // Both decodes in alternation, a block of 2,000 messages each per
 // iteration, timed by the thread's CPU clock: on a shared machine a burst
 // of other work hits both sides alike, and each side's fastest blocks are
 // its undisturbed speed. Counters: per message, the fastest block of each
-// (sip_ns, json_ns, ratio) and the 10th percentiles (ratio_p10).
+// (sip_ns, json_ns, ratio) and the medians (ratio_p50).
 void sip_vs_json_interleaved(benchmark::State& state, const char* file) {
   constexpr int kBlock = 2000;
   const auto text = read_sip(file);
@@ -111,11 +106,11 @@ void sip_vs_json_interleaved(benchmark::State& state, const char* file) {
     sip.push_back((t1 - t0) / kBlock);
     js.push_back((t2 - t1) / kBlock);
   }
-  const double sip_min = *std::min_element(sip.begin(), sip.end()), json_min = *std::min_element(js.begin(), js.end());
-  state.counters["sip_ns"] = sip_min;
-  state.counters["json_ns"] = json_min;
-  state.counters["ratio"] = sip_min / json_min;
-  state.counters["ratio_p10"] = percentile(sip, 0.1) / percentile(js, 0.1);
+  const auto sip_ns = e911::bench::percentiles(sip), json_ns = e911::bench::percentiles(js);
+  state.counters["sip_ns"] = sip_ns.min;
+  state.counters["json_ns"] = json_ns.min;
+  state.counters["ratio"] = sip_ns.min / json_ns.min;
+  state.counters["ratio_p50"] = sip_ns.p50 / json_ns.p50;
 }
 
 BENCHMARK_CAPTURE(sip_parse, cisco_invite, "cisco-911.sip");

@@ -476,9 +476,6 @@ std::optional<Error> SipCallDecoder::decode_into(const SipMessage& m, const Mirr
       remembered.site_id = e.site_id;
     } else if (m.method() == "BYE" || m.method() == "CANCEL") {
       e.type = CallEventType::ended;
-      const auto* dialog = dialogs_.find(out.sip_call_id);
-      if (dialog && dialog->answered_at) out.duration_ms = std::max<std::int64_t>(0, e.occurred_at - *dialog->answered_at);
-      else if (dialog) out.duration_ms = 0;
     } else {
       return Error{std::string(m.method()) + " request: not a call event"};
     }
@@ -497,6 +494,9 @@ std::optional<Error> SipCallDecoder::decode_into(const SipMessage& m, const Mirr
   }
   if (e.type != CallEventType::initiated) {
     if (const auto* dialog = dialogs_.find(out.sip_call_id)) {
+      // BYE or CANCEL: the duration from the answer (0 when never answered).
+      if (m.is_request())
+        out.duration_ms = dialog->answered_at ? std::max<std::int64_t>(0, e.occurred_at - *dialog->answered_at) : 0;
       const auto& first = dialog->initiated;
       e.dialed = first.dialed;
       e.caller = first.caller;
