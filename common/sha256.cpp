@@ -28,16 +28,6 @@ const EVP_MD* sha256_algorithm() {
   return md.get();
 }
 
-std::string to_hex(const unsigned char* bytes, unsigned int length) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex(length * 2, '\0');
-  for (unsigned int i = 0; i < length; ++i) {
-    hex[2 * i] = kHex[bytes[i] >> 4];
-    hex[2 * i + 1] = kHex[bytes[i] & 0xf];
-  }
-  return hex;
-}
-
 }  // namespace
 
 Sha256Digest sha256(std::string_view data) {
@@ -67,8 +57,9 @@ Sha256Digest sha256(std::initializer_list<std::string_view> parts) {
 }
 
 std::string sha256_hex(std::string_view data) {
-  const auto digest = sha256(data);
-  return to_hex(digest.data(), static_cast<unsigned int>(digest.size()));
+  std::string hex;
+  append_hex(hex, sha256(data));
+  return hex;
 }
 
 void append_hex(std::string& out, const Sha256Digest& digest, std::size_t hex_chars) {
@@ -96,7 +87,11 @@ std::string hmac_sha256(std::string_view key, std::string_view data) {
 
 std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
   const auto mac = hmac_sha256(key, data);
-  return to_hex(reinterpret_cast<const unsigned char*>(mac.data()), static_cast<unsigned int>(mac.size()));
+  Sha256Digest bytes;
+  std::copy(mac.begin(), mac.end(), bytes.begin());  // HMAC-SHA256: 32 bytes
+  std::string hex;
+  append_hex(hex, bytes);
+  return hex;
 }
 
 bool constant_time_equal(std::string_view a, std::string_view b) {

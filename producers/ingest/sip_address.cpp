@@ -28,8 +28,6 @@ void without_visual_separators(std::string_view s, std::string& out) {
     if (!is_visual_separator(c)) out.push_back(c);
 }
 
-char lower_ascii(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
 // The end of a quoted string starting at `open` (the index of its '"'),
 // i.e. the index of the closing quote, or npos.
 std::size_t closing_quote(std::string_view s, std::size_t open) {

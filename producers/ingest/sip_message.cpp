@@ -32,8 +32,6 @@ constexpr std::array<std::pair<char, std::string_view>, 19> kCompactForms{{
     {'x', "Session-Expires"},
 }};
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
 // RFC 3261 token characters, as a table: every header name is checked.
 constexpr std::array<bool, 256> kTokenChars = [] {
   std::array<bool, 256> table{};
@@ -105,7 +103,7 @@ std::optional<Error> parse_start_line(std::string_view line, std::string_view& m
 std::string_view full_header_name(std::string_view name) {
   if (name.size() != 1) return name;
   for (const auto& [c, full] : kCompactForms)
-    if (lower(name[0]) == c) return full;
+    if (lower_ascii(name[0]) == c) return full;
   return name;
 }
 

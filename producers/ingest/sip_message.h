@@ -109,15 +109,18 @@ bool find_in_header_list(std::string_view value, Found&& found);
 // itself when it is not one.
 std::string_view full_header_name(std::string_view name);
 
+// ASCII letters in lower case; any other byte as it is (SIP names, schemes
+// and parameters are ASCII).
+inline char lower_ascii(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
 // Inline: header and parameter lookups call it with names known at compile
 // time.
 inline bool equals_ignore_case(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
-  const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
   // Names are nearly always written in the case they are looked up in:
   // folding only the letters that differ.
   for (std::size_t i = 0; i < a.size(); ++i)
-    if (a[i] != b[i] && lower(a[i]) != lower(b[i])) return false;
+    if (a[i] != b[i] && lower_ascii(a[i]) != lower_ascii(b[i])) return false;
   return true;
 }
 
