@@ -295,14 +295,7 @@ notification_lists:
   london-security:
     - {name: "Desk", email: "desk@example.com", webhook: "http://127.0.0.1:)" + hook_port + R"(/hooks/desk"}
     - {name: "Guard", email: "guard@example.com"}
-sites:
-  - id: london-hq
-    name: "London HQ"
-    notify: london-security
-    timezone: Europe/London
-    address: {country: GB, city: London, street: "Example Road", house_number: "1"}
-    subnets: ["10.40.0.0/16"]
-)");
+)" + test_registry::kLondonHqSite);
   const auto hang = dir_.write("relay-hangs", "");
   const int port = test::free_loopback_port();
   start_smtp(port, {"--hang-while", hang});

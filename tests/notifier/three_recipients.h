@@ -1,11 +1,24 @@
 #pragma once
 // The registry of the notifier's crash and takeover tests: every call from
 // London HQ's network alerts three e-mail recipients (the fallback list,
-// never used, has one more).
+// never used, has one more). The site alone, for tests that give it
+// another list.
+
+#include <string>
 
 namespace e911::notifier::test_registry {
 
-inline constexpr const char* kThreeRecipients = R"(version: 1
+// London HQ (10.40.0.0/16), alerting the list london-security.
+inline constexpr const char* kLondonHqSite = R"(sites:
+  - id: london-hq
+    name: "London HQ"
+    notify: london-security
+    timezone: Europe/London
+    address: {country: GB, city: London, street: "Example Road", house_number: "1"}
+    subnets: ["10.40.0.0/16"]
+)";
+
+inline const std::string kThreeRecipients = std::string(R"(version: 1
 defaults:
   fallback_list: corporate-soc
 notification_lists:
@@ -15,13 +28,6 @@ notification_lists:
     - {name: "Guard", email: "guard@example.com"}
   corporate-soc:
     - {name: "SOC", email: "soc@example.com"}
-sites:
-  - id: london-hq
-    name: "London HQ"
-    notify: london-security
-    timezone: Europe/London
-    address: {country: GB, city: London, street: "Example Road", house_number: "1"}
-    subnets: ["10.40.0.0/16"]
-)";
+)") + kLondonHqSite;
 
 }  // namespace e911::notifier::test_registry
