@@ -267,6 +267,7 @@ RateResult raw_consume(const kafka::Properties& props, const std::string& topic,
   auto p = kafka::for_client(props, kafka::ClientKind::consumer);
   p["group.id"] = "bench-raw-librdkafka";
   p["auto.offset.reset"] = "earliest";
+  kafka::set_default(p, "queued.min.messages", kafka::kPrefetchMinMessages);  // as kafka::Consumer's
   auto conf = kafka::make_conf(p);
   std::string err;
   std::unique_ptr<RdKafka::KafkaConsumer> c(RdKafka::KafkaConsumer::create(conf.get(), err));

@@ -87,23 +87,29 @@ class Consumer::Rebalancer : public RdKafka::RebalanceCb {
   Consumer& owner_;
 };
 
-Consumer::Consumer(const Properties& user_props, ConsumerOptions options)
-    : rebalancer_(std::make_unique<Rebalancer>(*this)),
-      acks_(std::make_shared<detail::AckState>()),
-      options_(std::move(options)) {
+Properties consumer_properties(const Properties& user_props, const ConsumerOptions& options) {
   Properties props = for_client(user_props, ClientKind::consumer);
-  if (!options_.group_id.empty()) props["group.id"] = options_.group_id;
+  if (!options.group_id.empty()) props["group.id"] = options.group_id;
   if (props["group.id"].empty()) throw KafkaError("a consumer needs a group id");
-  if (options_.topics.empty()) throw KafkaError("a consumer needs at least one topic");
-  if (!options_.client_id.empty()) set_default(props, "client.id", options_.client_id);
-  if (!options_.instance_id.empty()) set_default(props, "group.instance.id", options_.instance_id);
+  if (options.topics.empty()) throw KafkaError("a consumer needs at least one topic");
+  if (!options.client_id.empty()) set_default(props, "client.id", options.client_id);
+  if (!options.instance_id.empty()) set_default(props, "group.instance.id", options.instance_id);
   set_default(props, "enable.auto.commit", "true");
   set_default(props, "auto.offset.reset", "earliest");
   // An emergency call waits for a dead member's partitions as long as its
   // session lasts: seconds, not librdkafka's 45 s.
   set_default(props, "session.timeout.ms", "10000");
   set_default(props, "heartbeat.interval.ms", "1000");
+  set_default(props, "queued.min.messages", kPrefetchMinMessages);
   set_required(props, "enable.auto.offset.store", "false", "at-least-once consumption");
+  return props;
+}
+
+Consumer::Consumer(const Properties& user_props, ConsumerOptions options)
+    : rebalancer_(std::make_unique<Rebalancer>(*this)),
+      acks_(std::make_shared<detail::AckState>()),
+      options_(std::move(options)) {
+  Properties props = consumer_properties(user_props, options_);
   route_statistics(props, events_, options_.on_statistics);
 
   auto conf = make_conf(props);

@@ -18,6 +18,9 @@
 //   librdkafka's 45 s; with ConsumerOptions::instance_id the member is
 //   static (group.instance.id), and a restarted instance takes its
 //   partitions back at once on brokers that support it (Kafka >= 2.3).
+// - Prefetch bounded by bytes only (kPrefetchMinMessages): a consumer
+//   catching up on a backlog of small events never waits for librdkafka's
+//   message-count threshold (below).
 // - The per-message cost is kept to a minimum: poll_batch() hands out up
 //   to `max` messages per call with one lock for their bookkeeping and one
 //   offsets_store() after them; an Ack points at its partition's state
@@ -67,6 +70,18 @@ class Ack {
   std::int64_t offset_ = 0;
 };
 
+// queued.min.messages of every Consumer unless the properties set it.
+// librdkafka stops fetching while its local queue holds that many messages
+// (100,000 by default; the count is over all partitions) and, in 2.0 (the
+// version Debian 12 ships), looks again only at its broker thread's next
+// wake-up, up to a second later: a consumer faster than 100,000 events/s
+// then idles for most of that second. With 500,000 the byte limit
+// (queued.max.messages.kbytes, 64 MiB by default) is what bounds the
+// prefetch of any message over 134 bytes (a call event is about 360), and
+// the count still bounds librdkafka's per-message overhead for a backlog
+// of tiny ones. Measured in docs/benchmarks.md ("Platform refactor").
+inline constexpr std::string_view kPrefetchMinMessages = "500000";
+
 using PartitionsHook = std::function<void(const std::vector<TopicPartition>&)>;
 
 struct ConsumerOptions {
@@ -107,6 +122,12 @@ struct ConsumerStats {
   std::uint64_t offsets_stored = 0;  // offsets_store() calls that advanced a partition
   std::uint64_t errors = 0;          // consumer error events
 };
+
+// The librdkafka properties a Consumer is created with: `user_props` as
+// for a consumer, with the options and the defaults above (each kept if
+// the user set it). Throws KafkaError without a group id or a topic, or
+// when a property contradicts at-least-once consumption.
+Properties consumer_properties(const Properties& user_props, const ConsumerOptions& options);
 
 class Consumer {
  public:

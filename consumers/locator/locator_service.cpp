@@ -43,6 +43,7 @@ constexpr int kMaxElinClaims = 16;
 service::ConsumerServiceOptions shell_options(const LocatorServiceOptions& o, const observability::MetricsRegistry& metrics) {
   auto s = service::consumer_service_options("locator", o, {o.topics.call_events},
                                              {o.topics.emergency_calls, o.topics.elin_assignments});
+  s.kafka = call_event_consumer_properties(std::move(s.kafka));
   s.unassigned_limit = kUnassignedLimit;
   s.metrics = metrics;  // the Kafka client's health (lag, assignment, brokers)
   return s;
@@ -59,6 +60,11 @@ bool has_elin_pools(const registry::Registry& r) {
 }
 
 }  // namespace
+
+kafka::Properties call_event_consumer_properties(kafka::Properties configured) {
+  kafka::set_default(configured, "queued.max.messages.kbytes", "131072");
+  return configured;
+}
 
 struct LocatorService::State : service::ConsumerHooks {
   State(LocatorServiceOptions opts, observability::MetricsRegistry registry)

@@ -67,6 +67,16 @@ struct LocatorServiceOptions {
   std::optional<ElinLookupOptions> elin_lookup{};
 };
 
+// The librdkafka properties of the locator's call-event consumer: the
+// configured ones, with a prefetch of up to 128 MiB unless they set
+// queued.max.messages.kbytes. librdkafka 2.0 looks at a full prefetch queue
+// again only at its next wake-up, up to a second later, so the queue must
+// hold about a second of the locator's pace (some 370,000 call events,
+// 130 MB) for a backlog to be read without pauses: with librdkafka's
+// 64 MiB the loop idled a fifth of the time (docs/benchmarks.md, "Platform
+// refactor"). The other consumers are slower than their prefetch drains.
+kafka::Properties call_event_consumer_properties(kafka::Properties configured);
+
 struct LocatorServiceStats {
   std::uint64_t call_events = 0;       // call-events messages handled
   std::uint64_t emergency_calls = 0;   // emergency calls acknowledged by Kafka
