@@ -5,11 +5,11 @@
 #include "common/csv.h"
 #include "common/encoding.h"
 #include "common/json_writer.h"
-#include "common/log.h"
 #include "common/net/http_server.h"
 #include "common/net/json_response.h"
 #include "common/net/query_params.h"
 #include "common/timestamp.h"
+#include "producers/locations/locations_log.h"
 #include "producers/locations/page_assets.h"
 #include "producers/locations/registration_request.h"
 #include "producers/locations/user_status.h"
@@ -24,11 +24,6 @@ using json::Writer;
 // While a user's network stays the same, one sighting record an hour at
 // the most: enough to tell other replicas the user is still there.
 constexpr EpochMillis kSightingRefresh = 3'600'000;
-
-const Logger& logger() {
-  static const Logger log("locations");
-  return log;
-}
 
 net::HttpResponse method_not_allowed(std::string_view allowed) {
   auto r = net::error_response(405, "only " + std::string(allowed));

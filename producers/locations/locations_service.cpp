@@ -6,21 +6,13 @@
 #include "common/json_writer.h"
 #include "common/kafka/producer.h"
 #include "common/kafka/topic_tail.h"
-#include "common/log.h"
 #include "common/reload_signal.h"
 #include "producers/locations/book_records.h"
+#include "producers/locations/locations_log.h"
 #include "registry/registry_file.h"
 #include "registry/reload_metrics.h"
 
 namespace e911::locations {
-namespace {
-
-const Logger& logger() {
-  static const Logger log("locations");
-  return log;
-}
-
-}  // namespace
 
 struct LocationsService::Metrics {
   observability::MetricsRegistry registry;  // keeps the families below alive

@@ -1,20 +1,12 @@
 #include "producers/locations/reminders.h"
 
-#include "common/log.h"
 #include "common/timestamp.h"
+#include "producers/locations/locations_log.h"
 #include "producers/locations/personal_link.h"
 #include "producers/locations/reminder_mail.h"
 #include "producers/locations/user_status.h"
 
 namespace e911::locations {
-namespace {
-
-const Logger& logger() {
-  static const Logger log("locations");
-  return log;
-}
-
-}  // namespace
 
 Reminders::Reminders(ReminderOptions options, std::string link_secret, EpochMillis stale_after,
                      ReminderBackend backend)

@@ -157,6 +157,18 @@ def check_policy(where, netpol, want_rules, np):
         assert "egress" not in netpol["spec"], where + ": egress restricted without networkPolicy.egress"
 
 
+def check_budget_and_policy(where, by_kind, values, sources):
+    """The workload's PodDisruptionBudget and NetworkPolicy, where the values
+    turn them on; sources: the networkPolicy value allowed in, by port name."""
+    if values["podDisruptionBudget"]["enabled"]:
+        assert len(by_kind.get("PodDisruptionBudget", [])) == 1, where + ": no PodDisruptionBudget"
+    np = values["networkPolicy"]
+    if np["enabled"]:
+        [netpol] = by_kind.get("NetworkPolicy", [None])
+        assert netpol, where + ": no NetworkPolicy"
+        check_policy(where, netpol, {(port,): np[key] for port, key in sources.items()}, np)
+
+
 def check_locations(docs, values, name):
     loc = values["locations"]
     where = name + ": the location service"
@@ -208,14 +220,7 @@ def check_locations(docs, values, name):
     assert service["metadata"]["labels"].get("e911-job") == "e911-locations", where + ": job label"
     assert service["metadata"].get("annotations", {}) == loc["service"]["annotations"], where + ": annotations"
 
-    if values["podDisruptionBudget"]["enabled"]:
-        assert len(by_kind.get("PodDisruptionBudget", [])) == 1, where + ": no PodDisruptionBudget"
-
-    np = values["networkPolicy"]
-    if np["enabled"]:
-        [netpol] = by_kind.get("NetworkPolicy", [None])
-        assert netpol, where + ": no NetworkPolicy"
-        check_policy(where, netpol, {("http",): np["locationsFrom"], ("metrics",): np["metricsFrom"]}, np)
+    check_budget_and_policy(where, by_kind, values, {"http": "locationsFrom", "metrics": "metricsFrom"})
 
     check_reminders(docs, values, name, got, service, reminding)
 
@@ -279,11 +284,4 @@ def check_reminders(docs, values, name, file_keys, service, reminding):
     assert metrics["spec"]["selector"].items() <= labels.items(), where + ": the metrics Service does not select it"
     assert metrics["metadata"]["labels"].get("e911-job") == "e911-" + REMINDERS, where + ": job label"
 
-    if values["podDisruptionBudget"]["enabled"]:
-        assert len(by_kind.get("PodDisruptionBudget", [])) == 1, where + ": no PodDisruptionBudget"
-
-    np = values["networkPolicy"]
-    if np["enabled"]:
-        [netpol] = by_kind.get("NetworkPolicy", [None])
-        assert netpol, where + ": no NetworkPolicy"
-        check_policy(where, netpol, {("metrics",): np["metricsFrom"]}, np)
+    check_budget_and_policy(where, by_kind, values, {"metrics": "metricsFrom"})

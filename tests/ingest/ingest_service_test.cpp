@@ -17,6 +17,7 @@
 #include "common/kafka/topic_reader.h"
 #include "common/service/background_service.h"
 #include "producers/ingest/ingest_service.h"
+#include "tests/ingest/ingest_test_cluster.h"
 #include "tests/support/files.h"
 #include "tests/support/wait.h"
 
@@ -72,14 +73,10 @@ std::string hep_packet(const std::string& sip) {
   return std::string("HEP3") + static_cast<char>(total >> 8) + static_cast<char>(total & 0xff) + body;
 }
 
-class IngestServiceTest : public ::testing::Test {
+class IngestServiceTest : public ::testing::Test, protected test::IngestTestCluster {
  protected:
   void SetUp() override {
-    for (const auto& name : {topics_.call_events, topics_.dead_letter}) broker_.create_topic(name, 1);
-    IngestServiceOptions o;
-    o.kafka = broker_.client_properties();
-    o.topics = topics_;
-    o.sip.udp = "127.0.0.1:0";
+    auto o = ingest_options();
     o.sip.tcp = "127.0.0.1:0";
     o.sip.max_record_bytes = 8192;
     o.ingest.limits.max_bytes = 8192;
@@ -92,20 +89,12 @@ class IngestServiceTest : public ::testing::Test {
     EXPECT_EQ(run_->error(), "");
   }
 
-  std::vector<std::string> topic(const std::string& name) {
-    std::vector<std::string> out;
-    kafka::read_to_end(broker_.client_properties(), name, [&](const kafka::Message& m) { out.emplace_back(m.value); });
-    return out;
-  }
-
   static bool any_contains(const std::vector<std::string>& lines, const std::string& text) {
     for (const auto& l : lines)
       if (l.find(text) != std::string::npos) return true;
     return false;
   }
 
-  kafka::EmbeddedBroker broker_;
-  Config::Topics topics_ = Config().topics();
   std::unique_ptr<IngestService> service_;
   std::unique_ptr<service::BackgroundService> run_;
 };

@@ -23,6 +23,7 @@
 #include "common/timestamp.h"
 #include "producers/ingest/ingest_service.h"
 #include "tests/ingest/graph_notifications.h"
+#include "tests/ingest/ingest_test_cluster.h"
 #include "tests/support/files.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/wait.h"
@@ -55,14 +56,10 @@ struct Reply {
   std::string retry_after;
 };
 
-class WebhookTest : public ::testing::Test {
+class WebhookTest : public ::testing::Test, protected test::IngestTestCluster {
  protected:
   void SetUp() override {
-    for (const auto& name : {topics_.call_events, topics_.dead_letter}) broker_.create_topic(name, 1);
-    IngestServiceOptions o;
-    o.kafka = broker_.client_properties();
-    o.topics = topics_;
-    o.sip.udp = "127.0.0.1:0";
+    auto o = ingest_options();
     WebhookOptions http;
     http.tokens_file = dir_.write("tokens", "pbx " + sha256_hex(kToken) + "\n");
     http.zoom_secret_token = kZoomSecret;
@@ -98,12 +95,6 @@ class WebhookTest : public ::testing::Test {
     return r;
   }
 
-  std::vector<std::string> topic(const std::string& name) {
-    std::vector<std::string> out;
-    kafka::read_to_end(broker_.client_properties(), name, [&](const kafka::Message& m) { out.emplace_back(m.value); });
-    return out;
-  }
-
   static std::string call_event(const std::string& id) {
     return R"({"schema":"e911.call-event/v1","event_id":")" + id + R"(","call_id":"c-)" + id +
            R"(","type":"call.initiated","occurred_at":"2026-11-21T10:15:00Z","dialed":"911","caller":{"user_id":"u-1"}})";
@@ -117,8 +108,6 @@ class WebhookTest : public ::testing::Test {
   net::RateLimit rate_limit_{};  // before SetUp: a fixture's own limit
   observability::MetricsRegistry metrics_;
   test::TempDir dir_;
-  kafka::EmbeddedBroker broker_;
-  Config::Topics topics_ = Config().topics();
   std::unique_ptr<IngestService> service_;
   std::unique_ptr<service::BackgroundService> run_;
 };

@@ -14,6 +14,7 @@
 #include "consumers/locator/elin_pool.h"
 #include "consumers/locator/locator_core.h"
 #include "registry/registry_loader.h"
+#include "tests/locator/austin_assignment.h"
 
 namespace e911::locator {
 namespace {
@@ -274,14 +275,7 @@ TEST(ElinAssignmentRecord, CarriesTheClaimItMakes) {
 }
 
 TEST(ElinAssignmentRecord, RoundTripsAndNamesWhatIsWrong) {
-  ElinAssignment a;
-  a.elin = "+15125550190";
-  a.pool = "austin/austin-2";
-  a.call_id = "c-1";
-  a.user_id = "u-1";
-  a.extension = "5001";
-  a.callback = "+15125550142";
-  a.assigned_at = parse_rfc3339("2026-11-21T10:00:00Z").value();
+  const auto a = test::austin_assignment(parse_rfc3339("2026-11-21T10:00:00Z").value());
   const auto json = encode_elin_assignment(a);
   EXPECT_EQ(json, R"({"schema":"e911.elin-assignment/v1","elin":"+15125550190","pool":"austin/austin-2",)"
                   R"("call_id":"c-1","user_id":"u-1","extension":"5001","callback":"+15125550142",)"

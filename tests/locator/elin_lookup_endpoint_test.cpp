@@ -11,6 +11,7 @@
 #include "common/sha256.h"
 #include "consumers/locator/elin_lookup_endpoint.h"
 #include "consumers/locator/locator_config.h"
+#include "tests/locator/austin_assignment.h"
 #include "tests/support/raw_client.h"
 #include "tests/support/temp_dir.h"
 
@@ -22,17 +23,7 @@ constexpr const char* kToken = "pbx-token-0123456789abcdefghijklmnopqrstuv";
 class ElinLookupEndpointTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    assignments_.apply([] {
-      ElinAssignment a;
-      a.elin = "+15125550190";
-      a.pool = "austin/austin-2";
-      a.call_id = "c-1";
-      a.user_id = "u-1";
-      a.extension = "5001";
-      a.callback = "+15125550142";
-      a.assigned_at = now_millis() - 60'000;
-      return a;
-    }());
+    assignments_.apply(test::austin_assignment(now_millis() - 60'000));
     ElinLookupSink sink;
     sink.lookup = [this](std::string_view elin, EpochMillis now) { return assignments_.lookup(elin, now); };
     sink.record = [this](const ElinLookup& l) {
