@@ -79,7 +79,7 @@ class Ack {
 // (queued.max.messages.kbytes, 64 MiB by default) is what bounds the
 // prefetch of any message over 134 bytes (a call event is about 360), and
 // the count still bounds librdkafka's per-message overhead for a backlog
-// of tiny ones. Measured in docs/benchmarks.md ("Platform refactor").
+// of tiny ones. docs/decisions/0013-consumer-prefetch.md.
 inline constexpr std::string_view kPrefetchMinMessages = "500000";
 
 using PartitionsHook = std::function<void(const std::vector<TopicPartition>&)>;
