@@ -126,11 +126,9 @@ constexpr const char* kUsage =
     "  --warmup-seconds W              paced but unmeasured seconds first (3)\n"
     "  --latency-emergency-share F     share of emergency calls (0.10)\n";
 
-struct Args {
+struct Args : PipelineArgs {
+  Args() { registry = std::string(E911_SHARED_DIR) + "/fixtures/registry.yaml"; }
   std::string mode = "all";
-  std::string registry = std::string(E911_SHARED_DIR) + "/fixtures/registry.yaml";
-  std::uint64_t seed = 7;
-  kafka::Properties overrides;
   std::size_t events = 1'000'000;
   double emergency_share = 0.05;
   int partitions = 0;
@@ -138,8 +136,6 @@ struct Args {
   std::string stages = "locator,raw,consumer,core";
   bool stage(const std::string& name) const { return ("," + stages + ",").find("," + name + ",") != std::string::npos; }
   double rate = 1000;
-  double seconds = 30;
-  double warmup_seconds = 3;
   double latency_emergency_share = 0.10;
 };
 
@@ -148,15 +144,10 @@ Args parse_args(int argc, char** argv) {
   ArgReader in(argc, argv, "locator_kafka_bench", kUsage);
   while (in.next()) {
     const std::string& arg = in.arg();
+    if (read_pipeline_option(in, a)) continue;
     if (arg == "--mode") {
       a.mode = in.value();
       if (a.mode != "all" && a.mode != "throughput" && a.mode != "latency") in.usage_error("unknown mode " + a.mode);
-    } else if (arg == "--registry") {
-      a.registry = in.value();
-    } else if (arg == "--seed") {
-      a.seed = static_cast<std::uint64_t>(in.number(0, 1e15));
-    } else if (arg == "--set") {
-      in.property(a.overrides);
     } else if (arg == "--events") {
       a.events = static_cast<std::size_t>(in.number(1, 1e8));
     } else if (arg == "--emergency-share") {
@@ -171,10 +162,6 @@ Args parse_args(int argc, char** argv) {
       a.stages = in.value();
     } else if (arg == "--rate") {
       a.rate = in.number(1, 1e6);
-    } else if (arg == "--seconds") {
-      a.seconds = in.number(1, 3600);
-    } else if (arg == "--warmup-seconds") {
-      a.warmup_seconds = in.number(0, 3600);
     } else if (arg == "--latency-emergency-share") {
       a.latency_emergency_share = in.number(0.001, 1);
     } else {
@@ -547,11 +534,11 @@ void print_latency_row(const char* name, const Percentiles& p) {
 void run_latency(const Args& args, std::shared_ptr<const registry::Registry> registry, ThreadLabels& labels) {
   std::printf("== Latency: %.0f call events/s for %.0f s (+%.0f s warm-up), %.0f%% emergency calls ==\n", args.rate,
               args.seconds, args.warmup_seconds, 100 * args.latency_emergency_share);
-  simulator::TrafficSimulator sim(registry, args.seed + 100, now_millis() - 3'600'000);
-  const auto total = static_cast<std::size_t>(std::llround(args.rate * (args.seconds + args.warmup_seconds)));
-  const Stream s = generate(sim, total, args.latency_emergency_share, args.seed + 101);
   // Probes: emergency calls sent until both paths deliver (group joins).
-  const Stream probes = generate(sim, 400, 1.0, args.seed + 102);
+  const auto traffic = paced_traffic(registry, args.seed, args.rate, args.seconds + args.warmup_seconds,
+                                     args.latency_emergency_share, 400);
+  const Stream& s = traffic.stream;
+  const Stream& probes = traffic.probes;
 
   BenchCluster cluster(args.overrides, false);
   labels.claim("embedded broker");

@@ -175,9 +175,12 @@ constexpr const char* kUsage =
     "  --d-call-rate R           emergency-call INVITEs per second (50)\n"
     "  --d-seconds S             measured seconds (20)\n";
 
-struct Args {
+struct Args : PipelineArgs {
+  Args() {
+    registry = std::string(E911_SHARED_DIR) + "/fixtures/registry.yaml";
+    seconds = 20;
+  }
   std::string scenarios = "smtp,first-alert,storm,sip";
-  std::string registry = std::string(E911_SHARED_DIR) + "/fixtures/registry.yaml";
   int recipients = 10;
   std::string smtp = "sink";
   bool sink_quickack = false;
@@ -185,12 +188,8 @@ struct Args {
   std::size_t workers = 8;
   std::size_t max_pending = 20000;
   notifier::Durability durability = notifier::Durability::normal;
-  kafka::Properties overrides;
-  std::uint64_t seed = 7;
   std::string state_root;
   double rate = 50;
-  double seconds = 20;
-  double warmup_seconds = 3;
   double b_rate = 500;
   double b_emergency_share = 0.10;
   double b_seconds = 20;
@@ -209,6 +208,7 @@ Args parse_args(int argc, char** argv) {
   ArgReader in(argc, argv, "notifier_bench", kUsage);
   while (in.next()) {
     const std::string& arg = in.arg();
+    if (read_pipeline_option(in, a)) continue;
     if (arg == "--scenario") {
       a.scenarios = in.value();
       if (a.scenarios == "all") a.scenarios = "smtp,first-alert,storm,sip";
@@ -216,8 +216,6 @@ Args parse_args(int argc, char** argv) {
       for (std::string s; std::getline(ss, s, ',');) {
         if (s != "smtp" && s != "first-alert" && s != "storm" && s != "sip") in.usage_error("unknown scenario " + s);
       }
-    } else if (arg == "--registry") {
-      a.registry = in.value();
     } else if (arg == "--recipients") {
       a.recipients = static_cast<int>(in.number(1, 1000));
     } else if (arg == "--smtp") {
@@ -241,18 +239,10 @@ Args parse_args(int argc, char** argv) {
       } else {
         in.usage_error("--durability: normal or full");
       }
-    } else if (arg == "--set") {
-      in.property(a.overrides);
-    } else if (arg == "--seed") {
-      a.seed = static_cast<std::uint64_t>(in.number(0, 1e15));
     } else if (arg == "--state-dir") {
       a.state_root = in.value();
     } else if (arg == "--rate") {
       a.rate = in.number(0.1, 1e5);
-    } else if (arg == "--seconds") {
-      a.seconds = in.number(1, 3600);
-    } else if (arg == "--warmup-seconds") {
-      a.warmup_seconds = in.number(0, 3600);
     } else if (arg == "--b-rate") {
       a.b_rate = in.number(1, 1e6);
     } else if (arg == "--b-emergency-share") {
@@ -1015,10 +1005,10 @@ void run_first_alert(const Args& args, const std::string& registry_path, ThreadL
   std::printf("== (b) call event to first alert: locator + notifier, %.0f call events/s (%.0f%% emergency) for %.0f s "
               "(+%.0f s warm-up), %d recipients per call; bare hop beside ==\n",
               args.b_rate, 100 * args.b_emergency_share, args.b_seconds, args.warmup_seconds, args.recipients);
-  simulator::TrafficSimulator sim(registry, args.seed + 100, now_millis() - 3'600'000);
-  const auto total = static_cast<std::size_t>(std::llround(args.b_rate * (args.b_seconds + args.warmup_seconds)));
-  const Stream s = generate(sim, total, args.b_emergency_share, args.seed + 101);
-  const Stream probes = generate(sim, 100, 1.0, args.seed + 102);
+  const auto traffic = paced_traffic(registry, args.seed, args.b_rate, args.b_seconds + args.warmup_seconds,
+                                     args.b_emergency_share, 100);
+  const Stream& s = traffic.stream;
+  const Stream& probes = traffic.probes;
 
   BenchCluster cluster(args.overrides, true);
   labels.claim("embedded broker");

@@ -116,6 +116,18 @@ std::optional<Error> parse_json(std::string_view text, const JsonLimits& limits,
   return std::nullopt;
 }
 
+std::optional<Error> parse_record(std::string_view text, const JsonLimits& limits, std::string_view schema,
+                                  rapidjson::Document& doc) {
+  if (auto e = parse_json(text, limits, doc)) return e;
+  if (!doc.IsObject()) return Error{std::string("expected a JSON object, got ") + json_type_name(doc)};
+  FieldReader r(doc, "", limits);
+  std::string got;
+  if (r.required_string("schema", got) && got != schema) {
+    r.fail("schema", "expected \"" + std::string(schema) + "\", got " + quote_for_message(got));
+  }
+  return r.error();
+}
+
 const char* json_type_name(const rapidjson::Value& v) {
   switch (v.GetType()) {
     case rapidjson::kNullType: return "null";

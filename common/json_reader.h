@@ -29,6 +29,11 @@ std::optional<Error> parse_json(std::string_view text, const JsonLimits& limits,
 
 const char* json_type_name(const rapidjson::Value& v);
 
+// Parses `text` into `doc` as a record of `schema`: a JSON object whose
+// "schema" field is exactly that. On failure says what is wrong and where.
+std::optional<Error> parse_record(std::string_view text, const JsonLimits& limits, std::string_view schema,
+                                  rapidjson::Document& doc);
+
 // The member `name` of `object`, or nullptr when absent or when `object` is
 // not an object.
 inline const rapidjson::Value* find_member(const rapidjson::Value& object, const char* name) {

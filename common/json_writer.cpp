@@ -106,20 +106,16 @@ void put_network(Writer& w, std::string_view key, const std::optional<IpAddress>
 }
 
 std::string encode_location_update(const LocationUpdate& u) {
-  rapidjson::StringBuffer buffer;
-  Writer w(buffer);
-  w.StartObject();
-  put(w, "schema", kLocationUpdateSchema);
-  put(w, "event_id", u.event_id);
-  put(w, "occurred_at", format_rfc3339(u.occurred_at));
-  put(w, "user_id", u.user_id);
-  put_if(w, "source", u.source);
-  w.Key("validated");
-  w.Bool(u.validated);
-  put_address(w, u.address);
-  if (u.network_ip || u.network_bssid) put_network(w, "network", u.network_ip, u.network_bssid);
-  w.EndObject();
-  return {buffer.GetString(), buffer.GetSize()};
+  return encode_record(kLocationUpdateSchema, [&](Writer& w) {
+    put(w, "event_id", u.event_id);
+    put(w, "occurred_at", format_rfc3339(u.occurred_at));
+    put(w, "user_id", u.user_id);
+    put_if(w, "source", u.source);
+    w.Key("validated");
+    w.Bool(u.validated);
+    put_address(w, u.address);
+    if (u.network_ip || u.network_bssid) put_network(w, "network", u.network_ip, u.network_bssid);
+  });
 }
 
 }  // namespace e911::json

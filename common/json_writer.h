@@ -6,6 +6,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <string>
 #include <string_view>
 
 #include "common/events.h"
@@ -15,6 +16,19 @@ namespace e911::json {
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
 void put(Writer& w, std::string_view key, std::string_view value);
+
+// A record of `schema`: a JSON object opening with its "schema" field, the
+// rest written by `fields(Writer&)`.
+template <typename Fields>
+std::string encode_record(std::string_view schema, Fields&& fields) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartObject();
+  put(w, "schema", schema);
+  fields(w);
+  w.EndObject();
+  return std::string(buf.GetString(), buf.GetSize());
+}
 // Nothing when `value` is empty: optional fields are left out, not "".
 void put_if(Writer& w, std::string_view key, std::string_view value);
 // null when `value` is empty: fields the format always carries.

@@ -43,4 +43,22 @@ void ArgReader::usage_error(const std::string& why) const {
   std::exit(2);
 }
 
+bool read_pipeline_option(ArgReader& in, PipelineArgs& a) {
+  const std::string& arg = in.arg();
+  if (arg == "--registry") {
+    a.registry = in.value();
+  } else if (arg == "--seed") {
+    a.seed = static_cast<std::uint64_t>(in.number(0, 1e15));
+  } else if (arg == "--set") {
+    in.property(a.overrides);
+  } else if (arg == "--seconds") {
+    a.seconds = in.number(1, 3600);
+  } else if (arg == "--warmup-seconds") {
+    a.warmup_seconds = in.number(0, 3600);
+  } else {
+    return false;
+  }
+  return true;
+}
+
 }  // namespace e911::bench

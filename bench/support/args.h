@@ -3,6 +3,7 @@
 // numbers within a range, --set KEY=VALUE librdkafka properties; a usage
 // error names the option and what was wrong, prints the usage, exits 2.
 
+#include <cstdint>
 #include <string>
 
 #include "common/kafka/properties.h"
@@ -34,5 +35,19 @@ class ArgReader {
   const char* usage_;
   std::string arg_;
 };
+
+// The options the pipeline benchmarks (locator, notifier) share, for their
+// Args to derive from; each sets its own defaults.
+struct PipelineArgs {
+  std::string registry;           // --registry FILE
+  std::uint64_t seed = 7;         // --seed N: the simulator's
+  kafka::Properties overrides;    // --set KEY=VALUE
+  double seconds = 30;            // --seconds S: measured seconds of a paced run
+  double warmup_seconds = 3;      // --warmup-seconds W
+};
+
+// Reads the current option into `a` when it is one of PipelineArgs';
+// false when it is not.
+bool read_pipeline_option(ArgReader& in, PipelineArgs& a);
 
 }  // namespace e911::bench

@@ -1,8 +1,11 @@
 #include "bench/support/sim_stream.h"
 
+#include <cmath>
 #include <random>
 #include <stdexcept>
 #include <utility>
+
+#include "common/timestamp.h"
 
 namespace e911::bench {
 
@@ -40,6 +43,15 @@ Stream generate(simulator::TrafficSimulator& sim, std::size_t n, double share, s
     }
   }
   return s;
+}
+
+PacedTraffic paced_traffic(std::shared_ptr<const registry::Registry> registry, std::uint64_t seed, double rate,
+                           double seconds, double share, std::size_t probes) {
+  simulator::TrafficSimulator sim(std::move(registry), seed + 100, now_millis() - 3'600'000);
+  PacedTraffic t;
+  t.stream = generate(sim, static_cast<std::size_t>(std::llround(rate * seconds)), share, seed + 101);
+  t.probes = generate(sim, probes, 1.0, seed + 102);
+  return t;
 }
 
 }  // namespace e911::bench

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "producers/simulator/traffic.h"
@@ -21,5 +22,16 @@ struct Stream {
 // `n` call events, `share` of them emergency or test calls from the
 // simulator's scenarios (cycled), the rest non-emergency background.
 Stream generate(simulator::TrafficSimulator& sim, std::size_t n, double share, std::uint64_t seed);
+
+// The traffic of a paced run: `rate` call events a second for `seconds`
+// (the warm-up included), `share` of them emergency or test calls, and
+// `probes` emergency calls to send until every path delivers. The same
+// `seed` gives the same traffic.
+struct PacedTraffic {
+  Stream stream;
+  Stream probes;
+};
+PacedTraffic paced_traffic(std::shared_ptr<const registry::Registry> registry, std::uint64_t seed, double rate,
+                           double seconds, double share, std::size_t probes);
 
 }  // namespace e911::bench

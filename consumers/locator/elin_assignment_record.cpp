@@ -7,40 +7,31 @@
 namespace e911::locator {
 
 std::string encode_elin_assignment(const ElinAssignment& a) {
-  rapidjson::StringBuffer buf;
-  json::Writer w(buf);
-  w.StartObject();
-  json::put(w, "schema", kElinAssignmentSchema);
-  json::put(w, "elin", a.elin);
-  json::put(w, "pool", a.pool);
-  json::put(w, "call_id", a.call_id);
-  json::put_if(w, "user_id", a.user_id);
-  json::put_if(w, "extension", a.extension);
-  json::put_if(w, "callback", a.callback);
-  json::put(w, "assigned_at", format_rfc3339(a.assigned_at));
-  if (a.supersedes) {
-    w.Key("supersedes");
-    if (a.supersedes->empty()) {
-      w.Null();
-    } else {
-      w.String(a.supersedes->data(), static_cast<rapidjson::SizeType>(a.supersedes->size()));
+  return json::encode_record(kElinAssignmentSchema, [&](json::Writer& w) {
+    json::put(w, "elin", a.elin);
+    json::put(w, "pool", a.pool);
+    json::put(w, "call_id", a.call_id);
+    json::put_if(w, "user_id", a.user_id);
+    json::put_if(w, "extension", a.extension);
+    json::put_if(w, "callback", a.callback);
+    json::put(w, "assigned_at", format_rfc3339(a.assigned_at));
+    if (a.supersedes) {
+      w.Key("supersedes");
+      if (a.supersedes->empty()) {
+        w.Null();
+      } else {
+        w.String(a.supersedes->data(), static_cast<rapidjson::SizeType>(a.supersedes->size()));
+      }
     }
-  }
-  w.EndObject();
-  return std::string(buf.GetString(), buf.GetSize());
+  });
 }
 
 Result<ElinAssignment> decode_elin_assignment(std::string_view json, const JsonLimits& limits) {
   rapidjson::Document doc;
-  if (auto e = parse_json(json, limits, doc)) return *e;
-  if (!doc.IsObject()) return Error{std::string("expected a JSON object, got ") + json_type_name(doc)};
+  if (auto e = parse_record(json, limits, kElinAssignmentSchema, doc)) return *e;
   FieldReader r(doc, "", limits);
   ElinAssignment a;
-  std::string schema, at;
-  r.required_string("schema", schema);
-  if (r.ok() && schema != kElinAssignmentSchema) {
-    r.fail("schema", "expected \"" + std::string(kElinAssignmentSchema) + "\", got \"" + schema + "\"");
-  }
+  std::string at;
   r.required_string("elin", a.elin);
   if (r.ok()) {
     if (auto problem = validate_e164(a.elin)) r.fail("elin", *problem);

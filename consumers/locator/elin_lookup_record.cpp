@@ -16,25 +16,21 @@ ElinLookup new_elin_lookup(std::string elin, std::string via, std::string by, st
 }
 
 std::string encode_elin_lookup(const ElinLookup& l) {
-  rapidjson::StringBuffer buf;
-  json::Writer w(buf);
-  w.StartObject();
-  json::put(w, "schema", kElinLookupSchema);
-  json::put(w, "lookup_id", l.lookup_id);
-  json::put(w, "elin", l.elin);
-  json::put(w, "looked_up_at", format_rfc3339(l.looked_up_at));
-  if (l.as_of) json::put(w, "as_of", format_rfc3339(*l.as_of));
-  json::put(w, "via", l.via);
-  json::put(w, "by", l.by);
-  w.Key("reachable");
-  w.Bool(l.answer.has_value());
-  if (l.answer) {
-    json::put(w, "call_id", l.answer->call_id);
-    json::put(w, "pool", l.answer->pool);
-    json::put(w, "assigned_at", format_rfc3339(l.answer->assigned_at));
-  }
-  w.EndObject();
-  return std::string(buf.GetString(), buf.GetSize());
+  return json::encode_record(kElinLookupSchema, [&](json::Writer& w) {
+    json::put(w, "lookup_id", l.lookup_id);
+    json::put(w, "elin", l.elin);
+    json::put(w, "looked_up_at", format_rfc3339(l.looked_up_at));
+    if (l.as_of) json::put(w, "as_of", format_rfc3339(*l.as_of));
+    json::put(w, "via", l.via);
+    json::put(w, "by", l.by);
+    w.Key("reachable");
+    w.Bool(l.answer.has_value());
+    if (l.answer) {
+      json::put(w, "call_id", l.answer->call_id);
+      json::put(w, "pool", l.answer->pool);
+      json::put(w, "assigned_at", format_rfc3339(l.answer->assigned_at));
+    }
+  });
 }
 
 void put_elin_answer(json::Writer& w, std::string_view elin, const std::optional<ElinAssignment>& a) {

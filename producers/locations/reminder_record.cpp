@@ -15,30 +15,21 @@ ReminderRecord new_reminder_record(const Reminder& reminder, EpochMillis sent_at
 }
 
 std::string encode_reminder_record(const ReminderRecord& record) {
-  rapidjson::StringBuffer buf;
-  json::Writer w(buf);
-  w.StartObject();
-  json::put(w, "schema", kLocationReminderSchema);
-  json::put(w, "reminder_id", record.reminder_id);
-  json::put(w, "user_id", record.user_id);
-  json::put(w, "sent_at", format_rfc3339(record.sent_at));
-  json::put(w, "reason", reason_name(record.reason));
-  if (record.registered_at > 0) json::put(w, "registered_at", format_rfc3339(record.registered_at));
-  w.EndObject();
-  return std::string(buf.GetString(), buf.GetSize());
+  return json::encode_record(kLocationReminderSchema, [&](json::Writer& w) {
+    json::put(w, "reminder_id", record.reminder_id);
+    json::put(w, "user_id", record.user_id);
+    json::put(w, "sent_at", format_rfc3339(record.sent_at));
+    json::put(w, "reason", reason_name(record.reason));
+    if (record.registered_at > 0) json::put(w, "registered_at", format_rfc3339(record.registered_at));
+  });
 }
 
 Result<ReminderRecord> decode_reminder_record(std::string_view json, const JsonLimits& limits) {
   rapidjson::Document doc;
-  if (auto e = parse_json(json, limits, doc)) return *e;
-  if (!doc.IsObject()) return Error{std::string("expected a JSON object, got ") + json_type_name(doc)};
+  if (auto e = parse_record(json, limits, kLocationReminderSchema, doc)) return *e;
   FieldReader r(doc, "", limits);
   ReminderRecord record;
-  std::string schema, sent_at, reason, registered_at;
-  r.required_string("schema", schema);
-  if (r.ok() && schema != kLocationReminderSchema) {
-    r.fail("schema", "expected \"" + std::string(kLocationReminderSchema) + "\", got " + quote_for_message(schema));
-  }
+  std::string sent_at, reason, registered_at;
   r.required_string("reminder_id", record.reminder_id);
   r.required_string("user_id", record.user_id);
   const auto read_time = [&](const char* name, const std::string& text, EpochMillis& out) {

@@ -7,28 +7,19 @@
 namespace e911::locations {
 
 std::string encode_sighting_record(const SightingRecord& record) {
-  rapidjson::StringBuffer buf;
-  json::Writer w(buf);
-  w.StartObject();
-  json::put(w, "schema", kLocationSightingSchema);
-  json::put(w, "user_id", record.user_id);
-  json::put(w, "seen_at", format_rfc3339(record.seen_at));
-  json::put_network(w, "network", record.network.ip, record.network.bssid);
-  w.EndObject();
-  return std::string(buf.GetString(), buf.GetSize());
+  return json::encode_record(kLocationSightingSchema, [&](json::Writer& w) {
+    json::put(w, "user_id", record.user_id);
+    json::put(w, "seen_at", format_rfc3339(record.seen_at));
+    json::put_network(w, "network", record.network.ip, record.network.bssid);
+  });
 }
 
 Result<SightingRecord> decode_sighting_record(std::string_view json, const JsonLimits& limits) {
   rapidjson::Document doc;
-  if (auto e = parse_json(json, limits, doc)) return *e;
-  if (!doc.IsObject()) return Error{std::string("expected a JSON object, got ") + json_type_name(doc)};
+  if (auto e = parse_record(json, limits, kLocationSightingSchema, doc)) return *e;
   FieldReader r(doc, "", limits);
   SightingRecord record;
-  std::string schema, seen_at;
-  r.required_string("schema", schema);
-  if (r.ok() && schema != kLocationSightingSchema) {
-    r.fail("schema", "expected \"" + std::string(kLocationSightingSchema) + "\", got " + quote_for_message(schema));
-  }
+  std::string seen_at;
   r.required_string("user_id", record.user_id);
   r.required_string("seen_at", seen_at);
   if (r.ok()) {
