@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <condition_variable>
 
+#include "common/kafka/client_create.h"
 #include "common/kafka/error.h"
 #include "common/kafka/message_view.h"
 #include "common/kafka/offset_tracker.h"
@@ -112,17 +113,9 @@ Consumer::Consumer(const Properties& user_props, ConsumerOptions options)
   Properties props = consumer_properties(user_props, options_);
   route_statistics(props, events_, options_.on_statistics);
 
-  auto conf = make_conf(props);
-  std::string errstr;
-  if (conf->set("event_cb", static_cast<RdKafka::EventCb*>(&events_), errstr) != RdKafka::Conf::CONF_OK ||
-      conf->set("rebalance_cb", static_cast<RdKafka::RebalanceCb*>(rebalancer_.get()), errstr) !=
-          RdKafka::Conf::CONF_OK) {
-    throw KafkaError("cannot configure the consumer: " + errstr);
-  }
-  consumer_.reset(RdKafka::KafkaConsumer::create(conf.get(), errstr));
-  if (!consumer_) throw KafkaError("cannot create the Kafka consumer: " + errstr);
+  consumer_ = create_client<RdKafka::KafkaConsumer>(
+      props, events_, "rebalance_cb", static_cast<RdKafka::RebalanceCb*>(rebalancer_.get()), "consumer");
   name_ = consumer_->name();
-  events_.set_client_name(name_);
   if (const auto err = consumer_->subscribe(options_.topics); err != RdKafka::ERR_NO_ERROR) {
     consumer_->close();
     throw KafkaError("cannot subscribe: " + RdKafka::err2str(err), err);

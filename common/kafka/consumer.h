@@ -18,9 +18,9 @@
 //   librdkafka's 45 s; with ConsumerOptions::instance_id the member is
 //   static (group.instance.id), and a restarted instance takes its
 //   partitions back at once on brokers that support it (Kafka >= 2.3).
-// - Prefetch bounded by bytes only (kPrefetchMinMessages): a consumer
-//   catching up on a backlog of small events never waits for librdkafka's
-//   message-count threshold (below).
+// - Prefetch bounded by its byte limit, with a message-count limit of
+//   kPrefetchMinMessages set high enough that a consumer catching up on a
+//   backlog of small events reaches the bytes first (below).
 // - The per-message cost is kept to a minimum: poll_batch() hands out up
 //   to `max` messages per call with one lock for their bookkeeping and one
 //   offsets_store() after them; an Ack points at its partition's state

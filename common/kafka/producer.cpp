@@ -1,5 +1,6 @@
 #include "common/kafka/producer.h"
 
+#include "common/kafka/client_create.h"
 #include "common/kafka/error.h"
 
 namespace e911::kafka {
@@ -55,17 +56,9 @@ Producer::Producer(const Properties& user_props, ProducerOptions options)
 
   route_statistics(props, events_, options_.on_statistics);
 
-  auto conf = make_conf(props);
-  std::string errstr;
-  if (conf->set("event_cb", static_cast<RdKafka::EventCb*>(&events_), errstr) != RdKafka::Conf::CONF_OK ||
-      conf->set("dr_cb", static_cast<RdKafka::DeliveryReportCb*>(reporter_.get()), errstr) !=
-          RdKafka::Conf::CONF_OK) {
-    throw KafkaError("cannot configure the producer: " + errstr);
-  }
-  producer_.reset(RdKafka::Producer::create(conf.get(), errstr));
-  if (!producer_) throw KafkaError("cannot create the Kafka producer: " + errstr);
+  producer_ = create_client<RdKafka::Producer>(
+      props, events_, "dr_cb", static_cast<RdKafka::DeliveryReportCb*>(reporter_.get()), "producer");
   name_ = producer_->name();
-  events_.set_client_name(name_);
   reporter_->client = name_;
   reporter_->on_failure = options_.on_delivery_failure;
   poller_ = std::thread([this] { poll_loop(); });
