@@ -353,19 +353,22 @@ struct DemoPipeline {
     o.http = std::move(http);
     return o;
   }
-  locator::LocatorServiceOptions locator_options(const std::string& registry_path) const {
-    locator::LocatorServiceOptions o;
+  // What every service that reads the registry file is given: the demo's
+  // broker, its topics and the registry.
+  template <typename ServiceOptions>
+  ServiceOptions registry_reader_options(const std::string& registry_path) const {
+    ServiceOptions o;
     o.kafka = props;
     o.topics = topics;
     o.registry_path = registry_path;
     return o;
   }
+  locator::LocatorServiceOptions locator_options(const std::string& registry_path) const {
+    return registry_reader_options<locator::LocatorServiceOptions>(registry_path);
+  }
   // Users are who the loopback "proxy" (the demo itself) says they are.
   locations::LocationsServiceOptions locations_options(const std::string& registry_path) const {
-    locations::LocationsServiceOptions o;
-    o.kafka = props;
-    o.topics = topics;
-    o.registry_path = registry_path;
+    auto o = registry_reader_options<locations::LocationsServiceOptions>(registry_path);
     o.api.identity.trusted_proxies = {*IpPrefix::parse("127.0.0.1/32")};
     o.api.identity.link_secret = random_hex(32);
     o.check_address = locations::address_checks(nullptr);
@@ -374,10 +377,7 @@ struct DemoPipeline {
 
   notifier::NotifierServiceOptions notifier_options(const std::string& registry_path,
                                                     const std::string& state_dir) const {
-    notifier::NotifierServiceOptions o;
-    o.kafka = props;
-    o.topics = topics;
-    o.registry_path = registry_path;
+    auto o = registry_reader_options<notifier::NotifierServiceOptions>(registry_path);
     o.state_dir = state_dir;
     o.transports = {{notifier::Channel::email, outbox}, {notifier::Channel::sms, outbox},
                     {notifier::Channel::webhook, outbox}};

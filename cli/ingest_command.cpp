@@ -9,10 +9,8 @@
 
 #include "cli/command_line.h"
 #include "cli/commands.h"
-#include "cli/component_config.h"
+#include "cli/configured_service.h"
 #include "cli/options.h"
-#include "common/log.h"
-#include "common/service/service_runner.h"
 #include "common/text.h"
 #include "common/timestamp.h"
 #include "producers/ingest/identity_pattern.h"
@@ -187,19 +185,10 @@ constexpr const char* kRunHelp =
 
 int run_ingest_service(Args args) {
   const CommandLine command("ingest", kRunHelp, args, {"--config", "--sip-udp", "--sip-tcp", "--metrics-port"}, {});
-  if (const auto done = command.early_exit()) return *done;
-  const Options& opts = command.options();
-  auto config = load_component_config(
-      opts, "ingest", ingest::ingest_config_keys(),
-      {{"--sip-udp", "ingest.sip.udp"}, {"--sip-tcp", "ingest.sip.tcp"}, {"--metrics-port", "metrics.port"}});
-  if (!config) return 2;
-  auto options = ingest::ingest_setup(*config);
-  if (!options) return command.config_error(options.error().message);
-  Logger("ingest").info("starting", {{"config", config->to_log_json()}});
-  return service::run_in_foreground(foreground_options("ingest", *config, /*reload_on_sighup=*/false),
-                                     [&](observability::MetricsRegistry& metrics) {
-                                       return std::make_unique<ingest::IngestService>(*options, metrics);
-                                     });
+  return run_configured_service<ingest::IngestService>(
+      command, "ingest", ingest::ingest_config_keys(),
+      {{"--sip-udp", "ingest.sip.udp"}, {"--sip-tcp", "ingest.sip.tcp"}, {"--metrics-port", "metrics.port"}},
+      ingest::ingest_setup, /*reload_on_sighup=*/false);
 }
 
 }  // namespace

@@ -8,11 +8,10 @@
 #include "cli/command_line.h"
 #include "cli/commands.h"
 #include "cli/component_config.h"
+#include "cli/configured_service.h"
 #include "cli/options.h"
 #include "common/kafka/error.h"
 #include "common/kafka/topic_reader.h"
-#include "common/log.h"
-#include "common/service/service_runner.h"
 #include "common/text.h"
 #include "common/timestamp.h"
 #include "producers/locations/book_records.h"
@@ -131,17 +130,9 @@ int run_report(Args args) {
 
 int run_service(Args args) {
   const CommandLine command("locations", kRunHelp, args, {"--config", "--registry", "--port", "--metrics-port"}, {});
-  if (const auto done = command.early_exit()) return *done;
-  const Options& opts = command.options();
-  auto config = load_component_config(opts, "locations", locations::locations_config_keys(), kOverrides);
-  if (!config) return 2;
-  auto options = locations::locations_setup(*config);
-  if (!options) return command.config_error(options.error().message);
-  Logger("locations").info("starting", {{"config", config->to_log_json()}});
-  return service::run_in_foreground(foreground_options("locations", *config, /*reload_on_sighup=*/true),
-                                     [&](observability::MetricsRegistry& metrics) {
-                                       return std::make_unique<locations::LocationsService>(*options, metrics);
-                                     });
+  return run_configured_service<locations::LocationsService>(command, "locations", locations::locations_config_keys(),
+                                                             kOverrides, locations::locations_setup,
+                                                             /*reload_on_sighup=*/true);
 }
 
 }  // namespace

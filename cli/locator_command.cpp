@@ -4,12 +4,8 @@
 #include <string>
 
 #include "cli/commands.h"
-#include "cli/component_config.h"
 #include "cli/command_line.h"
-#include "cli/options.h"
-#include "common/config.h"
-#include "common/log.h"
-#include "common/service/service_runner.h"
+#include "cli/configured_service.h"
 #include "consumers/locator/locator_config.h"
 #include "consumers/locator/locator_service.h"
 
@@ -40,20 +36,10 @@ constexpr const char* kHelp =
 
 int run_locator(Args args) {
   const CommandLine command("locator", kHelp, args, {"--config", "--registry", "--metrics-port"}, {});
-  if (const auto done = command.early_exit()) return *done;
-  const Options& opts = command.options();
-
-  auto config = load_component_config(opts, "locator", locator::locator_config_keys(),
-                                      {{"--registry", "locator.registry"}, {"--metrics-port", "metrics.port"}});
-  if (!config) return 2;
-  auto options = locator::locator_setup(*config);
-  if (!options) return command.config_error(options.error().message);
-
-  Logger("locator").info("starting", {{"config", config->to_log_json()}});
-  return service::run_in_foreground(foreground_options("locator", *config, /*reload_on_sighup=*/true),
-                                     [&](observability::MetricsRegistry& metrics) {
-                                       return std::make_unique<locator::LocatorService>(*options, metrics);
-                                     });
+  return run_configured_service<locator::LocatorService>(
+      command, "locator", locator::locator_config_keys(),
+      {{"--registry", "locator.registry"}, {"--metrics-port", "metrics.port"}}, locator::locator_setup,
+      /*reload_on_sighup=*/true);
 }
 
 }  // namespace e911::cli
