@@ -2,6 +2,7 @@
 
 #include <cstddef>
 
+#include "common/event_object_readers.h"
 #include "common/text.h"
 
 namespace e911 {
@@ -16,6 +17,18 @@ bool read_timestamp(FieldReader& r, const char* name, EpochMillis& out) {
   const auto t = parse_rfc3339(text);
   if (!t) return r.fail(name, "not an RFC 3339 timestamp: " + quote_for_message(text));
   out = *t;
+  return true;
+}
+
+// An optional field whose text T::parse reads ("" counts as absent); the
+// error says the text is not `what` ("an IP address") and quotes it.
+template <typename T>
+bool read_optional_parsed(FieldReader& r, const char* name, std::optional<T>& out, std::string_view what) {
+  std::string text;
+  if (!r.optional_string(name, text)) return false;
+  if (text.empty()) return true;
+  out = T::parse(text);
+  if (!out) return r.fail(name, "not " + std::string(what) + ": " + quote_for_message(text));
   return true;
 }
 
@@ -38,21 +51,9 @@ std::optional<Error> read_device(const rapidjson::Value& obj, const JsonLimits& 
     d.lldp = std::move(port);
   }
   if (const auto* geo = r.optional_object("geo")) {
-    FieldReader gr(*geo, "device.geo", limits);
-    GeoPoint p;
-    bool has_lat = false, has_lon = false, has_acc = false;
-    double acc = 0;
-    gr.optional_number("lat", p.lat, has_lat);
-    gr.optional_number("lon", p.lon, has_lon);
-    gr.optional_number("accuracy_m", acc, has_acc);
-    if (gr.ok() && !has_lat) gr.fail("lat", "missing");
-    if (gr.ok() && !has_lon) gr.fail("lon", "missing");
-    if (gr.ok() && (p.lat < -90 || p.lat > 90)) gr.fail("lat", "out of range [-90, 90]");
-    if (gr.ok() && (p.lon < -180 || p.lon > 180)) gr.fail("lon", "out of range [-180, 180]");
-    if (gr.ok() && has_acc && acc < 0) gr.fail("accuracy_m", "negative");
-    if (!gr.ok()) return gr.error();
-    if (has_acc) p.accuracy_m = acc;
-    d.geo = p;
+    auto point = read_geo_point(*geo, "device.geo", limits);
+    if (!point) return point.error();
+    d.geo = *point;
   }
   return r.error();
 }
@@ -73,12 +74,9 @@ Result<InputEvent> decode_call_event(const rapidjson::Value& doc, const JsonLimi
   read_timestamp(r, "occurred_at", e.occurred_at);
   r.required_string("dialed", e.dialed);
   if (const auto* caller = r.required_object("caller")) {
-    FieldReader cr(*caller, "caller", limits);
-    cr.optional_string("user_id", e.caller.user_id);
-    cr.optional_string("name", e.caller.name);
-    cr.optional_string("extension", e.caller.extension);
-    cr.optional_string("callback", e.caller.callback);
-    if (!cr.ok()) return *cr.error();
+    auto read = read_caller(*caller, limits);
+    if (!read) return read.error();
+    e.caller = std::move(*read);
   }
   if (const auto* device = r.optional_object("device")) {
     if (auto err = read_device(*device, limits, e.device)) return *err;
@@ -117,21 +115,11 @@ Result<InputEvent> decode_location_update(const rapidjson::Value& doc, const Jso
 }  // namespace
 
 bool read_ip(FieldReader& r, const char* name, std::optional<IpAddress>& out) {
-  std::string text;
-  if (!r.optional_string(name, text)) return false;
-  if (text.empty()) return true;
-  out = IpAddress::parse(text);
-  if (!out) return r.fail(name, "not an IP address: " + quote_for_message(text));
-  return true;
+  return read_optional_parsed(r, name, out, "an IP address");
 }
 
 bool read_mac(FieldReader& r, const char* name, std::optional<MacAddress>& out) {
-  std::string text;
-  if (!r.optional_string(name, text)) return false;
-  if (text.empty()) return true;
-  out = MacAddress::parse(text);
-  if (!out) return r.fail(name, "not a MAC address: " + quote_for_message(text));
-  return true;
+  return read_optional_parsed(r, name, out, "a MAC address");
 }
 
 std::optional<CivicAddress> read_civic_address(const rapidjson::Value& object, const std::string& path,

@@ -7,6 +7,16 @@ namespace {
 
 void key(Writer& w, std::string_view k) { w.Key(k.data(), static_cast<rapidjson::SizeType>(k.size())); }
 
+// "<k>": {...} with the members `members()` writes: opened and closed here,
+// so every nested object is balanced.
+template <typename Members>
+void put_object(Writer& w, std::string_view k, Members&& members) {
+  key(w, k);
+  w.StartObject();
+  members();
+  w.EndObject();
+}
+
 }  // namespace
 
 void put(Writer& w, std::string_view k, std::string_view value) {
@@ -25,46 +35,42 @@ void put_or_null(Writer& w, std::string_view k, std::string_view value) {
 }
 
 void put_geo(Writer& w, const GeoPoint& geo) {
-  w.Key("geo");
-  w.StartObject();
-  w.Key("lat");
-  w.Double(geo.lat);
-  w.Key("lon");
-  w.Double(geo.lon);
-  if (geo.accuracy_m) {
-    w.Key("accuracy_m");
-    w.Double(*geo.accuracy_m);
-  }
-  w.EndObject();
+  put_object(w, "geo", [&] {
+    w.Key("lat");
+    w.Double(geo.lat);
+    w.Key("lon");
+    w.Double(geo.lon);
+    if (geo.accuracy_m) {
+      w.Key("accuracy_m");
+      w.Double(*geo.accuracy_m);
+    }
+  });
 }
 
 void put_address(Writer& w, const CivicAddress& a) {
-  w.Key("address");
-  w.StartObject();
-  for (const auto& f : civic_fields()) put_if(w, f.json_name, a.*f.member);
-  if (a.multi_dwelling) {
-    w.Key("multi_dwelling");
-    w.Bool(true);
-  }
-  w.EndObject();
+  put_object(w, "address", [&] {
+    for (const auto& f : civic_fields()) put_if(w, f.json_name, a.*f.member);
+    if (a.multi_dwelling) {
+      w.Key("multi_dwelling");
+      w.Bool(true);
+    }
+  });
 }
 
 void put_caller(Writer& w, const Caller& c) {
-  w.Key("caller");
-  w.StartObject();
-  put_if(w, "user_id", c.user_id);
-  put_if(w, "name", c.name);
-  put_if(w, "extension", c.extension);
-  put_if(w, "callback", c.callback);
-  w.EndObject();
+  put_object(w, "caller", [&] {
+    put_if(w, "user_id", c.user_id);
+    put_if(w, "name", c.name);
+    put_if(w, "extension", c.extension);
+    put_if(w, "callback", c.callback);
+  });
 }
 
 void put_lldp(Writer& w, const LldpPort& port) {
-  w.Key("lldp");
-  w.StartObject();
-  put(w, "chassis_id", port.chassis_id);
-  put(w, "port_id", port.port_id);
-  w.EndObject();
+  put_object(w, "lldp", [&] {
+    put(w, "chassis_id", port.chassis_id);
+    put(w, "port_id", port.port_id);
+  });
 }
 
 void put_call_event_fields(Writer& w, const CallEvent& e) {
@@ -77,20 +83,19 @@ void put_call_event_fields(Writer& w, const CallEvent& e) {
   put_caller(w, e.caller);
   const auto& d = e.device;
   if (!d.id.empty() || !d.kind.empty() || d.mac || d.ip || d.lldp || d.bssid || d.vpn || d.geo) {
-    w.Key("device");
-    w.StartObject();
-    put_if(w, "id", d.id);
-    put_if(w, "kind", d.kind);
-    if (d.mac) put(w, "mac", d.mac->to_string());
-    if (d.ip) put(w, "ip", d.ip->to_string());
-    if (d.lldp) put_lldp(w, *d.lldp);
-    if (d.bssid) put(w, "bssid", d.bssid->to_string());
-    if (d.vpn) {
-      w.Key("vpn");
-      w.Bool(true);
-    }
-    if (d.geo) put_geo(w, *d.geo);
-    w.EndObject();
+    put_object(w, "device", [&] {
+      put_if(w, "id", d.id);
+      put_if(w, "kind", d.kind);
+      if (d.mac) put(w, "mac", d.mac->to_string());
+      if (d.ip) put(w, "ip", d.ip->to_string());
+      if (d.lldp) put_lldp(w, *d.lldp);
+      if (d.bssid) put(w, "bssid", d.bssid->to_string());
+      if (d.vpn) {
+        w.Key("vpn");
+        w.Bool(true);
+      }
+      if (d.geo) put_geo(w, *d.geo);
+    });
   }
   put_if(w, "site_id", e.site_id);
   put_if(w, "pidf_lo", e.pidf_lo);
@@ -98,11 +103,10 @@ void put_call_event_fields(Writer& w, const CallEvent& e) {
 
 void put_network(Writer& w, std::string_view key, const std::optional<IpAddress>& ip,
                  const std::optional<MacAddress>& bssid) {
-  w.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
-  w.StartObject();
-  if (ip) put(w, "ip", ip->to_string());
-  if (bssid) put(w, "bssid", bssid->to_string());
-  w.EndObject();
+  put_object(w, key, [&] {
+    if (ip) put(w, "ip", ip->to_string());
+    if (bssid) put(w, "bssid", bssid->to_string());
+  });
 }
 
 std::string encode_location_update(const LocationUpdate& u) {

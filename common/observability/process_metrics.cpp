@@ -8,6 +8,8 @@
 #include <sstream>
 #include <string>
 
+#include "common/split_fields.h"
+
 namespace e911::observability {
 namespace {
 
@@ -18,18 +20,8 @@ std::optional<std::uint64_t> parse_u64(std::string_view s) {
   return v;
 }
 
-// Splits on runs of spaces (and the trailing newline).
-std::vector<std::string_view> split_fields(std::string_view s) {
-  std::vector<std::string_view> out;
-  std::size_t i = 0;
-  while (i < s.size()) {
-    while (i < s.size() && (s[i] == ' ' || s[i] == '\n')) ++i;
-    const std::size_t start = i;
-    while (i < s.size() && s[i] != ' ' && s[i] != '\n') ++i;
-    if (i > start) out.push_back(s.substr(start, i - start));
-  }
-  return out;
-}
+// /proc fields: separated by runs of spaces, the last one by the newline.
+constexpr std::string_view kProcSeparators = " \n";
 
 // /proc files report size 0, so read until EOF rather than by size.
 std::optional<std::string> read_proc_file(const char* path) {
@@ -63,7 +55,7 @@ prometheus::MetricFamily single_value(const char* name, const char* help, promet
 }  // namespace
 
 std::optional<std::uint64_t> parse_statm_resident_pages(std::string_view statm) {
-  const auto fields = split_fields(statm);
+  const auto fields = split_fields(statm, kProcSeparators);
   if (fields.size() < 2) return std::nullopt;
   return parse_u64(fields[1]);
 }
@@ -73,7 +65,7 @@ std::optional<ProcStat> parse_proc_stat(std::string_view stat) {
   // so the fields start after the LAST ')'.
   const auto close = stat.rfind(')');
   if (close == std::string_view::npos) return std::nullopt;
-  const auto fields = split_fields(stat.substr(close + 1));
+  const auto fields = split_fields(stat.substr(close + 1), kProcSeparators);
   // fields[0] is field 3 (state); utime, stime, starttime are fields 14, 15, 22.
   constexpr std::size_t kUtime = 14 - 3, kStime = 15 - 3, kStart = 22 - 3;
   if (fields.size() <= kStart) return std::nullopt;
@@ -91,7 +83,7 @@ std::optional<std::int64_t> parse_boot_time(std::string_view proc_stat) {
     if (end == std::string_view::npos) end = proc_stat.size();
     const auto line = proc_stat.substr(pos, end - pos);
     if (line.starts_with("btime ")) {
-      const auto fields = split_fields(line);
+      const auto fields = split_fields(line, kProcSeparators);
       if (fields.size() != 2) return std::nullopt;
       const auto v = parse_u64(fields[1]);
       if (!v) return std::nullopt;

@@ -4,7 +4,7 @@
 
 #include "common/encoding.h"
 #include "common/log.h"
-#include "common/net/http_server.h"
+#include "common/net/json_endpoint_server.h"
 #include "common/net/json_response.h"
 #include "common/phone_number.h"
 
@@ -62,11 +62,8 @@ ElinLookupEndpoint::ElinLookupEndpoint(ElinLookupOptions options, ElinLookupSink
     throw std::runtime_error("locator: the ELIN lookup endpoint needs a tokens file (locator.elin_lookup.tokens_file)");
   tokens_ = std::make_unique<net::ApiTokenFile>(options.tokens_file, "locator.elin_lookup.tokens_file", "locator");
   handler_ = std::make_unique<Handler>(*tokens_, std::move(sink));
-  net::HttpServerOptions http = net::endpoint_server_options("ELIN lookup endpoint", options.listen);
-  http.response_headers = net::security_headers("default-src 'none'; frame-ancestors 'none'", http.tls != nullptr);
-  http.error_response = [](int status, std::string_view message) { return net::error_response(status, message); };
-  host(std::make_unique<net::HttpServer>([h = handler_.get()](const net::HttpRequest& req) { return h->handle(req); },
-                                         std::move(http)));
+  host(net::json_endpoint_server("ELIN lookup endpoint", options.listen, "default-src 'none'; frame-ancestors 'none'",
+                                 [h = handler_.get()](const net::HttpRequest& req) { return h->handle(req); }));
   logger().info("ELIN lookup endpoint listening", {{"address", bind_address()}, {"port", port()}, {"tls", tls()}});
 }
 

@@ -4,6 +4,8 @@
 #include <array>
 
 #include "common/emergency_call.h"
+#include "common/enum_names.h"
+#include "common/event_object_readers.h"
 #include "common/text.h"
 
 namespace e911::notifier {
@@ -16,21 +18,23 @@ constexpr std::array<std::string_view, 7> kSources = {source::kSwitchPort, sourc
                                                       source::kSubnet,     source::kRegistered,  source::kEndpoint,
                                                       source::kNone};
 
-bool read_class(FieldReader& r, CallClass& out) {
-  std::string text;
-  if (!r.required_string("class", text)) return false;
-  if (text == "emergency") out = CallClass::emergency;
-  else if (text == "test") out = CallClass::test;
-  else return r.fail("class", "unknown call class " + quote_for_message(text) + " (expected emergency or test)");
-  return true;
-}
+constexpr auto kCallClassNames =
+    enum_names<CallClass>({{CallClass::emergency, "emergency"}, {CallClass::test, "test"}});
+constexpr auto kRoutingNames = enum_names<Routing>({{Routing::psap, "psap"}, {Routing::ecrc, "ecrc"}});
 
-bool read_routing(FieldReader& r, Routing& out) {
+// A required field naming a value of `names`; an unknown name is an error
+// saying what the field is (`what`: "call class") and which names it takes.
+template <typename E, std::size_t N>
+bool read_named(FieldReader& r, const char* name, const EnumNames<E, N>& names, std::string_view what,
+                std::string_view expected, E& out) {
   std::string text;
-  if (!r.required_string("routing", text)) return false;
-  if (text == "psap") out = Routing::psap;
-  else if (text == "ecrc") out = Routing::ecrc;
-  else return r.fail("routing", "unknown routing " + quote_for_message(text) + " (expected psap or ecrc)");
+  if (!r.required_string(name, text)) return false;
+  const auto value = names.value(text);
+  if (!value) {
+    return r.fail(name, "unknown " + std::string(what) + " " + quote_for_message(text) + " (expected " +
+                            std::string(expected) + ")");
+  }
+  out = *value;
   return true;
 }
 
@@ -73,22 +77,6 @@ bool read_warnings(const rapidjson::Value& doc, FieldReader& r, std::vector<std:
   return true;
 }
 
-std::optional<Error> read_geo(const rapidjson::Value& obj, const JsonLimits& limits, GeoPoint& p) {
-  FieldReader r(obj, "location.geo", limits);
-  bool has_lat = false, has_lon = false, has_acc = false;
-  double acc = 0;
-  r.optional_number("lat", p.lat, has_lat);
-  r.optional_number("lon", p.lon, has_lon);
-  r.optional_number("accuracy_m", acc, has_acc);
-  if (r.ok() && !has_lat) r.fail("lat", "missing");
-  if (r.ok() && !has_lon) r.fail("lon", "missing");
-  if (r.ok() && (p.lat < -90 || p.lat > 90)) r.fail("lat", "out of range [-90, 90]");
-  if (r.ok() && (p.lon < -180 || p.lon > 180)) r.fail("lon", "out of range [-180, 180]");
-  if (r.ok() && has_acc && acc < 0) r.fail("accuracy_m", "negative");
-  if (has_acc) p.accuracy_m = acc;
-  return r.error();
-}
-
 std::optional<Error> read_location(const rapidjson::Value& obj, const JsonLimits& limits, LocationView& l) {
   FieldReader r(obj, "location", limits);
   if (r.required_string("source", l.source) &&
@@ -114,9 +102,9 @@ std::optional<Error> read_location(const rapidjson::Value& obj, const JsonLimits
     if (!l.address) return err;
   }
   if (geo) {
-    GeoPoint p;
-    if (auto err = read_geo(*geo, limits, p)) return err;
-    l.geo = p;
+    auto point = read_geo_point(*geo, "location.geo", limits);
+    if (!point) return point.error();
+    l.geo = *point;
   }
   return std::nullopt;
 }
@@ -153,24 +141,21 @@ Result<EmergencyCallView> decode_emergency_call(std::string_view payload, const 
   if (auto err = check_schema(r)) return *err;
   EmergencyCallView v;
   r.required_string("call_id", v.call_id);
-  read_class(r, v.call_class);
+  read_named(r, "class", kCallClassNames, "call class", "emergency or test", v.call_class);
   r.required_string("dialed", v.dialed);
   read_optional_timestamp(r, "occurred_at", v.occurred_at);
   read_country(r, v.country);
   if (const auto* caller = required_object(r, "caller")) {
-    FieldReader cr(*caller, "caller", limits);
-    cr.optional_string("user_id", v.caller.user_id);
-    cr.optional_string("name", v.caller.name);
-    cr.optional_string("extension", v.caller.extension);
-    cr.optional_string("callback", v.caller.callback);
-    if (!cr.ok()) return *cr.error();
+    auto read = read_caller(*caller, limits);
+    if (!read) return read.error();
+    v.caller = std::move(*read);
   }
   r.optional_string("site_id", v.site_id);
   const auto* location = required_object(r, "location");
   if (location) {
     if (auto err = read_location(*location, limits, v.location)) return *err;
   }
-  read_routing(r, v.routing);
+  read_named(r, "routing", kRoutingNames, "routing", "psap or ecrc", v.routing);
   read_warnings(doc, r, v.warnings);
   r.optional_string("notify", v.notify);
   r.optional_string("elin", v.elin);

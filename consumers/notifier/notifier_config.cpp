@@ -149,6 +149,24 @@ Result<NotifierSetup> notifier_setup(const Config& config) {
     return outbox;
   };
 
+  // What is left of a channel's notifier.<channel>.transport `name` once
+  // the channel's own transports (`own`: "kannel, twilio") are ruled out:
+  // "outbox", which every channel takes, or an error for any other name, or
+  // for none while the registry has contacts on the channel (`contacts`:
+  // "SMS").
+  const auto outbox_or_refusal = [&](Channel channel, const std::string& name, bool registry_uses,
+                                     const std::string& own, const std::string& contacts) -> std::optional<Error> {
+    const std::string key = "notifier." + std::string(channel_name(channel)) + ".transport";
+    if (name == "outbox") {
+      o.transports[channel] = outbox_transport();
+    } else if (!name.empty()) {
+      return Error{key + ": expected " + own + " or outbox, got \"" + name + "\""};
+    } else if (registry_uses) {
+      return Error{key + ": not set, but the registry has " + contacts + " contacts (" + own + " or outbox)"};
+    }
+    return std::nullopt;
+  };
+
   try {
     // e-mail
     const auto email = get(config, "notifier.email.transport");
@@ -157,12 +175,8 @@ Result<NotifierSetup> notifier_setup(const Config& config) {
       if (!s) return s.error();
       s->end_of_data_timeout = std::chrono::milliseconds(config.get_int("notifier.timeouts.end_of_data_ms"));
       o.transports[Channel::email] = std::make_shared<SmtpTransport>(std::move(*s));
-    } else if (email == "outbox") {
-      o.transports[Channel::email] = outbox_transport();
-    } else if (!email.empty()) {
-      return Error{"notifier.email.transport: expected smtp or outbox, got \"" + email + "\""};
-    } else if (used.email) {
-      return Error{"notifier.email.transport: not set, but the registry has e-mail contacts (smtp or outbox)"};
+    } else if (auto error = outbox_or_refusal(Channel::email, email, used.email, "smtp", "e-mail")) {
+      return *error;
     }
 
     // The HTTP-based transports' timeouts and TLS trust, under `prefix`.
@@ -202,12 +216,8 @@ Result<NotifierSetup> notifier_setup(const Config& config) {
       }
       static_cast<HttpClientSettings&>(s) = sms_client;
       o.transports[Channel::sms] = std::make_shared<TwilioTransport>(std::move(s));
-    } else if (sms == "outbox") {
-      o.transports[Channel::sms] = outbox_transport();
-    } else if (!sms.empty()) {
-      return Error{"notifier.sms.transport: expected kannel, twilio or outbox, got \"" + sms + "\""};
-    } else if (used.sms) {
-      return Error{"notifier.sms.transport: not set, but the registry has SMS contacts (kannel, twilio or outbox)"};
+    } else if (auto error = outbox_or_refusal(Channel::sms, sms, used.sms, "kannel, twilio", "SMS")) {
+      return *error;
     }
 
     // webhooks
@@ -216,12 +226,8 @@ Result<NotifierSetup> notifier_setup(const Config& config) {
       WebhookSettings s;
       static_cast<HttpClientSettings&>(s) = client_settings("notifier.webhook");
       o.transports[Channel::webhook] = std::make_shared<WebhookTransport>(std::move(s));
-    } else if (webhook == "outbox") {
-      o.transports[Channel::webhook] = outbox_transport();
-    } else if (!webhook.empty()) {
-      return Error{"notifier.webhook.transport: expected http or outbox, got \"" + webhook + "\""};
-    } else if (used.webhook) {
-      return Error{"notifier.webhook.transport: not set, but the registry has webhook contacts (http or outbox)"};
+    } else if (auto error = outbox_or_refusal(Channel::webhook, webhook, used.webhook, "http", "webhook")) {
+      return *error;
     }
   } catch (const std::exception& e) {
     return Error{e.what()};

@@ -71,12 +71,19 @@ bool percent_decode(std::string_view text, std::string& out) {
   return true;
 }
 
+// The std::optional form of an in-place parser (which lets a caller reuse
+// its buffers): nullopt where `Parse` fails.
+template <typename T, bool (*Parse)(std::string_view, T&)>
+std::optional<T> parse_to_optional(std::string_view text) {
+  T out;
+  if (!Parse(text, out)) return std::nullopt;
+  return out;
+}
+
 }  // namespace
 
 std::optional<std::string> percent_decode(std::string_view text) {
-  std::string out;
-  if (!percent_decode(text, out)) return std::nullopt;
-  return out;
+  return parse_to_optional<std::string, percent_decode>(text);
 }
 
 bool is_phone_number(std::string_view s) {
@@ -88,9 +95,7 @@ bool is_phone_number(std::string_view s) {
 }
 
 std::optional<NameAddr> parse_name_addr(std::string_view value) {
-  NameAddr out;
-  if (!parse_name_addr(value, out)) return std::nullopt;
-  return out;
+  return parse_to_optional<NameAddr, parse_name_addr>(value);
 }
 
 bool parse_name_addr(std::string_view value, NameAddr& out) {
@@ -124,9 +129,7 @@ bool parse_name_addr(std::string_view value, NameAddr& out) {
 }
 
 std::optional<Uri> parse_uri(std::string_view text) {
-  Uri out;
-  if (!parse_uri(text, out)) return std::nullopt;
-  return out;
+  return parse_to_optional<Uri, parse_uri>(text);
 }
 
 bool parse_uri(std::string_view text, Uri& out) {

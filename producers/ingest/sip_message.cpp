@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "common/text.h"
+#include "producers/ingest/byte_class.h"
 
 namespace e911::ingest {
 namespace {
@@ -33,14 +34,7 @@ constexpr std::array<std::pair<char, std::string_view>, 19> kCompactForms{{
 }};
 
 // RFC 3261 token characters, as a table: every header name is checked.
-constexpr std::array<bool, 256> kTokenChars = [] {
-  std::array<bool, 256> table{};
-  for (char c = 'a'; c <= 'z'; ++c) table[static_cast<unsigned char>(c)] = true;
-  for (char c = 'A'; c <= 'Z'; ++c) table[static_cast<unsigned char>(c)] = true;
-  for (char c = '0'; c <= '9'; ++c) table[static_cast<unsigned char>(c)] = true;
-  for (char c : std::string_view("-.!%*_+`'~")) table[static_cast<unsigned char>(c)] = true;
-  return table;
-}();
+constexpr ByteClass kTokenChars = ascii_alnum_and("-.!%*_+`'~");
 
 bool is_token_char(char c) { return kTokenChars[static_cast<unsigned char>(c)]; }
 

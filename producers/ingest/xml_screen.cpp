@@ -4,18 +4,15 @@
 #include <vector>
 
 #include "common/text.h"
+#include "producers/ingest/byte_class.h"
 
 namespace e911::ingest {
 namespace {
 
 // XML name characters as the screen accepts them (any non-ASCII byte
 // included), as a table: every tag and attribute name is read through it.
-constexpr std::array<bool, 256> kNameChars = [] {
-  std::array<bool, 256> table{};
-  for (char c = 'a'; c <= 'z'; ++c) table[static_cast<unsigned char>(c)] = true;
-  for (char c = 'A'; c <= 'Z'; ++c) table[static_cast<unsigned char>(c)] = true;
-  for (char c = '0'; c <= '9'; ++c) table[static_cast<unsigned char>(c)] = true;
-  for (char c : std::string_view("_:-.")) table[static_cast<unsigned char>(c)] = true;
+constexpr ByteClass kNameChars = [] {
+  ByteClass table = ascii_alnum_and("_:-.");
   for (int u = 0x80; u <= 0xff; ++u) table[u] = true;
   return table;
 }();

@@ -5,7 +5,7 @@
 #include "common/csv.h"
 #include "common/encoding.h"
 #include "common/json_writer.h"
-#include "common/net/http_server.h"
+#include "common/net/json_endpoint_server.h"
 #include "common/net/json_response.h"
 #include "common/net/query_params.h"
 #include "common/timestamp.h"
@@ -294,11 +294,8 @@ LocationsApi::LocationsApi(LocationsApiOptions options, LocationsBackend backend
   }
   options_ = std::move(options);
   handler_ = std::make_unique<Handler>(options_, std::move(backend), admin_tokens_.get());
-  net::HttpServerOptions http = net::endpoint_server_options("location service", options_.listen);
-  http.response_headers = net::security_headers(kPageContentSecurityPolicy, http.tls != nullptr);
-  http.error_response = [](int status, std::string_view message) { return net::error_response(status, message); };
-  host(std::make_unique<net::HttpServer>([h = handler_.get()](const net::HttpRequest& req) { return h->handle(req); },
-                                         std::move(http)));
+  host(net::json_endpoint_server("location service", options_.listen, kPageContentSecurityPolicy,
+                                 [h = handler_.get()](const net::HttpRequest& req) { return h->handle(req); }));
   logger().info("location service listening", {{"address", bind_address()}, {"port", port()}, {"tls", tls()}});
 }
 

@@ -5,8 +5,10 @@
 #include <tuple>
 #include <utility>
 
+#include "common/enum_names.h"
 #include "common/text.h"
 #include "common/encoding.h"
+#include "common/net/query_link.h"
 #include "consumers/auditor/query/call_filter_params.h"
 
 namespace e911::auditor::api {
@@ -98,23 +100,14 @@ std::optional<ParamError> read_filter(const QueryParams& params, std::initialize
 }  // namespace
 
 std::string_view endpoint_label(Endpoint endpoint) {
-  switch (endpoint) {
-    case Endpoint::calls:
-      return "calls";
-    case Endpoint::call:
-      return "call";
-    case Endpoint::report:
-      return "report";
-    case Endpoint::registrations:
-      return "registrations";
-    case Endpoint::verify:
-      return "verify";
-    case Endpoint::healthz:
-      return "healthz";
-    case Endpoint::not_found:
-      break;
-  }
-  return "other";
+  // Endpoint::not_found has no label of its own: it counts as "other".
+  static constexpr auto kLabels = enum_names<Endpoint>({{Endpoint::calls, "calls"},
+                                                        {Endpoint::call, "call"},
+                                                        {Endpoint::report, "report"},
+                                                        {Endpoint::registrations, "registrations"},
+                                                        {Endpoint::verify, "verify"},
+                                                        {Endpoint::healthz, "healthz"}});
+  return kLabels.name(endpoint, "other");
 }
 
 std::optional<ParamError> route_of(std::string_view path, Route& route) {
@@ -210,14 +203,7 @@ std::optional<ParamError> expect_no_parameters(const QueryParams& params) { retu
 std::string next_page_link(std::string_view path, const QueryParams& params, std::string_view cursor) {
   QueryParams next = params;
   next.insert_or_assign("cursor", std::string(cursor));
-  std::string link(path);
-  char separator = '?';
-  for (const auto& [name, value] : next) {
-    link += separator;
-    link += percent_encode(name) + "=" + percent_encode(value);
-    separator = '&';
-  }
-  return link;
+  return net::link_with_query(path, next);
 }
 
 std::string parameter_named_by(std::string_view message) {

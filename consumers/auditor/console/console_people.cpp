@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/split_fields.h"
 #include "common/text.h"
 
 namespace e911::auditor::console {
@@ -16,18 +17,6 @@ bool all_of_chars(std::string_view s, std::string_view extra) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
            extra.find(c) != std::string_view::npos;
   });
-}
-
-std::vector<std::string_view> words_of(std::string_view line) {
-  std::vector<std::string_view> words;
-  std::size_t i = 0;
-  while (i < line.size()) {
-    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
-    const std::size_t start = i;
-    while (i < line.size() && line[i] != ' ' && line[i] != '\t') ++i;
-    if (i > start) words.push_back(line.substr(start, i - start));
-  }
-  return words;
 }
 
 }  // namespace
@@ -61,7 +50,7 @@ Result<std::vector<Person>> parse_people(std::string_view text, std::string_view
       if (end == text.size()) break;
       continue;
     }
-    const auto words = words_of(t);
+    const auto words = split_fields(t, " \t");
     if (words.size() < 2 || words.size() > 3) return at("expected IDENTITY ROLE [SITE,SITE...]");
     Person p;
     if (!is_valid_identity(words[0])) {

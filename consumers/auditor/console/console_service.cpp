@@ -232,6 +232,14 @@ class ConsoleService::Impl {
 
   // ---- the router ----
 
+  // A signed-in page at its exact path: its name in the request log and
+  // the views metric, and what renders it.
+  struct PageRoute {
+    std::string_view path;
+    const char* page;
+    HttpResponse (Impl::*render)(Outcome&, const Viewer&, const net::QueryParams&);
+  };
+
   HttpResponse answer(const HttpRequest& req, Outcome& outcome) {
     if (req.target.size() > api::kMaxRequestTargetBytes) {
       return page(outcome, 414, "Bad request", message_body("Bad request", "The address is too long."), nullptr);
@@ -292,37 +300,24 @@ class ConsoleService::Impl {
     }
     net::QueryParams params;
     if (auto e = net::parse_query(without_empty_values(query), params)) return bad_parameter(outcome, &viewer, *e);
-    if (path == kCallsPath) {
-      outcome.page = "calls";
-      return calls(outcome, viewer, params);
-    }
-    if (path == kCallsCsvPath) {
-      outcome.page = "calls-csv";
-      return calls_csv(outcome, viewer, params);
+    static constexpr PageRoute kPageRoutes[] = {
+        {kCallsPath, "calls", &Impl::calls},
+        {kCallsCsvPath, "calls-csv", &Impl::calls_csv},
+        {kOverviewPath, "overview", &Impl::overview},
+        {kOverviewPdfPath, "overview-pdf", &Impl::overview_pdf},
+        {kIntegrityPath, "integrity", &Impl::integrity},
+        {kBundlePath, "bundle", &Impl::bundle},
+        {kI3Path, "i3", &Impl::i3_log_events},
+    };
+    for (const auto& route : kPageRoutes) {
+      if (path == route.path) {
+        outcome.page = route.page;
+        return (this->*route.render)(outcome, viewer, params);
+      }
     }
     if (path.starts_with(std::string(kCallsPath) + "/")) {
       outcome.page = "call";
       return call(outcome, viewer, params, std::string_view(path).substr(kCallsPath.size() + 1));
-    }
-    if (path == kOverviewPath) {
-      outcome.page = "overview";
-      return overview(outcome, viewer, params);
-    }
-    if (path == kOverviewPdfPath) {
-      outcome.page = "overview-pdf";
-      return overview_pdf(outcome, viewer, params);
-    }
-    if (path == kIntegrityPath) {
-      outcome.page = "integrity";
-      return integrity(outcome, viewer, params);
-    }
-    if (path == kBundlePath) {
-      outcome.page = "bundle";
-      return bundle(outcome, viewer, params);
-    }
-    if (path == kI3Path) {
-      outcome.page = "i3";
-      return i3_log_events(outcome, viewer, params);
     }
     outcome.page = "other";
     return page(outcome, 404, "Not found", message_body("Not found", "The console has no such page."), &viewer);
@@ -436,8 +431,9 @@ class ConsoleService::Impl {
     return page(outcome, 200, "Calls", calls_body(view), &viewer, Section::calls);
   }
 
-  HttpResponse calls_csv(Outcome& outcome, const Viewer& viewer, net::QueryParams params) {
+  HttpResponse calls_csv(Outcome& outcome, const Viewer& viewer, const net::QueryParams& query) {
     // The whole filtered list, whatever page the list showed.
+    net::QueryParams params = query;
     params.erase("cursor");
     params.erase("limit");
     params.erase("format");
@@ -541,7 +537,8 @@ class ConsoleService::Impl {
   // document), for the viewer's sites; a site lead's leaves out the
   // registered locations, as their overview page does. The journal's
   // verification is the one the integrity page shows (cached).
-  HttpResponse overview_pdf(Outcome& outcome, const Viewer& viewer, net::QueryParams params) {
+  HttpResponse overview_pdf(Outcome& outcome, const Viewer& viewer, const net::QueryParams& query) {
+    net::QueryParams params = query;  // a copy: "paper" comes out before the report reads the rest
     auto paper = PaperSize::a4;
     if (const auto it = params.find("paper"); it != params.end()) {
       const auto named = paper_size_named(it->second);

@@ -1,21 +1,14 @@
 // The frame every console page shares, the sign-in and message pages, and
 // links (console_pages.h).
 
-#include "common/encoding.h"
+#include "common/net/query_link.h"
 #include "common/text.h"
 #include "consumers/auditor/console/console_pages.h"
 
 namespace e911::auditor::console {
 
 std::string link_to(std::string_view path, const net::QueryParams& params) {
-  std::string out(path);
-  char sep = '?';
-  for (const auto& [name, value] : params) {
-    out += sep;
-    out += percent_encode(name) + "=" + percent_encode(value);
-    sep = '&';
-  }
-  return out;
+  return net::link_with_query(path, params);
 }
 
 namespace {

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <string>
+#include <utility>
 
 #include "common/timestamp.h"
 #include "consumers/auditor/query/output_text.h"
@@ -37,6 +38,17 @@ void value_axis(Chart& chart, double left, double right, double top, double bott
   }
 }
 
+// A chart `width` by `height` named `title`, the title its heading at the
+// top left: how every chart here begins.
+Chart titled_chart(double width, double height, std::string title) {
+  Chart chart;
+  chart.width = width;
+  chart.height = height;
+  chart.title = std::move(title);
+  chart.texts.push_back({12, 20, chart.title, TextAnchor::start, 13, true});
+  return chart;
+}
+
 void legend(Chart& chart, double x, double y, const char* fill, const std::string& label) {
   chart.rects.push_back({x, y - 8, 9, 9, fill, ""});  // the text beside it says what it is
   chart.texts.push_back({x + 13, y, label, TextAnchor::start, 10});
@@ -55,12 +67,8 @@ std::size_t round_axis_top(std::size_t value) {
 }
 
 Chart calls_per_day_chart(const std::vector<DayCount>& days) {
-  Chart chart;
-  chart.width = 720;
-  chart.height = 260;
-  chart.title = "Calls per day";
+  auto chart = titled_chart(720, 260, "Calls per day");
   const double left = 48, right = 708, top = 40, bottom = 216;
-  chart.texts.push_back({12, 20, chart.title, TextAnchor::start, 13, true});
   legend(chart, 520, 20, kEmergencyFill, "emergency");
   legend(chart, 610, 20, kTestFill, "test");
 
@@ -116,12 +124,8 @@ Chart calls_per_day_chart(const std::vector<DayCount>& days) {
 }
 
 Chart latency_histogram_chart(const std::vector<LatencyBucket>& buckets) {
-  Chart chart;
-  chart.width = 480;
-  chart.height = 260;
-  chart.title = "Alert latency: call to first alert accepted";
+  auto chart = titled_chart(480, 260, "Alert latency: call to first alert accepted");
   const double left = 48, right = 468, top = 40, bottom = 216;
-  chart.texts.push_back({12, 20, chart.title, TextAnchor::start, 13, true});
   std::size_t largest = 0, total = 0;
   for (const auto& b : buckets) {
     largest = std::max(largest, b.calls);
@@ -152,14 +156,11 @@ Chart latency_histogram_chart(const std::vector<LatencyBucket>& buckets) {
 }
 
 Chart site_compliance_chart(const ComplianceReport& report) {
-  Chart chart;
-  chart.title = "Dispatchable and notified, % of emergency calls";
   std::vector<const ComplianceFigures*> rows{&report.overall};
   for (const auto& s : report.sites) rows.push_back(&s);
   const double label_width = 170, left = 12 + label_width, right = 560, row_height = 36, top = 52;
-  chart.width = 720;
-  chart.height = top + row_height * static_cast<double>(rows.size()) + 24;
-  chart.texts.push_back({12, 20, chart.title, TextAnchor::start, 13, true});
+  auto chart = titled_chart(720, top + row_height * static_cast<double>(rows.size()) + 24,
+                            "Dispatchable and notified, % of emergency calls");
   legend(chart, 430, 20, kDispatchableFill, "dispatchable");
   legend(chart, 540, 20, kNotifiedFill, "notified");
   const double bottom = top + row_height * static_cast<double>(rows.size());
