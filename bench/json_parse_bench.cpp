@@ -28,9 +28,11 @@
 #include <cstring>
 #include <fstream>
 #include <functional>
+#include <initializer_list>
 #include <iostream>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #ifdef E911_HAVE_SIMDJSON
@@ -58,74 +60,91 @@ struct Extracted {
 // error message, empty on success.
 using Decoder = std::function<std::string(std::string_view, Extracted&)>;
 
+// ------------------------------------------------------ the shared walk
+
+// The string fields of one object, in the order given.
+template <typename Fields>
+void read_strings(typename Fields::Object& o, std::initializer_list<std::pair<const char*, std::string*>> fields) {
+  for (auto [key, out] : fields) Fields::string(o, key, *out);
+}
+
+// Every library reads the same fields in the same order: `Fields` says how
+// its own object type gives a string, a bool, a number or a child object
+// (each left untouched when absent or of another type), and this walk is
+// the one list of what a decoder extracts.
+template <typename Fields>
+void extract_fields(typename Fields::Object& root, Extracted& e) {
+  read_strings<Fields>(root, {{"schema", &e.schema}, {"event_id", &e.event_id}, {"call_id", &e.call_id},
+                              {"type", &e.type}, {"occurred_at", &e.occurred_at}, {"dialed", &e.dialed},
+                              {"site_id", &e.site_id}, {"pidf_lo", &e.pidf_lo}, {"user_id", &e.user_id}});
+  typename Fields::Object c, d, l, g, a;
+  if (Fields::child(root, "caller", c)) {
+    read_strings<Fields>(c, {{"user_id", &e.caller_user_id}, {"name", &e.caller_name},
+                             {"extension", &e.caller_extension}, {"callback", &e.caller_callback}});
+  }
+  if (Fields::child(root, "device", d)) {
+    read_strings<Fields>(d, {{"id", &e.device_id}, {"kind", &e.device_kind}, {"mac", &e.device_mac},
+                             {"ip", &e.device_ip}, {"bssid", &e.bssid}});
+    Fields::boolean(d, "vpn", e.vpn);
+    if (Fields::child(d, "lldp", l)) read_strings<Fields>(l, {{"chassis_id", &e.chassis_id}, {"port_id", &e.port_id}});
+    if (Fields::child(d, "geo", g)) {
+      Fields::number(g, "lat", e.lat);
+      Fields::number(g, "lon", e.lon);
+    }
+  }
+  if (Fields::child(root, "address", a)) {
+    read_strings<Fields>(a, {{"country", &e.country}, {"city", &e.city}, {"street", &e.street},
+                             {"house_number", &e.house_number}, {"unit", &e.unit}});
+    Fields::boolean(a, "multi_dwelling", e.multi_dwelling);
+  }
+}
+
 // ------------------------------------------------------------- RapidJSON
 
 constexpr unsigned kRapidFlags = rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
 
-void rj_string(const rapidjson::Value& o, const char* key, std::string& out) {
-  const auto it = o.FindMember(key);
-  if (it != o.MemberEnd() && it->value.IsString()) out.assign(it->value.GetString(), it->value.GetStringLength());
-}
-void rj_bool(const rapidjson::Value& o, const char* key, bool& out) {
-  const auto it = o.FindMember(key);
-  if (it != o.MemberEnd() && it->value.IsBool()) out = it->value.GetBool();
-}
-void rj_number(const rapidjson::Value& o, const char* key, double& out) {
-  const auto it = o.FindMember(key);
-  if (it != o.MemberEnd() && it->value.IsNumber()) out = it->value.GetDouble();
-}
-const rapidjson::Value* rj_object(const rapidjson::Value& o, const char* key) {
-  const auto it = o.FindMember(key);
-  return it != o.MemberEnd() && it->value.IsObject() ? &it->value : nullptr;
-}
+struct RapidJsonFields {
+  using Object = const rapidjson::Value*;
+  static void string(Object o, const char* key, std::string& out) {
+    const auto it = o->FindMember(key);
+    if (it != o->MemberEnd() && it->value.IsString()) out.assign(it->value.GetString(), it->value.GetStringLength());
+  }
+  static void boolean(Object o, const char* key, bool& out) {
+    const auto it = o->FindMember(key);
+    if (it != o->MemberEnd() && it->value.IsBool()) out = it->value.GetBool();
+  }
+  static void number(Object o, const char* key, double& out) {
+    const auto it = o->FindMember(key);
+    if (it != o->MemberEnd() && it->value.IsNumber()) out = it->value.GetDouble();
+  }
+  static bool child(Object o, const char* key, Object& out) {
+    const auto it = o->FindMember(key);
+    if (it == o->MemberEnd() || !it->value.IsObject()) return false;
+    out = &it->value;
+    return true;
+  }
+};
 
 std::string rj_extract(const rapidjson::Value& root, Extracted& e) {
   if (!root.IsObject()) return "not an object";
-  for (auto [k, s] : {std::pair{"schema", &e.schema}, {"event_id", &e.event_id}, {"call_id", &e.call_id},
-                      {"type", &e.type}, {"occurred_at", &e.occurred_at}, {"dialed", &e.dialed},
-                      {"site_id", &e.site_id}, {"pidf_lo", &e.pidf_lo}, {"user_id", &e.user_id}}) {
-    rj_string(root, k, *s);
-  }
-  if (const auto* c = rj_object(root, "caller")) {
-    rj_string(*c, "user_id", e.caller_user_id);
-    rj_string(*c, "name", e.caller_name);
-    rj_string(*c, "extension", e.caller_extension);
-    rj_string(*c, "callback", e.caller_callback);
-  }
-  if (const auto* d = rj_object(root, "device")) {
-    rj_string(*d, "id", e.device_id);
-    rj_string(*d, "kind", e.device_kind);
-    rj_string(*d, "mac", e.device_mac);
-    rj_string(*d, "ip", e.device_ip);
-    rj_string(*d, "bssid", e.bssid);
-    rj_bool(*d, "vpn", e.vpn);
-    if (const auto* l = rj_object(*d, "lldp")) {
-      rj_string(*l, "chassis_id", e.chassis_id);
-      rj_string(*l, "port_id", e.port_id);
-    }
-    if (const auto* g = rj_object(*d, "geo")) {
-      rj_number(*g, "lat", e.lat);
-      rj_number(*g, "lon", e.lon);
-    }
-  }
-  if (const auto* a = rj_object(root, "address")) {
-    rj_string(*a, "country", e.country);
-    rj_string(*a, "city", e.city);
-    rj_string(*a, "street", e.street);
-    rj_string(*a, "house_number", e.house_number);
-    rj_string(*a, "unit", e.unit);
-    rj_bool(*a, "multi_dwelling", e.multi_dwelling);
-  }
+  RapidJsonFields::Object o = &root;
+  extract_fields<RapidJsonFields>(o, e);
   return {};
 }
 
-std::string rapidjson_decode(std::string_view json, Extracted& e) {
-  rapidjson::Document doc;
-  doc.Parse<kRapidFlags>(json.data(), json.size());
+// Parses into `doc` (a Document on either allocator) with our flags.
+template <typename Document>
+std::string rj_parse_and_extract(Document& doc, std::string_view json, Extracted& e) {
+  doc.template Parse<kRapidFlags>(json.data(), json.size());
   if (doc.HasParseError()) {
     return "offset " + std::to_string(doc.GetErrorOffset()) + ": " + rapidjson::GetParseError_En(doc.GetParseError());
   }
   return rj_extract(doc, e);
+}
+
+std::string rapidjson_decode(std::string_view json, Extracted& e) {
+  rapidjson::Document doc;
+  return rj_parse_and_extract(doc, json, e);
 }
 
 // The same parse with the allocators on reused buffers instead of a fresh
@@ -137,11 +156,7 @@ std::string rapidjson_reused_decode(std::string_view json, Extracted& e) {
   Pool values(value_buffer, sizeof value_buffer);
   Pool stack(parse_buffer, sizeof parse_buffer);
   rapidjson::GenericDocument<rapidjson::UTF8<>, Pool, Pool> doc(&values, sizeof parse_buffer, &stack);
-  doc.Parse<kRapidFlags>(json.data(), json.size());
-  if (doc.HasParseError()) {
-    return "offset " + std::to_string(doc.GetErrorOffset()) + ": " + rapidjson::GetParseError_En(doc.GetParseError());
-  }
-  return rj_extract(doc, e);
+  return rj_parse_and_extract(doc, json, e);
 }
 
 // RapidJSON behind our input limits (size, NUL, nesting pre-scan).
@@ -153,57 +168,30 @@ std::string parse_json_decode(std::string_view json, Extracted& e) {
 
 // ------------------------------------------------------------ Poco::JSON
 
-void poco_string(const Poco::JSON::Object& o, const char* key, std::string& out) {
-  const auto v = o.get(key);
-  if (v.isString()) out = v.extract<std::string>();
-}
-void poco_bool(const Poco::JSON::Object& o, const char* key, bool& out) {
-  const auto v = o.get(key);
-  if (v.type() == typeid(bool)) out = v.extract<bool>();
-}
-void poco_number(const Poco::JSON::Object& o, const char* key, double& out) {
-  const auto v = o.get(key);
-  if (v.isNumeric()) out = v.convert<double>();
-}
+struct PocoFields {
+  using Object = Poco::JSON::Object::Ptr;
+  static void string(const Object& o, const char* key, std::string& out) {
+    const auto v = o->get(key);
+    if (v.isString()) out = v.extract<std::string>();
+  }
+  static void boolean(const Object& o, const char* key, bool& out) {
+    const auto v = o->get(key);
+    if (v.type() == typeid(bool)) out = v.extract<bool>();
+  }
+  static void number(const Object& o, const char* key, double& out) {
+    const auto v = o->get(key);
+    if (v.isNumeric()) out = v.convert<double>();
+  }
+  static bool child(const Object& o, const char* key, Object& out) {
+    out = o->getObject(key);
+    return !out.isNull();
+  }
+};
 
 std::string poco_extract(const Poco::Dynamic::Var& root, Extracted& e) {
   if (root.type() != typeid(Poco::JSON::Object::Ptr)) return "not an object";
-  const auto o = root.extract<Poco::JSON::Object::Ptr>();
-  for (auto [k, s] : {std::pair{"schema", &e.schema}, {"event_id", &e.event_id}, {"call_id", &e.call_id},
-                      {"type", &e.type}, {"occurred_at", &e.occurred_at}, {"dialed", &e.dialed},
-                      {"site_id", &e.site_id}, {"pidf_lo", &e.pidf_lo}, {"user_id", &e.user_id}}) {
-    poco_string(*o, k, *s);
-  }
-  if (const auto c = o->getObject("caller")) {
-    poco_string(*c, "user_id", e.caller_user_id);
-    poco_string(*c, "name", e.caller_name);
-    poco_string(*c, "extension", e.caller_extension);
-    poco_string(*c, "callback", e.caller_callback);
-  }
-  if (const auto d = o->getObject("device")) {
-    poco_string(*d, "id", e.device_id);
-    poco_string(*d, "kind", e.device_kind);
-    poco_string(*d, "mac", e.device_mac);
-    poco_string(*d, "ip", e.device_ip);
-    poco_string(*d, "bssid", e.bssid);
-    poco_bool(*d, "vpn", e.vpn);
-    if (const auto l = d->getObject("lldp")) {
-      poco_string(*l, "chassis_id", e.chassis_id);
-      poco_string(*l, "port_id", e.port_id);
-    }
-    if (const auto g = d->getObject("geo")) {
-      poco_number(*g, "lat", e.lat);
-      poco_number(*g, "lon", e.lon);
-    }
-  }
-  if (const auto a = o->getObject("address")) {
-    poco_string(*a, "country", e.country);
-    poco_string(*a, "city", e.city);
-    poco_string(*a, "street", e.street);
-    poco_string(*a, "house_number", e.house_number);
-    poco_string(*a, "unit", e.unit);
-    poco_bool(*a, "multi_dwelling", e.multi_dwelling);
-  }
+  auto o = root.extract<Poco::JSON::Object::Ptr>();
+  extract_fields<PocoFields>(o, e);
   return {};
 }
 
@@ -233,21 +221,26 @@ simdjson::padded_string_view padded(std::string_view json) {
   return simdjson::padded_string_view(buffer.data(), json.size(), buffer.size());
 }
 
-template <typename Object>
-void od_string(Object& o, const char* key, std::string& out) {
-  std::string_view v;
-  if (o[key].get_string().get(v) == simdjson::SUCCESS) out.assign(v);
-}
-template <typename Object>
-void od_bool(Object& o, const char* key, bool& out) {
-  bool v = false;
-  if (o[key].get_bool().get(v) == simdjson::SUCCESS) out = v;
-}
-template <typename Object>
-void od_number(Object& o, const char* key, double& out) {
-  double v = 0;
-  if (o[key].get_double().get(v) == simdjson::SUCCESS) out = v;
-}
+// On-Demand's and DOM's objects answer the same calls.
+template <typename SimdjsonObject>
+struct SimdjsonFields {
+  using Object = SimdjsonObject;
+  static void string(Object& o, const char* key, std::string& out) {
+    std::string_view v;
+    if (o[key].get_string().get(v) == simdjson::SUCCESS) out.assign(v);
+  }
+  static void boolean(Object& o, const char* key, bool& out) {
+    bool v = false;
+    if (o[key].get_bool().get(v) == simdjson::SUCCESS) out = v;
+  }
+  static void number(Object& o, const char* key, double& out) {
+    double v = 0;
+    if (o[key].get_double().get(v) == simdjson::SUCCESS) out = v;
+  }
+  static bool child(Object& o, const char* key, Object& out) {
+    return o[key].get_object().get(out) == simdjson::SUCCESS;
+  }
+};
 
 std::string simdjson_ondemand_decode(std::string_view json, Extracted& e) {
   static thread_local od::parser parser;
@@ -255,96 +248,17 @@ std::string simdjson_ondemand_decode(std::string_view json, Extracted& e) {
   if (auto err = parser.iterate(padded(json)).get(doc)) return simdjson::error_message(err);
   od::object o;
   if (auto err = doc.get_object().get(o)) return simdjson::error_message(err);
-  for (auto [k, s] : {std::pair{"schema", &e.schema}, {"event_id", &e.event_id}, {"call_id", &e.call_id},
-                      {"type", &e.type}, {"occurred_at", &e.occurred_at}, {"dialed", &e.dialed},
-                      {"site_id", &e.site_id}, {"pidf_lo", &e.pidf_lo}, {"user_id", &e.user_id}}) {
-    od_string(o, k, *s);
-  }
-  od::object c, d, l, g, a;
-  if (o["caller"].get_object().get(c) == simdjson::SUCCESS) {
-    od_string(c, "user_id", e.caller_user_id);
-    od_string(c, "name", e.caller_name);
-    od_string(c, "extension", e.caller_extension);
-    od_string(c, "callback", e.caller_callback);
-  }
-  if (o["device"].get_object().get(d) == simdjson::SUCCESS) {
-    od_string(d, "id", e.device_id);
-    od_string(d, "kind", e.device_kind);
-    od_string(d, "mac", e.device_mac);
-    od_string(d, "ip", e.device_ip);
-    od_string(d, "bssid", e.bssid);
-    od_bool(d, "vpn", e.vpn);
-    if (d["lldp"].get_object().get(l) == simdjson::SUCCESS) {
-      od_string(l, "chassis_id", e.chassis_id);
-      od_string(l, "port_id", e.port_id);
-    }
-    if (d["geo"].get_object().get(g) == simdjson::SUCCESS) {
-      od_number(g, "lat", e.lat);
-      od_number(g, "lon", e.lon);
-    }
-  }
-  if (o["address"].get_object().get(a) == simdjson::SUCCESS) {
-    od_string(a, "country", e.country);
-    od_string(a, "city", e.city);
-    od_string(a, "street", e.street);
-    od_string(a, "house_number", e.house_number);
-    od_string(a, "unit", e.unit);
-    od_bool(a, "multi_dwelling", e.multi_dwelling);
-  }
+  extract_fields<SimdjsonFields<od::object>>(o, e);
   // On-Demand validates only what it reads (UTF-8 of the whole input aside):
   // a malformed field the extraction never touches goes unnoticed.
   return {};
-}
-
-template <typename Element>
-void dom_string(const Element& o, const char* key, std::string& out) {
-  std::string_view v;
-  if (o[key].get_string().get(v) == simdjson::SUCCESS) out.assign(v);
 }
 
 std::string simdjson_dom_decode(std::string_view json, Extracted& e) {
   static thread_local simdjson::dom::parser parser;
   simdjson::dom::object o;
   if (auto err = parser.parse(padded(json)).get_object().get(o)) return simdjson::error_message(err);
-  for (auto [k, s] : {std::pair{"schema", &e.schema}, {"event_id", &e.event_id}, {"call_id", &e.call_id},
-                      {"type", &e.type}, {"occurred_at", &e.occurred_at}, {"dialed", &e.dialed},
-                      {"site_id", &e.site_id}, {"pidf_lo", &e.pidf_lo}, {"user_id", &e.user_id}}) {
-    dom_string(o, k, *s);
-  }
-  simdjson::dom::object c, d, l, g, a;
-  if (o["caller"].get_object().get(c) == simdjson::SUCCESS) {
-    dom_string(c, "user_id", e.caller_user_id);
-    dom_string(c, "name", e.caller_name);
-    dom_string(c, "extension", e.caller_extension);
-    dom_string(c, "callback", e.caller_callback);
-  }
-  if (o["device"].get_object().get(d) == simdjson::SUCCESS) {
-    dom_string(d, "id", e.device_id);
-    dom_string(d, "kind", e.device_kind);
-    dom_string(d, "mac", e.device_mac);
-    dom_string(d, "ip", e.device_ip);
-    dom_string(d, "bssid", e.bssid);
-    bool vpn = false;
-    if (d["vpn"].get_bool().get(vpn) == simdjson::SUCCESS) e.vpn = vpn;
-    if (d["lldp"].get_object().get(l) == simdjson::SUCCESS) {
-      dom_string(l, "chassis_id", e.chassis_id);
-      dom_string(l, "port_id", e.port_id);
-    }
-    if (d["geo"].get_object().get(g) == simdjson::SUCCESS) {
-      double v = 0;
-      if (g["lat"].get_double().get(v) == simdjson::SUCCESS) e.lat = v;
-      if (g["lon"].get_double().get(v) == simdjson::SUCCESS) e.lon = v;
-    }
-  }
-  if (o["address"].get_object().get(a) == simdjson::SUCCESS) {
-    dom_string(a, "country", e.country);
-    dom_string(a, "city", e.city);
-    dom_string(a, "street", e.street);
-    dom_string(a, "house_number", e.house_number);
-    dom_string(a, "unit", e.unit);
-    bool md = false;
-    if (a["multi_dwelling"].get_bool().get(md) == simdjson::SUCCESS) e.multi_dwelling = md;
-  }
+  extract_fields<SimdjsonFields<simdjson::dom::object>>(o, e);
   return {};
 }
 #endif

@@ -48,6 +48,7 @@
 #include "common/service/wait.h"
 #include "producers/locations/locations_config.h"
 #include "producers/locations/locations_service.h"
+#include "tests/locations/sample_registration.h"
 
 namespace e911::bench {
 namespace {
@@ -169,20 +170,11 @@ int run(int argc, char** argv) {
                                      {{"X-Forwarded-User", "u-probe"}}, 201);
   const auto held_answer =
       probe.post(0, "/held", kHeldRequest, "application/held+xml", {}, 200);
-  LocationUpdate update;
+  // The tests' sample registration, in a flat.
+  LocationUpdate update = locations::test_data::registration("u-bench-0000", now_millis());
   update.event_id = "loc-0123456789abcdef01234567";
-  update.occurred_at = now_millis();
-  update.user_id = "u-bench-0000";
-  update.source = "user";
-  update.address.country = "US";
-  update.address.state = "TX";
-  update.address.city = "Austin";
-  update.address.street = "Example Ave";
-  update.address.house_number = "500";
-  update.address.postal_code = "78701";
   update.address.unit = "4B";
   update.address.multi_dwelling = true;
-  update.network_ip = IpAddress::parse("198.51.100.7");
   const std::string update_json = json::encode_location_update(update);
 
   kafka::Producer producer(broker.client_properties(), {.client_id = "bench-produce", .topics = {topics.location_updates}});

@@ -62,7 +62,9 @@
 #include <vector>
 
 #include "bench/support/args.h"
+#include "bench/support/locator_options.h"
 #include "bench/support/paced_run.h"
+#include "bench/support/paced_setup.h"
 #include "bench/support/report.h"
 #include "bench/support/service_thread.h"
 #include "bench/support/sim_stream.h"
@@ -92,15 +94,6 @@ using simulator::SimEvent;
 // The client settings each report names.
 constexpr std::initializer_list<const char*> kShownProps = {"fetch.wait.max.ms", "linger.ms", "socket.nagle.disable",
                                                             "fetch.error.backoff.ms"};
-
-locator::LocatorServiceOptions locator_options(const kafka::Properties& props, const std::string& registry,
-                                               const Config::Topics& topics) {
-  locator::LocatorServiceOptions o;
-  o.kafka = props;
-  o.topics = topics;
-  o.registry_path = registry;
-  return o;
-}
 
 constexpr const char* kUsage =
     "usage: locator_kafka_bench [options]\n"
@@ -538,18 +531,11 @@ void run_latency(const Args& args, std::shared_ptr<const registry::Registry> reg
   const auto traffic = paced_traffic(registry, args.seed, args.rate, args.seconds + args.warmup_seconds,
                                      args.latency_emergency_share, 400);
   const Stream& s = traffic.stream;
-  const Stream& probes = traffic.probes;
 
-  BenchCluster cluster(args.overrides, false);
-  labels.claim("embedded broker");
-  const auto& topics = cluster.topics;
-  const auto& props = cluster.props;
-  std::printf("  embedded broker %s; every client: %s\n", cluster.broker.bootstrap_servers().c_str(),
-              describe_props(props, kShownProps).c_str());
-
-  PacedProducers producers(cluster);
-  produce_all(producers.calls, topics.location_updates, s.updates);
-  produce_all(producers.calls, topics.location_updates, probes.updates);
+  PacedSetUp setup(args.overrides, false, labels, kShownProps);
+  setup.produce_updates(traffic);
+  const auto& topics = setup.cluster.topics;
+  const auto& props = setup.cluster.props;
 
   LatencyLog locator_log, hop_log;
   bench::RunningService<locator::LocatorService> locator("locator-loop", locator_options(props, args.registry, topics),
@@ -563,7 +549,7 @@ void run_latency(const Args& args, std::shared_ptr<const registry::Registry> reg
       },
       "rd-downstream");
   bench::TopicReader hop_reader(
-      props, "bench-hop", cluster.hop_topic,
+      props, "bench-hop", setup.cluster.hop_topic,
       [&](const kafka::Message& m, Clock::time_point at) {
         if (m.key) hop_log.note_received(std::string(*m.key), at, m.timestamp_ms);
       },
@@ -572,7 +558,7 @@ void run_latency(const Args& args, std::shared_ptr<const registry::Registry> reg
 
   // Both paths deliver before the paced run starts.
   const auto probe = probe_until(
-      cluster, producers, probes, std::chrono::milliseconds(100),
+      setup.cluster, setup.producers, traffic.probes, std::chrono::milliseconds(100),
       [&] { return locator_log.any() != 0 && hop_log.any() != 0; }, [&] { locator.thread().check(); },
       [&] { return downstream.error() + hop_reader.error(); });
   std::printf("  both paths delivering after %zu probe(s); pacing...\n", probe);
@@ -581,7 +567,7 @@ void run_latency(const Args& args, std::shared_ptr<const registry::Registry> reg
   const auto warmup_n = static_cast<std::size_t>(std::llround(args.rate * args.warmup_seconds));
   const double cpu0 = process_cpu_seconds();
   const auto pacing = pace(
-      cluster, producers, s.calls, args.rate, warmup_n,
+      setup.cluster, setup.producers, s.calls, args.rate, warmup_n,
       [&](const SimEvent& e, bool measure) {
         if (!e.emergency) return;
         if (const auto id = json_string_field(e.payload, "call_id")) locator_log.note_sent(*id, measure);

@@ -104,7 +104,9 @@
 #include <vector>
 
 #include "bench/support/args.h"
+#include "bench/support/locator_options.h"
 #include "bench/support/paced_run.h"
+#include "bench/support/paced_setup.h"
 #include "bench/support/report.h"
 #include "bench/support/service_thread.h"
 #include "bench/support/sim_stream.h"
@@ -491,6 +493,12 @@ class Delivery {
   std::string what_;
 };
 
+// Labels the SMTP sink's thread (when there is one) and prints what delivers.
+void announce(const Delivery& delivery, ThreadLabels& labels) {
+  if (delivery.sink_tid()) labels.set(delivery.sink_tid(), "SMTP sink");
+  std::printf("  delivery: %s\n", delivery.what().c_str());
+}
+
 // ---------------------------------------------------------------------------
 // Registry and documents.
 
@@ -623,15 +631,6 @@ class Reader {
 // librdkafka's threads (rdk:main, rdk:broker1, ...) as one row.
 std::string rdk_threads_as_one(int, const std::string& comm) { return comm.rfind("rdk:", 0) == 0 ? "rdk:*" : comm; }
 
-locator::LocatorServiceOptions locator_options(const kafka::Properties& props, const std::string& registry,
-                                               const Config::Topics& topics) {
-  locator::LocatorServiceOptions o;
-  o.kafka = props;
-  o.topics = topics;
-  o.registry_path = registry;
-  return o;
-}
-
 std::optional<std::string> call_id_of(const kafka::Message& m) { return json_string_field(m.value, "call_id"); }
 
 std::uintmax_t file_size_or_0(const std::string& path) {
@@ -755,10 +754,17 @@ std::vector<double> hop_latencies(const std::unordered_map<std::string, Clock::t
   return out;
 }
 
-// The broker and the client settings that decide latency, for the record.
-void print_broker(const kafka::EmbeddedBroker& broker, const kafka::Properties& props) {
-  std::printf("  embedded broker %s; every client: %s\n", broker.bootstrap_servers().c_str(),
-              describe_props(props, {"fetch.wait.max.ms", "linger.ms", "socket.nagle.disable"}).c_str());
+// The client settings that decide latency, printed with the broker for the record.
+constexpr std::initializer_list<const char*> kShownProps = {"fetch.wait.max.ms", "linger.ms", "socket.nagle.disable"};
+
+// The end of a scenario: the CPU each thread used between the two samples,
+// then every thread it started labelled "<scenario>, gone", so that the
+// next scenario's rows leave them out.
+void print_scenario_cpu(ThreadLabels& labels, const std::map<int, ThreadSample>& before,
+                        const std::map<int, ThreadSample>& after, double wall_s, const std::string& scenario) {
+  print_thread_cpu(labels, before, after, wall_s, rdk_threads_as_one, "  ", 60);
+  std::printf("\n");
+  labels.claim(scenario + ", gone");
 }
 
 // ---------------------------------------------------------------------------
@@ -800,12 +806,11 @@ void run_smtp(const Args& args, const std::string& registry_path, ThreadLabels& 
   broker.create_topic(topics.notifications, 1);
   broker.create_topic(topics.dead_letter, 1);
   const auto props = kafka::merged(broker.client_properties(), args.overrides);
-  print_broker(broker, props);
+  print_broker(broker, props, kShownProps);
 
   e911::test::TempDir tmp(args.state_root, "notifier-bench-a");
   Delivery delivery(args, tmp.root().string() + "/outbox");
-  if (delivery.sink_tid()) labels.set(delivery.sink_tid(), "SMTP sink");
-  std::printf("  delivery: %s\n", delivery.what().c_str());
+  announce(delivery, labels);
   bench::RunningService<notifier::NotifierService> notifier("notifier", notifier_options(args, props, topics, registry_path, tmp.root().string() + "/state", delivery.transport()),
                                                            observability::MetricsRegistry());
   notifier.thread().wait_started();
@@ -992,9 +997,7 @@ void run_smtp(const Args& args, const std::string& registry_path, ThreadLabels& 
     }
     std::printf("    worst alert per second of the run, worst seconds first: %s%s\n\n", text.c_str(), all_text.c_str());
   }
-  print_thread_cpu(labels, threads0, threads1, wall, rdk_threads_as_one, "  ", 60);
-  std::printf("\n");
-  labels.claim("(a), gone");
+  print_scenario_cpu(labels, threads0, threads1, wall, "(a)");
 }
 
 // ---------------------------------------------------------------------------
@@ -1008,29 +1011,20 @@ void run_first_alert(const Args& args, const std::string& registry_path, ThreadL
   const auto traffic = paced_traffic(registry, args.seed, args.b_rate, args.b_seconds + args.warmup_seconds,
                                      args.b_emergency_share, 100);
   const Stream& s = traffic.stream;
-  const Stream& probes = traffic.probes;
 
-  BenchCluster cluster(args.overrides, true);
-  labels.claim("embedded broker");
-  const auto& topics = cluster.topics;
-  const auto& props = cluster.props;
-  print_broker(cluster.broker, props);
-
-  PacedProducers producers(cluster);
-  produce_all(producers.calls, topics.location_updates, s.updates);
-  produce_all(producers.calls, topics.location_updates, probes.updates);
+  PacedSetUp setup(args.overrides, true, labels, kShownProps);
+  setup.produce_updates(traffic);
 
   e911::test::TempDir tmp(args.state_root, "notifier-bench-b");
   Delivery delivery(args, tmp.root().string() + "/outbox");
-  if (delivery.sink_tid()) labels.set(delivery.sink_tid(), "SMTP sink");
-  std::printf("  delivery: %s\n", delivery.what().c_str());
-  AlertingPath path(args, cluster, registry_path, delivery, tmp.root().string() + "/state", labels);
+  announce(delivery, labels);
+  AlertingPath path(args, setup.cluster, registry_path, delivery, tmp.root().string() + "/state", labels);
   auto& downstream = path.downstream;
   labels.claim("bench readers and producers");
 
   const auto t_join = Clock::now();
   const auto probe = probe_until(
-      cluster, producers, probes, std::chrono::milliseconds(200),
+      setup.cluster, setup.producers, traffic.probes, std::chrono::milliseconds(200),
       [&] { return delivery.accepted() != 0 && downstream.count() != 0 && path.hop_reader.count() != 0; },
       [&] { path.check(); }, [&] { return downstream.error() + path.hop_reader.error(); });
   std::printf("  all paths delivering %.1f s after start (%zu probe(s)); pacing...\n",
@@ -1046,7 +1040,7 @@ void run_first_alert(const Args& args, const std::string& registry_path, ThreadL
   const auto accepted_before = delivery.accepted();
   std::size_t emergency_sent = 0;
   const auto pacing = pace(
-      cluster, producers, s.calls, args.b_rate, warmup_n,
+      setup.cluster, setup.producers, s.calls, args.b_rate, warmup_n,
       [&](const SimEvent& e, bool measure) {
         if (!e.emergency) return;
         ++emergency_sent;
@@ -1115,9 +1109,7 @@ void run_first_alert(const Args& args, const std::string& registry_path, ThreadL
     std::printf("\n    first alert / bare hop: p50 %.2fx, p99 %.2fx\n", pf.p50 / ph.p50, pf.p99 / ph.p99);
   }
   std::printf("\n");
-  print_thread_cpu(labels, threads0, threads1, wall, rdk_threads_as_one, "  ", 60);
-  std::printf("\n");
-  labels.claim("(b), gone");
+  print_scenario_cpu(labels, threads0, threads1, wall, "(b)");
 }
 
 // ---------------------------------------------------------------------------
@@ -1151,8 +1143,7 @@ void run_storm(const Args& args, const std::string& registry_path, ThreadLabels&
 
   e911::test::TempDir tmp(args.state_root, "notifier-bench-c");
   Delivery delivery(args, tmp.root().string() + "/outbox", false);
-  if (delivery.sink_tid()) labels.set(delivery.sink_tid(), "SMTP sink");
-  std::printf("  delivery: %s\n", delivery.what().c_str());
+  announce(delivery, labels);
   Args storm_args = args;
   storm_args.recipients = args.storm_recipients;
   std::string reg = registry_path;
@@ -1291,9 +1282,7 @@ void run_storm(const Args& args, const std::string& registry_path, ThreadLabels&
               static_cast<double>(db_bytes) / 1048576.0, static_cast<double>(wal_bytes) / 1048576.0,
               100 * (cpu1 - cpu0) / drain);
   for (const auto& e : delivery.errors()) std::printf("  transport error seen: %s\n", e.c_str());
-  print_thread_cpu(labels, threads0, threads1, drain, rdk_threads_as_one, "  ", 60);
-  std::printf("\n");
-  labels.claim("(c), gone");
+  print_scenario_cpu(labels, threads0, threads1, drain, "(c)");
 }
 
 // ---------------------------------------------------------------------------
@@ -1365,17 +1354,15 @@ void run_sip_to_alert(const Args& args, const std::string& registry_path, Thread
                                  static_cast<std::size_t>(std::llround(args.d_call_rate * seconds)));
   const auto probes = sip_stream(sim, *registry, 0, 100);
 
-  BenchCluster cluster(args.overrides, true);
-  labels.claim("embedded broker");
+  PacedSetUp setup(args.overrides, true, labels, kShownProps);
+  const BenchCluster& cluster = setup.cluster;
+  PacedProducers& producers = setup.producers;
   const auto& topics = cluster.topics;
   const auto& props = cluster.props;
-  print_broker(cluster.broker, props);
-  PacedProducers producers(cluster);
 
   e911::test::TempDir tmp(args.state_root, "notifier-bench-d");
   Delivery delivery(args, tmp.root().string() + "/outbox");
-  if (delivery.sink_tid()) labels.set(delivery.sink_tid(), "SMTP sink");
-  std::printf("  delivery: %s\n", delivery.what().c_str());
+  announce(delivery, labels);
   bench::RunningService<ingest::IngestService> ingest("ingest", ingest_options(props, topics, registry),
                                                       observability::MetricsRegistry());
   ingest.thread().wait_started();
@@ -1513,9 +1500,7 @@ void run_sip_to_alert(const Args& args, const std::string& registry_path, Thread
                 pf.p50 / ref50, pf.p99 / ref99);
   }
   std::printf("\n");
-  print_thread_cpu(labels, threads0, threads1, wall, rdk_threads_as_one, "  ", 60);
-  std::printf("\n");
-  labels.claim("(d), gone");
+  print_scenario_cpu(labels, threads0, threads1, wall, "(d)");
 }
 
 }  // namespace
