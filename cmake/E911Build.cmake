@@ -11,13 +11,6 @@ if(E911_SANITIZE)
   add_link_options(-fsanitize=address,undefined)
 endif()
 
-# ccache: a clone at another path reuses the objects of this one (paths are
-# made relative to the source tree, and the working directory is not
-# hashed), so a fresh CI clone compiles only what changed. The cache lives
-# in ~/.cache/ccache, outside the clone.
-find_program(E911_CCACHE ccache)
-if(E911_CCACHE AND NOT CMAKE_CXX_COMPILER_LAUNCHER)
-  set(CMAKE_CXX_COMPILER_LAUNCHER
-      ${CMAKE_COMMAND} -E env CCACHE_BASEDIR=${PROJECT_SOURCE_DIR} CCACHE_NOHASHDIR=1
-      CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime ${E911_CCACHE})
-endif()
+# ccache: a fresh clone reuses the objects of this one (cmake/E911Ccache.cmake).
+include(${CMAKE_CURRENT_LIST_DIR}/E911Ccache.cmake)
+e911_use_ccache(${PROJECT_SOURCE_DIR})
