@@ -15,22 +15,12 @@ set -euo pipefail
 e911="$1"
 registry="$2"
 deadline_s=60
-work="$(mktemp -d)"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-# shellcheck source=../observability/fixture_lib.sh
-source "$here/../observability/fixture_lib.sh"
 # shellcheck source=../observability/prometheus_lib.sh
 source "$here/../observability/prometheus_lib.sh"
-cleanup() {
-  local all=("${watched_pids[@]}") i
-  for ((i = ${#all[@]} - 1; i >= 0; i--)); do stop_process "${all[$i]}"; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
 command -v kcat >/dev/null || fail "kcat is not installed"
 
 start_announcing broker "$e911" broker
-watched_pids+=("$announced_pid")
 bootstrap="${announced#bootstrap.servers=}"
 token="pbx-$RANDOM-$RANDOM-0123456789abcdef0123456789"
 printf 'pbx-callback %s\n' "$(printf %s "$token" | sha256sum | cut -d' ' -f1)" >"$work/tokens"

@@ -10,20 +10,7 @@ set -euo pipefail
 e911="$1"
 registry="$2"
 deadline_s=90
-work="$(mktemp -d)"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-
-fail() {
-  echo "FAIL: $*" >&2
-  [ -s "$work/demo.err" ] && { echo "--- demo stderr ---" >&2; tail -n 40 "$work/demo.err" >&2; }
-  exit 1
-}
-cleanup() {
-  if [ -n "$demo_pid" ] && kill -0 "$demo_pid" 2>/dev/null; then kill -KILL "$demo_pid" 2>/dev/null || true; fi
-  exec 3<&- 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
 # shellcheck source=demo_follow_lib.sh
 source "$here/demo_follow_lib.sh"
 command -v promtool >/dev/null || fail "promtool is not installed"

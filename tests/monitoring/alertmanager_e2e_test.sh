@@ -28,22 +28,11 @@ real_windows=0
 [ "${E911_RULE_WINDOWS:-scaled}" = real ] && real_windows=1
 deadline_s=120
 [ "$real_windows" = 1 ] && deadline_s=900  # for: 2m, then [5m] to drain
-work="$(mktemp -d)"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-# shellcheck source=../observability/fixture_lib.sh
-source "$here/../observability/fixture_lib.sh"
 # shellcheck source=../observability/prometheus_lib.sh
 source "$here/../observability/prometheus_lib.sh"
-
-# Every process started (prometheus_lib's poll fails when one exits),
-# stopped at exit in reverse order.
-watched_pids=()
-cleanup() {
-  local all=("${watched_pids[@]}") i
-  for ((i = ${#all[@]} - 1; i >= 0; i--)); do stop_process "${all[$i]}"; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
+# Every process started is in $watched_pids (fixture_lib.sh): prometheus_lib's
+# poll fails when one exits, and all are stopped at exit in reverse order.
 for tool in prometheus prometheus-alertmanager promtool kcat; do
   command -v "$tool" >/dev/null || fail "$tool is not installed (ops/install-deps.sh)"
 done
@@ -67,11 +56,9 @@ for line in open(sys.argv[1]):
 
 echo "== the pipeline =="
 start_announcing broker "$e911" broker
-watched_pids+=("$announced_pid")
 bootstrap="${announced#bootstrap.servers=}"
 mkdir -p "$work/mail" "$work/mail-2" "$work/notifier-state"
 start_announcing smtp "$python" "$smtp_server" --maildir "$work/mail"
-watched_pids+=("$announced_pid")
 smtp_port="${announced#port=}"
 smtp_index=$((${#watched_pids[@]} - 1))
 kafka_yaml="kafka:
@@ -120,12 +107,10 @@ auditor:
 YAML
 E911_AUDITOR_SIGNING_SECRET_FILE="$work/signing.secret" start_announcing audit-api \
   "$e911" audit serve --config "$work/audit-api.yaml" --listen 127.0.0.1:0
-watched_pids+=("$announced_pid")
 audit_api_port="${announced##*metrics on 127.0.0.1:}"
 
 echo "== Alertmanager, routed by $(basename "$alertmanager_yml"), and its webhook receiver =="
 start_announcing webhook "$python" "$here/webhook_receiver.py" --out "$work/notifications.jsonl"
-watched_pids+=("$announced_pid")
 hook="http://127.0.0.1:${announced#port=}"
 "$python" - "$alertmanager_yml" "$hook" "$real_windows" >"$work/alertmanager.yml" <<'PY'
 import sys, yaml

@@ -15,40 +15,19 @@ registry="$2"
 rules="$3"
 dashboard="$4"
 deadline_s=90
-work="$(mktemp -d)"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-# shellcheck source=../observability/fixture_lib.sh
-source "$here/../observability/fixture_lib.sh"
 # shellcheck source=../observability/prometheus_lib.sh
 source "$here/../observability/prometheus_lib.sh"
 # shellcheck source=../locator/demo_follow_lib.sh
 source "$here/../locator/demo_follow_lib.sh"
-cleanup() {
-  stop_process "$prometheus_pid"
-  stop_process "$demo_pid"
-  exec 3<&- 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
 command -v prometheus >/dev/null || fail "prometheus is not installed"
 
 # The demo, followed until its steady phase.
 start_demo_following "$e911" "$registry"
 port="$demo_port"
 
-cat >"$work/prometheus.yml" <<YAML
-global:
-  scrape_interval: 1s
-  scrape_timeout: 1s
-  evaluation_interval: 1s
-rule_files: ['${rules}']
-scrape_configs:
-  - job_name: e911-demo
-    static_configs:
-      - targets: ['127.0.0.1:${port}']
-YAML
+scrape_config e911-demo "127.0.0.1:${port}" "$rules"
 start_prometheus "$work/prometheus.yml"
-watched_pids=("$demo_pid")
 
 # Every rule has been evaluated (health "unknown" until it is), the last
 # time without error (health "ok"); "$1" rules in all.

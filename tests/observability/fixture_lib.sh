@@ -1,10 +1,27 @@
 # Sourced by the script tests that start servers: fail with their logs,
 # stop a process, start one that announces where it listens on its first
 # line (e911 broker, the peers, e911_metrics_fixture) with a deadline.
-# Needs: $work (a temp dir) set by the caller.
+# Sourcing it makes the test's scratch directory, $work, and sets the exit
+# trap: every process in $watched_pids is stopped, last started first, and
+# $work removed. Processes started here are added to $watched_pids; a test
+# adds those it starts itself (prometheus_lib's poll also fails when one of
+# them exits while it waits).
 
+# Sourced once per test, however many libraries source it.
+[ -z "${fixture_lib_sourced:-}" ] || return 0
+fixture_lib_sourced=1
+work="$(mktemp -d)"
+watched_pids=()
 fixture_pid=""
 fixture_port=""
+
+clean_up_at_exit() {
+  local all=("${watched_pids[@]}") i
+  for ((i = ${#all[@]} - 1; i >= 0; i--)); do stop_process "${all[$i]}"; done
+  exec 3<&- 2>/dev/null || true
+  rm -rf "$work"
+}
+trap clean_up_at_exit EXIT
 
 fail() {
   echo "FAIL: $*" >&2
@@ -29,7 +46,8 @@ stop_process() {
 
 # start_announcing NAME COMMAND...: starts COMMAND, whose first line on
 # standard output says where it listens ("port=N", "bootstrap.servers=...");
-# waits for it up to $deadline_s; sets $announced to it and $announced_pid.
+# waits for it up to $deadline_s; sets $announced to it and $announced_pid,
+# which is added to $watched_pids.
 # The rest of its standard output goes to $work/NAME.out (drained, so it
 # never blocks), its standard error to $work/NAME.err.
 announced=""
@@ -41,6 +59,7 @@ start_announcing() {
   mkfifo "$work/$name.fifo"
   "$@" >"$work/$name.fifo" 2>"$work/$name.err" &
   announced_pid=$!
+  watched_pids+=("$announced_pid")
   exec 3<"$work/$name.fifo"
   if ! IFS= read -r -t "$deadline_s" -u 3 line; then
     kill -0 "$announced_pid" 2>/dev/null || fail "$name exited before saying where it listens"

@@ -1,12 +1,13 @@
-# Sourced by the script tests that run a real Prometheus (after
-# fixture_lib.sh, for fail and stop_process). Needs $work and $deadline_s;
-# sets $prom (its URL) and $prometheus_pid.
+# Sourced by the script tests that run a real Prometheus; sources
+# fixture_lib.sh (fail, stop_process, $work, $watched_pids). Needs
+# $deadline_s; sets $prom (its URL) and $prometheus_pid.
+
+# shellcheck source=fixture_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/fixture_lib.sh"
 
 python=/usr/bin/python3
 prom=""
 prometheus_pid=""
-# Processes the test needs alive while it polls (besides Prometheus).
-watched_pids=()
 
 # A free loopback port: bind port 0 and let the kernel choose.
 free_port() {
@@ -14,8 +15,19 @@ free_port() {
 s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
 
+# scrape_config JOB TARGET [RULES]: a Prometheus configuration in
+# $work/prometheus.yml that scrapes TARGET (host:port) every second as JOB,
+# with the rule file RULES loaded if given.
+scrape_config() {
+  {
+    printf 'global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\n'
+    [ -z "${3:-}" ] || printf "rule_files: ['%s']\n" "$3"
+    printf "scrape_configs:\n  - job_name: %s\n    static_configs:\n      - targets: ['%s']\n" "$1" "$2"
+  } >"$work/prometheus.yml"
+}
+
 # start_prometheus CONFIG: Prometheus with CONFIG on a free loopback port,
-# its storage in $work; the deadline for poll starts now.
+# its storage in $work (stopped at exit); the deadline for poll starts now.
 start_prometheus() {
   local port
   port="$(free_port)"
@@ -24,6 +36,7 @@ start_prometheus() {
     --web.listen-address="127.0.0.1:${port}" --log.level=warn \
     >"$work/prometheus.out" 2>"$work/prometheus.err" &
   prometheus_pid=$!
+  watched_pids+=("$prometheus_pid")
   end=$((SECONDS + deadline_s))
 }
 

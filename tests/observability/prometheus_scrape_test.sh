@@ -8,39 +8,17 @@ set -euo pipefail
 
 fixture="$1"
 deadline_s=60
-work="$(mktemp -d)"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-# shellcheck source=fixture_lib.sh
-source "$here/fixture_lib.sh"
 # shellcheck source=prometheus_lib.sh
 source "$here/prometheus_lib.sh"
-
-cleanup() {
-  stop_process "$prometheus_pid"
-  stop_process "$fixture_pid"
-  exec 3<&- 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
 
 command -v prometheus >/dev/null || fail "prometheus is not installed"
 [ -x "$python" ] || fail "$python is not installed"
 
 start_fixture "$fixture" 30
 
-cat >"$work/prometheus.yml" <<YAML
-global:
-  scrape_interval: 1s
-  scrape_timeout: 1s
-  evaluation_interval: 1s
-scrape_configs:
-  - job_name: e911_fixture
-    static_configs:
-      - targets: ['127.0.0.1:${fixture_port}']
-YAML
-
+scrape_config e911_fixture "127.0.0.1:${fixture_port}"
 start_prometheus "$work/prometheus.yml"
-watched_pids=("$fixture_pid")
 
 # The e911_fixture target has been scraped and is healthy.
 target_up() {

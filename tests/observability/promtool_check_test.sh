@@ -6,17 +6,9 @@ set -euo pipefail
 
 fixture="$1"
 deadline_s=30
-work="$(mktemp -d)"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=fixture_lib.sh
 source "$here/fixture_lib.sh"
-
-cleanup() {
-  stop_process "$fixture_pid"
-  exec 3<&- 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
 
 command -v promtool >/dev/null || fail "promtool is not installed"
 start_fixture "$fixture" "$deadline_s"
