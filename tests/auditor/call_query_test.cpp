@@ -26,13 +26,8 @@ using test::NotificationSpec;
 
 using test::Backend;
 
-class CallQueryTest : public test::StoreTest {
+class CallQueryTest : public test::JournalStoreTest {
  protected:
-  void SetUpStore() override {
-    store_ = open_audit_store(url_, {.sqlite_sync = SqliteSync::normal});
-    journal_ = std::make_unique<test::CallJournal>(*store_);
-  }
-
   // Every page of `filter`, `limit` at a time; fails the test on an error.
   std::vector<CallRow> all_pages(const CallFilter& filter, std::size_t limit, int* pages = nullptr) {
     std::vector<CallRow> out;
@@ -56,9 +51,6 @@ class CallQueryTest : public test::StoreTest {
     for (const auto& c : all_pages(filter, kMaxPageSize)) out.push_back(c.call_id);
     return out;
   }
-
-  std::unique_ptr<AuditStore> store_;
-  std::unique_ptr<test::CallJournal> journal_;
 };
 
 INSTANTIATE_TEST_SUITE_P(Stores, CallQueryTest, test::kBothStores, test::backend_name);

@@ -11,6 +11,9 @@
 #include <string>
 #include <vector>
 
+#include "tests/auditor/row_columns.h"
+#include "tests/support/text_contains.h"
+
 namespace e911::auditor {
 namespace {
 
@@ -82,29 +85,36 @@ std::vector<std::vector<std::string>> parse_csv(const std::string& csv) {
   return records;
 }
 
-TEST(CallRendering, CsvFieldsAreQuotedOnlyWhenNeeded) {
-  EXPECT_EQ(csv_field("plain"), "plain");
-  EXPECT_EQ(csv_field(""), "");
-  EXPECT_EQ(csv_field("a,b"), "\"a,b\"");
-  EXPECT_EQ(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-  EXPECT_EQ(csv_field("two\nlines"), "\"two\nlines\"");
-  EXPECT_EQ(csv_field("cr\rhere"), "\"cr\rhere\"");
-  EXPECT_EQ(csv_field("Ana García 🚑"), "Ana García 🚑");
-}
-
-TEST(CallRendering, CsvNeutralisesSpreadsheetFormulas) {
-  EXPECT_EQ(csv_field("=cmd()"), "'=cmd()");
-  EXPECT_EQ(csv_field("+1+cmd|' /C calc'!A0"), "'+1+cmd|' /C calc'!A0");
-  EXPECT_EQ(csv_field("-2+3"), "'-2+3");
-  EXPECT_EQ(csv_field("@SUM(A1)"), "'@SUM(A1)");
-  EXPECT_EQ(csv_field("\tx"), "'\tx");
-  EXPECT_EQ(csv_field("\rx"), "\"'\rx\"");
-  EXPECT_EQ(csv_field("=HYPERLINK(\"http://x\",\"a,b\")"), "\"'=HYPERLINK(\"\"http://x\"\",\"\"a,b\"\")\"");
-  // A signed number is a number, never a formula: callback numbers stay as they are.
-  EXPECT_EQ(csv_field("+442079460101"), "+442079460101");
-  EXPECT_EQ(csv_field("-5"), "-5");
-  EXPECT_EQ(csv_field("+"), "'+");
-  EXPECT_EQ(csv_field("a=b"), "a=b");
+// What csv_field writes for a field: quoted only when needed, and a
+// leading formula character neutralised with a quote.
+TEST(CallRendering, CsvFieldsAreQuotedOnlyWhenNeededAndFormulasNeutralised) {
+  struct Case {
+    std::string field, written;
+  };
+  const Case cases[] = {
+      // Quoted only when needed.
+      {"plain", "plain"},
+      {"", ""},
+      {"a,b", "\"a,b\""},
+      {"say \"hi\"", "\"say \"\"hi\"\"\""},
+      {"two\nlines", "\"two\nlines\""},
+      {"cr\rhere", "\"cr\rhere\""},
+      {"Ana García 🚑", "Ana García 🚑"},
+      // Spreadsheet formulas neutralised.
+      {"=cmd()", "'=cmd()"},
+      {"+1+cmd|' /C calc'!A0", "'+1+cmd|' /C calc'!A0"},
+      {"-2+3", "'-2+3"},
+      {"@SUM(A1)", "'@SUM(A1)"},
+      {"\tx", "'\tx"},
+      {"\rx", "\"'\rx\""},
+      {"=HYPERLINK(\"http://x\",\"a,b\")", "\"'=HYPERLINK(\"\"http://x\"\",\"\"a,b\"\")\""},
+      // A signed number is a number, never a formula: callback numbers stay as they are.
+      {"+442079460101", "+442079460101"},
+      {"-5", "-5"},
+      {"+", "'+"},
+      {"a=b", "a=b"},
+  };
+  for (const auto& c : cases) EXPECT_EQ(csv_field(c.field), c.written) << c.field;
 }
 
 TEST(CallRendering, HostileCallerNamesSurviveACsvRoundTrip) {
@@ -136,13 +146,9 @@ TEST(CallRendering, CallCsvRowHasEveryColumn) {
   ASSERT_EQ(records[0].size(), records[1].size());
   std::map<std::string, std::string> row;
   for (std::size_t i = 0; i < records[0].size(); ++i) row[records[0][i]] = records[1][i];
-  EXPECT_EQ(row["call_id"], "c-1");
-  EXPECT_EQ(row["occurred_at"], "2026-11-21T10:15:00.120Z");
-  EXPECT_EQ(row["callback"], "+442079460101");
-  EXPECT_EQ(row["dispatchable"], "yes");
-  EXPECT_EQ(row["warnings"], "vpn,stale-location");
-  EXPECT_EQ(row["first_alert_latency_ms"], "360");
-  EXPECT_EQ(row["notified"], "yes");
+  test::expect_columns(row, {{"call_id", "c-1"}, {"occurred_at", "2026-11-21T10:15:00.120Z"},
+                             {"callback", "+442079460101"}, {"dispatchable", "yes"}, {"warnings", "vpn,stale-location"},
+                             {"first_alert_latency_ms", "360"}, {"notified", "yes"}});
   EXPECT_EQ(row["elin"], "") << "none conveyed";
   auto with_elin = sample_call();
   with_elin.elin = "+15125550190";
@@ -325,13 +331,9 @@ TEST(CallRendering, TimelineOfAnUnroutableCall) {
   d.call.location_source = "none";
   d.call.routing = "ecrc";
   const auto text = call_timeline_text(d);
-  EXPECT_NE(text.find("NO DISPATCHABLE LOCATION: call routed to the emergency relay centre"), std::string::npos)
-      << text;
-  EXPECT_NE(text.find("location is NOT dispatchable: confirm it with the caller"), std::string::npos) << text;
-  EXPECT_NE(text.find("not identified"), std::string::npos) << text;
-  EXPECT_NE(text.find("no callback number"), std::string::npos) << text;
-  EXPECT_NE(text.find("none journaled"), std::string::npos) << text;
-  EXPECT_NE(text.find("not acknowledged"), std::string::npos) << text;
+  e911::test::expect_contains_all(text, {"NO DISPATCHABLE LOCATION: call routed to the emergency relay centre",
+                                         "location is NOT dispatchable: confirm it with the caller", "not identified",
+                                         "no callback number", "none journaled", "not acknowledged"});
 }
 
 TEST(CallRendering, DetailJsonEmbedsThePayloads) {

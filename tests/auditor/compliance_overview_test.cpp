@@ -18,19 +18,12 @@ namespace {
 
 using test::Backend;
 
-class ComplianceOverviewTest : public test::StoreTest {
+class ComplianceOverviewTest : public test::JournalStoreTest {
  protected:
-  void SetUpStore() override {
-    store_ = open_audit_store(url_, {.sqlite_sync = SqliteSync::normal});
-    journal_ = std::make_unique<test::CallJournal>(*store_);
-  }
   void sent(const std::string& call_id, const std::string& at, std::int64_t latency_ms) {
     journal_->notification({.call_id = call_id, .list = "security", .name = "Desk", .address = "+15125550100",
                             .channel = "sms", .status = "sent", .at = at, .latency_ms = latency_ms});
   }
-
-  std::unique_ptr<AuditStore> store_;
-  std::unique_ptr<test::CallJournal> journal_;
 };
 
 INSTANTIATE_TEST_SUITE_P(Stores, ComplianceOverviewTest, test::kBothStores, test::backend_name);

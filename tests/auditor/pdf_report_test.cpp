@@ -12,17 +12,14 @@
 #include <string>
 
 #include "consumers/auditor/report/compliance_charts.h"
+#include "tests/support/occurrences.h"
 #include "tests/support/postgres_server.h"
 #include "tests/support/temp_dir.h"
 
 namespace e911::auditor {
 namespace {
 
-std::size_t occurrences(const std::string& text, const std::string& what) {
-  std::size_t n = 0;
-  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
-  return n;
-}
+using test::occurrences;
 
 TEST(PdfReport, ALongTableContinuesOnNewPagesWithItsHeader) {
   if (e911::test::run_command({"pdftotext", "-v"}).exit_code != 0) GTEST_SKIP() << "no pdftotext (poppler-utils)";

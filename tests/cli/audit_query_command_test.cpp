@@ -42,9 +42,7 @@ class AuditQueryCommand : public ::testing::Test {
  protected:
   void SetUp() override {
     db_ = dir_.file("audit.db");
-    auto store = auditor::open_audit_store("sqlite:" + db_);
-    CallJournal journal(*store);
-    fill(journal);
+    auditor::test::journal_into("sqlite:" + db_, fill);
   }
   test::CommandResult audit(const std::string& args) { return test::run_e911("audit " + args); }
   std::string store_option() const { return "--store " + sh("sqlite:" + db_); }
@@ -284,13 +282,7 @@ TEST_F(AuditQueryCommand, ReportsInEveryFormat) {
 
 TEST(AuditQueryCommandPostgres, QueriesAPostgresqlStore) {
   if (test::PostgresServer::bin_dir().empty()) GTEST_SKIP() << "no PostgreSQL server binaries";
-  auto& server = test::PostgresServer::shared();
-  const auto url = server.url(server.create_database());
-  {
-    auto store = auditor::open_audit_store(url);
-    CallJournal journal(*store);
-    fill(journal);
-  }
+  const auto url = auditor::test::postgres_journal(fill);
   auto r = test::run_e911("audit query --site austin --format jsonl --store " + sh(url));
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 3) << r.out;

@@ -39,9 +39,7 @@ class AuditRegistrationsCommand : public ::testing::Test {
  protected:
   void SetUp() override {
     db_ = dir_.file("audit.db");
-    auto store = auditor::open_audit_store("sqlite:" + db_);
-    CallJournal journal(*store);
-    fill_registrations(journal);
+    auditor::test::journal_into("sqlite:" + db_, fill_registrations);
   }
   test::CommandResult registrations(const std::string& args) {
     return test::run_e911("audit registrations " + args + " --store " + test::shell_quoted("sqlite:" + db_));
@@ -160,13 +158,7 @@ TEST_F(AuditRegistrationsCommand, TheJournalHoldingThemVerifies) {
 
 TEST(AuditRegistrationsCommandPostgres, ListsFromAPostgresqlStore) {
   if (test::PostgresServer::bin_dir().empty()) GTEST_SKIP() << "no PostgreSQL server binaries";
-  auto& server = test::PostgresServer::shared();
-  const auto url = server.url(server.create_database());
-  {
-    auto store = auditor::open_audit_store(url);
-    CallJournal journal(*store);
-    fill_registrations(journal);
-  }
+  const auto url = auditor::test::postgres_journal(fill_registrations);
   auto r = test::run_e911("audit registrations --csv --store " + test::shell_quoted(url));
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 4) << r.out;

@@ -443,11 +443,15 @@ std::string with_location_info(const std::string& body, const std::string& metho
          "</gp:method></gp:geopriv></status></tuple></presence>";
 }
 
+// A gml:Point at `pos` in the coordinate reference system EPSG::`epsg`
+// (4326: WGS 84 latitude and longitude).
+std::string gml_point(const std::string& pos, const std::string& epsg = "4326") {
+  return R"(<gml:Point srsName="urn:ogc:def:crs:EPSG::)" + epsg + R"("><gml:pos>)" + pos + "</gml:pos></gml:Point>";
+}
+
 TEST(PidfLoParse, OtherSupportedShapes) {
   std::string error;
-  auto loc = parse_pidf_lo(with_location_info(R"(<gml:Point srsName="urn:ogc:def:crs:EPSG::4979">)"
-                                              R"(<gml:pos>-34.407 +150.883 24.8</gml:pos></gml:Point>)"),
-                           error);
+  auto loc = parse_pidf_lo(with_location_info(gml_point("-34.407 +150.883 24.8", "4979")), error);
   ASSERT_TRUE(loc) << error;
   ASSERT_TRUE(loc->geo);
   EXPECT_DOUBLE_EQ(loc->geo->lat, -34.407);
@@ -536,8 +540,7 @@ TEST(PidfLoParse, RejectsMalformedXml) {
 }
 
 TEST(PidfLoParse, RejectsOversizedAndDeepInput) {
-  std::string big = with_location_info(R"(<gml:Point srsName="urn:ogc:def:crs:EPSG::4326"><gml:pos>1 2</gml:pos>)"
-                                       "</gml:Point>");
+  std::string big = with_location_info(gml_point("1 2"));
   big.insert(big.find("</presence>"), std::string(kMaxPidfLoBytes, ' '));
   expect_rejected(big, "too large");
 
@@ -551,26 +554,23 @@ TEST(PidfLoParse, RejectsOversizedAndDeepInput) {
 }
 
 TEST(PidfLoParse, RejectsLocationsItCannotTrust) {
-  expect_rejected(with_location_info(R"(<gml:Point srsName="urn:ogc:def:crs:EPSG::27700">)"
-                                     R"(<gml:pos>530000 180000</gml:pos></gml:Point>)"),
-                  "srsName");
-  expect_rejected(with_location_info(R"(<gml:Point srsName="urn:ogc:def:crs:EPSG::4326">)"
-                                     R"(<gml:pos>95 10</gml:pos></gml:Point>)"),
-                  "out of range");
-  expect_rejected(with_location_info(R"(<gml:Point srsName="urn:ogc:def:crs:EPSG::4326">)"
-                                     R"(<gml:pos>51.5 abc</gml:pos></gml:Point>)"),
-                  "not a number");
-  expect_rejected(with_location_info(R"(<gml:Point srsName="urn:ogc:def:crs:EPSG::4326">)"
-                                     R"(<gml:pos>51.5</gml:pos></gml:Point>)"),
-                  "expected 2 numbers");
-  expect_rejected(with_location_info(R"(<gs:Circle srsName="urn:ogc:def:crs:EPSG::4326"><gml:pos>51.5 -0.1</gml:pos>)"
-                                     R"(<gs:radius uom="urn:ogc:def:uom:EPSG::9002">100</gs:radius></gs:Circle>)"),
-                  "is not urn:ogc:def:uom:EPSG::9001");
-  expect_rejected(with_location_info(R"(<gml:Polygon srsName="urn:ogc:def:crs:EPSG::4326"/>)"),
-                  "unsupported location shape");
-  expect_rejected(with_location_info(R"(<ca:civicAddress xmlns:ca="urn:ietf:params:xml:ns:pidf:geopriv10:civicAddr">)"
-                                     R"(<ca:country>XX</ca:country><ca:A3>Nowhere</ca:A3></ca:civicAddress>)"),
-                  "ISO 3166-1");
+  struct Case {
+    std::string location_info, reason;
+  };
+  const Case cases[] = {
+      {gml_point("530000 180000", "27700"), "srsName"},
+      {gml_point("95 10"), "out of range"},
+      {gml_point("51.5 abc"), "not a number"},
+      {gml_point("51.5"), "expected 2 numbers"},
+      {R"(<gs:Circle srsName="urn:ogc:def:crs:EPSG::4326"><gml:pos>51.5 -0.1</gml:pos>)"
+       R"(<gs:radius uom="urn:ogc:def:uom:EPSG::9002">100</gs:radius></gs:Circle>)",
+       "is not urn:ogc:def:uom:EPSG::9001"},
+      {R"(<gml:Polygon srsName="urn:ogc:def:crs:EPSG::4326"/>)", "unsupported location shape"},
+      {R"(<ca:civicAddress xmlns:ca="urn:ietf:params:xml:ns:pidf:geopriv10:civicAddr">)"
+       R"(<ca:country>XX</ca:country><ca:A3>Nowhere</ca:A3></ca:civicAddress>)",
+       "ISO 3166-1"},
+  };
+  for (const auto& c : cases) expect_rejected(with_location_info(c.location_info), c.reason);
 }
 
 }  // namespace

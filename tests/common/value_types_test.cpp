@@ -132,25 +132,32 @@ TEST(Text, QuoteForMessageEscapesAndTruncates) {
 // connection would meet again (the configuration's to fix) is not.
 TEST(SqlConnectionError, LostConnectionsAreRetriedRefusalsAreNot) {
   using e911::sql::is_connection_error;
-  EXPECT_TRUE(is_connection_error("server closed the connection unexpectedly\n\tThis probably means the server "
-                                  "terminated abnormally"));
-  EXPECT_TRUE(is_connection_error("FATAL: terminating connection due to administrator command"));
-  EXPECT_TRUE(is_connection_error("connection to server at \"127.0.0.1\", port 5432 failed: Connection refused"));
-  EXPECT_TRUE(is_connection_error("FATAL: the database system is starting up"));
-  EXPECT_TRUE(is_connection_error("PostgreSQL: Not connected to data source"));
-  // Poco's own connect, when the server went away after open_postgresql's
-  // probe: its text, as open_postgresql rethrows it.
-  EXPECT_TRUE(is_connection_error("Connection attempt failed: Connection Error: connection to server at "
-                                  "\"127.0.0.1\", port 40535 failed: server closed the connection unexpectedly"));
-  EXPECT_FALSE(is_connection_error("connection to server at \"db\", port 5432 failed: FATAL: password "
-                                   "authentication failed for user \"e911\""));
-  EXPECT_FALSE(is_connection_error("FATAL: database \"e911_notifier\" does not exist"));
-  EXPECT_FALSE(is_connection_error("ERROR: duplicate key value violates unique constraint \"alerts_pkey\""));
-  EXPECT_FALSE(is_connection_error("ERROR: permission denied for table alerts"));
-  // What the server says to a session idle in a transaction too long (a
-  // frozen instance), and libpq when keepalives or tcp_user_timeout give up.
-  EXPECT_TRUE(is_connection_error("FATAL: terminating connection due to idle-in-transaction timeout"));
-  EXPECT_TRUE(is_connection_error("could not receive data from server: Connection timed out"));
+  for (const char* lost : {
+           "server closed the connection unexpectedly\n\tThis probably means the server terminated abnormally",
+           "FATAL: terminating connection due to administrator command",
+           "connection to server at \"127.0.0.1\", port 5432 failed: Connection refused",
+           "FATAL: the database system is starting up",
+           "PostgreSQL: Not connected to data source",
+           // Poco's own connect, when the server went away after open_postgresql's
+           // probe: its text, as open_postgresql rethrows it.
+           "Connection attempt failed: Connection Error: connection to server at \"127.0.0.1\", port 40535 failed: "
+               "server closed the connection unexpectedly",
+           // What the server says to a session idle in a transaction too long (a
+           // frozen instance), and libpq when keepalives or tcp_user_timeout give up.
+           "FATAL: terminating connection due to idle-in-transaction timeout",
+           "could not receive data from server: Connection timed out",
+       }) {
+    EXPECT_TRUE(is_connection_error(lost)) << lost;
+  }
+  for (const char* refusal : {
+           "connection to server at \"db\", port 5432 failed: FATAL: password authentication failed for user "
+               "\"e911\"",
+           "FATAL: database \"e911_notifier\" does not exist",
+           "ERROR: duplicate key value violates unique constraint \"alerts_pkey\"",
+           "ERROR: permission denied for table alerts",
+       }) {
+    EXPECT_FALSE(is_connection_error(refusal)) << refusal;
+  }
 }
 
 // A server gone silently is noticed in seconds, not after the system's

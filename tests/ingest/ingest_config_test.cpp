@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/ingest/graph_notifications.h"
+#include "tests/support/component_config.h"
 #include "tests/support/files.h"
 #include "tests/support/temp_dir.h"
 
@@ -14,12 +15,8 @@ namespace e911::ingest {
 namespace {
 
 Result<IngestServiceOptions> setup(const test::TempDir& dir, const std::string& yaml) {
-  ConfigLoadOptions load;
-  load.file = dir.write("e911.yaml", "kafka:\n  bootstrap.servers: 127.0.0.1:9092\n" + yaml);
-  load.extra_keys = ingest_config_keys();
-  auto config = Config::load(load);
-  if (!config.ok()) return config.error();
-  return ingest_setup(*config);
+  return test::component_setup(dir, "kafka:\n  bootstrap.servers: 127.0.0.1:9092\n" + yaml, ingest_config_keys(),
+                               ingest_setup);
 }
 
 std::string error_of(const Result<IngestServiceOptions>& r) { return r.ok() ? "(no error)" : r.error().message; }

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <string_view>
 
 #include "producers/ingest/multipart.h"
 #include "producers/ingest/sip_address.h"
@@ -170,33 +171,45 @@ TEST(SipAddress, NameAddrAndParams) {
   ASSERT_TRUE(na);
   EXPECT_EQ(na->uri, "sip:bob@h");
   EXPECT_EQ(find_param(na->params, "tag"), "1");
-  EXPECT_FALSE(parse_name_addr(""));
-  EXPECT_FALSE(parse_name_addr("\"unclosed <sip:a@h>"));
-  EXPECT_FALSE(parse_name_addr("<sip:a@h"));
+  for (const char* bad : {"", "\"unclosed <sip:a@h>", "<sip:a@h"}) EXPECT_FALSE(parse_name_addr(bad)) << bad;
+}
+
+// A URI and the parts parse_uri() must find in it; a null part is not
+// checked for that URI.
+struct SipUriCase {
+  const char* text;
+  const char* scheme;
+  const char* user;
+  const char* user_params;
+  const char* host;
+};
+
+void expect_uri_part(const char* part, std::string_view got, const char* expected) {
+  if (expected != nullptr) {
+    EXPECT_EQ(got, expected) << part;
+  }
 }
 
 TEST(SipAddress, Uris) {
-  auto u = parse_uri("sip:911;phone-context=+1@pbx.example.com:5060;user=phone");
-  ASSERT_TRUE(u);
-  EXPECT_EQ(u->scheme, "sip");
-  EXPECT_EQ(u->user, "911");
-  EXPECT_EQ(u->user_params, ";phone-context=+1");
-  EXPECT_EQ(u->host, "pbx.example.com");
-  u = parse_uri("tel:+1-512-555-0101;phone-context=example.com");
-  ASSERT_TRUE(u);
-  EXPECT_EQ(u->user, "+15125550101");
-  u = parse_uri("SIPS:j%20doe:secret@[2001:db8::1]:5061");
-  ASSERT_TRUE(u);
-  EXPECT_EQ(u->scheme, "sips");
-  EXPECT_EQ(u->user, "j doe");
-  EXPECT_EQ(u->host, "[2001:db8::1]");
-  u = parse_uri("urn:service:SOS.fire");
-  ASSERT_TRUE(u);
-  EXPECT_EQ(u->user, "service:sos.fire");
-  EXPECT_FALSE(parse_uri("no-scheme"));
-  EXPECT_FALSE(parse_uri("sip:bad%zz@h"));
-  EXPECT_FALSE(parse_uri("sip:nul%00@h"));
-  EXPECT_FALSE(parse_uri("sip:cut%2@h"));
+  const SipUriCase cases[] = {
+      {"sip:911;phone-context=+1@pbx.example.com:5060;user=phone", "sip", "911", ";phone-context=+1",
+       "pbx.example.com"},
+      {"tel:+1-512-555-0101;phone-context=example.com", nullptr, "+15125550101", nullptr, nullptr},
+      {"SIPS:j%20doe:secret@[2001:db8::1]:5061", "sips", "j doe", nullptr, "[2001:db8::1]"},
+      {"urn:service:SOS.fire", nullptr, "service:sos.fire", nullptr, nullptr},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.text);
+    const auto u = parse_uri(c.text);
+    ASSERT_TRUE(u);
+    expect_uri_part("scheme", u->scheme, c.scheme);
+    expect_uri_part("user", u->user, c.user);
+    expect_uri_part("user_params", u->user_params, c.user_params);
+    expect_uri_part("host", u->host, c.host);
+  }
+  for (const char* bad : {"no-scheme", "sip:bad%zz@h", "sip:nul%00@h", "sip:cut%2@h"}) {
+    EXPECT_FALSE(parse_uri(bad)) << bad;
+  }
 }
 
 TEST(Multipart, SplitsPartsWithTheirHeaders) {

@@ -6,6 +6,7 @@
 
 #include "producers/locations/locations_config.h"
 #include "tests/locations/reminder_fixtures.h"
+#include "tests/support/component_config.h"
 #include "tests/support/files.h"
 #include "tests/support/temp_dir.h"
 
@@ -15,14 +16,11 @@ namespace {
 using test_data::kLinkSecret;
 
 Result<LocationsServiceOptions> setup(const test::TempDir& dir, const std::string& locations_lines) {
-  ConfigLoadOptions load;
-  load.file = dir.write("e911.yaml", "kafka:\n  bootstrap.servers: 127.0.0.1:9092\nlocations:\n  registry: " +
-                                         test::shared_fixture("registry.yaml") + "\n  link_secret: " +
-                                         std::string(kLinkSecret) + "\n" + locations_lines);
-  load.extra_keys = locations_config_keys();
-  auto config = Config::load(load);
-  if (!config.ok()) return config.error();
-  return locations_setup(*config);
+  return test::component_setup(dir,
+                               "kafka:\n  bootstrap.servers: 127.0.0.1:9092\nlocations:\n  registry: " +
+                                   test::shared_fixture("registry.yaml") + "\n  link_secret: " +
+                                   std::string(kLinkSecret) + "\n" + locations_lines,
+                               locations_config_keys(), locations_setup);
 }
 
 std::string error_of(const Result<LocationsServiceOptions>& r) { return r.ok() ? "(no error)" : r.error().message; }

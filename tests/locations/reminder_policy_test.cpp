@@ -241,17 +241,7 @@ TEST(ReminderEmails, GoToTheDirectorysAddressElseTheDomainElseNowhere) {
 // else where the client is, else where most sites are: never a guess of
 // 112 for an office in the US.
 TEST(DialingCountry, TheRegistrationElseTheClientsSiteElseMostSites) {
-  const auto registry = test_data::load(R"(version: 1
-notification_lists:
-  desk:
-    - {name: "Desk", email: "desk@example.com"}
-sites:
-  - id: austin
-    name: Austin
-    notify: desk
-    address: {country: US, state: TX, city: Austin, street: Congress Ave, house_number: "100", postal_code: "78701"}
-    subnets: ["10.60.0.0/16"]
-  - id: dallas
+  const auto registry = test_data::load(std::string(test_data::kAustinSiteRegistry) + R"(  - id: dallas
     name: Dallas
     notify: desk
     address: {country: US, state: TX, city: Dallas, street: Main St, house_number: "1", postal_code: "75201"}

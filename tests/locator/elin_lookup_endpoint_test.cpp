@@ -12,6 +12,7 @@
 #include "consumers/locator/elin_lookup_endpoint.h"
 #include "consumers/locator/locator_config.h"
 #include "tests/locator/austin_assignment.h"
+#include "tests/support/component_config.h"
 #include "tests/support/raw_client.h"
 #include "tests/support/temp_dir.h"
 
@@ -92,12 +93,8 @@ TEST_F(ElinLookupEndpointTest, RefusesWithoutATokenAndNamesWhatIsWrongWithTheReq
 }
 
 Result<LocatorServiceOptions> setup(const test::TempDir& dir, const std::string& yaml) {
-  ConfigLoadOptions load;
-  load.file = dir.write("e911.yaml", "kafka:\n  bootstrap.servers: 127.0.0.1:9092\nlocator:\n  registry: r.yaml\n" + yaml);
-  load.extra_keys = locator_config_keys();
-  auto config = Config::load(load);
-  if (!config.ok()) return config.error();
-  return locator_setup(*config);
+  return test::component_setup(dir, "kafka:\n  bootstrap.servers: 127.0.0.1:9092\nlocator:\n  registry: r.yaml\n" + yaml,
+                               locator_config_keys(), locator_setup);
 }
 
 TEST(LocatorConfig, TheLookupEndpointIsOffUnlessEnabledAndThenNeedsItsTokens) {

@@ -24,10 +24,11 @@ using test::Gate;
 using test::RawClient;
 using test::status_of;
 
-// Sends one byte at a time, each sooner than any per-read timeout, for as
-// long as the server keeps taking them without an answer (at most
-// test::kDeadline).
-void trickle(RawClient& c) {
+// Sends `start_of_request`, then one more byte at a time, each sooner than
+// any per-read timeout, for as long as the server keeps taking them without
+// an answer (at most test::kDeadline).
+void trickle(RawClient& c, const std::string& start_of_request) {
+  c.send(start_of_request);
   const auto give_up = std::chrono::steady_clock::now() + test::kDeadline;
   while (!c.closed() && c.received().empty() && std::chrono::steady_clock::now() < give_up) {
     if (!c.send("x")) break;
@@ -146,9 +147,7 @@ TEST_F(HttpServerTest, AHandlerThatThrowsIs500WithoutDetails) {
 // finishes. Here they stay connected (the head deadline is far away) while
 // other requests are answered.
 TEST_F(HttpServerTest, IdleAndUnfinishedConnectionsDoNotStopOtherRequests) {
-  HttpServerOptions o;
-  o.header_timeout = std::chrono::seconds(120);
-  const auto server = start(o);
+  const auto server = start(HttpServerOptions{.header_timeout = std::chrono::seconds(120)});
   std::vector<std::unique_ptr<RawClient>> idle, unfinished;
   // 24 in all: three times the handler threads, within one client's limit.
   for (int i = 0; i < 12; ++i) {
@@ -170,12 +169,9 @@ TEST_F(HttpServerTest, IdleAndUnfinishedConnectionsDoNotStopOtherRequests) {
 }
 
 TEST_F(HttpServerTest, AHeadTricklingInIsCutOffAtItsDeadline) {
-  HttpServerOptions o;
-  o.header_timeout = std::chrono::milliseconds(300);
-  const auto server = start(o);
+  const auto server = start(HttpServerOptions{.header_timeout = std::chrono::milliseconds(300)});
   RawClient c(server->port());
-  c.send("GET /slow HTTP/1.1\r\nHost: t\r\nX-Slow: ");
-  trickle(c);
+  trickle(c, "GET /slow HTTP/1.1\r\nHost: t\r\nX-Slow: ");
   const auto r = c.response();
   ASSERT_TRUE(r) << "cut off without an answer";
   EXPECT_EQ(status_of(*r), 408) << *r;
@@ -185,20 +181,15 @@ TEST_F(HttpServerTest, AHeadTricklingInIsCutOffAtItsDeadline) {
 }
 
 TEST_F(HttpServerTest, ABodyTricklingInIsCutOffAtItsDeadline) {
-  HttpServerOptions o;
-  o.body_timeout = std::chrono::milliseconds(300);
-  const auto server = start(o);
+  const auto server = start(HttpServerOptions{.body_timeout = std::chrono::milliseconds(300)});
   RawClient c(server->port());
-  c.send("POST /slow HTTP/1.1\r\nHost: t\r\nContent-Length: 1000\r\n\r\n");
-  trickle(c);
+  trickle(c, "POST /slow HTTP/1.1\r\nHost: t\r\nContent-Length: 1000\r\n\r\n");
   EXPECT_EQ(status_of(c.response().value_or("")), 408);
   EXPECT_EQ(handled_.load(), 0);
 }
 
 TEST_F(HttpServerTest, AnIdleKeepAliveConnectionIsClosed) {
-  HttpServerOptions o;
-  o.idle_timeout = std::chrono::milliseconds(200);
-  const auto server = start(o);
+  const auto server = start(HttpServerOptions{.idle_timeout = std::chrono::milliseconds(200)});
   RawClient c(server->port());
   c.send(get("/once"));
   EXPECT_EQ(status_of(c.response().value_or("")), 200);
@@ -238,11 +229,8 @@ TEST_F(HttpServerTest, AFloodOfConnectionsIsAnsweredNotReset) {
 }
 
 TEST_F(HttpServerTest, OneClientsConnectionsAreLimitedAndPriorityPathsAreStillServed) {
-  HttpServerOptions o;
-  o.max_connections_per_client = 2;
-  o.overflow_connections = 4;
-  o.header_timeout = std::chrono::seconds(120);
-  const auto server = start(o);
+  const auto server = start(HttpServerOptions{
+      .max_connections_per_client = 2, .overflow_connections = 4, .header_timeout = std::chrono::seconds(120)});
   RawClient a(server->port()), b(server->port());  // idle: the client's two connections
   const auto health = ask(server->port(), get("/healthz"));
   EXPECT_EQ(status_of(health), 200) << health;
@@ -253,9 +241,7 @@ TEST_F(HttpServerTest, OneClientsConnectionsAreLimitedAndPriorityPathsAreStillSe
 }
 
 TEST_F(HttpServerTest, HealthIsAnsweredWhileEveryHandlerIsBusy) {
-  HttpServerOptions o;
-  o.max_handlers = 1;
-  const auto server = start(o);
+  const auto server = start(HttpServerOptions{.max_handlers = 1});
   RawClient held(server->port());
   held.send(get("/hold"));
   ASSERT_TRUE(test::wait_until([&] { return gate_.waiting() == 1; }));
@@ -268,9 +254,7 @@ TEST_F(HttpServerTest, HealthIsAnsweredWhileEveryHandlerIsBusy) {
 }
 
 TEST_F(HttpServerTest, ChunkedBodiesExpectContinueAndTheBodyLimit) {
-  HttpServerOptions o;
-  o.max_body_bytes = 16;
-  const auto server = start(o);
+  const auto server = start(HttpServerOptions{.max_body_bytes = 16});
   auto r = ask(server->port(), "POST /c HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
                                "3\r\nabc\r\n4;x=y\r\ndefg\r\n0\r\n\r\n");
   EXPECT_NE(r.find("[abcdefg]"), std::string::npos) << r;

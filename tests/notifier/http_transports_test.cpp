@@ -134,12 +134,18 @@ EmergencyCallView london_call(const std::string& caller_name = "John Smith") {
   return call ? *call : EmergencyCallView{};
 }
 
-OutgoingAlert sms_alert(std::string number, std::string text) {
+// An alert about call c-1 on `channel`, without the channel's content.
+OutgoingAlert call_c1_alert(Channel channel, std::string notification_id, std::string address) {
   OutgoingAlert a;
-  a.channel = Channel::sms;
-  a.notification_id = "5f0c2d3a9b8e4f61a7c3d2e1f0a9b8c7";
+  a.channel = channel;
+  a.notification_id = std::move(notification_id);
   a.call_id = "c-1";
-  a.address = std::move(number);
+  a.address = std::move(address);
+  return a;
+}
+
+OutgoingAlert sms_alert(std::string number, std::string text) {
+  OutgoingAlert a = call_c1_alert(Channel::sms, "5f0c2d3a9b8e4f61a7c3d2e1f0a9b8c7", std::move(number));
   a.text = std::move(text);
   return a;
 }
@@ -457,11 +463,7 @@ TEST(TwilioTransport, SettingsThatCannotWorkAreRefusedAtConstruction) {
 // ---- webhooks ----
 
 OutgoingAlert webhook_alert(std::string url, std::string body, std::string signature = {}) {
-  OutgoingAlert a;
-  a.channel = Channel::webhook;
-  a.notification_id = "9a8b7c6d5e4f30211203f4e5d6c7b8a9";
-  a.call_id = "c-1";
-  a.address = std::move(url);
+  OutgoingAlert a = call_c1_alert(Channel::webhook, "9a8b7c6d5e4f30211203f4e5d6c7b8a9", std::move(url));
   a.body = std::move(body);
   a.signature = std::move(signature);
   return a;

@@ -30,6 +30,41 @@ using test_rows::a_call;
 using test_rows::an_alert;
 using test_rows::kRecord;
 
+// A thread admitting call c-1 (alert n-1) through `store` that pauses in
+// the middle of the transaction, its alert row written but not committed:
+// the store's connection and the row's locks stay held until resume().
+// Once constructed, the thread is there.
+class AdmissionPausedMidTransaction {
+ public:
+  explicit AdmissionPausedMidTransaction(NotifierStore& store)
+      : thread_([this, &store, first = true]() mutable {
+          store.admit(a_call("c-1"), {an_alert("n-1", "c-1")}, [&](const StoredAlert& a) {
+            if (std::exchange(first, false)) {
+              paused_.set_value();
+              resumed_.wait();
+            }
+            return kRecord(a);
+          });
+        }) {
+    paused_.get_future().wait();
+  }
+  AdmissionPausedMidTransaction(const AdmissionPausedMidTransaction&) = delete;
+  AdmissionPausedMidTransaction& operator=(const AdmissionPausedMidTransaction&) = delete;
+  ~AdmissionPausedMidTransaction() { resume(); }
+
+  // Lets the admission commit, and waits for it.
+  void resume() {
+    if (!thread_.joinable()) return;
+    resume_.set_value();
+    thread_.join();
+  }
+
+ private:
+  std::promise<void> paused_, resume_;
+  std::shared_future<void> resumed_ = resume_.get_future().share();
+  std::thread thread_;  // last: it uses the members above
+};
+
 class NotifierSharedStoreTest : public ::testing::Test {
  protected:
   static void TearDownTestSuite() { test::PostgresServer::stop_shared(); }
@@ -138,23 +173,11 @@ TEST_F(NotifierSharedStoreTest, ATransactionLeftOpenByAFrozenInstanceEndsAfterOn
   auto other = open("other");
   frozen->renew_lease(1000);
   other->renew_lease(60'000);
-  std::promise<void> inside, wake;
-  auto woken = wake.get_future().share();
-  std::thread admitting([&, first = true]() mutable {
-    frozen->admit(a_call("c-1"), {an_alert("n-1", "c-1")}, [&](const StoredAlert& a) {
-      if (std::exchange(first, false)) {
-        inside.set_value();  // its alert row written, not committed
-        woken.wait();        // frozen
-      }
-      return kRecord(a);
-    });
-  });
-  inside.get_future().wait();
+  AdmissionPausedMidTransaction frozen_admission(*frozen);
   auto redelivered =
       std::async(std::launch::async, [&] { return other->admit(a_call("c-1"), {an_alert("n-1", "c-1")}, kRecord); });
   const bool done = redelivered.wait_for(test::kDeadline) == std::future_status::ready;
-  wake.set_value();
-  admitting.join();
+  frozen_admission.resume();
   ASSERT_TRUE(done) << "the other instance still waits on the frozen one's transaction";
   EXPECT_EQ(redelivered.get().size(), 1u);
   EXPECT_EQ(other->pending_alerts().size(), 1u);
@@ -169,22 +192,10 @@ TEST_F(NotifierSharedStoreTest, ATransactionLeftOpenByAFrozenInstanceEndsAfterOn
 TEST_F(NotifierSharedStoreTest, ALeaseIsRenewedWhileTheInstanceIsBusyWithTheStore) {
   auto busy = open("busy");
   busy->renew_lease(60'000);
-  std::promise<void> inside, release;
-  auto released = release.get_future().share();
-  std::thread admitting([&, first = true]() mutable {
-    busy->admit(a_call("c-1"), {an_alert("n-1", "c-1")}, [&](const StoredAlert& a) {
-      if (std::exchange(first, false)) {
-        inside.set_value();  // in the middle of a transaction, the store's connection held
-        released.wait();
-      }
-      return kRecord(a);
-    });
-  });
-  inside.get_future().wait();
+  AdmissionPausedMidTransaction busy_admission(*busy);
   auto renewal = std::async(std::launch::async, [&] { return busy->renew_lease(60'000); });
   const bool renewed = renewal.wait_for(test::kDeadline) == std::future_status::ready;
-  release.set_value();
-  admitting.join();
+  busy_admission.resume();
   ASSERT_TRUE(renewed) << "the renewal waited for the admission";
   EXPECT_FALSE(renewal.get().lapsed);
   EXPECT_EQ(busy->pending_alerts().size(), 1u);

@@ -10,6 +10,7 @@
 
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 #include <unistd.h>
@@ -193,6 +194,31 @@ class SmtpTransportTest : public ::testing::Test {
     return s;
   }
 
+  // smtp_server.py offering STARTTLS with the 'localhost' certificate and
+  // requiring AUTH as kUser with `password`.
+  static std::vector<std::string> starttls_auth_args(const std::string& password = kPassword) {
+    return {"--starttls", cert("localhost"), key("localhost"), "--auth", std::string(kUser) + ":" + password};
+  }
+
+  // settings() that verify the server against the 'localhost' certificate
+  // and log in as kUser.
+  static SmtpSettings auth_settings(std::uint16_t port, SmtpSettings::Tls tls) {
+    auto s = settings(port, tls);
+    s.ca_file = cert("localhost");
+    s.username = kUser;
+    s.password = kPassword;
+    return s;
+  }
+
+  // A send the transport gave up on for good, with an error that matches
+  // `error`, before any message reached the server.
+  static void expect_permanent_and_nothing_delivered(const SendResult& r, const Server& server,
+                                                     const ::testing::Matcher<const std::string&>& error) {
+    EXPECT_EQ(r.kind, SendResult::Kind::permanent) << r.error;
+    EXPECT_THAT(r.error, error);
+    EXPECT_EQ(server.message_count(), 0u);
+  }
+
   static inline fs::path dir_;
 };
 
@@ -294,14 +320,12 @@ TEST_F(SmtpTransportTest, LongLinesDotsAndEmojiSurvive) {
 // ---- TLS and AUTH ----
 
 TEST_F(SmtpTransportTest, StartTlsThenAuthPlainVerifyingAgainstCaFile) {
-  auto server = start_server({"--starttls", cert("localhost"), key("localhost"), "--require-starttls", "--auth",
-                              std::string(kUser) + ":" + kPassword});
+  auto args = starttls_auth_args();
+  args.push_back("--require-starttls");
+  auto server = start_server(args);
   ASSERT_NE(server.port, 0);
-  auto s = settings(server.port, SmtpSettings::Tls::starttls);
-  s.ca_file = cert("localhost");  // verification on (the default), against our own CA
-  s.username = kUser;
-  s.password = kPassword;
-  SmtpTransport transport(s);
+  // Verification on (the default), against our own CA.
+  SmtpTransport transport(auth_settings(server.port, SmtpSettings::Tls::starttls));
   const SendResult r = transport.send(london_alert());
   ASSERT_TRUE(r.accepted()) << r.error;
   const auto doc = server.message(1);
@@ -314,14 +338,11 @@ TEST_F(SmtpTransportTest, StartTlsThenAuthPlainVerifyingAgainstCaFile) {
 }
 
 TEST_F(SmtpTransportTest, AuthLoginWhenPlainIsNotOffered) {
-  auto server = start_server({"--starttls", cert("localhost"), key("localhost"), "--auth",
-                              std::string(kUser) + ":" + kPassword, "--auth-mechanisms", "LOGIN"});
+  auto args = starttls_auth_args();
+  args.insert(args.end(), {"--auth-mechanisms", "LOGIN"});
+  auto server = start_server(args);
   ASSERT_NE(server.port, 0);
-  auto s = settings(server.port, SmtpSettings::Tls::starttls);
-  s.ca_file = cert("localhost");
-  s.username = kUser;
-  s.password = kPassword;
-  const SendResult r = SmtpTransport(s).send(london_alert());
+  const SendResult r = SmtpTransport(auth_settings(server.port, SmtpSettings::Tls::starttls)).send(london_alert());
   ASSERT_TRUE(r.accepted()) << r.error;
   const auto doc = server.message(1);
   ASSERT_TRUE(doc.HasMember("auth_mechanism"));
@@ -333,11 +354,7 @@ TEST_F(SmtpTransportTest, ImplicitTlsWithAuth) {
   auto server = start_server({"--implicit-tls", cert("localhost"), key("localhost"), "--auth",
                               std::string(kUser) + ":" + kPassword});
   ASSERT_NE(server.port, 0);
-  auto s = settings(server.port, SmtpSettings::Tls::implicit);
-  s.ca_file = cert("localhost");
-  s.username = kUser;
-  s.password = kPassword;
-  const SendResult r = SmtpTransport(s).send(london_alert());
+  const SendResult r = SmtpTransport(auth_settings(server.port, SmtpSettings::Tls::implicit)).send(london_alert());
   ASSERT_TRUE(r.accepted()) << r.error;
   const auto doc = server.message(1);
   ASSERT_TRUE(doc.HasMember("tls"));
@@ -361,19 +378,12 @@ TEST_F(SmtpTransportTest, VerificationOffAcceptsASelfSignedCertificate) {
 }
 
 TEST_F(SmtpTransportTest, WrongPasswordIsPermanentAndTheErrorHoldsNoSecret) {
-  auto server = start_server({"--starttls", cert("localhost"), key("localhost"), "--auth",
-                              std::string(kUser) + ":the-right-one"});
+  auto server = start_server(starttls_auth_args("the-right-one"));
   ASSERT_NE(server.port, 0);
-  auto s = settings(server.port, SmtpSettings::Tls::starttls);
-  s.ca_file = cert("localhost");
-  s.username = kUser;
-  s.password = kPassword;
-  const SendResult r = SmtpTransport(s).send(london_alert());
-  EXPECT_EQ(r.kind, SendResult::Kind::permanent);
-  EXPECT_TRUE(contains(r.error, "AUTH PLAIN: 535")) << r.error;
+  const SendResult r = SmtpTransport(auth_settings(server.port, SmtpSettings::Tls::starttls)).send(london_alert());
+  expect_permanent_and_nothing_delivered(r, server, ::testing::HasSubstr("AUTH PLAIN: 535"));
   EXPECT_FALSE(contains(r.error, kPassword)) << r.error;
   EXPECT_FALSE(contains(r.error, "s3cret")) << r.error;
-  EXPECT_EQ(server.message_count(), 0u);
 }
 
 // ---- the server says no ----
@@ -382,9 +392,7 @@ TEST_F(SmtpTransportTest, RecipientRejected550IsPermanent) {
   auto server = start_server({"--reject-rcpt", "550 5.1.1 user unknown"});
   ASSERT_NE(server.port, 0);
   const SendResult r = SmtpTransport(settings(server.port, SmtpSettings::Tls::none)).send(london_alert());
-  EXPECT_EQ(r.kind, SendResult::Kind::permanent);
-  EXPECT_EQ(r.error, "RCPT TO: 550 5.1.1 user unknown");
-  EXPECT_EQ(server.message_count(), 0u);
+  expect_permanent_and_nothing_delivered(r, server, "RCPT TO: 550 5.1.1 user unknown");
 }
 
 TEST_F(SmtpTransportTest, RecipientRejected451IsTransient) {
@@ -400,9 +408,7 @@ TEST_F(SmtpTransportTest, StartTlsNotOfferedIsPermanent) {
   auto server = start_server({});
   ASSERT_NE(server.port, 0);
   const SendResult r = SmtpTransport(settings(server.port, SmtpSettings::Tls::starttls)).send(london_alert());
-  EXPECT_EQ(r.kind, SendResult::Kind::permanent);
-  EXPECT_EQ(r.error, "STARTTLS: not offered by the server");
-  EXPECT_EQ(server.message_count(), 0u);
+  expect_permanent_and_nothing_delivered(r, server, "STARTTLS: not offered by the server");
 }
 
 // ---- certificates: permanent, the same certificate will be there next time ----
@@ -412,9 +418,8 @@ TEST_F(SmtpTransportTest, SelfSignedCertificateAgainstSystemCasIsPermanent) {
   ASSERT_NE(server.port, 0);
   auto s = settings(server.port, SmtpSettings::Tls::starttls);  // verify_certificate, no ca_file
   const SendResult r = SmtpTransport(s).send(london_alert());
-  EXPECT_EQ(r.kind, SendResult::Kind::permanent) << r.error;
-  EXPECT_TRUE(contains(r.error, "TLS handshake: server certificate not accepted")) << r.error;
-  EXPECT_EQ(server.message_count(), 0u);
+  expect_permanent_and_nothing_delivered(r, server,
+                                         ::testing::HasSubstr("TLS handshake: server certificate not accepted"));
 }
 
 TEST_F(SmtpTransportTest, CertificateForAnotherHostIsPermanent) {
@@ -423,9 +428,8 @@ TEST_F(SmtpTransportTest, CertificateForAnotherHostIsPermanent) {
   auto s = settings(server.port, SmtpSettings::Tls::implicit);
   s.ca_file = cert("other");  // a trusted chain, but for mail.e911.invalid, not localhost
   const SendResult r = SmtpTransport(s).send(london_alert());
-  EXPECT_EQ(r.kind, SendResult::Kind::permanent) << r.error;
-  EXPECT_TRUE(contains(r.error, "TLS handshake: server certificate not accepted")) << r.error;
-  EXPECT_EQ(server.message_count(), 0u);
+  expect_permanent_and_nothing_delivered(r, server,
+                                         ::testing::HasSubstr("TLS handshake: server certificate not accepted"));
 }
 
 // ---- no server, a silent server ----
@@ -516,14 +520,10 @@ TEST_F(SmtpTransportTest, UnusableSettingsAreRefusedAtConstruction) {
 // ---- several workers at once ----
 
 TEST_F(SmtpTransportTest, ConcurrentSendsEachDeliverTheirOwnMessage) {
-  auto server = start_server({"--starttls", cert("localhost"), key("localhost"), "--auth",
-                              std::string(kUser) + ":" + kPassword});
+  auto server = start_server(starttls_auth_args());
   ASSERT_NE(server.port, 0);
-  auto s = settings(server.port, SmtpSettings::Tls::starttls);
-  s.ca_file = cert("localhost");
-  s.username = kUser;
-  s.password = kPassword;
-  SmtpTransport transport(s);  // one transport, shared, as the dispatcher's workers share it
+  // One transport, shared, as the dispatcher's workers share it.
+  SmtpTransport transport(auth_settings(server.port, SmtpSettings::Tls::starttls));
   constexpr int kThreads = 4;
   constexpr int kEach = 2;
   std::vector<SendResult> results(kThreads * kEach);

@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 #include <thread>
+#include <utility>
 
 #include "common/json_reader.h"
 #include "common/timestamp.h"
@@ -48,6 +49,19 @@ std::vector<std::string> split_lines(const std::string& text) {
   std::istringstream in(text);
   for (std::string line; std::getline(in, line);) out.push_back(line);
   return out;
+}
+
+// Logs `lines` "tick" lines (fields thread, seq and `pad` bytes of padding)
+// from each of `threads` threads at once, and waits for them all.
+void log_ticks_from_threads(int threads, int lines, std::size_t pad) {
+  std::vector<std::thread> workers;
+  for (int t = 0; t < threads; ++t) {
+    workers.emplace_back([t, lines, pad] {
+      const Logger log("worker");
+      for (int i = 0; i < lines; ++i) log.info("tick", {{"thread", t}, {"seq", i}, {"pad", std::string(pad, 'p')}});
+    });
+  }
+  for (auto& w : workers) w.join();
 }
 
 TEST(Log, LineIsOneJsonObjectWithFixedKeysAndTypedFields) {
@@ -176,14 +190,12 @@ TEST(Log, LevelsBelowTheMinimumAreDropped) {
 }
 
 TEST(Log, ParsesLevelNames) {
-  EXPECT_EQ(parse_log_level("debug"), LogLevel::debug);
-  EXPECT_EQ(parse_log_level("INFO"), LogLevel::info);
-  EXPECT_EQ(parse_log_level(" Warn "), LogLevel::warn);
-  EXPECT_EQ(parse_log_level("warning"), LogLevel::warn);
-  EXPECT_EQ(parse_log_level("error"), LogLevel::error);
-  EXPECT_FALSE(parse_log_level("").has_value());
-  EXPECT_FALSE(parse_log_level("trace").has_value());
-  EXPECT_FALSE(parse_log_level("3").has_value());
+  const std::pair<const char*, LogLevel> names[] = {
+      {"debug", LogLevel::debug},  {"INFO", LogLevel::info},   {" Warn ", LogLevel::warn},
+      {"warning", LogLevel::warn}, {"error", LogLevel::error},
+  };
+  for (const auto& [name, level] : names) EXPECT_EQ(parse_log_level(name), level) << name;
+  for (const char* unknown : {"", "trace", "3"}) EXPECT_FALSE(parse_log_level(unknown).has_value()) << unknown;
   for (const auto level : {LogLevel::debug, LogLevel::info, LogLevel::warn, LogLevel::error}) {
     EXPECT_EQ(parse_log_level(log_level_name(level)), level);
   }
@@ -269,14 +281,7 @@ TEST(Log, NonFiniteNumbersAreStrings) {
 TEST(Log, ConcurrentLinesNeverInterleaveInTheSink) {
   LogCapture capture;
   constexpr int kThreads = 8, kLines = 200;
-  std::vector<std::thread> threads;
-  for (int t = 0; t < kThreads; ++t) {
-    threads.emplace_back([t] {
-      const Logger log("worker");
-      for (int i = 0; i < kLines; ++i) log.info("tick", {{"thread", t}, {"seq", i}, {"pad", std::string(200, 'p')}});
-    });
-  }
-  for (auto& th : threads) th.join();
+  log_ticks_from_threads(kThreads, kLines, 200);
   const auto lines = capture.lines();
   ASSERT_EQ(lines.size(), static_cast<std::size_t>(kThreads * kLines));
   std::set<std::pair<int, int>> seen;
@@ -292,14 +297,7 @@ TEST(Log, DefaultSinkWritesWholeLinesToStderr) {
   set_min_log_level(LogLevel::info);
   constexpr int kThreads = 4, kLines = 300;
   StderrCapture err;
-  std::vector<std::thread> threads;
-  for (int t = 0; t < kThreads; ++t) {
-    threads.emplace_back([t] {
-      const Logger log("worker");
-      for (int i = 0; i < kLines; ++i) log.info("tick", {{"thread", t}, {"seq", i}, {"pad", std::string(500, 'p')}});
-    });
-  }
-  for (auto& th : threads) th.join();
+  log_ticks_from_threads(kThreads, kLines, 500);
   const std::string out = err.finish();
   set_min_log_level(saved);
 

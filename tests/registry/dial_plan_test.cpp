@@ -218,16 +218,12 @@ TEST(DialPlan, HostileDialedStrings) {
 
 TEST(DialPlan, MaybeEmergencyRejectsOrdinaryTraffic) {
   const DialPlan plan = reference_plan();
-  EXPECT_FALSE(plan.maybe_emergency("5125550199"));
-  EXPECT_FALSE(plan.maybe_emergency("+442079460101"));
-  EXPECT_FALSE(plan.maybe_emergency("95125550199"));
-  EXPECT_FALSE(plan.maybe_emergency("sip:5001@example.com"));
-  EXPECT_FALSE(plan.maybe_emergency(""));
-  EXPECT_FALSE(plan.maybe_emergency("()"));
-  EXPECT_TRUE(plan.maybe_emergency("911"));
-  EXPECT_TRUE(plan.maybe_emergency("9-911"));
-  EXPECT_TRUE(plan.maybe_emergency("723141"));
-  EXPECT_TRUE(plan.maybe_emergency("9723141"));
+  for (const char* ordinary : {"5125550199", "+442079460101", "95125550199", "sip:5001@example.com", "", "()"}) {
+    EXPECT_FALSE(plan.maybe_emergency(ordinary)) << ordinary;
+  }
+  for (const char* emergency : {"911", "9-911", "723141", "9723141"}) {
+    EXPECT_TRUE(plan.maybe_emergency(emergency)) << emergency;
+  }
   EXPECT_EQ(plan.max_dialed_digits(), DialPlan::kMaxBuiltinDigits + 1);
 }
 

@@ -11,6 +11,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <initializer_list>
 
 #include "tests/support/files.h"
 
@@ -39,6 +40,13 @@ std::string all(const std::vector<std::string>& lines) {
 
 bool contains(const std::vector<std::string>& lines, const std::string& needle) {
   return all(lines).find(needle) != std::string::npos;
+}
+
+// Each of `expected` is in some line of `errors`.
+void expect_errors_contain(const std::vector<std::string>& errors, std::initializer_list<const char*> expected) {
+  for (const char* needle : expected) {
+    EXPECT_TRUE(contains(errors, needle)) << needle << " is not in:\n" << all(errors);
+  }
 }
 
 const std::string kHeader = "DisplayName,PhoneManufacturer,PhoneModel,NetworkID,IdentificationAddress,Extension,Site,Zone,Floor,Room\n";
@@ -101,29 +109,25 @@ TEST(PureConnectImport, ReportsEveryBadRowWithLineAndColumn) {
   const auto e = errors_of(r);
   EXPECT_FALSE(r.ok());
   EXPECT_EQ(r.stations.size(), 1u) << all(e);
-  EXPECT_TRUE(contains(e, "phones.csv:3: NetworkID: not a MAC address: \"00:04:f2\"\n")) << all(e);
-  EXPECT_TRUE(contains(e, "phones.csv:4: NetworkID: duplicate MAC 00:04:f2:1a:30:01 (also on line 2)")) << all(e);
-  EXPECT_TRUE(contains(e, "phones.csv:5: NetworkID: MAC 00:04:f2:15:c2:85 is already a station in the registry "
-                          "(site london-hq, extension 5001)"))
-      << all(e);
-  EXPECT_TRUE(contains(e, "phones.csv:6: Site: unknown site \"paris\" (registry sites: london-hq, austin-office)"))
-      << all(e);
-  EXPECT_TRUE(contains(e, "phones.csv:7: Zone: unknown zone \"level-9\" in site london-hq (zones: london-l2, london-l4)"))
-      << all(e);
-  EXPECT_TRUE(contains(e, "phones.csv:8: Zone: zone \"austin-f1\" is in site austin-office, not in london-hq")) << all(e);
-  EXPECT_TRUE(contains(e, "phones.csv:9: Floor: floor \"2\" does not match zone london-l4 (floor \"4\")")) << all(e);
-  EXPECT_TRUE(contains(e, "phones.csv:10: Floor: site london-hq has no zone on floor \"7\" (floors: 2, 4)")) << all(e);
-  EXPECT_TRUE(contains(e, "phones.csv:11: IdentificationAddress: MAC 00:04:f2:1a:30:0b differs from NetworkID "
-                          "00:04:f2:1a:30:0a"))
-      << all(e);
-  EXPECT_TRUE(contains(e, "phones.csv:12: NetworkID: missing: no MAC address in NetworkID or IdentificationAddress"))
-      << all(e);
-  EXPECT_TRUE(contains(e, "phones.csv:13: Site: missing")) << all(e);
-  EXPECT_TRUE(contains(e, "phones.csv:14: NetworkID: not a phone's MAC address: ff:ff:ff:ff:ff:ff")) << all(e);
-  EXPECT_TRUE(contains(e, "phones.csv:15: NetworkID: not a phone's MAC address: 01:00:5e:00:00:01 is a multicast"))
-      << all(e);
-  EXPECT_TRUE(contains(e, "phones.csv:16: has 9 fields, the header has 10")) << all(e);
-  EXPECT_TRUE(contains(e, "phones.csv:17: Room: contains control characters")) << all(e);
+  expect_errors_contain(e, {
+      "phones.csv:3: NetworkID: not a MAC address: \"00:04:f2\"\n",
+      "phones.csv:4: NetworkID: duplicate MAC 00:04:f2:1a:30:01 (also on line 2)",
+      "phones.csv:5: NetworkID: MAC 00:04:f2:15:c2:85 is already a station in the registry "
+          "(site london-hq, extension 5001)",
+      "phones.csv:6: Site: unknown site \"paris\" (registry sites: london-hq, austin-office)",
+      "phones.csv:7: Zone: unknown zone \"level-9\" in site london-hq (zones: london-l2, london-l4)",
+      "phones.csv:8: Zone: zone \"austin-f1\" is in site austin-office, not in london-hq",
+      "phones.csv:9: Floor: floor \"2\" does not match zone london-l4 (floor \"4\")",
+      "phones.csv:10: Floor: site london-hq has no zone on floor \"7\" (floors: 2, 4)",
+      "phones.csv:11: IdentificationAddress: MAC 00:04:f2:1a:30:0b differs from NetworkID "
+          "00:04:f2:1a:30:0a",
+      "phones.csv:12: NetworkID: missing: no MAC address in NetworkID or IdentificationAddress",
+      "phones.csv:13: Site: missing",
+      "phones.csv:14: NetworkID: not a phone's MAC address: ff:ff:ff:ff:ff:ff",
+      "phones.csv:15: NetworkID: not a phone's MAC address: 01:00:5e:00:00:01 is a multicast",
+      "phones.csv:16: has 9 fields, the header has 10",
+      "phones.csv:17: Room: contains control characters",
+  });
   EXPECT_EQ(r.errors.size(), 15u) << all(e);
 }
 
@@ -138,14 +142,14 @@ TEST(PureConnectImport, ChecksAddressColumnsAgainstTheSite) {
   const auto r = import_pureconnect(csv, fixture_registry().get());
   const auto e = errors_of(r, "p.csv");
   EXPECT_EQ(r.stations.size(), 1u) << all(e);
-  EXPECT_TRUE(contains(e, "p.csv:3: Building: \"South Tower\" does not match site london-hq (\"North Tower\")")) << all(e);
-  EXPECT_TRUE(contains(e, "p.csv:4: Street: \"Other Street\" does not match site london-hq (\"Example Road\")")) << all(e);
-  EXPECT_TRUE(contains(e, "p.csv:4: Country: \"United Kingdom\" does not match site london-hq (\"GB\"); use the ISO "
-                          "3166 two-letter code"))
-      << all(e);
-  EXPECT_TRUE(contains(e, "p.csv:5: Site: no registry site has this address")) << all(e);
-  EXPECT_TRUE(contains(e, "p.csv:6: Site: missing: give the site, or Street/PostalCode to find it by address"))
-      << all(e);
+  expect_errors_contain(e, {
+      "p.csv:3: Building: \"South Tower\" does not match site london-hq (\"North Tower\")",
+      "p.csv:4: Street: \"Other Street\" does not match site london-hq (\"Example Road\")",
+      "p.csv:4: Country: \"United Kingdom\" does not match site london-hq (\"GB\"); use the ISO "
+          "3166 two-letter code",
+      "p.csv:5: Site: no registry site has this address",
+      "p.csv:6: Site: missing: give the site, or Street/PostalCode to find it by address",
+  });
   // Both rows of line 4 are reported, not only the first problem.
   EXPECT_EQ(r.errors.size(), 5u) << all(e);
 }

@@ -124,11 +124,13 @@ stations:
 // Shared numbers and ELIN pools: E.164 each, none twice in a list, an ELIN
 // in one pool only (it is one address in the carrier's ALI).
 TEST(RegistryLoader, SharedNumbersAndElinPools) {
-  const std::string good = R"(version: 1
+  // Both documents up to their sites: the notification list `sec` they notify.
+  const std::string up_to_sites = R"(version: 1
 notification_lists:
   sec: [{name: "Desk", sms: "+15125550100"}]
 sites:
-  - id: austin
+)";
+  const std::string good = up_to_sites + R"(  - id: austin
     notify: sec
     address: {country: US, state: TX, city: Austin, street: "Congress Ave", house_number: "500"}
     shared_numbers: ["+15125550000", "+15125550001"]
@@ -144,11 +146,7 @@ sites:
   EXPECT_EQ(site->elins, std::vector<std::string>{"+15125550190"});
   EXPECT_EQ(site->zones.at(0).elins, (std::vector<std::string>{"+15125550191", "+15125550192"}));
 
-  const std::string bad = R"(version: 1
-notification_lists:
-  sec: [{name: "Desk", sms: "+15125550100"}]
-sites:
-  - id: a
+  const std::string bad = up_to_sites + R"(  - id: a
     notify: sec
     address: {country: US, city: Austin, street: "X"}
     shared_numbers: ["512 555 0000", "+15125550001", "+15125550001"]

@@ -17,6 +17,7 @@
 #include "producers/locations/book_records.h"
 #include "producers/locations/registration_book.h"
 #include "tests/fuzz/decoders/fuzz_modes.h"
+#include "tests/fuzz/decoders/round_trip.h"
 
 namespace e911::fuzz {
 namespace {
@@ -35,8 +36,6 @@ std::string encode(const InputEvent& event) {
   }
   return json::encode_location_update(std::get<LocationUpdate>(event));
 }
-
-std::string error_of(const Result<InputEvent>& r) { return r ? std::string() : r.error().message; }
 
 // What parse_pidf_lo read, rendered as the locator renders a location.
 std::string render(const EndpointLocation& l) {
@@ -68,10 +67,9 @@ void call_events(std::string_view input) {
   if (!decoded) return;
   // What is accepted, written again as the contract's JSON, is accepted
   // again and written the same way.
-  const std::string once = encode(*decoded);
-  const auto again = decode_input_event(once);
-  E911_FUZZ_EXPECT_EQ(error_of(again), std::string());
-  E911_FUZZ_EXPECT_EQ(encode(*again), once);
+  expect_encoding_round_trips(
+      *decoded, [](std::string_view text) { return decode_input_event(text); },
+      encode);
 }
 
 void pidf_lo(std::string_view input) {
@@ -95,10 +93,9 @@ void elin_assignment(std::string_view input) {
   // As every locator replica reads e911.elin-assignments.
   const auto decoded = locator::decode_elin_assignment(input);
   if (!decoded) return;
-  const std::string once = locator::encode_elin_assignment(*decoded);
-  const auto again = locator::decode_elin_assignment(once);
-  E911_FUZZ_EXPECT_EQ(again ? std::string() : again.error().message, std::string());
-  E911_FUZZ_EXPECT_EQ(locator::encode_elin_assignment(*again), once);
+  expect_encoding_round_trips(
+      *decoded, [](std::string_view text) { return locator::decode_elin_assignment(text); },
+      locator::encode_elin_assignment);
 }
 
 void http_request_head(std::string_view input) {

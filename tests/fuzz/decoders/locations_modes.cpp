@@ -20,6 +20,7 @@
 #include "producers/locations/registration_request.h"
 #include "producers/locations/reminder_record.h"
 #include "tests/fuzz/decoders/fuzz_modes.h"
+#include "tests/fuzz/decoders/round_trip.h"
 
 namespace e911::fuzz {
 namespace {
@@ -133,10 +134,9 @@ void reminder_record(std::string_view input) {
   }
   const auto decoded = locations::decode_reminder_record(input);
   if (!decoded) return;
-  const std::string once = locations::encode_reminder_record(*decoded);
-  const auto again = locations::decode_reminder_record(once);
-  E911_FUZZ_EXPECT_EQ(again ? std::string() : again.error().message, std::string());
-  E911_FUZZ_EXPECT_EQ(locations::encode_reminder_record(*again), once);
+  expect_encoding_round_trips(
+      *decoded, [](std::string_view text) { return locations::decode_reminder_record(text); },
+      locations::encode_reminder_record);
 }
 
 }  // namespace e911::fuzz
