@@ -62,7 +62,7 @@ kill -INT "$demo_pid"
 status=0
 timeout "$deadline_s" tail --pid="$demo_pid" -f /dev/null || fail "the demo did not stop within ${deadline_s}s of SIGINT"
 wait "$demo_pid" || status=$?
-demo_pid=""
+watched_pids=()  # the demo, reaped: nothing is left to stop at exit
 wait  # the drain
 [ "$status" -eq 0 ] || fail "the demo exited $status after SIGINT"
 grep -q '^Summary: ' "$work/demo.txt" || fail "no summary after SIGINT"
