@@ -37,6 +37,10 @@ struct EndpointOptions {
 // TLS files, std::runtime_error when the TLS files cannot be loaded.
 HttpServerOptions endpoint_server_options(const std::string& name, const EndpointOptions& options);
 
+// The Content-Security-Policy of an endpoint that serves no page: nothing
+// may be loaded from it or frame it.
+inline constexpr std::string_view kNoPageContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
+
 // The security headers every endpoint answers with: no caching, no MIME
 // sniffing, no framing, no referrer, this Content-Security-Policy, and
 // HSTS when it serves TLS.

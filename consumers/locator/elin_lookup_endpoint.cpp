@@ -62,7 +62,7 @@ ElinLookupEndpoint::ElinLookupEndpoint(ElinLookupOptions options, ElinLookupSink
     throw std::runtime_error("locator: the ELIN lookup endpoint needs a tokens file (locator.elin_lookup.tokens_file)");
   tokens_ = std::make_unique<net::ApiTokenFile>(options.tokens_file, "locator.elin_lookup.tokens_file", "locator");
   handler_ = std::make_unique<Handler>(*tokens_, std::move(sink));
-  host(net::json_endpoint_server("ELIN lookup endpoint", options.listen, "default-src 'none'; frame-ancestors 'none'",
+  host(net::json_endpoint_server("ELIN lookup endpoint", options.listen, net::kNoPageContentSecurityPolicy,
                                  [h = handler_.get()](const net::HttpRequest& req) { return h->handle(req); }));
   logger().info("ELIN lookup endpoint listening", {{"address", bind_address()}, {"port", port()}, {"tls", tls()}});
 }

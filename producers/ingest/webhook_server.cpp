@@ -6,6 +6,7 @@
 #include "common/json_writer.h"
 #include "common/log.h"
 #include "common/net/http_server.h"
+#include "common/net/json_endpoint_server.h"
 #include "common/net/json_response.h"
 #include "common/text.h"
 #include "common/timestamp.h"
@@ -290,10 +291,9 @@ WebhookServer::WebhookServer(WebhookOptions options, WebhookSink sink) {
     throw std::invalid_argument("ingest: Teams notifications need the subscription's clientState");
   if (!options.tokens_file.empty()) tokens_ = std::make_unique<net::ApiTokenFile>(options.tokens_file, "ingest.http.tokens_file", "ingest");
   handler_ = std::make_unique<Handler>(tokens_.get(), std::move(sink), options);
-  net::HttpServerOptions http = net::endpoint_server_options("ingest HTTP endpoint", options.listen);
+  net::HttpServerOptions http =
+      net::json_endpoint_options("ingest HTTP endpoint", options.listen, net::kNoPageContentSecurityPolicy);
   http.max_body_bytes = options.max_body_bytes;
-  http.response_headers = net::security_headers("default-src 'none'; frame-ancestors 'none'", http.tls != nullptr);
-  http.error_response = [](int status, std::string_view message) { return error_response(status, message); };
   host(std::make_unique<net::HttpServer>([h = handler_.get()](const net::HttpRequest& req) { return h->handle(req); },
                                          std::move(http)));
   logger().info("HTTP endpoint listening", {{"address", bind_address()}, {"port", port()}, {"tls", tls()}});

@@ -431,7 +431,7 @@ AuditApiServer::AuditApiServer(AuditStore& store, net::ApiTokenFile& tokens, Key
   http.priority_paths = {"/healthz"};
   // A small body still reaches the API, which says it takes none.
   http.max_body_bytes = 4096;
-  http.response_headers = net::security_headers("default-src 'none'; frame-ancestors 'none'", http.tls != nullptr);
+  http.response_headers = net::security_headers(net::kNoPageContentSecurityPolicy, http.tls != nullptr);
   service_ = std::make_unique<Service>(store, tokens, keyring, metrics, options.verify_cache);
   if (options.console) {
     if (!options.console->people_file) throw std::invalid_argument("audit API: the console needs its people file");
