@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "cli/options.h"
+#include "common/split_fields.h"
 
 namespace e911::cli {
 namespace {
@@ -47,18 +48,6 @@ bool same_name(std::string_view a, std::string_view b) {
   return std::equal(a.begin(), a.end(), b.begin(), b.end(),
                     [](char x, char y) { return std::tolower(static_cast<unsigned char>(x)) ==
                                                 std::tolower(static_cast<unsigned char>(y)); });
-}
-
-std::vector<std::string_view> words(std::string_view line) {
-  std::vector<std::string_view> out;
-  std::size_t i = 0;
-  while (i < line.size()) {
-    while (i < line.size() && std::isspace(static_cast<unsigned char>(line[i]))) ++i;
-    const std::size_t start = i;
-    while (i < line.size() && !std::isspace(static_cast<unsigned char>(line[i]))) ++i;
-    if (i > start) out.push_back(line.substr(start, i - start));
-  }
-  return out;
 }
 
 std::optional<ApiKey> api_key(std::string_view text) {
@@ -153,7 +142,7 @@ std::string status(const kafka::EmbeddedBroker& broker) {
 }  // namespace
 
 Result<BrokerControlCommand> parse_control_line(std::string_view line) {
-  const auto w = words(line);
+  const auto w = split_fields(line, " \t\n\v\f\r");  // std::isspace's set
   if (w.empty()) return Error{"empty line (commands: " + std::string(kCommands) + ")"};
   const auto arity = [&](std::size_t n, std::string_view usage) -> std::optional<Error> {
     if (w.size() == n + 1) return std::nullopt;

@@ -274,7 +274,7 @@ struct DemoPipeline {
       : props(create_topics(broker, topics)),
         ingest_token(random_hex(24)),
         ingest(ingest_options(std::move(registry), state_dir), metrics),
-        locator(locator_options(registry_path), metrics),
+        locator(registry_reader_options<locator::LocatorServiceOptions>(registry_path), metrics),
         locations(locations_options(registry_path), metrics),
         outbox(std::make_shared<notifier::OutboxTransport>(state_dir + "/outbox")),
         notifier(notifier_options(registry_path, state_dir), metrics),
@@ -362,9 +362,6 @@ struct DemoPipeline {
     o.topics = topics;
     o.registry_path = registry_path;
     return o;
-  }
-  locator::LocatorServiceOptions locator_options(const std::string& registry_path) const {
-    return registry_reader_options<locator::LocatorServiceOptions>(registry_path);
   }
   // Users are who the loopback "proxy" (the demo itself) says they are.
   locations::LocationsServiceOptions locations_options(const std::string& registry_path) const {

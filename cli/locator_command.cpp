@@ -1,8 +1,5 @@
 // e911 locator: the locator consumer against a Kafka cluster.
 
-#include <iostream>
-#include <string>
-
 #include "cli/commands.h"
 #include "cli/command_line.h"
 #include "cli/configured_service.h"

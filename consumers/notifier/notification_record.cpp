@@ -1,8 +1,5 @@
 #include "consumers/notifier/notification_record.h"
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
 #include <algorithm>
 
 #include "common/json_writer.h"

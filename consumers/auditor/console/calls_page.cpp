@@ -61,7 +61,7 @@ std::string calls_body(const CallsView& view) {
   filter.erase("cursor");
   filter.erase("limit");
   filter.erase("format");
-  out += "<p class=\"exports\"><a href=\"" + html_escape(link_to(kCallsCsvPath, filter)) +
+  out += "<p class=\"exports\"><a href=\"" + html_escape(net::link_with_query(kCallsCsvPath, filter)) +
          "\" id=\"export-csv\" download>Export these calls as CSV</a></p>\n";
   if (view.calls.empty()) {
     out += "<p id=\"no-calls\">No call matches this filter.</p>\n";
@@ -77,7 +77,7 @@ std::string calls_body(const CallsView& view) {
   if (!view.next_cursor.empty()) {
     net::QueryParams next = view.params;
     next["cursor"] = view.next_cursor;
-    out += "<p class=\"paging\"><a href=\"" + html_escape(link_to(kCallsPath, next)) +
+    out += "<p class=\"paging\"><a href=\"" + html_escape(net::link_with_query(kCallsPath, next)) +
            "\" id=\"next-page\" rel=\"next\">Next page</a></p>\n";
   }
   return out;

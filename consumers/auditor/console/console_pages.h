@@ -8,7 +8,7 @@
 // small script (assets/console.js) at all.
 //
 // Links keep the filter: a page's parameters are written back into its
-// links percent-encoded (link_to), so a filter survives paging and the CSV
+// links percent-encoded (net::link_with_query), so a filter survives paging and the CSV
 // export is exactly the filtered list.
 
 #include <optional>
@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/net/query_link.h"
 #include "common/net/query_params.h"
 #include "consumers/auditor/console/console_access.h"
 #include "consumers/auditor/journal/chain_verifier.h"
@@ -36,10 +37,6 @@ inline constexpr std::string_view kIntegrityPath = "/console/integrity";
 inline constexpr std::string_view kAssetsPath = "/console/assets/";
 inline constexpr std::string_view kBundlePath = "/console/export/bundle.zip";
 inline constexpr std::string_view kI3Path = "/console/export/log-events.jws";
-
-// `path` with `params` as its query string ("/console/calls?site=a%20b"),
-// in name order, each name and value percent-encoded. Not HTML-escaped.
-std::string link_to(std::string_view path, const net::QueryParams& params);
 
 // Which page the navigation marks as the current one.
 enum class Section { none, calls, overview, integrity };

@@ -567,7 +567,7 @@ class ConsoleService::Impl {
       }
       list.emplace("class", "emergency");
       list.emplace(failing, "false");
-      context.csv_commands.push_back(link_to(kCallsCsvPath, list));
+      context.csv_commands.push_back(net::link_with_query(kCallsCsvPath, list));
     }
     context.registrations = viewer.role == Role::auditor;
     return download(outcome, "overview-pdf", "application/pdf", "compliance-report.pdf",

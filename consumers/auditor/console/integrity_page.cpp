@@ -42,16 +42,16 @@ std::string integrity_body(const IntegrityView& view) {
   out += html::text_field(view.params, "from", "From", "text", "2026-10-01");
   out += html::text_field(view.params, "to", "To", "text", "2026-12-31 (that day included)");
   out += "<div class=\"actions\"><button type=\"submit\" id=\"apply\">Choose period</button></div>\n</form>\n<ul>\n";
-  out += "<li><a href=\"" + html_escape(link_to(kCallsCsvPath, view.params)) +
+  out += "<li><a href=\"" + html_escape(net::link_with_query(kCallsCsvPath, view.params)) +
          "\" id=\"export-calls\" download>The period's calls (CSV)</a></li>\n";
   if (!view.may_export) {
     out += "</ul>\n<p>The journal's signed exports cover every site: auditors download them.</p>\n";
   } else {
-    out += "<li><a href=\"" + html_escape(link_to(kBundlePath, view.params)) +
+    out += "<li><a href=\"" + html_escape(net::link_with_query(kBundlePath, view.params)) +
            "\" id=\"export-bundle\" download>The period's signed export bundle (ZIP: entries, purges, manifest; "
            "check it with <code>e911 audit verify --bundle DIR</code>)</a></li>\n";
     if (view.may_export_i3) {
-      out += "<li><a href=\"" + html_escape(link_to(kI3Path, view.params)) +
+      out += "<li><a href=\"" + html_escape(net::link_with_query(kI3Path, view.params)) +
              "\" id=\"export-i3\" download>The period's NENA i3 LogEvents (one JWS per line, signed with the "
              "auditor's key)</a></li>\n</ul>\n";
     } else {

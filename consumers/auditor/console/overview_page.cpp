@@ -60,9 +60,9 @@ std::string overview_body(const OverviewView& view) {
   }
   auto letter = period;
   letter.emplace("paper", "letter");
-  out += "<p class=\"downloads\"><a id=\"overview-pdf\" href=\"" + html_escape(link_to(kOverviewPdfPath, period)) +
+  out += "<p class=\"downloads\"><a id=\"overview-pdf\" href=\"" + html_escape(net::link_with_query(kOverviewPdfPath, period)) +
          "\">PDF report (A4)</a> · <a id=\"overview-pdf-letter\" href=\"" +
-         html_escape(link_to(kOverviewPdfPath, letter)) + "\">US Letter</a></p>\n";
+         html_escape(net::link_with_query(kOverviewPdfPath, letter)) + "\">US Letter</a></p>\n";
   const auto& r = view.report;
   out += "<p id=\"period-text\">" +
          html_escape((r.filter.from ? "From " + format_rfc3339(*r.filter.from) : std::string("From the first call")) +

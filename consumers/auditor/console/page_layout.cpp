@@ -7,10 +7,6 @@
 
 namespace e911::auditor::console {
 
-std::string link_to(std::string_view path, const net::QueryParams& params) {
-  return net::link_with_query(path, params);
-}
-
 namespace {
 
 std::string nav_link(std::string_view path, std::string_view label, bool current) {
