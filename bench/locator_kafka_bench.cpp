@@ -28,7 +28,8 @@
 // payloads go through a bare hop: a second producer writes them to a spare
 // topic and a consumer (group "bench-hop") reads them. Every client (the
 // locator's included) uses the same properties: the embedded defaults plus
-// any --set.
+// any --set, and the consumers' prefetch defaults (docs/decisions/0013),
+// which a paced stream never fills.
 //
 // A plain main(): the bench links benchmark::benchmark, not benchmark_main.
 
@@ -242,7 +243,9 @@ struct RateResult {
   double rate() const { return seconds > 0 ? static_cast<double>(messages) / seconds : 0; }
 };
 
-// The bare librdkafka high-level consumer: consume() in a loop, nothing else.
+// The bare librdkafka high-level consumer: consume() in a loop, nothing
+// else, with kafka::Consumer's prefetch count so the two compare like for
+// like.
 RateResult raw_consume(const kafka::Properties& props, const std::string& topic, std::uint64_t expected) {
   auto p = kafka::for_client(props, kafka::ClientKind::consumer);
   p["group.id"] = "bench-raw-librdkafka";
@@ -467,10 +470,17 @@ void run_throughput(const Args& args, std::shared_ptr<const registry::Registry> 
     if (args.stage("consumer")) {
       const auto wrapped = wrapper_consume(props, topics.call_events, n);
       labels.claim("kafka::Consumer (gone)");
-      row("kafka::Consumer::poll(), handler only acks", wrapped);
+      row("kafka::Consumer::poll_batch(), handler only acks", wrapped);
     }
-    if (args.stage("core")) row("LocatorCore::process + encode, in process, no Kafka", in_process(args.registry, s));
+    std::optional<RateResult> core;
+    if (args.stage("core")) {
+      core = in_process(args.registry, s);
+      row("LocatorCore::process + encode, in process, no Kafka", *core);
+    }
     if (args.stage("locator")) row("LocatorService through Kafka (the result above)", locator_rate);
+    if (core && args.stage("locator") && core->rate() > 0) {
+      std::printf("    locator / LocatorCore: %.0f%% (target >= 75%%)\n", 100 * locator_rate.rate() / core->rate());
+    }
   }
   std::printf("\n");
 }
