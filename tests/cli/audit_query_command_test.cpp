@@ -224,14 +224,12 @@ TEST_F(AuditQueryCommand, ShowsACallsTimeline) {
 // with (a pool hands an ELIN out again); `show` says which ELIN and who
 // looked it up.
 TEST_F(AuditQueryCommand, FindsTheCallsConveyedAnElin) {
-  {
-    auto store = auditor::open_audit_store("sqlite:" + db_);
-    CallJournal journal(*store);
+  auditor::test::journal_into("sqlite:" + db_, [](CallJournal& journal) {
     journal.call({.call_id = "c-5", .occurred_at = "2026-12-02T08:00:00.000Z", .site_id = "austin",
                   .name = "Reused", .elin = "+15125550190"});
     journal.lookup({.lookup_id = "lk-1", .elin = "+15125550190", .looked_up_at = "2026-12-01T00:05:00Z",
                     .call_id = "c-3"});
-  }
+  });
   auto r = audit("query --elin +15125550190 " + store_option());
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(ids_of(r.out), (std::vector<std::string>{"c-3", "c-5"}));

@@ -60,9 +60,7 @@ class AuditReportPdf : public ::testing::Test {
   void SetUp() override {
     if (!have_pdftotext()) GTEST_SKIP() << "no pdftotext (Debian package poppler-utils; ops/install-deps.sh)";
     db_ = dir_.file("audit.db");
-    auto store = auditor::open_audit_store("sqlite:" + db_);
-    CallJournal journal(*store);
-    fill_november(journal);
+    auditor::test::journal_into("sqlite:" + db_, fill_november);
     const auto secret = dir_.write("secret", auditor::test::secret(0) + "\n");
     config_ = dir_.write("e911.yaml", "auditor:\n  store: sqlite:" + db_ + "\n  signing: {key_id: k-query, secret: {file: " +
                                           secret + "}}\n");
@@ -177,13 +175,7 @@ TEST_F(AuditReportPdf, WithoutKeysTheReportSaysItIsNotVerified) {
 TEST(AuditReportPdfPostgres, ReadsAPostgresqlJournal) {
   if (!have_pdftotext()) GTEST_SKIP() << "no pdftotext (Debian package poppler-utils)";
   if (test::PostgresServer::bin_dir().empty()) GTEST_SKIP() << auditor::test::kNoPostgres;
-  auto& server = test::PostgresServer::shared();
-  const auto url = server.url(server.create_database());
-  {
-    auto store = auditor::open_audit_store(url);
-    CallJournal journal(*store);
-    fill_november(journal);
-  }
+  const auto url = auditor::test::postgres_journal(fill_november);
   auditor::test::TempDir dir;
   const auto pdf = dir.file("pg.pdf");
   const auto r = test::run_e911("audit report --store " + shell_arg(url) + " --from 2026-11-01 --to 2026-11-30 --pdf " + shell_arg(pdf));

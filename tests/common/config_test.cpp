@@ -136,10 +136,9 @@ TEST(Config, WrongTypesAndUnknownKeysOfKnownSections) {
   ASSERT_FALSE(c.ok());
   const auto& m = c.error().message;
   test::expect_contains_all(m, {file + ":2: metrics.port: expected an integer, got \"http\"",
-                                file + ":4: topics.call_event: unknown key"});
-  EXPECT_NE(m.find("topics.call_events"), std::string::npos) << m;  // says what is known
-  EXPECT_NE(m.find(file + ":6: kafka.bootstrap.servers: expected a value or a map, got a list"), std::string::npos)
-      << m;
+                                file + ":4: topics.call_event: unknown key",
+                                "topics.call_events",  // says what is known
+                                file + ":6: kafka.bootstrap.servers: expected a value or a map, got a list"});
 
   const auto out_of_range = load("", {{"E911_METRICS_PORT", "70000"}});
   ASSERT_FALSE(out_of_range.ok());

@@ -13,8 +13,6 @@
 #include <string>
 #include <vector>
 
-#include "common/kafka/embedded_broker.h"
-#include "common/kafka/topic_reader.h"
 #include "common/service/background_service.h"
 #include "producers/ingest/ingest_service.h"
 #include "tests/ingest/ingest_test_cluster.h"

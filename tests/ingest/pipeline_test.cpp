@@ -16,6 +16,7 @@
 #include "common/kafka/embedded_broker.h"
 #include "common/config.h"
 #include "tests/ingest/sip_peers.h"
+#include "tests/support/occurrences.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/wait.h"
 #include "tests/support/child_process.h"
@@ -112,10 +113,7 @@ TEST_F(PipelineTest, ASipEmergencyCallEndsAsOneAlertAndAVerifiedAuditEntry) {
   // the call was answered and ended: still one alert.
   const auto query = test::run_e911("audit query --config " + config_ + " --store " + store_);
   EXPECT_EQ(mails().size(), 1u);
-  std::size_t calls = 0;
-  for (auto at = query.out.find("\"call_id\""); at != std::string::npos; at = query.out.find("\"call_id\"", at + 1))
-    ++calls;
-  EXPECT_EQ(calls, 1u) << query.out;
+  EXPECT_EQ(test::occurrences(query.out, "\"call_id\""), 1u) << query.out;
 }
 
 }  // namespace

@@ -14,8 +14,6 @@
 #include <string>
 #include <vector>
 
-#include "common/kafka/embedded_broker.h"
-#include "common/kafka/topic_reader.h"
 #include "common/service/background_service.h"
 #include "common/events.h"
 #include "common/pidf_lo.h"

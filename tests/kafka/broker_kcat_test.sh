@@ -7,47 +7,19 @@ set -euo pipefail
 
 e911="$1"
 deadline_s=30
-work="$(mktemp -d)"
-broker_pid=""
-
-cleanup() {
-  if [ -n "$broker_pid" ] && kill -0 "$broker_pid" 2>/dev/null; then
-    kill -TERM "$broker_pid" 2>/dev/null || true
-    timeout 10 tail --pid="$broker_pid" -f /dev/null 2>/dev/null || kill -KILL "$broker_pid" 2>/dev/null || true
-  fi
-  exec 3<&- 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-fail() {
-  echo "FAIL: $*" >&2
-  if [ -s "$work/broker.err" ]; then
-    echo "--- e911 broker stderr ---" >&2
-    cat "$work/broker.err" >&2
-  fi
-  exit 1
-}
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=../observability/fixture_lib.sh
+source "$here/../observability/fixture_lib.sh"
 
 command -v kcat >/dev/null || fail "kcat is not installed"
 
-# The broker's stdout is a FIFO: `read -t` waits for the first line with a
-# deadline instead of polling a file.
-mkfifo "$work/broker.out"
-"$e911" broker --partitions 2 --topic extra.topic:4 >"$work/broker.out" 2>"$work/broker.err" &
-broker_pid=$!
-exec 3<"$work/broker.out"
-
-line=""
-if ! IFS= read -r -t "$deadline_s" -u 3 line; then
-  kill -0 "$broker_pid" 2>/dev/null || fail "e911 broker exited before printing its address"
-  fail "no bootstrap line from e911 broker within ${deadline_s}s"
-fi
-case "$line" in
+start_announcing broker "$e911" broker --partitions 2 --topic extra.topic:4
+broker_pid="$announced_pid"
+case "$announced" in
   bootstrap.servers=127.0.0.1:*) ;;
-  *) fail "first line is not bootstrap.servers=127.0.0.1:PORT: '$line'" ;;
+  *) fail "first line is not bootstrap.servers=127.0.0.1:PORT: '$announced'" ;;
 esac
-bootstrap="${line#bootstrap.servers=}"
+bootstrap="${announced#bootstrap.servers=}"
 
 kcat_opts=(-b "$bootstrap" -X socket.timeout.ms=10000)
 # Low fetch wait for the consumer: the mock broker answers a Fetch only after it.
@@ -77,6 +49,6 @@ kill -TERM "$broker_pid"
 timeout "$deadline_s" tail --pid="$broker_pid" -f /dev/null || fail "e911 broker did not stop within ${deadline_s}s of SIGTERM"
 status=0
 wait "$broker_pid" || status=$?
-broker_pid=""
+watched_pids=()  # the broker, reaped: nothing is left to stop at exit
 [ "$status" -eq 0 ] || fail "e911 broker exited with status $status after SIGTERM"
 echo "OK: e911 broker at $bootstrap served kcat"

@@ -19,7 +19,7 @@ TEST(ConsumerProperties, EmergencyDefaultsWhereTheUserSetNothing) {
   EXPECT_EQ(props.at("enable.auto.offset.store"), "false");
   // A backlog is prefetched up to librdkafka's byte limit, not stopped at
   // its 100,000-message default (the 1-second fetch pause of librdkafka 2.0).
-  EXPECT_EQ(props.at("queued.min.messages"), kPrefetchMinMessages);
+  EXPECT_EQ(props.at("queued.min.messages"), "500000");  // docs/operations.md, decision 0013
   EXPECT_EQ(props.count("queued.max.messages.kbytes"), 0u);
 }
 

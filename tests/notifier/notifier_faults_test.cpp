@@ -28,6 +28,7 @@
 #include "tests/support/emitted.h"
 #include "tests/support/files.h"
 #include "tests/support/json.h"
+#include "tests/support/occurrences.h"
 
 namespace e911::notifier {
 namespace {
@@ -348,15 +349,10 @@ notification_lists:
       << test::read_file(log_path);
   ASSERT_TRUE(notifier.running()) << test::read_file(log_path);
   const auto log = test::read_file(log_path);
-  const auto occurrences = [&](const std::string& what) {
-    std::size_t n = 0;
-    for (auto at = log.find(what); at != std::string::npos; at = log.find(what, at + 1)) ++n;
-    return n;
-  };
-  EXPECT_EQ(occurrences("partitions_assigned"), 1u) << log;
-  EXPECT_EQ(occurrences("partitions_revoked"), 0u) << log;
-  EXPECT_EQ(occurrences("partitions_lost"), 0u) << log;
-  EXPECT_EQ(occurrences("maximum poll interval"), 0u) << log;
+  EXPECT_EQ(test::occurrences(log, "partitions_assigned"), 1u) << log;
+  EXPECT_EQ(test::occurrences(log, "partitions_revoked"), 0u) << log;
+  EXPECT_EQ(test::occurrences(log, "partitions_lost"), 0u) << log;
+  EXPECT_EQ(test::occurrences(log, "maximum poll interval"), 0u) << log;
   notifier.stop();
   EXPECT_EQ(notifier.exit_code(), 0) << test::read_file(log_path);
 }

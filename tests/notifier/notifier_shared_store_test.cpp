@@ -20,6 +20,7 @@
 #include "consumers/notifier/notifier_store.h"
 #include "consumers/notifier/store_lease.h"
 #include "tests/notifier/stored_rows.h"
+#include "tests/support/gate.h"
 #include "tests/support/postgres_server.h"
 #include "tests/support/wait.h"
 
@@ -41,7 +42,7 @@ class AdmissionPausedMidTransaction {
           store.admit(a_call("c-1"), {an_alert("n-1", "c-1")}, [&](const StoredAlert& a) {
             if (std::exchange(first, false)) {
               paused_.set_value();
-              resumed_.wait();
+              resume_.wait();
             }
             return kRecord(a);
           });
@@ -55,13 +56,13 @@ class AdmissionPausedMidTransaction {
   // Lets the admission commit, and waits for it.
   void resume() {
     if (!thread_.joinable()) return;
-    resume_.set_value();
+    resume_.open();
     thread_.join();
   }
 
  private:
-  std::promise<void> paused_, resume_;
-  std::shared_future<void> resumed_ = resume_.get_future().share();
+  std::promise<void> paused_;
+  test::Gate resume_;
   std::thread thread_;  // last: it uses the members above
 };
 

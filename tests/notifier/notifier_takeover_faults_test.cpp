@@ -31,6 +31,7 @@
 #include "tests/support/child_process.h"
 #include "tests/support/files.h"
 #include "tests/support/json.h"
+#include "tests/support/occurrences.h"
 #include "tests/support/postgres_server.h"
 #include "tests/support/raw_client.h"
 
@@ -311,15 +312,7 @@ TEST_F(NotifierTakeoverTest, AnInstanceFrozenPastItsLeaseSendsAgainAtMostWhatIts
   timeline += ", woken at " + wall() + "\n";
   ASSERT_EQ(::kill(notifiers[0]->pid(), SIGCONT), 0);
   // It hands every claimed alert over, one log line each.
-  const auto handed_over = [&] {
-    const auto log = test::read_file(log_of(0));
-    std::size_t n = 0;
-    for (auto at = log.find("no longer sent from here"); at != std::string::npos;
-         at = log.find("no longer sent from here", at + 1)) {
-      ++n;
-    }
-    return n;
-  };
+  const auto handed_over = [&] { return test::occurrences(test::read_file(log_of(0)), "no longer sent from here"); };
   ASSERT_TRUE(wait_until([&] { return handed_over() >= victims.size(); }, std::chrono::seconds(60)))
       << handed_over() << " of " << victims.size() << " handed over\n"
       << logs();

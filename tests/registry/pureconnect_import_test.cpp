@@ -14,6 +14,7 @@
 #include <initializer_list>
 
 #include "tests/support/files.h"
+#include "tests/support/text_contains.h"
 
 namespace e911::registry {
 namespace {
@@ -36,17 +37,6 @@ std::string all(const std::vector<std::string>& lines) {
   std::string out;
   for (const auto& l : lines) out += l + "\n";
   return out;
-}
-
-bool contains(const std::vector<std::string>& lines, const std::string& needle) {
-  return all(lines).find(needle) != std::string::npos;
-}
-
-// Each of `expected` is in some line of `errors`.
-void expect_errors_contain(const std::vector<std::string>& errors, std::initializer_list<const char*> expected) {
-  for (const char* needle : expected) {
-    EXPECT_TRUE(contains(errors, needle)) << needle << " is not in:\n" << all(errors);
-  }
 }
 
 const std::string kHeader = "DisplayName,PhoneManufacturer,PhoneModel,NetworkID,IdentificationAddress,Extension,Site,Zone,Floor,Room\n";
@@ -109,7 +99,7 @@ TEST(PureConnectImport, ReportsEveryBadRowWithLineAndColumn) {
   const auto e = errors_of(r);
   EXPECT_FALSE(r.ok());
   EXPECT_EQ(r.stations.size(), 1u) << all(e);
-  expect_errors_contain(e, {
+  test::expect_contains_all(all(e), {
       "phones.csv:3: NetworkID: not a MAC address: \"00:04:f2\"\n",
       "phones.csv:4: NetworkID: duplicate MAC 00:04:f2:1a:30:01 (also on line 2)",
       "phones.csv:5: NetworkID: MAC 00:04:f2:15:c2:85 is already a station in the registry "
@@ -142,7 +132,7 @@ TEST(PureConnectImport, ChecksAddressColumnsAgainstTheSite) {
   const auto r = import_pureconnect(csv, fixture_registry().get());
   const auto e = errors_of(r, "p.csv");
   EXPECT_EQ(r.stations.size(), 1u) << all(e);
-  expect_errors_contain(e, {
+  test::expect_contains_all(all(e), {
       "p.csv:3: Building: \"South Tower\" does not match site london-hq (\"North Tower\")",
       "p.csv:4: Street: \"Other Street\" does not match site london-hq (\"Example Road\")",
       "p.csv:4: Country: \"United Kingdom\" does not match site london-hq (\"GB\"); use the ISO "
